@@ -1,0 +1,3 @@
+export { StrataError, InvalidArgumentError, asError, type ErrorDetails } from './errors.js';
+export { STRATA_VERSION, ENGINE_INFO } from './version.js';
+export { silentProgress, type ProgressReporter } from './progress.js';

@@ -84,12 +84,12 @@ export class LocalStore implements ObjectStore {
     }
   }
 
-  async list(prefix: string): Promise<ObjectMeta[]> {
+  async list(prefix: string, startAfter = ''): Promise<ObjectMeta[]> {
     // Walk only the deepest directory the prefix names, then filter by the rest.
     const slash = prefix.lastIndexOf('/');
     const baseKey = slash < 0 ? '' : prefix.slice(0, slash);
     const out: ObjectMeta[] = [];
-    await this.walk(baseKey, prefix, out);
+    await this.walk(baseKey, prefix, startAfter, out);
     return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
@@ -101,7 +101,7 @@ export class LocalStore implements ObjectStore {
     }
   }
 
-  private async walk(dirKey: string, prefix: string, out: ObjectMeta[]): Promise<void> {
+  private async walk(dirKey: string, prefix: string, startAfter: string, out: ObjectMeta[]): Promise<void> {
     let entries;
     try {
       entries = await fs.readdir(dirKey === '' ? this.directory : this.localPath(dirKey), { withFileTypes: true });
@@ -113,8 +113,8 @@ export class LocalStore implements ObjectStore {
       entries.map(async (entry) => {
         const key = dirKey === '' ? entry.name : `${dirKey}/${entry.name}`;
         if (entry.isDirectory()) {
-          if (prefix.startsWith(`${key}/`) || key.startsWith(prefix)) await this.walk(key, prefix, out);
-        } else if (entry.isFile() && key.startsWith(prefix) && !isTempName(entry.name)) {
+          if (prefix.startsWith(`${key}/`) || key.startsWith(prefix)) await this.walk(key, prefix, startAfter, out);
+        } else if (entry.isFile() && key.startsWith(prefix) && key > startAfter && !isTempName(entry.name)) {
           const stat = await fs.stat(this.localPath(key)).catch(() => undefined);
           if (stat) out.push({ key, size: stat.size, lastModified: stat.mtimeMs });
         }

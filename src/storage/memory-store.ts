@@ -62,11 +62,12 @@ export class MemoryStore implements ObjectStore {
     return true;
   }
 
-  async list(prefix: string): Promise<ObjectMeta[]> {
+  async list(prefix: string, startAfter = ''): Promise<ObjectMeta[]> {
     const full = this.keyPrefix + prefix;
+    const after = this.keyPrefix + startAfter;
     const out: ObjectMeta[] = [];
     for (const [key, entry] of this.objects) {
-      if (key.startsWith(full)) {
+      if (key.startsWith(full) && key > after) {
         out.push({ key: key.slice(this.keyPrefix.length), size: entry.data.byteLength, lastModified: entry.lastModified });
       }
     }

@@ -26,7 +26,8 @@ export interface ObjectStore {
   put(key: string, data: Uint8Array | string): Promise<void>;
   /** Writes only if no object has that key; `false` when one already does. */
   putIfAbsent(key: string, data: Uint8Array | string): Promise<boolean>;
-  list(prefix: string): Promise<ObjectMeta[]>;
+  /** Objects under `prefix`, sorted; with `startAfter`, only keys greater than it (cheap on every backend). */
+  list(prefix: string, startAfter?: string): Promise<ObjectMeta[]>;
   /** Deletes; absent keys are not an error. */
   delete(key: string): Promise<void>;
   /**

@@ -1,0 +1,194 @@
+/**
+ * Binds a snapshot to DuckDB as a view over its data files, with the table's
+ * logical columns: partition values from the log (typed by the schema), deletion
+ * vectors applied, physical (column-mapped) names renamed to logical ones, and
+ * columns missing from older files (schema evolution) read as NULL.
+ *
+ * The view lives on one connection: its partition values and deleted rows are
+ * held in temp tables of that connection.
+ */
+import { randomUUID } from 'node:crypto';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { AddFile } from './actions.js';
+import { readDeletionVector } from './deletion-vector.js';
+import { localDataPath } from './file-paths.js';
+import { localPathsFor, sqlPath } from './local-files.js';
+import { relativeKey } from './file-paths.js';
+import {
+  duckdbType, isArray, isMap, isStruct, physicalName, quoteIdent, quoteLiteral, type ColumnMappingMode, type DataType, type StructField,
+} from './schema.js';
+import type { Snapshot } from './snapshot.js';
+
+export interface ScanBinding {
+  /** The view's name on the connection. */
+  readonly view: string;
+  /** Drops the view and its temp tables, and any staged copies of remote files. */
+  release(): Promise<void>;
+}
+
+export interface ScanOptions {
+  /** Only these files (already pruned); defaults to every live file. */
+  readonly files?: readonly AddFile[];
+  readonly view?: string;
+  /**
+   * Time zone of partition timestamps written without one (`2021-09-08 11:11:11`).
+   * The protocol leaves it open; Spark writes its session time zone. Default UTC.
+   */
+  readonly partitionTimeZone?: string;
+}
+
+export async function bindScan(connection: DuckDBConnection, snapshot: Snapshot, options: ScanOptions = {}): Promise<ScanBinding> {
+  const id = randomUUID().replace(/-/g, '').slice(0, 12);
+  const view = options.view ?? `__delta_scan_${id}`;
+  const files = options.files ?? snapshot.files;
+  const schema = snapshot.schema;
+  const partitionColumns = new Set(snapshot.partitionColumns.map((c) => c.toLowerCase()));
+  const mode = snapshot.columnMapping;
+  const dataFields = schema.fields.filter((f) => !partitionColumns.has(f.name.toLowerCase()));
+  const partitionFields = schema.fields.filter((f) => partitionColumns.has(f.name.toLowerCase()));
+
+  const temps: string[] = [];
+  const cleanups: Array<() => Promise<void>> = [];
+  const release = async () => {
+    await connection.run(`DROP VIEW IF EXISTS ${quoteIdent(view)}`);
+    for (const t of temps) await connection.run(`DROP TABLE IF EXISTS temp.${quoteIdent(t)}`);
+    for (const c of cleanups) await c();
+  };
+
+  if (files.length === 0) {
+    const columns = schema.fields.map((f) => `CAST(NULL AS ${duckdbType(f.type)}) AS ${quoteIdent(f.name)}`);
+    await connection.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(view)} AS SELECT ${columns.join(', ') || '1 AS __empty'} WHERE false`);
+    return { view, release };
+  }
+
+  const paths = await resolveLocalPaths(snapshot, files, cleanups);
+  const withDv = files.some((f) => f.deletionVector);
+  const readOptions = ['union_by_name = true', 'filename = true', ...(withDv ? ['file_row_number = true'] : [])];
+  const source = `read_parquet([${paths.map(sqlPath).join(', ')}], ${readOptions.join(', ')})`;
+  let from = `${source} AS d`;
+
+  if (partitionFields.length > 0) {
+    const table = `__pv_${id}`;
+    temps.push(table);
+    await createPartitionTable(connection, table, files, paths, partitionFields, mode);
+    from += ` JOIN temp.${quoteIdent(table)} AS pv ON d.filename = pv.__file`;
+  }
+  if (withDv) {
+    const table = `__dv_${id}`;
+    temps.push(table);
+    await createDeletedRowsTable(connection, table, snapshot, files, paths);
+    from += ` ANTI JOIN temp.${quoteIdent(table)} AS dv ON d.filename = dv.__file AND d.file_row_number = dv.__row`;
+  }
+
+  const present = await presentColumns(connection, source);
+  const columns = schema.fields.map((field) => {
+    if (partitionColumns.has(field.name.toLowerCase())) {
+      return `${partitionValueExpr(`pv.${quoteIdent(physicalName(field, mode))}`, field.type, options.partitionTimeZone ?? 'UTC')} AS ${quoteIdent(field.name)}`;
+    }
+    const physical = physicalName(field, mode);
+    if (!present.has(physical.toLowerCase())) return `CAST(NULL AS ${duckdbType(field.type)}) AS ${quoteIdent(field.name)}`;
+    return `${logicalExpr(`d.${quoteIdent(physical)}`, field.type, mode)} AS ${quoteIdent(field.name)}`;
+  });
+  if (dataFields.length === 0 && columns.length === 0) columns.push('NULL AS __empty');
+  await connection.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(view)} AS SELECT ${columns.join(', ')} FROM ${from}`);
+  return { view, release };
+}
+
+async function resolveLocalPaths(snapshot: Snapshot, files: readonly AddFile[], cleanups: Array<() => Promise<void>>): Promise<string[]> {
+  const local = files.map((f) => localDataPath(f.path, snapshot.store));
+  if (local.every((p) => p !== undefined)) return local as string[];
+  const remoteKeys = files.filter((_, i) => local[i] === undefined).map((f) => relativeKey(f.path) ?? f.path);
+  const staged = await localPathsFor(snapshot.store, remoteKeys);
+  cleanups.push(staged.release);
+  let next = 0;
+  return local.map((p) => p ?? staged.paths[next++]!);
+}
+
+/** The physical columns the files have, lower-cased (union over all files). */
+async function presentColumns(connection: DuckDBConnection, source: string): Promise<Set<string>> {
+  const reader = await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`);
+  return new Set(reader.getRowObjectsJson().map((r) => String(r.column_name).toLowerCase()));
+}
+
+async function createPartitionTable(
+  connection: DuckDBConnection, table: string, files: readonly AddFile[], paths: readonly string[],
+  fields: readonly StructField[], mode: ColumnMappingMode,
+): Promise<void> {
+  const names = fields.map((f) => physicalName(f, mode));
+  await connection.run(`CREATE TEMP TABLE ${quoteIdent(table)} (__file VARCHAR, ${names.map((n) => `${quoteIdent(n)} VARCHAR`).join(', ')})`);
+  const appender = await connection.createAppender(table, null, 'temp');
+  files.forEach((file, i) => {
+    appender.appendVarchar(paths[i]!);
+    for (let c = 0; c < fields.length; c++) {
+      const value = partitionValue(file.partitionValues, names[c]!, fields[c]!.name);
+      if (value === null) appender.appendNull();
+      else appender.appendVarchar(value);
+    }
+    appender.endRow();
+  });
+  appender.flushSync();
+  appender.closeSync();
+}
+
+async function createDeletedRowsTable(
+  connection: DuckDBConnection, table: string, snapshot: Snapshot, files: readonly AddFile[], paths: readonly string[],
+): Promise<void> {
+  await connection.run(`CREATE TEMP TABLE ${quoteIdent(table)} (__file VARCHAR, __row BIGINT)`);
+  const deleted = await Promise.all(
+    files.map((f) => (f.deletionVector ? readDeletionVector(f.deletionVector, snapshot.store) : Promise.resolve([]))),
+  );
+  const appender = await connection.createAppender(table, null, 'temp');
+  deleted.forEach((rows, i) => {
+    for (const row of rows) {
+      appender.appendVarchar(paths[i]!);
+      appender.appendBigInt(BigInt(row));
+      appender.endRow();
+    }
+  });
+  appender.flushSync();
+  appender.closeSync();
+}
+
+/** A partition value by physical name, falling back to the logical name some writers use. */
+function partitionValue(values: AddFile['partitionValues'], physical: string, logical: string): string | null {
+  const value = values[physical] ?? values[logical];
+  return value === undefined ? null : value;
+}
+
+/** Partition values are strings in the log (PROTOCOL.md, "Partition Value Serialization"). */
+function partitionValueExpr(expr: string, type: DataType, timeZone: string): string {
+  if (type === 'binary') return `encode(${expr})`;
+  if (type === 'string') return expr;
+  if (type === 'timestamp') {
+    // ISO 8601 values carry their zone (usually Z); the others are wall-clock time in `timeZone`.
+    return `CASE WHEN regexp_matches(${expr}, '(Z|[+-]\\d\\d:?\\d\\d)$') THEN CAST(${expr} AS TIMESTAMPTZ)`
+      + ` ELSE timezone(${quoteLiteral(timeZone)}, CAST(NULLIF(${expr}, '') AS TIMESTAMP)) END`;
+  }
+  // An empty string is how some writers spell null for non-string types.
+  return `CAST(NULLIF(${expr}, '') AS ${duckdbType(type)})`;
+}
+
+/** Renames physical struct fields to logical ones (recursively) and casts to the Delta type. */
+function logicalExpr(expr: string, type: DataType, mode: ColumnMappingMode): string {
+  if (mode === 'none' || !containsStruct(type)) return `CAST(${expr} AS ${duckdbType(type)})`;
+  if (isStruct(type)) {
+    const members = type.fields.map((f) => `${quoteIdent(f.name)} := ${logicalExpr(`${expr}.${quoteIdent(physicalName(f, mode))}`, f.type, mode)}`);
+    return `CASE WHEN ${expr} IS NULL THEN NULL ELSE struct_pack(${members.join(', ')}) END`;
+  }
+  const depth = expr.length; // a fresh lambda name per nesting level
+  if (isArray(type)) return `list_transform(${expr}, lambda __e${depth}: ${logicalExpr(`__e${depth}`, type.elementType, mode)})`;
+  if (isMap(type)) {
+    const entry = `__m${depth}`;
+    const key = logicalExpr(`${entry}.key`, type.keyType, mode);
+    const value = logicalExpr(`${entry}.value`, type.valueType, mode);
+    return `map_from_entries(list_transform(map_entries(${expr}), lambda ${entry}: struct_pack(key := ${key}, value := ${value})))`;
+  }
+  return `CAST(${expr} AS ${duckdbType(type)})`;
+}
+
+function containsStruct(type: DataType): boolean {
+  if (typeof type === 'string') return false;
+  if (isStruct(type)) return true;
+  if (isArray(type)) return containsStruct(type.elementType);
+  return containsStruct(type.keyType) || containsStruct(type.valueType);
+}

@@ -4,7 +4,7 @@
  * created on first use; each operation takes its own connection so concurrent
  * operations do not share transaction state.
  */
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance, DuckDBTypeId, type DuckDBConnection } from '@duckdb/node-api';
 
 let instance: Promise<DuckDBInstance> | undefined;
 
@@ -29,8 +29,22 @@ export async function withConnection<T>(work: (connection: DuckDBConnection) => 
   }
 }
 
-/** Rows of a query as plain JSON-compatible objects (BIGINTs as strings beyond 2^53). */
+/**
+ * Rows of a query as plain JSON-compatible objects. Top-level 64-bit integers become
+ * numbers when they fit in 2^53 (strings otherwise, so no value is silently rounded).
+ */
 export async function queryRows(connection: DuckDBConnection, sql: string): Promise<Record<string, unknown>[]> {
   const reader = await connection.runAndReadAll(sql);
-  return reader.getRowObjectsJson() as Record<string, unknown>[];
+  const rows = reader.getRowObjectsJson() as Record<string, unknown>[];
+  const wide = reader.columnNames().filter((_, i) => WIDE_INTEGERS.has(reader.columnType(i).typeId));
+  if (wide.length === 0) return rows;
+  for (const row of rows) {
+    for (const name of wide) {
+      const value = row[name];
+      if (typeof value === 'string' && Number.isSafeInteger(Number(value))) row[name] = Number(value);
+    }
+  }
+  return rows;
 }
+
+const WIDE_INTEGERS: ReadonlySet<DuckDBTypeId> = new Set([DuckDBTypeId.BIGINT, DuckDBTypeId.UBIGINT, DuckDBTypeId.HUGEINT, DuckDBTypeId.UHUGEINT]);

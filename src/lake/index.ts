@@ -6,3 +6,7 @@ export { bindScan, type ScanBinding, type ScanOptions } from './scan.js';
 export { readRows } from './read.js';
 export { withConnection, sharedDuckdb, queryRows } from './duckdb.js';
 export { assertReadable, assertWritable, minimumProtocol, SUPPORTED_READER_FEATURES, SUPPORTED_WRITER_FEATURES } from './protocol.js';
+export { DeltaTable, type OpenOptions, type CreateOptions, type WriteOptions, type OverwriteOptions, type WriteResult } from './table.js';
+export { Transaction, type TransactionOptions, type CommitResult } from './transaction.js';
+export { fromRows, fromSql, fromFile, formatOf, type DataSource, type FileFormat } from './data-source.js';
+export { readHistory, versionAtTimestamp, parseTimestamp, type HistoryEntry } from './history.js';

@@ -22,6 +22,9 @@ import type { Snapshot } from './snapshot.js';
 export interface ScanBinding {
   /** The view's name on the connection. */
   readonly view: string;
+  /** The files scanned, and the local path DuckDB reads each from (same order). */
+  readonly files: readonly AddFile[];
+  readonly localPaths: readonly string[];
   /** Drops the view and its temp tables, and any staged copies of remote files. */
   release(): Promise<void>;
 }
@@ -35,6 +38,8 @@ export interface ScanOptions {
    * The protocol leaves it open; Spark writes its session time zone. Default UTC.
    */
   readonly partitionTimeZone?: string;
+  /** Also expose each row's local file path under this column name (for DML). */
+  readonly fileColumn?: string;
 }
 
 export async function bindScan(connection: DuckDBConnection, snapshot: Snapshot, options: ScanOptions = {}): Promise<ScanBinding> {
@@ -44,7 +49,6 @@ export async function bindScan(connection: DuckDBConnection, snapshot: Snapshot,
   const schema = snapshot.schema;
   const partitionColumns = new Set(snapshot.partitionColumns.map((c) => c.toLowerCase()));
   const mode = snapshot.columnMapping;
-  const dataFields = schema.fields.filter((f) => !partitionColumns.has(f.name.toLowerCase()));
   const partitionFields = schema.fields.filter((f) => partitionColumns.has(f.name.toLowerCase()));
 
   const temps: string[] = [];
@@ -57,13 +61,14 @@ export async function bindScan(connection: DuckDBConnection, snapshot: Snapshot,
 
   if (files.length === 0) {
     const columns = schema.fields.map((f) => `CAST(NULL AS ${duckdbType(f.type)}) AS ${quoteIdent(f.name)}`);
+    if (options.fileColumn) columns.push(`CAST(NULL AS VARCHAR) AS ${quoteIdent(options.fileColumn)}`);
     await connection.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(view)} AS SELECT ${columns.join(', ') || '1 AS __empty'} WHERE false`);
-    return { view, release };
+    return { view, files, localPaths: [], release };
   }
 
   const paths = await resolveLocalPaths(snapshot, files, cleanups);
   const withDv = files.some((f) => f.deletionVector);
-  const readOptions = ['union_by_name = true', 'filename = true', ...(withDv ? ['file_row_number = true'] : [])];
+  const readOptions = ['union_by_name = true', 'hive_partitioning = false', 'filename = true', ...(withDv ? ['file_row_number = true'] : [])];
   const source = `read_parquet([${paths.map(sqlPath).join(', ')}], ${readOptions.join(', ')})`;
   let from = `${source} AS d`;
 
@@ -89,9 +94,10 @@ export async function bindScan(connection: DuckDBConnection, snapshot: Snapshot,
     if (!present.has(physical.toLowerCase())) return `CAST(NULL AS ${duckdbType(field.type)}) AS ${quoteIdent(field.name)}`;
     return `${logicalExpr(`d.${quoteIdent(physical)}`, field.type, mode)} AS ${quoteIdent(field.name)}`;
   });
-  if (dataFields.length === 0 && columns.length === 0) columns.push('NULL AS __empty');
+  if (options.fileColumn) columns.push(`d.filename AS ${quoteIdent(options.fileColumn)}`);
+  if (columns.length === 0) columns.push('NULL AS __empty');
   await connection.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(view)} AS SELECT ${columns.join(', ')} FROM ${from}`);
-  return { view, release };
+  return { view, files, localPaths: paths, release };
 }
 
 async function resolveLocalPaths(snapshot: Snapshot, files: readonly AddFile[], cleanups: Array<() => Promise<void>>): Promise<string[]> {

@@ -1,0 +1,268 @@
+/**
+ * DeltaTable: the lake's entry point for one table — create, open (optionally at a
+ * version or timestamp), append, overwrite (whole, or rows matching a predicate),
+ * history, checkpoint and vacuum. Every write is one Delta transaction.
+ */
+import { randomUUID } from 'node:crypto';
+import { openStore, type ObjectStore } from '../storage/index.js';
+import { silentProgress, type ProgressReporter } from '../core/index.js';
+import type { Metadata, Protocol } from './actions.js';
+import { sourceRelation, type DataSource } from './data-source.js';
+import { writeDataFiles } from './data-writer.js';
+import { withConnection } from './duckdb.js';
+import { InvalidTableOperationError } from './errors.js';
+import { readHistory, versionAtTimestamp, parseTimestamp, type HistoryEntry } from './history.js';
+import { emptyState } from './log-replay.js';
+import { afterCommit } from './post-commit.js';
+import { minimumProtocol, assertWritableSchema } from './protocol.js';
+import { readRows } from './read.js';
+import { rewriteMatching } from './replace-where.js';
+import { assignColumnMapping } from './column-mapping.js';
+import { findField, parseSchema, type StructType } from './schema.js';
+import { Snapshot, loadSnapshot } from './snapshot.js';
+import { Transaction, type CommitResult } from './transaction.js';
+import { planWrite, schemaFromSource, type SourceColumn } from './write-schema.js';
+import { LOG_DIR } from './log-files.js';
+
+export interface OpenOptions {
+  readonly version?: number;
+  /** ISO 8601 text or epoch milliseconds. */
+  readonly timestamp?: string | number;
+}
+
+export interface CreateOptions {
+  /** The schema; when absent it is taken from `data`. */
+  readonly schema?: StructType;
+  readonly data?: DataSource;
+  readonly partitionColumns?: readonly string[];
+  readonly properties?: Readonly<Record<string, string>>;
+  readonly name?: string;
+  readonly description?: string;
+}
+
+export interface WriteOptions {
+  /** Add new columns found in the data to the schema (as nullable columns). */
+  readonly mergeSchema?: boolean;
+  /** Idempotent write: skipped if the table already has this or a later version for appId. */
+  readonly txn?: { readonly appId: string; readonly version: number };
+  readonly targetFileSize?: number;
+  readonly progress?: ProgressReporter;
+}
+
+export interface OverwriteOptions extends WriteOptions {
+  /** Replace only the rows matching this SQL predicate; the new rows must match it too. */
+  readonly replaceWhere?: string;
+  /** Replace the schema (and partitioning) with the data's. */
+  readonly overwriteSchema?: boolean;
+  readonly partitionColumns?: readonly string[];
+}
+
+export interface WriteResult {
+  /** The table version after the write (unchanged when skipped). */
+  readonly version: number;
+  readonly numFiles: number;
+  readonly numRows: number;
+  /** True when `txn` showed the batch was already committed. */
+  readonly skipped: boolean;
+}
+
+export class DeltaTable {
+  private constructor(private current: Snapshot) {}
+
+  get snapshot(): Snapshot {
+    return this.current;
+  }
+
+  get version(): number {
+    return this.current.version;
+  }
+
+  get location(): string {
+    return this.current.location;
+  }
+
+  static async open(location: string | ObjectStore, options: OpenOptions = {}): Promise<DeltaTable> {
+    const store = typeof location === 'string' ? openStore(location) : location;
+    let version = options.version;
+    if (options.timestamp !== undefined) {
+      const millis = typeof options.timestamp === 'number' ? options.timestamp : parseTimestamp(options.timestamp);
+      version = await versionAtTimestamp(store, millis);
+    }
+    return new DeltaTable(await loadSnapshot(store, version));
+  }
+
+  static async exists(location: string | ObjectStore): Promise<boolean> {
+    const store = typeof location === 'string' ? openStore(location) : location;
+    return (await store.list(`${LOG_DIR}/`)).length > 0;
+  }
+
+  /** Creates a table (commit 0); with `data`, writes it in the same commit. */
+  static async create(location: string | ObjectStore, options: CreateOptions): Promise<DeltaTable> {
+    const store = typeof location === 'string' ? openStore(location) : location;
+    if (!options.schema && !options.data) throw new InvalidTableOperationError('Creating a table needs a schema or data to take it from.');
+    return withConnection(async (connection) => {
+      const source = options.data ? await sourceRelation(options.data) : undefined;
+      try {
+        const metadata = newMetadata(options.schema ?? schemaFromSource(await describe(connection, source!.sql)), options);
+        const schema = parseSchema(metadata.schemaString);
+        assertWritableSchema(schema, store.root);
+        const protocol = minimumProtocol(metadata.configuration, usesTimestampNtz(schema));
+        const txn = new Transaction(emptySnapshot(store, protocol), { operation: source ? 'CREATE TABLE AS SELECT' : 'CREATE TABLE', operationParameters: createParameters(metadata) });
+        txn.setProtocol(protocol).setMetadata(metadata);
+        if (source) {
+          const plan = planWrite(schema, await describe(connection, source.sql), { location: store.root, inferredTypes: options.data?.kind !== 'sql' });
+          const written = await writeDataFiles(connection, store, layoutOf(schema, metadata), `SELECT ${plan.projection} FROM (${source.sql}) src`);
+          txn.addFiles(written.adds).setMetrics({ numFiles: written.adds.length, numOutputRows: written.numRows, numOutputBytes: written.numBytes });
+        }
+        const result = await txn.commit();
+        return new DeltaTable(result.snapshot);
+      } finally {
+        await source?.release();
+      }
+    });
+  }
+
+  /** Appends to the table at `location`, creating it (with `partitionColumns`) if absent. */
+  static async appendOrCreate(location: string, data: DataSource, options: WriteOptions & { partitionColumns?: readonly string[]; properties?: Readonly<Record<string, string>> } = {}): Promise<{ table: DeltaTable; result: WriteResult }> {
+    if (!(await DeltaTable.exists(location))) {
+      const table = await DeltaTable.create(location, { data, ...(options.partitionColumns ? { partitionColumns: options.partitionColumns } : {}), ...(options.properties ? { properties: options.properties } : {}) });
+      const add = table.snapshot.files;
+      return { table, result: { version: table.version, numFiles: add.length, numRows: table.snapshot.numRecords ?? 0, skipped: false } };
+    }
+    const table = await DeltaTable.open(location);
+    return { table, result: await table.append(data, options) };
+  }
+
+  /** Re-reads the latest version. */
+  async refresh(): Promise<this> {
+    this.current = await loadSnapshot(this.current.store);
+    return this;
+  }
+
+  async append(data: DataSource, options: WriteOptions = {}): Promise<WriteResult> {
+    return this.write(data, options, 'WRITE', { mode: 'Append' }, async () => {});
+  }
+
+  async overwrite(data: DataSource, options: OverwriteOptions = {}): Promise<WriteResult> {
+    const parameters = { mode: 'Overwrite', ...(options.replaceWhere ? { predicate: JSON.stringify([options.replaceWhere]) } : {}) };
+    return this.write(data, options, 'WRITE', parameters, async (txn, connection, relation) => {
+      if (options.replaceWhere) {
+        await rewriteMatching(connection, txn, options.replaceWhere, relation, layoutOf(txn.snapshot.schema, txn.snapshot.metadata));
+      } else {
+        txn.readFiles(txn.snapshot.files).removeFiles(txn.snapshot.files);
+      }
+    });
+  }
+
+  async rows(options: { where?: string; orderBy?: string } = {}): Promise<Record<string, unknown>[]> {
+    return readRows(this.current, options);
+  }
+
+  async history(limit?: number): Promise<HistoryEntry[]> {
+    return readHistory(this.current.store, limit);
+  }
+
+  private async write(
+    data: DataSource, options: OverwriteOptions, operation: string, parameters: Record<string, unknown>,
+    prepare: (txn: Transaction, connection: Parameters<Parameters<typeof withConnection>[0]>[0], relation: string) => Promise<void>,
+  ): Promise<WriteResult> {
+    const snapshot = this.current;
+    if (options.txn && (snapshot.txn(options.txn.appId)?.version ?? -1) >= options.txn.version) {
+      return { version: snapshot.version, numFiles: 0, numRows: 0, skipped: true };
+    }
+    const progress = options.progress ?? silentProgress;
+    const result: { commit?: CommitResult; numFiles: number; numRows: number } = { numFiles: 0, numRows: 0 };
+    await withConnection(async (connection) => {
+      const source = await sourceRelation(data);
+      try {
+        const columns = await describe(connection, source.sql);
+        const txn = new Transaction(snapshot, { operation, operationParameters: parameters });
+        let schema = snapshot.schema;
+        let metadata = snapshot.metadata;
+        if (options.overwriteSchema) {
+          metadata = { ...newMetadata(schemaFromSource(columns), { partitionColumns: options.partitionColumns ?? [], properties: metadata.configuration }), id: metadata.id };
+          schema = parseSchema(metadata.schemaString);
+          txn.setMetadata(metadata);
+        }
+        const plan = planWrite(schema, columns, { location: snapshot.location, inferredTypes: data.kind !== 'sql', ...(options.mergeSchema ? { mergeSchema: true } : {}) });
+        if (plan.addedColumns.length > 0) {
+          const mapped = assignColumnMapping(plan.schema, metadata.configuration);
+          schema = mapped.schema;
+          metadata = { ...metadata, schemaString: JSON.stringify(schema), configuration: mapped.configuration };
+          txn.setMetadata(metadata);
+        }
+        const relation = `SELECT ${plan.projection} FROM (${source.sql}) src`;
+        await prepare(txn, connection, relation);
+        progress.update('writing data files', 0);
+        const layout = { ...layoutOf(plan.addedColumns.length > 0 ? schema : plan.schema, metadata), ...(options.targetFileSize ? { targetFileSize: options.targetFileSize } : {}) };
+        const written = await writeDataFiles(connection, snapshot.store, layout, relation);
+        progress.update('writing data files', written.adds.length, written.adds.length);
+        txn.addFiles(written.adds).setMetrics({ numFiles: written.adds.length, numOutputRows: written.numRows, numOutputBytes: written.numBytes });
+        if (options.txn) txn.setTxn(options.txn.appId, options.txn.version);
+        result.commit = await txn.commit();
+        result.numFiles = written.adds.length;
+        result.numRows = written.numRows;
+      } finally {
+        await source.release();
+      }
+    });
+    const commit = result.commit!;
+    this.current = commit.snapshot;
+    await afterCommit(commit.snapshot);
+    return { version: commit.version, numFiles: result.numFiles, numRows: result.numRows, skipped: false };
+  }
+}
+
+async function describe(connection: Parameters<Parameters<typeof withConnection>[0]>[0], sql: string): Promise<SourceColumn[]> {
+  const reader = await connection.runAndReadAll(`DESCRIBE SELECT * FROM (${sql})`);
+  return reader.getRowObjectsJson().map((r) => ({ name: String(r.column_name), duckdbType: String(r.column_type) }));
+}
+
+function newMetadata(logicalSchema: StructType, options: Pick<CreateOptions, 'partitionColumns' | 'properties' | 'name' | 'description'>): Metadata {
+  const { schema, configuration } = assignColumnMapping(logicalSchema, options.properties ?? {});
+  const partitionColumns = (options.partitionColumns ?? []).map((name) => {
+    const field = findField(schema, name);
+    if (!field) throw new InvalidTableOperationError(`Partition column "${name}" is not in the schema (${schema.fields.map((f) => f.name).join(', ')}).`, { column: name });
+    if (typeof field.type !== 'string') throw new InvalidTableOperationError(`Partition column "${name}" must have a primitive type, not ${JSON.stringify(field.type)}.`, { column: name });
+    return field.name;
+  });
+  return {
+    id: randomUUID(),
+    ...(options.name ? { name: options.name } : {}),
+    ...(options.description ? { description: options.description } : {}),
+    format: { provider: 'parquet', options: {} },
+    schemaString: JSON.stringify(schema),
+    partitionColumns,
+    configuration: { ...configuration },
+    createdTime: Date.now(),
+  };
+}
+
+function createParameters(metadata: Metadata): Record<string, unknown> {
+  return {
+    partitionBy: JSON.stringify(metadata.partitionColumns),
+    description: metadata.description ?? null,
+    isManaged: 'false',
+    properties: JSON.stringify(metadata.configuration),
+  };
+}
+
+function layoutOf(schema: StructType, metadata: Metadata) {
+  return {
+    schema,
+    partitionColumns: metadata.partitionColumns,
+    columnMapping: (metadata.configuration['delta.columnMapping.mode'] ?? 'none') as 'none' | 'name' | 'id',
+    configuration: metadata.configuration,
+  };
+}
+
+function usesTimestampNtz(schema: StructType): boolean {
+  return JSON.stringify(schema).includes('"timestamp_ntz"');
+}
+
+/** The snapshot "before version 0" a creating transaction starts from. */
+function emptySnapshot(store: ObjectStore, protocol: Protocol): Snapshot {
+  const state = emptyState();
+  state.protocol = protocol;
+  return new Snapshot(store, -1, { version: -1, commits: [], listing: { commits: new Map(), checkpoints: [] } }, state);
+}

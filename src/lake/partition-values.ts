@@ -2,6 +2,7 @@
  * Partition value serialization (PROTOCOL.md, "Partition Value Serialization"):
  * partition values live in the log as strings; null is a JSON null.
  */
+import { parseDuckdbTimestamp } from './duckdb-time.js';
 import type { DataType } from './schema.js';
 
 /**
@@ -16,15 +17,7 @@ export function serializePartitionValue(duckdbText: string | null, type: DataTyp
 }
 
 function isoUtcMicros(text: string): string | undefined {
-  const match = /^(\d{4,}-\d\d-\d\d)[ T](\d\d:\d\d:\d\d)(?:\.(\d+))?([+-]\d\d(?::?\d\d)?|Z)?$/.exec(text);
-  if (!match) return undefined;
-  const [, date, time, fraction = '', zone = 'Z'] = match;
-  let millis = Date.parse(`${date}T${time}Z`);
-  if (zone !== 'Z' && zone !== '+00' && zone !== '+00:00') {
-    const sign = zone.startsWith('-') ? -1 : 1;
-    const [h, m = '0'] = zone.slice(1).split(':');
-    millis -= sign * (Number(h) * 60 + Number(m)) * 60_000;
-  }
-  if (!Number.isFinite(millis)) return undefined;
-  return `${new Date(millis).toISOString().slice(0, 19)}.${fraction.padEnd(6, '0').slice(0, 6)}Z`;
+  const parsed = parseDuckdbTimestamp(text);
+  if (!parsed) return undefined;
+  return `${new Date(parsed.millis).toISOString().slice(0, 19)}.${parsed.micros6}Z`;
 }

@@ -8,6 +8,7 @@
  * `delta.dataSkippingStatsColumns`, and truncate strings to 32 characters (the max
  * gets a tie-breaker so it stays an upper bound).
  */
+import { parseDuckdbTimestamp } from './duckdb-time.js';
 import {
   decimalParts, isStruct, physicalName, type ColumnMappingMode, type DataType, type StructField, type StructType,
 } from './schema.js';
@@ -109,18 +110,9 @@ function statValue(text: string, type: DataType, bound: 'min' | 'max'): unknown 
  * Round the min down and the max up so the bounds stay bounds.
  */
 function timestampStat(text: string, bound: 'min' | 'max', utc: boolean): string | undefined {
-  const match = /^(\d{4,}-\d\d-\d\d) (\d\d:\d\d:\d\d)(?:\.(\d+))?([+-]\d\d(?::?\d\d)?)?$/.exec(text);
-  if (!match) return undefined;
-  const [, date, time, fraction = '', zone] = match;
-  const micros = Number(fraction.padEnd(6, '0').slice(0, 6));
-  let millis = Date.parse(`${date}T${time}Z`) + Math.floor(micros / 1000);
-  if (bound === 'max' && micros % 1000 !== 0) millis += 1;
-  if (zone && zone !== '+00' && zone !== '+00:00') {
-    const sign = zone.startsWith('-') ? -1 : 1;
-    const [h, m = '0'] = zone.slice(1).split(':');
-    millis -= sign * (Number(h) * 60 + Number(m)) * 60_000;
-  }
-  if (!Number.isFinite(millis)) return undefined;
+  const parsed = parseDuckdbTimestamp(text);
+  if (!parsed) return undefined;
+  const millis = parsed.millis + (bound === 'max' && parsed.extraMicros !== 0 ? 1 : 0);
   const iso = new Date(millis).toISOString();
   return utc ? iso : iso.slice(0, -1);
 }

@@ -10,3 +10,6 @@ export { DeltaTable, type OpenOptions, type CreateOptions, type WriteOptions, ty
 export { Transaction, type TransactionOptions, type CommitResult } from './transaction.js';
 export { fromRows, fromSql, fromFile, formatOf, type DataSource, type FileFormat } from './data-source.js';
 export { readHistory, versionAtTimestamp, parseTimestamp, type HistoryEntry } from './history.js';
+export { writeCheckpoint, shouldCheckpoint, type CheckpointOptions, type CheckpointResult } from './checkpoint-writer.js';
+export { cleanupExpiredLogs } from './log-cleanup.js';
+export { vacuum, type VacuumOptions, type VacuumResult } from './vacuum.js';

@@ -53,7 +53,7 @@ describe('deletion vectors on read', () => {
     const absolute: DeletionVectorDescriptor = {
       ...relative,
       storageType: 'p',
-      pathOrInlineDv: pathToFileURL(store.localPath(relativeDeletionVectorKey(relative))).href,
+      pathOrInlineDv: pathToFileURL(store.localPath(relativeDeletionVectorKey(relative))!).href,
     };
     expect(await attach(table, absolute)).toEqual([0, 1, 2, 3, 4, 9]);
   });

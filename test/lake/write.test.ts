@@ -215,6 +215,22 @@ describe('idempotent writes and time travel', () => {
   });
 });
 
+describe('checkpoints after commits', () => {
+  it('writes a checkpoint every delta.checkpointInterval commits and loads from it', async () => {
+    const location = tempTable();
+    const table = await DeltaTable.create(location, { schema, properties: { 'delta.checkpointInterval': '3' } });
+    for (let i = 1; i <= 7; i++) await table.append(fromRows([{ id: i }]));
+    const log = readdirSync(path.join(location, '_delta_log'));
+    expect(log.filter((f) => f.endsWith('.checkpoint.parquet')).sort()).toEqual([
+      `${'3'.padStart(20, '0')}.checkpoint.parquet`, `${'6'.padStart(20, '0')}.checkpoint.parquet`,
+    ]);
+    expect(JSON.parse(readFileSync(path.join(location, '_delta_log', '_last_checkpoint'), 'utf8'))).toMatchObject({ version: 6 });
+    const reopened = await DeltaTable.open(location);
+    expect(reopened.snapshot.segment.checkpoint?.version).toBe(6);
+    expect(sortById(await reopened.rows()).map((r) => r.id)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  });
+});
+
 describe('column mapping and stores', () => {
   it('writes physical names under column mapping and reads logical names', async () => {
     const location = tempTable();

@@ -4,11 +4,12 @@
  * history, checkpoint and vacuum. Every write is one Delta transaction.
  */
 import { randomUUID } from 'node:crypto';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { openStore, type ObjectStore } from '../storage/index.js';
 import { silentProgress, type ProgressReporter } from '../core/index.js';
 import type { Metadata, Protocol } from './actions.js';
 import { sourceRelation, type DataSource } from './data-source.js';
-import { writeDataFiles } from './data-writer.js';
+import { writeDataFiles, type DataLayout } from './data-writer.js';
 import { withConnection } from './duckdb.js';
 import { InvalidTableOperationError } from './errors.js';
 import { readHistory, versionAtTimestamp, parseTimestamp, type HistoryEntry } from './history.js';
@@ -18,7 +19,7 @@ import { minimumProtocol, assertWritableSchema } from './protocol.js';
 import { readRows } from './read.js';
 import { rewriteMatching } from './replace-where.js';
 import { assignColumnMapping } from './column-mapping.js';
-import { findField, parseSchema, type StructType } from './schema.js';
+import { columnMappingMode, findField, parseSchema, type StructType } from './schema.js';
 import { Snapshot, loadSnapshot } from './snapshot.js';
 import { Transaction, type CommitResult } from './transaction.js';
 import { planWrite, schemaFromSource, type SourceColumn } from './write-schema.js';
@@ -164,7 +165,7 @@ export class DeltaTable {
 
   private async write(
     data: DataSource, options: OverwriteOptions, operation: string, parameters: Record<string, unknown>,
-    prepare: (txn: Transaction, connection: Parameters<Parameters<typeof withConnection>[0]>[0], relation: string) => Promise<void>,
+    prepare: (txn: Transaction, connection: DuckDBConnection, relation: string) => Promise<void>,
   ): Promise<WriteResult> {
     const snapshot = this.current;
     if (options.txn && (snapshot.txn(options.txn.appId)?.version ?? -1) >= options.txn.version) {
@@ -213,7 +214,7 @@ export class DeltaTable {
   }
 }
 
-async function describe(connection: Parameters<Parameters<typeof withConnection>[0]>[0], sql: string): Promise<SourceColumn[]> {
+async function describe(connection: DuckDBConnection, sql: string): Promise<SourceColumn[]> {
   const reader = await connection.runAndReadAll(`DESCRIBE SELECT * FROM (${sql})`);
   return reader.getRowObjectsJson().map((r) => ({ name: String(r.column_name), duckdbType: String(r.column_type) }));
 }
@@ -247,11 +248,11 @@ function createParameters(metadata: Metadata): Record<string, unknown> {
   };
 }
 
-function layoutOf(schema: StructType, metadata: Metadata) {
+function layoutOf(schema: StructType, metadata: Metadata): DataLayout {
   return {
     schema,
     partitionColumns: metadata.partitionColumns,
-    columnMapping: (metadata.configuration['delta.columnMapping.mode'] ?? 'none') as 'none' | 'name' | 'id',
+    columnMapping: columnMappingMode(metadata.configuration),
     configuration: metadata.configuration,
   };
 }

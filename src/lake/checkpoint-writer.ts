@@ -35,10 +35,13 @@ const DEFAULT_CHECKPOINT_INTERVAL = 10;
 
 /** Whether a writer should checkpoint after committing `version` (`delta.checkpointInterval`). */
 export function shouldCheckpoint(version: number, configuration: Readonly<Record<string, string>>): boolean {
+  return version > 0 && version % checkpointInterval(configuration) === 0;
+}
+
+/** `delta.checkpointInterval`; a bad value must not fail the commit that asks, so it falls back to Delta's default. */
+export function checkpointInterval(configuration: Readonly<Record<string, string>>): number {
   const configured = Number(configuration['delta.checkpointInterval']);
-  // A bad value must not fail the commit that asks; fall back to Delta's default.
-  const interval = Number.isInteger(configured) && configured > 0 ? configured : DEFAULT_CHECKPOINT_INTERVAL;
-  return version > 0 && version % interval === 0;
+  return Number.isInteger(configured) && configured > 0 ? configured : DEFAULT_CHECKPOINT_INTERVAL;
 }
 
 const MAP = 'MAP(VARCHAR, VARCHAR)';

@@ -13,7 +13,7 @@
  */
 import type { ObjectMeta, ObjectStore } from '../storage/index.js';
 import { LOG_DIR, parseLogFileName } from './log-files.js';
-import { listLog } from './log-segment.js';
+import { parseLogListing } from './log-segment.js';
 import { RetentionProperty, retentionMs } from './retention-intervals.js';
 import type { Snapshot } from './snapshot.js';
 
@@ -40,7 +40,8 @@ export async function cleanupExpiredLogs(store: ObjectStore, snapshot: Snapshot,
   // Checkpoints are kept at least as long as delta.checkpointRetentionDuration says, too.
   const checkpointCutoff = startOfUtcDay(now - Math.max(logRetention, retentionMs(configuration, RetentionProperty.checkpoint)));
 
-  const [objects, listing] = await Promise.all([store.list(`${LOG_DIR}/`), listLog(store)]);
+  const objects = await store.list(`${LOG_DIR}/`);
+  const listing = parseLogListing(objects);
   const entries = objects.flatMap((meta) => {
     const entry = logEntry(meta);
     return entry ? [entry] : [];

@@ -34,7 +34,11 @@ export interface LogSegment {
 export async function listLog(store: ObjectStore, fromVersion = 0): Promise<LogListing> {
   // Log file names sort by version, so the tail from a version is one `startAfter` away.
   const startAfter = fromVersion > 0 ? `${LOG_DIR}/${padVersion(fromVersion - 1)}.zzz` : undefined;
-  const objects = await store.list(`${LOG_DIR}/`, startAfter);
+  return parseLogListing(await store.list(`${LOG_DIR}/`, startAfter), fromVersion);
+}
+
+/** Groups listed `_delta_log/` objects into commits and complete checkpoints. */
+export function parseLogListing(objects: readonly ObjectMeta[], fromVersion = 0): LogListing {
   const commits = new Map<number, ObjectMeta>();
   const multipart = new Map<string, ObjectMeta[]>();
   const checkpoints: CheckpointRef[] = [];

@@ -16,6 +16,7 @@ import { checkConflicts, type IsolationLevel, type TransactionFootprint } from '
 import { CommitConflictError, ConflictRule, InvalidTableOperationError, TableExistsError } from './errors.js';
 import { commitKey } from './log-files.js';
 import { readJsonActions } from './log-reader.js';
+import { listLog } from './log-segment.js';
 import { applyActions, fileKey } from './log-replay.js';
 import { assertWritable, isAppendOnly } from './protocol.js';
 import { Snapshot, finishSnapshot } from './snapshot.js';
@@ -132,12 +133,28 @@ export class Transaction {
         return { version, snapshot: finishSnapshot(snapshot.store, segment, state), attempts: attempt };
       }
       if (snapshot.version < 0) throw new TableExistsError(snapshot.location);
-      const winning = await readJsonActions(snapshot.store, commitKey(version));
-      checkConflicts(footprint, version, winning, snapshot.location);
-      applyActions(state, winning, snapshot.location);
-      version++;
+      // Lost: catch up with every commit made since, checking each against what we read.
+      const winners = await this.commitsSince(version);
+      for (const [winningVersion, winning] of winners) {
+        checkConflicts(footprint, winningVersion, winning, snapshot.location);
+        applyActions(state, winning, snapshot.location);
+      }
+      version += winners.length;
     }
     throw new CommitConflictError(ConflictRule.tooManyRetries, version - 1, `lost the race for ${maxAttempts} versions in a row; the table is too busy, retry later.`);
+  }
+
+  /**
+   * The commits from `version` on, in order. Listing once and reading the winners in
+   * parallel keeps a writer that fell several versions behind from paying a lost
+   * put-if-absent per version.
+   */
+  private async commitsSince(version: number): Promise<Array<[number, Action[]]>> {
+    const listing = await listLog(this.snapshot.store, version);
+    const versions: number[] = [];
+    for (let v = version; listing.commits.has(v); v++) versions.push(v);
+    if (versions.length === 0) versions.push(version); // listed before it became visible
+    return Promise.all(versions.map(async (v) => [v, await readJsonActions(this.snapshot.store, commitKey(v))] as [number, Action[]]));
   }
 
   private footprint(): TransactionFootprint {

@@ -1,0 +1,4 @@
+/** A SQL string literal (file paths in DuckDB statements). */
+export function sqlString(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}

@@ -14,13 +14,24 @@ export function isAbsolutePath(path: string): boolean {
 
 /** The decoded absolute URI of a log path; equal for every spelling of one file. */
 export function canonicalPath(path: string, tableRoot: string): string {
-  let absolute: string;
-  if (SCHEME.test(path)) absolute = path;
-  else if (path.startsWith('/')) absolute = `file://${path}`;
-  else absolute = `${tableRoot}/${path}`;
+  // The common case, a relative path, is hot in log replay: no regexes, one decode.
+  if (!path.startsWith('/') && !SCHEME.test(path)) {
+    return `${decodedRoot(tableRoot)}/${path.includes('%') ? safeDecode(path) : path}`;
+  }
+  const absolute = path.startsWith('/') ? `file://${path}` : path;
   // file:/x and file:///x name the same file.
-  absolute = absolute.replace(/^file:\/(?!\/)/, 'file:///').replace(/^file:\/\/localhost\//, 'file:///');
-  return safeDecode(absolute);
+  return safeDecode(absolute.replace(/^file:\/(?!\/)/, 'file:///').replace(/^file:\/\/localhost\//, 'file:///'));
+}
+
+let lastRoot = '';
+let lastDecodedRoot = '';
+
+function decodedRoot(root: string): string {
+  if (root !== lastRoot) {
+    lastRoot = root;
+    lastDecodedRoot = safeDecode(root);
+  }
+  return lastDecodedRoot;
 }
 
 /** The store key of a relative log path (decoded), or undefined for an absolute path. */

@@ -1,0 +1,59 @@
+/**
+ * The `strata` command: argument parsing and the one place that turns failures into
+ * messages and exit codes. 0: success; 1: the work failed (a StrataError prints
+ * `error: <message>`; the stack only with STRATA_DEBUG=1); 2: the command line was
+ * wrong (unknown command or option, missing or malformed argument).
+ */
+import { Command, CommanderError } from 'commander';
+import { STRATA_VERSION, StrataError, asError } from '../core/index.js';
+import { registerDemoCommand } from './demo-command.js';
+import { registerSqlCommand } from './sql-command.js';
+import { registerTableCommand } from './table-command.js';
+
+export const ExitCode = { ok: 0, failed: 1, usage: 2 } as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+export function createProgram(): Command {
+  const program = new Command('strata')
+    .description('Strata: Delta Lake tables, SQL, pipelines, APIs and ML in one TypeScript system')
+    .version(STRATA_VERSION)
+    // Program options only before the command, so `table info --version N` is the command's.
+    .enablePositionalOptions()
+    // Settings are inherited by the subcommands registered after them.
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)');
+  registerSqlCommand(program);
+  registerTableCommand(program);
+  registerDemoCommand(program);
+  return program;
+}
+
+/** Runs the command line (`process.argv` shape) and returns the exit code; never throws. */
+export async function runCli(argv: readonly string[]): Promise<ExitCode> {
+  try {
+    await createProgram().parseAsync([...argv]);
+    return ExitCode.ok;
+  } catch (error) {
+    return report(error);
+  }
+}
+
+function report(thrown: unknown): ExitCode {
+  const debug = process.env.STRATA_DEBUG === '1';
+  // Commander has already printed its message (or the help/version text).
+  if (thrown instanceof CommanderError) return thrown.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+  const error = asError(thrown);
+  if (error instanceof StrataError) {
+    process.stderr.write(`error: ${error.message}\n`);
+  } else {
+    // Not one of ours: an unexpected failure (e.g. DuckDB reading a malformed input file).
+    process.stderr.write(`error: ${error.message}\n`);
+    if (!debug) process.stderr.write('(set STRATA_DEBUG=1 to see where it came from)\n');
+  }
+  if (debug) process.stderr.write(`${error.stack ?? ''}${causeText(error)}\n`);
+  return ExitCode.failed;
+}
+
+function causeText(error: Error): string {
+  return error.cause instanceof Error ? `\ncaused by: ${error.cause.stack ?? error.cause.message}` : '';
+}

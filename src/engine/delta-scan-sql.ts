@@ -1,0 +1,148 @@
+/**
+ * DuckDB SQL with `delta_scan(...)`: each call is resolved to a snapshot of its table
+ * (latest, or at the requested version or timestamp), bound as a temp view on the
+ * query's connection with the lake's `bindScan`, and replaced in the text by the view's
+ * name. DuckDB then plans the query as usual, over the snapshot's data files.
+ *
+ * Guarantees: every call is parsed and every table opened before anything runs, so a bad
+ * path or option fails the whole statement with a typed error; calls with the same path
+ * text and the same version or timestamp share one view (one snapshot, so a self-join
+ * sees one state), while the same table at two versions gets two; the views are dropped
+ * when the work is done, even when it fails.
+ */
+import { randomUUID } from 'node:crypto';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { StrataError, asError } from '../core/index.js';
+import { bindScan, quoteIdent, withConnection, DeltaTable, type ScanBinding } from '../lake/index.js';
+import { findDeltaScanCalls, type DeltaScanCall } from './delta-scan-calls.js';
+import { SqlExecutionError, UnsupportedStatementError } from './errors.js';
+import { significant, tokenize } from './sql-tokenizer.js';
+
+export interface DeltaSqlOptions {
+  /** Time zone of tz-less timestamp partition values (see ScanOptions); default UTC. */
+  readonly partitionTimeZone?: string;
+  /** Run on this connection instead of a fresh one from the lake's shared DuckDB. */
+  readonly connection?: DuckDBConnection;
+}
+
+export interface BoundTable {
+  /** The first call that named this table state (others may share it). */
+  readonly call: DeltaScanCall;
+  readonly view: string;
+  readonly location: string;
+  readonly version: number;
+}
+
+export interface BoundSql {
+  readonly connection: DuckDBConnection;
+  /** The original SQL text. */
+  readonly original: string;
+  /** The SQL with each delta_scan call replaced by its view. */
+  readonly sql: string;
+  readonly tables: readonly BoundTable[];
+  /** Drops the views; safe to call twice. */
+  release(): Promise<void>;
+}
+
+/** Binds the SQL's delta_scan calls on `connection`; the caller must `release()`. */
+export async function bindDeltaSql(connection: DuckDBConnection, sql: string, options: DeltaSqlOptions = {}): Promise<BoundSql> {
+  // DuckDB answers an empty text with an opaque native error.
+  if (significant(tokenize(sql)).length === 0) throw new UnsupportedStatementError('There is no SQL to run: the text is empty or only comments.');
+  const calls = findDeltaScanCalls(sql);
+  const distinct = new Map<string, DeltaScanCall>();
+  for (const call of calls) if (!distinct.has(stateKey(call))) distinct.set(stateKey(call), call);
+  // Opening reads only logs, so tables open concurrently; binding uses the one connection.
+  const tables = await Promise.all([...distinct.values()].map(openAt));
+  const bindings: ScanBinding[] = [];
+  let released = false;
+  const release = async () => {
+    if (released) return;
+    released = true;
+    for (const binding of bindings) await binding.release();
+  };
+  const bound: BoundTable[] = [];
+  // Short view names (shorter than any call) let the rewrite keep every offset: see padded().
+  const prefix = randomUUID().slice(0, 5);
+  const distinctCalls = [...distinct.values()];
+  for (const [index, table] of tables.entries()) {
+    const call = distinctCalls[index]!;
+    try {
+      const binding = await bindScan(connection, table.snapshot, {
+        view: `__ds_${prefix}_${index}`,
+        ...(options.partitionTimeZone ? { partitionTimeZone: options.partitionTimeZone } : {}),
+      });
+      bindings.push(binding);
+      bound.push({ call, view: binding.view, location: table.location, version: table.version });
+    } catch (error) {
+      await release();
+      if (error instanceof StrataError) throw error;
+      throw new SqlExecutionError(
+        `${call.text}: cannot read version ${table.version} of ${table.location}: ${asError(error).message}`,
+        { table: table.location, version: table.version }, { cause: error },
+      );
+    }
+  }
+  const viewOf = new Map(bound.map((b) => [stateKey(b.call), b.view]));
+  let rewritten = '';
+  let at = 0;
+  for (const call of calls) {
+    rewritten += `${sql.slice(at, call.start)}${padded(quoteIdent(viewOf.get(stateKey(call))!), call.text)}`;
+    at = call.end;
+  }
+  rewritten += sql.slice(at);
+  return { connection, original: sql, sql: rewritten, tables: bound, release };
+}
+
+/** Runs `work` with the SQL bound, on the given connection or a fresh one, and releases the views after. */
+export async function withDeltaSql<T>(sql: string, options: DeltaSqlOptions, work: (bound: BoundSql) => Promise<T>): Promise<T> {
+  const run = async (connection: DuckDBConnection) => {
+    const bound = await bindDeltaSql(connection, sql, options);
+    try {
+      return await work(bound);
+    } catch (error) {
+      throw sqlError(error, bound);
+    } finally {
+      await bound.release();
+    }
+  };
+  return options.connection ? run(options.connection) : withConnection(run);
+}
+
+/**
+ * A DuckDB failure as a typed error. DuckDB's message names the generated views, which
+ * the user never wrote, so each is replaced by the call that produced it.
+ */
+export function sqlError(error: unknown, bound: Pick<BoundSql, 'tables'>): unknown {
+  if (error instanceof StrataError || !(error instanceof Error)) return error;
+  let message = error.message;
+  for (const { view, call } of bound.tables) {
+    const quoted = quoteIdent(view);
+    const echoed = padded(quoted, call.text);
+    // Where DuckDB echoes the statement the padded name stands for the whole call (so its
+    // caret still points at the right column); elsewhere it names the view alone.
+    if (!call.text.includes('\n')) message = message.split(echoed).join(call.text);
+    message = message.split(quoted).join(call.text).split(view).join(call.text);
+  }
+  return new SqlExecutionError(message, { tables: bound.tables.map((t) => t.location) }, { cause: error });
+}
+
+/**
+ * The view name padded to the call's length, keeping the call's line breaks, so that
+ * offsets, lines and columns in the rewritten SQL match the original (DuckDB's error
+ * carets then point at the user's text).
+ */
+function padded(quotedView: string, call: string): string {
+  const head = call.slice(0, quotedView.length).replace(/[^\n]/g, '');
+  return quotedView + head + call.slice(quotedView.length).replace(/[^\n]/g, ' ');
+}
+
+function stateKey(call: DeltaScanCall): string {
+  return JSON.stringify([call.path, call.version ?? null, call.timestamp ?? null]);
+}
+
+async function openAt(call: DeltaScanCall): Promise<DeltaTable> {
+  return DeltaTable.open(call.path, {
+    ...(call.version !== undefined ? { version: call.version } : {}),
+    ...(call.timestamp !== undefined ? { timestamp: call.timestamp } : {}),
+  });
+}

@@ -1,0 +1,22 @@
+import { StrataError, type ErrorDetails } from '../core/index.js';
+
+/** A `delta_scan(...)` call the engine cannot use: a missing path, an unknown or bad option. */
+export class DeltaScanArgumentError extends StrataError {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super('ENGINE_DELTA_SCAN_ARGUMENT', message, details);
+  }
+}
+
+/** DuckDB rejected or failed the statement (syntax, unknown column, cast, I/O ...). */
+export class SqlExecutionError extends StrataError {
+  constructor(message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
+    super('ENGINE_SQL', message, details, options);
+  }
+}
+
+/** A statement that cannot be used where it was given (e.g. two statements for `--out`). */
+export class UnsupportedStatementError extends StrataError {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super('ENGINE_UNSUPPORTED_STATEMENT', message, details);
+  }
+}

@@ -1,0 +1,5 @@
+/** Strata's library entry point: the public API of each module. */
+export * from './core/index.js';
+export * from './storage/index.js';
+export * from './lake/index.js';
+export * from './engine/index.js';

@@ -1,0 +1,30 @@
+/** `strata demo`: the 3-million-row walkthrough runs, re-runs from a clean state, and never clears a foreign directory. */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { strata, tempDir } from './run-cli.js';
+
+describe('strata demo', { timeout: 180_000 }, () => {
+  it('loads, appends, time travels and queries, and can run again', async () => {
+    const dir = path.join(tempDir('strata-demo-'), 'lake');
+    for (let run = 0; run < 2; run++) {
+      const { code, stdout, stderr } = await strata(['demo', '--dir', dir]);
+      expect({ code, stderr: stderr.replace(/^(creating|writing).*\n/gm, '') }).toEqual({ code: 0, stderr: '' });
+      expect(stdout).toMatch(/1\. Created .*flights partitioned by month, with January–March: 1,477,911 rows/);
+      expect(stdout).toMatch(/2\. Appended April onwards: 1,522,089 rows .*\(version 1,/);
+      expect(stdout).toMatch(/version 0 +1477911 +2001-01-01 00:01:00 +2001-03-31 23:59:00/);
+      expect(stdout).toMatch(/latest +3000000 +2001-01-01 00:01:00 +2001-07-01 00:00:00/);
+      expect(stdout).toMatch(/WRITE +mode=Append/);
+    }
+    expect(existsSync(path.join(dir, 'flights', '_delta_log', '00000000000000000002.json'))).toBe(false);
+  });
+
+  it('refuses to empty a directory it did not create', async () => {
+    const dir = tempDir('strata-demo-');
+    mkdirSync(path.join(dir, 'mine'));
+    writeFileSync(path.join(dir, 'mine', 'keep.txt'), 'precious');
+    const run = await strata(['demo', '--dir', path.join(dir, 'mine')]);
+    expect(run).toMatchObject({ code: 1, stderr: expect.stringContaining('is not a Strata demo directory') });
+    expect(existsSync(path.join(dir, 'mine', 'keep.txt'))).toBe(true);
+  });
+});

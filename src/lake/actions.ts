@@ -142,6 +142,34 @@ export function toAction(object: Readonly<Record<string, unknown>>): Action | un
   return undefined;
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/** The fields replay relies on, per action kind; a value failing these is corrupt. */
+const REQUIRED: Readonly<Record<ActionKind, ReadonlyArray<readonly [string, (v: unknown) => boolean]>>> = {
+  protocol: [['minReaderVersion', isNumber], ['minWriterVersion', isNumber]],
+  metaData: [['id', isString], ['partitionColumns', Array.isArray], ['configuration', isObject]],
+  add: [['path', isString], ['partitionValues', isObject], ['size', isNumber]],
+  remove: [['path', isString]],
+  cdc: [['path', isString], ['partitionValues', isObject]],
+  txn: [['appId', isString], ['version', isNumber]],
+  commitInfo: [],
+  domainMetadata: [['domain', isString], ['configuration', isString]],
+  checkpointMetadata: [['version', isNumber]],
+  sidecar: [['path', isString]],
+};
+
+/** What is wrong with an action's shape, or undefined when replay can use it. */
+export function actionProblem(action: Action): string | undefined {
+  const body = (action as unknown as Record<string, unknown>)[action.kind];
+  if (!isObject(body)) return `"${action.kind}" is not an object`;
+  for (const [field, check] of REQUIRED[action.kind]) {
+    if (!check(body[field])) return `"${action.kind}" has no valid "${field}"`;
+  }
+  return undefined;
+}
+
 /** One log line for an action (no trailing newline). */
 export function actionToJson(action: Action): string {
   const body = (action as unknown as Record<string, unknown>)[action.kind];

@@ -137,9 +137,10 @@ function compression(configuration: Readonly<Record<string, string>>): string {
 }
 
 async function writeLastCheckpoint(store: ObjectStore, result: CheckpointResult): Promise<void> {
-  // A slower writer of an older checkpoint must not move the hint backwards.
+  // A slower writer of an older checkpoint must not move the hint backwards, but a hint
+  // naming a checkpoint that does not exist (past the end of the log) is no hint at all.
   const current = await readHintVersion(store);
-  if (current !== undefined && current > result.version) return;
+  if (current !== undefined && current > result.version && (await store.head(classicCheckpointKey(current))) !== undefined) return;
   const hint = { version: result.version, size: result.numActions, sizeInBytes: result.sizeInBytes, numOfAddFiles: result.numOfAddFiles };
   await store.put(LAST_CHECKPOINT, JSON.stringify(hint));
 }

@@ -3,15 +3,19 @@
  * (memory://, later s3://) objects are staged through a private temp directory.
  */
 import { randomUUID } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { promises as fs, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { ObjectStore } from '../storage/index.js';
 
 let stagingDir: Promise<string> | undefined;
 
+/** This process's private temp directory, removed when the process exits. */
 export function stagingDirectory(): Promise<string> {
-  stagingDir ??= fs.mkdtemp(path.join(tmpdir(), 'strata-stage-'));
+  stagingDir ??= fs.mkdtemp(path.join(tmpdir(), 'strata-stage-')).then((dir) => {
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    return dir;
+  });
   return stagingDir;
 }
 

@@ -4,7 +4,7 @@
  * Every parse failure becomes a CorruptLogError naming the file.
  */
 import type { ObjectStore } from '../storage/index.js';
-import { toAction, type Action } from './actions.js';
+import { actionProblem, toAction, type Action } from './actions.js';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows, withConnection } from './duckdb.js';
 import { CorruptLogError } from './errors.js';
@@ -32,7 +32,10 @@ export function parseJsonActions(text: string, file: string): Action[] {
       throw new CorruptLogError(file, `line ${i + 1} is not a JSON object`);
     }
     const action = toAction(object as Record<string, unknown>);
-    if (action) actions.push(action);
+    if (!action) continue;
+    const problem = actionProblem(action);
+    if (problem) throw new CorruptLogError(file, `line ${i + 1}: ${problem}`);
+    actions.push(action);
   }
   return actions;
 }
@@ -45,6 +48,9 @@ export async function readParquetActions(store: ObjectStore, keys: readonly stri
     return await withConnection(async (connection) => {
       const source = `read_parquet([${paths.map(sqlPath).join(', ')}], union_by_name = true)`;
       const columns = await columnNames(connection, `SELECT * FROM ${source}`);
+      if (!columns.some((c) => CHECKPOINT_COLUMNS.has(c))) {
+        throw new CorruptLogError(keys.map((k) => store.url(k)).join(', '), `has none of the checkpoint columns (${[...CHECKPOINT_COLUMNS].join(', ')}); it is not a checkpoint`);
+      }
       const adds = columns.includes('add') ? await readAdds(connection, source) : [];
       // The few non-add rows (protocol, metaData, txn, remove, ...) go through JSON.
       const where = columns.includes('add') ? ' WHERE t.add IS NULL' : '';
@@ -52,7 +58,10 @@ export async function readParquetActions(store: ObjectStore, keys: readonly stri
       const actions: Action[] = [];
       for (const row of rows) {
         const action = toAction(withoutNulls(JSON.parse(String(row.action)) as Record<string, unknown>));
-        if (action) actions.push(action);
+        if (!action) continue;
+        const problem = actionProblem(action);
+        if (problem) throw new CorruptLogError(keys.map((k) => store.url(k)).join(', '), problem);
+        actions.push(action);
       }
       return [...actions, ...adds];
     });
@@ -63,6 +72,8 @@ export async function readParquetActions(store: ObjectStore, keys: readonly stri
     await release();
   }
 }
+
+const CHECKPOINT_COLUMNS: ReadonlySet<string> = new Set(['protocol', 'metaData', 'add', 'remove', 'txn', 'domainMetadata', 'checkpointMetadata', 'sidecar']);
 
 /** Add fields by how they are read: scalars as they are, nested values as JSON text. */
 const ADD_SCALARS = ['path', 'size', 'modificationTime', 'dataChange', 'stats', 'baseRowId', 'defaultRowCommitVersion', 'clusteringProvider'];

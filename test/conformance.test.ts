@@ -8,12 +8,12 @@ import { existsSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../src/storage/index.js';
+import { GOLDEN } from './support/golden-tables.js';
 import {
   LogGapError, MissingActionError, NotADeltaTableError, UnsupportedProtocolError, bindScan, loadSnapshot,
   quoteIdent, withConnection, duckdbType, readRows,
 } from '../src/lake/index.js';
 
-const GOLDEN = path.resolve(import.meta.dirname, '../../shared/conformance/delta-golden');
 
 type Requirement =
   | { kind: 'loads'; version?: number; checkpointVersion?: number }

@@ -6,9 +6,9 @@
  * numbers when they fit in 2^53 and strings otherwise (as the lake's queryRows does),
  * decimals and temporal values are strings, lists and structs are arrays and objects.
  */
-import { DuckDBTypeId, JsonDuckDBValueConverter, type DuckDBDataChunk, type DuckDBResult, type Json } from '@duckdb/node-api';
+import { JsonDuckDBValueConverter, type DuckDBDataChunk, type DuckDBResult, type Json } from '@duckdb/node-api';
 import { bindDeltaSql, sqlError, withDeltaSql, type DeltaSqlOptions } from './delta-scan-sql.js';
-import { sharedDuckdb } from '../lake/index.js';
+import { WIDE_INTEGERS, narrowWideIntegers, sharedDuckdb } from '../lake/index.js';
 
 export type SqlValue = Json;
 
@@ -101,15 +101,5 @@ function columnsOf(result: DuckDBResult): SqlColumn[] {
 
 function convertChunk(chunk: DuckDBDataChunk, result: DuckDBResult, limit: number): SqlValue[][] {
   const rows = chunk.convertRows(JsonDuckDBValueConverter).slice(0, limit) as SqlValue[][];
-  const wide = result.columnTypes().flatMap((type, i) => (WIDE_INTEGERS.has(type.typeId) ? [i] : []));
-  if (wide.length === 0) return rows;
-  for (const row of rows) {
-    for (const i of wide) {
-      const value = row[i];
-      if (typeof value === 'string' && Number.isSafeInteger(Number(value))) row[i] = Number(value);
-    }
-  }
-  return rows;
+  return narrowWideIntegers(rows, result.columnTypes().flatMap((type, i) => (WIDE_INTEGERS.has(type.typeId) ? [i] : [])));
 }
-
-const WIDE_INTEGERS: ReadonlySet<DuckDBTypeId> = new Set([DuckDBTypeId.BIGINT, DuckDBTypeId.UBIGINT, DuckDBTypeId.HUGEINT, DuckDBTypeId.UHUGEINT]);

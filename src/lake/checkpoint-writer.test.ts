@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, type ObjectStore } from '../storage/index.js';
@@ -9,8 +8,8 @@ import { shouldCheckpoint, writeCheckpoint } from './checkpoint-writer.js';
 import { LAST_CHECKPOINT, classicCheckpointKey, commitKey, parseLogFileName } from './log-files.js';
 import { readRows } from './read.js';
 import { loadSnapshot, type Snapshot } from './snapshot.js';
+import { GOLDEN, copyGoldenTable } from '../../test/support/golden-tables.js';
 
-const GOLDEN = path.resolve(import.meta.dirname, '../../../shared/conformance/delta-golden');
 const WEEK = 7 * 86_400_000;
 const dirs: string[] = [];
 
@@ -18,22 +17,10 @@ afterEach(async () => {
   await Promise.all(dirs.splice(0).map((d) => fs.rm(d, { recursive: true, force: true })));
 });
 
-/** A writable copy of a golden table (the originals are read-only). */
 async function copyTable(name: string): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(tmpdir(), 'strata-ckpt-'));
+  const dir = await copyGoldenTable(name, 'strata-ckpt-');
   dirs.push(dir);
-  await fs.cp(path.join(GOLDEN, name, 'delta'), dir, { recursive: true });
-  await makeWritable(dir);
   return dir;
-}
-
-async function makeWritable(dir: string): Promise<void> {
-  await fs.chmod(dir, 0o755);
-  for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) await makeWritable(full);
-    else await fs.chmod(full, 0o644);
-  }
 }
 
 /** Deletes every commit and every checkpoint but our classic one at `keep`. */

@@ -11,8 +11,8 @@ import {
 } from './deletion-vector.js';
 import { DeletionVectorError } from './errors.js';
 import { decodeZ85, encodeZ85 } from './z85.js';
+import { GOLDEN } from '../../test/support/golden-tables.js';
 
-const GOLDEN = path.resolve(import.meta.dirname, '../../../shared/conformance/delta-golden');
 const uuidBytes = (uuid: string): Uint8Array => new Uint8Array(Buffer.from(uuid.replace(/-/g, ''), 'hex'));
 let memoryCount = 0;
 const memoryStore = (): MemoryStore => new MemoryStore(`memory://dv-test-${++memoryCount}`);

@@ -30,21 +30,30 @@ export async function withConnection<T>(work: (connection: DuckDBConnection) => 
 }
 
 /**
- * Rows of a query as plain JSON-compatible objects. Top-level 64-bit integers become
- * numbers when they fit in 2^53 (strings otherwise, so no value is silently rounded).
+ * Rows of a query as plain JSON-compatible objects, 64-bit integers narrowed as
+ * `narrowWideIntegers` says.
  */
 export async function queryRows(connection: DuckDBConnection, sql: string): Promise<Record<string, unknown>[]> {
   const reader = await connection.runAndReadAll(sql);
   const rows = reader.getRowObjectsJson() as Record<string, unknown>[];
-  const wide = reader.columnNames().filter((_, i) => WIDE_INTEGERS.has(reader.columnType(i).typeId));
-  if (wide.length === 0) return rows;
+  const names = reader.columnNames();
+  return narrowWideIntegers(rows, reader.columnTypes().flatMap((type, i) => (WIDE_INTEGERS.has(type.typeId) ? [names[i]!] : [])));
+}
+
+/**
+ * DuckDB's JSON conversion gives 64-bit integers as strings; in the named top-level
+ * columns, those that fit in 2^53 become numbers (larger ones stay strings, so no
+ * value is silently rounded). Rows are changed in place and returned.
+ */
+export function narrowWideIntegers<Row extends Record<string, unknown> | unknown[]>(rows: Row[], columns: ReadonlyArray<string | number>): Row[] {
   for (const row of rows) {
-    for (const name of wide) {
-      const value = row[name];
-      if (typeof value === 'string' && Number.isSafeInteger(Number(value))) row[name] = Number(value);
+    const cells = row as Record<string | number, unknown>;
+    for (const column of columns) {
+      const value = cells[column];
+      if (typeof value === 'string' && Number.isSafeInteger(Number(value))) cells[column] = Number(value);
     }
   }
   return rows;
 }
 
-const WIDE_INTEGERS: ReadonlySet<DuckDBTypeId> = new Set([DuckDBTypeId.BIGINT, DuckDBTypeId.UBIGINT, DuckDBTypeId.HUGEINT, DuckDBTypeId.UHUGEINT]);
+export const WIDE_INTEGERS: ReadonlySet<DuckDBTypeId> = new Set([DuckDBTypeId.BIGINT, DuckDBTypeId.UBIGINT, DuckDBTypeId.HUGEINT, DuckDBTypeId.UHUGEINT]);

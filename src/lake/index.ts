@@ -4,7 +4,7 @@ export * from './schema.js';
 export { loadSnapshot, Snapshot } from './snapshot.js';
 export { bindScan, type ScanBinding, type ScanOptions } from './scan.js';
 export { readRows } from './read.js';
-export { withConnection, sharedDuckdb, queryRows } from './duckdb.js';
+export { withConnection, sharedDuckdb, queryRows, narrowWideIntegers, WIDE_INTEGERS } from './duckdb.js';
 export { assertReadable, assertWritable, minimumProtocol, SUPPORTED_READER_FEATURES, SUPPORTED_WRITER_FEATURES } from './protocol.js';
 export { DeltaTable, type OpenOptions, type CreateOptions, type WriteOptions, type OverwriteOptions, type WriteResult } from './table.js';
 export { Transaction, type TransactionOptions, type CommitResult } from './transaction.js';

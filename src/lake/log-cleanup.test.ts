@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../storage/index.js';
@@ -11,8 +10,8 @@ import { cleanupExpiredLogs } from './log-cleanup.js';
 import { commitKey } from './log-files.js';
 import { readRows } from './read.js';
 import { loadSnapshot } from './snapshot.js';
+import { GOLDEN, copyGoldenTable } from '../../test/support/golden-tables.js';
 
-const GOLDEN = path.resolve(import.meta.dirname, '../../../shared/conformance/delta-golden');
 const DAY = 86_400_000;
 const dirs: string[] = [];
 
@@ -21,20 +20,9 @@ afterEach(async () => {
 });
 
 async function copyTable(name: string): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(tmpdir(), 'strata-logclean-'));
+  const dir = await copyGoldenTable(name, 'strata-logclean-');
   dirs.push(dir);
-  await fs.cp(path.join(GOLDEN, name, 'delta'), dir, { recursive: true });
-  await makeWritable(dir);
   return dir;
-}
-
-async function makeWritable(dir: string): Promise<void> {
-  await fs.chmod(dir, 0o755);
-  for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) await makeWritable(full);
-    else await fs.chmod(full, 0o644);
-  }
 }
 
 /** Sets the mtime of every `_delta_log` file whose name holds a version: `ageDays(version)` days ago. */

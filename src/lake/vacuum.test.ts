@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../storage/index.js';
@@ -11,8 +10,8 @@ import { commitKey } from './log-files.js';
 import { readRows } from './read.js';
 import { loadSnapshot, type Snapshot } from './snapshot.js';
 import { vacuum } from './vacuum.js';
+import { copyGoldenTable } from '../../test/support/golden-tables.js';
 
-const GOLDEN = path.resolve(import.meta.dirname, '../../../shared/conformance/delta-golden');
 const HOUR = 3_600_000;
 const OLD = new Date(Date.UTC(2020, 0, 1));
 const dirs: string[] = [];
@@ -37,13 +36,8 @@ async function walk(dir: string, prefix = ''): Promise<string[]> {
  * partition-like folder, hidden ones), every file last modified in 2020.
  */
 async function setup(name: string): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(tmpdir(), 'strata-vacuum-'));
+  const dir = await copyGoldenTable(name, 'strata-vacuum-');
   dirs.push(dir);
-  await fs.cp(path.join(GOLDEN, name, 'delta'), dir, { recursive: true });
-  await fs.chmod(dir, 0o755);
-  for (const entry of await fs.readdir(dir, { recursive: true, withFileTypes: true })) {
-    await fs.chmod(path.join(entry.parentPath, entry.name), entry.isDirectory() ? 0o755 : 0o644);
-  }
   await fs.mkdir(path.join(dir, 'stray=1'));
   await fs.mkdir(path.join(dir, '_staging'));
   await fs.mkdir(path.join(dir, '_strata_staging', 'killed-writer'), { recursive: true });

@@ -8,7 +8,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { openStore, type ObjectStore } from '../storage/index.js';
 import { silentProgress, type ProgressReporter } from '../core/index.js';
 import type { Metadata, Protocol } from './actions.js';
-import { sourceRelation, type DataSource } from './data-source.js';
+import { describeSource, sourceRelation, type DataSource } from './data-source.js';
 import { writeDataFiles, type DataLayout } from './data-writer.js';
 import { withConnection } from './duckdb.js';
 import { InvalidTableOperationError } from './errors.js';
@@ -22,7 +22,7 @@ import { assignColumnMapping } from './column-mapping.js';
 import { columnMappingMode, findField, parseSchema, type StructType } from './schema.js';
 import { Snapshot, loadSnapshot } from './snapshot.js';
 import { Transaction, type CommitResult } from './transaction.js';
-import { planWrite, schemaFromSource, type SourceColumn } from './write-schema.js';
+import { planWrite, schemaFromSource } from './write-schema.js';
 import { LOG_DIR } from './log-files.js';
 
 export interface OpenOptions {
@@ -104,14 +104,14 @@ export class DeltaTable {
     return withConnection(async (connection) => {
       const source = options.data ? await sourceRelation(options.data) : undefined;
       try {
-        const metadata = newMetadata(options.schema ?? schemaFromSource(await describe(connection, source!.sql)), options);
+        const metadata = newMetadata(options.schema ?? schemaFromSource(await describeSource(connection, source!)), options);
         const schema = parseSchema(metadata.schemaString);
         assertWritableSchema(schema, store.root);
         const protocol = minimumProtocol(metadata.configuration, usesTimestampNtz(schema));
         const txn = new Transaction(emptySnapshot(store, protocol), { operation: source ? 'CREATE TABLE AS SELECT' : 'CREATE TABLE', operationParameters: createParameters(metadata) });
         txn.setProtocol(protocol).setMetadata(metadata);
         if (source) {
-          const plan = planWrite(schema, await describe(connection, source.sql), { location: store.root, inferredTypes: options.data?.kind !== 'sql' });
+          const plan = planWrite(schema, await describeSource(connection, source), { location: store.root, inferredTypes: options.data?.kind !== 'sql' });
           const written = await writeDataFiles(connection, store, layoutOf(schema, metadata), `SELECT ${plan.projection} FROM (${source.sql}) src`);
           txn.addFiles(written.adds).setMetrics({ numFiles: written.adds.length, numOutputRows: written.numRows, numOutputBytes: written.numBytes });
         }
@@ -176,7 +176,7 @@ export class DeltaTable {
     await withConnection(async (connection) => {
       const source = await sourceRelation(data);
       try {
-        const columns = await describe(connection, source.sql);
+        const columns = await describeSource(connection, source);
         const txn = new Transaction(snapshot, { operation, operationParameters: parameters });
         let schema = snapshot.schema;
         let metadata = snapshot.metadata;
@@ -212,11 +212,6 @@ export class DeltaTable {
     await afterCommit(commit.snapshot);
     return { version: commit.version, numFiles: result.numFiles, numRows: result.numRows, skipped: false };
   }
-}
-
-async function describe(connection: DuckDBConnection, sql: string): Promise<SourceColumn[]> {
-  const reader = await connection.runAndReadAll(`DESCRIBE SELECT * FROM (${sql})`);
-  return reader.getRowObjectsJson().map((r) => ({ name: String(r.column_name), duckdbType: String(r.column_type) }));
 }
 
 function newMetadata(logicalSchema: StructType, options: Pick<CreateOptions, 'partitionColumns' | 'properties' | 'name' | 'description'>): Metadata {

@@ -2,14 +2,15 @@
  * The write path end to end on real Parquet files: create, append, overwrite,
  * replaceWhere, schema enforcement and evolution, idempotent txn, stats, time travel.
  */
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  DeltaTable, SchemaMismatchError, InvalidTableOperationError, TableExistsError, fromRows, fromSql, withConnection, queryRows,
+  DeltaTable, SchemaMismatchError, InvalidTableOperationError, TableExistsError, fromFile, fromRows, fromSql, withConnection, queryRows,
   type StructType,
 } from '../../src/lake/index.js';
+import { StrataError } from '../../src/core/index.js';
 
 const tempTable = () => path.join(mkdtempSync(path.join(tmpdir(), 'strata-write-')), 'table');
 
@@ -133,6 +134,17 @@ describe('schema enforcement and evolution', () => {
     await expect(failure).rejects.toThrow(/"score".*double.*date/);
     expect((await DeltaTable.open(location)).version).toBe(0);
     expect(readdirSync(location).filter((f) => f.endsWith('.parquet'))).toEqual([]);
+  });
+
+  it('names an unreadable input file in a typed error and writes nothing', async () => {
+    const location = tempTable();
+    const table = await DeltaTable.create(location, { schema });
+    const broken = path.join(path.dirname(location), 'broken.parquet');
+    writeFileSync(broken, 'not parquet at all');
+    const failure = table.append(fromFile(broken));
+    await expect(failure).rejects.toBeInstanceOf(StrataError);
+    await expect(failure).rejects.toThrow(/Cannot read .*broken\.parquet \(as parquet\)/);
+    expect((await DeltaTable.open(location)).version).toBe(0);
   });
 
   it('refuses an unknown column unless mergeSchema, which adds it as nullable', async () => {

@@ -9,6 +9,7 @@ import { LAST_CHECKPOINT, classicCheckpointKey, commitKey, parseLogFileName } fr
 import { readRows } from './read.js';
 import { loadSnapshot, type Snapshot } from './snapshot.js';
 import { GOLDEN, copyGoldenTable } from '../../test/support/golden-tables.js';
+import { readParquetActions } from './log-reader.js';
 
 const WEEK = 7 * 86_400_000;
 const dirs: string[] = [];
@@ -77,6 +78,20 @@ describe('writeCheckpoint', () => {
     await dropLogExcept(openStore(dir), before.version);
     const after = await loadSnapshot(openStore(dir));
     await expectSameTable(after, before);
+  });
+
+  it('marks the checkpoint of a v2Checkpoint table as a V2 checkpoint (checkpointMetadata)', async () => {
+    const dir = await copyTable('v2-checkpoint-parquet');
+    const before = await loadSnapshot(openStore(dir));
+    await writeCheckpoint(before);
+    const key = `_delta_log/${String(before.version).padStart(20, '0')}.checkpoint.parquet`;
+    const actions = await readParquetActions(openStore(dir), [key]);
+    expect(actions.filter((a) => a.kind === 'checkpointMetadata')).toEqual([{ kind: 'checkpointMetadata', checkpointMetadata: { version: before.version } }]);
+    const plain = await copyTable('basic-with-inserts-deletes-checkpoint');
+    const plainSnapshot = await loadSnapshot(openStore(plain));
+    await writeCheckpoint(plainSnapshot);
+    const plainKey = `_delta_log/${String(plainSnapshot.version).padStart(20, '0')}.checkpoint.parquet`;
+    expect((await readParquetActions(openStore(plain), [plainKey])).some((a) => a.kind === 'checkpointMetadata')).toBe(false);
   });
 
   it('writes _last_checkpoint, and the loader starts from it', async () => {

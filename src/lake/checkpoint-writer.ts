@@ -15,6 +15,7 @@ import type { ObjectStore } from '../storage/index.js';
 import { withConnection } from './duckdb.js';
 import { sqlPath, stagingDirectory } from './local-files.js';
 import { LAST_CHECKPOINT, classicCheckpointKey } from './log-files.js';
+import { hasFeature } from './protocol.js';
 import { RetentionProperty, retentionMs } from './retention-intervals.js';
 import type { Snapshot } from './snapshot.js';
 
@@ -55,6 +56,7 @@ const COLUMNS: ReadonlyArray<readonly [string, string]> = [
   ['metaData', `STRUCT("id" VARCHAR, "name" VARCHAR, "description" VARCHAR, "format" STRUCT("provider" VARCHAR, "options" ${MAP}), "schemaString" VARCHAR, "partitionColumns" VARCHAR[], "configuration" ${MAP}, "createdTime" BIGINT)`],
   ['protocol', 'STRUCT("minReaderVersion" INTEGER, "minWriterVersion" INTEGER, "readerFeatures" VARCHAR[], "writerFeatures" VARCHAR[])'],
   ['domainMetadata', 'STRUCT("domain" VARCHAR, "configuration" VARCHAR, "removed" BOOLEAN)'],
+  ['checkpointMetadata', `STRUCT("version" BIGINT, "tags" ${MAP})`],
 ];
 
 /** Writes the snapshot's checkpoint, then `_last_checkpoint`. */
@@ -83,6 +85,9 @@ function checkpointRows(snapshot: Snapshot, now: number): Record<string, unknown
     },
   });
   rows.push({ metaData: { ...metadata, format: { provider: metadata.format.provider, options: metadata.format.options ?? {} } } });
+  // On v2Checkpoint tables the checkpoint is a V2 checkpoint (classic naming is allowed),
+  // which must carry a checkpointMetadata action.
+  if (hasFeature(protocol, 'v2Checkpoint')) rows.push({ checkpointMetadata: { version: snapshot.version } });
   for (const txn of snapshot.txns) rows.push({ txn });
   for (const { domain, configuration } of snapshot.domains.values()) rows.push({ domainMetadata: { domain, configuration, removed: false } });
   for (const add of snapshot.files) {

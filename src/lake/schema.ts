@@ -98,33 +98,35 @@ export function duckdbType(type: DataType): string {
   return `MAP(${duckdbType(type.keyType)}, ${duckdbType(type.valueType)})`;
 }
 
+const DUCKDB_TO_DELTA: Readonly<Record<string, DataType>> = {
+  VARCHAR: 'string', BIGINT: 'long', INTEGER: 'integer', SMALLINT: 'short', TINYINT: 'byte',
+  FLOAT: 'float', DOUBLE: 'double', BOOLEAN: 'boolean', BLOB: 'binary', DATE: 'date',
+  'TIMESTAMP WITH TIME ZONE': 'timestamp', TIMESTAMPTZ: 'timestamp',
+  TIMESTAMP: 'timestamp_ntz', TIMESTAMP_MS: 'timestamp_ntz', TIMESTAMP_S: 'timestamp_ntz', TIMESTAMP_NS: 'timestamp_ntz',
+  // Unsigned and 128-bit integers widen to the next type that holds every value.
+  UTINYINT: 'short', USMALLINT: 'integer', UINTEGER: 'long', UBIGINT: 'decimal(20,0)', HUGEINT: 'decimal(38,0)',
+  UUID: 'string', JSON: 'string',
+};
+
 /** The Delta type of a DuckDB column type (for creating tables from query results). */
 export function deltaTypeFromDuckdb(duckType: string): DataType {
-  const t = duckType.trim().toUpperCase();
-  const simple: Record<string, PrimitiveTypeName> = {
-    VARCHAR: 'string', BIGINT: 'long', INTEGER: 'integer', SMALLINT: 'short', TINYINT: 'byte',
-    FLOAT: 'float', DOUBLE: 'double', BOOLEAN: 'boolean', BLOB: 'binary', DATE: 'date',
-    'TIMESTAMP WITH TIME ZONE': 'timestamp', TIMESTAMPTZ: 'timestamp', TIMESTAMP: 'timestamp_ntz',
-    'TIMESTAMP_MS': 'timestamp_ntz', 'TIMESTAMP_S': 'timestamp_ntz', 'TIMESTAMP_NS': 'timestamp_ntz',
-    UTINYINT: 'short', USMALLINT: 'integer', UINTEGER: 'long', UBIGINT: 'decimal(20,0)' as PrimitiveTypeName,
-    HUGEINT: 'decimal(38,0)' as PrimitiveTypeName, UUID: 'string', JSON: 'string', 'VARCHAR[]': 'string',
-  };
-  if (t.endsWith('[]') && t !== 'VARCHAR[]') {
-    return { type: 'array', elementType: deltaTypeFromDuckdb(duckType.trim().slice(0, -2)), containsNull: true };
+  const trimmed = duckType.trim();
+  const upper = trimmed.toUpperCase();
+  if (upper.endsWith('[]')) {
+    return { type: 'array', elementType: deltaTypeFromDuckdb(trimmed.slice(0, -2)), containsNull: true };
   }
-  if (t === 'VARCHAR[]') return { type: 'array', elementType: 'string', containsNull: true };
-  const decimal = /^DECIMAL\((\d+),\s*(\d+)\)$/.exec(t);
+  const decimal = /^DECIMAL\((\d+),\s*(\d+)\)$/.exec(upper);
   if (decimal) return `decimal(${Number(decimal[1])},${Number(decimal[2])})`;
-  if (t.startsWith('STRUCT(')) {
-    return { type: 'struct', fields: splitTopLevel(duckType.trim().slice(7, -1)).map(parseStructMember) };
+  if (upper.startsWith('STRUCT(')) {
+    return { type: 'struct', fields: splitTopLevel(trimmed.slice(7, -1)).map(parseStructMember) };
   }
-  if (t.startsWith('MAP(')) {
-    const [key, value] = splitTopLevel(duckType.trim().slice(4, -1));
+  if (upper.startsWith('MAP(')) {
+    const [key, value] = splitTopLevel(trimmed.slice(4, -1));
     return { type: 'map', keyType: deltaTypeFromDuckdb(key ?? 'VARCHAR'), valueType: deltaTypeFromDuckdb(value ?? 'VARCHAR'), valueContainsNull: true };
   }
-  const primitive = simple[t];
-  if (!primitive) throw new UnsupportedProtocolError(`DuckDB type ${duckType} has no Delta equivalent; cast the column first.`, { type: duckType });
-  return primitive;
+  const known = DUCKDB_TO_DELTA[upper];
+  if (!known) throw new UnsupportedProtocolError(`DuckDB type ${duckType} has no Delta equivalent; cast the column first.`, { type: duckType });
+  return known;
 }
 
 function parseStructMember(member: string): StructField {

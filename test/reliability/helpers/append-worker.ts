@@ -10,6 +10,7 @@
  */
 import { DeltaTable, fromSql, sharedDuckdb } from '../../../src/lake/index.js';
 import { batchSql } from './batches.js';
+import { goSignal } from './go-signal.js';
 
 interface Config {
   readonly location: string;
@@ -17,22 +18,6 @@ interface Config {
   readonly firstBatch: number;
   readonly count?: number;
   readonly waitForGo?: boolean;
-}
-
-/**
- * Resolves on a `GO` line. When stdin ends (the parent is gone) the worker exits at
- * once, whatever it is doing: it must never keep writing unsupervised.
- */
-function goSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    let received = '';
-    process.stdin.setEncoding('utf8');
-    process.stdin.on('data', (chunk: string) => {
-      received += chunk;
-      if (received.split('\n').some((line) => line.trim() === 'GO')) resolve();
-    });
-    process.stdin.on('end', () => process.exit(3));
-  });
 }
 
 async function main(): Promise<void> {

@@ -8,6 +8,7 @@
  */
 import { CommitConflictError, DeltaTable, fromSql } from '../../../src/lake/index.js';
 import { StrataError } from '../../../src/core/index.js';
+import { goSignal } from './go-signal.js';
 
 interface Config {
   readonly location: string;
@@ -15,19 +16,6 @@ interface Config {
 }
 
 const NO_ROWS = 'SELECT 0::BIGINT AS writer, 0::BIGINT AS batch, 0::BIGINT AS seq WHERE false';
-
-/** Resolves on a `GO` line; exits when stdin ends (the parent is gone). */
-function goSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    let received = '';
-    process.stdin.setEncoding('utf8');
-    process.stdin.on('data', (chunk: string) => {
-      received += chunk;
-      if (received.split('\n').some((line) => line.trim() === 'GO')) resolve();
-    });
-    process.stdin.on('end', () => process.exit(3));
-  });
-}
 
 async function main(): Promise<void> {
   const config = JSON.parse(process.argv[2]!) as Config;

@@ -39,11 +39,20 @@ export interface WrittenFiles {
 
 const DEFAULT_TARGET_FILE_SIZE = 128 * 1024 * 1024;
 
+export interface WriteFilesOptions {
+  /** Folder under the table root for the files (default: the root; `_change_data` for CDC). */
+  readonly directory?: string;
+  /** File name prefix (default `part`; change data files use `cdc`). */
+  readonly namePrefix?: string;
+}
+
 /**
  * Writes the rows of `relation` (a SELECT yielding the table's logical columns) as
  * data files of the table and returns their add actions (dataChange true).
  */
-export async function writeDataFiles(connection: DuckDBConnection, store: ObjectStore, layout: DataLayout, relation: string): Promise<WrittenFiles> {
+export async function writeDataFiles(
+  connection: DuckDBConnection, store: ObjectStore, layout: DataLayout, relation: string, where: WriteFilesOptions = {},
+): Promise<WrittenFiles> {
   const batch = randomUUID();
   const localRoot = store.localPath('');
   const stagingKey = `${STAGING_DIR}/${batch}`;
@@ -58,7 +67,7 @@ export async function writeDataFiles(connection: DuckDBConnection, store: Object
   const options = [
     'FORMAT parquet',
     "COMPRESSION 'snappy'",
-    "FILENAME_PATTERN 'part-{uuid}'",
+    `FILENAME_PATTERN '${where.namePrefix ?? 'part'}-{uuid}'`,
     'RETURN_STATS',
     // DuckDB cannot split partitioned output by size: one file per partition per write.
     partitionFields.length > 0
@@ -72,7 +81,8 @@ export async function writeDataFiles(connection: DuckDBConnection, store: Object
     const leaves = statsLeaves(layout.schema, mode, layout.partitionColumns, layout.configuration);
     const now = Date.now();
     const adds = await Promise.all(files.filter((f) => Number(f.count) > 0).map(async (file) => {
-      const relative = path.relative(stagingDir, file.filename).split(path.sep).join('/').replace(/\.parquet$/, '.snappy.parquet');
+      const inStaging = path.relative(stagingDir, file.filename).split(path.sep).join('/').replace(/\.parquet$/, '.snappy.parquet');
+      const relative = where.directory ? `${where.directory}/${inStaging}` : inStaging;
       await moveIntoTable(store, file.filename, relative);
       const partitionValues: Record<string, string | null> = {};
       for (const field of partitionFields) {

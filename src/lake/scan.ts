@@ -16,6 +16,7 @@ import { localPathsFor, sqlPath } from './local-files.js';
 import { relativeKey } from './file-paths.js';
 import {
   duckdbType, isArray, isMap, isStruct, physicalName, quoteIdent, quoteLiteral, type ColumnMappingMode, type DataType, type StructField,
+  type StructType,
 } from './schema.js';
 import type { Snapshot } from './snapshot.js';
 
@@ -40,13 +41,23 @@ export interface ScanOptions {
   readonly partitionTimeZone?: string;
   /** Also expose each row's local file path under this column name (for DML). */
   readonly fileColumn?: string;
+  /**
+   * Also expose each row's physical index in its Parquet file (what a deletion vector
+   * holds) under this column name, as a BIGINT (for DML).
+   */
+  readonly rowIndexColumn?: string;
+  /**
+   * Read the files with this schema instead of the snapshot's: change data files carry
+   * `_change_type` besides the table's columns.
+   */
+  readonly schema?: StructType;
 }
 
 export async function bindScan(connection: DuckDBConnection, snapshot: Snapshot, options: ScanOptions = {}): Promise<ScanBinding> {
   const id = randomUUID().replace(/-/g, '').slice(0, 12);
   const view = options.view ?? `__delta_scan_${id}`;
   const files = options.files ?? snapshot.files;
-  const schema = snapshot.schema;
+  const schema = options.schema ?? snapshot.schema;
   const partitionColumns = new Set(snapshot.partitionColumns.map((c) => c.toLowerCase()));
   const mode = snapshot.columnMapping;
   const partitionFields = schema.fields.filter((f) => partitionColumns.has(f.name.toLowerCase()));
@@ -62,13 +73,20 @@ export async function bindScan(connection: DuckDBConnection, snapshot: Snapshot,
   if (files.length === 0) {
     const columns = schema.fields.map((f) => `CAST(NULL AS ${duckdbType(f.type)}) AS ${quoteIdent(f.name)}`);
     if (options.fileColumn) columns.push(`CAST(NULL AS VARCHAR) AS ${quoteIdent(options.fileColumn)}`);
+    if (options.rowIndexColumn) columns.push(`CAST(NULL AS BIGINT) AS ${quoteIdent(options.rowIndexColumn)}`);
     await connection.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(view)} AS SELECT ${columns.join(', ') || '1 AS __empty'} WHERE false`);
     return { view, files, localPaths: [], release };
   }
 
   const paths = await resolveLocalPaths(snapshot, files, cleanups);
   const withDv = files.some((f) => f.deletionVector);
-  const readOptions = ['union_by_name = true', 'hive_partitioning = false', 'filename = true', ...(withDv ? ['file_row_number = true'] : [])];
+  const rowNumbers = withDv || options.rowIndexColumn !== undefined;
+  // Reading by name across files costs a footer read per file at bind time (and the
+  // DESCRIBE below another); it is only needed when some file may lack a column.
+  const uniform = everyFileHasEveryColumn(snapshot, files, schema, partitionColumns, mode);
+  const readOptions = [
+    ...(uniform ? [] : ['union_by_name = true']), 'hive_partitioning = false', 'filename = true', ...(rowNumbers ? ['file_row_number = true'] : []),
+  ];
   const source = `read_parquet([${paths.map(sqlPath).join(', ')}], ${readOptions.join(', ')})`;
   let from = `${source} AS d`;
 
@@ -85,16 +103,17 @@ export async function bindScan(connection: DuckDBConnection, snapshot: Snapshot,
     from += ` ANTI JOIN temp.${quoteIdent(table)} AS dv ON d.filename = dv.__file AND d.file_row_number = dv.__row`;
   }
 
-  const present = await presentColumns(connection, source);
+  const present = uniform ? undefined : await presentColumns(connection, source);
   const columns = schema.fields.map((field) => {
     if (partitionColumns.has(field.name.toLowerCase())) {
       return `${partitionValueExpr(`pv.${quoteIdent(physicalName(field, mode))}`, field.type, options.partitionTimeZone ?? 'UTC')} AS ${quoteIdent(field.name)}`;
     }
     const physical = physicalName(field, mode);
-    if (!present.has(physical.toLowerCase())) return `CAST(NULL AS ${duckdbType(field.type)}) AS ${quoteIdent(field.name)}`;
+    if (present && !present.has(physical.toLowerCase())) return `CAST(NULL AS ${duckdbType(field.type)}) AS ${quoteIdent(field.name)}`;
     return `${logicalExpr(`d.${quoteIdent(physical)}`, field.type, mode)} AS ${quoteIdent(field.name)}`;
   });
   if (options.fileColumn) columns.push(`d.filename AS ${quoteIdent(options.fileColumn)}`);
+  if (options.rowIndexColumn) columns.push(`d.file_row_number AS ${quoteIdent(options.rowIndexColumn)}`);
   if (columns.length === 0) columns.push('NULL AS __empty');
   await connection.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(view)} AS SELECT ${columns.join(', ')} FROM ${from}`);
   return { view, files, localPaths: paths, release };
@@ -108,6 +127,51 @@ async function resolveLocalPaths(snapshot: Snapshot, files: readonly AddFile[], 
   cleanups.push(staged.release);
   let next = 0;
   return local.map((p) => p ?? staged.paths[next++]!);
+}
+
+/**
+ * True when the files' stats prove each file has every (non-partition) column of the
+ * schema: each leaf has a null count in every file's stats. Old files written before a
+ * column was added have no stats for it; columns without stats (arrays, maps, leaves past
+ * the indexed limit) and type widening make the answer false, so DuckDB then reads the
+ * files by name and the columns present are asked of it.
+ */
+function everyFileHasEveryColumn(
+  snapshot: Snapshot, files: readonly AddFile[], schema: StructType, partitionColumns: ReadonlySet<string>, mode: ColumnMappingMode,
+): boolean {
+  if (snapshot.protocol.readerFeatures?.includes('typeWidening')) return false;
+  const leaves: string[][] = [];
+  const visit = (field: StructField, path: readonly string[]): boolean => {
+    const physical = [...path, physicalName(field, mode)];
+    if (isStruct(field.type)) return field.type.fields.length > 0 && field.type.fields.every((child) => visit(child, physical));
+    if (typeof field.type !== 'string') return false;
+    leaves.push(physical);
+    return true;
+  };
+  if (!schema.fields.every((f) => partitionColumns.has(f.name.toLowerCase()) || visit(f, []))) return false;
+  return files.every((file) => {
+    const nullCount = parsedNullCounts(file);
+    return nullCount !== undefined && leaves.every((path) => typeof valueAt(nullCount, path) === 'number');
+  });
+}
+
+function parsedNullCounts(file: AddFile): Record<string, unknown> | undefined {
+  if (!file.stats) return undefined;
+  try {
+    const stats = JSON.parse(file.stats) as { nullCount?: unknown };
+    return typeof stats.nullCount === 'object' && stats.nullCount !== null ? stats.nullCount as Record<string, unknown> : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function valueAt(node: Record<string, unknown>, path: readonly string[]): unknown {
+  let value: unknown = node;
+  for (const key of path) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
 }
 
 /** The physical columns the files have, lower-cased (union over all files). */

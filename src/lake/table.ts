@@ -19,11 +19,20 @@ import { minimumProtocol, assertWritableSchema } from './protocol.js';
 import { readRows } from './read.js';
 import { rewriteMatching } from './replace-where.js';
 import { assignColumnMapping } from './column-mapping.js';
-import { columnMappingMode, findField, parseSchema, type StructType } from './schema.js';
+import { columnMappingMode, findField, parseSchema, type StructField, type StructType } from './schema.js';
 import { Snapshot, loadSnapshot } from './snapshot.js';
 import { Transaction, type CommitResult } from './transaction.js';
 import { planWrite, schemaFromSource } from './write-schema.js';
 import { LOG_DIR } from './log-files.js';
+import { addConstraint, dropConstraint, setProperties } from './constraint-changes.js';
+import { checkConstraints, checkedRelation, tableConstraints, withConstraintErrors } from './constraints.js';
+import { tableChanges, type ChangeFeed } from './change-data-reader.js';
+import { deleteRows } from './delete-rows.js';
+import type { DmlMetrics, DmlOptions, DmlOutcome } from './dml-context.js';
+import { mergeInto } from './merge-into.js';
+import type { MergeSpec } from './merge-plan.js';
+import { updateRows, type Assignments } from './update-rows.js';
+import { addColumns } from './schema-changes.js';
 
 export interface OpenOptions {
   readonly version?: number;
@@ -39,6 +48,8 @@ export interface CreateOptions {
   readonly properties?: Readonly<Record<string, string>>;
   readonly name?: string;
   readonly description?: string;
+  /** Run on this DuckDB connection (where a `sql` source's views live); default a fresh one. */
+  readonly connection?: DuckDBConnection;
 }
 
 export interface WriteOptions {
@@ -48,6 +59,8 @@ export interface WriteOptions {
   readonly txn?: { readonly appId: string; readonly version: number };
   readonly targetFileSize?: number;
   readonly progress?: ProgressReporter;
+  /** Run on this DuckDB connection (where a `sql` source's views live); default a fresh one. */
+  readonly connection?: DuckDBConnection;
 }
 
 export interface OverwriteOptions extends WriteOptions {
@@ -65,6 +78,11 @@ export interface WriteResult {
   readonly numRows: number;
   /** True when `txn` showed the batch was already committed. */
   readonly skipped: boolean;
+}
+
+/** The outcome of DELETE, UPDATE or MERGE: the new version and what changed. */
+export interface DmlResult extends DmlMetrics {
+  readonly version: number;
 }
 
 export class DeltaTable {
@@ -101,7 +119,7 @@ export class DeltaTable {
   static async create(location: string | ObjectStore, options: CreateOptions): Promise<DeltaTable> {
     const store = typeof location === 'string' ? openStore(location) : location;
     if (!options.schema && !options.data) throw new InvalidTableOperationError('Creating a table needs a schema or data to take it from.');
-    return withConnection(async (connection) => {
+    return onConnection(options.connection, async (connection) => {
       const source = options.data ? await sourceRelation(options.data) : undefined;
       try {
         const metadata = newMetadata(options.schema ?? schemaFromSource(await describeSource(connection, source!)), options);
@@ -112,7 +130,9 @@ export class DeltaTable {
         txn.setProtocol(protocol).setMetadata(metadata);
         if (source) {
           const plan = planWrite(schema, await describeSource(connection, source), { location: store.root, inferredTypes: options.data?.kind !== 'sql' });
-          const written = await writeDataFiles(connection, store, layoutOf(schema, metadata), `SELECT ${plan.projection} FROM (${source.sql}) src`);
+          const rules = tableConstraints(schema, metadata);
+          const written = await withConstraintErrors(rules, store.root, 'CREATE TABLE AS SELECT', () =>
+            writeDataFiles(connection, store, layoutOf(schema, metadata), checkedRelation(`SELECT ${plan.projection} FROM (${source.sql}) src`, rules)));
           txn.addFiles(written.adds).setMetrics({ numFiles: written.adds.length, numOutputRows: written.numRows, numOutputBytes: written.numBytes });
         }
         const result = await txn.commit();
@@ -163,6 +183,64 @@ export class DeltaTable {
     return readHistory(this.current.store, limit);
   }
 
+  /** Deletes the rows matching the SQL predicate (all rows without one); one DELETE commit. */
+  async delete(predicate?: string, options: DmlOptions = {}): Promise<DmlResult> {
+    return this.dml(deleteRows(this.current, predicate, options));
+  }
+
+  /** Sets columns to SQL expressions (over the old row) where the predicate holds; one UPDATE commit. */
+  async update(set: Assignments, predicate?: string, options: DmlOptions = {}): Promise<DmlResult> {
+    return this.dml(updateRows(this.current, set, predicate, options));
+  }
+
+  /** MERGE INTO this table (alias `target`) USING `source` (alias `source`); one MERGE commit. */
+  async merge(source: DataSource, spec: MergeSpec, options: DmlOptions = {}): Promise<DmlResult & { numSourceRows: number }> {
+    const outcome = await mergeInto(this.current, source, spec, options);
+    return { ...(await this.dml(Promise.resolve(outcome))), numSourceRows: outcome.numSourceRows };
+  }
+
+  /** The CHECK constraints (`delta.constraints.<name>`), name → SQL expression. */
+  get constraints(): Array<{ name: string; expression: string }> {
+    return checkConstraints(this.current.metadata);
+  }
+
+  /** Adds a CHECK constraint after checking every existing row; returns the new version. */
+  async addConstraint(name: string, expression: string): Promise<number> {
+    return this.adopt(await addConstraint(this.current, name, expression));
+  }
+
+  async dropConstraint(name: string, options: { ifExists?: boolean } = {}): Promise<number> {
+    const commit = await dropConstraint(this.current, name, options);
+    return commit ? this.adopt(commit) : this.current.version;
+  }
+
+  /** Adds nullable columns (ALTER TABLE ADD COLUMNS); returns the new version. */
+  async addColumns(fields: readonly StructField[]): Promise<number> {
+    return this.adopt(await addColumns(this.current, fields));
+  }
+
+  /** Sets table properties (upgrading the protocol when one needs a feature); returns the new version. */
+  async setProperties(properties: Readonly<Record<string, string>>): Promise<number> {
+    return this.adopt(await setProperties(this.current, properties));
+  }
+
+  /** The change data feed of versions `fromVersion`..`toVersion` (default latest). */
+  async changes(fromVersion: number, toVersion?: number): Promise<ChangeFeed> {
+    return tableChanges(this.current.store, fromVersion, toVersion);
+  }
+
+  private async dml(pending: Promise<DmlOutcome>): Promise<DmlResult> {
+    const { commit, metrics } = await pending;
+    await this.adopt(commit);
+    return { version: commit.version, ...metrics };
+  }
+
+  private async adopt(commit: CommitResult): Promise<number> {
+    this.current = commit.snapshot;
+    await afterCommit(commit.snapshot);
+    return commit.version;
+  }
+
   private async write(
     data: DataSource, options: OverwriteOptions, operation: string, parameters: Record<string, unknown>,
     prepare: (txn: Transaction, connection: DuckDBConnection, relation: string) => Promise<void>,
@@ -173,7 +251,7 @@ export class DeltaTable {
     }
     const progress = options.progress ?? silentProgress;
     const result: { commit?: CommitResult; numFiles: number; numRows: number } = { numFiles: 0, numRows: 0 };
-    await withConnection(async (connection) => {
+    await onConnection(options.connection, async (connection) => {
       const source = await sourceRelation(data);
       try {
         const columns = await describeSource(connection, source);
@@ -193,10 +271,17 @@ export class DeltaTable {
           txn.setMetadata(metadata);
         }
         const relation = `SELECT ${plan.projection} FROM (${source.sql}) src`;
+        const layout = { ...layoutOf(plan.addedColumns.length > 0 ? schema : plan.schema, metadata), ...(options.targetFileSize ? { targetFileSize: options.targetFileSize } : {}) };
+        const rules = tableConstraints(layout.schema, metadata);
+        const what = `${operation} (${String(parameters.mode ?? '')})`;
+        if (options.replaceWhere && rules.length > 0) {
+          // replaceWhere rewrites kept rows before the new ones are written: check first, so a violation leaves no file behind.
+          await withConstraintErrors(rules, snapshot.location, what, () => connection.run(`SELECT count(*) FROM (${checkedRelation(relation, rules)})`));
+        }
         await prepare(txn, connection, relation);
         progress.update('writing data files', 0);
-        const layout = { ...layoutOf(plan.addedColumns.length > 0 ? schema : plan.schema, metadata), ...(options.targetFileSize ? { targetFileSize: options.targetFileSize } : {}) };
-        const written = await writeDataFiles(connection, snapshot.store, layout, relation);
+        const written = await withConstraintErrors(rules, snapshot.location, what, () =>
+          writeDataFiles(connection, snapshot.store, layout, checkedRelation(relation, rules)));
         progress.update('writing data files', written.adds.length, written.adds.length);
         txn.addFiles(written.adds).setMetrics({ numFiles: written.adds.length, numOutputRows: written.numRows, numOutputBytes: written.numBytes });
         if (options.txn) txn.setTxn(options.txn.appId, options.txn.version);
@@ -250,6 +335,10 @@ function layoutOf(schema: StructType, metadata: Metadata): DataLayout {
     columnMapping: columnMappingMode(metadata.configuration),
     configuration: metadata.configuration,
   };
+}
+
+function onConnection<T>(connection: DuckDBConnection | undefined, work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+  return connection ? work(connection) : withConnection(work);
 }
 
 function usesTimestampNtz(schema: StructType): boolean {

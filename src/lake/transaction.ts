@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ENGINE_INFO } from '../core/index.js';
-import type { Action, AddFile, CommitInfo, DomainMetadata, Metadata, Protocol, RemoveFile, Txn } from './actions.js';
+import type { Action, AddCdcFile, AddFile, CommitInfo, DomainMetadata, Metadata, Protocol, RemoveFile, Txn } from './actions.js';
 import { commitText } from './actions.js';
 import { checkConflicts, type IsolationLevel, type TransactionFootprint } from './conflict-checker.js';
 import { CommitConflictError, ConflictRule, InvalidTableOperationError, TableExistsError } from './errors.js';
@@ -40,6 +40,7 @@ export interface CommitResult {
 export class Transaction {
   private readonly adds: AddFile[] = [];
   private readonly removes: RemoveFile[] = [];
+  private readonly cdcs: AddCdcFile[] = [];
   private readonly txns: Txn[] = [];
   private readonly domains: DomainMetadata[] = [];
   private newMetadata: Metadata | undefined;
@@ -66,6 +67,12 @@ export class Transaction {
         ...(file.tags ? { tags: file.tags } : {}),
       });
     }
+    return this;
+  }
+
+  /** Change data files (`_change_data/`) holding this commit's row-level changes. */
+  addCdcFiles(files: readonly AddCdcFile[]): this {
+    this.cdcs.push(...files);
     return this;
   }
 
@@ -188,6 +195,7 @@ export class Transaction {
       ...this.domains.map((domainMetadata) => ({ kind: 'domainMetadata', domainMetadata }) as const),
       ...this.removes.map((remove) => ({ kind: 'remove', remove }) as const),
       ...this.adds.map((add) => ({ kind: 'add', add }) as const),
+      ...this.cdcs.map((cdc) => ({ kind: 'cdc', cdc }) as const),
     ];
   }
 }

@@ -88,6 +88,8 @@ const FROM_TEXT = ['date', 'timestamp', 'timestamp_ntz', 'binary'];
 function assertCompatible(field: StructField, column: SourceColumn, options: PlanOptions): void {
   const location = options.location;
   if (/^"?NULL"?$/i.test(column.duckdbType)) return; // an all-NULL column fits any type
+  // JSON rows: a column that is NULL in every row is typed JSON; the cast checks each value.
+  if (options.inferredTypes && /^JSON$/i.test(column.duckdbType)) return;
   let incoming: DataType;
   try {
     incoming = deltaTypeFromDuckdb(column.duckdbType);
@@ -102,6 +104,8 @@ function assertCompatible(field: StructField, column: SourceColumn, options: Pla
     if (incoming.startsWith('decimal(') && field.type === 'double') return;
     if ((incoming === 'timestamp' && field.type === 'timestamp_ntz') || (incoming === 'timestamp_ntz' && field.type === 'timestamp')) return;
     if (options.inferredTypes && INTEGERS.includes(incoming) && (INTEGERS.includes(field.type) || ['float', 'double'].includes(field.type))) return;
+    // JSON integers mixing signs are read as HUGEINT (decimal(38,0)); the cast checks each value.
+    if (options.inferredTypes && /^decimal\(\d+,0\)$/.test(incoming) && (INTEGERS.includes(field.type) || ['float', 'double'].includes(field.type))) return;
     if (options.inferredTypes && incoming === 'double' && (field.type === 'float' || field.type.startsWith('decimal('))) return;
     if (options.inferredTypes && incoming === 'string' && FROM_TEXT.includes(field.type)) return;
   }

@@ -1,0 +1,52 @@
+/**
+ * The metadata database's tables, as Kysely sees them. Every module that keeps
+ * metadata (catalog, flows, features, models) adds its tables here and a migration
+ * in `migrations/`; the two must change together.
+ */
+import type { ColumnType, Generated } from 'kysely';
+
+/** A timestamp column the database fills in (`default now()`); read as a Date. */
+type CreatedAt = ColumnType<Date, Date | undefined, never>;
+
+/** Key/value settings of the database itself (e.g. which warehouse it belongs to). */
+export interface SettingsTable {
+  key: string;
+  value: string;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
+export interface CatalogSchemasTable {
+  name: string;
+  owner: string | null;
+  created_at: CreatedAt;
+}
+
+export const TableKind = { managed: 'managed', external: 'external' } as const;
+export type TableKind = (typeof TableKind)[keyof typeof TableKind];
+
+export interface CatalogTablesTable {
+  /** A UUID: the table's identity, which lineage refers to (names can be reused). */
+  id: string;
+  schema_name: string;
+  table_name: string;
+  /** The Delta table's location (absolute path or URL); unique across the catalog. */
+  location: string;
+  kind: TableKind;
+  owner: string | null;
+  created_at: CreatedAt;
+}
+
+export interface CatalogLineageTable {
+  id: Generated<number>;
+  from_table_id: string;
+  to_table_id: string;
+  operation: string;
+  recorded_at: CreatedAt;
+}
+
+export interface Database {
+  strata_settings: SettingsTable;
+  catalog_schemas: CatalogSchemasTable;
+  catalog_tables: CatalogTablesTable;
+  catalog_lineage: CatalogLineageTable;
+}

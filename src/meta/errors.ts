@@ -1,0 +1,74 @@
+import { StrataError, type ErrorDetails } from '../core/index.js';
+
+/** Who holds an embedded metadata database's lock file. */
+export interface LockHolder {
+  readonly pid: number;
+  readonly hostname: string;
+  /** When the holder took the lock (ISO 8601). */
+  readonly acquiredAt: string;
+  /** When the holding process started (ISO 8601), to tell a reused pid from the holder. */
+  readonly processStartedAt?: string;
+  readonly command?: string;
+}
+
+/**
+ * Another process (or this one, through another handle) has the embedded metadata
+ * database open. PGlite in a second process would silently lose that process's
+ * writes, so a second opener is refused instead.
+ */
+export class MetaLockedError extends StrataError {
+  constructor(readonly directory: string, readonly lockFile: string, readonly holder: LockHolder, reason: string) {
+    super(
+      'META_LOCKED',
+      `The metadata database in ${directory} is in use by ${reason} (pid ${holder.pid} on ${holder.hostname}, since ${holder.acquiredAt}${holder.command ? `, running ${holder.command}` : ''}). ` +
+        'An embedded database can be open in one process only: stop that process, or go through it (its HTTP API), or use a PostgreSQL server (STRATA_DATABASE_URL). ' +
+        `If that process is gone and this lock is left over, delete ${lockFile}.`,
+      { directory, lockFile, holder },
+    );
+  }
+}
+
+/** The lock file exists but cannot be read as a lock (or cannot be created at all). */
+export class MetaLockFileError extends StrataError {
+  constructor(readonly lockFile: string, reason: string, options?: { cause?: unknown }) {
+    super('META_LOCK_FILE', `Cannot take the metadata lock ${lockFile}: ${reason}`, { lockFile }, options);
+  }
+}
+
+/** The database server cannot be reached or refused the connection. */
+export class MetaConnectionError extends StrataError {
+  constructor(readonly target: string, options?: { cause?: unknown }) {
+    const reason = options?.cause instanceof Error ? `: ${options.cause.message}` : '';
+    super('META_CONNECTION', `Cannot use the metadata database ${target}${reason}. Check the URL (STRATA_DATABASE_URL) and that the server is running.`, { target }, options);
+  }
+}
+
+/** A migration failed, or the database was migrated by a newer Strata. */
+export class MetaMigrationError extends StrataError {
+  constructor(message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
+    super('META_MIGRATION', message, details, options);
+  }
+}
+
+/** The database was used after close. */
+export class MetaClosedError extends StrataError {
+  constructor(readonly target: string) {
+    super('META_CLOSED', `The metadata database ${target} is closed; open it again.`, { target });
+  }
+}
+
+/**
+ * Code running inside a transaction on the embedded database used the database
+ * outside that transaction (or began another one). PGlite has one connection, so
+ * that query would wait for the transaction that waits for it: it is refused instead.
+ */
+export class MetaNestedAccessError extends StrataError {
+  constructor(readonly target: string) {
+    super(
+      'META_NESTED_ACCESS',
+      `A query on ${target} was started outside the transaction that this code runs in (or as a nested transaction). ` +
+        'The embedded database has one connection, so it would wait forever: use the transaction object passed to your function.',
+      { target },
+    );
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * A Kysely driver over one PGlite instance.
+ *
+ * PGlite is one Postgres backend: one connection. The driver hands that connection
+ * to one holder at a time (a FIFO gate), so a Kysely transaction owns it from BEGIN
+ * to COMMIT and no other query can slip into it. Code inside `transactionScope`
+ * that asks for a second connection would wait for itself forever; it gets
+ * MetaNestedAccessError instead.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { PGlite } from '@electric-sql/pglite';
+import { CompiledQuery, type DatabaseConnection, type Driver, type QueryResult, type TransactionSettings } from 'kysely';
+import { MetaNestedAccessError } from './errors.js';
+
+interface Scope {
+  readonly driver: PGliteDriver;
+  acquired: boolean;
+}
+
+const scopes = new AsyncLocalStorage<readonly Scope[]>();
+
+const MODIFYING_COMMANDS = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE']);
+
+class PGliteConnection implements DatabaseConnection {
+  constructor(private readonly pg: PGlite) {}
+
+  async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    const result = await this.pg.query<R>(compiled.sql, [...compiled.parameters]);
+    const modifying = result.command !== undefined && MODIFYING_COMMANDS.has(result.command);
+    return {
+      rows: result.rows,
+      ...(modifying ? { numAffectedRows: BigInt(result.rowCount ?? result.affectedRows ?? 0) } : {}),
+    };
+  }
+
+  /** PGlite has no cursors: the result is read whole, then handed out in chunks. */
+  async *streamQuery<R>(compiled: CompiledQuery, chunkSize = 1000): AsyncIterableIterator<QueryResult<R>> {
+    const { rows } = await this.executeQuery<R>(compiled);
+    for (let start = 0; start < rows.length; start += chunkSize) yield { rows: rows.slice(start, start + chunkSize) };
+  }
+}
+
+export class PGliteDriver implements Driver {
+  private readonly connection: PGliteConnection;
+  private tail: Promise<void> = Promise.resolve();
+  private release: (() => void) | undefined;
+
+  constructor(pg: PGlite, private readonly target: string) {
+    this.connection = new PGliteConnection(pg);
+  }
+
+  async init(): Promise<void> {}
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    const scope = scopes.getStore()?.find((s) => s.driver === this);
+    if (scope) {
+      if (scope.acquired) throw new MetaNestedAccessError(this.target);
+      scope.acquired = true;
+    }
+    const previous = this.tail;
+    let release!: () => void;
+    this.tail = new Promise<void>((resolve) => (release = resolve));
+    await previous;
+    this.release = release;
+    return this.connection;
+  }
+
+  async releaseConnection(): Promise<void> {
+    const release = this.release;
+    this.release = undefined;
+    release?.();
+  }
+
+  /** Runs `fn` (which opens one transaction) so that any other use of this driver inside it fails fast. */
+  transactionScope<T>(fn: () => Promise<T>): Promise<T> {
+    const outer = scopes.getStore() ?? [];
+    if (outer.some((s) => s.driver === this)) return Promise.reject(new MetaNestedAccessError(this.target));
+    return scopes.run([...outer, { driver: this, acquired: false }], fn);
+  }
+
+  async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    const modes = [settings.isolationLevel ? `isolation level ${settings.isolationLevel}` : '', settings.accessMode ?? ''].filter(Boolean);
+    await connection.executeQuery(CompiledQuery.raw(modes.length > 0 ? `start transaction ${modes.join(' ')}` : 'begin'));
+  }
+
+  async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('commit'));
+  }
+
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('rollback'));
+  }
+
+  async savepoint(connection: DatabaseConnection, name: string): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw(`savepoint ${quoteIdentifier(name)}`));
+  }
+
+  async rollbackToSavepoint(connection: DatabaseConnection, name: string): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw(`rollback to savepoint ${quoteIdentifier(name)}`));
+  }
+
+  async releaseSavepoint(connection: DatabaseConnection, name: string): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw(`release savepoint ${quoteIdentifier(name)}`));
+  }
+
+  /** The PGlite instance belongs to whoever opened it; closing it is theirs too. */
+  async destroy(): Promise<void> {}
+}
+
+function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}

@@ -3,3 +3,5 @@ export * from './core/index.js';
 export * from './storage/index.js';
 export * from './lake/index.js';
 export * from './engine/index.js';
+export * from './meta/index.js';
+export * from './catalog/index.js';

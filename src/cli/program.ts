@@ -7,6 +7,7 @@
 import { Command, CommanderError } from 'commander';
 import { STRATA_VERSION, StrataError, asError } from '../core/index.js';
 import { registerDemoCommand } from './demo-command.js';
+import { registerInitCommand } from './init-command.js';
 import { registerSqlCommand } from './sql-command.js';
 import { registerTableCommand } from './table-command.js';
 
@@ -22,6 +23,7 @@ export function createProgram(): Command {
     // Settings are inherited by the subcommands registered after them.
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');
+  registerInitCommand(program);
   registerSqlCommand(program);
   registerTableCommand(program);
   registerDemoCommand(program);

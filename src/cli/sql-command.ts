@@ -1,41 +1,87 @@
 /**
- * `strata sql "<SQL>"`: DuckDB SQL in which delta_scan('<path>') reads Delta tables.
- * Prints the result as a table (the first --max-rows rows), or with --out writes the
- * whole result to a Parquet, CSV or JSON-lines file chosen by its extension.
+ * `strata sql`: SQL over the lake. Inside a warehouse (`strata init`; found from the
+ * current directory or STRATA_WAREHOUSE, or given with --warehouse) tables are named
+ * and DDL, DML and maintenance statements work; anywhere, `delta_scan('<path>')` reads
+ * a Delta table by path. The SQL comes from the argument, `-f FILE`, standard input,
+ * or, with none of them on a terminal, an interactive shell.
  */
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { copySql, runSql } from '../engine/index.js';
+import { Catalog, WarehouseNotFoundError } from '../catalog/index.js';
+import { SqlSession, copySql, runSql, type StatementResult } from '../engine/index.js';
 import { nonNegativeInteger } from './option-parsers.js';
+import { runRepl } from './sql-repl.js';
 import { countText, formatTable } from './text-table.js';
 
 interface SqlOptions {
   readonly out?: string;
+  readonly file?: string;
   readonly maxRows: number;
+  readonly warehouse?: string;
+  readonly interactive?: boolean;
 }
 
 export function registerSqlCommand(program: Command): void {
   program
     .command('sql')
-    .description("run DuckDB SQL; delta_scan('<path>' [, version => N | timestamp => '<ts>']) reads a Delta table")
-    .argument('<sql>', 'the SQL text (quote it for the shell)')
-    .option('-o, --out <file>', 'write the full result to a .parquet, .csv or .jsonl/.ndjson/.json file')
+    .description("run SQL: named tables inside a warehouse, delta_scan('<path>' [, version => N | timestamp => '<ts>']) anywhere; no SQL on a terminal starts a shell")
+    .argument('[sql]', 'the SQL text (quote it for the shell); several statements are separated by ;')
+    .option('-f, --file <file>', 'run the statements in a .sql file')
+    .option('-o, --out <file>', 'write the full result of a query to a .parquet, .csv or .jsonl/.ndjson/.json file')
     .option('--max-rows <n>', 'rows to print at most', nonNegativeInteger, 100)
+    .option('--warehouse <dir>', 'the warehouse (default: found from the current directory or STRATA_WAREHOUSE)')
+    .option('-i, --interactive', 'the interactive shell, even when standard input is not a terminal')
     .addHelpText('after', `
 Examples:
   strata sql "SELECT count(*) FROM delta_scan('./events')"
-  strata sql "SELECT * FROM delta_scan('./events', version => 0) LIMIT 5"
-  strata sql "SELECT * FROM delta_scan('./events', timestamp => '2026-01-01T00:00:00Z')" --out old.parquet`)
-    .action(async (sql: string, options: SqlOptions) => {
-      if (options.out) {
-        const written = await copySql(sql, options.out);
-        process.stdout.write(`wrote ${countText(written.rowCount, 'row')} to ${written.path} (${written.format})\n`);
-        return;
+  strata sql "CREATE TABLE events (id BIGINT, kind VARCHAR) PARTITIONED BY (kind)"   # in a warehouse
+  strata sql "DELETE FROM events WHERE id < 10; SELECT count(*) FROM events AT (VERSION => 0)"
+  strata sql -f migrate.sql
+  strata sql                                   # interactive shell: \\d lists tables, \\q quits`)
+    .action(async (sql: string | undefined, options: SqlOptions) => {
+      const catalog = await openCatalog(options.warehouse);
+      try {
+        const session = catalog ? new SqlSession(catalog, { maxRows: options.maxRows }) : undefined;
+        const text = sql ?? (options.file ? readFileSync(options.file, 'utf8') : undefined);
+        if (text === undefined && (process.stdin.isTTY || options.interactive)) return await runRepl(session, options.maxRows);
+        const script = text ?? readFileSync(0, 'utf8');
+        if (options.out) return await writeOut(session, script, options.out);
+        if (!session) return printResult(toResult(await runSql(script, { maxRows: options.maxRows })));
+        for (const result of await session.execute(script)) printResult(result);
+      } finally {
+        await catalog?.close();
       }
-      const result = await runSql(sql, { maxRows: options.maxRows });
-      process.stdout.write(`${formatTable(result.columns, result.rows)}\n`);
-      const omitted = result.rowCount - result.rows.length;
-      process.stdout.write(omitted > 0
-        ? `(${countText(result.rowCount, 'row')}; showing the first ${result.rows.length.toLocaleString('en-US')}, ${omitted.toLocaleString('en-US')} omitted: raise --max-rows or use --out FILE)\n`
-        : `(${countText(result.rowCount, 'row')})\n`);
     });
+}
+
+/** The warehouse's catalog; without a warehouse (and none asked for) SQL runs on paths only. */
+async function openCatalog(warehouse: string | undefined): Promise<Catalog | undefined> {
+  try {
+    return await Catalog.open(warehouse ? { warehouse } : {});
+  } catch (error) {
+    if (error instanceof WarehouseNotFoundError && warehouse === undefined) return undefined;
+    throw error;
+  }
+}
+
+async function writeOut(session: SqlSession | undefined, sql: string, file: string): Promise<void> {
+  const written = session
+    ? await session.withBoundSql(sql, (connection, bound) => copySql(bound, file, { connection }))
+    : await copySql(sql, file);
+  process.stdout.write(`wrote ${countText(written.rowCount, 'row')} to ${written.path} (${written.format})\n`);
+}
+
+function toResult(result: Awaited<ReturnType<typeof runSql>>): StatementResult {
+  return { statement: 'query', columns: result.columns, rows: result.rows, rowCount: result.rowCount };
+}
+
+export function printResult(result: StatementResult): void {
+  if (result.columns.length > 0) {
+    process.stdout.write(`${formatTable(result.columns, result.rows)}\n`);
+    const omitted = result.rowCount - result.rows.length;
+    process.stdout.write(omitted > 0
+      ? `(${countText(result.rowCount, 'row')}; showing the first ${result.rows.length.toLocaleString('en-US')}, ${omitted.toLocaleString('en-US')} omitted: raise --max-rows or use --out FILE)\n`
+      : `(${countText(result.rowCount, 'row')})\n`);
+  }
+  if (result.message) process.stdout.write(`${result.message}${result.version !== undefined ? ` (version ${result.version})` : ''}\n`);
 }

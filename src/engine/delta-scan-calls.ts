@@ -46,7 +46,7 @@ export function findDeltaScanCalls(sql: string): DeltaScanCall[] {
   return calls;
 }
 
-function matchingParen(tokens: readonly Token[], open: number): number | undefined {
+export function matchingParen(tokens: readonly Token[], open: number): number | undefined {
   let depth = 0;
   for (let i = open; i < tokens.length; i++) {
     if (tokens[i]!.text === '(') depth++;
@@ -56,7 +56,7 @@ function matchingParen(tokens: readonly Token[], open: number): number | undefin
 }
 
 /** Argument token lists, split at top-level commas. */
-function splitArguments(tokens: readonly Token[]): Token[][] {
+export function splitArguments(tokens: readonly Token[]): Token[][] {
   const args: Token[][] = [[]];
   let depth = 0;
   for (const token of tokens) {

@@ -4,25 +4,40 @@
  * query's connection with the lake's `bindScan`, and replaced in the text by the view's
  * name. DuckDB then plans the query as usual, over the snapshot's data files.
  *
+ * Data skipping happens here: each call's view reads only the files that may hold rows
+ * the query can use (its WHERE/ON conditions against partition values and stats, and
+ * the keys of a small table it is joined with; see scan-pruning.ts). DuckDB still
+ * applies every condition, so skipping never changes a result.
+ *
  * Guarantees: every call is parsed and every table opened before anything runs, so a bad
  * path or option fails the whole statement with a typed error; calls with the same path
- * text and the same version or timestamp share one view (one snapshot, so a self-join
- * sees one state), while the same table at two versions gets two; the views are dropped
- * when the work is done, even when it fails.
+ * text and the same version or timestamp share one snapshot (so a self-join sees one
+ * state) and one view when they read the same files, while the same table at two
+ * versions gets two; the views are dropped when the work is done, even when it fails.
  */
 import { randomUUID } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { StrataError, asError } from '../core/index.js';
-import { bindScan, quoteIdent, withConnection, DeltaTable, type ScanBinding } from '../lake/index.js';
+import { bindScan, quoteIdent, withConnection, type AddFile, type ScanBinding, type Snapshot } from '../lake/index.js';
 import { findDeltaScanCalls, type DeltaScanCall } from './delta-scan-calls.js';
 import { SqlExecutionError, UnsupportedStatementError } from './errors.js';
+import { pruneAndBind, type PruningReport, type SkippingOptions } from './scan-pruning.js';
+import { openSnapshot } from './snapshot-cache.js';
 import { significant, tokenize } from './sql-tokenizer.js';
 
-export interface DeltaSqlOptions {
+export interface DeltaSqlOptions extends SkippingOptions {
   /** Time zone of tz-less timestamp partition values (see ScanOptions); default UTC. */
   readonly partitionTimeZone?: string;
   /** Run on this connection instead of a fresh one from the lake's shared DuckDB. */
   readonly connection?: DuckDBConnection;
+}
+
+/** One delta_scan call of the query, with what data skipping did for it. */
+export interface ScanReport extends PruningReport {
+  readonly call: DeltaScanCall;
+  readonly view: string;
+  readonly location: string;
+  readonly version: number;
 }
 
 export interface BoundTable {
@@ -40,6 +55,8 @@ export interface BoundSql {
   /** The SQL with each delta_scan call replaced by its view. */
   readonly sql: string;
   readonly tables: readonly BoundTable[];
+  /** Every call in the query's order, with its files kept and skipped. */
+  readonly scans: readonly ScanReport[];
   /** Drops the views; safe to call twice. */
   release(): Promise<void>;
 }
@@ -52,7 +69,9 @@ export async function bindDeltaSql(connection: DuckDBConnection, sql: string, op
   const distinct = new Map<string, DeltaScanCall>();
   for (const call of calls) if (!distinct.has(stateKey(call))) distinct.set(stateKey(call), call);
   // Opening reads only logs, so tables open concurrently; binding uses the one connection.
-  const tables = await Promise.all([...distinct.values()].map(openAt));
+  const opened = await Promise.all([...distinct.values()].map(openAt));
+  const snapshotOf = new Map([...distinct.keys()].map((key, i) => [key, opened[i]!]));
+  const tables = calls.map((call) => snapshotOf.get(stateKey(call))!);
   const bindings: ScanBinding[] = [];
   let released = false;
   const release = async () => {
@@ -63,49 +82,91 @@ export async function bindDeltaSql(connection: DuckDBConnection, sql: string, op
   const bound: BoundTable[] = [];
   // Short view names (shorter than any call) let the rewrite keep every offset: see padded().
   const prefix = randomUUID().slice(0, 5);
-  const distinctCalls = [...distinct.values()];
-  for (const [index, table] of tables.entries()) {
-    const call = distinctCalls[index]!;
-    try {
-      const binding = await bindScan(connection, table.snapshot, {
-        view: `__ds_${prefix}_${index}`,
+  // Calls reading the same table state and the same files share a view.
+  const viewFor = new Map<string, string>();
+  const viewOfCall: string[] = [];
+  const bind = async (index: number, files: readonly AddFile[]): Promise<string> => {
+    const call = calls[index]!;
+    const table = tables[index]!;
+    const key = JSON.stringify([stateKey(call), files.length === table.files.length ? '*' : files.map((f) => f.path)]);
+    let view = viewFor.get(key);
+    if (!view) {
+      const binding = await bindScan(connection, table, {
+        view: `__ds_${prefix}_${viewFor.size}`,
+        files,
         ...(options.partitionTimeZone ? { partitionTimeZone: options.partitionTimeZone } : {}),
+      }).catch((error: unknown) => {
+        if (error instanceof StrataError) throw error;
+        throw new SqlExecutionError(
+          `${call.text}: cannot read version ${table.version} of ${table.location}: ${asError(error).message}`,
+          { table: table.location, version: table.version }, { cause: error },
+        );
       });
       bindings.push(binding);
-      bound.push({ call, view: binding.view, location: table.location, version: table.version });
-    } catch (error) {
-      await release();
-      if (error instanceof StrataError) throw error;
-      throw new SqlExecutionError(
-        `${call.text}: cannot read version ${table.version} of ${table.location}: ${asError(error).message}`,
-        { table: table.location, version: table.version }, { cause: error },
-      );
+      view = binding.view;
+      viewFor.set(key, view);
+      bound.push({ call, view, location: table.location, version: table.version });
     }
+    viewOfCall[index] = view;
+    return view;
+  };
+  let reports: PruningReport[];
+  try {
+    reports = await pruneAndBind(connection, sql, calls, (i) => tables[i]!, options, bind);
+  } catch (error) {
+    await release();
+    throw error;
   }
-  const viewOf = new Map(bound.map((b) => [stateKey(b.call), b.view]));
+  const scans: ScanReport[] = calls.map((call, i) => ({
+    call, view: viewOfCall[i]!, location: tables[i]!.location, version: tables[i]!.version, ...reports[i]!,
+  }));
   let rewritten = '';
   let at = 0;
-  for (const call of calls) {
-    rewritten += `${sql.slice(at, call.start)}${padded(quoteIdent(viewOf.get(stateKey(call))!), call.text)}`;
+  calls.forEach((call, i) => {
+    rewritten += `${sql.slice(at, call.start)}${padded(quoteIdent(viewOfCall[i]!), call.text)}`;
     at = call.end;
-  }
+  });
   rewritten += sql.slice(at);
-  return { connection, original: sql, sql: rewritten, tables: bound, release };
+  const result: BoundSql = { connection, original: sql, sql: rewritten, tables: bound, scans, release };
+  if (tables.every((snapshot) => snapshot.store.localPath('') !== undefined)) connectionLocal.add(result);
+  return result;
 }
+
+/** Bound SQL whose views and temp tables all live only in its connection (no staged copies of remote files). */
+const connectionLocal = new WeakSet<BoundSql>();
 
 /** Runs `work` with the SQL bound, on the given connection or a fresh one, and releases the views after. */
 export async function withDeltaSql<T>(sql: string, options: DeltaSqlOptions, work: (bound: BoundSql) => Promise<T>): Promise<T> {
-  const run = async (connection: DuckDBConnection) => {
+  const run = async (connection: DuckDBConnection, closing: boolean) => {
     const bound = await bindDeltaSql(connection, sql, options);
     try {
       return await work(bound);
     } catch (error) {
       throw sqlError(error, bound);
     } finally {
-      await bound.release();
+      // Temp views and tables vanish with a connection about to close: dropping them first only costs time.
+      if (!closing || !connectionLocal.has(bound)) await bound.release();
     }
   };
-  return options.connection ? run(options.connection) : withConnection(run);
+  if (options.connection) return run(options.connection, false);
+  return withConnection(async (connection) => {
+    await cacheParquetMetadata(connection);
+    return run(connection, true);
+  });
+}
+
+let metadataCache: Promise<void> | undefined;
+
+/**
+ * Lake data files never change once written, so their Parquet footers can be kept
+ * between queries (DuckDB still checks a file's size and time before using one). Without
+ * it every query reads each footer at least twice: binding its view, then running.
+ */
+function cacheParquetMetadata(connection: DuckDBConnection): Promise<void> {
+  metadataCache ??= connection.run('SET GLOBAL parquet_metadata_cache = true').then(() => undefined, () => {
+    metadataCache = undefined;
+  });
+  return metadataCache;
 }
 
 /**
@@ -140,8 +201,8 @@ function stateKey(call: DeltaScanCall): string {
   return JSON.stringify([call.path, call.version ?? null, call.timestamp ?? null]);
 }
 
-async function openAt(call: DeltaScanCall): Promise<DeltaTable> {
-  return DeltaTable.open(call.path, {
+async function openAt(call: DeltaScanCall): Promise<Snapshot> {
+  return openSnapshot(call.path, {
     ...(call.version !== undefined ? { version: call.version } : {}),
     ...(call.timestamp !== undefined ? { timestamp: call.timestamp } : {}),
   });

@@ -4,8 +4,9 @@
  * vectors applied, physical (column-mapped) names renamed to logical ones, and
  * columns missing from older files (schema evolution) read as NULL.
  *
- * The view lives on one connection: its partition values and deleted rows are
- * held in temp tables of that connection.
+ * The view lives on one connection: its partition values (unless the files' folder
+ * names spell them exactly, see hiveFolders) and deleted rows are held in temp tables
+ * of that connection.
  */
 import { randomUUID } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -84,13 +85,19 @@ export async function bindScan(connection: DuckDBConnection, snapshot: Snapshot,
   // Reading by name across files costs a footer read per file at bind time (and the
   // DESCRIBE below another); it is only needed when some file may lack a column.
   const uniform = everyFileHasEveryColumn(snapshot, files, schema, partitionColumns, mode);
+  // Partition values come from the files' folder names when those spell every value
+  // exactly: DuckDB then hands them over as constants of each file, where joining each
+  // row to a table of values by file name costs a hash probe per row (the fallback).
+  const hive = partitionFields.length > 0 ? hiveFolders(snapshot, files, paths, partitionFields, mode) : undefined;
   const readOptions = [
-    ...(uniform ? [] : ['union_by_name = true']), 'hive_partitioning = false', 'filename = true', ...(rowNumbers ? ['file_row_number = true'] : []),
+    ...(uniform ? [] : ['union_by_name = true']),
+    ...(hive ? ['hive_partitioning = true', `hive_types = {${partitionFields.map((f) => `${quoteLiteral(hive.get(f.name)!)}: ${quoteLiteral(hiveType(f.type))}`).join(', ')}}`] : ['hive_partitioning = false']),
+    'filename = true', ...(rowNumbers ? ['file_row_number = true'] : []),
   ];
   const source = `read_parquet([${paths.map(sqlPath).join(', ')}], ${readOptions.join(', ')})`;
   let from = `${source} AS d`;
 
-  if (partitionFields.length > 0) {
+  if (partitionFields.length > 0 && !hive) {
     const table = `__pv_${id}`;
     temps.push(table);
     await createPartitionTable(connection, table, files, paths, partitionFields, mode);
@@ -102,11 +109,17 @@ export async function bindScan(connection: DuckDBConnection, snapshot: Snapshot,
     await createDeletedRowsTable(connection, table, snapshot, files, paths);
     from += ` ANTI JOIN temp.${quoteIdent(table)} AS dv ON d.filename = dv.__file AND d.file_row_number = dv.__row`;
   }
+  const partitionExpr = (field: StructField): string => {
+    if (!hive) return partitionValueExpr(`pv.${quoteIdent(physicalName(field, mode))}`, field.type, options.partitionTimeZone ?? 'UTC');
+    // Typed by DuckDB as it reads the folder name (the cast partitionValueExpr would apply).
+    const column = `d.${quoteIdent(hive.get(field.name)!)}`;
+    return hiveType(field.type) === 'VARCHAR' ? partitionValueExpr(column, field.type, options.partitionTimeZone ?? 'UTC') : column;
+  };
 
   const present = uniform ? undefined : await presentColumns(connection, source);
   const columns = schema.fields.map((field) => {
     if (partitionColumns.has(field.name.toLowerCase())) {
-      return `${partitionValueExpr(`pv.${quoteIdent(physicalName(field, mode))}`, field.type, options.partitionTimeZone ?? 'UTC')} AS ${quoteIdent(field.name)}`;
+      return `${partitionExpr(field)} AS ${quoteIdent(field.name)}`;
     }
     const physical = physicalName(field, mode);
     if (present && !present.has(physical.toLowerCase())) return `CAST(NULL AS ${duckdbType(field.type)}) AS ${quoteIdent(field.name)}`;
@@ -178,6 +191,50 @@ function valueAt(node: Record<string, unknown>, path: readonly string[]): unknow
 async function presentColumns(connection: DuckDBConnection, source: string): Promise<Set<string>> {
   const reader = await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`);
   return new Set(reader.getRowObjectsJson().map((r) => String(r.column_name).toLowerCase()));
+}
+
+const HIVE_FOLDER = /^([^=]+)=(.*)$/;
+/** Values DuckDB reads from a folder name exactly as written (no escapes to undo, nothing to trim). */
+const PLAIN_VALUE = /^[A-Za-z0-9._-]+$/;
+
+/**
+ * The folder key of each partition column (by field name), when every file's path has
+ * exactly one `key=value` folder per partition column and no other, naming the column
+ * and spelling its value exactly as the log has it (non-null, plain characters): then
+ * DuckDB's hive partitioning (read as VARCHAR) gives the same values as the log.
+ */
+function hiveFolders(
+  snapshot: Snapshot, files: readonly AddFile[], paths: readonly string[], fields: readonly StructField[], mode: ColumnMappingMode,
+): Map<string, string> | undefined {
+  // Writers that also store partition columns in the files would give DuckDB two of each.
+  if (snapshot.protocol.writerFeatures?.includes('materializePartitionColumns')) return undefined;
+  let keys: Map<string, string> | undefined;
+  for (const [i, file] of files.entries()) {
+    const folders = paths[i]!.split('/').slice(0, -1).flatMap((segment) => {
+      const match = HIVE_FOLDER.exec(segment);
+      return match ? [{ key: match[1]!, value: match[2]! }] : [];
+    });
+    if (folders.length !== fields.length) return undefined;
+    const found = new Map<string, string>();
+    for (const field of fields) {
+      const physical = physicalName(field, mode);
+      const value = partitionValue(file.partitionValues, physical, field.name);
+      const named = folders.filter((f) => f.key === physical || f.key === field.name);
+      if (value === null || !PLAIN_VALUE.test(value) || named.length !== 1 || named[0]!.value !== value) return undefined;
+      found.set(field.name, named[0]!.key);
+    }
+    if (keys && [...found].some(([name, key]) => keys!.get(name) !== key)) return undefined;
+    keys ??= found;
+  }
+  return keys;
+}
+
+/**
+ * The type DuckDB gives a folder partition value: the column's own type where casting
+ * the (plain, non-empty) text is all partitionValueExpr would do, else VARCHAR.
+ */
+function hiveType(type: DataType): string {
+  return type === 'binary' || type === 'timestamp' || type === 'timestamp_ntz' || typeof type !== 'string' ? 'VARCHAR' : duckdbType(type);
 }
 
 async function createPartitionTable(

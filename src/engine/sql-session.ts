@@ -1,0 +1,122 @@
+/**
+ * A SQL session over a warehouse: each statement is parsed (statement-parser.ts) and
+ * either executed by Strata — DDL through the catalog, DML and maintenance as Delta
+ * transactions — or run by DuckDB as a query, with named lake tables rewritten into
+ * snapshot scans (named-tables.ts, then delta_scan binding with data skipping).
+ *
+ * Every statement is atomic on its own (one Delta commit at most); a script runs its
+ * statements in order and stops at the first failure.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Catalog } from '../catalog/index.js';
+import { withConnection } from '../lake/index.js';
+import { bindDeltaSql, sqlError } from './delta-scan-sql.js';
+import { executeDdl } from './ddl-executor.js';
+import { executeDml } from './dml-executor.js';
+import { executeMaintenance } from './maintenance-executor.js';
+import { rewriteNamedTables, type TableResolver } from './named-tables.js';
+import { runSql, type SqlColumn, type SqlValue } from './sql-results.js';
+import { parseStatement, splitStatements, type Statement } from './statement-parser.js';
+import { bindTableChanges } from './table-changes-sql.js';
+
+export interface StatementResult {
+  readonly statement: Statement['kind'];
+  readonly columns: readonly SqlColumn[];
+  readonly rows: readonly (readonly SqlValue[])[];
+  /** Rows the statement produced (a query's full count even when `maxRows` cut them). */
+  readonly rowCount: number;
+  /** What a statement without a result set did, e.g. "deleted 3 rows". */
+  readonly message?: string;
+  /** The table version a writing statement committed. */
+  readonly version?: number;
+}
+
+export interface SessionOptions {
+  /** Keep at most this many rows of a query's result in memory. */
+  readonly maxRows?: number;
+}
+
+export class SqlSession {
+  readonly resolver: TableResolver;
+
+  constructor(readonly catalog: Catalog, private readonly options: SessionOptions = {}) {
+    this.resolver = {
+      resolveTable: async (schema, table) => (await catalog.findTable(schema ? { schema, table } : table))?.location,
+    };
+  }
+
+  /** Runs every statement of the script in order; returns one result per statement. */
+  async execute(script: string): Promise<StatementResult[]> {
+    const results: StatementResult[] = [];
+    for (const sql of splitStatements(script)) results.push(await this.executeOne(sql));
+    return results;
+  }
+
+  async executeOne(sql: string): Promise<StatementResult> {
+    const statement = parseStatement(sql);
+    switch (statement.kind) {
+      case 'query':
+        return this.query(statement.sql);
+      case 'createTable': case 'createSchema': case 'dropTable': case 'addColumns': case 'addConstraint':
+      case 'dropConstraint': case 'setProperties': case 'showTables': case 'describeTable':
+        return executeDdl(this, statement);
+      case 'insert': case 'delete': case 'update': case 'merge':
+        return executeDml(this, statement);
+      case 'optimize': case 'vacuum': case 'describeHistory': case 'restore':
+        return executeMaintenance(this, statement);
+    }
+  }
+
+  /**
+   * Runs `work` on one connection with the SQL's named tables, `table_changes(...)` and
+   * `delta_scan(...)` calls bound as views; `work` gets the SQL naming those views.
+   */
+  async withBoundSql<T>(sql: string, work: (connection: DuckDBConnection, bound: string) => Promise<T>, connection?: DuckDBConnection): Promise<T> {
+    const run = async (c: DuckDBConnection) => {
+      const named = await rewriteNamedTables(c, sql, this.resolver);
+      const changes = await bindTableChanges(c, named, this.resolver);
+      try {
+        const bound = await bindDeltaSql(c, changes.sql);
+        try {
+          return await work(c, bound.sql);
+        } catch (error) {
+          throw sqlError(error, bound);
+        } finally {
+          await bound.release();
+        }
+      } finally {
+        await changes.release();
+      }
+    };
+    return connection ? run(connection) : withConnection(run);
+  }
+
+  private async query(sql: string): Promise<StatementResult> {
+    return withConnection(async (connection) => {
+      const named = await rewriteNamedTables(connection, sql, this.resolver);
+      const changes = await bindTableChanges(connection, named, this.resolver);
+      try {
+        const result = await runSql(changes.sql, { connection, ...(this.options.maxRows !== undefined ? { maxRows: this.options.maxRows } : {}) });
+        return { statement: 'query', columns: result.columns, rows: result.rows, rowCount: result.rowCount };
+      } finally {
+        await changes.release();
+      }
+    });
+  }
+}
+
+/** A result without rows. */
+export function message(statement: Statement['kind'], text: string, version?: number): StatementResult {
+  return { statement, columns: [], rows: [], rowCount: 0, message: text, ...(version !== undefined ? { version } : {}) };
+}
+
+/** A result with rows given as objects (all with the same keys). */
+export function rowsResult(statement: Statement['kind'], rows: ReadonlyArray<Record<string, SqlValue>>, types: Readonly<Record<string, string>> = {}): StatementResult {
+  const names = rows.length > 0 ? Object.keys(rows[0]!) : Object.keys(types);
+  return {
+    statement,
+    columns: names.map((name) => ({ name, type: types[name] ?? 'VARCHAR' })),
+    rows: rows.map((row) => names.map((n) => row[n] ?? null)),
+    rowCount: rows.length,
+  };
+}

@@ -1,0 +1,94 @@
+/**
+ * SQL over a warehouse end to end: named tables through the catalog (embedded
+ * PGlite), DDL, DML as Delta transactions, time travel, maintenance, change data feed.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Catalog, initWarehouse } from '../../src/catalog/index.js';
+import { SqlSession, type StatementResult } from '../../src/engine/index.js';
+
+let catalog: Catalog;
+let session: SqlSession;
+
+beforeAll(async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'strata-sql-'));
+  await initWarehouse(dir);
+  catalog = await Catalog.open({ warehouse: dir });
+  session = new SqlSession(catalog);
+});
+
+afterAll(async () => {
+  await catalog?.close();
+});
+
+/** Rows of the last statement's result as objects. */
+async function rows(sql: string): Promise<Record<string, unknown>[]> {
+  const results = await session.execute(sql);
+  const last = results[results.length - 1]!;
+  return last.rows.map((row) => Object.fromEntries(last.columns.map((c, i) => [c.name, row[i]])));
+}
+
+async function run(sql: string): Promise<StatementResult[]> {
+  return session.execute(sql);
+}
+
+describe('SQL session', () => {
+  it('creates, inserts, queries by name and travels in time', async () => {
+    await run(`CREATE TABLE people (id BIGINT NOT NULL, name VARCHAR, team VARCHAR) PARTITIONED BY (team)`);
+    await run(`INSERT INTO people VALUES (1, 'ada', 'a'), (2, 'bob', 'b'); INSERT INTO people (id, name, team) SELECT 3, 'cy', 'a'`);
+    expect(await rows('SELECT id, name FROM people ORDER BY id')).toEqual([{ id: 1, name: 'ada' }, { id: 2, name: 'bob' }, { id: 3, name: 'cy' }]);
+    expect(await rows('SELECT count(*) AS n FROM main.people AT (VERSION => 1)')).toEqual([{ n: 2 }]);
+    expect(await rows('SELECT p.team, count(*) AS n FROM people p GROUP BY p.team ORDER BY 1')).toEqual([{ team: 'a', n: 2 }, { team: 'b', n: 1 }]);
+    const tables = await rows('SHOW TABLES');
+    expect(tables.map((t) => t.name)).toContain('people');
+  });
+
+  it('runs DELETE, UPDATE and MERGE as Delta transactions, with subqueries over other tables', async () => {
+    await run(`CREATE TABLE stock AS SELECT range AS id, 'item' || range AS name, 10 AS qty FROM range(10)`);
+    await run(`CREATE TABLE gone AS SELECT * FROM (VALUES (1), (2)) t(id)`);
+    const [deleted] = await run('DELETE FROM stock WHERE id IN (SELECT id FROM gone)');
+    expect(deleted!.message).toBe('deleted 2 rows');
+    await run('UPDATE stock s SET qty = s.qty + 5 WHERE s.id >= 8');
+    expect(await rows('SELECT id, qty FROM stock WHERE id >= 7 ORDER BY id')).toEqual([{ id: 7, qty: 10 }, { id: 8, qty: 15 }, { id: 9, qty: 15 }]);
+    await run(`CREATE TABLE updates AS SELECT * FROM (VALUES (3, 0), (9, 1), (42, 7)) t(id, qty)`);
+    const [merged] = await run(`MERGE INTO stock AS t USING updates AS u ON t.id = u.id
+      WHEN MATCHED AND u.qty = 0 THEN DELETE
+      WHEN MATCHED THEN UPDATE SET qty = u.qty
+      WHEN NOT MATCHED THEN INSERT (id, name, qty) VALUES (u.id, 'new', u.qty)`);
+    expect(merged!.message).toBe('merged: 1 updated, 1 inserted, 1 deleted');
+    expect(await rows('SELECT id, name, qty FROM stock WHERE id IN (3, 9, 42) ORDER BY id')).toEqual([{ id: 9, name: 'item9', qty: 1 }, { id: 42, name: 'new', qty: 7 }]);
+    const history = await rows('DESCRIBE HISTORY stock');
+    expect(history.map((h) => h.operation)).toEqual(['MERGE', 'UPDATE', 'DELETE', 'CREATE TABLE AS SELECT']);
+  });
+
+  it('enforces CHECK constraints added with ALTER TABLE', async () => {
+    await run('CREATE TABLE prices (sku VARCHAR, price DOUBLE)');
+    await run(`INSERT INTO prices VALUES ('a', 1.5)`);
+    await run('ALTER TABLE prices ADD CONSTRAINT positive CHECK (price > 0)');
+    await expect(run(`INSERT INTO prices VALUES ('b', -1)`)).rejects.toThrow(/positive/);
+    expect(await rows('SELECT count(*) AS n FROM prices')).toEqual([{ n: 1 }]);
+  });
+
+  it('optimizes, vacuums (dry run), restores and reads the change data feed', async () => {
+    await run(`CREATE TABLE events (id BIGINT, kind VARCHAR) TBLPROPERTIES ('delta.enableChangeDataFeed' = 'true')`);
+    for (let i = 0; i < 4; i++) await run(`INSERT INTO events VALUES (${i}, 'k${i % 2}')`);
+    const [optimized] = await run('OPTIMIZE events ZORDER BY (id)');
+    expect(optimized!.message).toMatch(/optimized: 4 files rewritten into 1/);
+    await run('DELETE FROM events WHERE id = 0');
+    const changes = await rows(`SELECT id, _change_type, _commit_version FROM table_changes('events', 6) ORDER BY id`);
+    expect(changes).toEqual([{ id: 0, _change_type: 'delete', _commit_version: 6 }]);
+    const [vacuumed] = await run('VACUUM events DRY RUN');
+    expect(vacuumed!.message).toMatch(/would delete 0 files \(retention 168 hours\)/);
+    await run('RESTORE TABLE events TO VERSION AS OF 2');
+    expect(await rows('SELECT id FROM events ORDER BY id')).toEqual([{ id: 0 }, { id: 1 }]);
+  });
+
+  it('drops tables and reports unknown names with a typed error', async () => {
+    await run('CREATE TABLE scratch (x INT)');
+    await run('DROP TABLE scratch PURGE');
+    await expect(run('DELETE FROM scratch')).rejects.toThrow(/CATALOG_TABLE_NOT_FOUND/);
+    await expect(run('SELECT * FROM scratch')).rejects.toThrow(/scratch/);
+  });
+});

@@ -59,7 +59,12 @@ async function createTable(session: SqlSession, statement: Extract<Statement, { 
   if (existing && statement.ifNotExists) return message(statement.kind, `table ${existing.name} already exists`);
   if (existing && !statement.orReplace) throw new TableAlreadyExistsError(existing.name);
   const schema: StructType | undefined = statement.columns ? await parseColumnList(statement.columns) : undefined;
-  const common = { partitionColumns: statement.partitionedBy, properties: statement.properties };
+  if (statement.location !== undefined && !schema && !statement.asQuery) {
+    // CREATE TABLE t LOCATION '...': name an existing Delta table (an external table).
+    const registered = await catalog.registerExternal(name, statement.location);
+    return message(statement.kind, `registered external table ${registered.name} at ${registered.location}`);
+  }
+  const common = { partitionColumns: statement.partitionedBy, properties: statement.properties, ...(statement.location !== undefined ? { location: statement.location } : {}) };
   if (existing) {
     // CREATE OR REPLACE keeps the table's history: its new contents and schema are one overwrite.
     const table = await catalog.openTable(name);

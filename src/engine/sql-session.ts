@@ -14,6 +14,7 @@ import { bindDeltaSql, sqlError } from './delta-scan-sql.js';
 import { executeDdl } from './ddl-executor.js';
 import { executeDml } from './dml-executor.js';
 import { executeMaintenance } from './maintenance-executor.js';
+import { explainSql } from './explain.js';
 import { rewriteNamedTables, type TableResolver } from './named-tables.js';
 import { runSql, type SqlColumn, type SqlValue } from './sql-results.js';
 import { parseStatement, splitStatements, type Statement } from './statement-parser.js';
@@ -56,7 +57,7 @@ export class SqlSession {
     const statement = parseStatement(sql);
     switch (statement.kind) {
       case 'query':
-        return this.query(statement.sql);
+        return this.query(statement.sql, statement.explain);
       case 'createTable': case 'createSchema': case 'dropTable': case 'addColumns': case 'addConstraint':
       case 'dropConstraint': case 'setProperties': case 'showTables': case 'describeTable':
         return executeDdl(this, statement);
@@ -91,11 +92,18 @@ export class SqlSession {
     return connection ? run(connection) : withConnection(run);
   }
 
-  private async query(sql: string): Promise<StatementResult> {
+  private async query(sql: string, explain: boolean): Promise<StatementResult> {
+    // DuckDB's parser finds table names in the query itself, not in EXPLAIN.
+    const explained = explain ? /^\s*EXPLAIN(\s+ANALYZE)?\s/i.exec(sql) : null;
+    const query = explained ? sql.slice(explained[0].length) : sql;
     return withConnection(async (connection) => {
-      const named = await rewriteNamedTables(connection, sql, this.resolver);
+      const named = await rewriteNamedTables(connection, query, this.resolver);
       const changes = await bindTableChanges(connection, named, this.resolver);
       try {
+        if (explained) {
+          // Files kept and skipped per scan, then DuckDB's plan.
+          return message('query', (await explainSql(changes.sql, { connection, analyze: explained[1] !== undefined })).text);
+        }
         const result = await runSql(changes.sql, { connection, ...(this.options.maxRows !== undefined ? { maxRows: this.options.maxRows } : {}) });
         return { statement: 'query', columns: result.columns, rows: result.rows, rowCount: result.rowCount };
       } finally {

@@ -25,7 +25,7 @@ export interface MergeClause {
 
 export type Statement =
   | { readonly kind: 'query'; readonly sql: string; readonly explain: boolean }
-  | { readonly kind: 'createTable'; readonly name: TableRef; readonly ifNotExists: boolean; readonly orReplace: boolean; readonly columns?: string; readonly partitionedBy: readonly string[]; readonly properties: Readonly<Record<string, string>>; readonly asQuery?: string }
+  | { readonly kind: 'createTable'; readonly name: TableRef; readonly ifNotExists: boolean; readonly orReplace: boolean; readonly columns?: string; readonly partitionedBy: readonly string[]; readonly properties: Readonly<Record<string, string>>; readonly location?: string; readonly asQuery?: string }
   | { readonly kind: 'createSchema'; readonly schema: string; readonly ifNotExists: boolean }
   | { readonly kind: 'dropTable'; readonly name: TableRef; readonly ifExists: boolean; readonly purge: boolean }
   | { readonly kind: 'addColumns'; readonly name: TableRef; readonly columns: string }
@@ -61,7 +61,7 @@ export function parseStatement(sql: string): Statement {
   return new Cursor(sql).statement();
 }
 
-const CLAUSE_END = new Set(['WHERE', 'ZORDER', 'WHEN', 'SET', 'USING', 'ON', 'RETAIN', 'DRY', 'LIMIT', 'TO', 'PARTITIONED', 'TBLPROPERTIES', 'AS', 'PURGE']);
+const CLAUSE_END = new Set(['WHERE', 'ZORDER', 'WHEN', 'SET', 'USING', 'ON', 'RETAIN', 'DRY', 'LIMIT', 'TO', 'PARTITIONED', 'TBLPROPERTIES', 'LOCATION', 'AS', 'PURGE']);
 
 class Cursor {
   private readonly tokens: Token[];
@@ -106,14 +106,16 @@ class Cursor {
     let partitionedBy: string[] = [];
     let properties: Record<string, string> = {};
     let asQuery: string | undefined;
+    let location: string | undefined;
     for (;;) {
       if (this.acceptWords('PARTITIONED', 'BY')) partitionedBy = this.identifierList();
+      else if (this.acceptWords('LOCATION')) location = this.stringLiteral();
       else if (this.acceptWords('TBLPROPERTIES')) properties = this.properties();
       else if (this.acceptWords('AS')) asQuery = this.rest();
       else break;
     }
     this.end();
-    return { kind: 'createTable', name, ifNotExists, orReplace, ...(columns ? { columns } : {}), partitionedBy, properties, ...(asQuery ? { asQuery } : {}) };
+    return { kind: 'createTable', name, ifNotExists, orReplace, ...(columns ? { columns } : {}), partitionedBy, properties, ...(location ? { location } : {}), ...(asQuery ? { asQuery } : {}) };
   }
 
   private dropTable(): Statement {
@@ -302,6 +304,12 @@ class Cursor {
     const parts = this.tableRefTokens().map(identifierValue);
     if (parts.length > 2) throw this.unsupported(`table names are schema.table; "${parts.join('.')}" has ${parts.length} parts`);
     return parts.length === 2 ? { schema: parts[0]!, table: parts[1]! } : { table: parts[0]! };
+  }
+
+  private stringLiteral(): string {
+    const token = this.next();
+    if (token.kind !== 'string') throw this.unsupported(`expected a string literal, found "${token.text}"`, token);
+    return stringValue(token);
   }
 
   private optionalAlias(): string | undefined {

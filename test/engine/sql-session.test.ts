@@ -1,26 +1,32 @@
 /**
- * SQL over a warehouse end to end: named tables through the catalog (embedded
- * PGlite), DDL, DML as Delta transactions, time travel, maintenance, change data feed.
+ * SQL over a warehouse end to end, on every metadata backend (embedded PGlite, and a
+ * PostgreSQL server when STRATA_TEST_DATABASE_URL is set): named tables through the
+ * catalog, DDL, DML as Delta transactions, time travel, maintenance, change data feed.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Catalog, initWarehouse } from '../../src/catalog/index.js';
+import { DeltaTable, fromSql } from '../../src/lake/index.js';
 import { SqlSession, type StatementResult } from '../../src/engine/index.js';
+import { describeBackends, type BackendSetup } from '../meta/helpers/backends.js';
 
+describeBackends('SQL session', (backend) => {
 let catalog: Catalog;
 let session: SqlSession;
+let setup: BackendSetup;
 
 beforeAll(async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'strata-sql-'));
-  await initWarehouse(dir);
-  catalog = await Catalog.open({ warehouse: dir });
+  setup = await backend.create();
+  await initWarehouse(setup.warehouse, { env: setup.env });
+  catalog = await Catalog.open({ warehouse: setup.warehouse, env: setup.env });
   session = new SqlSession(catalog);
 });
 
 afterAll(async () => {
   await catalog?.close();
+  await setup?.dispose();
 });
 
 /** Rows of the last statement's result as objects. */
@@ -34,7 +40,6 @@ async function run(sql: string): Promise<StatementResult[]> {
   return session.execute(sql);
 }
 
-describe('SQL session', () => {
   it('creates, inserts, queries by name and travels in time', async () => {
     await run(`CREATE TABLE people (id BIGINT NOT NULL, name VARCHAR, team VARCHAR) PARTITIONED BY (team)`);
     await run(`INSERT INTO people VALUES (1, 'ada', 'a'), (2, 'bob', 'b'); INSERT INTO people (id, name, team) SELECT 3, 'cy', 'a'`);
@@ -83,6 +88,21 @@ describe('SQL session', () => {
     expect(vacuumed!.message).toMatch(/would delete 0 files \(retention 168 hours\)/);
     await run('RESTORE TABLE events TO VERSION AS OF 2');
     expect(await rows('SELECT id FROM events ORDER BY id')).toEqual([{ id: 0 }, { id: 1 }]);
+  });
+
+  it('registers an existing Delta table with CREATE TABLE ... LOCATION', async () => {
+    const location = path.join(mkdtempSync(path.join(tmpdir(), 'strata-ext-')), 'ext');
+    await DeltaTable.create(location, { data: fromSql('SELECT 7 AS n') });
+    await run(`CREATE TABLE ext LOCATION '${location}'`);
+    expect(await rows('SELECT n FROM ext')).toEqual([{ n: 7 }]);
+    expect((await rows('SHOW TABLES')).find((t) => t.name === 'ext')).toMatchObject({ kind: 'external', location });
+  });
+
+  it('explains a query with the files kept and skipped per scan', async () => {
+    await run(`CREATE TABLE parts (id BIGINT, p VARCHAR) PARTITIONED BY (p)`);
+    await run(`INSERT INTO parts VALUES (1, 'a'); INSERT INTO parts VALUES (2, 'b'); INSERT INTO parts VALUES (3, 'c')`);
+    const [explained] = await run(`EXPLAIN SELECT * FROM parts WHERE p = 'b'`);
+    expect(explained!.message).toMatch(/files: 3 total, 1 kept, 2 skipped \(2 by partition/);
   });
 
   it('drops tables and reports unknown names with a typed error', async () => {

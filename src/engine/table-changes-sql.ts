@@ -4,7 +4,7 @@
  * `_change_type`, `_commit_version` and `_commit_timestamp`.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { quoteIdent, tableChanges, type ChangeFeedBinding } from '../lake/index.js';
+import { DeltaTable, quoteIdent, tableChanges, type ChangeFeedBinding } from '../lake/index.js';
 import { matchingParen, splitArguments } from './delta-scan-calls.js';
 import { DeltaScanArgumentError } from './errors.js';
 import type { TableResolver } from './named-tables.js';
@@ -38,6 +38,9 @@ export async function bindTableChanges(connection: DuckDBConnection, sql: string
       const tableText = stringValue(name[0]!);
       const [schema, table] = tableText.includes('.') && !tableText.includes('/') ? tableText.split('.', 2) as [string, string] : [undefined, tableText];
       const location = (await resolver.resolveTable(schema, table)) ?? tableText;
+      if (!(await DeltaTable.exists(location))) {
+        throw new DeltaScanArgumentError(`${call}: "${tableText}" is neither a table in the catalog nor the path of a Delta table.`, { call, table: tableText });
+      }
       const feed = await tableChanges(location, number(from)!, number(to));
       const binding = await feed.bind(connection);
       bindings.push(binding);

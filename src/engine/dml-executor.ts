@@ -30,7 +30,11 @@ export async function executeDml(session: SqlSession, statement: DmlStatement): 
       const qualifiers = [statement.alias ?? statement.name.table];
       const where = statement.where ? requalify(statement.where, qualifiers, undefined) : undefined;
       const result = await withFragments(session, where ? [where] : [], async ([predicate], connection) =>
-        table.delete(predicate, { connection, ...(predicate ? await skipping(connection, table.snapshot, predicate) : {}) }));
+        table.delete(predicate, {
+          connection,
+          operationParameters: { predicate: JSON.stringify(statement.where ? [statement.where] : []) },
+          ...(predicate ? await skipping(connection, table.snapshot, predicate) : {}),
+        }));
       return message(statement.kind, `deleted ${result.numDeletedRows} rows`, result.version);
     }
     case 'update': {
@@ -40,7 +44,11 @@ export async function executeDml(session: SqlSession, statement: DmlStatement): 
       const result = await withFragments(session, fragments, async (bound, connection) => {
         const set = Object.fromEntries(statement.set.map(([column], i) => [column, bound[i]!]));
         const predicate = statement.where ? bound[statement.set.length] : undefined;
-        return table.update(set, predicate, { connection, ...(predicate ? await skipping(connection, table.snapshot, predicate) : {}) });
+        return table.update(set, predicate, {
+          connection,
+          operationParameters: statement.where ? { predicate: statement.where } : {},
+          ...(predicate ? await skipping(connection, table.snapshot, predicate) : {}),
+        });
       });
       return message(statement.kind, `updated ${result.numUpdatedRows} rows`, result.version);
     }

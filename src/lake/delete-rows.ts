@@ -21,7 +21,7 @@ export async function deleteRows(snapshot: Snapshot, predicate?: string, options
   const candidates = options.candidateFiles ?? snapshot.files;
   const txn = new Transaction(snapshot, {
     operation: 'DELETE',
-    operationParameters: { predicate: JSON.stringify(predicate ? [predicate] : []) },
+    operationParameters: options.operationParameters ?? { predicate: JSON.stringify(predicate ? [predicate] : []) },
     ...(options.isolationLevel ? { isolationLevel: options.isolationLevel } : {}),
   });
   txn.readFiles(candidates, options.readPredicate);

@@ -37,6 +37,12 @@ export interface DmlOptions {
   readonly isolationLevel?: IsolationLevel;
   /** Bytes per written file (copy-on-write rewrites and new row versions). */
   readonly targetFileSize?: number;
+  /**
+   * commitInfo.operationParameters to record instead of the computed ones: the SQL
+   * front end passes the user's own text, which names tables rather than the views
+   * they were bound to.
+   */
+  readonly operationParameters?: Readonly<Record<string, unknown>>;
 }
 
 /** Row and file counts of a DML commit, the same names for every statement kind. */

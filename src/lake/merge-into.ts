@@ -32,7 +32,7 @@ export async function mergeInto(snapshot: Snapshot, data: DataSource, spec: Merg
   const candidates: readonly AddFile[] = options.candidateFiles ?? snapshot.files;
   const txn = new Transaction(snapshot, {
     operation: 'MERGE',
-    operationParameters: mergeParameters(spec),
+    operationParameters: options.operationParameters ?? mergeParameters(spec),
     ...(options.isolationLevel ? { isolationLevel: options.isolationLevel } : {}),
   });
   txn.readFiles(candidates, options.readPredicate);

@@ -27,7 +27,7 @@ export async function updateRows(snapshot: Snapshot, set: Assignments, predicate
   const candidates = options.candidateFiles ?? snapshot.files;
   const txn = new Transaction(snapshot, {
     operation: 'UPDATE',
-    operationParameters: predicate ? { predicate } : {},
+    operationParameters: options.operationParameters ?? (predicate ? { predicate } : {}),
     ...(options.isolationLevel ? { isolationLevel: options.isolationLevel } : {}),
   });
   txn.readFiles(candidates, options.readPredicate);

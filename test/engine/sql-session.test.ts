@@ -66,6 +66,10 @@ async function run(sql: string): Promise<StatementResult[]> {
     expect(await rows('SELECT id, name, qty FROM stock WHERE id IN (3, 9, 42) ORDER BY id')).toEqual([{ id: 9, name: 'item9', qty: 1 }, { id: 42, name: 'new', qty: 7 }]);
     const history = await rows('DESCRIBE HISTORY stock');
     expect(history.map((h) => h.operation)).toEqual(['MERGE', 'UPDATE', 'DELETE', 'CREATE TABLE AS SELECT']);
+    // The log records the statement's own text, not the views it was bound to.
+    expect(history.map((h) => h.operationParameters).slice(1, 3)).toEqual([
+      JSON.stringify({ predicate: 's.id >= 8' }), JSON.stringify({ predicate: JSON.stringify(['id IN (SELECT id FROM gone)']) }),
+    ]);
   });
 
   it('enforces CHECK constraints added with ALTER TABLE', async () => {

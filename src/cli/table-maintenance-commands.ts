@@ -1,9 +1,9 @@
 /** `strata table vacuum` and `strata table checkpoint`. */
 import type { Command } from 'commander';
+import { formatBytes } from '../core/index.js';
 import { DeltaTable, vacuum, writeCheckpoint } from '../lake/index.js';
 import { nonNegativeNumber } from './option-parsers.js';
 import { withProgress } from './progress-line.js';
-import { bytesText } from './table-summary.js';
 import { countText } from './text-table.js';
 
 interface VacuumCliOptions {
@@ -44,6 +44,6 @@ export function registerMaintenanceCommands(table: Command): void {
     .action(async (path: string) => {
       const snapshot = (await DeltaTable.open(path)).snapshot;
       const result = await writeCheckpoint(snapshot);
-      process.stdout.write(`wrote the checkpoint of version ${result.version} of ${snapshot.location}: ${countText(result.numActions, 'action')}, ${countText(result.numOfAddFiles, 'live file')}, ${bytesText(result.sizeInBytes)}\n`);
+      process.stdout.write(`wrote the checkpoint of version ${result.version} of ${snapshot.location}: ${countText(result.numActions, 'action')}, ${countText(result.numOfAddFiles, 'live file')}, ${formatBytes(result.sizeInBytes)}\n`);
     });
 }

@@ -2,6 +2,7 @@
  * What `strata table info` shows about one snapshot, as plain data (printed as JSON
  * with --json) and as text.
  */
+import { formatBytes } from '../core/index.js';
 import { runSql } from '../engine/index.js';
 import { quoteLiteral, typeToString, type Snapshot } from '../lake/index.js';
 import { countText, formatTable } from './text-table.js';
@@ -55,7 +56,7 @@ export function summaryText(summary: TableSummary): string {
     ...(summary.description ? [['description', summary.description] as [string, string]] : []),
     ['version', `${summary.version} (committed ${summary.timestamp})`],
     ['rows', summary.numRows.toLocaleString('en-US')],
-    ['files', `${countText(summary.numFiles, 'file')}, ${bytesText(summary.sizeInBytes)}`],
+    ['files', `${countText(summary.numFiles, 'file')}, ${formatBytes(summary.sizeInBytes)}`],
     ['partitioned by', summary.partitionColumns.join(', ') || '(not partitioned)'],
     ['properties', properties.join(', ') || '(none)'],
     ['protocol', `reader ${protocol.minReaderVersion}, writer ${protocol.minWriterVersion}${features.length ? `; features: ${features.join(', ')}` : ''}`],
@@ -66,15 +67,4 @@ export function summaryText(summary: TableSummary): string {
     summary.schema.map((f) => [f.name, f.type, f.nullable ? 'yes' : 'no']),
   );
   return `${lines.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n')}\n\nschema\n${schema}`;
-}
-
-export function bytesText(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }

@@ -1,3 +1,4 @@
 export { StrataError, InvalidArgumentError, asError, type ErrorDetails } from './errors.js';
 export { STRATA_VERSION, ENGINE_INFO } from './version.js';
 export { silentProgress, type ProgressReporter } from './progress.js';
+export { formatBytes } from './format.js';

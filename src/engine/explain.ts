@@ -3,6 +3,7 @@
  * skipping kept and what skipped the others (partition values, column stats, join
  * keys), then DuckDB's own plan of the bound query.
  */
+import { formatBytes } from '../core/index.js';
 import { quoteIdent } from '../lake/index.js';
 import { withDeltaSql, type DeltaSqlOptions, type ScanReport } from './delta-scan-sql.js';
 import { UnsupportedStatementError } from './errors.js';
@@ -68,15 +69,4 @@ export function describeScan(scan: ScanReport): string {
     lines.push(`  join: ${join.column} = ${join.buildSide}.${join.buildColumn}: ${join.keys}; ${join.skipped} file${join.skipped === 1 ? '' : 's'} skipped`);
   }
   return lines.join('\n');
-}
-
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
 }

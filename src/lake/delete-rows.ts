@@ -8,7 +8,7 @@
  */
 import { ChangeType } from './change-data-writer.js';
 import {
-  assertChangeable, withDmlContext, FILE_COLUMN, ROW_COLUMN, type DmlOptions, type DmlOutcome, type DmlMetrics,
+  assertChangeable, rewriteOperationMetrics, withDmlContext, FILE_COLUMN, ROW_COLUMN, type DmlOptions, type DmlOutcome, type DmlMetrics,
 } from './dml-context.js';
 import { applyRowChanges, type RewriteCounts } from './row-rewriter.js';
 import { quoteIdent } from './schema.js';
@@ -41,19 +41,7 @@ export async function deleteRows(snapshot: Snapshot, predicate?: string, options
     });
   });
   const metrics = dmlMetrics(counts, { numDeletedRows: counts.numRemovedRows });
-  txn.setMetrics({
-    numRemovedFiles: metrics.numRemovedFiles,
-    numAddedFiles: metrics.numAddedFiles,
-    numDeletedRows: metrics.numDeletedRows,
-    numCopiedRows: metrics.numCopiedRows,
-    numAddedChangeFiles: metrics.numAddedChangeFiles,
-    numRemovedBytes: metrics.numRemovedBytes,
-    numAddedBytes: metrics.numAddedBytes,
-    numDeletionVectorsAdded: metrics.numDeletionVectorsAdded,
-    numDeletionVectorsRemoved: metrics.numDeletionVectorsRemoved,
-    numDeletionVectorsUpdated: metrics.numDeletionVectorsUpdated,
-    executionTimeMs: Date.now() - start,
-  });
+  txn.setMetrics(rewriteOperationMetrics(metrics, { numDeletedRows: metrics.numDeletedRows }, start));
   return { commit: await txn.commit(), metrics };
 }
 

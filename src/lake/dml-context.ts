@@ -142,3 +142,23 @@ export async function withDmlContext<T>(snapshot: Snapshot, operation: string, o
   };
   return options.connection ? run(options.connection) : withConnection(run);
 }
+
+/**
+ * commitInfo.operationMetrics of a DELETE or UPDATE: the rewrite's file and deletion
+ * vector counts, the statement's own row counts (Delta's names), and the elapsed time.
+ */
+export function rewriteOperationMetrics(metrics: DmlMetrics, rows: Readonly<Record<string, number>>, start: number): Record<string, number> {
+  return {
+    numRemovedFiles: metrics.numRemovedFiles,
+    numAddedFiles: metrics.numAddedFiles,
+    ...rows,
+    numCopiedRows: metrics.numCopiedRows,
+    numAddedChangeFiles: metrics.numAddedChangeFiles,
+    numRemovedBytes: metrics.numRemovedBytes,
+    numAddedBytes: metrics.numAddedBytes,
+    numDeletionVectorsAdded: metrics.numDeletionVectorsAdded,
+    numDeletionVectorsRemoved: metrics.numDeletionVectorsRemoved,
+    numDeletionVectorsUpdated: metrics.numDeletionVectorsUpdated,
+    executionTimeMs: Date.now() - start,
+  };
+}

@@ -9,7 +9,7 @@
 import { ChangeType } from './change-data-writer.js';
 import { dmlMetrics } from './delete-rows.js';
 import {
-  assertChangeable, withDmlContext, FILE_COLUMN, ROW_COLUMN, type DmlOptions, type DmlOutcome,
+  assertChangeable, rewriteOperationMetrics, withDmlContext, FILE_COLUMN, ROW_COLUMN, type DmlOptions, type DmlOutcome,
 } from './dml-context.js';
 import { InvalidTableOperationError } from './errors.js';
 import { applyRowChanges } from './row-rewriter.js';
@@ -52,19 +52,7 @@ export async function updateRows(snapshot: Snapshot, set: Assignments, predicate
     });
   });
   const metrics = dmlMetrics(counts, { numUpdatedRows: counts.numRemovedRows });
-  txn.setMetrics({
-    numRemovedFiles: metrics.numRemovedFiles,
-    numAddedFiles: metrics.numAddedFiles,
-    numUpdatedRows: metrics.numUpdatedRows,
-    numCopiedRows: metrics.numCopiedRows,
-    numAddedChangeFiles: metrics.numAddedChangeFiles,
-    numRemovedBytes: metrics.numRemovedBytes,
-    numAddedBytes: metrics.numAddedBytes,
-    numDeletionVectorsAdded: metrics.numDeletionVectorsAdded,
-    numDeletionVectorsRemoved: metrics.numDeletionVectorsRemoved,
-    numDeletionVectorsUpdated: metrics.numDeletionVectorsUpdated,
-    executionTimeMs: Date.now() - start,
-  });
+  txn.setMetrics(rewriteOperationMetrics(metrics, { numUpdatedRows: metrics.numUpdatedRows }, start));
   return { commit: await txn.commit(), metrics };
 }
 

@@ -12,22 +12,11 @@ import * as path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeltaTable, fromSql, queryRows, readChanges, type DmlMetrics, type MergeAction, type MergeClause, type MergeSpec } from '../../src/lake/index.js';
+import { seedFrom, seededRandom } from '../support/random.js';
 
-const SEED = Number(process.env.STRATA_DML_SEED ?? Date.now() % 1_000_000);
+const SEED = seedFrom('STRATA_DML_SEED');
 const STATEMENTS = 14;
 const COLUMNS = ['id', 'k', 's', 'x', 'p'] as const;
-
-/** mulberry32: small, seedable, good enough to pick statements. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Gen {
   constructor(readonly next: () => number) {}
@@ -152,7 +141,7 @@ const VARIANTS = [
 describe('DML matches DuckDB on randomized statements', () => {
   for (const [v, variant] of VARIANTS.entries()) {
     it(`${variant.name} (seed ${SEED})`, async () => {
-      const g = new Gen(random(SEED * 31 + v));
+      const g = new Gen(seededRandom(SEED * 31 + v));
       const connection = await reference.connect();
       try {
         await run(g, connection, variant);

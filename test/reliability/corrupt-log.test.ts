@@ -15,7 +15,7 @@ import {
   CorruptLogError, DeltaTable, LogGapError, fromSql,
 } from '../../src/lake/index.js';
 import { batchProblems, batchSchema, batchSql, commitFile, countBatches, listTree, logDir } from './helpers/batches.js';
-import { seededRandom } from './helpers/random.js';
+import { seededRandom } from '../support/random.js';
 
 const roots: string[] = [];
 afterAll(() => {

@@ -18,7 +18,7 @@ import { DeltaTable, fromSql } from '../../src/lake/index.js';
 import {
   type BatchCount, batchProblems, batchSchema, batchSql, commitVersions, contiguityProblems, countBatches, logDir, readCommit, rowsFor,
 } from './helpers/batches.js';
-import { seedFrom, seededRandom } from './helpers/random.js';
+import { seedFrom, seededRandom } from '../support/random.js';
 import { sleep, stopWorkers, workerCommand, WorkerProcess, type WorkerCommand } from './helpers/worker-process.js';
 
 const KILLS = 100;

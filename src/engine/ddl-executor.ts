@@ -3,7 +3,7 @@
  * DROP TABLE, ALTER TABLE (columns, CHECK constraints, properties), SHOW TABLES and
  * DESCRIBE <table>.
  */
-import { TableAlreadyExistsError, type Catalog } from '../catalog/index.js';
+import { TableAlreadyExistsError, quoteIdentifier, type Catalog } from '../catalog/index.js';
 import { duckdbType, fromSql, quoteIdent, type StructType } from '../lake/index.js';
 import { parseColumnList } from './column-list.js';
 import { message, rowsResult, type SqlSession, type StatementResult } from './sql-session.js';
@@ -105,6 +105,5 @@ function emptyRows(schema: StructType): string {
 }
 
 export function nameOf(ref: TableRef): string {
-  const quote = (part: string) => (/^[a-z_][a-z0-9_]*$/.test(part) ? part : `"${part.replace(/"/g, '""')}"`);
-  return ref.schema ? `${quote(ref.schema)}.${quote(ref.table)}` : quote(ref.table);
+  return ref.schema ? `${quoteIdentifier(ref.schema)}.${quoteIdentifier(ref.table)}` : quoteIdentifier(ref.table);
 }

@@ -73,22 +73,16 @@ export class SqlSession {
    * `delta_scan(...)` calls bound as views; `work` gets the SQL naming those views.
    */
   async withBoundSql<T>(sql: string, work: (connection: DuckDBConnection, bound: string) => Promise<T>, connection?: DuckDBConnection): Promise<T> {
-    const run = async (c: DuckDBConnection) => {
-      const named = await rewriteNamedTables(c, sql, this.resolver);
-      const changes = await bindTableChanges(c, named, this.resolver);
+    const run = (c: DuckDBConnection) => this.withCatalogSql(c, sql, async (rewritten) => {
+      const bound = await bindDeltaSql(c, rewritten);
       try {
-        const bound = await bindDeltaSql(c, changes.sql);
-        try {
-          return await work(c, bound.sql);
-        } catch (error) {
-          throw sqlError(error, bound);
-        } finally {
-          await bound.release();
-        }
+        return await work(c, bound.sql);
+      } catch (error) {
+        throw sqlError(error, bound);
       } finally {
-        await changes.release();
+        await bound.release();
       }
-    };
+    });
     return connection ? run(connection) : withConnection(run);
   }
 
@@ -96,20 +90,26 @@ export class SqlSession {
     // DuckDB's parser finds table names in the query itself, not in EXPLAIN.
     const explained = explain ? /^\s*EXPLAIN(\s+ANALYZE)?\s/i.exec(sql) : null;
     const query = explained ? sql.slice(explained[0].length) : sql;
-    return withConnection(async (connection) => {
-      const named = await rewriteNamedTables(connection, query, this.resolver);
-      const changes = await bindTableChanges(connection, named, this.resolver);
-      try {
-        if (explained) {
-          // Files kept and skipped per scan, then DuckDB's plan.
-          return message('query', (await explainSql(changes.sql, { connection, analyze: explained[1] !== undefined })).text);
-        }
-        const result = await runSql(changes.sql, { connection, ...(this.options.maxRows !== undefined ? { maxRows: this.options.maxRows } : {}) });
-        return { statement: 'query', columns: result.columns, rows: result.rows, rowCount: result.rowCount };
-      } finally {
-        await changes.release();
+    // runSql and explainSql bind the delta_scan calls themselves (with data skipping).
+    return withConnection((connection) => this.withCatalogSql(connection, query, async (rewritten) => {
+      if (explained) {
+        // Files kept and skipped per scan, then DuckDB's plan.
+        return message('query', (await explainSql(rewritten, { connection, analyze: explained[1] !== undefined })).text);
       }
-    });
+      const result = await runSql(rewritten, { connection, ...(this.options.maxRows !== undefined ? { maxRows: this.options.maxRows } : {}) });
+      return { statement: 'query', columns: result.columns, rows: result.rows, rowCount: result.rowCount };
+    }));
+  }
+
+  /** Named tables rewritten to delta_scan calls and `table_changes(...)` bound as views, for `work`. */
+  private async withCatalogSql<T>(connection: DuckDBConnection, sql: string, work: (rewritten: string) => Promise<T>): Promise<T> {
+    const named = await rewriteNamedTables(connection, sql, this.resolver);
+    const changes = await bindTableChanges(connection, named, this.resolver);
+    try {
+      return await work(changes.sql);
+    } finally {
+      await changes.release();
+    }
   }
 }
 

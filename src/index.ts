@@ -5,3 +5,4 @@ export * from './lake/index.js';
 export * from './engine/index.js';
 export * from './meta/index.js';
 export * from './catalog/index.js';
+export * from './flows/index.js';

@@ -15,7 +15,7 @@ export {
   findWarehouse, readWarehouse, WAREHOUSE_CONFIG_FILE, WAREHOUSE_ENV, LAKE_DIRECTORY,
   type Warehouse, type WarehouseConfig, type FindOptions,
 } from './warehouse-config.js';
-export type { MetaConnectionOptions } from './warehouse-binding.js';
+export { serverUrl, type MetaConnectionOptions } from './warehouse-binding.js';
 export {
   InvalidNameError, TableNotFoundError, TableAlreadyExistsError, SchemaNotFoundError, SchemaAlreadyExistsError, SchemaNotEmptyError,
   LocationInUseError, InvalidLocationError, TableNotRecordedError, PurgeFailedError, WarehouseNotFoundError, WarehouseConfigError,

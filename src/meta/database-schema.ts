@@ -4,6 +4,7 @@
  * in `migrations/`; the two must change together.
  */
 import type { ColumnType, Generated } from 'kysely';
+import type { FlowTables } from './flow-tables.js';
 
 /** A timestamp column the database fills in (`default now()`); read as a Date. */
 type CreatedAt = ColumnType<Date, Date | undefined, never>;
@@ -44,7 +45,7 @@ export interface CatalogLineageTable {
   recorded_at: CreatedAt;
 }
 
-export interface Database {
+export interface Database extends FlowTables {
   strata_settings: SettingsTable;
   catalog_schemas: CatalogSchemasTable;
   catalog_tables: CatalogTablesTable;

@@ -7,6 +7,7 @@ export const PgErrorCode = {
   uniqueViolation: '23505',
   foreignKeyViolation: '23503',
   serializationFailure: '40001',
+  deadlockDetected: '40P01',
 } as const;
 export type PgErrorCode = (typeof PgErrorCode)[keyof typeof PgErrorCode];
 

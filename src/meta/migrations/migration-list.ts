@@ -4,7 +4,9 @@
  */
 import type { Migration } from 'kysely';
 import { catalogMigration } from './0001-catalog.js';
+import { flowsMigration } from './0002-flows.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-catalog': catalogMigration,
+  '0002-flows': flowsMigration,
 };

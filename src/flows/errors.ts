@@ -1,0 +1,53 @@
+/**
+ * The orchestrator's errors. Definition problems are found when a flow is loaded
+ * (FLOW_DEFINITION names the flow and the problem); run-time problems name the run
+ * or task instance. Failures of user task code are not errors of ours: they are
+ * recorded on the task instance (TaskFailure), with the user's stack.
+ */
+import { StrataError, type ErrorDetails } from '../core/index.js';
+
+/** A flow definition is unusable: a cycle, an unknown dependency, a duplicate id, a bad schedule. */
+export class FlowDefinitionError extends StrataError {
+  constructor(readonly flowId: string, problem: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
+    super('FLOW_DEFINITION', `Flow "${flowId}": ${problem}`, { flowId, ...details }, options);
+  }
+}
+
+/** A flows/ file could not be loaded (syntax error, import failure, no flows exported). */
+export class FlowLoadError extends StrataError {
+  constructor(readonly file: string, problem: string, options?: { cause?: unknown }) {
+    super('FLOW_LOAD', `${file}: ${problem}`, { file }, options);
+  }
+}
+
+export class FlowNotFoundError extends StrataError {
+  constructor(readonly flowId: string, known: readonly string[]) {
+    super('FLOW_NOT_FOUND', `No flow "${flowId}"${known.length > 0 ? ` (flows: ${known.join(', ')})` : ' (no flows are registered: put them in flows/*.ts and start the scheduler, or run `strata flow list`)'}.`, { flowId, known });
+  }
+}
+
+export class RunNotFoundError extends StrataError {
+  constructor(readonly run: string) {
+    super('FLOW_RUN_NOT_FOUND', `No run ${run}: \`strata flow status <flow>\` lists a flow's runs.`, { run });
+  }
+}
+
+export class TaskNotFoundError extends StrataError {
+  constructor(readonly runId: number, readonly taskId: string, known: readonly string[]) {
+    super('FLOW_TASK_NOT_FOUND', `Run ${runId} has no task "${taskId}" (tasks: ${known.slice(0, 20).join(', ')}${known.length > 20 ? ', ...' : ''}).`, { runId, taskId });
+  }
+}
+
+/** Parameters given to a run do not match the flow's declared params. */
+export class FlowParamsError extends StrataError {
+  constructor(readonly flowId: string, problem: string, details: ErrorDetails = {}) {
+    super('FLOW_PARAMS', `Flow "${flowId}": ${problem}`, { flowId, ...details });
+  }
+}
+
+/** A task's output could not be stored (not JSON-serializable, or too large and not a list of rows). */
+export class TaskOutputError extends StrataError {
+  constructor(readonly flowId: string, readonly taskId: string, problem: string) {
+    super('FLOW_TASK_OUTPUT', `Task "${taskId}" of flow "${flowId}": ${problem}`, { flowId, taskId });
+  }
+}

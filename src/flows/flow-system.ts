@@ -1,0 +1,103 @@
+/**
+ * The orchestrator over one warehouse: its metadata database, wake-ups (LISTEN/NOTIFY
+ * on a PostgreSQL server, in-process on the embedded database), plans, and the
+ * operations the CLI and API call. Roles (scheduler, worker) are started from it;
+ * `strata up` starts both in one process, `strata scheduler` / `strata worker` one each.
+ */
+import * as path from 'node:path';
+import { Catalog, serverUrl, type CatalogOptions } from '../catalog/index.js';
+import type { TableVersionLookup } from './asset-events.js';
+import { backfill, type BackfillOptions, type BackfillPlan } from './backfill.js';
+import type { JsonValue } from './flow-definition.js';
+import { LocalNotifier, PostgresNotifier } from './queue/notifier.js';
+import { PlanCache, type QueueContext } from './queue/queue-context.js';
+import { createRun, type CreatedRun } from './queue/run-creation.js';
+import { setPaused, setPool } from './queue/flow-registration.js';
+import { Scheduler, type SchedulerOptions } from './scheduler.js';
+import { Worker, type WorkerOptions } from './worker.js';
+import { FlowNotFoundError } from './errors.js';
+import { randomUUID } from 'node:crypto';
+
+export interface FlowSystemOptions extends CatalogOptions {
+  /** The flows/ folder; default `<warehouse>/flows`. */
+  readonly flowsDirectory?: string;
+}
+
+export class FlowSystem implements AsyncDisposable {
+  readonly #roles: { close(): Promise<void> }[] = [];
+
+  private constructor(
+    readonly catalog: Catalog,
+    readonly queue: QueueContext,
+    readonly flowsDirectory: string,
+  ) {}
+
+  static async open(options: FlowSystemOptions = {}): Promise<FlowSystem> {
+    const catalog = await Catalog.open(options);
+    const url = catalog.meta.kind === 'server' ? serverUrl(options) : undefined;
+    const notifier = url === undefined ? new LocalNotifier() : new PostgresNotifier(url);
+    const queue: QueueContext = { meta: catalog.meta, plans: new PlanCache(), notifier };
+    return new FlowSystem(catalog, queue, path.resolve(options.flowsDirectory ?? path.join(catalog.warehouse.directory, 'flows')));
+  }
+
+  get warehouse(): string {
+    return this.catalog.warehouse.directory;
+  }
+
+  /** The current version of a lake table by catalog name (for table schedules and asset lineage). */
+  readonly tableVersion: TableVersionLookup = async (name) => {
+    if ((await this.catalog.findTable(name)) === undefined) return undefined;
+    return (await this.catalog.openTable(name)).version;
+  };
+
+  async startScheduler(options: Partial<SchedulerOptions> = {}): Promise<Scheduler> {
+    const scheduler = new Scheduler(this.queue, { flowsDirectory: this.flowsDirectory, tableVersion: this.tableVersion, ...options });
+    this.#roles.push(scheduler);
+    await scheduler.start();
+    return scheduler;
+  }
+
+  async startWorker(options: WorkerOptions): Promise<Worker> {
+    const worker = new Worker(this.queue, { warehouse: this.warehouse, tableVersion: this.tableVersion, ...options });
+    this.#roles.push(worker);
+    await worker.start();
+    return worker;
+  }
+
+  /** Creates a manual run (started at once when the flow has a free run slot). */
+  async trigger(flowId: string, params: Readonly<Record<string, JsonValue>> = {}, options: { runKey?: string; triggeredBy?: string } = {}): Promise<CreatedRun> {
+    return createRun(this.queue, {
+      flowId,
+      runKey: options.runKey ?? `manual:${new Date().toISOString()}:${randomUUID().slice(0, 8)}`,
+      kind: 'manual',
+      params,
+      triggeredBy: options.triggeredBy ?? 'manual',
+    });
+  }
+
+  backfill(flowId: string, options: BackfillOptions): Promise<BackfillPlan> {
+    return backfill(this.queue, flowId, options);
+  }
+
+  async pause(flowId: string, paused = true): Promise<void> {
+    if (!(await setPaused(this.queue, flowId, paused))) {
+      const known = await this.queue.meta.db.selectFrom('flow_definitions').select('id').orderBy('id').execute();
+      throw new FlowNotFoundError(flowId, known.map((k) => k.id));
+    }
+  }
+
+  setPool(name: string, slots: number, description?: string): Promise<void> {
+    return setPool(this.queue, name, slots, description);
+  }
+
+  /** Stops the roles started here (workers finish running attempts first), then closes the database. */
+  async close(): Promise<void> {
+    for (const role of this.#roles.splice(0).reverse()) await role.close();
+    await this.queue.notifier.close();
+    await this.catalog.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * The orchestrator: flows of typed tasks defined in TypeScript (flows/*.ts), a
+ * durable queue in the metadata database, schedulers and workers as separate roles,
+ * executors (in-process, child processes), schedules, backfills, task states as in
+ * Airflow, per-task logs, checkpoints, duration expectations.
+ */
+export {
+  defineFlow, retryPolicy, retryDelayMs, isFlowDefinition, DEFAULT_RETRY,
+  type FlowDefinition, type FlowOptions, type FlowBuilder, type TaskDefinition, type TaskOptions, type TaskSettings,
+  type TaskRef, type RetryPolicy, type JsonValue, type FlowParams, type TaskFunction, type MapTaskFunction,
+} from './flow-definition.js';
+export { cron, every, onTableUpdate, manual, type Schedule, type IntervalSpec } from './schedules.js';
+export { nextTick, ticksBetween, latestTickAtOrBefore } from './schedule-ticks.js';
+export type { TaskContext, TaskCheckpoint } from './task-context.js';
+export { TaskState, RunState, TriggerRule, TASK_TRANSITIONS, RUN_TRANSITIONS, FINISHED_TASK_STATES, canTransition, isFinished } from './task-states.js';
+export { decideTrigger, type UpstreamCounts, type TriggerDecision } from './trigger-rules.js';
+export type { Executor, TaskRequest, TaskHost, TaskOutcome, TaskFailure, FlowResolver, LogStream } from './executor.js';
+export { InProcessExecutor, type InProcessExecutorOptions } from './in-process-executor.js';
+export { ChildProcessExecutor, type ChildProcessExecutorOptions } from './child-process-executor.js';
+export { loadFlowFile, loadFlowDirectory, type LoadedFlows, type FlowProblem } from './flow-loader.js';
+export { FlowSystem, type FlowSystemOptions } from './flow-system.js';
+export { Scheduler, type SchedulerOptions, type TickReport } from './scheduler.js';
+export { Worker, type WorkerOptions } from './worker.js';
+export { ReprocessMode, type BackfillOptions, type BackfillPlan } from './backfill.js';
+export type { CreatedRun, NewRun, RunKind } from './queue/run-creation.js';
+export { DEFAULT_POOL_SLOTS } from './queue/pool-promotion.js';
+export {
+  listFlows, runsOfFlow, getRun, taskInstancesOfRun, latestStatePerTask, failuresSince, taskLogs,
+  type FlowSummary, type RunSummary, type TaskInstanceSummary, type LatestTaskState, type TaskFailureRow, type LogLineRow,
+} from './status-queries.js';
+export { durationExpectations, isOverdue, remainingMs, type DurationExpectation } from './duration-expectations.js';
+export {
+  FlowDefinitionError, FlowLoadError, FlowNotFoundError, RunNotFoundError, TaskNotFoundError, FlowParamsError, TaskOutputError,
+} from './errors.js';

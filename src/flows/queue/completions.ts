@@ -1,0 +1,141 @@
+/**
+ * Completing attempts, in batches: one transaction records every finished attempt a
+ * worker has gathered (fenced by lease token: a late report from a worker that lost
+ * its lease changes nothing and is counted as rejected), writes their attempt
+ * history, then moves runs forward (task-propagation.ts) and fills freed pool slots.
+ */
+import { sql } from 'kysely';
+import { retryDelayMs } from '../flow-definition.js';
+import type { TaskOutcome } from '../executor.js';
+import { planTask } from '../flow-plan.js';
+import { isFinished, TaskState } from '../task-states.js';
+import type { ClaimedTask } from './claims.js';
+import { finishMapInstances } from './map-expansion.js';
+import { promotePools } from './pool-promotion.js';
+import { inTransaction, type QueueContext } from './queue-context.js';
+import { newEffects, propagate, type FinishedTask, type PropagationEffects, type Trx } from './task-propagation.js';
+
+export interface AttemptResult {
+  readonly claimed: ClaimedTask;
+  readonly outcome: TaskOutcome;
+  readonly startedAt: Date;
+  readonly endedAt: Date;
+  readonly workerId: string;
+}
+
+export interface CompletionReport {
+  readonly accepted: number;
+  /** Attempts refused by fencing (the lease had moved on). */
+  readonly rejected: readonly number[];
+  readonly queued: number;
+  readonly endedRuns: readonly number[];
+}
+
+interface Decided {
+  readonly result: AttemptResult;
+  readonly state: TaskState;
+  readonly output: string | null;
+  readonly error: string | null;
+  readonly nextAttemptAt: Date | null;
+  /** 1 when the attempt does not count (deferred). */
+  readonly refund: number;
+}
+
+export async function completeAttempts(ctx: QueueContext, results: readonly AttemptResult[]): Promise<CompletionReport> {
+  if (results.length === 0) return { accepted: 0, rejected: [], queued: 0, endedRuns: [] };
+  const decided = results.map(decide).sort((a, b) => a.result.claimed.request.taskInstanceId - b.result.claimed.request.taskInstanceId);
+  const effects = newEffects();
+  const accepted = await inTransaction(ctx.meta, async (trx) => {
+    effects.queued = 0;
+    effects.endedRuns.length = 0;
+    return recordAndPropagate(trx, decided, effects);
+  });
+  if (effects.queued > 0) await ctx.notifier.notify();
+  const acceptedIds = new Set(accepted);
+  return {
+    accepted: accepted.length,
+    rejected: decided.map((d) => d.result.claimed.request.taskInstanceId).filter((id) => !acceptedIds.has(id)),
+    queued: effects.queued,
+    endedRuns: [...effects.endedRuns],
+  };
+}
+
+function decide(result: AttemptResult): Decided {
+  const { outcome, claimed } = result;
+  const base = { result, output: null, error: null, nextAttemptAt: null, refund: 0 };
+  switch (outcome.kind) {
+    case 'success':
+      return { ...base, state: TaskState.success, output: JSON.stringify(outcome.output) };
+    case 'skipped':
+      return { ...base, state: TaskState.skipped, error: JSON.stringify({ reason: 'skipped', message: outcome.reason }) };
+    case 'deferred':
+      return { ...base, state: TaskState.deferred, nextAttemptAt: new Date(Date.now() + outcome.delayMs), refund: 1, error: JSON.stringify({ reason: 'deferred', message: outcome.reason }) };
+    case 'failed': {
+      const { attempt, maxAttempts } = claimed.request;
+      const error = JSON.stringify(outcome.failure);
+      if (attempt >= maxAttempts) return { ...base, state: TaskState.failed, error };
+      const delay = retryDelayMs(planTask(claimed.plan, claimed.request.taskId).retry, attempt);
+      return { ...base, state: TaskState.upForRetry, error, nextAttemptAt: new Date(Date.now() + delay) };
+    }
+  }
+}
+
+async function recordAndPropagate(trx: Trx, decided: readonly Decided[], effects: PropagationEffects): Promise<number[]> {
+  const { rows } = await sql<{ id: number }>`
+    update task_instances t set state = v.state, output = v.output, output_bytes = length(v.output::text), error = v.error,
+      started_at = v.started_at, ended_at = case when v.finished then v.ended_at else null end, next_attempt_at = v.next_at,
+      attempt = t.attempt - v.refund, input_bytes = v.input_bytes, lease_owner = null, lease_expires_at = null
+    from unnest(
+      ${decided.map((d) => d.result.claimed.request.taskInstanceId)}::bigint[], ${decided.map((d) => d.result.claimed.request.leaseToken)}::bigint[],
+      ${decided.map((d) => d.state)}::text[], ${decided.map((d) => d.output)}::jsonb[], ${decided.map((d) => d.error)}::jsonb[],
+      ${decided.map((d) => d.result.startedAt)}::timestamptz[], ${decided.map((d) => d.result.endedAt)}::timestamptz[],
+      ${decided.map((d) => isFinished(d.state))}::boolean[], ${decided.map((d) => d.nextAttemptAt)}::timestamptz[],
+      ${decided.map((d) => d.refund)}::int[], ${decided.map((d) => d.result.claimed.inputBytes)}::int[]
+    ) as v(id, token, state, output, error, started_at, ended_at, finished, next_at, refund, input_bytes)
+    where t.id = v.id and t.lease_token = v.token and t.state = 'running'
+    returning t.id`.execute(trx);
+  const acceptedIds = new Set(rows.map((r) => r.id));
+  const accepted = decided.filter((d) => acceptedIds.has(d.result.claimed.request.taskInstanceId));
+  if (accepted.length === 0) return [];
+  await recordAttempts(trx, accepted);
+
+  const byRun = new Map<number, FinishedTask[]>();
+  const mapParents = new Map<number, number>();
+  for (const d of accepted) {
+    const { request, parentId, plan } = d.result.claimed;
+    const pool = planTask(plan, request.taskId).pool;
+    if (pool !== undefined) effects.pools.add(pool);
+    if (!isFinished(d.state)) continue;
+    if (parentId !== null) mapParents.set(parentId, (mapParents.get(parentId) ?? 0) + 1);
+    else byRun.set(request.runId, [...(byRun.get(request.runId) ?? []), { taskId: request.taskId, state: d.state }]);
+  }
+  if (mapParents.size > 0) {
+    for (const parent of await finishMapInstances(trx, mapParents)) {
+      byRun.set(parent.runId, [...(byRun.get(parent.runId) ?? []), { taskId: parent.taskId, state: parent.state }]);
+    }
+  }
+  const plans = new Map(accepted.map((d) => [d.result.claimed.request.runId, d.result.claimed.plan]));
+  for (const runId of [...byRun.keys()].sort((a, b) => a - b)) {
+    await propagate(trx, plans.get(runId)!, runId, byRun.get(runId)!, effects);
+  }
+  await promotePools(trx, effects);
+  return accepted.map((d) => d.result.claimed.request.taskInstanceId);
+}
+
+/** One row per attempt: what duration prediction and predictive scheduling learn from. */
+async function recordAttempts(trx: Trx, accepted: readonly Decided[]): Promise<void> {
+  const r = accepted.map((d) => d.result);
+  await sql`
+    insert into task_attempts (task_instance_id, run_id, flow_id, task_id, attempt, worker_id, outcome, queued_at, started_at, ended_at,
+                               duration_ms, queue_wait_ms, input_bytes, output_bytes, error)
+    select * from unnest(
+      ${r.map((x) => x.claimed.request.taskInstanceId)}::bigint[], ${r.map((x) => x.claimed.request.runId)}::bigint[],
+      ${r.map((x) => x.claimed.request.flowId)}::text[], ${r.map((x) => x.claimed.request.taskId)}::text[],
+      ${r.map((x) => x.claimed.request.attempt)}::int[], ${r.map((x) => x.workerId)}::text[], ${accepted.map((d) => d.state)}::text[],
+      ${r.map((x) => x.claimed.queuedAt)}::timestamptz[], ${r.map((x) => x.startedAt)}::timestamptz[], ${r.map((x) => x.endedAt)}::timestamptz[],
+      ${r.map((x) => x.endedAt.getTime() - x.startedAt.getTime())}::float8[],
+      ${r.map((x) => (x.claimed.queuedAt === null ? null : Math.max(0, x.startedAt.getTime() - x.claimed.queuedAt.getTime())))}::float8[],
+      ${r.map((x) => x.claimed.inputBytes)}::int[], ${accepted.map((d) => (d.output === null ? null : d.output.length))}::int[],
+      ${accepted.map((d) => d.error)}::jsonb[]
+    )`.execute(trx);
+}

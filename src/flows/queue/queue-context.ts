@@ -1,0 +1,54 @@
+/**
+ * What every queue operation needs: the metadata database, the plan cache, and the
+ * notifier that wakes workers. Queue operations are plain functions over this
+ * context, each one transaction, so the scheduler, workers and CLI share them.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import { hasPgErrorCode, PgErrorCode, type Database, type MetaDatabase } from '../../meta/index.js';
+import { indexPlan, type FlowPlan, type IndexedPlan } from '../flow-plan.js';
+import type { Notifier } from './notifier.js';
+
+export type Db = Kysely<Database> | Transaction<Database>;
+
+export interface QueueContext {
+  readonly meta: MetaDatabase;
+  readonly plans: PlanCache;
+  readonly notifier: Notifier;
+}
+
+/** Plans by (flow, version hash): immutable once stored, so cached forever. */
+export class PlanCache {
+  readonly #plans = new Map<string, IndexedPlan>();
+
+  async get(db: Db, flowId: string, hash: string): Promise<IndexedPlan> {
+    const key = `${flowId}@${hash}`;
+    const cached = this.#plans.get(key);
+    if (cached !== undefined) return cached;
+    const row = await db.selectFrom('flow_versions').select('plan').where('flow_id', '=', flowId).where('version_hash', '=', hash).executeTakeFirst();
+    if (row === undefined) throw new Error(`internal: flow version ${key} is not stored`);
+    const indexed = indexPlan(row.plan as FlowPlan, hash);
+    this.#plans.set(key, indexed);
+    return indexed;
+  }
+
+  remember(indexed: IndexedPlan): void {
+    this.#plans.set(`${indexed.plan.flowId}@${indexed.hash}`, indexed);
+  }
+}
+
+/**
+ * Runs `fn` in a transaction, retrying when PostgreSQL aborts it for a deadlock or a
+ * serialization failure (two workers completing tasks with a shared downstream can
+ * lock its row in opposite orders; one of them is retried whole).
+ */
+export async function inTransaction<T>(meta: MetaDatabase, fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await meta.transaction(fn);
+    } catch (error) {
+      const retryable = hasPgErrorCode(error, PgErrorCode.deadlockDetected) || hasPgErrorCode(error, PgErrorCode.serializationFailure);
+      if (!retryable || attempt >= 10) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+    }
+  }
+}

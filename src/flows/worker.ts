@@ -14,7 +14,7 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import type { Executor, TaskHost, LogStream } from './executor.js';
+import type { Executor, TaskHost, LogStream, TaskOutcome } from './executor.js';
 import type { JsonValue } from './flow-definition.js';
 import { claimTasks, type ClaimedTask } from './queue/claims.js';
 import { completeAttempts, type AttemptResult } from './queue/completions.js';
@@ -123,7 +123,14 @@ export class Worker {
 
   async #run(claimed: ClaimedTask): Promise<void> {
     const startedAt = new Date();
-    const outcome = await this.#options.executor.run(claimed.request, this.#host);
+    let outcome: TaskOutcome;
+    try {
+      outcome = await this.#options.executor.run(claimed.request, this.#host);
+    } catch (error) {
+      // Executors report task failures as outcomes; a throw is the executor's own failure.
+      const e = error instanceof Error ? error : new Error(String(error));
+      outcome = { kind: 'failed', failure: { reason: 'lost', name: e.name, message: `the ${this.#options.executor.kind} executor failed: ${e.message}` } };
+    }
     const endedAt = new Date();
     if (outcome.kind === 'success') await this.#recordAssets(claimed);
     this.#running.delete(claimed.request.taskInstanceId);

@@ -1,0 +1,12 @@
+/**
+ * `strata/flows`: what a flow file needs to define flows, without the rest of the
+ * library. Child processes import flow files on start, and a flow importing only
+ * this loads in milliseconds, where `strata` (DuckDB, PGlite, ...) takes a second.
+ */
+export {
+  defineFlow,
+  type FlowDefinition, type FlowOptions, type FlowBuilder, type TaskOptions, type TaskSettings, type TaskRef, type RetryPolicy, type JsonValue, type FlowParams,
+} from './flow-definition.js';
+export { cron, every, onTableUpdate, manual, type Schedule, type IntervalSpec } from './schedules.js';
+export type { TaskContext, TaskCheckpoint } from './task-context.js';
+export { TriggerRule } from './task-states.js';

@@ -9,4 +9,5 @@ export {
 } from './flow-definition.js';
 export { cron, every, onTableUpdate, manual, type Schedule, type IntervalSpec } from './schedules.js';
 export type { TaskContext, TaskCheckpoint } from './task-context.js';
+export type { TableOutput, TableRows } from './task-tables.js';
 export { TriggerRule } from './task-states.js';

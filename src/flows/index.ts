@@ -12,6 +12,7 @@ export {
 export { cron, every, onTableUpdate, manual, type Schedule, type IntervalSpec } from './schedules.js';
 export { nextTick, ticksBetween, latestTickAtOrBefore } from './schedule-ticks.js';
 export type { TaskContext, TaskCheckpoint } from './task-context.js';
+export { isTableOutput, type TableOutput, type TableRows } from './task-tables.js';
 export { TaskState, RunState, TriggerRule, TASK_TRANSITIONS, RUN_TRANSITIONS, FINISHED_TASK_STATES, canTransition, isFinished } from './task-states.js';
 export { decideTrigger, type UpstreamCounts, type TriggerDecision } from './trigger-rules.js';
 export type { Executor, TaskRequest, TaskHost, TaskOutcome, TaskFailure, FlowResolver, LogStream } from './executor.js';
@@ -32,3 +33,14 @@ export { durationExpectations, isOverdue, remainingMs, type DurationExpectation 
 export {
   FlowDefinitionError, FlowLoadError, FlowNotFoundError, RunNotFoundError, TaskNotFoundError, FlowParamsError, TaskOutputError,
 } from './errors.js';
+export {
+  controlSocketPath, CONTROL_METHODS,
+  type FlowControl, type ControlMethod, type LoadReport, type ProblemView, type FlowRow, type RunView, type RunDetail, type TaskView, type TaskErrorView,
+  type LatestTaskView, type LogQuery, type LogLineView, type LogPage, type BackfillRequest, type BackfillView, type TriggeredRun,
+} from './flow-control.js';
+export { LocalFlowControl } from './local-flow-control.js';
+export { ControlServer, type ControlDescription } from './control-server.js';
+export { ControlClient } from './control-client.js';
+export { RemoteFlowError, ControlChannelError } from './control-errors.js';
+export { openFlowControl, isLocalEmbedded } from './open-flow-control.js';
+export { sourceFileResolver } from './source-file-resolver.js';

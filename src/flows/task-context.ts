@@ -5,6 +5,7 @@
  * returning: `skip()` and `defer()`.
  */
 import type { FlowParams, JsonValue } from './flow-definition.js';
+import type { TableOutput, TableRows } from './task-tables.js';
 
 export interface TaskContext<Params = FlowParams> {
   readonly flowId: string;
@@ -25,6 +26,10 @@ export interface TaskContext<Params = FlowParams> {
   /** A line for this task instance's log (`strata flow logs`). console output is captured too. */
   log(...values: unknown[]): void;
   readonly checkpoint: TaskCheckpoint;
+  /** Stores rows too large for an output as a lake table of this task; return the reference it gives (downstreams read it with readTable). */
+  outputTable(rows: TableRows): Promise<TableOutput>;
+  /** The rows of a table an upstream task stored with outputTable. */
+  readTable(ref: TableOutput): Promise<Record<string, unknown>[]>;
   /** Ends the task as skipped (its downstreams follow their trigger rules). */
   skip(reason?: string): never;
   /** Ends this attempt without using a retry: the task is queued again after `delayMs` (a sensor waiting for something). */

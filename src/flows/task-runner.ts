@@ -12,6 +12,7 @@ import { formatBytes, InvalidArgumentError } from '../core/index.js';
 import { TaskNotFoundError, TaskOutputError } from './errors.js';
 import type { LogStream, TaskFailure, TaskOutcome, TaskRequest } from './executor.js';
 import type { FlowDefinition, JsonValue, TaskDefinition } from './flow-definition.js';
+import { readTableOutput, writeTableOutput } from './task-tables.js';
 import { asDeferSignal, asSkipSignal, TaskDeferSignal, TaskSkipSignal, type TaskContext } from './task-context.js';
 
 /** What the process running the attempt provides (the executor binds these to its TaskHost). */
@@ -108,6 +109,8 @@ function taskContext(request: TaskRequest, hooks: AttemptHooks, signal: AbortSig
         await hooks.saveCheckpoint(json);
       },
     },
+    outputTable: (rows) => writeTableOutput(request, rows),
+    readTable: (ref) => readTableOutput(ref),
     skip(reason = 'the task skipped itself'): never {
       throw new TaskSkipSignal(reason);
     },
@@ -164,7 +167,7 @@ export function toJson(value: unknown, what: string): JsonValue {
     throw new Error(`${what} is not JSON: ${/circular/i.test(detail) ? 'it contains a cycle (an object that refers to itself)' : detail}. Return plain objects, arrays, strings, finite numbers, booleans or null.`, { cause: problem });
   }
   if (json.length * 3 > MAX_OUTPUT_BYTES && Buffer.byteLength(json) > MAX_OUTPUT_BYTES) {
-    throw new Error(`${what} is ${formatBytes(Buffer.byteLength(json))} as JSON, over the ${formatBytes(MAX_OUTPUT_BYTES)} limit: write large results to a lake table and return its name instead.`);
+    throw new Error(`${what} is ${formatBytes(Buffer.byteLength(json))} as JSON, over the ${formatBytes(MAX_OUTPUT_BYTES)} limit: store large results with ctx.outputTable(rows) and return the reference it gives.`);
   }
   return JSON.parse(json) as JsonValue;
 }

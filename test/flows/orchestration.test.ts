@@ -79,6 +79,22 @@ describeBackends('orchestration', (backend) => {
     expect(boom.error).toMatchObject({ reason: 'threw', message: 'kaboom' });
   });
 
+  it('passes large outputs through lake tables: the consumer reads the version the producer wrote', async () => {
+    const flow = defineFlow({ id: 'big' }, (f) => {
+      const produce = f.task('produce', async (ctx) => ctx.outputTable(Array.from({ length: 5000 }, (_, i) => ({ id: i, group: i % 7 }))));
+      f.task('consume', { inputs: { produce } }, async (ctx, { produce }) => {
+        const rows = await ctx.readTable(produce);
+        return { rows: rows.length, sum: rows.reduce((a, r) => a + Number(r.id), 0) };
+      });
+    });
+    const h = await open([flow]);
+    const run = await h.system.trigger('big');
+    expect((await h.waitForRun(run.runId)).state).toBe('success');
+    const tasks = await h.tasks(run.runId);
+    expect(tasks.get('produce')?.output).toMatchObject({ kind: 'table-output', version: 0, numRows: 5000 });
+    expect(tasks.get('consume')?.output).toEqual({ rows: 5000, sum: (4999 * 5000) / 2 });
+  });
+
   it('refuses unknown parameters and wrongly typed ones', async () => {
     const flow = defineFlow({ id: 'params', params: { day: '2026-01-01' } }, (f) => {
       f.task('echo', async (ctx) => ctx.params.day);

@@ -44,3 +44,4 @@ export { ControlClient } from './control-client.js';
 export { RemoteFlowError, ControlChannelError } from './control-errors.js';
 export { openFlowControl, isLocalEmbedded } from './open-flow-control.js';
 export { sourceFileResolver } from './source-file-resolver.js';
+export { testFlow, type TestFlowOptions, type TestFlowResult, type TestTaskResult } from './flow-testing.js';

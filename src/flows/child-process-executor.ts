@@ -178,11 +178,11 @@ export class ChildProcessExecutor implements Executor {
       attempt.finish(message.outcome);
       if (message.recycle) this.#kill(child);
     } else if (message.type === 'log') {
-      host.log(message.id, message.line, message.stream);
+      host.log(request, message.line, message.stream);
     } else if (message.type === 'loading' || message.type === 'loaded') {
       attempt.arm(message.type === 'loading' ? KILL_GRACE_MS + LOAD_ALLOWANCE_MS : KILL_GRACE_MS);
     } else {
-      const answer = message.type === 'load' ? host.loadCheckpoint(message.id) : host.saveCheckpoint(message.id, request.attempt, message.value).then(() => undefined);
+      const answer = message.type === 'load' ? host.loadCheckpoint(request) : host.saveCheckpoint(request, message.value).then(() => undefined);
       const reply = (m: ParentMessage) => child.process.connected && child.process.send(m);
       answer.then(
         (value) => reply({ type: 'reply', callId: message.callId, ok: true, ...(value === undefined ? {} : { value }) }),

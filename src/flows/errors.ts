@@ -51,3 +51,10 @@ export class TaskOutputError extends StrataError {
     super('FLOW_TASK_OUTPUT', `Task "${taskId}" of flow "${flowId}": ${problem}`, { flowId, taskId });
   }
 }
+
+/** An attempt's lease moved on (its worker was presumed lost and the task retried): what it reports is refused. */
+export class LeaseLostError extends StrataError {
+  constructor(readonly taskInstanceId: number, readonly attempt: number) {
+    super('FLOW_LEASE_LOST', `Attempt ${attempt} of task instance ${taskInstanceId} no longer holds its lease (the task was retried after its lease expired); its checkpoint was not saved.`, { taskInstanceId, attempt });
+  }
+}

@@ -29,11 +29,15 @@ export interface TaskRequest {
   readonly sourceFile: string | undefined;
 }
 
+/** Which attempt a host call comes from: the lease token fences calls from an attempt whose lease moved on. */
+export type AttemptRef = Pick<TaskRequest, 'taskInstanceId' | 'leaseToken' | 'attempt'>;
+
 /** What the worker provides to a running attempt (executors relay calls from child processes). */
 export interface TaskHost {
-  log(taskInstanceId: number, line: string, stream: LogStream): void;
-  loadCheckpoint(taskInstanceId: number): Promise<JsonValue | undefined>;
-  saveCheckpoint(taskInstanceId: number, attempt: number, value: JsonValue): Promise<void>;
+  log(attempt: AttemptRef, line: string, stream: LogStream): void;
+  loadCheckpoint(attempt: AttemptRef): Promise<JsonValue | undefined>;
+  /** Rejects when the attempt no longer holds its lease (its task was retried elsewhere). */
+  saveCheckpoint(attempt: AttemptRef, value: JsonValue): Promise<void>;
 }
 
 export type LogStream = 'log' | 'stdout' | 'stderr';

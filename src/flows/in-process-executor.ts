@@ -53,11 +53,10 @@ export class InProcessExecutor implements Executor {
     } catch (error) {
       return failed(failureFromThrown(error));
     }
-    const id = request.taskInstanceId;
     return runTaskAttempt(flow, request, {
-      log: (line, stream) => host.log(id, line, stream),
-      loadCheckpoint: () => host.loadCheckpoint(id),
-      saveCheckpoint: (value) => host.saveCheckpoint(id, request.attempt, value),
+      log: (line, stream) => host.log(request, line, stream),
+      loadCheckpoint: () => host.loadCheckpoint(request),
+      saveCheckpoint: (value) => host.saveCheckpoint(request, value),
       signal: this.#shutdown.signal,
     });
   }

@@ -15,7 +15,7 @@ export type { TaskContext, TaskCheckpoint } from './task-context.js';
 export { isTableOutput, type TableOutput, type TableRows } from './task-tables.js';
 export { TaskState, RunState, TriggerRule, TASK_TRANSITIONS, RUN_TRANSITIONS, FINISHED_TASK_STATES, canTransition, isFinished } from './task-states.js';
 export { decideTrigger, type UpstreamCounts, type TriggerDecision } from './trigger-rules.js';
-export type { Executor, TaskRequest, TaskHost, TaskOutcome, TaskFailure, FlowResolver, LogStream } from './executor.js';
+export type { Executor, AttemptRef, TaskRequest, TaskHost, TaskOutcome, TaskFailure, FlowResolver, LogStream } from './executor.js';
 export { InProcessExecutor, type InProcessExecutorOptions } from './in-process-executor.js';
 export { ChildProcessExecutor, type ChildProcessExecutorOptions } from './child-process-executor.js';
 export { loadFlowFile, loadFlowDirectory, type LoadedFlows, type FlowProblem } from './flow-loader.js';
@@ -31,7 +31,7 @@ export {
 } from './status-queries.js';
 export { durationExpectations, isOverdue, remainingMs, type DurationExpectation } from './duration-expectations.js';
 export {
-  FlowDefinitionError, FlowLoadError, FlowNotFoundError, RunNotFoundError, TaskNotFoundError, FlowParamsError, TaskOutputError,
+  FlowDefinitionError, FlowLoadError, FlowNotFoundError, RunNotFoundError, TaskNotFoundError, FlowParamsError, TaskOutputError, LeaseLostError,
 } from './errors.js';
 export {
   controlSocketPath, CONTROL_METHODS,

@@ -2,7 +2,8 @@
  * Turning schedules into runs, once per scheduler tick. Safe with several schedulers:
  * a scheduled run's key is its logical date (`scheduled:<ISO>`), unique per flow, and
  * a flow's schedule state (next tick, last seen table versions) moves forward by
- * compare-and-set, so a tick is acted on once however many schedulers see it.
+ * compare-and-set only after its runs exist, so a tick gets exactly one run however
+ * many schedulers see it and whenever one of them crashes.
  *
  *   cron / interval: when the next tick is due, a run for it (catchup: for every tick
  *     missed since; otherwise only the latest); the first time a flow is seen, its
@@ -11,7 +12,6 @@
  *     (the first sighting is recorded, not run).
  */
 import { sql } from 'kysely';
-import type { JsonValue } from './flow-definition.js';
 import type { Schedule } from './schedules.js';
 import { latestTickAtOrBefore, nextTick } from './schedule-ticks.js';
 import type { TableVersionLookup } from './asset-events.js';
@@ -53,14 +53,15 @@ async function evaluateTimeSchedule(ctx: QueueContext, flow: FlowScheduleRow, no
   }
   if (flow.next_tick_at > now) return 0;
   const due = flow.catchup ? dueTicks(flow.schedule, flow.next_tick_at, now, anchor) : [latestTickAtOrBefore(flow.schedule, now, anchor) ?? flow.next_tick_at];
-  const last = due.at(-1) ?? flow.next_tick_at;
-  const next = nextTick(flow.schedule, last, anchor);
-  if (!(await compareAndSetTick(ctx, flow.id, flow.next_tick_at, next ?? null))) return 0;
+  // Runs first, then the tick moves on: a crash in between re-creates nothing (run keys
+  // are unique) and loses nothing (the next tick starts from the same due ticks).
   let created = 0;
   for (const tick of due) {
     const run = await createRun(ctx, { flowId: flow.id, runKey: scheduledRunKey(tick), kind: 'scheduled', params: {}, logicalDate: tick, triggeredBy: 'schedule' });
     if (run.created) created++;
   }
+  const next = nextTick(flow.schedule, due.at(-1) ?? flow.next_tick_at, anchor);
+  await compareAndSetTick(ctx, flow.id, flow.next_tick_at, next ?? null);
   return created;
 }
 
@@ -93,11 +94,11 @@ async function evaluateTableSchedule(ctx: QueueContext, flow: FlowScheduleRow, t
     seen[table] = version;
   }
   if (JSON.stringify(seen) === JSON.stringify(flow.table_versions)) return 0;
-  const { rows } = await sql<{ id: string }>`
+  // As for ticks: the run (keyed by the versions seen) before the versions move on.
+  const run = changed.length === 0 ? undefined
+    : await createRun(ctx, { flowId: flow.id, runKey: `table:${changed.join(',')}`, kind: 'table', params: {}, triggeredBy: `table update: ${changed.join(', ')}` });
+  await sql`
     update flow_definitions set table_versions = ${JSON.stringify(seen)}::jsonb
-    where id = ${flow.id} and table_versions = ${JSON.stringify(flow.table_versions)}::jsonb returning id`.execute(ctx.meta.db);
-  if (rows.length === 0 || changed.length === 0) return 0;
-  const params: Record<string, JsonValue> = {};
-  const run = await createRun(ctx, { flowId: flow.id, runKey: `table:${changed.join(',')}`, kind: 'table', params, triggeredBy: `table update: ${changed.join(', ')}` });
-  return run.created ? 1 : 0;
+    where id = ${flow.id} and table_versions = ${JSON.stringify(flow.table_versions)}::jsonb`.execute(ctx.meta.db);
+  return run?.created ? 1 : 0;
 }

@@ -14,7 +14,8 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import type { Executor, TaskHost, LogStream, TaskOutcome } from './executor.js';
+import type { AttemptRef, Executor, TaskHost, LogStream, TaskOutcome } from './executor.js';
+import { LeaseLostError } from './errors.js';
 import type { JsonValue } from './flow-definition.js';
 import { claimTasks, type ClaimedTask } from './queue/claims.js';
 import { completeAttempts, type AttemptResult } from './queue/completions.js';
@@ -51,7 +52,8 @@ export class Worker {
   readonly #leaseMs: number;
   readonly #prefetch: number;
   readonly #waiting: ClaimedTask[] = [];
-  readonly #running = new Map<number, ClaimedTask>();
+  /** By attempt (instance id and lease token): a lost attempt and its retry may both run here. */
+  readonly #running = new Map<string, ClaimedTask>();
   #results: AttemptResult[] = [];
   #logs: LogLine[] = [];
   #claiming = false;
@@ -116,7 +118,7 @@ export class Worker {
   #dispatch(): void {
     while (!this.#closed && this.#running.size < this.#options.executor.slots && this.#waiting.length > 0) {
       const task = this.#waiting.shift()!;
-      this.#running.set(task.request.taskInstanceId, task);
+      this.#running.set(attemptKey(task), task);
       void this.#run(task);
     }
   }
@@ -133,7 +135,7 @@ export class Worker {
     }
     const endedAt = new Date();
     if (outcome.kind === 'success') await this.#recordAssets(claimed);
-    this.#running.delete(claimed.request.taskInstanceId);
+    this.#running.delete(attemptKey(claimed));
     this.#results.push({ claimed, outcome, startedAt, endedAt, workerId: this.id });
     this.#dispatch();
     void this.#flush();
@@ -174,20 +176,22 @@ export class Worker {
   }
 
   readonly #host: TaskHost = {
-    log: (taskInstanceId: number, line: string, stream: LogStream) => {
-      const attempt = this.#running.get(taskInstanceId)?.request.attempt ?? 0;
+    log: ({ taskInstanceId, attempt }: AttemptRef, line: string, stream: LogStream) => {
       this.#logs.push({ taskInstanceId, attempt, stream, line });
     },
-    loadCheckpoint: async (taskInstanceId: number) => {
+    loadCheckpoint: async ({ taskInstanceId }: AttemptRef) => {
       const row = await this.#ctx.meta.db.selectFrom('task_checkpoints').select('value').where('task_instance_id', '=', taskInstanceId).executeTakeFirst();
       return row === undefined ? undefined : (row.value as JsonValue);
     },
-    saveCheckpoint: async (taskInstanceId: number, attempt: number, value: JsonValue) => {
-      await this.#ctx.meta.db
-        .insertInto('task_checkpoints')
-        .values({ task_instance_id: taskInstanceId, attempt, value: JSON.stringify(value) })
-        .onConflict((oc) => oc.column('task_instance_id').doUpdateSet({ attempt, value: JSON.stringify(value), saved_at: new Date() }))
-        .execute();
+    // Fenced like completions: an attempt whose lease moved on must not overwrite its successor's progress.
+    saveCheckpoint: async ({ taskInstanceId, leaseToken, attempt }: AttemptRef, value: JsonValue) => {
+      const { rows } = await sql<{ id: number }>`
+        insert into task_checkpoints (task_instance_id, attempt, value)
+        select ${taskInstanceId}, ${attempt}, ${JSON.stringify(value)}::jsonb
+        where exists (select 1 from task_instances where id = ${taskInstanceId} and lease_token = ${leaseToken} and state = 'running')
+        on conflict (task_instance_id) do update set attempt = excluded.attempt, value = excluded.value, saved_at = now()
+        returning task_instance_id as id`.execute(this.#ctx.meta.db);
+      if (rows.length === 0) throw new LeaseLostError(taskInstanceId, attempt);
     },
   };
 
@@ -232,4 +236,8 @@ export class Worker {
     await this.#flush();
     await this.#ctx.meta.db.updateTable('flow_workers').set({ stopped_at: new Date() }).where('id', '=', this.id).execute();
   }
+}
+
+function attemptKey(task: ClaimedTask): string {
+  return `${task.request.taskInstanceId}:${task.request.leaseToken}`;
 }

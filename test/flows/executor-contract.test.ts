@@ -99,9 +99,9 @@ function memoryHost() {
   const logs: { id: number; line: string; stream: LogStream }[] = [];
   const checkpoints = new Map<number, JsonValue>();
   const host: TaskHost = {
-    log: (id, line, stream) => void logs.push({ id, line, stream }),
-    loadCheckpoint: async (id) => checkpoints.get(id),
-    saveCheckpoint: async (id, _attempt, value) => void checkpoints.set(id, value),
+    log: ({ taskInstanceId: id }, line, stream) => void logs.push({ id, line, stream }),
+    loadCheckpoint: async ({ taskInstanceId }) => checkpoints.get(taskInstanceId),
+    saveCheckpoint: async ({ taskInstanceId }, value) => void checkpoints.set(taskInstanceId, value),
   };
   return { host, logs, checkpoints };
 }

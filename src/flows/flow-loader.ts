@@ -44,8 +44,12 @@ export async function loadFlowFile(file: string): Promise<FlowDefinition[]> {
   try {
     module = (await nativeImport(`${pathToFileURL(path).href}?${VERSION_PARAM}=${version}`)) as Record<string, unknown>;
   } catch (error) {
-    // defineFlow's own refusal already names the flow and the problem.
-    if (isDefinitionError(error)) throw error;
+    // defineFlow's refusal names the flow and the problem; add where the flow is.
+    if (isDefinitionError(error)) {
+      const flowId = String(error.details.flowId ?? '?');
+      const problem = error.message.replace(/^\[FLOW_DEFINITION\] Flow "[^"]*": /, '');
+      throw new FlowDefinitionError(flowId, `${problem} (in ${path})`, { ...error.details, file: path }, { cause: error });
+    }
     throw new FlowLoadError(path, `could not be imported: ${(error as Error)?.message ?? String(error)}. Fix the module and save it again.`, { cause: error });
   }
   const flows = [...new Set(Object.values(module).filter(isFlowDefinition))];

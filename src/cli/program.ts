@@ -7,7 +7,9 @@
 import { Command, CommanderError } from 'commander';
 import { STRATA_VERSION, StrataError, asError } from '../core/index.js';
 import { registerDemoCommand } from './demo-command.js';
+import { registerFlowCommand } from './flow-command.js';
 import { registerInitCommand } from './init-command.js';
+import { registerRoleCommands } from './role-commands.js';
 import { registerSqlCommand } from './sql-command.js';
 import { registerTableCommand } from './table-command.js';
 
@@ -26,6 +28,8 @@ export function createProgram(): Command {
   registerInitCommand(program);
   registerSqlCommand(program);
   registerTableCommand(program);
+  registerFlowCommand(program);
+  registerRoleCommands(program);
   registerDemoCommand(program);
   return program;
 }

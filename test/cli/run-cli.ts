@@ -37,3 +37,41 @@ export function strata(args: readonly string[], options: { cwd?: string; env?: R
 }
 
 export const tempDir = (prefix = 'strata-cli-') => mkdtempSync(path.join(tmpdir(), prefix));
+
+export interface BackgroundCli {
+  readonly pid: number;
+  /** Everything written so far. */
+  readonly output: { stdout: string; stderr: string };
+  /** Resolves once stdout contains `text`, rejects when the process exits first or after timeoutMs. */
+  waitFor(text: string, timeoutMs?: number): Promise<void>;
+  /** Sends `signal` and resolves with the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Starts a long-running `strata` command (`strata up`) in the background. */
+export function startStrata(args: readonly string[], options: { cwd?: string; env?: Record<string, string> } = {}): BackgroundCli {
+  const child = spawn(process.execPath, ['--import', tsx, main, ...args], {
+    cwd: options.cwd ?? process.cwd(),
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output = { stdout: '', stderr: '' };
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output.stdout += chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output.stderr += chunk));
+  return {
+    pid: child.pid!,
+    output,
+    async waitFor(text, timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!output.stdout.includes(text)) {
+        if (child.exitCode !== null || Date.now() > deadline) throw new Error(`strata ${args.join(' ')} never printed "${text}"; stdout: ${output.stdout}\nstderr: ${output.stderr}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}

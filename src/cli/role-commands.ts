@@ -1,0 +1,112 @@
+/**
+ * `strata scheduler`, `strata worker` and `strata up` (both in one process): the
+ * orchestrator's long-running roles. Each prints one line when it starts (what it
+ * runs, on which database, from which flows folder) and one per finished run, and
+ * stops on SIGINT/SIGTERM: the worker lets running attempts finish first. On an
+ * embedded warehouse the process owns the database, so it serves the control socket
+ * through which `strata flow ...` in other processes reach it.
+ */
+import { Option, type Command } from 'commander';
+import {
+  ChildProcessExecutor, controlSocketPath, ControlServer, FlowSystem, InProcessExecutor, LocalFlowControl, sourceFileResolver, type Executor,
+} from '../flows/index.js';
+import { dateText, durationText, runDurationMs } from './flow-format.js';
+import { positiveInteger } from './option-parsers.js';
+
+interface RoleOptions {
+  readonly warehouse?: string;
+  readonly flows?: string;
+  readonly tickMs?: number;
+  readonly slots?: number;
+  readonly executor?: 'child-process' | 'in-process';
+  readonly prefetch?: number;
+}
+
+type Role = 'scheduler' | 'worker';
+
+const ANNOUNCE_MS = 500;
+
+export function registerRoleCommands(program: Command): void {
+  const common = (command: Command) => command
+    .option('--warehouse <dir>', 'the warehouse (default: found from the current directory or STRATA_WAREHOUSE)')
+    .option('--flows <dir>', "the flows folder (default: the warehouse's flows/)");
+  const slots = () => new Option('--slots <n>', 'tasks run at once (default: the CPU count)').argParser(positiveInteger);
+
+  common(program.command('scheduler').description('run the scheduler: registers flows/, creates scheduled runs, retries, reaps lost workers (until SIGINT/SIGTERM)'))
+    .option('--tick-ms <n>', 'time between scheduling rounds', positiveInteger, 1_000)
+    .action((options: RoleOptions) => runRoles(['scheduler'], options));
+
+  common(program.command('worker').description('run a worker: claims queued tasks and runs them (until SIGINT/SIGTERM; running attempts finish first)'))
+    .addOption(slots())
+    .addOption(new Option('--executor <kind>', 'child-process: each task in a reused child process; in-process: in this one (no isolation)').choices(['child-process', 'in-process']).default('child-process'))
+    .option('--prefetch <n>', 'tasks claimed ahead of free slots (default 4 × slots)', positiveInteger)
+    .action((options: RoleOptions) => runRoles(['worker'], options));
+
+  common(program.command('up').description('run a scheduler and a worker in one process (the embedded defaults: one machine, one process owns the warehouse)'))
+    .addOption(slots())
+    .action((options: RoleOptions) => runRoles(['scheduler', 'worker'], options));
+}
+
+async function runRoles(roles: readonly Role[], options: RoleOptions): Promise<void> {
+  const system = await FlowSystem.open({
+    ...(options.warehouse === undefined ? {} : { warehouse: options.warehouse }),
+    ...(options.flows === undefined ? {} : { flowsDirectory: options.flows }),
+  });
+  const control = new LocalFlowControl(system);
+  let server: ControlServer | undefined;
+  let announcer: NodeJS.Timeout | undefined;
+  let closed = false;
+  try {
+    if (system.queue.meta.kind === 'embedded') server = await ControlServer.listen(control, controlSocketPath(system.warehouse), roles);
+    const stopped = stopSignal();
+    const started = new Date();
+    if (roles.includes('scheduler')) {
+      await system.startScheduler({ ...(options.tickMs === undefined ? {} : { tickMs: options.tickMs }), onProblem: (p) => process.stderr.write(`flows: ${p.message}\n`) });
+    }
+    let executor: Executor | undefined;
+    if (roles.includes('worker')) {
+      const slots = options.slots === undefined ? {} : { slots: options.slots };
+      executor = options.executor === 'in-process' ? new InProcessExecutor({ ...slots, resolver: sourceFileResolver() }) : new ChildProcessExecutor(slots);
+      await system.startWorker({ executor, ...(options.prefetch === undefined ? {} : { prefetch: options.prefetch }) });
+    }
+    const what = [...roles.includes('scheduler') ? ['scheduler'] : [], ...executor ? [`worker (${executor.kind}, ${executor.slots} slot${executor.slots === 1 ? '' : 's'})`] : []].join(' + ');
+    process.stdout.write(`strata ${roles.length === 2 ? 'up' : roles[0]}: ${what} on ${system.queue.meta.target}; flows from ${system.flowsDirectory}`
+      + `${server === undefined ? '' : `; control socket ${server.socketPath}`} (pid ${process.pid}; Ctrl-C stops)\n`);
+    let since = started;
+    const announce = async () => {
+      for (const run of await control.finishedSince(since)) {
+        process.stdout.write(`run ${run.id} ${run.flowId}${run.logicalDate === null ? '' : ` [${dateText(run.logicalDate)}]`} ${run.state} in ${durationText(runDurationMs(run))} (${run.tasksDone}/${run.tasksTotal} tasks)\n`);
+        since = new Date(run.endedAt!);
+      }
+    };
+    let announcing = Promise.resolve();
+    announcer = setInterval(() => (announcing = announcing.then(announce).catch((e: unknown) => void process.stderr.write(`${String(e)}\n`))), ANNOUNCE_MS);
+    const signal = await stopped;
+    process.stdout.write(`${signal}: stopping (running tasks finish first)\n`);
+    clearInterval(announcer);
+    announcer = undefined;
+    await announcing;
+    await server?.close();
+    server = undefined;
+    // Stops the roles (the worker waits for its running attempts), then the database.
+    closed = true;
+    await system.close();
+    process.stdout.write('stopped\n');
+  } finally {
+    if (announcer !== undefined) clearInterval(announcer);
+    await server?.close();
+    if (!closed) await system.close();
+  }
+}
+
+function stopSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve(signal);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}

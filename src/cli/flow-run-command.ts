@@ -54,7 +54,7 @@ Examples:
 /** A scheduler (which registers flows/ and prints its problems) and a worker in this process. */
 export async function startLocalRoles(control: LocalFlowControl, slots?: number): Promise<void> {
   const { system } = control;
-  await system.startScheduler({ tickMs: 200, onProblem: (problem) => process.stderr.write(`${problem.message}\n`) });
+  await system.startScheduler({ tickMs: 200, schedules: false, onProblem: (problem) => process.stderr.write(`${problem.message}\n`) });
   await system.startWorker({ executor: new ChildProcessExecutor(slots === undefined ? {} : { slots }), pollMs: 200 });
 }
 

@@ -26,6 +26,7 @@ export type ChildMessage =
   | { readonly type: 'log'; readonly id: number; readonly line: string; readonly stream: LogStream }
   | { readonly type: 'load'; readonly id: number; readonly callId: number }
   | { readonly type: 'save'; readonly id: number; readonly callId: number; readonly value: JsonValue }
+  | { readonly type: 'table'; readonly id: number; readonly callId: number; readonly name: string }
   | { readonly type: 'outcome'; readonly outcome: TaskOutcome; readonly recycle: boolean };
 
 export interface ChildProcessExecutorOptions {
@@ -182,7 +183,10 @@ export class ChildProcessExecutor implements Executor {
     } else if (message.type === 'loading' || message.type === 'loaded') {
       attempt.arm(message.type === 'loading' ? KILL_GRACE_MS + LOAD_ALLOWANCE_MS : KILL_GRACE_MS);
     } else {
-      const answer = message.type === 'load' ? host.loadCheckpoint(request) : host.saveCheckpoint(request, message.value).then(() => undefined);
+      const answer: Promise<JsonValue | undefined> =
+        message.type === 'load' ? host.loadCheckpoint(request)
+        : message.type === 'table' ? host.tableLocation(request, message.name)
+        : host.saveCheckpoint(request, message.value).then(() => undefined);
       const reply = (m: ParentMessage) => child.process.connected && child.process.send(m);
       answer.then(
         (value) => reply({ type: 'reply', callId: message.callId, ok: true, ...(value === undefined ? {} : { value }) }),

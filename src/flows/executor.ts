@@ -38,6 +38,8 @@ export interface TaskHost {
   loadCheckpoint(attempt: AttemptRef): Promise<JsonValue | undefined>;
   /** Rejects when the attempt no longer holds its lease (its task was retried elsewhere). */
   saveCheckpoint(attempt: AttemptRef, value: JsonValue): Promise<void>;
+  /** The location of a lake table by catalog name (the worker holds the catalog; tasks in child processes do not). */
+  tableLocation(attempt: AttemptRef, name: string): Promise<string>;
 }
 
 export type LogStream = 'log' | 'stdout' | 'stderr';

@@ -58,7 +58,8 @@ export class FlowSystem implements AsyncDisposable {
   }
 
   async startWorker(options: WorkerOptions): Promise<Worker> {
-    const worker = new Worker(this.queue, { warehouse: this.warehouse, tableVersion: this.tableVersion, ...options });
+    const tableLocation = async (name: string) => (await this.catalog.getTable(name)).location;
+    const worker = new Worker(this.queue, { warehouse: this.warehouse, tableVersion: this.tableVersion, tableLocation, ...options });
     this.#roles.push(worker);
     await worker.start();
     return worker;

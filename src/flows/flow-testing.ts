@@ -50,7 +50,7 @@ export async function testFlow(flow: FlowDefinition, options: TestFlowOptions = 
     if (temporary !== undefined) await initWarehouse(temporary, { env: {} });
     const system = await FlowSystem.open({ warehouse, ...(temporary !== undefined ? { env: {} } : {}) });
     try {
-      await system.startScheduler({ flows: [flow], flowsDirectory: undefined, tickMs: 50 });
+      await system.startScheduler({ flows: [flow], flowsDirectory: undefined, tickMs: 50, schedules: false });
       const executor = new InProcessExecutor({ slots: options.slots ?? 4, resolver: { resolve: async () => flow } });
       await system.startWorker({ executor, pollMs: 100 });
       const { runId } = await system.trigger(flow.id, options.params ?? {}, { triggeredBy: 'test' });

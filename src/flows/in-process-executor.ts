@@ -57,6 +57,7 @@ export class InProcessExecutor implements Executor {
       log: (line, stream) => host.log(request, line, stream),
       loadCheckpoint: () => host.loadCheckpoint(request),
       saveCheckpoint: (value) => host.saveCheckpoint(request, value),
+      tableLocation: (name) => host.tableLocation(request, name),
       signal: this.#shutdown.signal,
     });
   }

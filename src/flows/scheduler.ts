@@ -25,6 +25,11 @@ export interface SchedulerOptions {
   /** Time between reloads of flowsDirectory (default 10 s). */
   readonly reloadMs?: number;
   readonly tableVersion?: TableVersionLookup;
+  /**
+   * Create runs from schedules (default true). Off for a scheduler that only drives
+   * runs someone else created (`strata flow run` on an embedded warehouse, testFlow).
+   */
+  readonly schedules?: boolean;
   /** Finished runs older than this many days are deleted (default: kept). */
   readonly retentionDays?: number;
   readonly onError?: (error: Error) => void;
@@ -90,7 +95,7 @@ export class Scheduler {
     if (this.#options.flowsDirectory !== undefined && Date.now() - this.#lastReload >= (this.#options.reloadMs ?? 10_000)) await this.reload();
     const leasesReaped = await reapExpiredLeases(this.#ctx);
     const tasksPromoted = await promoteDueTasks(this.#ctx);
-    const runsCreated = await evaluateSchedules(this.#ctx, now, this.#options.tableVersion);
+    const runsCreated = this.#options.schedules === false ? 0 : await evaluateSchedules(this.#ctx, now, this.#options.tableVersion);
     const runsStarted = await startWaitingRuns(this.#ctx);
     if (this.#options.retentionDays !== undefined && Date.now() - this.#lastRetention > 3_600_000) {
       this.#lastRetention = Date.now();

@@ -50,7 +50,7 @@ async function flowFor(id: number, flowId: string, file: string): Promise<FlowDe
   return flow;
 }
 
-function call(id: number, message: { type: 'load' } | { type: 'save'; value: JsonValue }): Promise<JsonValue | undefined> {
+function call(id: number, message: { type: 'load' } | { type: 'save'; value: JsonValue } | { type: 'table'; name: string }): Promise<JsonValue | undefined> {
   const callId = ++nextCallId;
   return new Promise((resolve, reject) => {
     calls.set(callId, { resolve, reject });
@@ -74,6 +74,7 @@ async function runAttempt(request: TaskRequest): Promise<void> {
       log: (line, stream) => send({ type: 'log', id, line, stream }),
       loadCheckpoint: () => call(id, { type: 'load' }),
       saveCheckpoint: async (value) => void (await call(id, { type: 'save', value })),
+      tableLocation: async (name) => (await call(id, { type: 'table', name })) as string,
     });
   })().catch((error: unknown) => failed(failureFromThrown(error)));
   const outcome = await Promise.race([work, crashed]);

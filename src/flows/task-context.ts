@@ -26,6 +26,8 @@ export interface TaskContext<Params = FlowParams> {
   /** A line for this task instance's log (`strata flow logs`). console output is captured too. */
   log(...values: unknown[]): void;
   readonly checkpoint: TaskCheckpoint;
+  /** Where a lake table is, by catalog name (`main.orders`): open it with DeltaTable.open, or read it with delta_scan. */
+  tableLocation(name: string): Promise<string>;
   /** Stores rows too large for an output as a lake table of this task; return the reference it gives (downstreams read it with readTable). */
   outputTable(rows: TableRows): Promise<TableOutput>;
   /** The rows of a table an upstream task stored with outputTable. */

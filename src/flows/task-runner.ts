@@ -20,6 +20,7 @@ export interface AttemptHooks {
   log(line: string, stream: LogStream): void;
   loadCheckpoint(): Promise<JsonValue | undefined>;
   saveCheckpoint(value: JsonValue): Promise<void>;
+  tableLocation(name: string): Promise<string>;
   /** Aborting it (shutdown) aborts ctx.signal and ends the attempt as 'lost'. */
   signal?: AbortSignal;
 }
@@ -109,6 +110,7 @@ function taskContext(request: TaskRequest, hooks: AttemptHooks, signal: AbortSig
         await hooks.saveCheckpoint(json);
       },
     },
+    tableLocation: (name) => hooks.tableLocation(name),
     outputTable: (rows) => writeTableOutput(request, rows),
     readTable: (ref) => readTableOutput(ref),
     skip(reason = 'the task skipped itself'): never {

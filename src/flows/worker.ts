@@ -16,6 +16,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { AttemptRef, Executor, TaskHost, LogStream, TaskOutcome } from './executor.js';
 import { LeaseLostError } from './errors.js';
+import { InvalidArgumentError } from '../core/index.js';
 import type { JsonValue } from './flow-definition.js';
 import { claimTasks, type ClaimedTask } from './queue/claims.js';
 import { completeAttempts, type AttemptResult } from './queue/completions.js';
@@ -33,6 +34,8 @@ export interface WorkerOptions {
   /** Safety-net poll when no notification comes (default 1 s). */
   readonly pollMs?: number;
   readonly warehouse?: string;
+  /** Resolves catalog table names to locations for ctx.tableLocation. */
+  readonly tableLocation?: (name: string) => Promise<string>;
   /** Resolves lake table versions for asset lineage (tasks' reads/writes). */
   readonly tableVersion?: TableVersionLookup;
   readonly onError?: (error: Error) => void;
@@ -182,6 +185,10 @@ export class Worker {
     loadCheckpoint: async ({ taskInstanceId }: AttemptRef) => {
       const row = await this.#ctx.meta.db.selectFrom('task_checkpoints').select('value').where('task_instance_id', '=', taskInstanceId).executeTakeFirst();
       return row === undefined ? undefined : (row.value as JsonValue);
+    },
+    tableLocation: async (_attempt: AttemptRef, name: string) => {
+      if (this.#options.tableLocation === undefined) throw new InvalidArgumentError(`ctx.tableLocation("${name}"): this worker has no catalog (it was started without a warehouse).`);
+      return this.#options.tableLocation(name);
     },
     // Fenced like completions: an attempt whose lease moved on must not overwrite its successor's progress.
     saveCheckpoint: async ({ taskInstanceId, leaseToken, attempt }: AttemptRef, value: JsonValue) => {

@@ -48,6 +48,7 @@ export const contract = defineFlow({ id: 'contract', params: { who: 'nobody' } }
     await ctx.checkpoint.save({ step: 1 });
     throw new Error('first attempt fails after saving');
   });
+  f.task('locates', (ctx) => ctx.tableLocation('main.orders'));
   f.task('returns-function', () => () => 1);
   f.task('returns-bigint', () => ({ n: 10n }));
   // Waits until every party has arrived: only completes if the attempts run at once.
@@ -102,6 +103,7 @@ function memoryHost() {
     log: ({ taskInstanceId: id }, line, stream) => void logs.push({ id, line, stream }),
     loadCheckpoint: async ({ taskInstanceId }) => checkpoints.get(taskInstanceId),
     saveCheckpoint: async ({ taskInstanceId }, value) => void checkpoints.set(taskInstanceId, value),
+    tableLocation: async (_attempt, name) => `/lake/${name}`,
   };
   return { host, logs, checkpoints };
 }
@@ -115,6 +117,10 @@ describe.each(Object.entries(implementations))('Executor contract: %s', (_name, 
   it('runs a task with its params and inputs and returns its JSON output', async () => {
     const outcome = await executor.run(request('echo', { params: { who: 'ada' }, inputs: { list: ['a', 'b'] }, attempt: 2 }), host);
     expect(outcome).toEqual({ kind: 'success', output: { inputs: { list: ['a', 'b'] }, params: { who: 'ada' }, attempt: 2, runId: 7 } });
+  });
+
+  it('resolves table locations through the host', async () => {
+    expect(await executor.run(request('locates'), host)).toEqual({ kind: 'success', output: '/lake/main.orders' });
   });
 
   it('delivers a mapped task its item', async () => {

@@ -95,6 +95,20 @@ describeBackends('orchestration', (backend) => {
     expect(tasks.get('consume')?.output).toEqual({ rows: 5000, sum: (4999 * 5000) / 2 });
   });
 
+  it('resolves catalog table names for tasks through the worker', async () => {
+    const flow = defineFlow({ id: 'located' }, (f) => {
+      f.task('where', async (ctx) => ctx.tableLocation('main.orders'));
+      f.task('missing', async (ctx) => ctx.tableLocation('main.nope'));
+    });
+    const h = await open([flow]);
+    const table = await h.system.catalog.createTable('orders', { schema: { type: 'struct', fields: [{ name: 'id', type: 'long', nullable: true, metadata: {} }] } });
+    const run = await h.system.trigger('located');
+    await h.waitForRun(run.runId);
+    const tasks = await h.tasks(run.runId);
+    expect(tasks.get('where')?.output).toBe(table.location);
+    expect(tasks.get('missing')?.error).toMatchObject({ message: expect.stringMatching(/main\.nope/) });
+  });
+
   it('refuses unknown parameters and wrongly typed ones', async () => {
     const flow = defineFlow({ id: 'params', params: { day: '2026-01-01' } }, (f) => {
       f.task('echo', async (ctx) => ctx.params.day);

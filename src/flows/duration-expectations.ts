@@ -22,11 +22,12 @@ export interface DurationExpectation {
   readonly spreadMs: number;
 }
 
-export async function durationExpectations(db: Db, flowId: string, taskIds: readonly string[]): Promise<Map<string, DurationExpectation>> {
+/** From earlier runs only (`excludeRunId`: the run being judged, whose own map instances would skew it). */
+export async function durationExpectations(db: Db, flowId: string, taskIds: readonly string[], excludeRunId = -1): Promise<Map<string, DurationExpectation>> {
   if (taskIds.length === 0) return new Map();
   const { rows } = await sql<{ task_id: string; durations: number[] }>`
     select k.task_id, array(
-      select duration_ms from task_attempts a where a.flow_id = ${flowId} and a.task_id = k.task_id and a.outcome = 'success'
+      select duration_ms from task_attempts a where a.flow_id = ${flowId} and a.task_id = k.task_id and a.outcome = 'success' and a.run_id <> ${excludeRunId}
       order by a.id desc limit ${HISTORY}
     ) as durations
     from unnest(${[...taskIds]}::text[]) as k(task_id)`.execute(db);

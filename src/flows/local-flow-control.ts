@@ -88,7 +88,7 @@ export class LocalFlowControl implements FlowControl {
     if (run === undefined) throw new RunNotFoundError(String(runId));
     const instances = await taskInstancesOfRun(this.db, runId, { includeMapInstances: true });
     const taskIds = [...new Set(instances.map((i) => i.taskId))];
-    const expectations = await durationExpectations(this.db, run.flowId, taskIds);
+    const expectations = await durationExpectations(this.db, run.flowId, taskIds, runId);
     const now = new Date();
     let etaMs: number | null = null;
     if (run.state === 'running' || run.state === 'queued') {

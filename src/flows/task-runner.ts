@@ -142,15 +142,15 @@ export function failureFromThrown(thrown: unknown): TaskFailure {
   return { reason: 'threw', name: 'NonErrorThrown', message: `the task threw ${shown}, not an Error (throw an Error to record a stack)` };
 }
 
-// This package's orchestrator files, as paths and as file URLs (how ESM frames print them).
+// Strata's own code and dependencies, as paths and as file URLs (how ESM frames print them).
 const flowsDir = path.dirname(fileURLToPath(import.meta.url));
 const packageRoot = path.dirname(path.dirname(flowsDir));
-const frameworkPrefixes = ['src', 'dist'].flatMap((dir) => {
-  const folder = path.join(packageRoot, dir, 'flows') + path.sep;
+const frameworkPrefixes = ['src', 'dist', 'node_modules'].flatMap((dir) => {
+  const folder = path.join(packageRoot, dir) + path.sep;
   return [folder, pathToFileURL(folder).href];
 });
 
-/** The stack without frames of Node internals or of the orchestrator itself: what remains is the user's code. */
+/** The stack without frames of Node internals or of Strata (orchestrator, lake, its dependencies): what remains is the user's code. */
 export function userStack(stack: string): string {
   return stack
     .split('\n')

@@ -21,7 +21,7 @@ export class MetaLockedError extends StrataError {
     super(
       'META_LOCKED',
       `The metadata database in ${directory} is in use by ${reason} (pid ${holder.pid} on ${holder.hostname}, since ${holder.acquiredAt}${holder.command ? `, running ${holder.command}` : ''}). ` +
-        'An embedded database can be open in one process only: stop that process, or go through it (its HTTP API), or use a PostgreSQL server (STRATA_DATABASE_URL). ' +
+        'An embedded database can be open in one process only: stop that process, or go through it (`strata flow` commands reach a running `strata up` through its control socket), or use a PostgreSQL server (STRATA_DATABASE_URL). ' +
         `If that process is gone and this lock is left over, delete ${lockFile}.`,
       { directory, lockFile, holder },
     );

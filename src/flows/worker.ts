@@ -159,7 +159,8 @@ export class Worker {
           const report = await completeAttempts(this.#ctx, results);
           this.stats.completed += report.accepted;
           this.stats.rejected += report.rejected.length;
-          this.#claim();
+          // Newly queued tasks already woke the claimer (notify); otherwise claim for the freed slots.
+          if (report.queued === 0) this.#claim();
         }
       } catch (error) {
         this.#report(error);

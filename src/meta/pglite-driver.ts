@@ -25,6 +25,9 @@ class PGliteConnection implements DatabaseConnection {
   constructor(private readonly pg: PGlite) {}
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    // PGlite runs queries on this thread and settles them without yielding to the event
+    // loop: a stream of queries would starve I/O (child-process messages, sockets, timers).
+    await new Promise((resolve) => setImmediate(resolve));
     const result = await this.pg.query<R>(compiled.sql, [...compiled.parameters]);
     const modifying = result.command !== undefined && MODIFYING_COMMANDS.has(result.command);
     return {

@@ -10,7 +10,7 @@ import { sql } from 'kysely';
 import type { JsonValue } from '../flow-definition.js';
 import type { TaskRequest } from '../executor.js';
 import { planTask, type IndexedPlan } from '../flow-plan.js';
-import type { QueueContext } from './queue-context.js';
+import type { Db, QueueContext } from './queue-context.js';
 
 export interface ClaimedTask {
   readonly request: TaskRequest;
@@ -44,52 +44,52 @@ interface RunRow {
 
 export async function claimTasks(ctx: QueueContext, workerId: string, limit: number, leaseMs: number, warehouse: string | undefined): Promise<ClaimedTask[]> {
   if (limit <= 0) return [];
-  return ctx.meta.transaction(async (trx) => {
-    const { rows } = await sql<ClaimedRow>`
+  // One statement (no explicit transaction): the claim and what the attempts need of their runs.
+  const db = ctx.meta.db;
+  const { rows } = await sql<ClaimedRow & RunRow>`
+    with claimed as (
       update task_instances t set state = 'running', attempt = t.attempt + 1, lease_owner = ${workerId}, lease_token = t.lease_token + 1,
         lease_expires_at = now() + ${leaseMs} * interval '1 millisecond', started_at = now(), next_attempt_at = null
       from (select id from task_instances where state = 'queued' order by priority desc, id limit ${limit} for update skip locked) picked
       where t.id = picked.id
-      returning t.id, t.run_id, t.flow_id, t.task_id, t.map_index, t.map_item, t.parent_id, t.attempt, t.max_attempts, t.lease_token, t.queued_at`.execute(trx);
-    if (rows.length === 0) return [];
-    const runIds = [...new Set(rows.map((r) => r.run_id))];
-    const { rows: runs } = await sql<RunRow>`
-      select r.id, r.version_hash, r.params, r.logical_date, f.source_file
-      from flow_runs r join flow_definitions f on f.id = r.flow_id where r.id = any(${runIds}::bigint[])`.execute(trx);
-    const runById = new Map(runs.map((r) => [r.id, r]));
-    const plans = new Map<number, IndexedPlan>();
-    for (const run of runs) plans.set(run.id, await ctx.plans.get(trx, rows.find((r) => r.run_id === run.id)!.flow_id, run.version_hash));
-    const outputs = await upstreamOutputs(trx, rows, plans);
-    return rows.map((row) => {
-      const run = runById.get(row.run_id)!;
-      const plan = plans.get(row.run_id)!;
-      const task = planTask(plan, row.task_id);
-      const inputs: Record<string, JsonValue> = {};
-      for (const [name, upstream] of Object.entries(task.inputs)) inputs[name] = outputs.get(`${row.run_id}/${upstream}`) ?? null;
-      const inputBytes = Object.keys(inputs).length === 0 ? 0 : JSON.stringify(inputs).length;
-      const request: TaskRequest = {
-        taskInstanceId: row.id,
-        leaseToken: row.lease_token,
-        flowId: row.flow_id,
-        taskId: row.task_id,
-        runId: row.run_id,
-        mapIndex: row.map_index,
-        ...(row.map_index >= 0 ? { mapItem: row.map_item } : {}),
-        attempt: row.attempt,
-        maxAttempts: row.max_attempts,
-        params: run.params,
-        inputs,
-        logicalDate: run.logical_date?.toISOString(),
-        timeoutMs: task.timeoutMs,
-        warehouse,
-        sourceFile: run.source_file ?? undefined,
-      };
-      return { request, plan, parentId: row.parent_id, queuedAt: row.queued_at, inputBytes };
-    });
+      returning t.id, t.run_id, t.flow_id, t.task_id, t.map_index, t.map_item, t.parent_id, t.attempt, t.max_attempts, t.lease_token, t.queued_at
+    )
+    select c.*, r.version_hash, r.params, r.logical_date, f.source_file
+    from claimed c join flow_runs r on r.id = c.run_id join flow_definitions f on f.id = c.flow_id`.execute(db);
+  if (rows.length === 0) return [];
+  const runById = new Map(rows.map((r) => [r.run_id, r]));
+  const plans = new Map<number, IndexedPlan>();
+  for (const run of runById.values()) plans.set(run.run_id, await ctx.plans.get(db, run.flow_id, run.version_hash));
+  const outputs = await upstreamOutputs(db, rows, plans);
+  return rows.map((row) => {
+    const run = runById.get(row.run_id)!;
+    const plan = plans.get(row.run_id)!;
+    const task = planTask(plan, row.task_id);
+    const inputs: Record<string, JsonValue> = {};
+    for (const [name, upstream] of Object.entries(task.inputs)) inputs[name] = outputs.get(`${row.run_id}/${upstream}`) ?? null;
+    const inputBytes = Object.keys(inputs).length === 0 ? 0 : JSON.stringify(inputs).length;
+    const request: TaskRequest = {
+      taskInstanceId: row.id,
+      leaseToken: row.lease_token,
+      flowId: row.flow_id,
+      taskId: row.task_id,
+      runId: row.run_id,
+      mapIndex: row.map_index,
+      ...(row.map_index >= 0 ? { mapItem: row.map_item } : {}),
+      attempt: row.attempt,
+      maxAttempts: row.max_attempts,
+      params: run.params,
+      inputs,
+      logicalDate: run.logical_date?.toISOString(),
+      timeoutMs: task.timeoutMs,
+      warehouse,
+      sourceFile: run.source_file ?? undefined,
+    };
+    return { request, plan, parentId: row.parent_id, queuedAt: row.queued_at, inputBytes };
   });
 }
 
-async function upstreamOutputs(trx: Parameters<Parameters<QueueContext['meta']['transaction']>[0]>[0], rows: readonly ClaimedRow[], plans: ReadonlyMap<number, IndexedPlan>): Promise<Map<string, JsonValue>> {
+async function upstreamOutputs(db: Db, rows: readonly ClaimedRow[], plans: ReadonlyMap<number, IndexedPlan>): Promise<Map<string, JsonValue>> {
   const runIds: number[] = [];
   const taskIds: string[] = [];
   for (const row of rows) {
@@ -103,7 +103,7 @@ async function upstreamOutputs(trx: Parameters<Parameters<QueueContext['meta']['
   const { rows: found } = await sql<{ run_id: number; task_id: string; output: JsonValue }>`
     select t.run_id, t.task_id, t.output from task_instances t
     join (select distinct * from unnest(${runIds}::bigint[], ${taskIds}::text[])) as w(run_id, task_id) on t.run_id = w.run_id and t.task_id = w.task_id
-    where t.map_index = -1`.execute(trx);
+    where t.run_id = any(${runIds}::bigint[]) and t.task_id = any(${taskIds}::text[]) and t.map_index = -1`.execute(db);
   for (const row of found) outputs.set(`${row.run_id}/${row.task_id}`, row.output);
   return outputs;
 }

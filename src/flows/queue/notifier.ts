@@ -6,6 +6,7 @@
  * lost notification costs latency, never work.
  */
 import { EventEmitter } from 'node:events';
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 
 export const TASKS_CHANNEL = 'strata_flow_tasks';
@@ -36,6 +37,8 @@ export class LocalNotifier implements Notifier {
 export class PostgresNotifier implements Notifier {
   readonly #local = new LocalNotifier();
   readonly #url: string;
+  /** Sent as the payload, so this process ignores the echo of its own notifications (its listeners were told directly). */
+  readonly #origin = randomUUID();
   #listener: pg.Client | undefined;
   #sender: pg.Pool | undefined;
   #closed = false;
@@ -48,7 +51,7 @@ export class PostgresNotifier implements Notifier {
     // Local listeners first: a worker in this process should not wait for the round trip.
     await this.#local.notify();
     this.#sender ??= new pg.Pool({ connectionString: this.#url, max: 1 }).on('error', () => {});
-    await this.#sender.query(`select pg_notify('${TASKS_CHANNEL}', '')`);
+    await this.#sender.query(`select pg_notify('${TASKS_CHANNEL}', $1)`, [this.#origin]);
   }
 
   async listen(fn: () => void): Promise<() => Promise<void>> {
@@ -60,7 +63,9 @@ export class PostgresNotifier implements Notifier {
       });
       await client.connect();
       await client.query(`listen ${TASKS_CHANNEL}`);
-      client.on('notification', () => void this.#local.notify());
+      client.on('notification', (message) => {
+        if (message.payload !== this.#origin) void this.#local.notify();
+      });
       this.#listener = client;
     }
     return this.#local.listen(fn);

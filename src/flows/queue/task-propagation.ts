@@ -64,13 +64,15 @@ async function applyIncrements(
   increments: ReadonlyMap<string, { success: number; failed: number; skipped: number }>,
   effects: PropagationEffects,
 ): Promise<FinishedTask[]> {
-  // Sorted, so concurrent completions lock shared downstream rows in one order.
+  // Sorted, so concurrent completions lock shared downstream rows in one order. The
+  // `task_id = any(...)` is for the planner: with only the join on task_id it probes the
+  // (run_id, task_id, map_index) index by run_id alone and reads the whole run.
   const ids = [...increments.keys()].sort();
   const { rows } = await sql<{ id: number; task_id: string; upstream_total: number; upstream_success: number; upstream_failed: number; upstream_skipped: number }>`
     update task_instances t set
       upstream_success = t.upstream_success + v.s, upstream_failed = t.upstream_failed + v.f, upstream_skipped = t.upstream_skipped + v.k
     from unnest(${ids}::text[], ${ids.map((id) => increments.get(id)!.success)}::int[], ${ids.map((id) => increments.get(id)!.failed)}::int[], ${ids.map((id) => increments.get(id)!.skipped)}::int[]) as v(task_id, s, f, k)
-    where t.run_id = ${runId} and t.task_id = v.task_id and t.map_index = -1 and t.state = 'none'
+    where t.run_id = ${runId} and t.task_id = any(${ids}::text[]) and t.task_id = v.task_id and t.map_index = -1 and t.state = 'none'
     returning t.id, t.task_id, t.upstream_total, t.upstream_success, t.upstream_failed, t.upstream_skipped`.execute(trx);
   const toStart: string[] = [];
   const ended: { id: number; taskId: string; state: TaskState }[] = [];
@@ -105,7 +107,7 @@ export async function startTasks(trx: Trx, plan: IndexedPlan, runId: number, tas
     await sql`
       update task_instances t set state = v.state, queued_at = case when v.state = 'queued' then now() else null end
       from unnest(${plain}::text[], ${states}::text[]) as v(task_id, state)
-      where t.run_id = ${runId} and t.task_id = v.task_id and t.map_index = -1`.execute(trx);
+      where t.run_id = ${runId} and t.task_id = any(${plain}::text[]) and t.task_id = v.task_id and t.map_index = -1`.execute(trx);
     effects.queued += states.filter((s) => s === TaskState.queued).length;
     for (const id of plain) {
       const pool = planTask(plan, id).pool;

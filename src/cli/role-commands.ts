@@ -20,6 +20,7 @@ interface RoleOptions {
   readonly slots?: number;
   readonly executor?: 'child-process' | 'in-process';
   readonly prefetch?: number;
+  readonly retentionDays?: number;
 }
 
 type Role = 'scheduler' | 'worker';
@@ -31,9 +32,11 @@ export function registerRoleCommands(program: Command): void {
     .option('--warehouse <dir>', 'the warehouse (default: found from the current directory or STRATA_WAREHOUSE)')
     .option('--flows <dir>', "the flows folder (default: the warehouse's flows/)");
   const slots = () => new Option('--slots <n>', 'tasks run at once (default: the CPU count)').argParser(positiveInteger);
+  const retention = () => new Option('--retention-days <n>', 'delete finished runs (with their tasks, attempts and logs) older than this (default: keep)').argParser(positiveInteger);
 
   common(program.command('scheduler').description('run the scheduler: registers flows/, creates scheduled runs, retries, reaps lost workers (until SIGINT/SIGTERM)'))
     .option('--tick-ms <n>', 'time between scheduling rounds', positiveInteger, 1_000)
+    .addOption(retention())
     .action((options: RoleOptions) => runRoles(['scheduler'], options));
 
   common(program.command('worker').description('run a worker: claims queued tasks and runs them (until SIGINT/SIGTERM; running attempts finish first)'))
@@ -44,6 +47,7 @@ export function registerRoleCommands(program: Command): void {
 
   common(program.command('up').description('run a scheduler and a worker in one process (the embedded defaults: one machine, one process owns the warehouse)'))
     .addOption(slots())
+    .addOption(retention())
     .action((options: RoleOptions) => runRoles(['scheduler', 'worker'], options));
 }
 
@@ -61,7 +65,11 @@ async function runRoles(roles: readonly Role[], options: RoleOptions): Promise<v
     const stopped = stopSignal();
     const started = new Date();
     if (roles.includes('scheduler')) {
-      await system.startScheduler({ ...(options.tickMs === undefined ? {} : { tickMs: options.tickMs }), onProblem: (p) => process.stderr.write(`flows: ${p.message}\n`) });
+      await system.startScheduler({
+        ...(options.tickMs === undefined ? {} : { tickMs: options.tickMs }),
+        ...(options.retentionDays === undefined ? {} : { retentionDays: options.retentionDays }),
+        onProblem: (p) => process.stderr.write(`flows: ${p.message}\n`),
+      });
     }
     let executor: Executor | undefined;
     if (roles.includes('worker')) {

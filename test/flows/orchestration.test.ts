@@ -4,7 +4,7 @@
  * defer, pools, priorities and parameters.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { defineFlow, TriggerRule, type FlowDefinition } from '../../src/flows/index.js';
+import { defineFlow, Scheduler, TriggerRule, type FlowDefinition } from '../../src/flows/index.js';
 import { describeBackends } from '../meta/helpers/backends.js';
 import { openHarness, type Harness } from './helpers/flow-harness.js';
 
@@ -107,6 +107,26 @@ describeBackends('orchestration', (backend) => {
     const tasks = await h.tasks(run.runId);
     expect(tasks.get('where')?.output).toBe(table.location);
     expect(tasks.get('missing')?.error).toMatchObject({ message: expect.stringMatching(/main\.nope/) });
+  });
+
+  it('deletes finished runs older than the retention period, with their task instances, attempts and logs', async () => {
+    const flow = defineFlow({ id: 'kept' }, (f) => {
+      f.task('say', async (ctx) => ctx.log('hello'));
+    });
+    const h = await open([flow]);
+    const old = await h.system.trigger('kept');
+    const recent = await h.system.trigger('kept');
+    await h.waitForRun(old.runId);
+    await h.waitForRun(recent.runId);
+    const db = h.system.queue.meta.db;
+    await db.updateTable('flow_runs').set({ ended_at: new Date(Date.now() - 40 * 86_400_000) }).where('id', '=', old.runId).execute();
+    const retention = new Scheduler(h.system.queue, { retentionDays: 30 });
+    await retention.tick();
+    expect((await db.selectFrom('flow_runs').select('id').where('flow_id', '=', 'kept').execute()).map((r) => r.id)).toEqual([recent.runId]);
+    const instances = await db.selectFrom('task_instances').select('run_id').where('flow_id', '=', 'kept').execute();
+    expect(instances.map((i) => i.run_id)).toEqual([recent.runId]);
+    expect(await db.selectFrom('task_attempts').select('run_id').where('flow_id', '=', 'kept').execute()).toEqual([{ run_id: recent.runId }]);
+    expect(await db.selectFrom('task_logs').select('line').execute()).toEqual([{ line: 'hello' }]);
   });
 
   it('refuses unknown parameters and wrongly typed ones', async () => {

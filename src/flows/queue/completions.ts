@@ -81,23 +81,8 @@ function decide(result: AttemptResult): Decided {
 }
 
 async function recordAndPropagate(trx: Trx, decided: readonly Decided[], effects: PropagationEffects): Promise<number[]> {
-  const { rows } = await sql<{ id: number }>`
-    update task_instances t set state = v.state, output = v.output, output_bytes = length(v.output::text), error = v.error,
-      started_at = v.started_at, ended_at = case when v.finished then v.ended_at else null end, next_attempt_at = v.next_at,
-      attempt = t.attempt - v.refund, input_bytes = v.input_bytes, lease_owner = null, lease_expires_at = null
-    from unnest(
-      ${decided.map((d) => d.result.claimed.request.taskInstanceId)}::bigint[], ${decided.map((d) => d.result.claimed.request.leaseToken)}::bigint[],
-      ${decided.map((d) => d.state)}::text[], ${decided.map((d) => d.output)}::jsonb[], ${decided.map((d) => d.error)}::jsonb[],
-      ${decided.map((d) => d.result.startedAt)}::timestamptz[], ${decided.map((d) => d.result.endedAt)}::timestamptz[],
-      ${decided.map((d) => isFinished(d.state))}::boolean[], ${decided.map((d) => d.nextAttemptAt)}::timestamptz[],
-      ${decided.map((d) => d.refund)}::int[], ${decided.map((d) => d.result.claimed.inputBytes)}::int[]
-    ) as v(id, token, state, output, error, started_at, ended_at, finished, next_at, refund, input_bytes)
-    where t.id = v.id and t.lease_token = v.token and t.state = 'running'
-    returning t.id`.execute(trx);
-  const acceptedIds = new Set(rows.map((r) => r.id));
-  const accepted = decided.filter((d) => acceptedIds.has(d.result.claimed.request.taskInstanceId));
+  const accepted = await recordAttempts(trx, decided);
   if (accepted.length === 0) return [];
-  await recordAttempts(trx, accepted);
 
   const byRun = new Map<number, FinishedTask[]>();
   const mapParents = new Map<number, number>();
@@ -122,20 +107,41 @@ async function recordAndPropagate(trx: Trx, decided: readonly Decided[], effects
   return accepted.map((d) => d.result.claimed.request.taskInstanceId);
 }
 
-/** One row per attempt: what duration prediction and predictive scheduling learn from. */
-async function recordAttempts(trx: Trx, accepted: readonly Decided[]): Promise<void> {
-  const r = accepted.map((d) => d.result);
-  await sql`
-    insert into task_attempts (task_instance_id, run_id, flow_id, task_id, attempt, worker_id, outcome, queued_at, started_at, ended_at,
-                               duration_ms, queue_wait_ms, input_bytes, output_bytes, error)
-    select * from unnest(
-      ${r.map((x) => x.claimed.request.taskInstanceId)}::bigint[], ${r.map((x) => x.claimed.request.runId)}::bigint[],
-      ${r.map((x) => x.claimed.request.flowId)}::text[], ${r.map((x) => x.claimed.request.taskId)}::text[],
-      ${r.map((x) => x.claimed.request.attempt)}::int[], ${r.map((x) => x.workerId)}::text[], ${accepted.map((d) => d.state)}::text[],
-      ${r.map((x) => x.claimed.queuedAt)}::timestamptz[], ${r.map((x) => x.startedAt)}::timestamptz[], ${r.map((x) => x.endedAt)}::timestamptz[],
-      ${r.map((x) => x.endedAt.getTime() - x.startedAt.getTime())}::float8[],
-      ${r.map((x) => (x.claimed.queuedAt === null ? null : Math.max(0, x.startedAt.getTime() - x.claimed.queuedAt.getTime())))}::float8[],
-      ${r.map((x) => x.claimed.inputBytes)}::int[], ${accepted.map((d) => (d.output === null ? null : d.output.length))}::int[],
-      ${accepted.map((d) => d.error)}::jsonb[]
-    )`.execute(trx);
+/**
+ * One statement: the fenced state update of every attempt, and one task_attempts row
+ * per accepted attempt (what duration prediction and predictive scheduling learn
+ * from). Returns the accepted attempts.
+ */
+async function recordAttempts(trx: Trx, decided: readonly Decided[]): Promise<Decided[]> {
+  const r = decided.map((d) => d.result);
+  const { rows } = await sql<{ id: number }>`
+    with v as (
+      select * from unnest(
+        ${r.map((x) => x.claimed.request.taskInstanceId)}::bigint[], ${r.map((x) => x.claimed.request.leaseToken)}::bigint[],
+        ${decided.map((d) => d.state)}::text[], ${decided.map((d) => d.output)}::jsonb[], ${decided.map((d) => d.error)}::jsonb[],
+        ${r.map((x) => x.startedAt)}::timestamptz[], ${r.map((x) => x.endedAt)}::timestamptz[],
+        ${decided.map((d) => isFinished(d.state))}::boolean[], ${decided.map((d) => d.nextAttemptAt)}::timestamptz[],
+        ${decided.map((d) => d.refund)}::int[], ${r.map((x) => x.claimed.inputBytes)}::int[],
+        ${r.map((x) => x.claimed.request.runId)}::bigint[], ${r.map((x) => x.claimed.request.flowId)}::text[], ${r.map((x) => x.claimed.request.taskId)}::text[],
+        ${r.map((x) => x.claimed.request.attempt)}::int[], ${r.map((x) => x.workerId)}::text[], ${r.map((x) => x.claimed.queuedAt)}::timestamptz[],
+        ${r.map((x) => x.endedAt.getTime() - x.startedAt.getTime())}::float8[],
+        ${r.map((x) => (x.claimed.queuedAt === null ? null : Math.max(0, x.startedAt.getTime() - x.claimed.queuedAt.getTime())))}::float8[]
+      ) as v(id, token, state, output, error, started_at, ended_at, finished, next_at, refund, input_bytes,
+             run_id, flow_id, task_id, attempt, worker_id, queued_at, duration_ms, queue_wait_ms)
+    ), done as (
+      update task_instances t set state = v.state, output = v.output, output_bytes = length(v.output::text), error = v.error,
+        started_at = v.started_at, ended_at = case when v.finished then v.ended_at else null end, next_attempt_at = v.next_at,
+        attempt = t.attempt - v.refund, input_bytes = v.input_bytes, lease_owner = null, lease_expires_at = null
+      from v where t.id = v.id and t.lease_token = v.token and t.state = 'running'
+      returning t.id
+    ), attempts as (
+      insert into task_attempts (task_instance_id, run_id, flow_id, task_id, attempt, worker_id, outcome, queued_at, started_at, ended_at,
+                                 duration_ms, queue_wait_ms, input_bytes, output_bytes, error)
+      select v.id, v.run_id, v.flow_id, v.task_id, v.attempt, v.worker_id, v.state, v.queued_at, v.started_at, v.ended_at,
+             v.duration_ms, v.queue_wait_ms, v.input_bytes, length(v.output::text), v.error
+      from v join done on done.id = v.id
+    )
+    select id from done`.execute(trx);
+  const acceptedIds = new Set(rows.map((row) => row.id));
+  return decided.filter((d) => acceptedIds.has(d.result.claimed.request.taskInstanceId));
 }

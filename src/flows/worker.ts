@@ -14,15 +14,13 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import type { AttemptRef, Executor, TaskHost, LogStream, TaskOutcome } from './executor.js';
-import { LeaseLostError } from './errors.js';
-import { InvalidArgumentError } from '../core/index.js';
-import type { JsonValue } from './flow-definition.js';
+import type { Executor, TaskHost, TaskOutcome } from './executor.js';
 import { claimTasks, type ClaimedTask } from './queue/claims.js';
 import { completeAttempts, type AttemptResult } from './queue/completions.js';
 import { heartbeat } from './queue/maintenance.js';
 import type { QueueContext } from './queue/queue-context.js';
 import { recordAssetEvents, type TableVersionLookup } from './asset-events.js';
+import { workerHost, writeTaskLogs, type LogLine } from './worker-host.js';
 
 export interface WorkerOptions {
   readonly executor: Executor;
@@ -41,13 +39,6 @@ export interface WorkerOptions {
   readonly onError?: (error: Error) => void;
 }
 
-interface LogLine {
-  readonly taskInstanceId: number;
-  readonly attempt: number;
-  readonly stream: LogStream;
-  readonly line: string;
-}
-
 export class Worker {
   readonly id: string;
   readonly #ctx: QueueContext;
@@ -57,6 +48,7 @@ export class Worker {
   readonly #waiting: ClaimedTask[] = [];
   /** By attempt (instance id and lease token): a lost attempt and its retry may both run here. */
   readonly #running = new Map<string, ClaimedTask>();
+  readonly #host: TaskHost;
   #results: AttemptResult[] = [];
   #logs: LogLine[] = [];
   #claiming = false;
@@ -74,6 +66,7 @@ export class Worker {
     this.id = options.id ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.#leaseMs = options.leaseMs ?? 30_000;
     this.#prefetch = options.prefetch ?? options.executor.slots * 4;
+    this.#host = workerHost(ctx, (line) => this.#logs.push(line), options.tableLocation);
   }
 
   async start(): Promise<void> {
@@ -155,8 +148,17 @@ export class Worker {
           const results = this.#results;
           this.#logs = [];
           this.#results = [];
-          await this.#writeLogs(logs);
-          const report = await completeAttempts(this.#ctx, results);
+          let report;
+          try {
+            await writeTaskLogs(this.#ctx, logs);
+            report = await completeAttempts(this.#ctx, results);
+          } catch (error) {
+            // Kept for the next flush (the periodic one retries): dropping them would leave
+            // their tasks running forever under this worker's renewed leases.
+            this.#logs.unshift(...logs);
+            this.#results.unshift(...results);
+            throw error;
+          }
           this.stats.completed += report.accepted;
           this.stats.rejected += report.rejected.length;
           // Newly queued tasks already woke the claimer (notify); otherwise claim for the freed slots.
@@ -170,38 +172,6 @@ export class Worker {
     })();
     return this.#flushing;
   }
-
-  async #writeLogs(logs: readonly LogLine[]): Promise<void> {
-    if (logs.length === 0) return;
-    await sql`
-      insert into task_logs (task_instance_id, attempt, stream, line)
-      select * from unnest(${logs.map((l) => l.taskInstanceId)}::bigint[], ${logs.map((l) => l.attempt)}::int[],
-                           ${logs.map((l) => l.stream)}::text[], ${logs.map((l) => l.line)}::text[])`.execute(this.#ctx.meta.db);
-  }
-
-  readonly #host: TaskHost = {
-    log: ({ taskInstanceId, attempt }: AttemptRef, line: string, stream: LogStream) => {
-      this.#logs.push({ taskInstanceId, attempt, stream, line });
-    },
-    loadCheckpoint: async ({ taskInstanceId }: AttemptRef) => {
-      const row = await this.#ctx.meta.db.selectFrom('task_checkpoints').select('value').where('task_instance_id', '=', taskInstanceId).executeTakeFirst();
-      return row === undefined ? undefined : (row.value as JsonValue);
-    },
-    tableLocation: async (_attempt: AttemptRef, name: string) => {
-      if (this.#options.tableLocation === undefined) throw new InvalidArgumentError(`ctx.tableLocation("${name}"): this worker has no catalog (it was started without a warehouse).`);
-      return this.#options.tableLocation(name);
-    },
-    // Fenced like completions: an attempt whose lease moved on must not overwrite its successor's progress.
-    saveCheckpoint: async ({ taskInstanceId, leaseToken, attempt }: AttemptRef, value: JsonValue) => {
-      const { rows } = await sql<{ id: number }>`
-        insert into task_checkpoints (task_instance_id, attempt, value)
-        select ${taskInstanceId}, ${attempt}, ${JSON.stringify(value)}::jsonb
-        where exists (select 1 from task_instances where id = ${taskInstanceId} and lease_token = ${leaseToken} and state = 'running')
-        on conflict (task_instance_id) do update set attempt = excluded.attempt, value = excluded.value, saved_at = now()
-        returning task_instance_id as id`.execute(this.#ctx.meta.db);
-      if (rows.length === 0) throw new LeaseLostError(taskInstanceId, attempt);
-    },
-  };
 
   async #recordAssets(claimed: ClaimedTask): Promise<void> {
     try {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isOverdue, remainingMs, type DurationExpectation } from './duration-expectations.js';
+import { expectedMs, isOverdue, remainingMs, type DurationExpectation } from './duration-expectations.js';
 import type { FlowPlan, PlanTask } from './flow-plan.js';
 import { DEFAULT_RETRY } from './flow-definition.js';
 import type { TaskInstanceSummary } from './status-queries.js';
@@ -10,9 +10,9 @@ const task = (id: string, upstream: string[]): PlanTask => ({
 });
 const plan: FlowPlan = { flowId: 'f', schedule: { kind: 'manual' }, params: {}, tasks: [task('a', []), task('b', ['a']), task('c', ['a']), task('d', ['b', 'c'])] };
 const expectation = (taskId: string, medianMs: number, spreadMs = 10, samples = 5): DurationExpectation => ({ taskId, medianMs, spreadMs, samples });
-const instance = (taskId: string, state: TaskState, startedAt: Date | null = null): TaskInstanceSummary => ({
+const instance = (taskId: string, state: TaskState, startedAt: Date | null = null, inputBytes: number | null = null): TaskInstanceSummary => ({
   id: 1, taskId, mapIndex: -1, state, attempt: 1, maxAttempts: 1, queuedAt: null, startedAt, endedAt: null, error: null, output: null,
-  leaseOwner: null, childrenTotal: null, childrenUnfinished: null,
+  leaseOwner: null, childrenTotal: null, childrenUnfinished: null, inputBytes,
 });
 
 describe('remainingMs', () => {
@@ -27,6 +27,22 @@ describe('remainingMs', () => {
 
   it('is undefined when an unfinished task has no history', () => {
     expect(remainingMs(plan, [instance('a', TaskState.running, now)], new Map([['a', expectation('a', 1)]]), now)).toBeUndefined();
+  });
+});
+
+describe('expectations by input size', () => {
+  const sized: DurationExpectation = { ...expectation('a', 1000, 100), msPerByte: 0.5 };
+
+  it('scale with the input when sizes are known', () => {
+    expect(expectedMs(sized, 10_000)).toBe(5000);
+    expect(expectedMs(sized, null)).toBe(1000);
+    expect(isOverdue(sized, 6000, 10_000)).toBe(false);
+    expect(isOverdue(sized, 6000)).toBe(true);
+  });
+
+  it('stretch the critical path of a run whose task has a big input', () => {
+    const big = [instance('a', TaskState.running, new Date('2026-01-01T00:00:10Z'), 10_000)];
+    expect(remainingMs({ ...plan, tasks: [plan.tasks[0]!] }, big, new Map([['a', sized]]), new Date('2026-01-01T00:00:11Z'))).toBe(4000);
   });
 });
 

@@ -4,7 +4,7 @@
  * came over a control socket as JSON.
  */
 import { InvalidArgumentError } from '../core/index.js';
-import { isOverdue, type DurationExpectation } from './duration-expectations.js';
+import { expectedMs, isOverdue, type DurationExpectation } from './duration-expectations.js';
 import type { JsonValue } from './flow-definition.js';
 import type { RunView, TaskErrorView, TaskView } from './flow-control.js';
 import { FlowParamsError } from './errors.js';
@@ -46,8 +46,8 @@ export function taskView(task: TaskInstanceSummary, expectation: DurationExpecta
     startedAt: iso(task.startedAt),
     endedAt: iso(task.endedAt),
     durationMs,
-    expectedMs: expectation === undefined ? null : Math.round(expectation.medianMs),
-    overdue: task.state === TaskState.running && durationMs !== null && isOverdue(expectation, durationMs),
+    expectedMs: expectation === undefined ? null : Math.round(expectedMs(expectation, task.inputBytes)),
+    overdue: task.state === TaskState.running && durationMs !== null && isOverdue(expectation, durationMs, task.inputBytes),
     error: errorView(task.error),
   };
 }

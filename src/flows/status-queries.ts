@@ -81,13 +81,15 @@ export interface TaskInstanceSummary {
   readonly leaseOwner: string | null;
   readonly childrenTotal: number | null;
   readonly childrenUnfinished: number | null;
+  /** Size of the attempt's inputs as JSON (known from its claim on). */
+  readonly inputBytes: number | null;
 }
 
 export async function taskInstancesOfRun(db: Db, runId: number, options: { includeMapInstances?: boolean } = {}): Promise<TaskInstanceSummary[]> {
   const { rows } = await sql<TaskInstanceSummary>`
     select id, task_id as "taskId", map_index as "mapIndex", state, attempt, max_attempts as "maxAttempts", queued_at as "queuedAt",
       started_at as "startedAt", ended_at as "endedAt", error, output, lease_owner as "leaseOwner",
-      children_total as "childrenTotal", children_unfinished as "childrenUnfinished"
+      children_total as "childrenTotal", children_unfinished as "childrenUnfinished", input_bytes as "inputBytes"
     from task_instances where run_id = ${runId} ${options.includeMapInstances ? sql`` : sql`and map_index = -1`}
     order by id`.execute(db);
   return rows;

@@ -4,7 +4,7 @@
  * defer, pools, priorities and parameters.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { defineFlow, Scheduler, TriggerRule, type FlowDefinition } from '../../src/flows/index.js';
+import { defineFlow, durationExpectations, Scheduler, TriggerRule, type FlowDefinition } from '../../src/flows/index.js';
 import { describeBackends } from '../meta/helpers/backends.js';
 import { openHarness, type Harness } from './helpers/flow-harness.js';
 
@@ -127,6 +127,22 @@ describeBackends('orchestration', (backend) => {
     expect(instances.map((i) => i.run_id)).toEqual([recent.runId]);
     expect(await db.selectFrom('task_attempts').select('run_id').where('flow_id', '=', 'kept').execute()).toEqual([{ run_id: recent.runId }]);
     expect(await db.selectFrom('task_logs').select('line').execute()).toEqual([{ line: 'hello' }]);
+  });
+
+  it('learns expected durations from history, per input byte when input sizes vary', async () => {
+    const flow = defineFlow({ id: 'sized', params: { size: 1 } }, (f) => {
+      const text = f.task('text', async (ctx) => 'x'.repeat(ctx.params.size));
+      f.task('consume', { inputs: { text } }, async (_ctx, { text }) => text.length);
+    });
+    const h = await open([flow]);
+    for (const size of [10, 100, 1000]) await h.waitForRun((await h.system.trigger('sized', { size })).runId);
+    const sizes = await h.system.queue.meta.db.selectFrom('task_attempts').select('input_bytes').where('task_id', '=', 'consume').orderBy('id').execute();
+    // {"text":"…"} as JSON: 11 bytes around the text.
+    expect(sizes.map((s) => s.input_bytes)).toEqual([21, 111, 1011]);
+    const expectations = await durationExpectations(h.system.queue.meta.db, 'sized', ['text', 'consume']);
+    expect(expectations.get('consume')?.samples).toBe(3);
+    expect(expectations.get('consume')?.msPerByte).toBeGreaterThanOrEqual(0);
+    expect(expectations.get('text')?.msPerByte).toBeUndefined();
   });
 
   it('refuses unknown parameters and wrongly typed ones', async () => {

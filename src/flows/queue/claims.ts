@@ -61,7 +61,7 @@ export async function claimTasks(ctx: QueueContext, workerId: string, limit: num
   const plans = new Map<number, IndexedPlan>();
   for (const run of runById.values()) plans.set(run.run_id, await ctx.plans.get(db, run.flow_id, run.version_hash));
   const outputs = await upstreamOutputs(db, rows, plans);
-  return rows.map((row) => {
+  const claimed = rows.map((row) => {
     const run = runById.get(row.run_id)!;
     const plan = plans.get(row.run_id)!;
     const task = planTask(plan, row.task_id);
@@ -87,6 +87,15 @@ export async function claimTasks(ctx: QueueContext, workerId: string, limit: num
     };
     return { request, plan, parentId: row.parent_id, queuedAt: row.queued_at, inputBytes };
   });
+  // Input sizes for duration expectations (a running task's ETA scales with them).
+  const sized = claimed.filter((c) => c.inputBytes > 0);
+  if (sized.length > 0) {
+    await sql`
+      update task_instances t set input_bytes = v.b
+      from unnest(${sized.map((c) => c.request.taskInstanceId)}::bigint[], ${sized.map((c) => c.inputBytes)}::int[]) as v(id, b)
+      where t.id = v.id`.execute(db);
+  }
+  return claimed;
 }
 
 async function upstreamOutputs(db: Db, rows: readonly ClaimedRow[], plans: ReadonlyMap<number, IndexedPlan>): Promise<Map<string, JsonValue>> {

@@ -25,6 +25,11 @@ export { Worker, type WorkerOptions } from './worker.js';
 export { ReprocessMode, type BackfillOptions, type BackfillPlan } from './backfill.js';
 export type { CreatedRun, NewRun, RunKind } from './queue/run-creation.js';
 export { DEFAULT_POOL_SLOTS } from './queue/pool-promotion.js';
+// Queue primitives, for workers other than Worker (a Kubernetes executor's pod runner, tests of fencing).
+export { claimTasks, type ClaimedTask } from './queue/claims.js';
+export { completeAttempts, type AttemptResult, type CompletionReport } from './queue/completions.js';
+export { reapExpiredLeases, promoteDueTasks, heartbeat } from './queue/maintenance.js';
+export type { QueueContext } from './queue/queue-context.js';
 export {
   listFlows, runsOfFlow, getRun, taskInstancesOfRun, latestStatePerTask, failuresSince, taskLogs,
   type FlowSummary, type RunSummary, type TaskInstanceSummary, type LatestTaskState, type TaskFailureRow, type LogLineRow,

@@ -8,11 +8,10 @@ import { mkdtempSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChildProcessExecutor } from '../../src/flows/child-process-executor.js';
-import type { Executor, FlowResolver, LogStream, TaskHost, TaskRequest } from '../../src/flows/executor.js';
-import type { JsonValue } from '../../src/flows/flow-definition.js';
-import { loadFlowFile } from '../../src/flows/flow-loader.js';
-import { InProcessExecutor } from '../../src/flows/in-process-executor.js';
+import {
+  ChildProcessExecutor, InProcessExecutor, loadFlowFile,
+  type Executor, type FlowResolver, type JsonValue, type LogStream, type TaskHost, type TaskRequest,
+} from '../../src/flows/index.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'strata-executor-'));
 const flowFile = path.join(dir, 'contract-flow.ts');

@@ -11,9 +11,7 @@
  */
 import { afterEach, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { defineFlow, type FlowDefinition, type JsonValue } from '../../../src/flows/index.js';
-import { claimTasks, type ClaimedTask } from '../../../src/flows/queue/claims.js';
-import { completeAttempts } from '../../../src/flows/queue/completions.js';
+import { claimTasks, completeAttempts, defineFlow, type ClaimedTask, type FlowDefinition, type JsonValue } from '../../../src/flows/index.js';
 import { describeBackends } from '../../meta/helpers/backends.js';
 import { inProcessExecutor, openHarness, type Harness } from '../helpers/flow-harness.js';
 import { waitFor } from './helpers/flow-cluster.js';

@@ -22,7 +22,10 @@ const types: pg.CustomTypesConfig = {
 
 export async function openServerMetaDatabase(url: string, options: ServerOptions = {}): Promise<MetaDatabase> {
   const target = redactUrl(url);
-  const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10, types });
+  // JIT off: metadata queries are short OLTP statements, and on a freshly filled table
+  // (stale statistics) the planner's cost estimates can cross jit_above_cost and spend
+  // tens of milliseconds compiling a query that runs in one.
+  const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10, types, options: '-c jit=off' });
   // A connection dropped while idle is reported here; the next query reports it to its caller.
   pool.on('error', () => {});
   const end = async () => {

@@ -14,7 +14,7 @@ import { ticksBetween } from './schedule-ticks.js';
 import { scheduledRunKey } from './schedule-evaluation.js';
 import type { QueueContext } from './queue/queue-context.js';
 import { clearRun, createRun, startWaitingRuns } from './queue/run-creation.js';
-import { FlowNotFoundError } from './errors.js';
+import { flowNotFound } from './queue/flow-registration.js';
 import type { JsonValue } from './flow-definition.js';
 
 export const ReprocessMode = { missing: 'missing', failed: 'failed', all: 'all' } as const;
@@ -45,10 +45,7 @@ export async function backfill(ctx: QueueContext, flowId: string, options: Backf
   if (!(reprocess in ReprocessMode)) throw new InvalidArgumentError(`Unknown reprocess mode "${reprocess}": use missing, failed or all.`);
   if (options.from > options.to) throw new InvalidArgumentError(`The backfill range starts (${options.from.toISOString()}) after it ends (${options.to.toISOString()}).`);
   const flow = await ctx.meta.db.selectFrom('flow_definitions').select(['schedule', 'start_date', 'first_registered_at']).where('id', '=', flowId).executeTakeFirst();
-  if (flow === undefined) {
-    const known = await ctx.meta.db.selectFrom('flow_definitions').select('id').orderBy('id').execute();
-    throw new FlowNotFoundError(flowId, known.map((k) => k.id));
-  }
+  if (flow === undefined) throw await flowNotFound(ctx.meta.db, flowId);
   const schedule = flow.schedule as Schedule;
   if (schedule.kind !== 'cron' && schedule.kind !== 'interval') {
     throw new InvalidArgumentError(`Flow "${flowId}" has a ${schedule.kind} schedule: a backfill needs a cron or interval schedule to know the logical dates in a range.`);

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import type { ReprocessMode } from './backfill.js';
 import type { JsonValue } from './flow-definition.js';
 import type { Schedule } from './schedules.js';
 import type { RunState, TaskState } from './task-states.js';
@@ -120,7 +121,7 @@ export interface BackfillRequest {
   /** ISO 8601. */
   readonly from: string;
   readonly to: string;
-  readonly reprocess?: 'missing' | 'failed' | 'all';
+  readonly reprocess?: ReprocessMode;
   readonly maxActiveRuns?: number;
   readonly dryRun?: boolean;
   readonly params?: Readonly<Record<string, JsonValue>>;

@@ -12,10 +12,9 @@ import type { JsonValue } from './flow-definition.js';
 import { LocalNotifier, PostgresNotifier } from './queue/notifier.js';
 import { PlanCache, type QueueContext } from './queue/queue-context.js';
 import { createRun, type CreatedRun } from './queue/run-creation.js';
-import { setPaused, setPool } from './queue/flow-registration.js';
+import { flowNotFound, setPaused, setPool } from './queue/flow-registration.js';
 import { Scheduler, type SchedulerOptions } from './scheduler.js';
 import { Worker, type WorkerOptions } from './worker.js';
-import { FlowNotFoundError } from './errors.js';
 import { randomUUID } from 'node:crypto';
 
 export interface FlowSystemOptions extends CatalogOptions {
@@ -81,10 +80,7 @@ export class FlowSystem implements AsyncDisposable {
   }
 
   async pause(flowId: string, paused = true): Promise<void> {
-    if (!(await setPaused(this.queue, flowId, paused))) {
-      const known = await this.queue.meta.db.selectFrom('flow_definitions').select('id').orderBy('id').execute();
-      throw new FlowNotFoundError(flowId, known.map((k) => k.id));
-    }
+    if (!(await setPaused(this.queue, flowId, paused))) throw await flowNotFound(this.queue.meta.db, flowId);
   }
 
   setPool(name: string, slots: number, description?: string): Promise<void> {

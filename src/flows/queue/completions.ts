@@ -10,10 +10,9 @@ import type { TaskOutcome } from '../executor.js';
 import { planTask } from '../flow-plan.js';
 import { isFinished, TaskState } from '../task-states.js';
 import type { ClaimedTask } from './claims.js';
-import { finishMapInstances } from './map-expansion.js';
 import { promotePools } from './pool-promotion.js';
 import { inTransaction, type QueueContext } from './queue-context.js';
-import { newEffects, propagate, type FinishedTask, type PropagationEffects, type Trx } from './task-propagation.js';
+import { newEffects, propagateFinished, type PropagationEffects, type Trx } from './task-propagation.js';
 
 export interface AttemptResult {
   readonly claimed: ClaimedTask;
@@ -44,10 +43,9 @@ interface Decided {
 export async function completeAttempts(ctx: QueueContext, results: readonly AttemptResult[]): Promise<CompletionReport> {
   if (results.length === 0) return { accepted: 0, rejected: [], queued: 0, endedRuns: [] };
   const decided = results.map(decide).sort((a, b) => a.result.claimed.request.taskInstanceId - b.result.claimed.request.taskInstanceId);
-  const effects = newEffects();
+  let effects = newEffects();
   const accepted = await inTransaction(ctx.meta, async (trx) => {
-    effects.queued = 0;
-    effects.endedRuns.length = 0;
+    effects = newEffects(); // a retried transaction starts over
     return recordAndPropagate(trx, decided, effects);
   });
   if (effects.queued > 0) await ctx.notifier.notify();
@@ -84,25 +82,15 @@ async function recordAndPropagate(trx: Trx, decided: readonly Decided[], effects
   const accepted = await recordAttempts(trx, decided);
   if (accepted.length === 0) return [];
 
-  const byRun = new Map<number, FinishedTask[]>();
-  const mapParents = new Map<number, number>();
   for (const d of accepted) {
-    const { request, parentId, plan } = d.result.claimed;
-    const pool = planTask(plan, request.taskId).pool;
+    const pool = planTask(d.result.claimed.plan, d.result.claimed.request.taskId).pool;
     if (pool !== undefined) effects.pools.add(pool);
-    if (!isFinished(d.state)) continue;
-    if (parentId !== null) mapParents.set(parentId, (mapParents.get(parentId) ?? 0) + 1);
-    else byRun.set(request.runId, [...(byRun.get(request.runId) ?? []), { taskId: request.taskId, state: d.state }]);
   }
-  if (mapParents.size > 0) {
-    for (const parent of await finishMapInstances(trx, mapParents)) {
-      byRun.set(parent.runId, [...(byRun.get(parent.runId) ?? []), { taskId: parent.taskId, state: parent.state }]);
-    }
-  }
+  const finished = accepted
+    .filter((d) => isFinished(d.state))
+    .map(({ result: { claimed }, state }) => ({ runId: claimed.request.runId, taskId: claimed.request.taskId, parentId: claimed.parentId, state }));
   const plans = new Map(accepted.map((d) => [d.result.claimed.request.runId, d.result.claimed.plan]));
-  for (const runId of [...byRun.keys()].sort((a, b) => a - b)) {
-    await propagate(trx, plans.get(runId)!, runId, byRun.get(runId)!, effects);
-  }
+  await propagateFinished(trx, finished, async (runId) => plans.get(runId)!, effects);
   await promotePools(trx, effects);
   return accepted.map((d) => d.result.claimed.request.taskInstanceId);
 }

@@ -7,7 +7,8 @@
 import { sql } from 'kysely';
 import type { FlowDefinition } from '../flow-definition.js';
 import { hashPlan, indexPlan, planOf, type IndexedPlan } from '../flow-plan.js';
-import type { QueueContext } from './queue-context.js';
+import { FlowNotFoundError } from '../errors.js';
+import type { Db, QueueContext } from './queue-context.js';
 
 export async function registerFlow(ctx: QueueContext, flow: FlowDefinition): Promise<IndexedPlan> {
   const plan = planOf(flow);
@@ -65,4 +66,10 @@ export async function setPool(ctx: QueueContext, name: string, slots: number, de
     .values({ name, slots, description: description ?? null })
     .onConflict((oc) => oc.column('name').doUpdateSet({ slots, description: description ?? null }))
     .execute();
+}
+
+/** The error for a flow id that is not registered, listing the ones that are. */
+export async function flowNotFound(db: Db, flowId: string): Promise<FlowNotFoundError> {
+  const known = await db.selectFrom('flow_definitions').select('id').orderBy('id').execute();
+  return new FlowNotFoundError(flowId, known.map((k) => k.id));
 }

@@ -8,10 +8,9 @@
  *   - retention deletes finished runs older than the retention period.
  */
 import { sql } from 'kysely';
-import { newEffects, propagate, type FinishedTask } from './task-propagation.js';
+import { newEffects, propagateFinished } from './task-propagation.js';
 import { promotePools } from './pool-promotion.js';
 import { inTransaction, type QueueContext } from './queue-context.js';
-import { finishMapInstances } from './map-expansion.js';
 import { TaskState } from '../task-states.js';
 
 interface LostRow {
@@ -28,9 +27,9 @@ interface LostRow {
 
 /** Returns the task instances whose leases had expired. */
 export async function reapExpiredLeases(ctx: QueueContext): Promise<number> {
-  const effects = newEffects();
+  let effects = newEffects();
   const lost = await inTransaction(ctx.meta, async (trx) => {
-    effects.queued = 0;
+    effects = newEffects(); // a retried transaction starts over
     const { rows } = await sql<LostRow>`
       with expired as (
         select id, lease_owner from task_instances where state = 'running' and children_total is null and lease_expires_at < now()
@@ -52,20 +51,11 @@ export async function reapExpiredLeases(ctx: QueueContext): Promise<number> {
              extract(epoch from now() - coalesce(t.started_at, now())) * 1000, t.error
       from task_instances t join unnest(${rows.map((r) => r.id)}::bigint[], ${rows.map((r) => r.lease_owner)}::text[]) as v(id, owner) on v.id = t.id`.execute(trx);
     for (const row of rows) if (row.pool !== null) effects.pools.add(row.pool);
-    const failed = rows.filter((r) => r.state === TaskState.failed);
-    const parents = new Map<number, number>();
-    const byRun = new Map<number, FinishedTask[]>();
-    for (const row of failed) {
-      if (row.parent_id !== null) parents.set(row.parent_id, (parents.get(row.parent_id) ?? 0) + 1);
-      else byRun.set(row.run_id, [...(byRun.get(row.run_id) ?? []), { taskId: row.task_id, state: row.state }]);
-    }
-    for (const parent of parents.size > 0 ? await finishMapInstances(trx, parents) : []) {
-      byRun.set(parent.runId, [...(byRun.get(parent.runId) ?? []), { taskId: parent.taskId, state: parent.state }]);
-    }
-    for (const [runId, finished] of byRun) {
+    const failed = rows.filter((r) => r.state === TaskState.failed).map((r) => ({ runId: r.run_id, taskId: r.task_id, parentId: r.parent_id, state: r.state }));
+    await propagateFinished(trx, failed, async (runId) => {
       const run = await trx.selectFrom('flow_runs').select(['flow_id', 'version_hash']).where('id', '=', runId).executeTakeFirstOrThrow();
-      await propagate(trx, await ctx.plans.get(trx, run.flow_id, run.version_hash), runId, finished, effects);
-    }
+      return ctx.plans.get(trx, run.flow_id, run.version_hash);
+    }, effects);
     await promotePools(trx, effects);
     return rows;
   });

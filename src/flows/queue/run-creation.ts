@@ -6,7 +6,8 @@
  * lock on the flow's row so concurrent starters never exceed it.
  */
 import { sql } from 'kysely';
-import { FlowNotFoundError, FlowParamsError } from '../errors.js';
+import { FlowParamsError } from '../errors.js';
+import { flowNotFound } from './flow-registration.js';
 import type { IndexedPlan } from '../flow-plan.js';
 import type { JsonValue } from '../flow-definition.js';
 import { RunState, TriggerRule } from '../task-states.js';
@@ -61,10 +62,7 @@ export async function createRun(ctx: QueueContext, run: NewRun): Promise<Created
 async function lockFlow(trx: Trx, flowId: string): Promise<{ version_hash: string; max_active_runs: number }> {
   const { rows } = await sql<{ version_hash: string; max_active_runs: number }>`
     select version_hash, max_active_runs from flow_definitions where id = ${flowId} for update`.execute(trx);
-  if (rows[0] === undefined) {
-    const known = await trx.selectFrom('flow_definitions').select('id').orderBy('id').execute();
-    throw new FlowNotFoundError(flowId, known.map((k) => k.id));
-  }
+  if (rows[0] === undefined) throw await flowNotFound(trx, flowId);
   return rows[0];
 }
 
@@ -89,20 +87,21 @@ export async function startQueuedRuns(trx: Trx, ctx: QueueContext, flowId: strin
     select count(*)::int as running from flow_runs where flow_id = ${flowId} and state = 'running'`.execute(trx);
   const free = maxActiveRuns - (active[0]?.running ?? 0);
   if (free <= 0) return [];
-  const { rows: candidates } = await sql<{ id: number; version_hash: string }>`
-    select r.id, r.version_hash from flow_runs r
+  const { rows: candidates } = await sql<{ id: number; version_hash: string; backfill_id: number | null; backfill_limit: number | null; backfill_running: number }>`
+    select r.id, r.version_hash, b.id as backfill_id, b.max_active_runs as backfill_limit, coalesce(br.n, 0) as backfill_running
+    from flow_runs r
     left join flow_backfills b on b.id = r.backfill_id
-    where r.flow_id = ${flowId} and r.state = 'queued'
-      and (b.id is null or (select count(*) from flow_runs x where x.backfill_id = b.id and x.state = 'running') < b.max_active_runs)
+    left join lateral (select count(*)::int as n from flow_runs x where x.backfill_id = b.id and x.state = 'running') br on b.id is not null
+    where r.flow_id = ${flowId} and r.state = 'queued' and (b.id is null or br.n < b.max_active_runs)
     order by r.id limit ${free}`.execute(trx);
   const started: number[] = [];
-  const perBackfill = new Map<number, number>();
+  // Runs started here count against their backfill's limit too.
+  const startedPerBackfill = new Map<number, number>();
   for (const candidate of candidates) {
-    const backfill = await backfillOf(trx, candidate.id);
-    if (backfill !== undefined) {
-      const running = (perBackfill.get(backfill.id) ?? backfill.running) + 1;
-      if (running > backfill.max_active_runs) continue;
-      perBackfill.set(backfill.id, running);
+    if (candidate.backfill_id !== null) {
+      const running = candidate.backfill_running + (startedPerBackfill.get(candidate.backfill_id) ?? 0);
+      if (running >= candidate.backfill_limit!) continue;
+      startedPerBackfill.set(candidate.backfill_id, (startedPerBackfill.get(candidate.backfill_id) ?? 0) + 1);
     }
     const plan = await ctx.plans.get(trx, flowId, candidate.version_hash);
     await sql`update flow_runs set state = 'running', started_at = now() where id = ${candidate.id}`.execute(trx);
@@ -113,13 +112,6 @@ export async function startQueuedRuns(trx: Trx, ctx: QueueContext, flowId: strin
   }
   await promotePools(trx, effects);
   return started;
-}
-
-async function backfillOf(trx: Trx, runId: number): Promise<{ id: number; max_active_runs: number; running: number } | undefined> {
-  const { rows } = await sql<{ id: number; max_active_runs: number; running: number }>`
-    select b.id, b.max_active_runs, (select count(*)::int from flow_runs x where x.backfill_id = b.id and x.state = 'running') as running
-    from flow_runs r join flow_backfills b on b.id = r.backfill_id where r.id = ${runId}`.execute(trx);
-  return rows[0];
 }
 
 /** Starts queued runs of every flow that has some (the scheduler's tick). */

@@ -13,7 +13,7 @@ import type { Database } from '../../meta/index.js';
 import { planTask, type IndexedPlan } from '../flow-plan.js';
 import { TaskState } from '../task-states.js';
 import { decideTrigger } from '../trigger-rules.js';
-import { expandMappedTasks } from './map-expansion.js';
+import { expandMappedTasks, finishMapInstances } from './map-expansion.js';
 
 export type Trx = Transaction<Database>;
 
@@ -36,6 +36,36 @@ export function newEffects(): PropagationEffects {
 
 const counterOf = (state: TaskState): 'success' | 'failed' | 'skipped' | undefined =>
   state === TaskState.success ? 'success' : state === TaskState.failed || state === TaskState.upstreamFailed ? 'failed' : state === TaskState.skipped || state === TaskState.removed ? 'skipped' : undefined;
+
+/** A task instance (a map instance or not) that reached a finished state in this transaction. */
+export interface FinishedInstance {
+  readonly runId: number;
+  readonly taskId: string;
+  readonly parentId: number | null;
+  readonly state: TaskState;
+}
+
+/**
+ * Moves runs forward from finished instances: map instances count off their parents
+ * (a parent whose instances have all finished joins the others), then each run, in id
+ * order so concurrent transactions lock runs in one order, propagates downstream.
+ */
+export async function propagateFinished(
+  trx: Trx,
+  finished: readonly FinishedInstance[],
+  planFor: (runId: number) => Promise<IndexedPlan>,
+  effects: PropagationEffects,
+): Promise<void> {
+  const byRun = new Map<number, FinishedTask[]>();
+  const add = (runId: number, task: FinishedTask) => byRun.set(runId, [...(byRun.get(runId) ?? []), task]);
+  const parents = new Map<number, number>();
+  for (const instance of finished) {
+    if (instance.parentId !== null) parents.set(instance.parentId, (parents.get(instance.parentId) ?? 0) + 1);
+    else add(instance.runId, { taskId: instance.taskId, state: instance.state });
+  }
+  if (parents.size > 0) for (const parent of await finishMapInstances(trx, parents)) add(parent.runId, { taskId: parent.taskId, state: parent.state });
+  for (const runId of [...byRun.keys()].sort((a, b) => a - b)) await propagate(trx, await planFor(runId), runId, byRun.get(runId)!, effects);
+}
 
 export async function propagate(trx: Trx, plan: IndexedPlan, runId: number, finished: readonly FinishedTask[], effects: PropagationEffects): Promise<void> {
   let wave = finished;

@@ -6,24 +6,11 @@
  * changes, and never need the user's code (only executors do).
  */
 import { createHash } from 'node:crypto';
-import type { FlowDefinition, RetryPolicy } from './flow-definition.js';
+import type { FlowDefinition, TaskDefinition } from './flow-definition.js';
 import type { Schedule } from './schedules.js';
-import type { TriggerRule } from './task-states.js';
 
-export interface PlanTask {
-  readonly id: string;
-  readonly upstream: readonly string[];
-  readonly downstream: readonly string[];
-  readonly inputs: Readonly<Record<string, string>>;
-  readonly mapOver?: string;
-  readonly triggerRule: TriggerRule;
-  readonly retry: RetryPolicy;
-  readonly timeoutMs?: number;
-  readonly priority: number;
-  readonly pool?: string;
-  readonly reads: readonly string[];
-  readonly writes: readonly string[];
-}
+/** A task as the queue needs it: its definition without the code, plus its downstreams. */
+export type PlanTask = Omit<TaskDefinition, 'run' | 'description'> & { readonly downstream: readonly string[] };
 
 export interface FlowPlan {
   readonly flowId: string;
@@ -42,21 +29,8 @@ export interface IndexedPlan {
 
 export function planOf(flow: FlowDefinition): FlowPlan {
   const tasks: PlanTask[] = [];
-  for (const task of flow.tasks.values()) {
-    tasks.push({
-      id: task.id,
-      upstream: task.upstream,
-      downstream: flow.downstream.get(task.id) ?? [],
-      inputs: task.inputs,
-      ...(task.mapOver === undefined ? {} : { mapOver: task.mapOver }),
-      triggerRule: task.triggerRule,
-      retry: task.retry,
-      ...(task.timeoutMs === undefined ? {} : { timeoutMs: task.timeoutMs }),
-      priority: task.priority,
-      ...(task.pool === undefined ? {} : { pool: task.pool }),
-      reads: task.reads,
-      writes: task.writes,
-    });
+  for (const { run: _run, description: _description, ...task } of flow.tasks.values()) {
+    tasks.push({ ...task, downstream: flow.downstream.get(task.id) ?? [] });
   }
   return { flowId: flow.id, schedule: flow.schedule, params: flow.params, tasks };
 }

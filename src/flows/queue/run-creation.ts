@@ -67,7 +67,8 @@ async function lockFlow(trx: Trx, flowId: string): Promise<{ version_hash: strin
 }
 
 export async function insertTaskInstances(trx: Trx, plan: IndexedPlan, runId: number, only?: readonly string[]): Promise<void> {
-  const tasks = only === undefined ? plan.plan.tasks : plan.plan.tasks.filter((t) => only.includes(t.id));
+  const wanted = only === undefined ? undefined : new Set(only);
+  const tasks = wanted === undefined ? plan.plan.tasks : plan.plan.tasks.filter((t) => wanted.has(t.id));
   if (tasks.length === 0) return;
   await sql`
     insert into task_instances (run_id, flow_id, task_id, state, priority, pool, max_attempts, upstream_total)
@@ -141,15 +142,16 @@ export async function clearRun(trx: Trx, ctx: QueueContext, runId: number): Prom
   if (run.state === RunState.running || run.state === RunState.queued) return;
   const flow = await trx.selectFrom('flow_definitions').select('version_hash').where('id', '=', run.flow_id).executeTakeFirstOrThrow();
   const plan = await ctx.plans.get(trx, run.flow_id, flow.version_hash);
+  const taskIds = plan.plan.tasks.map((t) => t.id);
   await sql`delete from task_instances where run_id = ${runId} and map_index >= 0`.execute(trx);
   await sql`
-    update task_instances set state = case when task_id = any(${plan.plan.tasks.map((t) => t.id)}::text[]) then 'none' else 'removed' end,
+    update task_instances set state = case when task_id = any(${taskIds}::text[]) then 'none' else 'removed' end,
       upstream_success = 0, upstream_failed = 0, upstream_skipped = 0, attempt = 0, output = null, error = null, output_bytes = null,
-      children_total = null, children_unfinished = null, queued_at = null, started_at = null, ended_at = case when task_id = any(${plan.plan.tasks.map((t) => t.id)}::text[]) then null else now() end,
+      children_total = null, children_unfinished = null, queued_at = null, started_at = null, ended_at = case when task_id = any(${taskIds}::text[]) then null else now() end,
       next_attempt_at = null, lease_owner = null, lease_expires_at = null
     where run_id = ${runId}`.execute(trx);
-  const present = await trx.selectFrom('task_instances').select('task_id').where('run_id', '=', runId).execute();
-  const missing = plan.plan.tasks.map((t) => t.id).filter((id) => !present.some((p) => p.task_id === id));
+  const present = new Set((await trx.selectFrom('task_instances').select('task_id').where('run_id', '=', runId).execute()).map((p) => p.task_id));
+  const missing = taskIds.filter((id) => !present.has(id));
   await insertTaskInstances(trx, plan, runId, missing);
   await sql`
     update flow_runs set state = 'queued', version_hash = ${plan.hash}, clear_count = clear_count + 1, started_at = null, ended_at = null,

@@ -20,3 +20,14 @@ export class UnsupportedStatementError extends StrataError {
     super('ENGINE_UNSUPPORTED_STATEMENT', message, details);
   }
 }
+
+/**
+ * Sandboxed SQL (untrusted, e.g. from the HTTP API) asked for something outside the
+ * lake: reading files, attaching databases, installing extensions, changing settings,
+ * writing files. `refused` names what was refused.
+ */
+export class SandboxViolationError extends StrataError {
+  constructor(message: string, details: ErrorDetails & { readonly refused: string }) {
+    super('ENGINE_SANDBOX', message, details);
+  }
+}

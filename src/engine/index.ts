@@ -1,7 +1,7 @@
-export { DeltaScanArgumentError, SqlExecutionError, UnsupportedStatementError } from './errors.js';
+export { DeltaScanArgumentError, SandboxViolationError, SqlExecutionError, UnsupportedStatementError } from './errors.js';
 export { tokenize, significant, stringValue, type Token, type TokenKind } from './sql-tokenizer.js';
 export { findDeltaScanCalls, DELTA_SCAN_OPTIONS, type DeltaScanCall } from './delta-scan-calls.js';
-export { bindDeltaSql, withDeltaSql, type BoundSql, type BoundTable, type DeltaSqlOptions, type ScanReport } from './delta-scan-sql.js';
+export { bindDeltaSql, withDeltaSql, sqlError, type BoundSql, type BoundTable, type DeltaSqlOptions, type ScanReport } from './delta-scan-sql.js';
 export { pruneFiles, type PruneOptions, type PruneResult } from './file-pruner.js';
 export type { JoinReport, PruningReport, SkippingOptions } from './scan-pruning.js';
 export type { JoinPruningOptions } from './join-pruning.js';
@@ -11,4 +11,9 @@ export { copySql, exportFormatOf, type ExportFormat, type ExportResult } from '.
 export { parseColumnList } from './column-list.js';
 export { SqlSession, type StatementResult, type SessionOptions } from './sql-session.js';
 export { parseStatement, splitStatements, type Statement } from './statement-parser.js';
-export { rewriteNamedTables, type TableResolver } from './named-tables.js';
+export { rewriteNamedTables, locationOf, type RestrictedTable, type TableResolver } from './named-tables.js';
+export { SandboxDuckdb } from './sandbox-duckdb.js';
+export { checkSandboxedSql } from './sandbox-policy.js';
+export { bindSandboxedSql } from './sandboxed-sql.js';
+export { localDirectory, isInsideDirectory } from './sandbox-paths.js';
+export { openSnapshot } from './snapshot-cache.js';

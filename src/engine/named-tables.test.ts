@@ -18,6 +18,12 @@ describe('named tables in queries', () => {
     expect(rewritten).toBe(`WITH sales AS (SELECT 1) SELECT 'sales', s.a FROM delta_scan('/lake/sales') s, delta_scan('/lake/events', version => 3) AS "events", delta_scan('/lake/o') AS "Other" JOIN sales ON true, other_db_table`);
   });
 
+  it('wraps a restricted table in a subquery of its columns and rows, keeping the alias and AT clause', async () => {
+    const restricted: TableResolver = { resolveTable: async () => ({ location: '/lake/s', columns: ['a', 'b'], rowFilter: `r = 'eu'` }) };
+    const rewritten = await withConnection((c) => rewriteNamedTables(c, 'SELECT s.a FROM sales s AT (VERSION => 2), sales', restricted));
+    expect(rewritten).toBe(`SELECT s.a FROM (SELECT "a", "b" FROM delta_scan('/lake/s', version => 2) WHERE (r = 'eu')) AS "s", (SELECT "a", "b" FROM delta_scan('/lake/s') WHERE (r = 'eu')) AS "sales"`);
+  });
+
   it('leaves text DuckDB cannot parse to DuckDB', async () => {
     const sql = 'SELEC oops FROM sales';
     expect(await withConnection((c) => rewriteNamedTables(c, sql, resolver({ 'main.sales': '/x' })))).toBe(sql);

@@ -13,10 +13,29 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { quoteIdent, quoteLiteral } from '../lake/index.js';
 import { significant, tokenize, type Token } from './sql-tokenizer.js';
 
+/**
+ * A table read through a restriction (an API grant): only these columns (null: all)
+ * and only rows matching this predicate over its columns (null: all).
+ */
+export interface RestrictedTable {
+  readonly location: string;
+  readonly columns: readonly string[] | null;
+  readonly rowFilter: string | null;
+}
+
 /** Resolves table names to Delta locations; implemented by the catalog. */
 export interface TableResolver {
-  /** The Delta location of `schema.table` (schema undefined: the default), or undefined when it is not a lake table. */
-  resolveTable(schema: string | undefined, table: string): Promise<string | undefined>;
+  /**
+   * The Delta location of `schema.table` (schema undefined: the default), or undefined
+   * when it is not a lake table. A RestrictedTable reads as a subquery over the scan
+   * with its columns and rows only (the AT clause still applies to the scan).
+   */
+  resolveTable(schema: string | undefined, table: string): Promise<string | RestrictedTable | undefined>;
+}
+
+/** The location a resolver's answer names. */
+export function locationOf(resolved: string | RestrictedTable | undefined): string | undefined {
+  return typeof resolved === 'object' ? resolved.location : resolved;
 }
 
 interface TableRef {
@@ -30,20 +49,33 @@ interface TableRef {
 export async function rewriteNamedTables(connection: DuckDBConnection, sql: string, resolver: TableResolver): Promise<string> {
   const refs = await baseTableRefs(connection, sql);
   if (refs.length === 0) return sql;
-  const locations = await Promise.all(refs.map((r) => resolver.resolveTable(r.schema, r.table)));
+  const resolved = await Promise.all(refs.map((r) => resolver.resolveTable(r.schema, r.table)));
   const tokens = tokenize(sql);
   let out = '';
   let at = 0;
   refs.forEach((ref, i) => {
-    const location = locations[i];
-    if (location === undefined) return;
+    const target = resolved[i];
+    if (target === undefined) return;
     const span = referenceSpan(tokens, ref.start);
     const option = span.atOption ? `, ${span.atOption}` : '';
-    const alias = ref.alias === '' ? ` AS ${quoteIdent(ref.table)}` : '';
-    out += `${sql.slice(at, ref.start)}delta_scan(${quoteLiteral(location)}${option})${alias}`;
+    // The span swallows an alias written before AT: it is put back after the scan.
+    const alias = ref.alias === '' || span.aliased ? ` AS ${quoteIdent(ref.alias || ref.table)}` : '';
+    const scan = `delta_scan(${quoteLiteral(locationOf(target)!)}${option})`;
+    out += `${sql.slice(at, ref.start)}${typeof target === 'string' ? scan : restrictedScan(scan, target)}${alias}`;
     at = span.end;
   });
   return out + sql.slice(at);
+}
+
+/**
+ * The scan as a subquery with the allowed columns and rows only. The user's alias (or
+ * the table's name) then names the subquery, so `t.col` references keep working, and a
+ * column outside the list is an unknown column to DuckDB.
+ */
+function restrictedScan(scan: string, restriction: RestrictedTable): string {
+  const columns = restriction.columns === null ? '*' : restriction.columns.map(quoteIdent).join(', ');
+  const where = restriction.rowFilter === null ? '' : ` WHERE (${restriction.rowFilter})`;
+  return `(SELECT ${columns} FROM ${scan}${where})`;
 }
 
 /** Base-table references outside CTE names, in text order. */
@@ -81,7 +113,7 @@ async function baseTableRefs(connection: DuckDBConnection, sql: string): Promise
  * quoted) name and an `AT (VERSION => v)` / `AT (TIMESTAMP => t)` clause, which becomes
  * the delta_scan option `version => v` / `timestamp => t`.
  */
-function referenceSpan(tokens: readonly Token[], start: number): { end: number; atOption?: string } {
+function referenceSpan(tokens: readonly Token[], start: number): { end: number; atOption?: string; aliased?: boolean } {
   const meaningful = significant(tokens);
   let i = meaningful.findIndex((t) => t.start === start);
   let end = meaningful[i]!.end;
@@ -89,8 +121,15 @@ function referenceSpan(tokens: readonly Token[], start: number): { end: number; 
     i += 2;
     end = meaningful[i]!.end;
   }
-  const atWord = meaningful[i + 1];
-  if (atWord?.kind !== 'word' || atWord.text.toUpperCase() !== 'AT' || meaningful[i + 2]?.text !== '(') return { end };
+  // DuckDB takes the alias before the AT clause too (`sales s AT (VERSION => 1)`).
+  const nameEnd = end;
+  let aliased = false;
+  const aliasLength = meaningful[i + 1]?.text.toUpperCase() === 'AS' ? 2 : 1;
+  if (isAt(meaningful, i + 1 + aliasLength) && ['word', 'quoted'].includes(meaningful[i + aliasLength]?.kind ?? '') && !isAt(meaningful, i + 1)) {
+    i += aliasLength;
+    aliased = true;
+  }
+  if (!isAt(meaningful, i + 1)) return { end: nameEnd };
   const unit = meaningful[i + 3]?.text.toLowerCase();
   const valueStart = i + 5; // AT ( unit => value ... )
   let depth = 1;
@@ -102,7 +141,11 @@ function referenceSpan(tokens: readonly Token[], start: number): { end: number; 
   }
   const close = meaningful[j]!;
   const valueText = tokensText(tokens, meaningful[valueStart]!.start, close.start).trim();
-  return { end: close.end, atOption: `${unit} => ${valueText}` };
+  return { end: close.end, atOption: `${unit} => ${valueText}`, aliased };
+}
+
+function isAt(tokens: readonly Token[], i: number): boolean {
+  return tokens[i]?.kind === 'word' && tokens[i]!.text.toUpperCase() === 'AT' && tokens[i + 1]?.text === '(';
 }
 
 function tokensText(tokens: readonly Token[], from: number, to: number): string {

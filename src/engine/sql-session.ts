@@ -35,13 +35,22 @@ export interface StatementResult {
 export interface SessionOptions {
   /** Keep at most this many rows of a query's result in memory. */
   readonly maxRows?: number;
+  /** Resolves table names (default: the catalog's tables, unrestricted). */
+  readonly resolver?: TableResolver;
+  /**
+   * Opens the connection each statement runs on (closed after it); default one of the
+   * lake's shared DuckDB. A sandboxed instance keeps user expressions away from files.
+   */
+  readonly connect?: () => Promise<DuckDBConnection>;
+  /** Called with every piece of user SQL before it is bound or run; throws to refuse it. */
+  readonly checkSql?: (connection: DuckDBConnection, sql: string) => Promise<void>;
 }
 
 export class SqlSession {
   readonly resolver: TableResolver;
 
   constructor(readonly catalog: Catalog, private readonly options: SessionOptions = {}) {
-    this.resolver = {
+    this.resolver = options.resolver ?? {
       resolveTable: async (schema, table) => (await catalog.findTable(schema ? { schema, table } : table))?.location,
     };
   }
@@ -83,7 +92,7 @@ export class SqlSession {
         await bound.release();
       }
     });
-    return connection ? run(connection) : withConnection(run);
+    return connection ? run(connection) : this.withConnection(run);
   }
 
   private async query(sql: string, explain: boolean): Promise<StatementResult> {
@@ -91,7 +100,7 @@ export class SqlSession {
     const explained = explain ? /^\s*EXPLAIN(\s+ANALYZE)?\s/i.exec(sql) : null;
     const query = explained ? sql.slice(explained[0].length) : sql;
     // runSql and explainSql bind the delta_scan calls themselves (with data skipping).
-    return withConnection((connection) => this.withCatalogSql(connection, query, async (rewritten) => {
+    return this.withConnection((connection) => this.withCatalogSql(connection, query, async (rewritten) => {
       if (explained) {
         // Files kept and skipped per scan, then DuckDB's plan.
         return message('query', (await explainSql(rewritten, { connection, analyze: explained[1] !== undefined })).text);
@@ -103,12 +112,23 @@ export class SqlSession {
 
   /** Named tables rewritten to delta_scan calls and `table_changes(...)` bound as views, for `work`. */
   private async withCatalogSql<T>(connection: DuckDBConnection, sql: string, work: (rewritten: string) => Promise<T>): Promise<T> {
+    await this.options.checkSql?.(connection, sql);
     const named = await rewriteNamedTables(connection, sql, this.resolver);
     const changes = await bindTableChanges(connection, named, this.resolver);
     try {
       return await work(changes.sql);
     } finally {
       await changes.release();
+    }
+  }
+
+  private async withConnection<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    if (!this.options.connect) return withConnection(work);
+    const connection = await this.options.connect();
+    try {
+      return await work(connection);
+    } finally {
+      connection.closeSync();
     }
   }
 }

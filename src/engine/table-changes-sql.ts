@@ -6,8 +6,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { DeltaTable, quoteIdent, tableChanges, type ChangeFeedBinding } from '../lake/index.js';
 import { matchingParen, splitArguments } from './delta-scan-calls.js';
-import { DeltaScanArgumentError } from './errors.js';
-import type { TableResolver } from './named-tables.js';
+import { DeltaScanArgumentError, SandboxViolationError } from './errors.js';
+import { locationOf, type TableResolver } from './named-tables.js';
 import { significant, stringValue, tokenize } from './sql-tokenizer.js';
 
 export interface BoundChanges {
@@ -37,7 +37,12 @@ export async function bindTableChanges(connection: DuckDBConnection, sql: string
       }
       const tableText = stringValue(name[0]!);
       const [schema, table] = tableText.includes('.') && !tableText.includes('/') ? tableText.split('.', 2) as [string, string] : [undefined, tableText];
-      const location = (await resolver.resolveTable(schema, table)) ?? tableText;
+      const resolved = await resolver.resolveTable(schema, table);
+      if (typeof resolved === 'object' && (resolved.columns !== null || resolved.rowFilter !== null)) {
+        // The feed has every column and row of each change: no restriction could apply to it.
+        throw new SandboxViolationError(`${call}: the change feed of ${tableText} is not available to a reader whose access to it is limited to some columns or rows.`, { call, table: tableText, refused: 'table_changes' });
+      }
+      const location = locationOf(resolved) ?? tableText;
       if (!(await DeltaTable.exists(location))) {
         throw new DeltaScanArgumentError(`${call}: "${tableText}" is neither a table in the catalog nor the path of a Delta table.`, { call, table: tableText });
       }

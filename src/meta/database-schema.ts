@@ -45,7 +45,32 @@ export interface CatalogLineageTable {
   recorded_at: CreatedAt;
 }
 
+export interface ApiTokensTable {
+  /** The public part of a token (`strata_<id>_<secret>`). */
+  id: string;
+  name: string;
+  role: 'admin' | 'writer' | 'reader';
+  /** SHA-256 of the secret part, hex: the secret itself is never stored. */
+  secret_hash: string;
+  created_at: CreatedAt;
+  expires_at: Date | null;
+  revoked_at: Date | null;
+  last_used_at: Date | null;
+}
+
+export interface ApiGrantsTable {
+  role: 'writer' | 'reader';
+  /** `schema.table` as the catalog formats it. */
+  table_name: string;
+  /** A JSON array of column names, or null for all columns. */
+  columns: string | null;
+  row_filter: string | null;
+  created_at: CreatedAt;
+}
+
 export interface Database extends FlowTables {
+  api_tokens: ApiTokensTable;
+  api_grants: ApiGrantsTable;
   strata_settings: SettingsTable;
   catalog_schemas: CatalogSchemasTable;
   catalog_tables: CatalogTablesTable;

@@ -10,7 +10,7 @@ export { PGliteDialect } from './pglite-dialect.js';
 export { MIGRATION_TABLE, MIGRATION_LOCK_TABLE, type MigrationReport } from './migrator.js';
 export { MIGRATIONS } from './migrations/migration-list.js';
 export type * from './flow-tables.js';
-export { TableKind, type Database, type SettingsTable, type CatalogSchemasTable, type CatalogTablesTable, type CatalogLineageTable } from './database-schema.js';
+export { TableKind, type Database, type SettingsTable, type CatalogSchemasTable, type CatalogTablesTable, type CatalogLineageTable, type ApiTokensTable, type ApiGrantsTable } from './database-schema.js';
 export { PgErrorCode, hasPgErrorCode, pgConstraint } from './postgres-errors.js';
 export {
   MetaLockedError, MetaLockFileError, MetaConnectionError, MetaMigrationError, MetaClosedError, MetaNestedAccessError,

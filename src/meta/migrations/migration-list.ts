@@ -5,8 +5,10 @@
 import type { Migration } from 'kysely';
 import { catalogMigration } from './0001-catalog.js';
 import { flowsMigration } from './0002-flows.js';
+import { apiMigration } from './0003-api.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-catalog': catalogMigration,
   '0002-flows': flowsMigration,
+  '0003-api': apiMigration,
 };

@@ -1,0 +1,51 @@
+/** What `strata serve` / `strata up` / ApiServer.start can be told. */
+import type { Catalog } from '../catalog/index.js';
+import type { FlowControl } from '../flows/index.js';
+import type { ApiLimits } from './api-context.js';
+import type { GraphqlOptions } from './graphql/graphql-options.js';
+
+export interface TlsOptions {
+  /** PEM certificate chain and private key (contents, not paths). */
+  readonly cert: string | Buffer;
+  readonly key: string | Buffer;
+}
+
+export interface ApiServerOptions {
+  /** The warehouse's catalog; the server uses its metadata database for tokens and grants. */
+  readonly catalog: Catalog;
+  /** The orchestrator's operations for `/v1/flows` and run events; without it those routes answer 404. */
+  readonly flows?: FlowControl;
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** Default 8484; 0 picks a free port. */
+  readonly port?: number;
+  /**
+   * `http1`: HTTP/1.1 only. `h2c` (default): HTTP/2 without TLS (prior knowledge) and
+   * HTTP/1.1 on the same port. With `tls`, HTTP/2 and HTTP/1.1 by ALPN.
+   */
+  readonly protocol?: 'http1' | 'h2c';
+  readonly tls?: TlsOptions;
+  /** Serve requests without a token as the local admin. Refused unless `host` is a loopback address. */
+  readonly insecureLocal?: boolean;
+  readonly limits?: Partial<ApiLimits>;
+  /** The in-process result cache's size; default 64 MiB. */
+  readonly cacheBytes?: number;
+  /** Sent with cacheable responses; default `private, no-cache` (clients revalidate with the ETag every time). */
+  readonly cacheControl?: string;
+  readonly graphql?: GraphqlOptions;
+  /** Request log level (pino); default `info`, `silent` for none. */
+  readonly logLevel?: 'silent' | 'error' | 'warn' | 'info' | 'debug';
+  /** How long a verified token is trusted without a lookup (default 5 s). */
+  readonly tokenCacheMs?: number;
+  /** How often stream sources poll for new commits and run states; default 250 ms. */
+  readonly pollMs?: number;
+}
+
+export const DEFAULT_PORT = 8484;
+
+export const DEFAULT_LIMITS: ApiLimits = {
+  bodyBytes: 64 * 1024 * 1024,
+  maxRows: 100_000,
+  queryTimeoutMs: 30_000,
+  defaultPageSize: 1_000,
+};

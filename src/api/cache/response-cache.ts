@@ -1,0 +1,77 @@
+/**
+ * Exact caching. A response over lake tables is a function of the request and the
+ * versions of the tables it read, and a Delta version never changes once committed,
+ * so the ETag is a hash of (normalized request, who can see what, table versions):
+ * equal ETags mean equal bodies, with no TTL and no stale read. A new commit changes
+ * the version and so the ETag.
+ *
+ * The in-process cache keeps recent bodies by ETag, bounded by total bytes, evicting
+ * the least recently used.
+ */
+import { createHash } from 'node:crypto';
+import type { TableRead } from '../sql/query-service.js';
+
+export interface CachedBody {
+  readonly contentType: string;
+  readonly body: Buffer;
+}
+
+export class ResponseCache {
+  readonly #entries = new Map<string, CachedBody>();
+  #bytes = 0;
+  hits = 0;
+  misses = 0;
+
+  constructor(readonly maxBytes: number) {}
+
+  /** A strong ETag (quoted) for `request` (any JSON value, already normalized) over `tables`. */
+  static etag(request: unknown, visibility: string, tables: readonly TableRead[]): string {
+    const versions = [...tables].map((t) => [t.location, t.version]).sort((a, b) => String(a[0]).localeCompare(String(b[0])) || Number(a[1]) - Number(b[1]));
+    const hash = createHash('sha256').update(JSON.stringify([request, visibility, versions])).digest('base64url').slice(0, 32);
+    return `"${hash}"`;
+  }
+
+  get(etag: string): CachedBody | undefined {
+    const entry = this.#entries.get(etag);
+    if (entry === undefined) {
+      this.misses++;
+      return undefined;
+    }
+    this.hits++;
+    // Re-inserting moves the entry to the most recently used end.
+    this.#entries.delete(etag);
+    this.#entries.set(etag, entry);
+    return entry;
+  }
+
+  set(etag: string, entry: CachedBody): void {
+    if (entry.body.length > this.maxBytes / 4) return;
+    const previous = this.#entries.get(etag);
+    if (previous !== undefined) {
+      this.#bytes -= previous.body.length;
+      this.#entries.delete(etag);
+    }
+    this.#entries.set(etag, entry);
+    this.#bytes += entry.body.length;
+    for (const [key, old] of this.#entries) {
+      if (this.#bytes <= this.maxBytes) break;
+      this.#entries.delete(key);
+      this.#bytes -= old.body.length;
+    }
+  }
+
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+}
+
+/** Whether an If-None-Match header value matches the ETag (`*`, a list, weak forms). */
+export function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (ifNoneMatch === undefined) return false;
+  if (ifNoneMatch.trim() === '*') return true;
+  return ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
+}

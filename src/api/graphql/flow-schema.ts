@@ -1,0 +1,126 @@
+/**
+ * Flows and runs as GraphQL types: `flows`, `runs(flow, limit)`, `run(id)` with its
+ * tasks, and `trigger_flow(flow, params)` (writers and admins). Field names are
+ * snake_case like the table fields; values come from FlowControl's plain views.
+ */
+import type { FlowControl, JsonValue, RunDetail, RunView, TaskView } from '../../flows/index.js';
+import { requireRole } from '../auth/principal.js';
+import type { FieldResolver, GraphqlContext } from './graphql-context.js';
+
+export const FLOW_SDL = `
+type Flow {
+  id: ID!
+  description: String
+  schedule: JSON
+  paused: Boolean!
+  next_tick_at: String
+  source_file: String
+  task_count: Int!
+  active_runs: Int!
+  runs(limit: Int): [Run!]!
+}
+type Task {
+  id: ID!
+  task_id: String!
+  map_index: Int!
+  state: String!
+  attempt: Int!
+  max_attempts: Int!
+  started_at: String
+  ended_at: String
+  duration_ms: Float
+  expected_ms: Float
+  overdue: Boolean!
+  error: JSON
+}
+type Run {
+  id: ID!
+  flow_id: String!
+  kind: String!
+  state: String!
+  params: JSON
+  logical_date: String
+  created_at: String!
+  started_at: String
+  ended_at: String
+  tasks_total: Int!
+  tasks_done: Int!
+  eta_ms: Float
+  tasks: [Task!]!
+}
+type TriggeredRun {
+  run_id: ID!
+  created: Boolean!
+  state: String!
+  run: Run
+}
+"""A run or task state change (topic runs or runs/<id>)."""
+type RunEvent {
+  id: String!
+  type: String!
+  run_id: ID
+  state: String
+  data: JSON
+}
+`;
+
+export const FLOW_QUERY_FIELDS = ['flows: [Flow!]!', 'runs(flow: String, limit: Int): [Run!]!', 'run(id: ID!): Run'];
+export const FLOW_MUTATION_FIELDS = ['trigger_flow(flow: String!, params: JSON): TriggeredRun!'];
+
+function task(t: TaskView): Record<string, unknown> {
+  return {
+    id: t.id, task_id: t.taskId, map_index: t.mapIndex, state: t.state, attempt: t.attempt, max_attempts: t.maxAttempts,
+    started_at: t.startedAt, ended_at: t.endedAt, duration_ms: t.durationMs, expected_ms: t.expectedMs, overdue: t.overdue, error: t.error,
+  };
+}
+
+function run(flows: FlowControl, r: RunView, detail?: RunDetail): Record<string, unknown> {
+  return {
+    id: r.id, flow_id: r.flowId, kind: r.kind, state: r.state, params: r.params, logical_date: r.logicalDate, created_at: r.createdAt,
+    started_at: r.startedAt, ended_at: r.endedAt, tasks_total: r.tasksTotal, tasks_done: r.tasksDone, eta_ms: detail?.etaMs ?? null,
+    // Tasks are read only when asked for: a list of runs does not query every run's tasks.
+    tasks: async () => (detail ?? (await flows.run(r.id))).tasks.map(task),
+  };
+}
+
+async function allRuns(flows: FlowControl, flow: string | undefined, limit: number): Promise<RunView[]> {
+  if (flow !== undefined) return flows.runs(flow, limit);
+  const lists = await Promise.all((await flows.list()).map((f) => flows.runs(f.id, limit)));
+  return lists.flat().sort((a, b) => b.id - a.id).slice(0, limit);
+}
+
+export function flowQueryResolvers(flows: FlowControl): Record<string, FieldResolver> {
+  return {
+    flows: async () => (await flows.list()).map((f) => ({
+      id: f.id, description: f.description, schedule: f.schedule, paused: f.paused, next_tick_at: f.nextTickAt, source_file: f.sourceFile,
+      task_count: f.tasks, active_runs: f.activeRuns,
+      runs: async (args: { limit?: number | null }) => (await flows.runs(f.id, args.limit ?? 20)).map((r) => run(flows, r)),
+    })),
+    runs: async (_s, args) => (await allRuns(flows, (args.flow as string | null) ?? undefined, (args.limit as number | null) ?? 20)).map((r) => run(flows, r)),
+    run: async (_s, args) => {
+      const id = Number(args.id);
+      if (!Number.isInteger(id)) return null;
+      const detail = await flows.run(id).catch((error: unknown) => {
+        if (typeof error === 'object' && error !== null && String((error as { code?: unknown }).code).includes('NOT_FOUND')) return null;
+        throw error;
+      });
+      return detail === null ? null : run(flows, detail.run, detail);
+    },
+  };
+}
+
+export function flowMutationResolvers(flows: FlowControl): Record<string, FieldResolver> {
+  return {
+    trigger_flow: async (_s, args, context: GraphqlContext) => {
+      requireRole(context.principal, 'writer', 'Triggering a flow');
+      const triggered = await flows.trigger(String(args.flow), (args.params ?? {}) as Record<string, JsonValue>);
+      return {
+        run_id: triggered.runId, created: triggered.created, state: triggered.state,
+        run: async () => {
+          const detail = await flows.run(triggered.runId);
+          return run(flows, detail.run, detail);
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,47 @@
+/**
+ * Which schema a principal gets. The table models are re-read at most once per
+ * `schemaRefreshMs` per visibility (role + grants), and schemas are cached by the
+ * models' fingerprint: a request costs a map lookup, a new column or table shows up
+ * within the refresh interval, and principals that see the same tables share a schema.
+ */
+import type { GraphQLSchema } from 'graphql';
+import type { ApiContext } from '../api-context.js';
+import { hasRole, visibilityKey, type Principal } from '../auth/principal.js';
+import { buildGraphqlSchema } from './schema-builder.js';
+import { loadTableModels, modelsFingerprint, type TableSchemaInfo } from './table-models.js';
+import type { TopicFanout } from './topic-fanout.js';
+import { TtlMemo } from './ttl-memo.js';
+
+const MAX_SCHEMAS = 64;
+
+export class SchemaRegistry {
+  readonly #tableInfo: TtlMemo<TableSchemaInfo>;
+  readonly #byVisibility: TtlMemo<GraphQLSchema>;
+  readonly #schemas = new Map<string, GraphQLSchema>();
+
+  constructor(private readonly ctx: ApiContext, private readonly fanout: TopicFanout, refreshMs: number) {
+    this.#tableInfo = new TtlMemo(refreshMs, 10_000);
+    this.#byVisibility = new TtlMemo(refreshMs);
+  }
+
+  schemaFor(principal: Principal): Promise<GraphQLSchema> {
+    const canWrite = hasRole(principal, 'writer');
+    return this.#byVisibility.get(`${principal.role}|${visibilityKey(principal)}`, async () => {
+      const models = await loadTableModels(this.ctx, principal, this.#tableInfo);
+      const fingerprint = modelsFingerprint(models, canWrite, this.ctx.flows !== undefined);
+      let schema = this.#schemas.get(fingerprint);
+      if (schema === undefined) {
+        schema = buildGraphqlSchema(this.ctx, this.fanout, models, canWrite);
+        if (this.#schemas.size >= MAX_SCHEMAS) this.#schemas.delete(this.#schemas.keys().next().value!);
+        this.#schemas.set(fingerprint, schema);
+      }
+      return schema;
+    });
+  }
+
+  /** Forgets memoized table schemas, so the next request re-reads them (after DDL this process ran). */
+  invalidate(): void {
+    this.#tableInfo.clear();
+    this.#byVisibility.clear();
+  }
+}

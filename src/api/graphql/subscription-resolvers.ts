@@ -1,0 +1,91 @@
+/**
+ * Subscriptions: `<table>_changes` (one event per commit, with the changed rows from
+ * the change data feed when the hub includes them) and `run_changes(run_id)` (flow run
+ * and task state changes). Events come from the shared TopicFanout; mapping an event to
+ * a payload is the only per-subscriber work.
+ *
+ * A principal whose grant has a row filter gets `rows: null`: the filter is SQL and is
+ * not evaluated on events, so no row it may not see is ever sent.
+ */
+import type { JsonValue } from '../../flows/index.js';
+import type { ApiContext } from '../api-context.js';
+import type { StreamEvent } from '../streams/stream-events.js';
+import type { GraphqlContext, SubscriptionResolver } from './graphql-context.js';
+import type { TableModel } from './table-models.js';
+import type { TopicFanout } from './topic-fanout.js';
+
+function mapEvents<T>(events: AsyncIterableIterator<StreamEvent>, map: (event: StreamEvent) => T | undefined): AsyncIterableIterator<T> {
+  const iterator: AsyncIterableIterator<T> = {
+    next: async () => {
+      for (;;) {
+        const next = await events.next();
+        if (next.done === true) return { done: true, value: undefined };
+        const value = map(next.value);
+        if (value !== undefined) return { done: false, value };
+      }
+    },
+    return: async () => {
+      await events.return?.();
+      return { done: true, value: undefined };
+    },
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  return iterator;
+}
+
+function record(value: JsonValue | undefined): Readonly<Record<string, JsonValue>> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Readonly<Record<string, JsonValue>>) : {};
+}
+
+/** The hub's `changes` ({ rows, truncated } | null) as `<table>_change` objects, `_commit_version` from the event. */
+function changeRows(model: TableModel, changes: JsonValue | undefined, version: JsonValue | undefined): Record<string, unknown>[] | null {
+  const rows = Array.isArray(changes) ? changes : record(changes).rows;
+  if (!Array.isArray(rows)) return null;
+  return rows.map((change) => {
+    const row = record(change);
+    const out: Record<string, unknown> = { _change_type: row._change_type ?? 'unknown', _commit_version: row._commit_version ?? version ?? null };
+    for (const c of model.columns) out[c.field] = row[c.column] ?? null;
+    return out;
+  });
+}
+
+export function commitPayload(model: TableModel, event: StreamEvent, rowsVisible: boolean): Record<string, unknown> {
+  const data = record(event.data);
+  const changes = record(data.changes);
+  return {
+    table: typeof data.table === 'string' ? data.table : model.catalogName,
+    version: data.version ?? -1,
+    operation: data.operation ?? event.type,
+    timestamp: data.timestamp ?? null,
+    rows: rowsVisible ? changeRows(model, data.changes, data.version) : null,
+    rows_truncated: changes.truncated === true,
+  };
+}
+
+export function tableSubscriptionResolvers(ctx: ApiContext, fanout: TopicFanout, model: TableModel): Record<string, SubscriptionResolver> {
+  return {
+    [`${model.name}_changes`]: {
+      subscribe: async (_s, _args, context: GraphqlContext) => {
+        const access = await ctx.tables.access(context.principal, model.catalogName, 'read');
+        return mapEvents(fanout.listen(`tables/${model.catalogName}`), (event) => commitPayload(model, event, access.rowFilter === null));
+      },
+      resolve: (payload) => payload,
+    },
+  };
+}
+
+export function runSubscriptionResolvers(fanout: TopicFanout): Record<string, SubscriptionResolver> {
+  return {
+    run_changes: {
+      subscribe: (_s, args) => {
+        const topic = args.run_id === null || args.run_id === undefined ? 'runs' : `runs/${String(args.run_id)}`;
+        return mapEvents(fanout.listen(topic), (event) => {
+          const data = record(event.data);
+          const runId = data.runId ?? data.run_id ?? (event.type === 'run' ? data.id : undefined) ?? null;
+          return { id: event.id, type: event.type, run_id: runId, state: data.state ?? null, data: event.data };
+        });
+      },
+      resolve: (payload) => payload,
+    },
+  };
+}

@@ -1,0 +1,18 @@
+/**
+ * The HTTP API: REST (tables, rows, SQL, flows; OpenAPI at /openapi.json), GraphQL
+ * (generated from the catalog; federation subgraph; subscriptions over WebSocket and
+ * SSE), Server-Sent Event streams, token auth with per-role table grants, exact
+ * caching by table versions, and the SQL sandbox every user query runs in.
+ */
+export { ApiServer } from './api-server.js';
+export { DEFAULT_PORT, DEFAULT_LIMITS, type ApiServerOptions, type TlsOptions } from './api-server-options.js';
+export type { ApiContext, ApiLimits, TableAccess, TableAccessControl } from './api-context.js';
+export { ApiRole, API_ROLES, LOCAL_ADMIN, hasRole, type Principal, type TableGrant } from './auth/principal.js';
+export { createToken, revokeToken, listTokens, type CreatedToken, type TokenInfo } from './auth/token-store.js';
+export { setGrant, removeGrant, listGrants, type GrantRequest, type GrantableRole } from './auth/grant-store.js';
+export { toHttpError, statusOf, type ErrorBody, type HttpError } from './error-mapping.js';
+export type { GraphqlOptions } from './graphql/graphql-options.js';
+export type { StreamEvent } from './streams/stream-events.js';
+export {
+  UnauthorizedError, ForbiddenError, BadRequestError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError, RateLimitedError, QueryTimeoutError, NotReadyError,
+} from './errors.js';

@@ -1,0 +1,120 @@
+/**
+ * The table routes: `GET /v1/tables` (the tables the token can see), `GET
+ * /v1/tables/{name}` (schema, version, properties), `GET /v1/tables/{name}/history`,
+ * and the rows routes (rows-read-route.ts, rows-write-routes.ts). Everything a token
+ * sees is cut to its grant: ungranted tables do not exist (404) and a column
+ * allow-list hides the other columns from the schema too.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { CatalogTable } from '../../catalog/index.js';
+import { DeltaTable, duckdbType, typeToString, type HistoryEntry, type Snapshot } from '../../lake/index.js';
+import type { ApiContext, TableAccess } from '../api-context.js';
+import { hasRole } from '../auth/principal.js';
+import { principalOf } from '../auth/request-principal.js';
+import { sendCacheable } from '../cache/cached-response.js';
+import { registerBodyParsers } from './body-parsers.js';
+import { registerRowsReadRoute } from './rows-read-route.js';
+import { registerRowsWriteRoutes } from './rows-write-routes.js';
+import { NAME_PARAMS, TABLE_TAGS } from './tables-schemas.js';
+import { planTableRead } from './tables-source.js';
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+const ERROR = { description: 'Error: `{code, message, details}`' };
+
+export function registerTableRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  // Encapsulated, so the NDJSON/Parquet body parsers apply to these routes only.
+  void app.register(async (scope) => {
+    registerBodyParsers(scope, ctx.limits.bodyBytes);
+    registerCatalogRoutes(scope, ctx);
+    registerRowsReadRoute(scope, ctx);
+    registerRowsWriteRoutes(scope, ctx);
+  });
+}
+
+function registerCatalogRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  app.get('/v1/tables', {
+    schema: { tags: TABLE_TAGS, summary: 'The tables this token can see', response: { 200: { description: '`{ tables: [{name, schema, table, kind, owner, createdAt}] }`' } } },
+  }, async (request) => {
+    const tables = await ctx.tables.visible(principalOf(request));
+    return { tables: tables.map(listed) };
+  });
+
+  app.get<{ Params: { name: string } }>('/v1/tables/:name', {
+    schema: {
+      tags: TABLE_TAGS, summary: 'A table: columns and types, version, partitioning, properties', params: NAME_PARAMS,
+      response: { 200: { description: 'The table (cacheable: ETag from its version)' }, 304: { description: 'Not modified' }, 404: ERROR },
+    },
+  }, async (request, reply) => {
+    const principal = principalOf(request);
+    const access = await ctx.tables.access(principal, request.params.name, 'read');
+    const planned = await planTableRead(ctx, principal, access, null);
+    const admin = hasRole(principal, 'admin');
+    return sendCacheable(ctx, request, reply, {
+      key: { route: 'table', table: access.table.name, admin },
+      tables: planned.tables,
+      produce: async () => {
+        const snapshot = (await DeltaTable.open(access.table.location, { version: planned.version })).snapshot;
+        return { contentType: JSON_TYPE, body: Buffer.from(JSON.stringify(detail(access, snapshot, admin))) };
+      },
+    });
+  });
+
+  app.get<{ Params: { name: string }; Querystring: { limit?: number } }>('/v1/tables/:name/history', {
+    schema: {
+      tags: TABLE_TAGS, summary: 'Commits of a table, newest first', params: NAME_PARAMS,
+      querystring: { type: 'object', properties: { limit: { type: 'integer', minimum: 0, description: 'Most entries (default: the page size)' } } },
+      response: { 200: { description: '`{ history: [{version, timestamp, operation, operationParameters, operationMetrics, ...}] }`' }, 304: { description: 'Not modified' }, 404: ERROR },
+    },
+  }, async (request, reply) => {
+    const principal = principalOf(request);
+    const access = await ctx.tables.access(principal, request.params.name, 'read');
+    const planned = await planTableRead(ctx, principal, access, null);
+    const limit = Math.min(request.query.limit ?? ctx.limits.defaultPageSize, ctx.limits.maxRows);
+    return sendCacheable(ctx, request, reply, {
+      key: { route: 'history', table: access.table.name, limit },
+      tables: planned.tables,
+      produce: async () => {
+        // History of the planned version and older, so the body matches the ETag even if a commit lands meanwhile.
+        const entries = (await (await DeltaTable.open(access.table.location)).history()).filter((e) => e.version <= planned.version).slice(0, limit);
+        return { contentType: JSON_TYPE, body: Buffer.from(JSON.stringify({ table: access.table.name, history: entries.map(historyEntry) })) };
+      },
+    });
+  });
+}
+
+function listed(table: CatalogTable): Record<string, unknown> {
+  return { name: table.name, schema: table.schema, table: table.table, kind: table.kind, owner: table.owner ?? null, createdAt: table.createdAt.toISOString() };
+}
+
+function detail(access: TableAccess, snapshot: Snapshot, admin: boolean): Record<string, unknown> {
+  const allowed = access.columns;
+  const fields = snapshot.schema.fields.filter((f) => allowed === null || allowed.includes(f.name));
+  const metadata = snapshot.metadata;
+  return {
+    ...listed(access.table),
+    // Where the files are is an operator's concern, and a path says more than a reader needs.
+    ...(admin ? { location: access.table.location } : {}),
+    version: snapshot.version,
+    columns: fields.map((f) => ({ name: f.name, type: typeToString(f.type), duckdbType: duckdbType(f.type), nullable: f.nullable })),
+    partitionColumns: snapshot.partitionColumns.filter((c) => fields.some((f) => f.name === c)),
+    properties: metadata.configuration,
+    description: metadata.description ?? null,
+    restricted: { columns: access.columns !== null, rows: access.rowFilter !== null },
+    numFiles: snapshot.files.length,
+    ...(access.rowFilter === null ? { numRows: snapshot.numRecords ?? null } : {}),
+    lastCommitAt: new Date(snapshot.timestamp).toISOString(),
+  };
+}
+
+function historyEntry(entry: HistoryEntry): Record<string, unknown> {
+  return {
+    version: entry.version,
+    timestamp: new Date(entry.timestamp).toISOString(),
+    operation: entry.operation,
+    operationParameters: entry.operationParameters,
+    operationMetrics: entry.operationMetrics,
+    ...(entry.readVersion === undefined ? {} : { readVersion: entry.readVersion }),
+    ...(entry.isBlindAppend === undefined ? {} : { isBlindAppend: entry.isBlindAppend }),
+    ...(entry.engineInfo === undefined ? {} : { engineInfo: entry.engineInfo }),
+  };
+}

@@ -1,0 +1,140 @@
+/**
+ * A bound query's result read chunk by chunk under the request's limits: at most
+ * `maxRows` rows (then `truncated`, and DuckDB is asked for nothing more), and an
+ * interrupt once `timeoutMs` have passed since the query started (binding included),
+ * which surfaces as QueryTimeoutError. Closing, finishing the loop or breaking out of
+ * it releases the views and closes the connection, exactly once.
+ */
+import { JsonDuckDBValueConverter, type DuckDBConnection, type DuckDBDataChunk, type DuckDBResult } from '@duckdb/node-api';
+import { sqlError, type BoundSql, type SqlColumn, type SqlValue } from '../../engine/index.js';
+import { WIDE_INTEGERS, narrowWideIntegers } from '../../lake/index.js';
+import { QueryTimeoutError } from '../errors.js';
+import type { QueryStream, TableRead } from './query-service.js';
+
+type Rows = readonly (readonly SqlValue[])[];
+
+/** The time limit of one query: interrupts its connection when it runs out. */
+export class QueryDeadline {
+  private expired = false;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly connection: DuckDBConnection, readonly timeoutMs: number) {
+    this.timer = setTimeout(() => {
+      this.expired = true;
+      connection.interrupt();
+    }, timeoutMs);
+    // A pending deadline must not keep the process alive.
+    this.timer.unref();
+  }
+
+  /** The error to raise for a failure: the timeout when the deadline caused it. */
+  failure(error: unknown, bound?: Pick<BoundSql, 'tables'>): unknown {
+    if (this.expired) return new QueryTimeoutError(`The query ran longer than its limit of ${this.timeoutMs} ms and was stopped. Narrow it (filters, LIMIT) or ask for a longer timeout.`, { timeoutMs: this.timeoutMs });
+    return bound ? sqlError(error, bound) : error;
+  }
+
+  /** Throws the timeout error once the deadline has passed. */
+  check(): void {
+    if (this.expired) throw this.failure(undefined);
+  }
+
+  clear(): void {
+    clearTimeout(this.timer);
+  }
+}
+
+export class LimitedStream implements QueryStream {
+  private limitHit = false;
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    private readonly connection: DuckDBConnection,
+    private readonly bound: BoundSql,
+    private readonly result: DuckDBResult,
+    private readonly deadline: QueryDeadline,
+    private readonly maxRows: number,
+    readonly columns: readonly SqlColumn[],
+    readonly tables: readonly TableRead[],
+  ) {}
+
+  /** Starts the bound query; on failure everything is released and the typed error thrown. */
+  static async start(connection: DuckDBConnection, bound: BoundSql, deadline: QueryDeadline, maxRows: number, tables: readonly TableRead[]): Promise<LimitedStream> {
+    try {
+      deadline.check();
+      const result = await connection.stream(bound.sql);
+      const columns = result.columnNames().map((name, i) => ({ name, type: result.columnType(i).toString() }));
+      return new LimitedStream(connection, bound, result, deadline, maxRows, columns, tables);
+    } catch (error) {
+      const failure = deadline.failure(error, bound);
+      await release(connection, bound, deadline);
+      throw failure;
+    }
+  }
+
+  /** True once the stream stopped at the row limit with more rows left. */
+  get truncated(): boolean {
+    return this.limitHit;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<Rows> {
+    let sent = 0;
+    try {
+      for (let chunk = await this.fetch(); chunk; chunk = await this.fetch()) {
+        const room = this.maxRows - sent;
+        const rows = convert(chunk, this.result, room);
+        sent += rows.length;
+        if (chunk.rowCount > room) this.limitHit = true;
+        if (rows.length > 0) yield rows;
+        if (this.limitHit) return;
+        if (sent >= this.maxRows) {
+          // Exactly at the limit: one more chunk tells whether rows were cut.
+          this.limitHit = (await this.fetch()) !== undefined;
+          return;
+        }
+      }
+    } finally {
+      await this.close();
+    }
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      // A client gone mid-fetch: stop DuckDB before closing the connection under it.
+      if (this.pending) {
+        this.connection.interrupt();
+        await this.pending.catch(() => undefined);
+      }
+      await release(this.connection, this.bound, this.deadline);
+    })();
+    return this.closing;
+  }
+
+  private pending: Promise<DuckDBDataChunk | null> | undefined;
+
+  private async fetch(): Promise<DuckDBDataChunk | undefined> {
+    if (this.closing) return undefined;
+    try {
+      this.deadline.check();
+      this.pending = this.result.fetchChunk();
+      const chunk = await this.pending;
+      return chunk && chunk.rowCount > 0 ? chunk : undefined;
+    } catch (error) {
+      throw this.deadline.failure(error, this.bound);
+    } finally {
+      this.pending = undefined;
+    }
+  }
+}
+
+async function release(connection: DuckDBConnection, bound: BoundSql, deadline: QueryDeadline): Promise<void> {
+  deadline.clear();
+  // The views and temp tables die with the connection anyway; release() also removes
+  // staged copies of remote files, and its failure must not hide the query's own.
+  await bound.release().catch(() => undefined);
+  connection.closeSync();
+}
+
+function convert(chunk: DuckDBDataChunk, result: DuckDBResult, limit: number): SqlValue[][] {
+  const rows = (chunk.convertRows(JsonDuckDBValueConverter) as SqlValue[][]).slice(0, Math.max(0, limit));
+  return narrowWideIntegers(rows, result.columnTypes().flatMap((type, i) => (WIDE_INTEGERS.has(type.typeId) ? [i] : [])));
+}

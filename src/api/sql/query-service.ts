@@ -1,0 +1,58 @@
+/**
+ * Running the SQL of API requests. Every query a request causes (REST rows and
+ * aggregates, GraphQL fields, `/v1/sql`) goes through one QueryService, which runs it
+ * in the SQL sandbox (the lake only: no other files, no ATTACH/INSTALL/SET ...) with
+ * the principal's grants applied (a granted table reads as its allowed columns and
+ * rows), a row limit and a time limit.
+ */
+import type { SqlColumn, SqlValue, StatementResult } from '../../engine/index.js';
+import type { Principal } from '../auth/principal.js';
+
+/** One table state a query read: what its ETag and cache key are made of. */
+export interface TableRead {
+  /** `schema.table` for catalog tables. */
+  readonly name: string;
+  readonly location: string;
+  readonly version: number;
+}
+
+export interface QueryRequest {
+  readonly principal: Principal;
+  /** One read-only statement naming catalog tables (optionally `AT (VERSION => n)`). */
+  readonly sql: string;
+  /** Default: the server's limit. A result cut by it says so (`truncated`). */
+  readonly maxRows?: number;
+  readonly timeoutMs?: number;
+}
+
+export interface QueryResult {
+  readonly columns: readonly SqlColumn[];
+  readonly rows: readonly (readonly SqlValue[])[];
+  readonly rowCount: number;
+  readonly truncated: boolean;
+  readonly tables: readonly TableRead[];
+}
+
+/** A result read batch by batch; `close()` (or finishing the loop) releases it. */
+export interface QueryStream extends AsyncIterable<readonly (readonly SqlValue[])[]> {
+  readonly columns: readonly SqlColumn[];
+  readonly tables: readonly TableRead[];
+  close(): Promise<void>;
+}
+
+export interface QueryService {
+  /**
+   * The table states the query would read if run now (its named tables at their
+   * latest versions, or at the versions it names), without running it: enough to
+   * compute an ETag and answer 304 without touching data.
+   */
+  plan(principal: Principal, sql: string): Promise<TableRead[]>;
+  run(request: QueryRequest): Promise<QueryResult>;
+  stream(request: QueryRequest): Promise<QueryStream>;
+  /**
+   * A statement that may write (INSERT/UPDATE/DELETE/MERGE through lake DML) for
+   * writers and admins; DDL and maintenance for admins. Readers get ForbiddenError.
+   */
+  execute(principal: Principal, sql: string): Promise<StatementResult>;
+  close(): Promise<void>;
+}

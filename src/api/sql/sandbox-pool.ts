@@ -1,0 +1,66 @@
+/**
+ * The sandboxed DuckDB instances of one server. An instance's allowed directories are
+ * fixed once its configuration is locked, so when a query names a table outside them
+ * (an external table registered since), a new instance is made allowing the lake root
+ * and every catalog table's directory; older instances finish their queries and are
+ * closed with the pool.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Catalog } from '../../catalog/index.js';
+import { SandboxDuckdb, UnsupportedStatementError, isInsideDirectory, localDirectory } from '../../engine/index.js';
+
+export class SandboxPool {
+  private current: Promise<SandboxDuckdb> | undefined;
+  private readonly retired: Promise<SandboxDuckdb>[] = [];
+  private closed = false;
+
+  constructor(private readonly catalog: Catalog) {}
+
+  /** A connection of an instance allowed to read every one of `locations`; the caller closes it. */
+  async connect(locations: readonly string[] = []): Promise<DuckDBConnection> {
+    if (this.closed) throw new UnsupportedStatementError('The SQL sandbox is closed.');
+    const directories = locations.map((location) => {
+      const directory = localDirectory(location);
+      if (directory === undefined) {
+        throw new UnsupportedStatementError(`The table at ${location} is in a remote store, which the SQL sandbox cannot read yet.`, { location });
+      }
+      return directory;
+    });
+    let sandbox = this.current ? await this.current : undefined;
+    if (!sandbox || !directories.every((d) => sandbox!.allows(d))) {
+      if (this.current) this.retired.push(this.current);
+      const created = this.create(directories);
+      this.current = created;
+      // A failed creation is not kept: the next query tries again.
+      created.catch(() => {
+        if (this.current === created) this.current = undefined;
+      });
+      sandbox = await created;
+    }
+    return sandbox.connect();
+  }
+
+  /** True when the current instance may read every one of `locations` (no new one is needed). */
+  async allows(locations: readonly string[]): Promise<boolean> {
+    const sandbox = await this.current?.catch(() => undefined);
+    return sandbox !== undefined && locations.every((location) => {
+      const directory = localDirectory(location);
+      return directory !== undefined && sandbox.allows(directory);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const all = [...this.retired, ...(this.current ? [this.current] : [])];
+    this.retired.length = 0;
+    this.current = undefined;
+    for (const sandbox of await Promise.allSettled(all)) if (sandbox.status === 'fulfilled') sandbox.value.close();
+  }
+
+  private async create(needed: readonly string[]): Promise<SandboxDuckdb> {
+    const tables = await this.catalog.listTables();
+    const lakeRoot = this.catalog.warehouse.lakeRoot;
+    const external = tables.map((t) => localDirectory(t.location)).filter((d): d is string => d !== undefined && !isInsideDirectory(lakeRoot, d));
+    return SandboxDuckdb.create([lakeRoot, ...external, ...needed]);
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * The QueryService of the HTTP API: every request's SQL runs on a sandboxed DuckDB
+ * (SandboxPool: external access only to the lake's directories, configuration locked)
+ * after the engine's sandbox policy accepted it, with the principal's grants applied
+ * by the table resolver (GrantResolver) and the server's row and time limits.
+ *
+ * Writes (execute) run through the engine's SqlSession on a sandboxed connection too.
+ * The lake's own I/O for them needs nothing outside the sandbox: a local table's new
+ * data files are staged inside the table's directory, which the sandbox allows, and
+ * checkpoints are written on the lake's shared instance, which never sees user SQL.
+ * Every piece of user SQL in a statement (INSERT's query, WHERE and SET expressions,
+ * MERGE's source, CREATE TABLE AS's query) is checked by the same policy before it is
+ * bound, so an expression can no more read a file than a query can.
+ */
+import type { Catalog } from '../../catalog/index.js';
+import {
+  SqlSession, UnsupportedStatementError, bindSandboxedSql, checkSandboxedSql, localDirectory, parseStatement, splitStatements,
+  type StatementResult, type Statement,
+} from '../../engine/index.js';
+import type { ApiLimits } from '../api-context.js';
+import { ApiRole, requireRole, type Principal } from '../auth/principal.js';
+import { ForbiddenError } from '../errors.js';
+import { GrantResolver } from './grant-resolver.js';
+import { LimitedStream, QueryDeadline } from './limited-stream.js';
+import type { QueryRequest, QueryResult, QueryService, QueryStream, TableRead } from './query-service.js';
+import { SandboxPool } from './sandbox-pool.js';
+import { boundReads, planReads } from './table-reads.js';
+
+export interface SandboxedQueryServiceOptions {
+  readonly catalog: Catalog;
+  readonly limits: Pick<ApiLimits, 'maxRows' | 'queryTimeoutMs'>;
+}
+
+type WriteStatement = Extract<Statement, { kind: 'insert' | 'delete' | 'update' | 'merge' }>;
+
+function isWrite(statement: Statement): statement is WriteStatement {
+  return statement.kind === 'insert' || statement.kind === 'delete' || statement.kind === 'update' || statement.kind === 'merge';
+}
+
+export class SandboxedQueryService implements QueryService {
+  private readonly catalog: Catalog;
+  private readonly limits: SandboxedQueryServiceOptions['limits'];
+  private readonly pool: SandboxPool;
+
+  constructor(options: SandboxedQueryServiceOptions) {
+    this.catalog = options.catalog;
+    this.limits = options.limits;
+    this.pool = new SandboxPool(options.catalog);
+  }
+
+  async plan(principal: Principal, sql: string): Promise<TableRead[]> {
+    const connection = await this.pool.connect();
+    try {
+      return (await planReads(connection, sql, new GrantResolver(this.catalog, principal))).tables;
+    } finally {
+      connection.closeSync();
+    }
+  }
+
+  async run(request: QueryRequest): Promise<QueryResult> {
+    const stream = await this.stream(request);
+    const rows: (readonly unknown[])[] = [];
+    for await (const batch of stream) rows.push(...batch);
+    return { columns: stream.columns, rows: rows as QueryResult['rows'], rowCount: rows.length, truncated: stream.truncated, tables: stream.tables };
+  }
+
+  async stream(request: QueryRequest): Promise<QueryStream & { readonly truncated: boolean }> {
+    const resolver = new GrantResolver(this.catalog, request.principal);
+    let connection = await this.pool.connect();
+    let deadline: QueryDeadline | undefined;
+    try {
+      const planned = await planReads(connection, request.sql, resolver);
+      // An external table registered since the sandbox was made needs a new instance.
+      const locations = planned.tables.map((t) => t.location);
+      if (!(await this.pool.allows(locations))) {
+        connection.closeSync();
+        connection = await this.pool.connect(locations);
+      }
+      deadline = new QueryDeadline(connection, this.timeoutOf(request));
+      const bound = await bindSandboxedSql(connection, request.sql, resolver).catch((error: unknown) => {
+        throw deadline!.failure(error);
+      });
+      return await LimitedStream.start(connection, bound, deadline, this.maxRowsOf(request), boundReads(bound.tables, planned.changeFeeds, resolver));
+    } catch (error) {
+      // LimitedStream.start releases what it was given; anything earlier is released here.
+      deadline?.clear();
+      try {
+        connection.closeSync();
+      } catch {
+        // Already closed by LimitedStream.
+      }
+      throw error;
+    }
+  }
+
+  async execute(principal: Principal, sql: string): Promise<StatementResult> {
+    const statements = splitStatements(sql);
+    if (statements.length !== 1) throw new UnsupportedStatementError(`Give one statement at a time here; the text has ${statements.length}.`, { statements: statements.length });
+    const statement = parseStatement(statements[0]!);
+    if (statement.kind === 'query') {
+      const result = await this.run({ principal, sql: statement.sql });
+      return { statement: 'query', columns: result.columns, rows: result.rows, rowCount: result.rowCount };
+    }
+    if (isWrite(statement)) {
+      requireRole(principal, ApiRole.writer, statement.kind.toUpperCase());
+      await this.checkWriteGrant(principal, statement);
+    } else {
+      requireRole(principal, ApiRole.admin, describe(statement));
+    }
+    // Every local table's directory, so the statement's subqueries can read any of them.
+    const locations = (await this.catalog.listTables()).map((t) => t.location).filter((l) => localDirectory(l) !== undefined);
+    const session = new SqlSession(this.catalog, {
+      resolver: new GrantResolver(this.catalog, principal),
+      connect: () => this.pool.connect(locations),
+      checkSql: checkSandboxedSql,
+      maxRows: this.limits.maxRows,
+    });
+    return session.executeOne(statements[0]!);
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+
+  /**
+   * A writer with grants writes only granted tables, and only unrestricted ones: a
+   * column list or row filter would have to hold for the rows written too, which the
+   * lake's DML cannot enforce yet.
+   */
+  private async checkWriteGrant(principal: Principal, statement: WriteStatement): Promise<void> {
+    if (principal.grants === null) return;
+    const ref = statement.kind === 'merge' ? statement.target : statement.name;
+    // Not granted: TableNotFoundError, as for reads.
+    const target = await new GrantResolver(this.catalog, principal).resolveTable(ref.schema, ref.table);
+    if (typeof target !== 'string') {
+      throw new ForbiddenError(
+        `${statement.kind.toUpperCase()} on ${ref.table} is not allowed for token "${principal.name}": its access to the table is limited to some columns or rows, and writes under such a grant are not supported.`,
+        { table: ref.table, role: principal.role },
+      );
+    }
+  }
+
+  private maxRowsOf(request: QueryRequest): number {
+    return Math.max(0, Math.min(request.maxRows ?? this.limits.maxRows, this.limits.maxRows));
+  }
+
+  private timeoutOf(request: QueryRequest): number {
+    return Math.max(1, Math.min(request.timeoutMs ?? this.limits.queryTimeoutMs, this.limits.queryTimeoutMs));
+  }
+}
+
+function describe(statement: Statement): string {
+  return statement.kind.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`).toUpperCase();
+}

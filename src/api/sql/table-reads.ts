@@ -1,0 +1,64 @@
+/**
+ * Which table states a query reads, found without reading data: the named-table
+ * rewrite gives each reference's location and AT clause, and a table's latest version
+ * comes from the snapshot cache (a check of its newest commit file when remembered),
+ * so an ETag costs about what the query's own binding will then reuse.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import {
+  checkSandboxedSql, findDeltaScanCalls, locationOf, openSnapshot, rewriteNamedTables, significant, stringValue, tokenize,
+  type BoundTable,
+} from '../../engine/index.js';
+import type { GrantResolver } from './grant-resolver.js';
+import type { TableRead } from './query-service.js';
+
+export interface PlannedReads {
+  /** Every table state the query reads, by name then version. */
+  readonly tables: TableRead[];
+  /** The change feeds (`table_changes`) among them, at their latest versions. */
+  readonly changeFeeds: TableRead[];
+}
+
+/** Checks the query against the sandbox policy and lists what it would read. */
+export async function planReads(connection: DuckDBConnection, sql: string, resolver: GrantResolver): Promise<PlannedReads> {
+  await checkSandboxedSql(connection, sql);
+  const rewritten = await rewriteNamedTables(connection, sql, resolver);
+  const scans = await Promise.all(findDeltaScanCalls(rewritten).map(async (call): Promise<TableRead> => ({
+    name: nameOf(resolver, call.path),
+    location: call.path,
+    version: call.version ?? (await openSnapshot(call.path, call.timestamp !== undefined ? { timestamp: call.timestamp } : {})).version,
+  })));
+  const changeFeeds = await Promise.all(changeFeedTables(rewritten).map(async ([schema, table]) => {
+    const location = locationOf(await resolver.resolveTable(schema, table))!;
+    return { name: nameOf(resolver, location), location, version: (await openSnapshot(location)).version };
+  }));
+  return { tables: distinct([...scans, ...changeFeeds]), changeFeeds };
+}
+
+/** The states a bound query read: its scans as bound, plus the planned change feeds. */
+export function boundReads(bound: readonly BoundTable[], changeFeeds: readonly TableRead[], resolver: GrantResolver): TableRead[] {
+  return distinct([...bound.map((t) => ({ name: nameOf(resolver, t.call.path), location: t.call.path, version: t.version })), ...changeFeeds]);
+}
+
+function nameOf(resolver: GrantResolver, location: string): string {
+  return resolver.names.get(location) ?? location;
+}
+
+/** The `table_changes('<name>', ...)` calls' table names, split as table-changes-sql.ts splits them. */
+function changeFeedTables(sql: string): Array<[string | undefined, string]> {
+  const tokens = significant(tokenize(sql));
+  const names: Array<[string | undefined, string]> = [];
+  tokens.forEach((token, i) => {
+    const argument = tokens[i + 2];
+    if (token.kind !== 'word' || token.text.toLowerCase() !== 'table_changes' || tokens[i + 1]?.text !== '(' || tokens[i - 1]?.text === '.') return;
+    if (argument?.kind !== 'string') return;
+    const text = stringValue(argument);
+    names.push(text.includes('.') ? text.split('.', 2) as [string, string] : [undefined, text]);
+  });
+  return names;
+}
+
+function distinct(reads: readonly TableRead[]): TableRead[] {
+  const byKey = new Map(reads.map((r) => [`${r.name}\n${r.location}\n${r.version}`, r]));
+  return [...byKey.values()].sort((a, b) => a.name.localeCompare(b.name) || a.version - b.version);
+}

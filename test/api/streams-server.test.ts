@@ -1,0 +1,35 @@
+/** The SSE routes in the real server (ApiServer through the test harness): tokens, grants, commits. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApi, type TestApi } from './helpers/api-harness.js';
+import { commits, connectSse, until } from './streams-support.js';
+
+describe('SSE streams in the API server', () => {
+  let api: TestApi;
+
+  beforeAll(async () => {
+    api = await startTestApi({ server: { pollMs: 50 } });
+  });
+
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it('streams commits made behind the server to a token holder, uncompressed', async () => {
+    const client = await connectSse(`${api.url}/v1/streams/tables/sales`, { authorization: `Bearer ${api.tokens.reader}`, 'accept-encoding': 'gzip, br' });
+    expect(client.status).toBe(200);
+    expect(client.headers['content-encoding']).toBeUndefined();
+    await client.waitFor((frames) => frames.some((f) => f.event === 'ready'));
+    await api.sql(`INSERT INTO sales VALUES (1000, 'EU', 1.0, DATE '2024-02-01')`);
+    await client.waitFor((frames) => commits(frames).length === 1);
+    expect(JSON.parse(commits(client.frames)[0]!.data)).toMatchObject({ table: 'main.sales', changes: { rows: [{ id: 1000, _change_type: 'insert' }] } });
+    client.close();
+    await until(() => api.server.context.events.listenerCount() === 0, 5_000, 'the disconnect');
+  });
+
+  it('refuses requests without a token and tables outside a grant', async () => {
+    expect((await connectSse(`${api.url}/v1/streams/tables/sales`)).status).toBe(401);
+    const granted = await api.token('reader', [{ table: 'main.customers' }]);
+    const hidden = await connectSse(`${api.url}/v1/streams/tables/sales`, { authorization: `Bearer ${granted}` });
+    expect(hidden.status).toBe(404);
+  });
+});

@@ -12,6 +12,7 @@ import { registerInitCommand } from './init-command.js';
 import { registerRoleCommands } from './role-commands.js';
 import { registerSqlCommand } from './sql-command.js';
 import { registerTableCommand } from './table-command.js';
+import { registerTokenCommands } from './token-command.js';
 
 export const ExitCode = { ok: 0, failed: 1, usage: 2 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
@@ -30,6 +31,7 @@ export function createProgram(): Command {
   registerTableCommand(program);
   registerFlowCommand(program);
   registerRoleCommands(program);
+  registerTokenCommands(program);
   registerDemoCommand(program);
   return program;
 }

@@ -1,6 +1,6 @@
 /**
- * `strata scheduler`, `strata worker` and `strata up` (both in one process): the
- * orchestrator's long-running roles. Each prints one line when it starts (what it
+ * `strata scheduler`, `strata worker`, `strata serve` (the HTTP API) and `strata up`
+ * (all three in one process): the long-running roles. Each prints one line when it starts (what it
  * runs, on which database, from which flows folder) and one per finished run, and
  * stops on SIGINT/SIGTERM: the worker lets running attempts finish first. On an
  * embedded warehouse the process owns the database, so it serves the control socket
@@ -10,10 +10,14 @@ import { Option, type Command } from 'commander';
 import {
   ChildProcessExecutor, controlSocketPath, ControlServer, FlowSystem, InProcessExecutor, LocalFlowControl, sourceFileResolver, type Executor,
 } from '../flows/index.js';
+import type { ApiServer } from '../api/index.js';
+import { addApiOptions, apiAnnouncement, startApi, type ApiCliOptions } from './api-options.js';
 import { dateText, durationText, runDurationMs } from './flow-format.js';
 import { positiveInteger } from './option-parsers.js';
 
-interface RoleOptions {
+interface RoleOptions extends Partial<ApiCliOptions> {
+  /** `--no-api` on `strata up`. */
+  readonly api?: boolean;
   readonly warehouse?: string;
   readonly flows?: string;
   readonly tickMs?: number;
@@ -23,7 +27,7 @@ interface RoleOptions {
   readonly retentionDays?: number;
 }
 
-type Role = 'scheduler' | 'worker';
+type Role = 'scheduler' | 'worker' | 'api';
 
 const ANNOUNCE_MS = 500;
 
@@ -45,10 +49,14 @@ export function registerRoleCommands(program: Command): void {
     .option('--prefetch <n>', 'tasks claimed ahead of free slots (default 4 × slots)', positiveInteger)
     .action((options: RoleOptions) => runRoles(['worker'], options));
 
-  common(program.command('up').description('run a scheduler and a worker in one process (the embedded defaults: one machine, one process owns the warehouse)'))
+  addApiOptions(common(program.command('serve').description('serve the HTTP API: REST, GraphQL, streams (until SIGINT/SIGTERM)')))
+    .action((options: RoleOptions) => runRoles(['api'], options));
+
+  addApiOptions(common(program.command('up').description('run a scheduler, a worker and the HTTP API in one process (the embedded defaults: one machine, one process owns the warehouse)')))
     .addOption(slots())
     .addOption(retention())
-    .action((options: RoleOptions) => runRoles(['scheduler', 'worker'], options));
+    .option('--no-api', 'do not serve the HTTP API')
+    .action((options: RoleOptions) => runRoles(options.api === false ? ['scheduler', 'worker'] : ['scheduler', 'worker', 'api'], options));
 }
 
 async function runRoles(roles: readonly Role[], options: RoleOptions): Promise<void> {
@@ -58,6 +66,7 @@ async function runRoles(roles: readonly Role[], options: RoleOptions): Promise<v
   });
   const control = new LocalFlowControl(system);
   let server: ControlServer | undefined;
+  let api: ApiServer | undefined;
   let announcer: NodeJS.Timeout | undefined;
   let closed = false;
   try {
@@ -77,9 +86,15 @@ async function runRoles(roles: readonly Role[], options: RoleOptions): Promise<v
       executor = options.executor === 'in-process' ? new InProcessExecutor({ ...slots, resolver: sourceFileResolver() }) : new ChildProcessExecutor(slots);
       await system.startWorker({ executor, ...(options.prefetch === undefined ? {} : { prefetch: options.prefetch }) });
     }
-    const what = [...roles.includes('scheduler') ? ['scheduler'] : [], ...executor ? [`worker (${executor.kind}, ${executor.slots} slot${executor.slots === 1 ? '' : 's'})`] : []].join(' + ');
-    process.stdout.write(`strata ${roles.length === 2 ? 'up' : roles[0]}: ${what} on ${system.queue.meta.target}; flows from ${system.flowsDirectory}`
+    if (roles.includes('api')) api = await startApi(system.catalog, control, options as ApiCliOptions);
+    const what = [
+      ...roles.includes('scheduler') ? ['scheduler'] : [],
+      ...executor ? [`worker (${executor.kind}, ${executor.slots} slot${executor.slots === 1 ? '' : 's'})`] : [],
+      ...api ? ['API'] : [],
+    ].join(' + ');
+    process.stdout.write(`strata ${roles.length > 1 ? 'up' : roles[0] === 'api' ? 'serve' : roles[0]}: ${what} on ${system.queue.meta.target}; flows from ${system.flowsDirectory}`
       + `${server === undefined ? '' : `; control socket ${server.socketPath}`} (pid ${process.pid}; Ctrl-C stops)\n`);
+    if (api) process.stdout.write(`${apiAnnouncement(api, options.insecureLocal ?? false)}\n`);
     let since = started;
     const announce = async () => {
       for (const run of await control.finishedSince(since)) {
@@ -94,6 +109,8 @@ async function runRoles(roles: readonly Role[], options: RoleOptions): Promise<v
     clearInterval(announcer);
     announcer = undefined;
     await announcing;
+    await api?.close();
+    api = undefined;
     await server?.close();
     server = undefined;
     // Stops the roles (the worker waits for its running attempts), then the database.
@@ -102,6 +119,7 @@ async function runRoles(roles: readonly Role[], options: RoleOptions): Promise<v
     process.stdout.write('stopped\n');
   } finally {
     if (announcer !== undefined) clearInterval(announcer);
+    await api?.close();
     await server?.close();
     if (!closed) await system.close();
   }

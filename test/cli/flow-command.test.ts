@@ -139,10 +139,15 @@ describe('strata flow on the embedded database', { timeout: 240_000 }, () => {
   });
 
   it('goes through `strata up` and its control socket while it owns the warehouse', async () => {
-    const up = startStrata(['up', '--slots', '2'], at);
+    const up = startStrata(['up', '--slots', '2', '--port', '0', '--insecure-local', '--log-level', 'silent'], at);
     try {
       await up.waitFor('strata up: scheduler + worker');
       expect(up.output.stdout).toContain(`control socket ${path.join(warehouse, 'meta', 'control.sock')}`);
+      // The same process serves the HTTP API (no token: --insecure-local on loopback).
+      await up.waitFor('API on http://127.0.0.1:');
+      const apiUrl = /API on (http:\/\/127\.0\.0\.1:\d+)/.exec(up.output.stdout)![1]!;
+      const flows = (await (await fetch(`${apiUrl}/v1/flows`)).json()) as { flows: { id: string }[] };
+      expect(flows.flows.map((f) => f.id)).toContain('hello');
       const run = await strata(['flow', 'run', 'hello', '--wait', '--param', 'name=remote'], at);
       expect(run.code).toBe(0);
       const id = runIdOf(run.stdout);
@@ -177,7 +182,7 @@ describeBackends('strata flow on a PostgreSQL server', (backend) => {
     const local = await strata(['flow', 'run', 'hello', '--local'], at());
     expect(local.code).toBe(0);
     expect(local.stdout).toMatch(/run \d+ hello success/);
-    const up = startStrata(['up', '--slots', '1'], at());
+    const up = startStrata(['up', '--slots', '1', '--no-api'], at());
     try {
       await up.waitFor('strata up: scheduler + worker');
       expect(up.output.stdout).not.toContain('control socket');
@@ -187,6 +192,22 @@ describeBackends('strata flow on a PostgreSQL server', (backend) => {
       expect((await strata(['flow', 'status', 'hello'], at())).stdout).toMatch(/manual\s+success[\s\S]*manual\s+success/);
     } finally {
       expect(await up.stop('SIGTERM')).toBe(0);
+    }
+  });
+
+  it('serves the API with tokens kept on the server (`strata token create`, `strata serve`)', { timeout: 240_000 }, async () => {
+    const created = await strata(['token', 'create', '--name', 'ops', '--role', 'writer'], at());
+    expect(created.code).toBe(0);
+    const token = created.stdout.trim();
+    const serve = startStrata(['serve', '--port', '0', '--log-level', 'silent'], at());
+    try {
+      await serve.waitFor('API on http://127.0.0.1:');
+      const apiUrl = /API on (http:\/\/127\.0\.0\.1:\d+)/.exec(serve.output.stdout)![1]!;
+      expect((await fetch(`${apiUrl}/v1/flows`)).status).toBe(401);
+      const triggered = await fetch(`${apiUrl}/v1/flows/hello/runs`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' });
+      expect(triggered.status).toBe(201);
+    } finally {
+      expect(await serve.stop('SIGTERM')).toBe(0);
     }
   });
 }, 'postgres');

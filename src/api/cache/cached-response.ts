@@ -32,5 +32,6 @@ export async function sendCacheable(ctx: ApiContext, request: FastifyRequest, re
     cached = await response.produce();
     ctx.cache.set(etag, cached);
   }
+  if (cached.headers !== undefined) reply.headers(cached.headers);
   return reply.header('content-type', cached.contentType).send(cached.body);
 }

@@ -14,6 +14,8 @@ import type { TableRead } from '../sql/query-service.js';
 export interface CachedBody {
   readonly contentType: string;
   readonly body: Buffer;
+  /** Headers that belong to this body (e.g. a page's `Link` to the next one). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export class ResponseCache {

@@ -6,7 +6,7 @@
  * Pages are bounded by the server's row limit, which is why they are buffered (the
  * cache needs whole bodies); `POST /v1/sql` streams unbounded results.
  */
-import type { FastifyInstance, FastifyRequest, onSendHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DeltaTable } from '../../lake/index.js';
 import type { ApiContext } from '../api-context.js';
 import { principalOf } from '../auth/request-principal.js';
@@ -21,20 +21,6 @@ import { NAME_PARAMS, READ_RESPONSES, ROWS_QUERY, TABLE_TAGS } from './tables-sc
 import { planTableRead, tableColumns, tableRef, visibleColumns } from './tables-source.js';
 import type { SqlValue } from '../../engine/index.js';
 
-/**
- * The next-page link of a cached body, by body. sendCacheable sends a cached entry
- * with only its content type, and the link depends on the page's last row, so it is
- * kept beside the body (as long as the body lives) and set by the route's onSend hook,
- * which sees the very Buffer that is sent.
- */
-const nextLinks = new WeakMap<object, string>();
-
-const addNextLink: onSendHookHandler = (_request, reply, payload, done) => {
-  const link = typeof payload === 'object' && payload !== null ? nextLinks.get(payload) : undefined;
-  if (link !== undefined && reply.statusCode === 200) reply.header('link', link);
-  done(null, payload);
-};
-
 export function registerRowsReadRoute(app: FastifyInstance, ctx: ApiContext): void {
   app.get<{ Params: { name: string }; Querystring: QueryParameters }>('/v1/tables/:name/rows', {
     schema: {
@@ -42,7 +28,6 @@ export function registerRowsReadRoute(app: FastifyInstance, ctx: ApiContext): vo
       summary: 'Rows of a table: PostgREST-style filters, select (with aggregates), order, limit/offset, keyset pages, time travel',
       params: NAME_PARAMS, querystring: ROWS_QUERY, response: READ_RESPONSES,
     },
-    onSend: addNextLink,
   }, async (request, reply) => {
     const principal = principalOf(request);
     const query = parseRowQuery(request.query);
@@ -61,10 +46,9 @@ export function registerRowsReadRoute(app: FastifyInstance, ctx: ApiContext): vo
         const result = await ctx.queries.run({ principal, sql: compiled.sql, maxRows: limit, timeoutMs: ctx.limits.queryTimeoutMs });
         const body = await encodeRows(format, result.columns, result.rows);
         const last = result.rows[result.rows.length - 1];
-        if (limit > 0 && result.rows.length === limit && last !== undefined && compiled.cursorColumns !== null) {
-          nextLinks.set(body, nextPageLink(request, query, compiled.cursorColumns.map((i) => last[i] ?? null)));
-        }
-        return { contentType: CONTENT_TYPES[format], body };
+        const full = limit > 0 && result.rows.length === limit && last !== undefined && compiled.cursorColumns !== null;
+        const link = full ? nextPageLink(request, query, compiled.cursorColumns!.map((i) => last[i] ?? null)) : undefined;
+        return { contentType: CONTENT_TYPES[format], body, ...(link === undefined ? {} : { headers: { link } }) };
       },
     });
   });

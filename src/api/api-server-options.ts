@@ -37,6 +37,12 @@ export interface ApiServerOptions {
   readonly logLevel?: 'silent' | 'error' | 'warn' | 'info' | 'debug';
   /** How long a verified token is trusted without a lookup (default 5 s). */
   readonly tokenCacheMs?: number;
+  /**
+   * How long a table lookup (name → location) is trusted without asking the metadata
+   * database (default 1 s): another process's drop or re-create is seen within it; DDL
+   * through this server is seen at once.
+   */
+  readonly tableCacheMs?: number;
   /** How often stream sources poll for new commits and run states; default 250 ms. */
   readonly pollMs?: number;
 }

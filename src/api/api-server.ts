@@ -12,13 +12,14 @@ import type { AddressInfo } from 'node:net';
 import fastifyCompress from '@fastify/compress';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { constants as zlib } from 'node:zlib';
 import { InvalidArgumentError, STRATA_VERSION } from '../core/index.js';
 import type { ApiContext } from './api-context.js';
 import { DEFAULT_LIMITS, DEFAULT_PORT, type ApiServerOptions } from './api-server-options.js';
 import { registerAuthHook } from './auth/auth-hook.js';
 import { Authenticator } from './auth/authenticator.js';
 import { CatalogTableAccess } from './auth/table-access.js';
+import { TableLookup } from './auth/table-lookup.js';
+import { BODY_ENCODINGS, BROTLI_OPTIONS, COMPRESS_THRESHOLD } from './cache/body-encodings.js';
 import { ResponseCache } from './cache/response-cache.js';
 import { NotFoundError } from './errors.js';
 import { toHttpError } from './error-mapping.js';
@@ -56,11 +57,13 @@ export class ApiServer {
     const limits = { ...DEFAULT_LIMITS, ...options.limits };
     const metrics = new ApiMetrics();
     const authenticator = new Authenticator(options.catalog.meta, { insecureLocal: options.insecureLocal ?? false, ...(options.tokenCacheMs === undefined ? {} : { cacheMs: options.tokenCacheMs }) });
+    // One memo of table lookups for access checks and SQL, so DDL through /v1/sql invalidates both.
+    const lookup = new TableLookup(options.catalog, options.tableCacheMs === undefined ? {} : { ttlMs: options.tableCacheMs });
     const context: ApiContext = {
       catalog: options.catalog,
       limits,
-      tables: new CatalogTableAccess(options.catalog),
-      queries: new SandboxedQueryService({ catalog: options.catalog, limits }),
+      tables: new CatalogTableAccess(options.catalog, lookup),
+      queries: new SandboxedQueryService({ catalog: options.catalog, limits, lookup }),
       cache: new ResponseCache(options.cacheBytes ?? 64 * 1024 * 1024),
       events: EventHub.open({ catalog: options.catalog, flows: options.flows, metrics, ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }) }),
       flows: options.flows,
@@ -71,12 +74,8 @@ export class ApiServer {
     let graphql: GraphqlHandle | undefined;
     let http1: HttpServer | undefined;
     try {
-      await app.register(fastifyCompress, {
-        encodings: ['br', 'gzip', 'deflate'],
-        threshold: 1024,
-        // Quality 11 (zlib's default) costs tens of ms per MB; 5 keeps most of the gain.
-        brotliOptions: { params: { [zlib.BROTLI_PARAM_QUALITY]: 5 } },
-      });
+      // The same settings as cached bodies' stored compressed forms (body-encodings.ts).
+      await app.register(fastifyCompress, { encodings: [...BODY_ENCODINGS], threshold: COMPRESS_THRESHOLD, brotliOptions: BROTLI_OPTIONS });
       await app.register(fastifySwagger, {
         openapi: {
           openapi: '3.1.0',

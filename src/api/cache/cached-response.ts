@@ -1,13 +1,16 @@
 /**
  * Serving a GET whose body depends only on the request and lake table versions:
  * 304 when the client's ETag matches (nothing runs), the cached body when this
- * process computed it before, otherwise compute, store, send.
+ * process computed it before, otherwise compute, store, send. A cached body is sent
+ * compressed as the client asks from stored bytes (compressed once per coding), with
+ * Content-Encoding set so @fastify/compress leaves it alone.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiContext } from '../api-context.js';
 import { principalOf } from '../auth/request-principal.js';
 import { visibilityKey } from '../auth/principal.js';
 import type { TableRead } from '../sql/query-service.js';
+import { chooseEncoding, encodeBody, type BodyEncoding } from './body-encodings.js';
 import { matchesEtag, ResponseCache, type CachedBody } from './response-cache.js';
 
 export interface CacheableResponse {
@@ -33,5 +36,22 @@ export async function sendCacheable(ctx: ApiContext, request: FastifyRequest, re
     ctx.cache.set(etag, cached);
   }
   if (cached.headers !== undefined) reply.headers(cached.headers);
-  return reply.header('content-type', cached.contentType).send(cached.body);
+  reply.header('content-type', cached.contentType);
+  const encoded = await encodedBody(ctx, request, etag, cached);
+  if (encoded === undefined) return reply.send(cached.body);
+  return reply.header('content-encoding', encoded.encoding).send(encoded.bytes);
+}
+
+/** The body compressed as the client asks, when the cache holds it (or now does); else compress does it. */
+async function encodedBody(ctx: ApiContext, request: FastifyRequest, etag: string, cached: CachedBody): Promise<{ encoding: BodyEncoding; bytes: Buffer } | undefined> {
+  // Partial content and opting out are compress's to decide; a body not kept (too large, cache off) is left to it too.
+  if (request.headers['x-no-compression'] !== undefined || request.headers.range !== undefined) return undefined;
+  const encoding = chooseEncoding(request.headers['accept-encoding'], cached.contentType, cached.body.length);
+  if (encoding === undefined || !ctx.cache.holds(etag, cached)) return undefined;
+  let bytes = ctx.cache.getEncoded(etag, encoding);
+  if (bytes === undefined) {
+    bytes = await encodeBody(cached.body, encoding);
+    ctx.cache.setEncoded(etag, encoding, bytes);
+  }
+  return { encoding, bytes };
 }

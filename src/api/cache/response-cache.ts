@@ -5,11 +5,13 @@
  * equal ETags mean equal bodies, with no TTL and no stale read. A new commit changes
  * the version and so the ETag.
  *
- * The in-process cache keeps recent bodies by ETag, bounded by total bytes, evicting
- * the least recently used.
+ * The in-process cache keeps recent bodies by ETag, bounded by total bytes (compressed
+ * forms included), evicting the least recently used. A body's compressed forms are kept
+ * beside it, so a hit sends stored bytes instead of compressing again.
  */
 import { createHash } from 'node:crypto';
 import type { TableRead } from '../sql/query-service.js';
+import type { BodyEncoding } from './body-encodings.js';
 
 export interface CachedBody {
   readonly contentType: string;
@@ -18,8 +20,14 @@ export interface CachedBody {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
+interface Stored {
+  readonly body: CachedBody;
+  readonly encoded: Map<BodyEncoding, Buffer>;
+  bytes: number;
+}
+
 export class ResponseCache {
-  readonly #entries = new Map<string, CachedBody>();
+  readonly #entries = new Map<string, Stored>();
   #bytes = 0;
   hits = 0;
   misses = 0;
@@ -43,22 +51,49 @@ export class ResponseCache {
     // Re-inserting moves the entry to the most recently used end.
     this.#entries.delete(etag);
     this.#entries.set(etag, entry);
-    return entry;
+    return entry.body;
   }
 
-  set(etag: string, entry: CachedBody): void {
-    if (entry.body.length > this.maxBytes / 4) return;
+  set(etag: string, body: CachedBody): void {
+    if (body.body.length > this.maxBytes / 4) return;
+    this.#remove(etag);
+    this.#entries.set(etag, { body, encoded: new Map(), bytes: body.body.length });
+    this.#bytes += body.body.length;
+    this.#evict();
+  }
+
+  /** Whether `body` is what is cached under `etag` now (no effect on the hit counts or the order). */
+  holds(etag: string, body: CachedBody): boolean {
+    return this.#entries.get(etag)?.body === body;
+  }
+
+  /** The cached body of `etag` compressed with `encoding`, when stored (setEncoded). */
+  getEncoded(etag: string, encoding: BodyEncoding): Buffer | undefined {
+    return this.#entries.get(etag)?.encoded.get(encoding);
+  }
+
+  /** Keeps a compressed form of the body cached under `etag` (nothing when it is gone). */
+  setEncoded(etag: string, encoding: BodyEncoding, bytes: Buffer): void {
+    const entry = this.#entries.get(etag);
+    if (entry === undefined || entry.encoded.has(encoding)) return;
+    entry.encoded.set(encoding, bytes);
+    entry.bytes += bytes.length;
+    this.#bytes += bytes.length;
+    this.#evict();
+  }
+
+  #remove(etag: string): void {
     const previous = this.#entries.get(etag);
-    if (previous !== undefined) {
-      this.#bytes -= previous.body.length;
-      this.#entries.delete(etag);
-    }
-    this.#entries.set(etag, entry);
-    this.#bytes += entry.body.length;
+    if (previous === undefined) return;
+    this.#bytes -= previous.bytes;
+    this.#entries.delete(etag);
+  }
+
+  #evict(): void {
     for (const [key, old] of this.#entries) {
       if (this.#bytes <= this.maxBytes) break;
       this.#entries.delete(key);
-      this.#bytes -= old.body.length;
+      this.#bytes -= old.bytes;
     }
   }
 

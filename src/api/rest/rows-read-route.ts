@@ -33,7 +33,7 @@ export function registerRowsReadRoute(app: FastifyInstance, ctx: ApiContext): vo
     const query = parseRowQuery(request.query);
     const format = negotiateFormat(request.headers.accept);
     const access = await ctx.tables.access(principal, request.params.name, 'read');
-    const planned = await planTableRead(ctx, principal, access, query.atVersion);
+    const planned = await planTableRead(access, query.atVersion);
     const limit = Math.min(query.limit ?? ctx.limits.defaultPageSize, ctx.limits.maxRows);
     return sendCacheable(ctx, request, reply, {
       key: { route: 'rows', table: access.table.name, query: normalizedParameters(request.query), format },

@@ -47,7 +47,7 @@ function registerCatalogRoutes(app: FastifyInstance, ctx: ApiContext): void {
   }, async (request, reply) => {
     const principal = principalOf(request);
     const access = await ctx.tables.access(principal, request.params.name, 'read');
-    const planned = await planTableRead(ctx, principal, access, null);
+    const planned = await planTableRead(access, null);
     const admin = hasRole(principal, 'admin');
     return sendCacheable(ctx, request, reply, {
       key: { route: 'table', table: access.table.name, admin },
@@ -68,7 +68,7 @@ function registerCatalogRoutes(app: FastifyInstance, ctx: ApiContext): void {
   }, async (request, reply) => {
     const principal = principalOf(request);
     const access = await ctx.tables.access(principal, request.params.name, 'read');
-    const planned = await planTableRead(ctx, principal, access, null);
+    const planned = await planTableRead(access, null);
     const limit = Math.min(request.query.limit ?? ctx.limits.defaultPageSize, ctx.limits.maxRows);
     return sendCacheable(ctx, request, reply, {
       key: { route: 'history', table: access.table.name, limit },

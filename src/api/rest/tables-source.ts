@@ -4,9 +4,9 @@
  * the table state a read will use.
  */
 import type { CatalogTable } from '../../catalog/index.js';
+import { openSnapshot } from '../../engine/index.js';
 import { duckdbType, quoteIdent, type StructType } from '../../lake/index.js';
-import type { ApiContext, TableAccess } from '../api-context.js';
-import type { Principal } from '../auth/principal.js';
+import type { TableAccess } from '../api-context.js';
 import type { TableRead } from '../sql/query-service.js';
 import type { TableColumn } from './row-query-conditions.js';
 
@@ -31,9 +31,17 @@ export interface PlannedRead {
   readonly version: number;
 }
 
-/** Plans a read of the table (at `atVersion`, else its latest version) without running anything. */
-export async function planTableRead(ctx: ApiContext, principal: Principal, access: TableAccess, atVersion: number | null): Promise<PlannedRead> {
-  const tables = await ctx.queries.plan(principal, `SELECT * FROM ${tableRef(access.table, atVersion)}`);
-  const read = tables.find((t) => t.location === access.table.location) ?? tables[0];
-  return { tables, version: read?.version ?? atVersion ?? 0 };
+/**
+ * Plans a read of the table (at `atVersion`, else its latest version) without running
+ * anything. The table is already resolved and its grant applied (TableAccessControl),
+ * and a read of one table reads exactly that table, so this is what QueryService.plan
+ * would answer for `SELECT * FROM <table>`, without DuckDB: the latest version comes from
+ * the snapshot cache, whose check is a `head` of the remembered commit file and of the
+ * next one, so a commit by any process changes the ETag at once. A pinned version is
+ * taken as given; reading it (the produce step) fails when it does not exist.
+ */
+export async function planTableRead(access: TableAccess, atVersion: number | null): Promise<PlannedRead> {
+  const { name, location } = access.table;
+  const version = atVersion ?? (await openSnapshot(location)).version;
+  return { tables: [{ name, location, version }], version };
 }

@@ -4,25 +4,27 @@
  * column list or row filter reads as only those columns and rows (a RestrictedTable,
  * which the engine's named-table rewrite wraps around the scan). Names DuckDB would
  * find itself (its system views, the binding's temp views, files) never reach it: any
- * name that is not a catalog table is refused here.
+ * name that is not a catalog table is refused here. Lookups use the server's short
+ * TableLookup memo (DDL through the server invalidates it).
  */
-import { TableNotFoundError, formatTableName, type Catalog } from '../../catalog/index.js';
+import { TableNotFoundError, formatTableName } from '../../catalog/index.js';
 import type { RestrictedTable, TableResolver } from '../../engine/index.js';
 import type { Principal, TableGrant } from '../auth/principal.js';
+import type { TableLookup } from '../auth/table-lookup.js';
 
 export class GrantResolver implements TableResolver {
   /** The catalog name of every location resolved so far. */
   readonly names = new Map<string, string>();
 
-  constructor(private readonly catalog: Catalog, private readonly principal: Principal) {}
+  constructor(private readonly lookup: TableLookup, private readonly principal: Principal) {}
 
   async resolveTable(schema: string | undefined, table: string): Promise<string | RestrictedTable> {
     const name = schema ? { schema, table } : table;
     const grants = this.principal.grants;
     // Without grants every table exists, and the catalog's error may suggest close names.
-    const found = grants === null ? await this.catalog.getTable(name) : await this.catalog.findTable(name);
+    const found = grants === null ? await this.lookup.get(name) : await this.lookup.find(name);
     const grant = found && grants !== null ? grants.get(found.name) : undefined;
-    if (!found || (grants !== null && !grant)) throw new TableNotFoundError(found?.name ?? formatTableName(this.catalog.resolve(name)), []);
+    if (!found || (grants !== null && !grant)) throw new TableNotFoundError(found?.name ?? formatTableName(this.lookup.catalog.resolve(name)), []);
     this.names.set(found.location, found.name);
     return restricted(grant) ? { location: found.location, columns: grant.columns, rowFilter: grant.rowFilter } : found.location;
   }

@@ -4,14 +4,22 @@
  * (an external table registered since), a new instance is made allowing the lake root
  * and every catalog table's directory; older instances finish their queries and are
  * closed with the pool.
+ *
+ * Planning (policy check and name rewrite: parsing only, no file access) borrows idle
+ * connections kept for the purpose, since opening one per ETag costs more than the
+ * parse itself.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Catalog } from '../../catalog/index.js';
 import { SandboxDuckdb, UnsupportedStatementError, isInsideDirectory, localDirectory } from '../../engine/index.js';
 
+/** Idle planning connections kept at most (one per concurrently planned request). */
+const MAX_IDLE = 4;
+
 export class SandboxPool {
   private current: Promise<SandboxDuckdb> | undefined;
   private readonly retired: Promise<SandboxDuckdb>[] = [];
+  private readonly idle: DuckDBConnection[] = [];
   private closed = false;
 
   constructor(private readonly catalog: Catalog) {}
@@ -40,6 +48,21 @@ export class SandboxPool {
     return sandbox.connect();
   }
 
+  /** Runs `parse` on a pooled connection; it must only parse (the connection is reused as it is left). */
+  async parsing<T>(parse: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    const connection = this.idle.pop() ?? (await this.connect());
+    let reusable = false;
+    try {
+      const result = await parse(connection);
+      reusable = true;
+      return result;
+    } finally {
+      // After a failure the connection's state is unknown (an interrupted statement): not reused.
+      if (reusable && !this.closed && this.idle.length < MAX_IDLE) this.idle.push(connection);
+      else connection.closeSync();
+    }
+  }
+
   /** True when the current instance may read every one of `locations` (no new one is needed). */
   async allows(locations: readonly string[]): Promise<boolean> {
     const sandbox = await this.current?.catch(() => undefined);
@@ -51,6 +74,7 @@ export class SandboxPool {
 
   async close(): Promise<void> {
     this.closed = true;
+    for (const connection of this.idle.splice(0)) connection.closeSync();
     const all = [...this.retired, ...(this.current ? [this.current] : [])];
     this.retired.length = 0;
     this.current = undefined;

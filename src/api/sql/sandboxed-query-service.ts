@@ -11,6 +11,11 @@
  * Every piece of user SQL in a statement (INSERT's query, WHERE and SET expressions,
  * MERGE's source, CREATE TABLE AS's query) is checked by the same policy before it is
  * bound, so an expression can no more read a file than a query can.
+ *
+ * Table names resolve through the server's TableLookup (a short memo), and plan()
+ * remembers each query's shape (PlanMemo) for as long: an ETag for a repeated query
+ * then costs one check of each table's newest commit, with no DuckDB work. DDL run
+ * here invalidates both at once.
  */
 import type { Catalog } from '../../catalog/index.js';
 import {
@@ -18,17 +23,21 @@ import {
   type StatementResult, type Statement,
 } from '../../engine/index.js';
 import type { ApiLimits } from '../api-context.js';
-import { ApiRole, requireRole, type Principal } from '../auth/principal.js';
+import { ApiRole, requireRole, visibilityKey, type Principal } from '../auth/principal.js';
+import { TableLookup } from '../auth/table-lookup.js';
 import { ForbiddenError } from '../errors.js';
 import { GrantResolver } from './grant-resolver.js';
 import { LimitedStream, QueryDeadline } from './limited-stream.js';
 import type { QueryRequest, QueryResult, QueryService, QueryStream, TableRead } from './query-service.js';
+import { PlanMemo } from './plan-memo.js';
 import { SandboxPool } from './sandbox-pool.js';
-import { boundReads, planReads } from './table-reads.js';
+import { boundReads, currentReads, planReads, readShape } from './table-reads.js';
 
 export interface SandboxedQueryServiceOptions {
   readonly catalog: Catalog;
   readonly limits: Pick<ApiLimits, 'maxRows' | 'queryTimeoutMs'>;
+  /** The server's table memo, shared with its TableAccessControl; default: one of its own. */
+  readonly lookup?: TableLookup;
 }
 
 type WriteStatement = Extract<Statement, { kind: 'insert' | 'delete' | 'update' | 'merge' }>;
@@ -41,20 +50,26 @@ export class SandboxedQueryService implements QueryService {
   private readonly catalog: Catalog;
   private readonly limits: SandboxedQueryServiceOptions['limits'];
   private readonly pool: SandboxPool;
+  private readonly lookup: TableLookup;
+  private readonly shapes: PlanMemo;
 
   constructor(options: SandboxedQueryServiceOptions) {
     this.catalog = options.catalog;
     this.limits = options.limits;
     this.pool = new SandboxPool(options.catalog);
+    this.lookup = options.lookup ?? new TableLookup(options.catalog);
+    this.shapes = new PlanMemo(this.lookup);
   }
 
   async plan(principal: Principal, sql: string): Promise<TableRead[]> {
-    const connection = await this.pool.connect();
-    try {
-      return (await planReads(connection, sql, new GrantResolver(this.catalog, principal))).tables;
-    } finally {
-      connection.closeSync();
+    const visibility = visibilityKey(principal);
+    let shape = this.shapes.get(visibility, sql);
+    if (shape === undefined) {
+      const generation = this.lookup.generation;
+      shape = await this.pool.parsing((connection) => readShape(connection, sql, this.resolver(principal)));
+      this.shapes.set(visibility, sql, generation, shape);
     }
+    return (await currentReads(shape)).tables;
   }
 
   async run(request: QueryRequest): Promise<QueryResult> {
@@ -65,7 +80,7 @@ export class SandboxedQueryService implements QueryService {
   }
 
   async stream(request: QueryRequest): Promise<QueryStream & { readonly truncated: boolean }> {
-    const resolver = new GrantResolver(this.catalog, request.principal);
+    const resolver = this.resolver(request.principal);
     let connection = await this.pool.connect();
     let deadline: QueryDeadline | undefined;
     try {
@@ -110,12 +125,17 @@ export class SandboxedQueryService implements QueryService {
     // Every local table's directory, so the statement's subqueries can read any of them.
     const locations = (await this.catalog.listTables()).map((t) => t.location).filter((l) => localDirectory(l) !== undefined);
     const session = new SqlSession(this.catalog, {
-      resolver: new GrantResolver(this.catalog, principal),
+      resolver: this.resolver(principal),
       connect: () => this.pool.connect(locations),
       checkSql: checkSandboxedSql,
       maxRows: this.limits.maxRows,
     });
-    return session.executeOne(statements[0]!);
+    try {
+      return await session.executeOne(statements[0]!);
+    } finally {
+      // DDL may have dropped, created or moved a name (even when it failed part way): later requests must see it now, not after the memo's TTL.
+      if (!isWrite(statement)) this.lookup.invalidate();
+    }
   }
 
   close(): Promise<void> {
@@ -131,13 +151,17 @@ export class SandboxedQueryService implements QueryService {
     if (principal.grants === null) return;
     const ref = statement.kind === 'merge' ? statement.target : statement.name;
     // Not granted: TableNotFoundError, as for reads.
-    const target = await new GrantResolver(this.catalog, principal).resolveTable(ref.schema, ref.table);
+    const target = await this.resolver(principal).resolveTable(ref.schema, ref.table);
     if (typeof target !== 'string') {
       throw new ForbiddenError(
         `${statement.kind.toUpperCase()} on ${ref.table} is not allowed for token "${principal.name}": its access to the table is limited to some columns or rows, and writes under such a grant are not supported.`,
         { table: ref.table, role: principal.role },
       );
     }
+  }
+
+  private resolver(principal: Principal): GrantResolver {
+    return new GrantResolver(this.lookup, principal);
   }
 
   private maxRowsOf(request: QueryRequest): number {

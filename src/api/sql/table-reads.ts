@@ -19,19 +19,46 @@ export interface PlannedReads {
   readonly changeFeeds: TableRead[];
 }
 
+/**
+ * What a query reads, apart from latest versions: its scans (location and AT clause)
+ * and change feeds, as the checked and rewritten SQL names them. It depends only on the
+ * SQL text and the catalog names it resolves, so it can be remembered (PlanMemo).
+ */
+export interface ReadShape {
+  readonly scans: ReadonlyArray<{ readonly name: string; readonly location: string; readonly version?: number; readonly timestamp?: string | number }>;
+  readonly changeFeeds: ReadonlyArray<{ readonly name: string; readonly location: string }>;
+}
+
 /** Checks the query against the sandbox policy and lists what it would read. */
 export async function planReads(connection: DuckDBConnection, sql: string, resolver: GrantResolver): Promise<PlannedReads> {
+  return currentReads(await readShape(connection, sql, resolver));
+}
+
+/** Checks the query against the sandbox policy and finds its shape (no table is opened). */
+export async function readShape(connection: DuckDBConnection, sql: string, resolver: GrantResolver): Promise<ReadShape> {
   await checkSandboxedSql(connection, sql);
   const rewritten = await rewriteNamedTables(connection, sql, resolver);
-  const scans = await Promise.all(findDeltaScanCalls(rewritten).map(async (call): Promise<TableRead> => ({
+  const scans = findDeltaScanCalls(rewritten).map((call) => ({
     name: nameOf(resolver, call.path),
     location: call.path,
-    version: call.version ?? (await openSnapshot(call.path, call.timestamp !== undefined ? { timestamp: call.timestamp } : {})).version,
-  })));
+    ...(call.version === undefined ? {} : { version: call.version }),
+    ...(call.timestamp === undefined ? {} : { timestamp: call.timestamp }),
+  }));
   const changeFeeds = await Promise.all(changeFeedTables(rewritten).map(async ([schema, table]) => {
     const location = locationOf(await resolver.resolveTable(schema, table))!;
-    return { name: nameOf(resolver, location), location, version: (await openSnapshot(location)).version };
+    return { name: nameOf(resolver, location), location };
   }));
+  return { scans, changeFeeds };
+}
+
+/** The table states of a shape now: unpinned scans and change feeds at their latest versions. */
+export async function currentReads(shape: ReadShape): Promise<PlannedReads> {
+  const scans = await Promise.all(shape.scans.map(async (scan): Promise<TableRead> => ({
+    name: scan.name,
+    location: scan.location,
+    version: scan.version ?? (await openSnapshot(scan.location, scan.timestamp !== undefined ? { timestamp: scan.timestamp } : {})).version,
+  })));
+  const changeFeeds = await Promise.all(shape.changeFeeds.map(async (feed) => ({ ...feed, version: (await openSnapshot(feed.location)).version })));
   return { tables: distinct([...scans, ...changeFeeds]), changeFeeds };
 }
 

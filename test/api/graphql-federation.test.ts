@@ -9,14 +9,11 @@ import type { AddressInfo } from 'node:net';
 import { createHash } from 'node:crypto';
 import { ApolloGateway, IntrospectAndCompose, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { buildSubgraphSchema } from '@apollo/subgraph';
+import { getOperationAST, parse } from 'graphql';
 import { createYoga } from 'graphql-yoga';
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGraphqlServer, type GraphqlTestServer } from './graphql-test-server.js';
-import { gql } from './graphql-support.js';
-
-// The CommonJS graphql, the instance @apollo/gateway and @apollo/subgraph use (see src/api/graphql/graphql-runtime.ts).
-const graphql = createRequire(import.meta.url)('graphql') as typeof import('graphql');
+import { startTestApi, type TestApi } from './helpers/api-harness.js';
+import { gql } from './helpers/graphql-client.js';
 
 const REVIEWS_SDL = `
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
@@ -27,15 +24,15 @@ const REVIEWS_SDL = `
 `;
 
 describe('GraphQL federation', () => {
-  let api: GraphqlTestServer;
+  let api: TestApi;
   let reviews: Server;
   let gateway: ApolloGateway;
   let run: (query: string) => Promise<{ data?: Record<string, unknown> | null; errors?: readonly { message: string }[] }>;
 
   beforeAll(async () => {
-    api = await startGraphqlServer();
+    api = await startTestApi();
     const schema = buildSubgraphSchema([{
-      typeDefs: graphql.parse(REVIEWS_SDL),
+      typeDefs: parse(REVIEWS_SDL),
       resolvers: { Query: { top_reviews: () => [{ stars: 5, customer: { id: 3 } }, { stars: 2, customer: { id: 8 } }] } },
     }]);
     reviews = createServer(createYoga({ schema, graphqlEndpoint: '/graphql', logging: false }));
@@ -53,8 +50,8 @@ describe('GraphQL federation', () => {
     });
     const { schema: supergraph, executor } = await gateway.load();
     run = async (query) => {
-      const document = graphql.parse(query);
-      const operation = graphql.getOperationAST(document)!;
+      const document = parse(query);
+      const operation = getOperationAST(document)!;
       const context = {
         request: { query }, document, source: query, operation, operationName: null, schema: supergraph, context: {},
         queryHash: createHash('sha256').update(query).digest('hex'), logger: console, metrics: {}, overallCachePolicy: {}, schemaHash: 'x',

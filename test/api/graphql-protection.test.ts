@@ -4,13 +4,13 @@
  * persisted-only mode, and the per-token rate limit, each refused with a coded error.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGraphqlServer, type GraphqlTestServer } from './graphql-test-server.js';
-import { codes, gql } from './graphql-support.js';
+import { startTestApi, type TestApi } from './helpers/api-harness.js';
+import { codes, gql } from './helpers/graphql-client.js';
 
 describe('GraphQL limits', () => {
-  let api: GraphqlTestServer;
+  let api: TestApi;
   beforeAll(async () => {
-    api = await startGraphqlServer({ graphql: { maxDepth: 3, maxAliases: 2, maxTokens: 60, maxDirectives: 2, maxCost: 14, introspection: false } });
+    api = await startTestApi({ server: { graphql: { maxDepth: 3, maxAliases: 2, maxTokens: 60, maxDirectives: 2, maxCost: 14, introspection: false } } });
   });
   afterAll(async () => {
     await api?.close();
@@ -44,16 +44,16 @@ describe('GraphQL limits', () => {
 
 describe('GraphQL persisted operations and rate limits', () => {
   const hash = 'a'.repeat(64);
-  let api: GraphqlTestServer;
+  let api: TestApi;
   beforeAll(async () => {
-    api = await startGraphqlServer({ graphql: { persistedOperations: { [hash]: '{ strata_tables }' }, persistedOnly: true, rateLimitPerMinute: 4 } });
+    api = await startTestApi({ server: { graphql: { persistedOperations: { [hash]: '{ strata_tables }' }, persistedOnly: true, rateLimitPerMinute: 4 } } });
   });
   afterAll(async () => {
     await api?.close();
   });
 
   it('runs persisted operations only, and limits each token per minute with 429', async () => {
-    const token = api.token('reader');
+    const token = await api.token('reader');
     const persisted = await gql(api, '', { token, extensions: { persistedQuery: { version: 1, sha256Hash: hash } } });
     expect(persisted.errors).toBeUndefined();
     expect(persisted.data?.strata_tables).toEqual(['main.customers', 'main.sales']);
@@ -68,7 +68,7 @@ describe('GraphQL persisted operations and rate limits', () => {
     expect(limited.status).toBe(429);
     expect(codes(limited)).toEqual(['API_RATE_LIMITED']);
     // Another token has its own budget.
-    const other = await gql(api, '', { token: api.token('reader'), extensions: { persistedQuery: { version: 1, sha256Hash: hash } } });
+    const other = await gql(api, '', { token: await api.token('reader'), extensions: { persistedQuery: { version: 1, sha256Hash: hash } } });
     expect(other.status).toBe(200);
   });
 });

@@ -4,8 +4,7 @@
  * rate limit, the principal's schema, parse, validate. Returns the execution arguments,
  * or the errors to answer with.
  */
-import type { DocumentNode, ExecutionArgs, GraphQLError } from 'graphql';
-import { GraphQLError as GraphQLErrorClass } from './graphql-runtime.js';
+import { GraphQLError, type DocumentNode, type ExecutionArgs } from 'graphql';
 import type { Principal } from '../auth/principal.js';
 import { toGraphQLError } from './graphql-errors.js';
 import type { RateLimiter } from './rate-limiter.js';
@@ -35,7 +34,7 @@ export async function prepareOperation(deps: OperationDeps, principal: Principal
   try {
     deps.limiter.take(principal);
     if (typeof params.query !== 'string' || params.query === '') {
-      return [new GraphQLErrorClass('The operation has no query text.', { extensions: { code: 'BAD_REQUEST' } })];
+      return [new GraphQLError('The operation has no query text.', { extensions: { code: 'BAD_REQUEST' } })];
     }
     const schema = await deps.registry.schemaFor(principal);
     const enveloped = deps.yoga.getEnveloped({ principal, schema, params });

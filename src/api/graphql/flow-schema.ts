@@ -3,8 +3,9 @@
  * tasks, and `trigger_flow(flow, params)` (writers and admins). Field names are
  * snake_case like the table fields; values come from FlowControl's plain views.
  */
-import type { FlowControl, JsonValue, RunDetail, RunView, TaskView } from '../../flows/index.js';
+import { FlowParamsError, type FlowControl, type JsonValue, type RunDetail, type RunView, type TaskView } from '../../flows/index.js';
 import { requireRole } from '../auth/principal.js';
+import { countArgument } from './filter-sql.js';
 import type { FieldResolver, GraphqlContext } from './graphql-context.js';
 
 export const FLOW_SDL = `
@@ -65,6 +66,13 @@ type RunEvent {
 `;
 
 export const FLOW_QUERY_FIELDS = ['flows: [Flow!]!', 'runs(flow: String, limit: Int): [Run!]!', 'run(id: ID!): Run'];
+/** Runs one list field returns at most (as REST's /v1/flows/{flowId}/runs). */
+const MAX_RUNS = 1000;
+
+function runLimit(value: unknown): number {
+  return countArgument('limit', value, MAX_RUNS) ?? 20;
+}
+
 export const FLOW_MUTATION_FIELDS = ['trigger_flow(flow: String!, params: JSON): TriggeredRun!'];
 
 function task(t: TaskView): Record<string, unknown> {
@@ -94,9 +102,9 @@ export function flowQueryResolvers(flows: FlowControl): Record<string, FieldReso
     flows: async () => (await flows.list()).map((f) => ({
       id: f.id, description: f.description, schedule: f.schedule, paused: f.paused, next_tick_at: f.nextTickAt, source_file: f.sourceFile,
       task_count: f.tasks, active_runs: f.activeRuns,
-      runs: async (args: { limit?: number | null }) => (await flows.runs(f.id, args.limit ?? 20)).map((r) => run(flows, r)),
+      runs: async (args: { limit?: number | null }) => (await flows.runs(f.id, runLimit(args.limit))).map((r) => run(flows, r)),
     })),
-    runs: async (_s, args) => (await allRuns(flows, (args.flow as string | null) ?? undefined, (args.limit as number | null) ?? 20)).map((r) => run(flows, r)),
+    runs: async (_s, args) => (await allRuns(flows, (args.flow as string | null) ?? undefined, runLimit(args.limit))).map((r) => run(flows, r)),
     run: async (_s, args) => {
       const id = Number(args.id);
       if (!Number.isInteger(id)) return null;
@@ -113,7 +121,13 @@ export function flowMutationResolvers(flows: FlowControl): Record<string, FieldR
   return {
     trigger_flow: async (_s, args, context: GraphqlContext) => {
       requireRole(context.principal, 'writer', 'Triggering a flow');
-      const triggered = await flows.trigger(String(args.flow), (args.params ?? {}) as Record<string, JsonValue>);
+      const flow = String(args.flow);
+      const params = args.params ?? {};
+      // JSON accepts any value; spread into the run's parameters, a list or text would become keys "0", "1", ...
+      if (typeof params !== 'object' || params === null || Array.isArray(params)) {
+        throw new FlowParamsError(flow, `params must be an object of parameter values, not ${JSON.stringify(params)}.`);
+      }
+      const triggered = await flows.trigger(flow, params as Record<string, JsonValue>);
       return {
         run_id: triggered.runId, created: triggered.created, state: triggered.state,
         run: async () => {

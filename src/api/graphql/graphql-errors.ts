@@ -4,7 +4,7 @@
  * (INTERNAL_SERVER_ERROR) so internals never leak, and still answers with a GraphQL
  * error body rather than a 5xx.
  */
-import { GraphQLError } from './graphql-runtime.js';
+import { GraphQLError } from 'graphql';
 import { StrataError, type ErrorDetails } from '../../core/index.js';
 
 /** An argument the schema accepts but the operation cannot use (a null in `_eq`, a negative limit). */
@@ -15,11 +15,23 @@ export class GraphqlInputError extends StrataError {
 }
 
 /**
- * graphql ships CommonJS and ESM builds and yoga's executor may load the other one, so
- * `instanceof GraphQLError` can be false for a real GraphQLError: compare by name.
+ * An operation refused before it ran (parse, validation, armor limits, persisted-only)
+ * where the transport answers with HTTP, not a GraphQL result (graphql-sse): a 400
+ * whose code is the first GraphQL error's and whose details carry all of them.
  */
+export class GraphqlOperationError extends StrataError {
+  constructor(errors: readonly GraphQLError[]) {
+    const first = errors[0];
+    const code = typeof first?.extensions.code === 'string' ? first.extensions.code : 'GRAPHQL_VALIDATION_FAILED';
+    super(code, first?.message ?? 'The operation was refused.', {
+      errors: errors.map((e) => ({ message: e.message, extensions: { code: e.extensions.code ?? null } })),
+    });
+  }
+}
+
 export function isGraphQLError(error: unknown): error is GraphQLError {
-  return error instanceof Error && error.name === 'GraphQLError';
+  // One graphql instance in every environment (see vitest.config.ts), so instanceof holds.
+  return error instanceof GraphQLError;
 }
 
 // DuckDB's messages for values it cannot use: the client's input, safe to show.
@@ -60,7 +72,7 @@ const LIMIT_CODES: readonly (readonly [RegExp, string])[] = [
 export function withCode(error: GraphQLError, fallback: 'GRAPHQL_PARSE_FAILED' | 'GRAPHQL_VALIDATION_FAILED'): GraphQLError {
   if (error.extensions?.code !== undefined && error.extensions.http !== undefined) return error;
   const code = (error.extensions?.code as string | undefined) ?? LIMIT_CODES.find(([pattern]) => pattern.test(error.message))?.[1] ?? fallback;
-  // yoga answers 400 for errors with this status; without it, a GraphQLError from another copy of graphql reads as unexpected (500).
+  // yoga answers with the status an error's extensions.http gives: a refused operation is the client's fault (400).
   const http = { status: 400 };
   return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, extensions: { ...error.extensions, code, http } });
 }

@@ -13,8 +13,7 @@
  * Every literal a filter or mutation sends to SQL is `CAST('<text>' AS <column type>)`,
  * so values are checked by DuckDB's own conversions and no text reaches SQL unquoted.
  */
-import type { ValueNode } from 'graphql';
-import { GraphQLError, GraphQLScalarType, Kind } from './graphql-runtime.js';
+import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
 import { decimalParts, duckdbType, type DataType } from '../../lake/index.js';
 
 export type ScalarName = 'String' | 'Int' | 'BigInt' | 'Float' | 'Boolean' | 'JSON';

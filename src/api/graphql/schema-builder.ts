@@ -4,8 +4,7 @@
  * and `_entities` exist and tables with a key are entities.
  */
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import type { GraphQLSchema } from 'graphql';
-import { parse } from './graphql-runtime.js';
+import { parse, type GraphQLSchema } from 'graphql';
 import type { ApiContext } from '../api-context.js';
 import { FLOW_MUTATION_FIELDS, FLOW_QUERY_FIELDS, FLOW_SDL, flowMutationResolvers, flowQueryResolvers } from './flow-schema.js';
 import type { FieldResolver, GraphqlContext, ResolverMap, SubscriptionResolver } from './graphql-context.js';
@@ -35,7 +34,7 @@ export function buildGraphqlSchema(ctx: ApiContext, fanout: TopicFanout, models:
 
   const query: Record<string, FieldResolver> = { strata_tables: () => models.map((m) => m.catalogName), ...(flows ? flowQueryResolvers(flows) : {}) };
   const mutation: Record<string, FieldResolver> = flows && canWrite ? flowMutationResolvers(flows) : {};
-  const subscription: Record<string, SubscriptionResolver> = flows ? runSubscriptionResolvers(fanout) : {};
+  const subscription: Record<string, SubscriptionResolver> = flows ? runSubscriptionResolvers(flows, fanout) : {};
   const resolvers: ResolverMap = { BigInt: BigIntScalar, JSON: JsonScalar };
   for (const model of models) {
     Object.assign(query, queryResolvers(ctx, model));

@@ -7,12 +7,14 @@
  * A principal whose grant has a row filter gets `rows: null`: the filter is SQL and is
  * not evaluated on events, so no row it may not see is ever sent.
  */
-import type { JsonValue } from '../../flows/index.js';
+import type { FlowControl, JsonValue } from '../../flows/index.js';
 import type { ApiContext } from '../api-context.js';
 import type { StreamEvent } from '../streams/stream-events.js';
 import type { GraphqlContext, SubscriptionResolver } from './graphql-context.js';
+import { GraphqlInputError } from './graphql-errors.js';
 import type { TableModel } from './table-models.js';
 import type { TopicFanout } from './topic-fanout.js';
+import { TtlMemo } from './ttl-memo.js';
 
 function mapEvents<T>(events: AsyncIterableIterator<StreamEvent>, map: (event: StreamEvent) => T | undefined): AsyncIterableIterator<T> {
   const iterator: AsyncIterableIterator<T> = {
@@ -74,11 +76,23 @@ export function tableSubscriptionResolvers(ctx: ApiContext, fanout: TopicFanout,
   };
 }
 
-export function runSubscriptionResolvers(fanout: TopicFanout): Record<string, SubscriptionResolver> {
+const RUN_ID = /^[1-9]\d{0,15}$/;
+
+export function runSubscriptionResolvers(flows: FlowControl, fanout: TopicFanout): Record<string, SubscriptionResolver> {
+  // The hub's run topic cannot start for a run that does not exist and would just end the
+  // subscription; checking first gives the client FLOW_RUN_NOT_FOUND. Memoized, so many
+  // clients following one run cost one lookup per second.
+  const known = new TtlMemo<true>(1000);
   return {
     run_changes: {
-      subscribe: (_s, args) => {
-        const topic = args.run_id === null || args.run_id === undefined ? 'runs' : `runs/${String(args.run_id)}`;
+      subscribe: async (_s, args) => {
+        let topic = 'runs';
+        if (args.run_id !== null && args.run_id !== undefined) {
+          const id = String(args.run_id);
+          if (!RUN_ID.test(id)) throw new GraphqlInputError(`run_id must be a run id (a positive integer), not "${id}".`, { run_id: id });
+          await known.get(id, async () => (await flows.run(Number(id)), true));
+          topic = `runs/${id}`;
+        }
         return mapEvents(fanout.listen(topic), (event) => {
           const data = record(event.data);
           const runId = data.runId ?? data.run_id ?? (event.type === 'run' ? data.id : undefined) ?? null;

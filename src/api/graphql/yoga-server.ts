@@ -7,8 +7,7 @@
  */
 import { EnvelopArmor } from '@escape.tech/graphql-armor';
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
-import type { GraphQLSchema } from 'graphql';
-import { NoSchemaIntrospectionCustomRule, getOperationAST } from './graphql-runtime.js';
+import { NoSchemaIntrospectionCustomRule, getOperationAST, type GraphQLSchema } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiMetrics } from '../observability/metrics.js';

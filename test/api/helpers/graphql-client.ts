@@ -1,8 +1,13 @@
-/** Helpers shared by the GraphQL tests: POST an operation and read the JSON answer. */
-/** The parts of a test server the helpers use (the API harness and graphql-test-server.ts both fit). */
-export interface ServerLike {
-  fetch(pathAndQuery: string, init?: RequestInit & { token?: string | null }): Promise<Response>;
-}
+/**
+ * GraphQL clients for tests against the API harness: POST an operation and read the
+ * JSON answer, and a graphql-ws client authenticated with a token.
+ */
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import type { TestApi } from './api-harness.js';
+
+/** The part of the harness the helpers use. */
+export type ServerLike = Pick<TestApi, 'fetch'>;
 
 export interface GraphqlAnswer {
   readonly status: number;
@@ -23,4 +28,14 @@ export async function gql(api: ServerLike, query: string, options: { token?: str
 
 export function codes(answer: GraphqlAnswer): (string | undefined)[] {
   return (answer.errors ?? []).map((e) => e.extensions?.code);
+}
+
+/** A graphql-ws client on the server's /graphql (HTTP/1.1 upgrade), authenticated by connectionParams. */
+export function wsClient(api: Pick<TestApi, 'url'>, token: string, options: { retryAttempts?: number } = {}): Client {
+  return createClient({
+    url: `${api.url.replace(/^http/, 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${token}` },
+    ...(options.retryAttempts === undefined ? {} : { retryAttempts: options.retryAttempts }),
+  });
 }

@@ -87,9 +87,3 @@ export function countArgument(name: string, value: unknown, max?: number): numbe
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw new GraphqlInputError(`${name} must be a non-negative integer, not ${String(value)}.`, { argument: name });
   return max === undefined ? value : Math.min(value, max);
 }
-
-/** `"schema"."table"` or `"schema"."table" AT (VERSION => n)`. */
-export function fromSql(model: TableModel, atVersion: unknown): string {
-  const version = countArgument('at_version', atVersion);
-  return version === undefined ? model.sqlName : `${model.sqlName} AT (VERSION => ${version})`;
-}

@@ -28,6 +28,16 @@ function rateLimited(reply: FastifyReply, error: RateLimitedError): FastifyReply
     .send(JSON.stringify({ errors: [{ message: error.message, extensions: { code: error.code, retryAfterSeconds: error.retryAfterSeconds } }] }));
 }
 
+/**
+ * Yoga's answer as bytes when it has them: its Response keeps the serialized result as
+ * `bodyInit`, and reading `body` instead wraps it in a web stream that Fastify pipes
+ * chunk by chunk. Streams (incremental delivery) still go as streams.
+ */
+function bodyOf(response: Response): unknown {
+  const init = (response as Response & { bodyInit?: unknown }).bodyInit;
+  return typeof init === 'string' || Buffer.isBuffer(init) || init instanceof Uint8Array ? init : response.body;
+}
+
 export async function registerGraphql(app: FastifyInstance, ctx: ApiContext, options: GraphqlOptions, authenticate: Authenticate): Promise<GraphqlHandle> {
   const fanout = new TopicFanout(ctx.events as unknown as EventSource);
   const registry = new SchemaRegistry(ctx, fanout, options.schemaRefreshMs ?? GRAPHQL_DEFAULTS.schemaRefreshMs);
@@ -50,7 +60,7 @@ export async function registerGraphql(app: FastifyInstance, ctx: ApiContext, opt
       const response = await yoga.handleNodeRequestAndResponse(request, reply, { req: request, reply, principal, schema });
       response.headers.forEach((value, key) => void reply.header(key, value));
       reply.status(response.status);
-      return reply.send(response.body);
+      return reply.send(bodyOf(response));
     },
   });
   attachSse(app, deps, ctx.metrics);

@@ -1,31 +1,58 @@
 /**
  * Reading tables: list fields, `<table>_aggregate` and federation entity references.
- * Each becomes one SQL query run by ctx.queries (which applies the principal's grants),
- * cached by ResponseCache under an ETag of (SQL, visibility, table versions read): a
- * repeated query over unchanged tables skips DuckDB, and a commit changes the key.
+ * Each becomes one SQL query over one table, run by ctx.queries (which applies the
+ * principal's grants), cached by ResponseCache under an ETag of (SQL, visibility, table
+ * version): a repeated query over an unchanged table skips DuckDB, and a commit changes
+ * the key. The version comes from the snapshot cache (as REST's planTableRead does), not
+ * from planning the SQL, and the query runs pinned to it, so the rows match the ETag.
+ * A hit returns the decoded result (row objects) kept beside the cached JSON body, so it
+ * costs no parse; the body keeps the shared cache's byte accounting and eviction.
  */
 import type { GraphQLResolveInfo } from 'graphql';
+import { openSnapshot } from '../../engine/index.js';
 import { quoteIdent } from '../../lake/index.js';
 import type { SqlValue } from '../../engine/index.js';
 import type { ApiContext } from '../api-context.js';
 import { visibilityKey, type Principal } from '../auth/principal.js';
-import { ResponseCache } from '../cache/response-cache.js';
-import { countArgument, fromSql, orderBySql, whereSql, type BoolExp } from './filter-sql.js';
+import { ResponseCache, type CachedBody } from '../cache/response-cache.js';
+import { countArgument, orderBySql, whereSql, type BoolExp } from './filter-sql.js';
 import type { FieldResolver, GraphqlContext } from './graphql-context.js';
 import type { ColumnModel, TableModel } from './table-models.js';
 
 type Row = Record<string, SqlValue>;
 
-/** The rows of a read-only SQL query, from the response cache when its tables are unchanged. */
-export async function cachedRows(ctx: ApiContext, principal: Principal, sql: string): Promise<readonly (readonly SqlValue[])[]> {
-  const tables = await ctx.queries.plan(principal, sql);
-  const etag = ResponseCache.etag({ graphql: sql }, visibilityKey(principal), tables);
+/** Decoded results by the cached body they were stored as: they go when the cache evicts the body. */
+const decodedBodies = new WeakMap<CachedBody, unknown>();
+
+/**
+ * `SELECT <select> FROM <table> [AT version] <rest>` for the model's table, decoded, from the
+ * response cache when the table version is unchanged. `decode` maps the raw rows; its result
+ * is shared by every hit, so callers must not mutate it.
+ */
+export async function cachedRead<T>(
+  ctx: ApiContext, principal: Principal, model: TableModel, atVersion: unknown, select: string, rest: string,
+  decode: (rows: readonly (readonly SqlValue[])[]) => T,
+): Promise<T> {
+  const pinned = countArgument('at_version', atVersion);
+  const version = pinned ?? (await openSnapshot(model.location)).version;
+  const sql = (at: number | undefined) => `SELECT ${select} FROM ${at === undefined ? model.sqlName : `${model.sqlName} AT (VERSION => ${at})`} ${rest}`;
+  const etag = ResponseCache.etag({ graphql: sql(pinned) }, visibilityKey(principal), [{ name: model.catalogName, location: model.location, version }]);
   const cached = ctx.cache.get(etag);
   ctx.metrics.cacheOutcome(cached === undefined ? 'miss' : 'hit');
-  if (cached !== undefined) return JSON.parse(cached.body.toString('utf8')) as SqlValue[][];
-  const result = await ctx.queries.run({ principal, sql, maxRows: ctx.limits.maxRows });
-  ctx.cache.set(etag, { contentType: 'application/json', body: Buffer.from(JSON.stringify(result.rows)) });
-  return result.rows;
+  if (cached !== undefined) {
+    let decoded = decodedBodies.get(cached) as T | undefined;
+    if (decoded === undefined) {
+      decoded = decode(JSON.parse(cached.body.toString('utf8')) as SqlValue[][]);
+      decodedBodies.set(cached, decoded);
+    }
+    return decoded;
+  }
+  const result = await ctx.queries.run({ principal, sql: sql(version), maxRows: ctx.limits.maxRows });
+  const decoded = decode(result.rows);
+  const body: CachedBody = { contentType: 'application/json', body: Buffer.from(JSON.stringify(result.rows)) };
+  ctx.cache.set(etag, body);
+  if (ctx.cache.holds(etag, body)) decodedBodies.set(body, decoded);
+  return decoded;
 }
 
 function selectList(columns: readonly ColumnModel[]): string {
@@ -33,15 +60,17 @@ function selectList(columns: readonly ColumnModel[]): string {
 }
 
 function toObject(columns: readonly ColumnModel[], row: readonly SqlValue[]): Row {
-  return Object.fromEntries(columns.map((c, i) => [c.field, row[i] ?? null]));
+  const out: Row = {};
+  for (let i = 0; i < columns.length; i++) out[columns[i]!.field] = row[i] ?? null;
+  return out;
 }
 
 export async function listRows(ctx: ApiContext, principal: Principal, model: TableModel, args: Readonly<Record<string, unknown>>): Promise<Row[]> {
   const limit = countArgument('limit', args.limit, ctx.limits.maxRows) ?? ctx.limits.maxRows;
   const offset = countArgument('offset', args.offset);
-  const sql = `SELECT ${selectList(model.columns)} FROM ${fromSql(model, args.at_version)} WHERE ${whereSql(model, args.where as BoolExp | undefined)}`
+  const rest = `WHERE ${whereSql(model, args.where as BoolExp | undefined)}`
     + `${orderBySql(model, args.order_by as BoolExp[] | undefined)} LIMIT ${limit}${offset ? ` OFFSET ${offset}` : ''}`;
-  return (await cachedRows(ctx, principal, sql)).map((row) => toObject(model.columns, row));
+  return cachedRead(ctx, principal, model, args.at_version, selectList(model.columns), rest, (rows) => rows.map((row) => toObject(model.columns, row)));
 }
 
 interface Aggregate {
@@ -85,23 +114,22 @@ function selected(info: GraphQLResolveInfo): Set<string> {
 export async function aggregateRows(ctx: ApiContext, principal: Principal, model: TableModel, args: Readonly<Record<string, unknown>>, info: GraphQLResolveInfo): Promise<Record<string, unknown>> {
   const list = aggregates(model);
   const aggSql = list.map((a) => a.sql).join(', ');
-  const source = `FROM ${fromSql(model, args.at_version)} WHERE ${whereSql(model, args.where as BoolExp | undefined)}`;
+  const where = `WHERE ${whereSql(model, args.where as BoolExp | undefined)}`;
   const wanted = selected(info);
   const out: Record<string, unknown> = { aggregate: null, groups: [] };
   if (wanted.has('aggregate')) {
-    const [row] = await cachedRows(ctx, principal, `SELECT ${aggSql} ${source}`);
-    out.aggregate = aggregateObject(list, row ?? []);
+    out.aggregate = await cachedRead(ctx, principal, model, args.at_version, aggSql, where, ([row]) => aggregateObject(list, row ?? []));
   }
   const groupBy = ((args.group_by as string[] | null | undefined) ?? []).map((field) => model.columns.find((c) => c.field === field)!);
   if (wanted.has('groups') && groupBy.length > 0) {
     const keys = groupBy.map((c) => quoteIdent(c.column)).join(', ');
     const limit = countArgument('limit', args.limit, ctx.limits.maxRows) ?? ctx.limits.maxRows;
     const offset = countArgument('offset', args.offset);
-    const sql = `SELECT ${keys}, ${aggSql} ${source} GROUP BY ${keys} ORDER BY ${keys} LIMIT ${limit}${offset ? ` OFFSET ${offset}` : ''}`;
-    out.groups = (await cachedRows(ctx, principal, sql)).map((row) => ({
+    const rest = `${where} GROUP BY ${keys} ORDER BY ${keys} LIMIT ${limit}${offset ? ` OFFSET ${offset}` : ''}`;
+    out.groups = await cachedRead(ctx, principal, model, args.at_version, `${keys}, ${aggSql}`, rest, (rows) => rows.map((row) => ({
       key: toObject(groupBy, row.slice(0, groupBy.length)),
       aggregate: aggregateObject(list, row.slice(groupBy.length)),
-    }));
+    })));
   }
   return out;
 }

@@ -1,19 +1,22 @@
 /**
  * GraphQL over WebSocket (the graphql-ws protocol) at /graphql on the API's own HTTP
  * server. The connection authenticates once, from `connectionParams.authorization` or
- * the upgrade request's Authorization header; each subscription is prepared like an
- * HTTP operation (enveloped-operation.ts). Per subscription the server keeps graphql-ws's
- * bookkeeping and one listener on a shared topic: no timers, no polling.
+ * the upgrade request's Authorization header; each operation is prepared like an HTTP
+ * operation (enveloped-operation.ts). Subscriptions that would get the same payloads
+ * share one execution per event (shared-subscriptions.ts): per subscription the server
+ * keeps graphql-ws's bookkeeping and a group membership; no timers, no polling.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import type { ExecutionArgs } from 'graphql';
+import { getOperationAST, type ExecutionArgs, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import type { ApiMetrics } from '../observability/metrics.js';
 import type { Principal } from '../auth/principal.js';
 import { isErrors, prepareOperation, type EnvelopedArgs, type OperationDeps } from './enveloped-operation.js';
+import { toGraphQLError } from './graphql-errors.js';
+import { SharedSubscriptions, sharingKey, type Subscriber } from './shared-subscriptions.js';
 
 export type Authenticate = (authorization: string | undefined) => Promise<Principal>;
 
@@ -33,6 +36,7 @@ export function attachWebSocket(app: FastifyInstance, deps: OperationDeps, metri
     wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
   };
   app.server.on('upgrade', onUpgrade);
+  const shared = new SharedSubscriptions();
   const server = useServer<Record<string, unknown> | undefined, ConnectionExtra>({
     onConnect: async (ctx) => {
       const fromParams = ctx.connectionParams?.authorization;
@@ -48,11 +52,28 @@ export function attachWebSocket(app: FastifyInstance, deps: OperationDeps, metri
     onClose: (ctx) => {
       if (ctx.acknowledged) metrics.streamClosed('graphql_ws');
     },
-    onSubscribe: async (ctx, _id, payload) => {
+    onSubscribe: async (ctx, id, payload) => {
       const principal = ctx.extra.principal;
       if (principal === undefined) return [];
+      const subscriber: Subscriber = { socket: ctx.extra.socket as WebSocket, id, connection: ctx };
+      const key = sharingKey(principal, payload);
+      let schema: GraphQLSchema;
+      try {
+        // The principal's schema is memoized: a subscriber joining a live group costs map lookups.
+        schema = await deps.registry.schemaFor(principal);
+        const joined = shared.join(schema, key, subscriber);
+        if (joined !== undefined) {
+          deps.limiter.take(principal);
+          metrics.graphqlOperation('subscription', 'ok');
+          return joined;
+        }
+      } catch (error) {
+        return [toGraphQLError(error)];
+      }
       const prepared = await prepareOperation(deps, principal, payload);
-      return isErrors(prepared) ? [...prepared] : prepared;
+      if (isErrors(prepared)) return [...prepared];
+      if (getOperationAST(prepared.document, prepared.operationName)?.operation !== 'subscription') return prepared;
+      return shared.start(schema, key, prepared, subscriber);
     },
     execute: run('execute'),
     subscribe: run('subscribe'),

@@ -117,4 +117,19 @@ describe('GraphQL with grants', () => {
     expect(codes(await gql(api, '{ sales { amount } }', { token }))).toEqual(['GRAPHQL_VALIDATION_FAILED']);
     expect(codes(await gql(api, '{ customers { id } }', { token }))).toEqual(['GRAPHQL_VALIDATION_FAILED']);
   });
+
+  it('keeps a row-filtered writer inside its rows: updates cannot move rows out, inserts cannot add others', async () => {
+    const token = await api.token('writer', [{ table: 'main.sales', rowFilter: "region = 'EU'" }]);
+    const version = async () => (await api.catalog.openTable('main.sales')).version;
+    const before = await version();
+    const moveOut = await gql(api, 'mutation { update_sales(where: { id: { _eq: 3 } }, _set: { region: "US" }) { affected_rows } }', { token });
+    expect(codes(moveOut)).toEqual(['API_FORBIDDEN']);
+    const insertOther = await gql(api, 'mutation { insert_sales(objects: [{ id: 9001, region: "US", amount: 1 }]) { affected_rows } }', { token });
+    expect(codes(insertOther)).toEqual(['API_FORBIDDEN']);
+    expect(await version()).toBe(before);
+    // Within the filter both work; rows outside it are never touched (id 1 is US).
+    const inside = await gql(api, 'mutation { update_sales(where: { id: { _in: [1, 3] } }, _set: { amount: 7 }) { affected_rows } }', { token });
+    expect(inside.data).toEqual({ update_sales: { affected_rows: 1 } });
+    expect(await version()).toBe(before + 1);
+  });
 });

@@ -29,17 +29,22 @@ export async function sendCacheable(ctx: ApiContext, request: FastifyRequest, re
     ctx.metrics.cacheOutcome('not_modified');
     return reply.code(304).send();
   }
-  let cached = ctx.cache.get(etag);
-  ctx.metrics.cacheOutcome(cached === undefined ? 'miss' : 'hit');
-  if (cached === undefined) {
-    cached = await response.produce();
-    ctx.cache.set(etag, cached);
-  }
+  const cached = await cachedOrProduced(ctx, etag, () => response.produce());
   if (cached.headers !== undefined) reply.headers(cached.headers);
   reply.header('content-type', cached.contentType);
   const encoded = await encodedBody(ctx, request, etag, cached);
   if (encoded === undefined) return reply.send(cached.body);
   return reply.header('content-encoding', encoded.encoding).send(encoded.bytes);
+}
+
+/** The body cached under `etag`, else the one `produce` computes, then cached (the metrics count a hit or miss). */
+export async function cachedOrProduced(ctx: ApiContext, etag: string, produce: () => Promise<CachedBody>): Promise<CachedBody> {
+  const cached = ctx.cache.get(etag);
+  ctx.metrics.cacheOutcome(cached === undefined ? 'miss' : 'hit');
+  if (cached !== undefined) return cached;
+  const produced = await produce();
+  ctx.cache.set(etag, produced);
+  return produced;
 }
 
 /** The body compressed as the client asks, when the cache holds it (or now does); else compress does it. */

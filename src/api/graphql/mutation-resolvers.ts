@@ -10,6 +10,7 @@ import { DeltaTable, fromSql as sqlSource, queryRows, quoteIdent, withConnection
 import type { ApiContext, TableAccess } from '../api-context.js';
 import type { Principal } from '../auth/principal.js';
 import { ForbiddenError } from '../errors.js';
+import { refuseRowsLeavingFilter } from '../sql/row-filter-checks.js';
 import { sqlLiteral, whereSql, type BoolExp } from './filter-sql.js';
 import { GraphqlInputError } from './graphql-errors.js';
 import type { FieldResolver, GraphqlContext } from './graphql-context.js';
@@ -18,12 +19,6 @@ import type { ColumnModel, TableModel } from './table-models.js';
 interface MutationResponse {
   readonly affected_rows: number;
   readonly version: number;
-}
-
-/** Tells the event hub about a commit, when it offers that (it may also watch the log itself). */
-export function announceCommit(ctx: ApiContext, tableName: string): void {
-  const hub = ctx.events as unknown as { tableCommitted?: (name: string) => unknown };
-  if (typeof hub.tableCommitted === 'function') void Promise.resolve(hub.tableCommitted(tableName)).catch(() => undefined);
 }
 
 function writableColumns(model: TableModel, access: TableAccess, used: ReadonlySet<string>): ColumnModel[] {
@@ -54,7 +49,7 @@ async function insert(ctx: ApiContext, principal: Principal, model: TableModel, 
     if (Number(outside?.n ?? 0) > 0) throw new ForbiddenError(`${String(outside?.n)} of the rows are outside the rows this token may write in ${model.catalogName} (${access.rowFilter}).`, { table: model.catalogName });
   }
   const result = await table.append(sqlSource(sql));
-  announceCommit(ctx, model.catalogName);
+  ctx.events.tableCommitted(model.catalogName);
   return { affected_rows: result.numRows, version: result.version };
 }
 
@@ -68,8 +63,11 @@ async function update(ctx: ApiContext, principal: Principal, model: TableModel, 
     return [column.column, sqlLiteral(column, set[f])];
   }));
   const table = await DeltaTable.open(access.table.location);
-  const result = await table.update(assignments, guardedPredicate(model, where, access));
-  announceCommit(ctx, model.catalogName);
+  const predicate = guardedPredicate(model, where, access);
+  // New values must keep every updated row inside the token's row filter (as REST's PATCH).
+  await refuseRowsLeavingFilter(table.snapshot, assignments, predicate, access.rowFilter);
+  const result = await table.update(assignments, predicate);
+  ctx.events.tableCommitted(model.catalogName);
   return { affected_rows: result.numUpdatedRows, version: result.version };
 }
 
@@ -77,7 +75,7 @@ async function remove(ctx: ApiContext, principal: Principal, model: TableModel, 
   const access = await ctx.tables.access(principal, model.catalogName, 'write');
   const table = await DeltaTable.open(access.table.location);
   const result = await table.delete(guardedPredicate(model, where, access));
-  announceCommit(ctx, model.catalogName);
+  ctx.events.tableCommitted(model.catalogName);
   return { affected_rows: result.numDeletedRows, version: result.version };
 }
 

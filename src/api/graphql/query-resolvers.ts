@@ -3,18 +3,19 @@
  * Each becomes one SQL query over one table, run by ctx.queries (which applies the
  * principal's grants), cached by ResponseCache under an ETag of (SQL, visibility, table
  * version): a repeated query over an unchanged table skips DuckDB, and a commit changes
- * the key. The version comes from the snapshot cache (as REST's planTableRead does), not
+ * the key. The version comes from the snapshot cache (planTableRead, as REST's reads), not
  * from planning the SQL, and the query runs pinned to it, so the rows match the ETag.
  * A hit returns the decoded result (row objects) kept beside the cached JSON body, so it
  * costs no parse; the body keeps the shared cache's byte accounting and eviction.
  */
 import type { GraphQLResolveInfo } from 'graphql';
-import { openSnapshot } from '../../engine/index.js';
 import { quoteIdent } from '../../lake/index.js';
 import type { SqlValue } from '../../engine/index.js';
 import type { ApiContext } from '../api-context.js';
 import { visibilityKey, type Principal } from '../auth/principal.js';
+import { cachedOrProduced } from '../cache/cached-response.js';
 import { ResponseCache, type CachedBody } from '../cache/response-cache.js';
+import { pinnedTableRef, planTableRead } from '../sql/table-read-plan.js';
 import { countArgument, orderBySql, whereSql, type BoolExp } from './filter-sql.js';
 import type { FieldResolver, GraphqlContext } from './graphql-context.js';
 import type { ColumnModel, TableModel } from './table-models.js';
@@ -34,24 +35,21 @@ export async function cachedRead<T>(
   decode: (rows: readonly (readonly SqlValue[])[]) => T,
 ): Promise<T> {
   const pinned = countArgument('at_version', atVersion);
-  const version = pinned ?? (await openSnapshot(model.location)).version;
-  const sql = (at: number | undefined) => `SELECT ${select} FROM ${at === undefined ? model.sqlName : `${model.sqlName} AT (VERSION => ${at})`} ${rest}`;
-  const etag = ResponseCache.etag({ graphql: sql(pinned) }, visibilityKey(principal), [{ name: model.catalogName, location: model.location, version }]);
-  const cached = ctx.cache.get(etag);
-  ctx.metrics.cacheOutcome(cached === undefined ? 'miss' : 'hit');
-  if (cached !== undefined) {
-    let decoded = decodedBodies.get(cached) as T | undefined;
-    if (decoded === undefined) {
-      decoded = decode(JSON.parse(cached.body.toString('utf8')) as SqlValue[][]);
-      decodedBodies.set(cached, decoded);
-    }
-    return decoded;
+  const { tables, version } = await planTableRead({ name: model.catalogName, location: model.location }, pinned ?? null);
+  const sql = (at: number | undefined) => `SELECT ${select} FROM ${pinnedTableRef(model.sqlName, at)} ${rest}`;
+  const etag = ResponseCache.etag({ graphql: sql(pinned) }, visibilityKey(principal), tables);
+  const body = await cachedOrProduced(ctx, etag, async () => {
+    const result = await ctx.queries.run({ principal, sql: sql(version), maxRows: ctx.limits.maxRows });
+    const decoded = decode(result.rows);
+    const produced: CachedBody = { contentType: 'application/json', body: Buffer.from(JSON.stringify(result.rows)) };
+    decodedBodies.set(produced, decoded);
+    return produced;
+  });
+  let decoded = decodedBodies.get(body) as T | undefined;
+  if (decoded === undefined) {
+    decoded = decode(JSON.parse(body.body.toString('utf8')) as SqlValue[][]);
+    decodedBodies.set(body, decoded);
   }
-  const result = await ctx.queries.run({ principal, sql: sql(version), maxRows: ctx.limits.maxRows });
-  const decoded = decode(result.rows);
-  const body: CachedBody = { contentType: 'application/json', body: Buffer.from(JSON.stringify(result.rows)) };
-  ctx.cache.set(etag, body);
-  if (ctx.cache.holds(etag, body)) decodedBodies.set(body, decoded);
   return decoded;
 }
 

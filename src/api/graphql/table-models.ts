@@ -9,9 +9,10 @@
  */
 import { createHash } from 'node:crypto';
 import type { CatalogTable } from '../../catalog/index.js';
-import { DeltaTable, changeDataFeedEnabled, quoteIdent, type DataType } from '../../lake/index.js';
+import { DeltaTable, changeDataFeedEnabled, type DataType } from '../../lake/index.js';
 import type { ApiContext } from '../api-context.js';
 import type { Principal } from '../auth/principal.js';
+import { sqlTableName } from '../sql/table-read-plan.js';
 import { GRAPHQL_KEY_PROPERTY } from './graphql-options.js';
 import { RESERVED_NAMES, assignNames, sanitizeName, tableBaseName, tableDerivedNames } from './graphql-names.js';
 import { columnType, type ColumnType } from './scalar-types.js';
@@ -78,7 +79,7 @@ function tableModel(table: CatalogTable, name: string, info: TableSchemaInfo, al
   const key = info.keyColumns?.map((k) => columns.find((c) => c.column.toLowerCase() === k.toLowerCase())?.field) ?? null;
   return {
     catalogName: table.name,
-    sqlName: `${quoteIdent(table.schema)}.${quoteIdent(table.table)}`,
+    sqlName: sqlTableName(table),
     location: table.location,
     name,
     columns,

@@ -11,6 +11,7 @@ import { DeltaTable } from '../../lake/index.js';
 import type { ApiContext } from '../api-context.js';
 import { principalOf } from '../auth/request-principal.js';
 import { sendCacheable } from '../cache/cached-response.js';
+import { pinnedTableRef, planTableRead, sqlTableName } from '../sql/table-read-plan.js';
 import { encodeRows } from './formats-body.js';
 import { CONTENT_TYPES, negotiateFormat } from './formats-negotiation.js';
 import { compileRowQuery } from './row-query-compiler.js';
@@ -18,7 +19,7 @@ import { encodeCursor } from './row-query-cursor.js';
 import { normalizedParameters, parseRowQuery, type QueryParameters, type RowQuery } from './row-query-parser.js';
 import { checkLiterals } from './row-query-values.js';
 import { NAME_PARAMS, READ_RESPONSES, ROWS_QUERY, TABLE_TAGS } from './tables-schemas.js';
-import { planTableRead, tableColumns, tableRef, visibleColumns } from './tables-source.js';
+import { tableColumns, visibleColumns } from './tables-source.js';
 import type { SqlValue } from '../../engine/index.js';
 
 export function registerRowsReadRoute(app: FastifyInstance, ctx: ApiContext): void {
@@ -33,7 +34,7 @@ export function registerRowsReadRoute(app: FastifyInstance, ctx: ApiContext): vo
     const query = parseRowQuery(request.query);
     const format = negotiateFormat(request.headers.accept);
     const access = await ctx.tables.access(principal, request.params.name, 'read');
-    const planned = await planTableRead(access, query.atVersion);
+    const planned = await planTableRead(access.table, query.atVersion);
     const limit = Math.min(query.limit ?? ctx.limits.defaultPageSize, ctx.limits.maxRows);
     return sendCacheable(ctx, request, reply, {
       key: { route: 'rows', table: access.table.name, query: normalizedParameters(request.query), format },
@@ -41,7 +42,7 @@ export function registerRowsReadRoute(app: FastifyInstance, ctx: ApiContext): vo
       produce: async () => {
         const snapshot = (await DeltaTable.open(access.table.location, { version: planned.version })).snapshot;
         const columns = visibleColumns(tableColumns(snapshot.schema), access.columns);
-        const compiled = compileRowQuery(query, columns, tableRef(access.table, planned.version), limit);
+        const compiled = compileRowQuery(query, columns, pinnedTableRef(sqlTableName(access.table), planned.version), limit);
         await checkLiterals(compiled.literals);
         const result = await ctx.queries.run({ principal, sql: compiled.sql, maxRows: limit, timeoutMs: ctx.limits.queryTimeoutMs });
         const body = await encodeRows(format, result.columns, result.rows);

@@ -19,9 +19,9 @@ import type { QueryRequest } from '../sql/query-service.js';
 import { encodeRows } from './formats-body.js';
 import { CONTENT_TYPES, negotiateFormat, type RowFormat } from './formats-negotiation.js';
 import { csvHeader, csvLines, ndjsonLines, rowObject } from './formats-writers.js';
+import { ERROR } from './tables-schemas.js';
 
 type SqlBody = { sql: string } | string;
-const ERROR = { description: 'Error: `{code, message, details}`' };
 
 export function registerSqlRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.post<{ Body: SqlBody; Querystring: { max_rows?: number } }>('/v1/sql', {

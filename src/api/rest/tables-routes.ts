@@ -12,14 +12,12 @@ import type { ApiContext, TableAccess } from '../api-context.js';
 import { hasRole } from '../auth/principal.js';
 import { principalOf } from '../auth/request-principal.js';
 import { sendCacheable } from '../cache/cached-response.js';
+import { planTableRead } from '../sql/table-read-plan.js';
 import { registerBodyParsers } from './body-parsers.js';
+import { CONTENT_TYPES } from './formats-negotiation.js';
 import { registerRowsReadRoute } from './rows-read-route.js';
 import { registerRowsWriteRoutes } from './rows-write-routes.js';
-import { NAME_PARAMS, TABLE_TAGS } from './tables-schemas.js';
-import { planTableRead } from './tables-source.js';
-
-const JSON_TYPE = 'application/json; charset=utf-8';
-const ERROR = { description: 'Error: `{code, message, details}`' };
+import { ERROR, NAME_PARAMS, TABLE_TAGS } from './tables-schemas.js';
 
 export function registerTableRoutes(app: FastifyInstance, ctx: ApiContext): void {
   // Encapsulated, so the NDJSON/Parquet body parsers apply to these routes only.
@@ -47,14 +45,14 @@ function registerCatalogRoutes(app: FastifyInstance, ctx: ApiContext): void {
   }, async (request, reply) => {
     const principal = principalOf(request);
     const access = await ctx.tables.access(principal, request.params.name, 'read');
-    const planned = await planTableRead(access, null);
+    const planned = await planTableRead(access.table, null);
     const admin = hasRole(principal, 'admin');
     return sendCacheable(ctx, request, reply, {
       key: { route: 'table', table: access.table.name, admin },
       tables: planned.tables,
       produce: async () => {
         const snapshot = (await DeltaTable.open(access.table.location, { version: planned.version })).snapshot;
-        return { contentType: JSON_TYPE, body: Buffer.from(JSON.stringify(detail(access, snapshot, admin))) };
+        return { contentType: CONTENT_TYPES.json, body: Buffer.from(JSON.stringify(detail(access, snapshot, admin))) };
       },
     });
   });
@@ -68,7 +66,7 @@ function registerCatalogRoutes(app: FastifyInstance, ctx: ApiContext): void {
   }, async (request, reply) => {
     const principal = principalOf(request);
     const access = await ctx.tables.access(principal, request.params.name, 'read');
-    const planned = await planTableRead(access, null);
+    const planned = await planTableRead(access.table, null);
     const limit = Math.min(request.query.limit ?? ctx.limits.defaultPageSize, ctx.limits.maxRows);
     return sendCacheable(ctx, request, reply, {
       key: { route: 'history', table: access.table.name, limit },
@@ -76,7 +74,7 @@ function registerCatalogRoutes(app: FastifyInstance, ctx: ApiContext): void {
       produce: async () => {
         // History of the planned version and older, so the body matches the ETag even if a commit lands meanwhile.
         const entries = (await (await DeltaTable.open(access.table.location)).history()).filter((e) => e.version <= planned.version).slice(0, limit);
-        return { contentType: JSON_TYPE, body: Buffer.from(JSON.stringify({ table: access.table.name, history: entries.map(historyEntry) })) };
+        return { contentType: CONTENT_TYPES.json, body: Buffer.from(JSON.stringify({ table: access.table.name, history: entries.map(historyEntry) })) };
       },
     });
   });

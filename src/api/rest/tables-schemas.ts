@@ -36,7 +36,8 @@ export const WRITE_QUERY = {
   properties: { or: READ_PARAMETERS.or, and: READ_PARAMETERS.and, all: { type: 'string', enum: ['true', 'false'] } },
 } as const;
 
-const ERROR = { description: 'Error: `{code, message, details}`' };
+/** An error response as OpenAPI shows it (every route's errors have this body). */
+export const ERROR = { description: 'Error: `{code, message, details}`' };
 
 export const READ_RESPONSES = {
   200: { description: 'Rows as JSON (array of objects), NDJSON, CSV or Parquet by Accept; `ETag` and `Link: rel="next"` headers' },

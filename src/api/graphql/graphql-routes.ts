@@ -1,7 +1,7 @@
 /**
  * Mounts GraphQL on the API server: HTTP at /graphql (GET, POST), graphql-ws on the same
  * server's upgrade requests to /graphql, graphql-sse at /graphql/stream. One schema
- * registry, rate limiter and topic fanout serve all three.
+ * registry and rate limiter serve all three; subscriptions read the event hub.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ApiContext } from '../api-context.js';
@@ -12,7 +12,6 @@ import { GRAPHQL_DEFAULTS, type GraphqlOptions } from './graphql-options.js';
 import { RateLimiter } from './rate-limiter.js';
 import { SchemaRegistry } from './schema-registry.js';
 import { attachSse } from './sse-transport.js';
-import { TopicFanout, type EventSource } from './topic-fanout.js';
 import { attachWebSocket, type Authenticate } from './ws-transport.js';
 import { createStrataYoga } from './yoga-server.js';
 
@@ -39,8 +38,7 @@ function bodyOf(response: Response): unknown {
 }
 
 export async function registerGraphql(app: FastifyInstance, ctx: ApiContext, options: GraphqlOptions, authenticate: Authenticate): Promise<GraphqlHandle> {
-  const fanout = new TopicFanout(ctx.events as unknown as EventSource);
-  const registry = new SchemaRegistry(ctx, fanout, options.schemaRefreshMs ?? GRAPHQL_DEFAULTS.schemaRefreshMs);
+  const registry = new SchemaRegistry(ctx, options.schemaRefreshMs ?? GRAPHQL_DEFAULTS.schemaRefreshMs);
   const limiter = new RateLimiter(options.rateLimitPerMinute);
   const yoga = createStrataYoga(options, ctx.metrics);
   const deps: OperationDeps = { yoga, registry, limiter };
@@ -68,10 +66,7 @@ export async function registerGraphql(app: FastifyInstance, ctx: ApiContext, opt
 
   let closing: Promise<void> | undefined;
   const close = () => {
-    closing ??= (async () => {
-      fanout.close();
-      await closeWs();
-    })();
+    closing ??= closeWs();
     return closing;
   };
   app.addHook('preClose', async () => close());

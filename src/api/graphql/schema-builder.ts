@@ -14,7 +14,6 @@ import { BigIntScalar, JsonScalar } from './scalar-types.js';
 import { runSubscriptionResolvers, tableSubscriptionResolvers } from './subscription-resolvers.js';
 import { comparisonSdl, tableSdl } from './table-sdl.js';
 import type { TableModel } from './table-models.js';
-import type { TopicFanout } from './topic-fanout.js';
 
 const FEDERATION_LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])';
 
@@ -22,7 +21,7 @@ function rootType(name: string, fields: readonly string[]): string {
   return fields.length === 0 ? '' : `type ${name} {\n${fields.map((f) => `  ${f}`).join('\n')}\n}`;
 }
 
-export function buildGraphqlSchema(ctx: ApiContext, fanout: TopicFanout, models: readonly TableModel[], canWrite: boolean): GraphQLSchema {
+export function buildGraphqlSchema(ctx: ApiContext, models: readonly TableModel[], canWrite: boolean): GraphQLSchema {
   const flows = ctx.flows;
   const tables = models.map((m) => tableSdl(m, canWrite));
   const sdl = [
@@ -34,12 +33,12 @@ export function buildGraphqlSchema(ctx: ApiContext, fanout: TopicFanout, models:
 
   const query: Record<string, FieldResolver> = { strata_tables: () => models.map((m) => m.catalogName), ...(flows ? flowQueryResolvers(flows) : {}) };
   const mutation: Record<string, FieldResolver> = flows && canWrite ? flowMutationResolvers(flows) : {};
-  const subscription: Record<string, SubscriptionResolver> = flows ? runSubscriptionResolvers(flows, fanout) : {};
+  const subscription: Record<string, SubscriptionResolver> = flows ? runSubscriptionResolvers(flows, ctx.events) : {};
   const resolvers: ResolverMap = { BigInt: BigIntScalar, JSON: JsonScalar };
   for (const model of models) {
     Object.assign(query, queryResolvers(ctx, model));
     if (canWrite) Object.assign(mutation, mutationResolvers(ctx, model));
-    Object.assign(subscription, tableSubscriptionResolvers(ctx, fanout, model));
+    Object.assign(subscription, tableSubscriptionResolvers(ctx, model));
     if (model.key !== null) {
       // Apollo calls __resolveReference(representation, context, info), not a field resolver's (source, args, context).
       const resolveRef = (representation: Record<string, unknown>, context: GraphqlContext) => resolveReference(ctx, context.principal, model, representation);

@@ -9,7 +9,6 @@ import type { ApiContext } from '../api-context.js';
 import { hasRole, visibilityKey, type Principal } from '../auth/principal.js';
 import { buildGraphqlSchema } from './schema-builder.js';
 import { loadTableModels, modelsFingerprint, type TableSchemaInfo } from './table-models.js';
-import type { TopicFanout } from './topic-fanout.js';
 import { TtlMemo } from './ttl-memo.js';
 
 const MAX_SCHEMAS = 64;
@@ -19,7 +18,7 @@ export class SchemaRegistry {
   readonly #byVisibility: TtlMemo<GraphQLSchema>;
   readonly #schemas = new Map<string, GraphQLSchema>();
 
-  constructor(private readonly ctx: ApiContext, private readonly fanout: TopicFanout, refreshMs: number) {
+  constructor(private readonly ctx: ApiContext, refreshMs: number) {
     this.#tableInfo = new TtlMemo(refreshMs, 10_000);
     this.#byVisibility = new TtlMemo(refreshMs);
   }
@@ -31,7 +30,7 @@ export class SchemaRegistry {
       const fingerprint = modelsFingerprint(models, canWrite, this.ctx.flows !== undefined);
       let schema = this.#schemas.get(fingerprint);
       if (schema === undefined) {
-        schema = buildGraphqlSchema(this.ctx, this.fanout, models, canWrite);
+        schema = buildGraphqlSchema(this.ctx, models, canWrite);
         if (this.#schemas.size >= MAX_SCHEMAS) this.#schemas.delete(this.#schemas.keys().next().value!);
         this.#schemas.set(fingerprint, schema);
       }

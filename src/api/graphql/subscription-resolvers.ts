@@ -1,20 +1,40 @@
 /**
  * Subscriptions: `<table>_changes` (one event per commit, with the changed rows from
  * the change data feed when the hub includes them) and `run_changes(run_id)` (flow run
- * and task state changes). Events come from the shared TopicFanout; mapping an event to
- * a payload is the only per-subscriber work.
+ * and task state changes). Events come from the event hub, which already fans each topic
+ * out from one source; mapping an event to a payload is the only per-subscriber work.
  *
  * A principal whose grant has a row filter gets `rows: null`: the filter is SQL and is
  * not evaluated on events, so no row it may not see is ever sent.
  */
 import type { FlowControl, JsonValue } from '../../flows/index.js';
 import type { ApiContext } from '../api-context.js';
+import type { EventHub } from '../streams/event-hub.js';
 import type { StreamEvent } from '../streams/stream-events.js';
 import type { GraphqlContext, SubscriptionResolver } from './graphql-context.js';
 import { GraphqlInputError } from './graphql-errors.js';
 import type { TableModel } from './table-models.js';
-import type { TopicFanout } from './topic-fanout.js';
 import { TtlMemo } from './ttl-memo.js';
+
+/**
+ * A hub topic's events from now on. When the hub ends the subscription — the client fell
+ * too far behind, the topic could not start, the server is closing — the GraphQL
+ * subscription completes rather than failing.
+ */
+function topicEvents(events: EventHub, topic: string): AsyncIterableIterator<StreamEvent> {
+  const subscription = events.subscribe(topic);
+  const source = subscription[Symbol.asyncIterator]();
+  const end = (): IteratorResult<StreamEvent> => {
+    subscription.close();
+    return { done: true, value: undefined };
+  };
+  const iterator: AsyncIterableIterator<StreamEvent> = {
+    next: () => source.next().catch(end),
+    return: () => Promise.resolve(end()),
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  return iterator;
+}
 
 function mapEvents<T>(events: AsyncIterableIterator<StreamEvent>, map: (event: StreamEvent) => T | undefined): AsyncIterableIterator<T> {
   const iterator: AsyncIterableIterator<T> = {
@@ -64,12 +84,12 @@ export function commitPayload(model: TableModel, event: StreamEvent, rowsVisible
   };
 }
 
-export function tableSubscriptionResolvers(ctx: ApiContext, fanout: TopicFanout, model: TableModel): Record<string, SubscriptionResolver> {
+export function tableSubscriptionResolvers(ctx: ApiContext, model: TableModel): Record<string, SubscriptionResolver> {
   return {
     [`${model.name}_changes`]: {
       subscribe: async (_s, _args, context: GraphqlContext) => {
         const access = await ctx.tables.access(context.principal, model.catalogName, 'read');
-        return mapEvents(fanout.listen(`tables/${model.catalogName}`), (event) => commitPayload(model, event, access.rowFilter === null));
+        return mapEvents(topicEvents(ctx.events, `tables/${model.catalogName}`), (event) => commitPayload(model, event, access.rowFilter === null));
       },
       resolve: (payload) => payload,
     },
@@ -78,7 +98,7 @@ export function tableSubscriptionResolvers(ctx: ApiContext, fanout: TopicFanout,
 
 const RUN_ID = /^[1-9]\d{0,15}$/;
 
-export function runSubscriptionResolvers(flows: FlowControl, fanout: TopicFanout): Record<string, SubscriptionResolver> {
+export function runSubscriptionResolvers(flows: FlowControl, events: EventHub): Record<string, SubscriptionResolver> {
   // The hub's run topic cannot start for a run that does not exist and would just end the
   // subscription; checking first gives the client FLOW_RUN_NOT_FOUND. Memoized, so many
   // clients following one run cost one lookup per second.
@@ -93,7 +113,7 @@ export function runSubscriptionResolvers(flows: FlowControl, fanout: TopicFanout
           await known.get(id, async () => (await flows.run(Number(id)), true));
           topic = `runs/${id}`;
         }
-        return mapEvents(fanout.listen(topic), (event) => {
+        return mapEvents(topicEvents(events, topic), (event) => {
           const data = record(event.data);
           const runId = data.runId ?? data.run_id ?? (event.type === 'run' ? data.id : undefined) ?? null;
           return { id: event.id, type: event.type, run_id: runId, state: data.state ?? null, data: event.data };

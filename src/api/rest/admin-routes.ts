@@ -13,9 +13,14 @@ import { createToken, listTokens, revokeToken } from '../auth/token-store.js';
 const tags = ['admin'];
 
 export function registerAdminRoutes(app: FastifyInstance, ctx: ApiContext, authenticator: Authenticator): void {
-  app.addHook('preHandler', async (request) => {
-    if (request.routeOptions.url?.startsWith('/v1/admin/')) requireRole(principalOf(request), 'admin', 'Managing tokens and grants');
+  // An encapsulated plugin: its admin check runs on these routes only, not on every request.
+  void app.register(async (admin) => {
+    admin.addHook('preHandler', async (request) => requireRole(principalOf(request), 'admin', 'Managing tokens and grants'));
+    adminRoutes(admin, ctx, authenticator);
   });
+}
+
+function adminRoutes(app: FastifyInstance, ctx: ApiContext, authenticator: Authenticator): void {
   const meta = ctx.catalog.meta;
 
   app.get('/v1/admin/tokens', { schema: { tags, summary: 'Tokens (never their secrets)' } }, async () => ({ tokens: await listTokens(meta) }));

@@ -93,7 +93,9 @@ export async function alternate(sides: readonly Side[], options: AlternateOption
       if (round >= options.warmup) samples.get(side.name)!.push(sample);
       line.push(`${side.name} ${sample.wallMs.toFixed(0)} ms`);
     }
-    options.log?.(`${round < options.warmup ? 'warm-up' : `round ${round - options.warmup + 1}/${options.rounds}`}: ${line.join(', ')}`);
+    options.log?.(
+      `${round < options.warmup ? 'warm-up' : `round ${round - options.warmup + 1}/${options.rounds}`}: ${line.join(', ')}`,
+    );
   }
   return samples;
 }
@@ -117,7 +119,9 @@ export const cpu = (samples: readonly Sample[]): number[] => samples.map((s) => 
 export function passes(result: BenchResult): boolean | undefined {
   const { bound } = result;
   if (!bound || (bound.max === undefined && bound.min === undefined)) return undefined;
-  return (bound.max === undefined || result.value <= bound.max) && (bound.min === undefined || result.value >= bound.min);
+  return (
+    (bound.max === undefined || result.value <= bound.max) && (bound.min === undefined || result.value >= bound.min)
+  );
 }
 
 function boundText(bound: Bound | undefined): string {
@@ -151,7 +155,11 @@ export function formatTable(suite: string, results: readonly BenchResult[]): str
   const header = ['name', 'value', 'unit', 'bound', 'result'];
   const rows = results.map((r) => [r.name, formatValue(r), r.unit, boundText(r.bound), verdict(r)]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => (i === 1 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => (i === 1 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   const notes = results.filter((r) => r.note).map((r) => `  ${r.name}: ${r.note}`);
   return [
     `suite ${suite}`,
@@ -173,7 +181,13 @@ export function suiteReport(suite: string, results: readonly BenchResult[]): Sui
     suite,
     results: results.map((r) => {
       const ok = passes(r);
-      return { name: r.name, value: r.value, unit: r.unit, ...(r.bound ? { bound: r.bound } : {}), ...(ok !== undefined ? { pass: ok } : {}) };
+      return {
+        name: r.name,
+        value: r.value,
+        unit: r.unit,
+        ...(r.bound ? { bound: r.bound } : {}),
+        ...(ok !== undefined ? { pass: ok } : {}),
+      };
     }),
     environment: {
       date: new Date().toISOString(),

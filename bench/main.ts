@@ -46,7 +46,14 @@ async function main(): Promise<number> {
     return 2;
   }
   const suites = positionals.length === 0 ? SUITES : SUITES.filter((s) => positionals.includes(s.name));
-  const only = values.only ? new Set(values.only.split(',').map((s) => s.trim()).filter(Boolean)) : undefined;
+  const only = values.only
+    ? new Set(
+        values.only
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      )
+    : undefined;
   const known = new Set(suites.flatMap((s) => s.scenarios.map((c) => c.name)));
   const missing = [...(only ?? [])].filter((name) => !known.has(name));
   if (missing.length > 0) {
@@ -65,7 +72,10 @@ async function main(): Promise<number> {
         const workDir = path.join(workRoot, suite.name, scenario.name);
         await fs.mkdir(workDir, { recursive: true });
         const started = performance.now();
-        const log = (message: string) => console.error(`[${suite.name}/${scenario.name} ${((performance.now() - started) / 1000).toFixed(1)}s] ${message}`);
+        const log = (message: string) =>
+          console.error(
+            `[${suite.name}/${scenario.name} ${((performance.now() - started) / 1000).toFixed(1)}s] ${message}`,
+          );
         log(scenario.description);
         results.push(...(await scenario.run({ workDir, log })));
         log('done');

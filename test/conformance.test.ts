@@ -10,17 +10,24 @@ import { describe, expect, it } from 'vitest';
 import { openStore } from '../src/storage/index.js';
 import { GOLDEN } from './support/golden-tables.js';
 import {
-  LogGapError, MissingActionError, NotADeltaTableError, UnsupportedProtocolError, bindScan, loadSnapshot,
-  quoteIdent, withConnection, duckdbType, readRows,
+  LogGapError,
+  MissingActionError,
+  NotADeltaTableError,
+  UnsupportedProtocolError,
+  bindScan,
+  loadSnapshot,
+  quoteIdent,
+  withConnection,
+  duckdbType,
+  readRows,
 } from '../src/lake/index.js';
-
 
 type Requirement =
   | { kind: 'loads'; version?: number; checkpointVersion?: number }
   | { kind: 'refused'; error: new (...args: never[]) => Error; mentions: RegExp };
 
 const REQUIREMENTS: Record<string, Requirement> = {
-  'checkpoint': { kind: 'loads', version: 14, checkpointVersion: 10 },
+  checkpoint: { kind: 'loads', version: 14, checkpointVersion: 10 },
   'canonicalized-paths-normal-a': { kind: 'loads' },
   'canonicalized-paths-normal-b': { kind: 'loads' },
   'canonicalized-paths-special-a': { kind: 'loads' },
@@ -30,11 +37,31 @@ const REQUIREMENTS: Record<string, Requirement> = {
   'log-replay-special-characters-b': { kind: 'loads' },
   'deltalog-commit-info': { kind: 'loads' },
   'update-deleted-directory': { kind: 'loads' },
-  'deltalog-invalid-protocol-version': { kind: 'refused', error: UnsupportedProtocolError, mentions: /reader version 99/ },
-  'deltalog-state-reconstruction-from-checkpoint-missing-metadata': { kind: 'refused', error: MissingActionError, mentions: /metaData/ },
-  'deltalog-state-reconstruction-from-checkpoint-missing-protocol': { kind: 'refused', error: MissingActionError, mentions: /protocol/ },
-  'deltalog-state-reconstruction-without-metadata': { kind: 'refused', error: MissingActionError, mentions: /metaData/ },
-  'deltalog-state-reconstruction-without-protocol': { kind: 'refused', error: MissingActionError, mentions: /protocol/ },
+  'deltalog-invalid-protocol-version': {
+    kind: 'refused',
+    error: UnsupportedProtocolError,
+    mentions: /reader version 99/,
+  },
+  'deltalog-state-reconstruction-from-checkpoint-missing-metadata': {
+    kind: 'refused',
+    error: MissingActionError,
+    mentions: /metaData/,
+  },
+  'deltalog-state-reconstruction-from-checkpoint-missing-protocol': {
+    kind: 'refused',
+    error: MissingActionError,
+    mentions: /protocol/,
+  },
+  'deltalog-state-reconstruction-without-metadata': {
+    kind: 'refused',
+    error: MissingActionError,
+    mentions: /metaData/,
+  },
+  'deltalog-state-reconstruction-without-protocol': {
+    kind: 'refused',
+    error: MissingActionError,
+    mentions: /protocol/,
+  },
   'no-delta-log-folder': { kind: 'refused', error: NotADeltaTableError, mentions: /not a Delta table/ },
   'versions-not-contiguous': { kind: 'refused', error: LogGapError, mentions: /version 1/ },
 };
@@ -51,7 +78,10 @@ const READ_OPTIONS: Record<string, { partitionTimeZone: string }> = {
 /** Cases this implementation cannot pass yet, each with its reason. Keep empty. */
 const KNOWN_GAPS: Record<string, string> = {};
 
-const cases = readdirSync(GOLDEN, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+const cases = readdirSync(GOLDEN, { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name)
+  .sort();
 
 /** Opens and reads a case's table; a refusal may come at load or when the rows are read. */
 async function openAndRead(table: string) {
@@ -99,8 +129,11 @@ describe('Delta golden tables', () => {
     it(`${name}: snapshot loads with the replayed file list`, async () => {
       const snapshot = await loadSnapshot(openStore(table));
       if (requirement.version !== undefined) expect(snapshot.version).toBe(requirement.version);
-      if (requirement.checkpointVersion !== undefined) expect(snapshot.segment.checkpoint?.version).toBe(requirement.checkpointVersion);
-      expect(snapshot.files.map((f) => f.path).sort()).toEqual((await replayFileListNaively(table, snapshot.version)).sort());
+      if (requirement.checkpointVersion !== undefined)
+        expect(snapshot.segment.checkpoint?.version).toBe(requirement.checkpointVersion);
+      expect(snapshot.files.map((f) => f.path).sort()).toEqual(
+        (await replayFileListNaively(table, snapshot.version)).sort(),
+      );
     });
   }
 });
@@ -114,12 +147,20 @@ async function replayFileListNaively(table: string, version: number): Promise<st
   const logDir = path.join(table, '_delta_log');
   const live = new Map<string, string>();
   const root = `file://${table}`;
-  const norm = (p: string) => decodeURIComponent(
-    /^[a-z]+:/i.test(p) ? p.replace(/^file:\/(?!\/)/, 'file:///') : p.startsWith('/') ? `file://${p}` : `${root}/${p}`,
-  );
-  const commits = readdirSync(logDir).filter((f) => /^\d{20}\.json$/.test(f)).sort();
+  const norm = (p: string) =>
+    decodeURIComponent(
+      /^[a-z]+:/i.test(p)
+        ? p.replace(/^file:\/(?!\/)/, 'file:///')
+        : p.startsWith('/')
+          ? `file://${p}`
+          : `${root}/${p}`,
+    );
+  const commits = readdirSync(logDir)
+    .filter((f) => /^\d{20}\.json$/.test(f))
+    .sort();
   const hasCheckpoint = readdirSync(logDir).some((f) => f.includes('.checkpoint.'));
-  if (hasCheckpoint && commits.length < version + 1) return (await loadSnapshot(openStore(table))).files.map((f) => f.path);
+  if (hasCheckpoint && commits.length < version + 1)
+    return (await loadSnapshot(openStore(table))).files.map((f) => f.path);
   for (const file of commits) {
     if (Number(file.slice(0, 20)) > version) break;
     for (const line of readFileSync(path.join(logDir, file), 'utf8').split('\n')) {
@@ -132,17 +173,27 @@ async function replayFileListNaively(table: string, version: number): Promise<st
   return [...live.values()];
 }
 
-async function expectRowsEqualExpected(snapshot: Awaited<ReturnType<typeof loadSnapshot>>, expectedDir: string, options: { partitionTimeZone?: string }): Promise<void> {
+async function expectRowsEqualExpected(
+  snapshot: Awaited<ReturnType<typeof loadSnapshot>>,
+  expectedDir: string,
+  options: { partitionTimeZone?: string },
+): Promise<void> {
   await withConnection(async (connection) => {
     const scan = await bindScan(connection, snapshot, options);
     try {
-      const files = readdirSync(expectedDir).filter((f) => f.endsWith('.parquet')).map((f) => `'${path.join(expectedDir, f)}'`);
+      const files = readdirSync(expectedDir)
+        .filter((f) => f.endsWith('.parquet'))
+        .map((f) => `'${path.join(expectedDir, f)}'`);
       const expectedSource = `read_parquet([${files.join(', ')}], union_by_name = true)`;
-      const expectedColumns = (await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${expectedSource}`)).getRowObjectsJson().map((r) => String(r.column_name));
+      const expectedColumns = (await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${expectedSource}`))
+        .getRowObjectsJson()
+        .map((r) => String(r.column_name));
       const actualColumns = snapshot.schema.fields.map((f) => f.name);
       expect([...actualColumns].sort()).toEqual([...expectedColumns].sort());
       const select = actualColumns.map(quoteIdent).join(', ');
-      const typed = snapshot.schema.fields.map((f) => `CAST(${quoteIdent(f.name)} AS ${duckdbType(f.type)}) AS ${quoteIdent(f.name)}`).join(', ');
+      const typed = snapshot.schema.fields
+        .map((f) => `CAST(${quoteIdent(f.name)} AS ${duckdbType(f.type)}) AS ${quoteIdent(f.name)}`)
+        .join(', ');
       const actual = `SELECT ${select} FROM ${quoteIdent(scan.view)}`;
       const wanted = `SELECT ${typed} FROM ${expectedSource}`;
       const count = async (sql: string) => Number((await connection.runAndReadAll(sql)).getRowsJson()[0]![0]);

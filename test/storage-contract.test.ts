@@ -48,12 +48,23 @@ describe.each(Object.entries(implementations))('ObjectStore contract: %s', (_nam
 
   it('lists by prefix, sorted, recursively, without temporary files', async () => {
     const store = make();
-    await Promise.all(['t/_log/2.json', 't/_log/1.json', 't/p=1/x.parquet', 't/_logx', 'u/y'].map((k) => store.put(k, k)));
+    await Promise.all(
+      ['t/_log/2.json', 't/_log/1.json', 't/p=1/x.parquet', 't/_logx', 'u/y'].map((k) => store.put(k, k)),
+    );
     expect((await store.list('t/_log/')).map((m) => m.key)).toEqual(['t/_log/1.json', 't/_log/2.json']);
     expect((await store.list('t/_log')).map((m) => m.key)).toEqual(['t/_log/1.json', 't/_log/2.json', 't/_logx']);
-    expect((await store.list('t/')).map((m) => m.key)).toEqual(['t/_log/1.json', 't/_log/2.json', 't/_logx', 't/p=1/x.parquet']);
+    expect((await store.list('t/')).map((m) => m.key)).toEqual([
+      't/_log/1.json',
+      't/_log/2.json',
+      't/_logx',
+      't/p=1/x.parquet',
+    ]);
     expect(await store.list('absent/')).toEqual([]);
-    expect((await store.list('t/', 't/_log/1.json')).map((m) => m.key)).toEqual(['t/_log/2.json', 't/_logx', 't/p=1/x.parquet']);
+    expect((await store.list('t/', 't/_log/1.json')).map((m) => m.key)).toEqual([
+      't/_log/2.json',
+      't/_logx',
+      't/p=1/x.parquet',
+    ]);
     const [meta] = await store.list('u/');
     expect(meta?.size).toBe(3);
     expect(meta?.lastModified).toBeGreaterThan(Date.now() - 60_000);

@@ -16,7 +16,9 @@ import { Catalog, initWarehouse } from '../../src/catalog/index.js';
 import { SqlSession } from '../../src/engine/index.js';
 import { sqlString } from '../lake/sql.js';
 
-export const FLIGHTS_PARQUET = fileURLToPath(new URL('../../node_modules/vega-datasets/data/flights-3m.parquet', import.meta.url));
+export const FLIGHTS_PARQUET = fileURLToPath(
+  new URL('../../node_modules/vega-datasets/data/flights-3m.parquet', import.meta.url),
+);
 export const FLIGHT_ROWS = 3_000_000;
 const FLIGHT_APPENDS = 3;
 export const T_ROWS = 100_000;
@@ -40,11 +42,15 @@ async function build(warehouse: string, log: (message: string) => void): Promise
   const catalog = await Catalog.open({ warehouse });
   try {
     const session = new SqlSession(catalog);
-    await session.execute('CREATE TABLE flights (date TIMESTAMP, delay BIGINT, distance BIGINT, origin VARCHAR, destination VARCHAR)');
+    await session.execute(
+      'CREATE TABLE flights (date TIMESTAMP, delay BIGINT, distance BIGINT, origin VARCHAR, destination VARCHAR)',
+    );
     const per = FLIGHT_ROWS / FLIGHT_APPENDS;
     for (let i = 0; i < FLIGHT_APPENDS; i++) {
-      await session.execute(`INSERT INTO flights SELECT date, delay, distance, origin, destination FROM read_parquet(${sqlString(FLIGHTS_PARQUET)}, file_row_number = true)`
-        + ` WHERE file_row_number >= ${i * per} AND file_row_number < ${(i + 1) * per}`);
+      await session.execute(
+        `INSERT INTO flights SELECT date, delay, distance, origin, destination FROM read_parquet(${sqlString(FLIGHTS_PARQUET)}, file_row_number = true)` +
+          ` WHERE file_row_number >= ${i * per} AND file_row_number < ${(i + 1) * per}`,
+      );
     }
     await session.execute(`
       CREATE TABLE t (id BIGINT, region VARCHAR, amount DOUBLE, day DATE, note VARCHAR);
@@ -56,7 +62,9 @@ async function build(warehouse: string, log: (message: string) => void): Promise
   } finally {
     await catalog.close();
   }
-  log(`built the warehouse (flights ${FLIGHT_ROWS.toLocaleString('en-US')} rows, t ${T_ROWS.toLocaleString('en-US')} rows) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  log(
+    `built the warehouse (flights ${FLIGHT_ROWS.toLocaleString('en-US')} rows, t ${T_ROWS.toLocaleString('en-US')} rows) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
   return warehouse;
 }
 
@@ -72,7 +80,14 @@ export class Served {
 
   /** A loopback server without tokens (insecureLocal), quiet, on a free port. */
   async start(options: Partial<Omit<ApiServerOptions, 'catalog'>> = {}): Promise<ApiServer> {
-    const server = await ApiServer.start({ catalog: this.catalog, port: 0, host: '127.0.0.1', insecureLocal: true, logLevel: 'silent', ...options });
+    const server = await ApiServer.start({
+      catalog: this.catalog,
+      port: 0,
+      host: '127.0.0.1',
+      insecureLocal: true,
+      logLevel: 'silent',
+      ...options,
+    });
     this.#servers.push(server);
     return server;
   }
@@ -86,9 +101,12 @@ export class Served {
 /** Appends one row to main.ticks through the API (so the server's listeners hear of it at once); returns the new version. */
 export async function commitTick(origin: string, id: number): Promise<number> {
   const response = await fetch(`${origin}/v1/tables/main.ticks/rows`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([{ id, sent_at: Date.now() }]),
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify([{ id, sent_at: Date.now() }]),
   });
-  const body = await response.json() as { version?: number; message?: string };
-  if (response.status !== 201 || typeof body.version !== 'number') throw new Error(`commit to main.ticks answered ${response.status}: ${JSON.stringify(body)}`);
+  const body = (await response.json()) as { version?: number; message?: string };
+  if (response.status !== 201 || typeof body.version !== 'number')
+    throw new Error(`commit to main.ticks answered ${response.status}: ${JSON.stringify(body)}`);
   return body.version;
 }

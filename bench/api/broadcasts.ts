@@ -73,6 +73,12 @@ export async function measureBroadcasts(fan: Fanout, plan: BroadcastPlan): Promi
   return [
     { name: `${plan.prefix}_broadcast_p50_ms`, value: p.p50, unit: 'ms', note: setting },
     { name: `${plan.prefix}_broadcast_p99_ms`, value: p.p99, unit: 'ms', note: `max ${p.max.toFixed(0)} ms` },
-    { name: `${plan.prefix}_delivered_fraction`, value: delivered, unit: 'ratio', bound: { min: 1 }, note: `${all.length.toLocaleString('en-US')} of ${(clients * timed.length).toLocaleString('en-US')} (streams × commits)` },
+    {
+      name: `${plan.prefix}_delivered_fraction`,
+      value: delivered,
+      unit: 'ratio',
+      bound: { min: 1 },
+      note: `${all.length.toLocaleString('en-US')} of ${(clients * timed.length).toLocaleString('en-US')} (streams × commits)`,
+    },
   ];
 }

@@ -32,16 +32,22 @@ export interface Broadcast {
   readonly commitMs: number;
 }
 
-const sum = (values: readonly FanoutCounts[], key: 'total' | 'live' | 'failed' | 'closed'): number => values.reduce((n, c) => n + c[key], 0);
+const sum = (values: readonly FanoutCounts[], key: 'total' | 'live' | 'failed' | 'closed'): number =>
+  values.reduce((n, c) => n + c[key], 0);
 
 export function countsText(counts: readonly FanoutCounts[]): string {
   const errors = [...new Set(counts.flatMap((c) => c.errors))].slice(0, 4);
-  return `${sum(counts, 'live')}/${sum(counts, 'total')} live, ${sum(counts, 'failed')} failed, ${sum(counts, 'closed')} closed; client RSS ${counts.map((c) => c.rssMb).join('+')} MiB`
-    + (errors.length > 0 ? `; errors: ${errors.join('; ')}` : '');
+  return (
+    `${sum(counts, 'live')}/${sum(counts, 'total')} live, ${sum(counts, 'failed')} failed, ${sum(counts, 'closed')} closed; client RSS ${counts.map((c) => c.rssMb).join('+')} MiB` +
+    (errors.length > 0 ? `; errors: ${errors.join('; ')}` : '')
+  );
 }
 
 export class Fanout {
-  private constructor(private readonly workers: readonly WorkerProcess<WorkerMessage>[], readonly opened: readonly FanoutCounts[]) {}
+  private constructor(
+    private readonly workers: readonly WorkerProcess<WorkerMessage>[],
+    readonly opened: readonly FanoutCounts[],
+  ) {}
 
   get live(): number {
     return sum(this.opened, 'live');
@@ -55,7 +61,13 @@ export class Fanout {
     const workers: WorkerProcess<WorkerMessage>[] = [];
     try {
       for (let i = 0; i < plan.processes; i++) {
-        workers.push(await WorkerProcess.start<WorkerMessage>(`${plan.transport} client ${i + 1}`, new URL('./fanout-worker.ts', import.meta.url), { heapMb: 6144 }));
+        workers.push(
+          await WorkerProcess.start<WorkerMessage>(
+            `${plan.transport} client ${i + 1}`,
+            new URL('./fanout-worker.ts', import.meta.url),
+            { heapMb: 6144 },
+          ),
+        );
       }
       const addresses = plan.localAddresses ?? [];
       const share = Math.ceil(addresses.length / plan.processes);
@@ -75,16 +87,31 @@ export class Fanout {
       }, 10_000);
       const started = performance.now();
       try {
-        const opened = await Promise.all(workers.map((worker, i) => worker.ask({
-          kind: 'open', transport: plan.transport, origin: plan.origin, path: plan.path,
-          connections: plan.connectionsPerProcess, perConnection: plan.perConnection, concurrency: plan.concurrency,
-          ...(addresses.length > 0 ? { localAddresses: addresses.slice(i * share, (i + 1) * share) } : {}),
-          ...(plan.query ? { query: plan.query } : {}),
-        }, 'opened', plan.openTimeoutMs).catch(async () => {
-          // Streams that never got an answer: take the counts as they are.
-          const stats = await worker.ask({ kind: 'stats' }, 'stats', 30_000);
-          return { ...stats, kind: 'opened' as const };
-        })));
+        const opened = await Promise.all(
+          workers.map((worker, i) =>
+            worker
+              .ask(
+                {
+                  kind: 'open',
+                  transport: plan.transport,
+                  origin: plan.origin,
+                  path: plan.path,
+                  connections: plan.connectionsPerProcess,
+                  perConnection: plan.perConnection,
+                  concurrency: plan.concurrency,
+                  ...(addresses.length > 0 ? { localAddresses: addresses.slice(i * share, (i + 1) * share) } : {}),
+                  ...(plan.query ? { query: plan.query } : {}),
+                },
+                'opened',
+                plan.openTimeoutMs,
+              )
+              .catch(async () => {
+                // Streams that never got an answer: take the counts as they are.
+                const stats = await worker.ask({ kind: 'stats' }, 'stats', 30_000);
+                return { ...stats, kind: 'opened' as const };
+              }),
+          ),
+        );
         log(`opened in ${((performance.now() - started) / 1000).toFixed(1)} s: ${countsText(opened)}`);
         return new Fanout(workers, opened);
       } finally {
@@ -107,7 +134,9 @@ export class Fanout {
     const at = epochMs();
     const version = await commit();
     const commitMs = epochMs() - at;
-    const replies = await Promise.all(this.workers.map((w) => w.ask({ kind: 'expect', version, at, ...wait }, 'arrivals', wait.timeoutMs + 60_000)));
+    const replies = await Promise.all(
+      this.workers.map((w) => w.ask({ kind: 'expect', version, at, ...wait }, 'arrivals', wait.timeoutMs + 60_000)),
+    );
     const n = replies.reduce((k, r) => k + r.latencies.length, 0);
     const latencies = new Float64Array(n);
     let offset = 0;

@@ -53,10 +53,10 @@ export type WorkerMessage =
   | ({ readonly kind: 'opened' } & FanoutCounts)
   | ({ readonly kind: 'stats' } & FanoutCounts)
   | {
-    readonly kind: 'arrivals';
-    readonly version: number;
-    /** Live streams when the wait ended. */
-    readonly expected: number;
-    /** Milliseconds from `at` to arrival, one per stream that got the event. */
-    readonly latencies: Float64Array;
-  };
+      readonly kind: 'arrivals';
+      readonly version: number;
+      /** Live streams when the wait ended. */
+      readonly expected: number;
+      /** Milliseconds from `at` to arrival, one per stream that got the event. */
+      readonly latencies: Float64Array;
+    };

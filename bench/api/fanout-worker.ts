@@ -37,7 +37,10 @@ function counts(): FanoutCounts {
     else if (s === State.failed) failed++;
     else if (s === State.closed) closed++;
   }
-  const shown = [...errors].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([reason, n]) => `${reason} ×${n}`);
+  const shown = [...errors]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 5)
+    .map(([reason, n]) => `${reason} ×${n}`);
   return { total, live, failed, closed, errors: shown, rssMb: Math.round(process.memoryUsage().rss / 2 ** 20) };
 }
 
@@ -133,7 +136,11 @@ async function openSseH2(request: OpenRequest): Promise<void> {
     return s;
   };
   await paced(total, request.concurrency, (i, done) => {
-    const req = session(Math.floor(i / request.perConnection)).request({ ':method': 'GET', ':path': request.path, accept: 'text/event-stream' });
+    const req = session(Math.floor(i / request.perConnection)).request({
+      ':method': 'GET',
+      ':path': request.path,
+      accept: 'text/event-stream',
+    });
     req.setEncoding('utf8');
     const read = sseReader(i, done);
     let status = 0;
@@ -156,7 +163,10 @@ async function openSseH1(request: OpenRequest): Promise<void> {
   const addresses = request.localAddresses ?? [];
   await paced(total, request.concurrency, (i, done) => {
     const req = http.request({
-      host: url.hostname, port: Number(url.port), path: request.path, agent: false,
+      host: url.hostname,
+      port: Number(url.port),
+      path: request.path,
+      agent: false,
       headers: { accept: 'text/event-stream' },
       ...(addresses.length > 0 ? { localAddress: addresses[i % addresses.length] } : {}),
     });
@@ -185,7 +195,10 @@ async function openWs(request: OpenRequest): Promise<void> {
   const addresses = request.localAddresses ?? [];
   const subscribe = JSON.stringify({ query: request.query });
   await paced(request.connections, request.concurrency, (c, done) => {
-    const ws = new WebSocket(url, 'graphql-transport-ws', { perMessageDeflate: false, ...(addresses.length > 0 ? { localAddress: addresses[c % addresses.length] } : {}) });
+    const ws = new WebSocket(url, 'graphql-transport-ws', {
+      perMessageDeflate: false,
+      ...(addresses.length > 0 ? { localAddress: addresses[c % addresses.length] } : {}),
+    });
     sockets.push(ws);
     const all = (reason: string): void => {
       for (let s = c * k; s < (c + 1) * k; s++) settle(s, reason, () => undefined);
@@ -211,7 +224,11 @@ async function openWs(request: OpenRequest): Promise<void> {
           done();
           break;
         case 'error':
-          settle(c * k + Number(message.id), `subscription error: ${JSON.stringify(message.payload).slice(0, 200)}`, () => undefined);
+          settle(
+            c * k + Number(message.id),
+            `subscription error: ${JSON.stringify(message.payload).slice(0, 200)}`,
+            () => undefined,
+          );
           break;
         case 'complete':
           settle(c * k + Number(message.id), 'subscription completed by the server', () => undefined);
@@ -247,7 +264,11 @@ async function expect(request: ExpectRequest): Promise<void> {
       const entry = arrivals.get(request.version);
       const live = counts().live;
       const now = epochMs();
-      if ((entry?.count ?? 0) >= live || now - started > request.timeoutMs || (entry !== undefined && now - entry.last > request.quietMs)) {
+      if (
+        (entry?.count ?? 0) >= live ||
+        now - started > request.timeoutMs ||
+        (entry !== undefined && now - entry.last > request.quietMs)
+      ) {
         clearInterval(timer);
         onArrival = undefined;
         resolve();

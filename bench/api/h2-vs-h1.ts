@@ -11,7 +11,10 @@ import { LoadClient } from './load-client.js';
 
 const REQUESTS = 50;
 const PAGES = 100;
-const PATHS = Array.from({ length: REQUESTS }, (_, i) => `/v1/tables/main.t/rows?region=eq.EU&select=id,amount,day,note&order=id.asc&limit=20&offset=${i * 20}`);
+const PATHS = Array.from(
+  { length: REQUESTS },
+  (_, i) => `/v1/tables/main.t/rows?region=eq.EU&select=id,amount,day,note&order=id.asc&limit=20&offset=${i * 20}`,
+);
 
 export const h2VsH1: Scenario = {
   name: 'h2_vs_h1_ratio',
@@ -24,11 +27,17 @@ export const h2VsH1: Scenario = {
       const result = await load.pages({ origin: server.url, paths: PATHS, warmup: 10, pages: PAGES, h1Connections: 6 });
       const h2 = median(result.h2);
       const h1 = median(result.h1);
-      log(`h2 median ${h2.toFixed(1)} ms (${spread(result.h2, 1)}), h1 median ${h1.toFixed(1)} ms (${spread(result.h1, 1)})`);
-      return [{
-        name: 'h2_vs_h1_ratio', value: h2 / h1, unit: 'ratio',
-        note: `page of ${REQUESTS} cached row requests (${(result.bytesPerPage / 1024).toFixed(0)} KiB): HTTP/2 median ${h2.toFixed(1)} ms (${spread(result.h2, 1)}) vs HTTP/1.1 ×6 ${h1.toFixed(1)} ms (${spread(result.h1, 1)}), ${PAGES} pages each`,
-      }];
+      log(
+        `h2 median ${h2.toFixed(1)} ms (${spread(result.h2, 1)}), h1 median ${h1.toFixed(1)} ms (${spread(result.h1, 1)})`,
+      );
+      return [
+        {
+          name: 'h2_vs_h1_ratio',
+          value: h2 / h1,
+          unit: 'ratio',
+          note: `page of ${REQUESTS} cached row requests (${(result.bytesPerPage / 1024).toFixed(0)} KiB): HTTP/2 median ${h2.toFixed(1)} ms (${spread(result.h2, 1)}) vs HTTP/1.1 ×6 ${h1.toFixed(1)} ms (${spread(result.h1, 1)}), ${PAGES} pages each`,
+        },
+      ];
     } finally {
       await load.close();
       await served.close();

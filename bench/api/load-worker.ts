@@ -16,10 +16,17 @@ async function load(job: LoadJob): Promise<LoadResult> {
   const statuses: Record<string, number> = {};
   const started = performance.now();
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon({
-      url: job.url, method: job.method ?? 'GET', connections: job.connections, duration: job.duration,
-      ...(job.headers ? { headers: job.headers } : {}), ...(job.body ? { body: job.body } : {}),
-    }, (error, done) => (error ? reject(error as Error) : resolve(done)));
+    const instance = autocannon(
+      {
+        url: job.url,
+        method: job.method ?? 'GET',
+        connections: job.connections,
+        duration: job.duration,
+        ...(job.headers ? { headers: job.headers } : {}),
+        ...(job.body ? { body: job.body } : {}),
+      },
+      (error, done) => (error ? reject(error as Error) : resolve(done)),
+    );
     instance.on('response', (_client, statusCode, _bytes, responseTime) => {
       times.push(responseTime);
       statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
@@ -28,8 +35,16 @@ async function load(job: LoadJob): Promise<LoadResult> {
   const seconds = (performance.now() - started) / 1000;
   const p = percentiles(times);
   return {
-    kind: 'loaded', requests: times.length, seconds, rps: times.length / job.duration, p50: p.p50, p99: p.p99,
-    statuses, errors: result.errors, timeouts: result.timeouts, bytes: result.throughput.total,
+    kind: 'loaded',
+    requests: times.length,
+    seconds,
+    rps: times.length / job.duration,
+    p50: p.p50,
+    p99: p.p99,
+    statuses,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    bytes: result.throughput.total,
   };
 }
 

@@ -30,20 +30,41 @@ export const sseClients: Scenario = {
     try {
       const server = await served.start();
       {
-        const fan = await Fanout.open({
-          transport: 'sse-h2', origin: server.url, path: PATH, processes: SSE_H2.processes,
-          connectionsPerProcess: SSE_H2.sessionsPerProcess, perConnection: SSE_H2.streamsPerSession, concurrency: 500, openTimeoutMs: 300_000,
-        }, log);
+        const fan = await Fanout.open(
+          {
+            transport: 'sse-h2',
+            origin: server.url,
+            path: PATH,
+            processes: SSE_H2.processes,
+            connectionsPerProcess: SSE_H2.sessionsPerProcess,
+            perConnection: SSE_H2.streamsPerSession,
+            concurrency: 500,
+            openTimeoutMs: 300_000,
+          },
+          log,
+        );
         try {
           const memory = process.memoryUsage().rss;
-          const broadcasts = await measureBroadcasts(fan, { origin: server.url, prefix: 'sse', timed: 3, warmups: 2, log });
+          const broadcasts = await measureBroadcasts(fan, {
+            origin: server.url,
+            prefix: 'sse',
+            timed: 3,
+            warmups: 2,
+            log,
+          });
           const after = await fan.stats();
           log(`after the broadcasts: ${countsText(after)}; server RSS ${(memory / 2 ** 20).toFixed(0)} MiB`);
           const held = after.reduce((n, c) => n + c.live, 0);
-          results.push({
-            name: 'sse_clients', value: held, unit: 'clients', bound: { min: 20_000, aim: 50_000 },
-            note: `SSE over h2c: ${fan.total.toLocaleString('en-US')} asked, ${SSE_H2.processes * SSE_H2.sessionsPerProcess} sessions × ${SSE_H2.streamsPerSession} streams from ${SSE_H2.processes} client processes; server RSS ${(memory / 2 ** 20).toFixed(0)} MiB`,
-          }, ...broadcasts);
+          results.push(
+            {
+              name: 'sse_clients',
+              value: held,
+              unit: 'clients',
+              bound: { min: 20_000, aim: 50_000 },
+              note: `SSE over h2c: ${fan.total.toLocaleString('en-US')} asked, ${SSE_H2.processes * SSE_H2.sessionsPerProcess} sessions × ${SSE_H2.streamsPerSession} streams from ${SSE_H2.processes} client processes; server RSS ${(memory / 2 ** 20).toFixed(0)} MiB`,
+            },
+            ...broadcasts,
+          );
         } finally {
           await fan.close();
         }
@@ -51,18 +72,39 @@ export const sseClients: Scenario = {
       await serverIdle(30_000);
       const target = Math.min(H1_TARGET, FD_LIMIT - openDescriptors() - FD_RESERVE);
       const perProcess = Math.floor(target / H1_PROCESSES);
-      const fan = await Fanout.open({
-        transport: 'sse-h1', origin: server.url, path: PATH, processes: H1_PROCESSES, connectionsPerProcess: perProcess, perConnection: 1,
-        concurrency: 150, openTimeoutMs: 300_000, localAddresses: Array.from({ length: 6 }, (_, i) => `127.0.0.${i + 2}`),
-      }, log);
+      const fan = await Fanout.open(
+        {
+          transport: 'sse-h1',
+          origin: server.url,
+          path: PATH,
+          processes: H1_PROCESSES,
+          connectionsPerProcess: perProcess,
+          perConnection: 1,
+          concurrency: 150,
+          openTimeoutMs: 300_000,
+          localAddresses: Array.from({ length: 6 }, (_, i) => `127.0.0.${i + 2}`),
+        },
+        log,
+      );
       try {
         const descriptors = openDescriptors();
-        const broadcasts = await measureBroadcasts(fan, { origin: server.url, prefix: 'sse_http1', timed: 2, warmups: 1, log });
+        const broadcasts = await measureBroadcasts(fan, {
+          origin: server.url,
+          prefix: 'sse_http1',
+          timed: 2,
+          warmups: 1,
+          log,
+        });
         const held = (await fan.stats()).reduce((n, c) => n + c.live, 0);
-        results.push({
-          name: 'sse_clients_http1', value: held, unit: 'clients',
-          note: `one HTTP/1.1 connection each, ${(perProcess * H1_PROCESSES).toLocaleString('en-US')} asked from ${H1_PROCESSES} processes over 127.0.0.2–7; server descriptors ${descriptors} of ${FD_LIMIT}`,
-        }, ...broadcasts);
+        results.push(
+          {
+            name: 'sse_clients_http1',
+            value: held,
+            unit: 'clients',
+            note: `one HTTP/1.1 connection each, ${(perProcess * H1_PROCESSES).toLocaleString('en-US')} asked from ${H1_PROCESSES} processes over 127.0.0.2–7; server descriptors ${descriptors} of ${FD_LIMIT}`,
+          },
+          ...broadcasts,
+        );
       } finally {
         await fan.close();
       }

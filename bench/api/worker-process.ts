@@ -22,17 +22,28 @@ export interface ChildError extends ChildMessage {
 
 export class WorkerProcess<Out extends ChildMessage> {
   readonly #queue: Out[] = [];
-  readonly #waiters: Array<{ accept: (message: Out) => boolean; resolve: (message: Out) => void; reject: (error: Error) => void }> = [];
+  readonly #waiters: Array<{
+    accept: (message: Out) => boolean;
+    resolve: (message: Out) => void;
+    reject: (error: Error) => void;
+  }> = [];
   #exited: Error | undefined;
 
-  private constructor(readonly name: string, private readonly child: ChildProcess) {
+  private constructor(
+    readonly name: string,
+    private readonly child: ChildProcess,
+  ) {
     child.on('message', (raw) => this.#receive(raw as Out | ChildError));
     child.on('exit', (code, signal) => this.#fail(new Error(`${name} exited (${signal ?? `code ${code}`})`)));
     child.on('error', (error) => this.#fail(error));
   }
 
   /** Forks `module` (a URL next to the caller, e.g. `new URL('./sse-worker.ts', import.meta.url)`) and waits for its `ready`. */
-  static async start<Out extends ChildMessage>(name: string, module: URL, options: { heapMb?: number; args?: readonly string[] } = {}): Promise<WorkerProcess<Out>> {
+  static async start<Out extends ChildMessage>(
+    name: string,
+    module: URL,
+    options: { heapMb?: number; args?: readonly string[] } = {},
+  ): Promise<WorkerProcess<Out>> {
     const child = fork(fileURLToPath(module), [...(options.args ?? [])], {
       execArgv: ['--import', 'tsx', ...(options.heapMb ? [`--max-old-space-size=${options.heapMb}`] : [])],
       serialization: 'advanced',
@@ -125,10 +136,12 @@ export function toParent(message: object): void {
  * Runs a child's message loop: `ready` once `handle` is installed, `exit` ends the
  * process, any handler failure is reported as `{kind:'error'}`.
  */
-export function serveParent(handle: (message: { kind: string } & Record<string, unknown>) => Promise<void> | void): void {
+export function serveParent(
+  handle: (message: { kind: string } & Record<string, unknown>) => Promise<void> | void,
+): void {
   if (!process.send) throw new Error('this module runs as a forked benchmark client (see bench/api/worker-process.ts)');
   const fail = (error: unknown): void => {
-    toParent({ kind: 'error', message: error instanceof Error ? error.stack ?? error.message : String(error) });
+    toParent({ kind: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
   };
   process.on('message', (raw) => {
     const message = raw as { kind: string } & Record<string, unknown>;

@@ -19,19 +19,38 @@ export const wsClients: Scenario = {
     const served = await Served.open(await apiWarehouse(workDir, log));
     try {
       const server = await served.start();
-      const fan = await Fanout.open({
-        transport: 'ws', origin: server.url, path: '/graphql', processes: WS.processes, connectionsPerProcess: WS.socketsPerProcess,
-        perConnection: WS.subscriptionsPerSocket, concurrency: 25, openTimeoutMs: 300_000, query: QUERY,
-      }, log);
+      const fan = await Fanout.open(
+        {
+          transport: 'ws',
+          origin: server.url,
+          path: '/graphql',
+          processes: WS.processes,
+          connectionsPerProcess: WS.socketsPerProcess,
+          perConnection: WS.subscriptionsPerSocket,
+          concurrency: 25,
+          openTimeoutMs: 300_000,
+          query: QUERY,
+        },
+        log,
+      );
       try {
-        const broadcasts = await measureBroadcasts(fan, { origin: server.url, prefix: 'ws', timed: 3, warmups: 4, log });
+        const broadcasts = await measureBroadcasts(fan, {
+          origin: server.url,
+          prefix: 'ws',
+          timed: 3,
+          warmups: 4,
+          log,
+        });
         const memory = process.memoryUsage().rss;
         const after = await fan.stats();
         log(`after the broadcasts: ${countsText(after)}; server RSS ${(memory / 2 ** 20).toFixed(0)} MiB`);
         const held = after.reduce((n, c) => n + c.live, 0);
         return [
           {
-            name: 'ws_clients', value: held, unit: 'subscriptions', bound: { min: 20_000, aim: 50_000 },
+            name: 'ws_clients',
+            value: held,
+            unit: 'subscriptions',
+            bound: { min: 20_000, aim: 50_000 },
             note: `${QUERY}; ${fan.total.toLocaleString('en-US')} asked over ${WS.processes * WS.socketsPerProcess} sockets from ${WS.processes} client processes; server RSS ${(memory / 2 ** 20).toFixed(0)} MiB`,
           },
           { name: 'ws_connections', value: WS.processes * WS.socketsPerProcess, unit: 'sockets' },

@@ -18,7 +18,14 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { initWarehouse } from '../../src/catalog/index.js';
-import { FlowSystem, getRun, loadFlowFile, type FlowDefinition, type FlowResolver, type RunSummary } from '../../src/flows/index.js';
+import {
+  FlowSystem,
+  getRun,
+  loadFlowFile,
+  type FlowDefinition,
+  type FlowResolver,
+  type RunSummary,
+} from '../../src/flows/index.js';
 import { DATABASE_URL_ENV } from '../../src/meta/index.js';
 
 export type BackendName = 'pg' | 'pglite';
@@ -47,7 +54,9 @@ export function serverBaseUrl(): Promise<string> {
     if (configured) return configured;
     const script = path.join(PROJECT, 'scripts/pg-test-server.sh');
     const dir = mkdtempSync(path.join(tmpdir(), 'strata-bench-pg-'));
-    process.stderr.write(`[flows] no STRATA_BENCH_DATABASE_URL / STRATA_TEST_DATABASE_URL: starting a PostgreSQL server in ${dir}\n`);
+    process.stderr.write(
+      `[flows] no STRATA_BENCH_DATABASE_URL / STRATA_TEST_DATABASE_URL: starting a PostgreSQL server in ${dir}\n`,
+    );
     const url = execFileSync(script, ['start', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
     process.once('exit', () => {
       try {
@@ -112,13 +121,19 @@ export async function writeFlowFile(backend: BenchBackend, name: string, body: s
 }
 
 /** Polls the run every `pollMs` until it succeeded (a failed run or the timeout throws). */
-export async function waitForRun(system: FlowSystem, runId: number, timeoutMs: number, pollMs = 10): Promise<RunSummary> {
+export async function waitForRun(
+  system: FlowSystem,
+  runId: number,
+  timeoutMs: number,
+  pollMs = 10,
+): Promise<RunSummary> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const run = await getRun(system.queue.meta.db, runId);
     if (run?.state === 'success') return run;
     if (run?.state === 'failed') throw new Error(`run ${runId} of ${run.flowId} failed`);
-    if (Date.now() > deadline) throw new Error(`run ${runId} did not finish within ${timeoutMs} ms: ${JSON.stringify(run)}`);
+    if (Date.now() > deadline)
+      throw new Error(`run ${runId} did not finish within ${timeoutMs} ms: ${JSON.stringify(run)}`);
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
 }

@@ -13,7 +13,16 @@ import { availableParallelism } from 'node:os';
 import { sql } from 'kysely';
 import { ChildProcessExecutor, InProcessExecutor, type Executor, type FlowSystem } from '../../src/flows/index.js';
 import { median, type BenchResult, type Scenario } from '../harness.js';
-import { BACKEND_NAMES, createBackend, fileFlowResolver, openFlowSystem, percentile, waitForRun, writeFlowFile, type BackendName } from './backends.js';
+import {
+  BACKEND_NAMES,
+  createBackend,
+  fileFlowResolver,
+  openFlowSystem,
+  percentile,
+  waitForRun,
+  writeFlowFile,
+  type BackendName,
+} from './backends.js';
 
 const LENGTH = 200;
 const RUNS = 2;
@@ -32,7 +41,9 @@ export const warm = defineFlow({ id: 'warm' }, (f) => {
 });`;
 
 function executorOf(kind: ExecutorKind): Executor {
-  return kind === 'child' ? new ChildProcessExecutor() : new InProcessExecutor({ slots: availableParallelism(), resolver: fileFlowResolver() });
+  return kind === 'child'
+    ? new ChildProcessExecutor()
+    : new InProcessExecutor({ slots: availableParallelism(), resolver: fileFlowResolver() });
 }
 
 export const dependencyHop: Scenario = {
@@ -44,24 +55,44 @@ export const dependencyHop: Scenario = {
       const hops = await measureBackend(backendName, workDir, log);
       const child = hops.get('child')!;
       const inprocess = hops.get('inprocess')!;
-      const summary = (values: readonly number[]) => `${values.length} hops, p50 ${percentile(values, 50).toFixed(1)}, p90 ${percentile(values, 90).toFixed(1)}, max ${Math.max(...values).toFixed(1)} ms`;
+      const summary = (values: readonly number[]) =>
+        `${values.length} hops, p50 ${percentile(values, 50).toFixed(1)}, p90 ${percentile(values, 90).toFixed(1)}, max ${Math.max(...values).toFixed(1)} ms`;
       results.push(
         {
-          name: `dependency_hop_ms_p50_${backendName}`, value: percentile(child, 50), unit: 'ms',
+          name: `dependency_hop_ms_p50_${backendName}`,
+          value: percentile(child, 50),
+          unit: 'ms',
           ...(backendName === 'pg' ? { bound: { max: BOUND_P50_PG } } : {}),
           note: `ChildProcessExecutor; ${summary(child)}`,
         },
-        { name: `dependency_hop_ms_p99_${backendName}`, value: percentile(child, 99), unit: 'ms', note: 'ChildProcessExecutor' },
-        { name: `dependency_hop_inprocess_ms_p50_${backendName}`, value: percentile(inprocess, 50), unit: 'ms', note: `InProcessExecutor; ${summary(inprocess)}` },
+        {
+          name: `dependency_hop_ms_p99_${backendName}`,
+          value: percentile(child, 99),
+          unit: 'ms',
+          note: 'ChildProcessExecutor',
+        },
+        {
+          name: `dependency_hop_inprocess_ms_p50_${backendName}`,
+          value: percentile(inprocess, 50),
+          unit: 'ms',
+          note: `InProcessExecutor; ${summary(inprocess)}`,
+        },
       );
     }
     return results;
   },
 };
 
-async function measureBackend(backendName: BackendName, workDir: string, log: (message: string) => void): Promise<Map<ExecutorKind, number[]>> {
+async function measureBackend(
+  backendName: BackendName,
+  workDir: string,
+  log: (message: string) => void,
+): Promise<Map<ExecutorKind, number[]>> {
   const backend = await createBackend(backendName, workDir);
-  const hops = new Map<ExecutorKind, number[]>([['child', []], ['inprocess', []]]);
+  const hops = new Map<ExecutorKind, number[]>([
+    ['child', []],
+    ['inprocess', []],
+  ]);
   let system: FlowSystem | undefined;
   try {
     await writeFlowFile(backend, 'chain', FLOW_FILE);
@@ -78,7 +109,9 @@ async function measureBackend(backendName: BackendName, workDir: string, log: (m
           await waitForRun(system, runId, RUN_TIMEOUT_MS);
           const runHops = await hopsOf(system, runId);
           hops.get(kind)!.push(...runHops);
-          log(`${backendName} ${kind} run ${i + 1}/${RUNS}: ${((performance.now() - start) / 1000).toFixed(2)} s, hop median ${median(runHops).toFixed(1)} ms, p99 ${percentile(runHops, 99).toFixed(1)} ms`);
+          log(
+            `${backendName} ${kind} run ${i + 1}/${RUNS}: ${((performance.now() - start) / 1000).toFixed(2)} s, hop median ${median(runHops).toFixed(1)} ms, p99 ${percentile(runHops, 99).toFixed(1)} ms`,
+          );
         }
       } finally {
         await worker.close();
@@ -97,6 +130,7 @@ async function hopsOf(system: FlowSystem, runId: number): Promise<number[]> {
     select extract(epoch from (started_at - lag(ended_at) over (order by task_id))) * 1000 as hop_ms
     from task_attempts where run_id = ${runId} and attempt = 1 order by task_id`.execute(system.queue.meta.db);
   const hops = rows.map((r) => (r.hop_ms === null ? null : Number(r.hop_ms))).filter((h): h is number => h !== null);
-  if (hops.length !== LENGTH - 1) throw new Error(`run ${runId}: ${hops.length + 1} attempts recorded, expected ${LENGTH}`);
+  if (hops.length !== LENGTH - 1)
+    throw new Error(`run ${runId}: ${hops.length + 1} attempts recorded, expected ${LENGTH}`);
   return hops;
 }

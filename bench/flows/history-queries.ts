@@ -11,8 +11,24 @@
  * the very statement status-queries.ts sends) is printed on stderr: which indexes it
  * used, and any sequential scan of task_instances or flow_runs.
  */
-import { sql, type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, type UnknownRow } from 'kysely';
-import { defineFlow, failuresSince, latestStatePerTask, runsOfFlow, taskInstancesOfRun, type FlowDefinition, type FlowSystem } from '../../src/flows/index.js';
+import {
+  sql,
+  type KyselyPlugin,
+  type PluginTransformQueryArgs,
+  type PluginTransformResultArgs,
+  type QueryResult,
+  type RootOperationNode,
+  type UnknownRow,
+} from 'kysely';
+import {
+  defineFlow,
+  failuresSince,
+  latestStatePerTask,
+  runsOfFlow,
+  taskInstancesOfRun,
+  type FlowDefinition,
+  type FlowSystem,
+} from '../../src/flows/index.js';
 import type { Db } from '../../src/flows/queue/queue-context.js';
 import type { BenchResult, Scenario } from '../harness.js';
 import { BACKEND_NAMES, createBackend, openFlowSystem, percentile, type BackendName } from './backends.js';
@@ -34,7 +50,8 @@ function historyFlows(): FlowDefinition[] {
   return Array.from({ length: FLOWS }, (_, i) =>
     defineFlow({ id: flowId(i) }, (f) => {
       let previous = f.task('t000', () => null);
-      for (let t = 1; t < TASKS; t++) previous = f.task(`t${String(t).padStart(3, '0')}`, { after: [previous] }, () => null);
+      for (let t = 1; t < TASKS; t++)
+        previous = f.task(`t${String(t).padStart(3, '0')}`, { after: [previous] }, () => null);
     }),
   );
 }
@@ -54,7 +71,11 @@ export const historyQueries: Scenario = {
   },
 };
 
-async function measureBackend(backendName: BackendName, workDir: string, log: (message: string) => void): Promise<BenchResult[]> {
+async function measureBackend(
+  backendName: BackendName,
+  workDir: string,
+  log: (message: string) => void,
+): Promise<BenchResult[]> {
   const backend = await createBackend(backendName, workDir);
   let system: FlowSystem | undefined;
   try {
@@ -67,7 +88,10 @@ async function measureBackend(backendName: BackendName, workDir: string, log: (m
     while (runs < RUNS && performance.now() - loadStart < LOAD_BUDGET_MS[backendName]) {
       await loadBatch(db, runs + 1, Math.min(RUNS, runs + BATCH_RUNS));
       runs = Math.min(RUNS, runs + BATCH_RUNS);
-      if (runs % 2_000 === 0 || runs === RUNS) log(`${backendName}: loaded ${runs} runs, ${runs * TASKS} task instances (${((performance.now() - loadStart) / 1000).toFixed(0)} s)`);
+      if (runs % 2_000 === 0 || runs === RUNS)
+        log(
+          `${backendName}: loaded ${runs} runs, ${runs * TASKS} task instances (${((performance.now() - loadStart) / 1000).toFixed(0)} s)`,
+        );
     }
     await sql`analyze`.execute(db);
     const loadS = (performance.now() - loadStart) / 1000;
@@ -86,7 +110,9 @@ async function measureBackend(backendName: BackendName, workDir: string, log: (m
     let seed = 1;
     const pick = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648);
     for (const query of queries) {
-      const plan = ((await query.run(explainDb, pick)) as { 'QUERY PLAN': string }[]).map((r) => r['QUERY PLAN']).join('\n');
+      const plan = ((await query.run(explainDb, pick)) as { 'QUERY PLAN': string }[])
+        .map((r) => r['QUERY PLAN'])
+        .join('\n');
       log(`${backendName} ${query.name}: ${planSummary(plan)}`);
       for (let i = 0; i < WARMUP; i++) await query.run(db, pick);
       const times: number[] = [];
@@ -96,15 +122,20 @@ async function measureBackend(backendName: BackendName, workDir: string, log: (m
         times.push(performance.now() - start);
       }
       p99s.push({ name: query.name, p99: percentile(times, 99) });
-      log(`${backendName} ${query.name}: p50 ${percentile(times, 50).toFixed(2)} ms, p99 ${percentile(times, 99).toFixed(2)} ms`);
+      log(
+        `${backendName} ${query.name}: p50 ${percentile(times, 50).toFixed(2)} ms, p99 ${percentile(times, 99).toFixed(2)} ms`,
+      );
     }
     const worst = p99s.reduce((a, b) => (b.p99 > a.p99 ? b : a));
-    const loaded = instances === RUNS * TASKS
-      ? `${instances.toLocaleString('en')} task instances`
-      : `only ${instances.toLocaleString('en')} task instances (${runs} runs): loading stopped after the ${LOAD_BUDGET_MS[backendName] / 1000} s budget`;
+    const loaded =
+      instances === RUNS * TASKS
+        ? `${instances.toLocaleString('en')} task instances`
+        : `only ${instances.toLocaleString('en')} task instances (${runs} runs): loading stopped after the ${LOAD_BUDGET_MS[backendName] / 1000} s budget`;
     return [
       {
-        name: `history_query_ms_p99_${backendName}`, value: worst.p99, unit: 'ms',
+        name: `history_query_ms_p99_${backendName}`,
+        value: worst.p99,
+        unit: 'ms',
         note: `max p99 (${worst.name}) over ${loaded}, loaded in ${loadS.toFixed(0)} s; ${ITERATIONS} calls per query`,
       },
       ...p99s.map(({ name, p99 }) => ({ name: `${name}_ms_p99_${backendName}`, value: p99, unit: 'ms' })),
@@ -151,8 +182,12 @@ async function loadBatch(db: Db, lo: number, hi: number): Promise<void> {
 
 /** Which indexes the plan used, and whether it scanned a big table sequentially. */
 function planSummary(plan: string): string {
-  const indexes = [...plan.matchAll(/(Index Only Scan|Index Scan|Bitmap Index Scan)(?: Backward)?(?: using| on) (\w+)/g)].map((m) => `${m[1]} ${m[2]}`);
-  const seqScans = [...plan.matchAll(/Seq Scan on (\w+)/g)].map((m) => m[1]!).filter((t) => t === 'task_instances' || t === 'flow_runs' || t === 'task_attempts');
+  const indexes = [
+    ...plan.matchAll(/(Index Only Scan|Index Scan|Bitmap Index Scan)(?: Backward)?(?: using| on) (\w+)/g),
+  ].map((m) => `${m[1]} ${m[2]}`);
+  const seqScans = [...plan.matchAll(/Seq Scan on (\w+)/g)]
+    .map((m) => m[1]!)
+    .filter((t) => t === 'task_instances' || t === 'flow_runs' || t === 'task_attempts');
   const used = indexes.length > 0 ? `index scan: yes (${[...new Set(indexes)].join(', ')})` : 'index scan: NO';
   return seqScans.length > 0 ? `${used}; SEQ SCAN of ${[...new Set(seqScans)].join(', ')}` : used;
 }

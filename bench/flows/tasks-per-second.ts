@@ -12,7 +12,15 @@
 import { availableParallelism } from 'node:os';
 import { ChildProcessExecutor, InProcessExecutor, type Executor, type FlowSystem } from '../../src/flows/index.js';
 import { median, spread, type BenchResult, type Scenario } from '../harness.js';
-import { BACKEND_NAMES, createBackend, fileFlowResolver, openFlowSystem, waitForRun, writeFlowFile, type BackendName } from './backends.js';
+import {
+  BACKEND_NAMES,
+  createBackend,
+  fileFlowResolver,
+  openFlowSystem,
+  waitForRun,
+  writeFlowFile,
+  type BackendName,
+} from './backends.js';
 
 const WIDTH = 10_000;
 const PREFETCH = 256;
@@ -34,7 +42,9 @@ export const warm = defineFlow({ id: 'warm' }, (f) => {
 });`;
 
 function executorOf(kind: ExecutorKind): Executor {
-  return kind === 'child' ? new ChildProcessExecutor() : new InProcessExecutor({ slots: availableParallelism(), resolver: fileFlowResolver() });
+  return kind === 'child'
+    ? new ChildProcessExecutor()
+    : new InProcessExecutor({ slots: availableParallelism(), resolver: fileFlowResolver() });
 }
 
 export const tasksPerSecond: Scenario = {
@@ -60,9 +70,16 @@ export const tasksPerSecond: Scenario = {
   },
 };
 
-async function measureBackend(backendName: BackendName, workDir: string, log: (message: string) => void): Promise<Map<ExecutorKind, number[]>> {
+async function measureBackend(
+  backendName: BackendName,
+  workDir: string,
+  log: (message: string) => void,
+): Promise<Map<ExecutorKind, number[]>> {
   const backend = await createBackend(backendName, workDir);
-  const rates = new Map<ExecutorKind, number[]>([['child', []], ['inprocess', []]]);
+  const rates = new Map<ExecutorKind, number[]>([
+    ['child', []],
+    ['inprocess', []],
+  ]);
   let system: FlowSystem | undefined;
   try {
     await writeFlowFile(backend, 'wide', FLOW_FILE);
@@ -82,7 +99,9 @@ async function measureBackend(backendName: BackendName, workDir: string, log: (m
           const wallMs = performance.now() - start;
           const rate = run.tasksTotal / (wallMs / 1000);
           rates.get(kind)!.push(rate);
-          log(`${backendName} round ${round + 1}/${ROUNDS} ${kind}: ${rate.toFixed(0)} tasks/s (${(wallMs / 1000).toFixed(2)} s, trigger ${triggerMs.toFixed(0)} ms)`);
+          log(
+            `${backendName} round ${round + 1}/${ROUNDS} ${kind}: ${rate.toFixed(0)} tasks/s (${(wallMs / 1000).toFixed(2)} s, trigger ${triggerMs.toFixed(0)} ms)`,
+          );
         } finally {
           await worker.close();
         }

@@ -46,7 +46,10 @@ export const vsGraphileWorker: Scenario = {
       await writeFlowFile(backend, 'independent', FLOW_FILE);
       system = await openFlowSystem(backend);
       await system.startScheduler();
-      await system.startWorker({ executor: new InProcessExecutor({ slots: CONCURRENCY, resolver: fileFlowResolver() }), prefetch: PREFETCH });
+      await system.startWorker({
+        executor: new InProcessExecutor({ slots: CONCURRENCY, resolver: fileFlowResolver() }),
+        prefetch: PREFETCH,
+      });
       await runMigrations({ connectionString: url, logger: silent });
       utils = await makeWorkerUtils({ connectionString: url, logger: silent });
 
@@ -82,12 +85,29 @@ export const vsGraphileWorker: Scenario = {
 
       return [
         {
-          name: 'vs_graphile_worker_ratio', value: median(strata) / median(peer), unit: 'ratio',
+          name: 'vs_graphile_worker_ratio',
+          value: median(strata) / median(peer),
+          unit: 'ratio',
           note: `Strata ${median(strata).toFixed(0)} jobs/s (rounds ${spread(strata)}; one run of ${JOBS} root tasks, InProcessExecutor ${CONCURRENCY} slots, prefetch ${PREFETCH}) ÷ graphile-worker ${median(peer).toFixed(0)} jobs/s (rounds ${spread(peer)}; addJobs of ${JOBS}, concurrency ${CONCURRENCY}, localQueue ${PREFETCH}, batched completions)`,
         },
-        { name: 'strata_independent_jobs_per_s_pg', value: median(strata), unit: 'jobs/s', note: `rounds ${spread(strata)}` },
-        { name: 'graphile_worker_jobs_per_s_pg', value: median(peer), unit: 'jobs/s', note: `localQueue ${PREFETCH}, completeJobBatchDelay 0; rounds ${spread(peer)}` },
-        { name: 'graphile_worker_default_jobs_per_s_pg', value: defaultRate, unit: 'jobs/s', note: 'graphile-worker defaults (no local queue, one completion per job), one round after a warm-up' },
+        {
+          name: 'strata_independent_jobs_per_s_pg',
+          value: median(strata),
+          unit: 'jobs/s',
+          note: `rounds ${spread(strata)}`,
+        },
+        {
+          name: 'graphile_worker_jobs_per_s_pg',
+          value: median(peer),
+          unit: 'jobs/s',
+          note: `localQueue ${PREFETCH}, completeJobBatchDelay 0; rounds ${spread(peer)}`,
+        },
+        {
+          name: 'graphile_worker_default_jobs_per_s_pg',
+          value: defaultRate,
+          unit: 'jobs/s',
+          note: 'graphile-worker defaults (no local queue, one completion per job), one round after a warm-up',
+        },
       ];
     } finally {
       for (const runner of runners) await runner.stop().catch(() => undefined);
@@ -99,7 +119,11 @@ export const vsGraphileWorker: Scenario = {
 };
 
 /** A started graphile-worker runner and a timed round: add JOBS jobs, wait until all ran and were deleted. */
-async function graphileSide(url: string, batched: boolean, runners: Runner[]): Promise<{ go(utils: WorkerUtils): Promise<number>; stop(): Promise<void> }> {
+async function graphileSide(
+  url: string,
+  batched: boolean,
+  runners: Runner[],
+): Promise<{ go(utils: WorkerUtils): Promise<number>; stop(): Promise<void> }> {
   let done = 0;
   let allDone: (() => void) | undefined;
   const runner = await run({
@@ -121,10 +145,17 @@ async function graphileSide(url: string, batched: boolean, runners: Runner[]): P
       const handled = new Promise<void>((resolve) => (allDone = resolve));
       const start = performance.now();
       await utils.addJobs(Array.from({ length: JOBS }, () => ({ identifier: 'noop', payload: {} })));
-      await Promise.race([handled, new Promise((_, reject) => setTimeout(() => reject(new Error('graphile-worker round timed out')), TIMEOUT_MS).unref())]);
+      await Promise.race([
+        handled,
+        new Promise((_, reject) =>
+          setTimeout(() => reject(new Error('graphile-worker round timed out')), TIMEOUT_MS).unref(),
+        ),
+      ]);
       // Completed jobs are deleted, in batches: the round ends when none is left.
       for (;;) {
-        const left = await utils.withPgClient((client) => client.query<{ n: number }>('select count(*)::int as n from graphile_worker._private_jobs'));
+        const left = await utils.withPgClient((client) =>
+          client.query<{ n: number }>('select count(*)::int as n from graphile_worker._private_jobs'),
+        );
         if (left.rows[0]!.n === 0) break;
         await new Promise((resolve) => setTimeout(resolve, 5));
       }

@@ -31,28 +31,33 @@ export const appendOverhead: Scenario = {
       let table: DeltaTable | undefined;
       const tableDir = (round: number) => path.join(workDir, `table-${round}`);
       const rawFile = (round: number) => path.join(workDir, `raw-${round}.parquet`);
-      const samples = await alternate([
-        {
-          name: 'strata',
-          setup: async (round) => {
-            table = await DeltaTable.create(tableDir(round), { data: fromSql(`${QUERY} LIMIT 0`) });
+      const samples = await alternate(
+        [
+          {
+            name: 'strata',
+            setup: async (round) => {
+              table = await DeltaTable.create(tableDir(round), { data: fromSql(`${QUERY} LIMIT 0`) });
+            },
+            run: async () => {
+              const result = await table!.append(fromSql(QUERY));
+              if (result.numRows !== ROWS) throw new Error(`append wrote ${result.numRows} rows, expected ${ROWS}`);
+            },
+            teardown: (round) => fs.rm(tableDir(round), { recursive: true, force: true }),
           },
-          run: async () => {
-            const result = await table!.append(fromSql(QUERY));
-            if (result.numRows !== ROWS) throw new Error(`append wrote ${result.numRows} rows, expected ${ROWS}`);
+          {
+            name: 'duckdb_copy',
+            run: async (round) => {
+              const reader = await withConnection((c) =>
+                c.runAndReadAll(`COPY (${QUERY}) TO ${sqlString(rawFile(round))} (FORMAT parquet, COMPRESSION snappy)`),
+              );
+              const written = Number(reader.getRows()[0]?.[0]);
+              if (written !== ROWS) throw new Error(`COPY wrote ${written} rows, expected ${ROWS}`);
+            },
+            teardown: (round) => fs.rm(rawFile(round), { force: true }),
           },
-          teardown: (round) => fs.rm(tableDir(round), { recursive: true, force: true }),
-        },
-        {
-          name: 'duckdb_copy',
-          run: async (round) => {
-            const reader = await withConnection((c) => c.runAndReadAll(`COPY (${QUERY}) TO ${sqlString(rawFile(round))} (FORMAT parquet, COMPRESSION snappy)`));
-            const written = Number(reader.getRows()[0]?.[0]);
-            if (written !== ROWS) throw new Error(`COPY wrote ${written} rows, expected ${ROWS}`);
-          },
-          teardown: (round) => fs.rm(rawFile(round), { force: true }),
-        },
-      ], { warmup: WARMUP, rounds: ROUNDS, log });
+        ],
+        { warmup: WARMUP, rounds: ROUNDS, log },
+      );
 
       const strata = samples.get('strata')!;
       const copy = samples.get('duckdb_copy')!;
@@ -60,17 +65,34 @@ export const appendOverhead: Scenario = {
       const ratio = median(wall(strata)) / median(wall(copy));
       return [
         {
-          name: 'append_overhead_ratio', value: ratio, unit: 'ratio', bound: { max: 1.09, aim: 1.03 },
+          name: 'append_overhead_ratio',
+          value: ratio,
+          unit: 'ratio',
+          bound: { max: 1.09, aim: 1.03 },
           note: `median wall time of ${ROUNDS} Strata appends ÷ median of ${ROUNDS} DuckDB COPYs, alternating; per-round ratios ${spread(paired, 2)}`,
         },
-        { name: 'append_strata_ms', value: median(wall(strata)), unit: 'ms', note: `samples ${spread(wall(strata))} ms` },
-        { name: 'append_duckdb_copy_ms', value: median(wall(copy)), unit: 'ms', note: `samples ${spread(wall(copy))} ms` },
         {
-          name: 'append_overhead_ratio_paired', value: median(paired), unit: 'ratio',
+          name: 'append_strata_ms',
+          value: median(wall(strata)),
+          unit: 'ms',
+          note: `samples ${spread(wall(strata))} ms`,
+        },
+        {
+          name: 'append_duckdb_copy_ms',
+          value: median(wall(copy)),
+          unit: 'ms',
+          note: `samples ${spread(wall(copy))} ms`,
+        },
+        {
+          name: 'append_overhead_ratio_paired',
+          value: median(paired),
+          unit: 'ratio',
           note: 'median of the per-round ratios (each Strata append ÷ the COPY next to it); less sensitive to slow phases of a noisy machine',
         },
         {
-          name: 'append_overhead_ratio_cpu', value: median(cpu(strata)) / median(cpu(copy)), unit: 'ratio',
+          name: 'append_overhead_ratio_cpu',
+          value: median(cpu(strata)) / median(cpu(copy)),
+          unit: 'ratio',
           note: `process CPU time (all threads), medians ${median(cpu(strata)).toFixed(0)} vs ${median(cpu(copy)).toFixed(0)} ms; counts work rather than waiting, but DuckDB's threads also burn CPU when the machine is oversubscribed, so it is noisy too`,
         },
       ];

@@ -15,7 +15,9 @@ import { mixedRowsSql } from './mixed-rows.js';
 export type WorkerMessage = { kind: 'ready' } | { kind: 'done'; ms: number } | { kind: 'error'; message: string };
 
 function send(message: WorkerMessage): Promise<void> {
-  return new Promise((resolve, reject) => process.send!(message, undefined, {}, (error) => (error ? reject(error) : resolve())));
+  return new Promise((resolve, reject) =>
+    process.send!(message, undefined, {}, (error) => (error ? reject(error) : resolve())),
+  );
 }
 
 async function main(): Promise<void> {
@@ -25,7 +27,9 @@ async function main(): Promise<void> {
   const rows = Number(rowsText);
   const first = Number(firstText);
   if (!location || !scratch || !Number.isInteger(appends) || !Number.isInteger(rows) || !Number.isInteger(first)) {
-    throw new Error(`usage: append-worker <table> <appends> <rows> <first id> <scratch table>; got ${process.argv.slice(2).join(' ')}`);
+    throw new Error(
+      `usage: append-worker <table> <appends> <rows> <first id> <scratch table>; got ${process.argv.slice(2).join(' ')}`,
+    );
   }
   const warm = await DeltaTable.create(scratch, { data: fromSql(mixedRowsSql(rows, first)) });
   await warm.append(fromSql(mixedRowsSql(rows, first)));
@@ -44,7 +48,7 @@ async function main(): Promise<void> {
 try {
   await main();
 } catch (error) {
-  const message = error instanceof Error ? error.stack ?? error.message : String(error);
+  const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
   if (process.send) await send({ kind: 'error', message });
   else console.error(message);
   process.exitCode = 1;

@@ -49,7 +49,9 @@ export const concurrentCommits: Scenario = {
       for (const plan of round % 2 === 0 ? plans : plans.reverse()) {
         const dir = path.join(workDir, `round-${round}-${plan.writers}w`);
         const outcome = await runWriters(dir, plan.writers, plan.appends, log);
-        log(`round ${round + 1}/${ROUNDS}, ${plan.writers} writer(s): ${outcome.commitsPerSecond.toFixed(1)} commits/s (${outcome.wallMs.toFixed(0)} ms, ${outcome.lostRacesPerCommit.toFixed(2)} lost races per commit)`);
+        log(
+          `round ${round + 1}/${ROUNDS}, ${plan.writers} writer(s): ${outcome.commitsPerSecond.toFixed(1)} commits/s (${outcome.wallMs.toFixed(0)} ms, ${outcome.lostRacesPerCommit.toFixed(2)} lost races per commit)`,
+        );
         plan.into.push(outcome);
         await fs.rm(dir, { recursive: true, force: true });
       }
@@ -57,27 +59,65 @@ export const concurrentCommits: Scenario = {
     const rate = (outcomes: readonly RunOutcome[]) => median(outcomes.map((o) => o.commitsPerSecond));
     return [
       {
-        name: 'concurrent_commits_per_s', value: rate(concurrent), unit: 'commits/s',
-        note: `${WRITERS} processes × ${APPENDS_PER_WRITER} appends of ${ROWS_PER_APPEND} rows, go signal to last done; rounds ${spread(concurrent.map((o) => o.commitsPerSecond), 1)}`,
+        name: 'concurrent_commits_per_s',
+        value: rate(concurrent),
+        unit: 'commits/s',
+        note: `${WRITERS} processes × ${APPENDS_PER_WRITER} appends of ${ROWS_PER_APPEND} rows, go signal to last done; rounds ${spread(
+          concurrent.map((o) => o.commitsPerSecond),
+          1,
+        )}`,
       },
-      { name: 'single_writer_commits_per_s', value: rate(single), unit: 'commits/s', note: `1 process × ${TOTAL_APPENDS} appends; rounds ${spread(single.map((o) => o.commitsPerSecond), 1)}` },
-      { name: 'concurrent_commits_ratio', value: rate(concurrent) / rate(single), unit: 'ratio', note: 'concurrent_commits_per_s ÷ single_writer_commits_per_s' },
-      { name: 'concurrent_lost_races_per_commit', value: median(concurrent.map((o) => o.lostRacesPerCommit)), unit: 'races/commit', note: 'put-if-absent attempts lost before each commit won (each costs reading the winner and a conflict check)' },
+      {
+        name: 'single_writer_commits_per_s',
+        value: rate(single),
+        unit: 'commits/s',
+        note: `1 process × ${TOTAL_APPENDS} appends; rounds ${spread(
+          single.map((o) => o.commitsPerSecond),
+          1,
+        )}`,
+      },
+      {
+        name: 'concurrent_commits_ratio',
+        value: rate(concurrent) / rate(single),
+        unit: 'ratio',
+        note: 'concurrent_commits_per_s ÷ single_writer_commits_per_s',
+      },
+      {
+        name: 'concurrent_lost_races_per_commit',
+        value: median(concurrent.map((o) => o.lostRacesPerCommit)),
+        unit: 'races/commit',
+        note: 'put-if-absent attempts lost before each commit won (each costs reading the winner and a conflict check)',
+      },
     ];
   },
 };
 
-async function runWriters(dir: string, writers: number, appends: number, log: (message: string) => void): Promise<RunOutcome> {
+async function runWriters(
+  dir: string,
+  writers: number,
+  appends: number,
+  log: (message: string) => void,
+): Promise<RunOutcome> {
   const location = path.join(dir, 'table');
   await DeltaTable.create(location, { data: fromSql(mixedRowsSql(0)) });
   const children: ChildProcess[] = [];
   try {
     const messages = Array.from({ length: writers }, (_, i) => {
-      const child = fork(WORKER, [location, String(appends), String(ROWS_PER_APPEND), String(i * appends * ROWS_PER_APPEND), path.join(dir, `warm-up-${i}`)], {
-        cwd: PROJECT_ROOT,
-        execArgv: ['--import', 'tsx'],
-        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      });
+      const child = fork(
+        WORKER,
+        [
+          location,
+          String(appends),
+          String(ROWS_PER_APPEND),
+          String(i * appends * ROWS_PER_APPEND),
+          path.join(dir, `warm-up-${i}`),
+        ],
+        {
+          cwd: PROJECT_ROOT,
+          execArgv: ['--import', 'tsx'],
+          stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        },
+      );
       children.push(child);
       return inbox(child, i);
     });
@@ -88,7 +128,11 @@ async function runWriters(dir: string, writers: number, appends: number, log: (m
     for (const child of children) child.send('go');
     await withTimeout(Promise.all(messages.map((m) => m.next('done'))), RUN_TIMEOUT_MS, 'writers to finish');
     const wallMs = performance.now() - start;
-    await Promise.all(children.map((child) => (child.exitCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', resolve)))));
+    await Promise.all(
+      children.map((child) =>
+        child.exitCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', resolve)),
+      ),
+    );
 
     const commits = writers * appends;
     return { commitsPerSecond: commits / (wallMs / 1000), wallMs, lostRacesPerCommit: await verify(location, commits) };
@@ -128,7 +172,9 @@ function inbox(child: ChildProcess, index: number): { next(kind: 'ready' | 'done
 
 async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms)));
+  const timeout = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms)),
+  );
   try {
     return await Promise.race([work, timeout]);
   } finally {
@@ -141,7 +187,8 @@ async function verify(location: string, commits: number): Promise<number> {
   const table = await DeltaTable.open(location);
   const rows = commits * ROWS_PER_APPEND;
   if (table.version !== commits) throw new Error(`table is at version ${table.version}, expected ${commits}`);
-  if (table.snapshot.numRecords !== rows) throw new Error(`table has ${table.snapshot.numRecords} rows, expected ${rows}`);
+  if (table.snapshot.numRecords !== rows)
+    throw new Error(`table has ${table.snapshot.numRecords} rows, expected ${rows}`);
   const history = await table.history();
   let lost = 0;
   for (const entry of history) {

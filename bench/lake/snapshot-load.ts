@@ -30,7 +30,8 @@ const WARMUP = 1;
 const ROUNDS = 9;
 const JSON_ONLY_ROUNDS = 3;
 
-const logKey = (version: number, suffix: string) => path.join('_delta_log', `${String(version).padStart(20, '0')}${suffix}`);
+const logKey = (version: number, suffix: string) =>
+  path.join('_delta_log', `${String(version).padStart(20, '0')}${suffix}`);
 
 export const snapshotLoad: Scenario = {
   name: 'snapshot_load_ms_10k_commits',
@@ -40,28 +41,39 @@ export const snapshotLoad: Scenario = {
     const lastCheckpoint = COMMITS - REAL_TAIL;
     const build = await buildTable(location, lastCheckpoint, log);
     const checkpointFile = path.join(location, logKey(lastCheckpoint, '.checkpoint.parquet'));
-    const hint = JSON.parse(await fs.readFile(path.join(location, '_delta_log', '_last_checkpoint'), 'utf8')) as { version?: number };
-    if (hint.version !== lastCheckpoint) throw new Error(`expected _last_checkpoint at ${lastCheckpoint}, found ${JSON.stringify(hint)}`);
+    const hint = JSON.parse(await fs.readFile(path.join(location, '_delta_log', '_last_checkpoint'), 'utf8')) as {
+      version?: number;
+    };
+    if (hint.version !== lastCheckpoint)
+      throw new Error(`expected _last_checkpoint at ${lastCheckpoint}, found ${JSON.stringify(hint)}`);
     const liveFiles = COMMITS - 1; // version 0 adds no file
 
-    const samples = await alternate([
-      {
-        name: 'open',
-        run: async () => {
-          const table = await DeltaTable.open(location);
-          if (table.version !== COMMITS - 1 || table.snapshot.files.length !== liveFiles) {
-            throw new Error(`opened version ${table.version} with ${table.snapshot.files.length} files; expected ${COMMITS - 1} and ${liveFiles}`);
-          }
+    const samples = await alternate(
+      [
+        {
+          name: 'open',
+          run: async () => {
+            const table = await DeltaTable.open(location);
+            if (table.version !== COMMITS - 1 || table.snapshot.files.length !== liveFiles) {
+              throw new Error(
+                `opened version ${table.version} with ${table.snapshot.files.length} files; expected ${COMMITS - 1} and ${liveFiles}`,
+              );
+            }
+          },
         },
-      },
-      {
-        name: 'read_parquet',
-        run: async () => {
-          const reader = await withConnection((c) => c.runAndReadAll(`SELECT * FROM read_parquet(${sqlString(checkpointFile)})`));
-          if (reader.currentRowCount < lastCheckpoint) throw new Error(`checkpoint has ${reader.currentRowCount} rows, expected at least ${lastCheckpoint}`);
+        {
+          name: 'read_parquet',
+          run: async () => {
+            const reader = await withConnection((c) =>
+              c.runAndReadAll(`SELECT * FROM read_parquet(${sqlString(checkpointFile)})`),
+            );
+            if (reader.currentRowCount < lastCheckpoint)
+              throw new Error(`checkpoint has ${reader.currentRowCount} rows, expected at least ${lastCheckpoint}`);
+          },
         },
-      },
-    ], { warmup: WARMUP, rounds: ROUNDS, log });
+      ],
+      { warmup: WARMUP, rounds: ROUNDS, log },
+    );
 
     // Time travel to just before the checkpoint: a replay of every JSON commit.
     const jsonOnly: number[] = [];
@@ -77,11 +89,36 @@ export const snapshotLoad: Scenario = {
     const load = wall(samples.get('open')!);
     const baseline = wall(samples.get('read_parquet')!);
     return [
-      { name: 'snapshot_load_ms_10k_commits', value: median(load), unit: 'ms', note: `median of ${ROUNDS} DeltaTable.open of version ${COMMITS - 1}; samples ${spread(load)} ms` },
-      { name: 'snapshot_checkpoint_read_parquet_ms', value: median(baseline), unit: 'ms', note: `DuckDB read_parquet of the ${lastCheckpoint.toLocaleString('en-US')}-add checkpoint (${build.checkpointBytes.toLocaleString('en-US')} bytes) alone; samples ${spread(baseline, 1)} ms` },
-      { name: 'snapshot_load_ratio_vs_read_parquet', value: median(load) / median(baseline), unit: 'ratio', note: 'snapshot_load_ms_10k_commits ÷ snapshot_checkpoint_read_parquet_ms' },
-      { name: 'snapshot_load_ms_10k_json_commits', value: median(jsonOnly), unit: 'ms', note: `DeltaTable.open at version ${lastCheckpoint - 1}: no checkpoint applies, ${lastCheckpoint.toLocaleString('en-US')} JSON commits replayed; median of ${JSON_ONLY_ROUNDS}` },
-      { name: 'checkpoint_commit_extra_ms_10k_commits', value: build.checkpointingAppendMs - build.plainAppendMs, unit: 'ms', note: `the append at version ${lastCheckpoint} (${build.checkpointingAppendMs.toFixed(0)} ms, which writes the checkpoint and runs log cleanup) minus the median plain append after it (${build.plainAppendMs.toFixed(0)} ms); one sample` },
+      {
+        name: 'snapshot_load_ms_10k_commits',
+        value: median(load),
+        unit: 'ms',
+        note: `median of ${ROUNDS} DeltaTable.open of version ${COMMITS - 1}; samples ${spread(load)} ms`,
+      },
+      {
+        name: 'snapshot_checkpoint_read_parquet_ms',
+        value: median(baseline),
+        unit: 'ms',
+        note: `DuckDB read_parquet of the ${lastCheckpoint.toLocaleString('en-US')}-add checkpoint (${build.checkpointBytes.toLocaleString('en-US')} bytes) alone; samples ${spread(baseline, 1)} ms`,
+      },
+      {
+        name: 'snapshot_load_ratio_vs_read_parquet',
+        value: median(load) / median(baseline),
+        unit: 'ratio',
+        note: 'snapshot_load_ms_10k_commits ÷ snapshot_checkpoint_read_parquet_ms',
+      },
+      {
+        name: 'snapshot_load_ms_10k_json_commits',
+        value: median(jsonOnly),
+        unit: 'ms',
+        note: `DeltaTable.open at version ${lastCheckpoint - 1}: no checkpoint applies, ${lastCheckpoint.toLocaleString('en-US')} JSON commits replayed; median of ${JSON_ONLY_ROUNDS}`,
+      },
+      {
+        name: 'checkpoint_commit_extra_ms_10k_commits',
+        value: build.checkpointingAppendMs - build.plainAppendMs,
+        unit: 'ms',
+        note: `the append at version ${lastCheckpoint} (${build.checkpointingAppendMs.toFixed(0)} ms, which writes the checkpoint and runs log cleanup) minus the median plain append after it (${build.plainAppendMs.toFixed(0)} ms); one sample`,
+      },
     ];
   },
 };
@@ -92,11 +129,18 @@ interface BuildInfo {
   readonly plainAppendMs: number;
 }
 
-async function buildTable(location: string, lastCheckpoint: number, log: (message: string) => void): Promise<BuildInfo> {
+async function buildTable(
+  location: string,
+  lastCheckpoint: number,
+  log: (message: string) => void,
+): Promise<BuildInfo> {
   const started = performance.now();
   const created = await DeltaTable.create(location, { data: fromSql(mixedRowsSql(0)) });
   await created.append(fromSql(mixedRowsSql(1000)));
-  const template = (await fs.readFile(path.join(location, logKey(1, '.json')), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as Record<string, Record<string, unknown>>);
+  const template = (await fs.readFile(path.join(location, logKey(1, '.json')), 'utf8'))
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, Record<string, unknown>>);
   const commitInfo = template.find((a) => a.commitInfo)?.commitInfo;
   const add = template.find((a) => a.add)?.add;
   if (!commitInfo || !add) throw new Error('version 1 has no commitInfo or add');
@@ -107,22 +151,29 @@ async function buildTable(location: string, lastCheckpoint: number, log: (messag
   const BATCH = 256;
   for (let first = 2; first < lastCheckpoint; first += BATCH) {
     const versions = Array.from({ length: Math.min(BATCH, lastCheckpoint - first) }, (_, i) => first + i);
-    await Promise.all(versions.map(async (version) => {
-      const file = `part-00000-${randomUUID()}-c000.snappy.parquet`;
-      await fs.link(dataFile, path.join(location, file));
-      const timestamp = firstTimestamp + version;
-      const actions = [
-        { commitInfo: { ...commitInfo, timestamp, readVersion: version - 1, txnId: randomUUID() } },
-        { add: { ...add, path: file, modificationTime: timestamp } },
-      ];
-      await fs.writeFile(path.join(location, logKey(version, '.json')), actions.map((a) => `${JSON.stringify(a)}\n`).join(''));
-    }));
+    await Promise.all(
+      versions.map(async (version) => {
+        const file = `part-00000-${randomUUID()}-c000.snappy.parquet`;
+        await fs.link(dataFile, path.join(location, file));
+        const timestamp = firstTimestamp + version;
+        const actions = [
+          { commitInfo: { ...commitInfo, timestamp, readVersion: version - 1, txnId: randomUUID() } },
+          { add: { ...add, path: file, modificationTime: timestamp } },
+        ];
+        await fs.writeFile(
+          path.join(location, logKey(version, '.json')),
+          actions.map((a) => `${JSON.stringify(a)}\n`).join(''),
+        );
+      }),
+    );
   }
   log(`wrote ${lastCheckpoint - 2} JSON commits in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
   const replay = await measure(async () => DeltaTable.open(location));
   const table = await DeltaTable.open(location);
-  log(`replayed ${lastCheckpoint} JSON commits in ${replay.wallMs.toFixed(0)} ms; appending versions ${lastCheckpoint}..${COMMITS - 1}`);
+  log(
+    `replayed ${lastCheckpoint} JSON commits in ${replay.wallMs.toFixed(0)} ms; appending versions ${lastCheckpoint}..${COMMITS - 1}`,
+  );
   const appendMs: number[] = [];
   for (let i = 0; i < REAL_TAIL; i++) {
     const sample = await measure(() => table.append(fromSql(mixedRowsSql(10, 1000 + 10 * i))));
@@ -130,6 +181,8 @@ async function buildTable(location: string, lastCheckpoint: number, log: (messag
   }
   if (table.version !== COMMITS - 1) throw new Error(`built version ${table.version}, expected ${COMMITS - 1}`);
   const { size } = await fs.stat(path.join(location, logKey(lastCheckpoint, '.checkpoint.parquet')));
-  log(`built in ${((performance.now() - started) / 1000).toFixed(1)} s; appends ${appendMs.map((ms) => ms.toFixed(0)).join(', ')} ms`);
+  log(
+    `built in ${((performance.now() - started) / 1000).toFixed(1)} s; appends ${appendMs.map((ms) => ms.toFixed(0)).join(', ')} ms`,
+  );
   return { checkpointBytes: size, checkpointingAppendMs: appendMs[0]!, plainAppendMs: median(appendMs.slice(1)) };
 }

@@ -18,8 +18,10 @@ const BASE_APPENDS = 10;
 
 /** A SELECT of the base table's rows with ids `first` .. `first + count - 1`. */
 export function baseRowsSql(first: number, count: number): string {
-  return `SELECT i::BIGINT AS id, (hash(i) % 1000)::INTEGER AS k, (hash(i + 1) % 1000000) / 100.0 AS x,`
-    + ` ((i * 31) % 9973) / 3.0 AS y, 'tag_' || (i % 50)::VARCHAR AS tag FROM range(${first}, ${first + count}) AS t(i)`;
+  return (
+    `SELECT i::BIGINT AS id, (hash(i) % 1000)::INTEGER AS k, (hash(i + 1) % 1000000) / 100.0 AS x,` +
+    ` ((i * 31) % 9973) / 3.0 AS y, 'tag_' || (i % 50)::VARCHAR AS tag FROM range(${first}, ${first + count}) AS t(i)`
+  );
 }
 
 const built = new Map<string, Promise<string>>();
@@ -43,9 +45,12 @@ async function buildBase(location: string, log: (message: string) => void): Prom
   const perAppend = BASE_ROWS / BASE_APPENDS;
   const table = await DeltaTable.create(location, { data: fromSql(baseRowsSql(0, perAppend)) });
   for (let i = 1; i < BASE_APPENDS; i++) await table.append(fromSql(baseRowsSql(i * perAppend, perAppend)));
-  if (table.snapshot.numRecords !== BASE_ROWS) throw new Error(`base table has ${table.snapshot.numRecords} rows, expected ${BASE_ROWS}`);
+  if (table.snapshot.numRecords !== BASE_ROWS)
+    throw new Error(`base table has ${table.snapshot.numRecords} rows, expected ${BASE_ROWS}`);
   const bytes = table.snapshot.files.reduce((n, f) => n + f.size, 0);
-  log(`built the ${BASE_ROWS.toLocaleString('en-US')}-row base table (${table.snapshot.files.length} files, ${(bytes / 2 ** 20).toFixed(0)} MiB, version ${table.version}) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  log(
+    `built the ${BASE_ROWS.toLocaleString('en-US')}-row base table (${table.snapshot.files.length} files, ${(bytes / 2 ** 20).toFixed(0)} MiB, version ${table.version}) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
   return location;
 }
 
@@ -71,11 +76,13 @@ export async function cloneTable(location: string, to: string): Promise<DeltaTab
   for (const entry of await fs.readdir(log, { withFileTypes: true })) {
     if (entry.isFile()) await fs.copyFile(path.join(log, entry.name), path.join(to, '_delta_log', entry.name));
   }
-  await Promise.all(source.snapshot.files.map(async (f) => {
-    const relative = decodeURIComponent(f.path);
-    await fs.mkdir(path.dirname(path.join(to, relative)), { recursive: true });
-    await fs.link(path.join(location, relative), path.join(to, relative));
-  }));
+  await Promise.all(
+    source.snapshot.files.map(async (f) => {
+      const relative = decodeURIComponent(f.path);
+      await fs.mkdir(path.dirname(path.join(to, relative)), { recursive: true });
+      await fs.link(path.join(location, relative), path.join(to, relative));
+    }),
+  );
   const clone = await DeltaTable.open(to);
   if (clone.version !== source.version || clone.snapshot.files.length !== source.snapshot.files.length) {
     throw new Error(`clone of ${location} is at version ${clone.version} with ${clone.snapshot.files.length} files`);

@@ -43,9 +43,10 @@ export function assertSameRows(what: string, a: readonly (readonly Json[])[], b:
     row.forEach((value, c) => {
       const x = Number(value);
       const y = Number(other[c]);
-      const same = typeof value === 'number' || typeof other[c] === 'number'
-        ? Math.abs(x - y) <= 1e-9 * Math.max(1, Math.abs(x), Math.abs(y))
-        : JSON.stringify(value) === JSON.stringify(other[c]);
+      const same =
+        typeof value === 'number' || typeof other[c] === 'number'
+          ? Math.abs(x - y) <= 1e-9 * Math.max(1, Math.abs(x), Math.abs(y))
+          : JSON.stringify(value) === JSON.stringify(other[c]);
       if (!same) fail(`row ${r} column ${c}: ${JSON.stringify(value)} vs ${JSON.stringify(other[c])}`);
     });
   });

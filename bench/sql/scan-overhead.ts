@@ -22,7 +22,8 @@ const WARMUP = 3;
 const ROUNDS = 61;
 const GROUPS = 1000;
 
-const aggregate = (from: string) => `SELECT k, count(*) AS n, sum(x) AS sum_x, avg(y) AS avg_y FROM ${from} GROUP BY k ORDER BY k`;
+const aggregate = (from: string) =>
+  `SELECT k, count(*) AS n, sum(x) AS sum_x, avg(y) AS avg_y FROM ${from} GROUP BY k ORDER BY k`;
 
 export const scanOverhead: Scenario = {
   name: 'scan_overhead_ratio',
@@ -38,39 +39,49 @@ export const scanOverhead: Scenario = {
     assertSameRows('delta_scan vs read_parquet', (await runSql(strataSql)).rows, expected);
 
     const load = watchLoad();
-    const samples = await alternate([
-      {
-        name: 'strata',
-        run: async () => {
-          const result = await runSql(strataSql);
-          if (result.rowCount !== GROUPS) throw new Error(`runSql returned ${result.rowCount} rows`);
+    const samples = await alternate(
+      [
+        {
+          name: 'strata',
+          run: async () => {
+            const result = await runSql(strataSql);
+            if (result.rowCount !== GROUPS) throw new Error(`runSql returned ${result.rowCount} rows`);
+          },
         },
-      },
-      {
-        name: 'read_parquet',
-        run: async () => {
-          const rows = await duckdbRows(duckdbSql);
-          if (rows.length !== GROUPS) throw new Error(`read_parquet returned ${rows.length} rows`);
+        {
+          name: 'read_parquet',
+          run: async () => {
+            const rows = await duckdbRows(duckdbSql);
+            if (rows.length !== GROUPS) throw new Error(`read_parquet returned ${rows.length} rows`);
+          },
         },
-      },
-    ], { warmup: WARMUP, rounds: ROUNDS, log });
+      ],
+      { warmup: WARMUP, rounds: ROUNDS, log },
+    );
 
     const strata = samples.get('strata')!;
     const raw = samples.get('read_parquet')!;
     const paired = strata.map((s, i) => s.wallMs / raw[i]!.wallMs);
     return [
       {
-        name: 'scan_overhead_ratio', value: median(wall(strata)) / median(wall(raw)), unit: 'ratio', bound: { max: 1.05 },
+        name: 'scan_overhead_ratio',
+        value: median(wall(strata)) / median(wall(raw)),
+        unit: 'ratio',
+        bound: { max: 1.05 },
         note: `median wall time of ${ROUNDS} runSql(delta_scan) ÷ median of ${ROUNDS} DuckDB read_parquet over the same ${table.snapshot.files.length} files, alternating; per-round ratios ${spread(paired, 2)}; ${load.describe()}`,
       },
       { name: 'scan_strata_ms', value: median(wall(strata)), unit: 'ms', note: `samples ${spread(wall(strata))} ms` },
       { name: 'scan_read_parquet_ms', value: median(wall(raw)), unit: 'ms', note: `samples ${spread(wall(raw))} ms` },
       {
-        name: 'scan_overhead_ratio_paired', value: median(paired), unit: 'ratio',
+        name: 'scan_overhead_ratio_paired',
+        value: median(paired),
+        unit: 'ratio',
         note: 'median of the per-round ratios (each Strata query ÷ the read_parquet query next to it)',
       },
       {
-        name: 'scan_overhead_ratio_cpu', value: median(cpu(strata)) / median(cpu(raw)), unit: 'ratio',
+        name: 'scan_overhead_ratio_cpu',
+        value: median(cpu(strata)) / median(cpu(raw)),
+        unit: 'ratio',
         note: `process CPU time (all threads), medians ${median(cpu(strata)).toFixed(0)} vs ${median(cpu(raw)).toFixed(0)} ms`,
       },
     ];

@@ -19,7 +19,14 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { DeltaTable, Transaction, fromSql, withConnection, writeCheckpoint, type AddFile } from '../../src/lake/index.js';
+import {
+  DeltaTable,
+  Transaction,
+  fromSql,
+  withConnection,
+  writeCheckpoint,
+  type AddFile,
+} from '../../src/lake/index.js';
 import { runSql } from '../../src/engine/index.js';
 import { alternate, median, spread, wall, type BenchResult, type Scenario } from '../harness.js';
 import { sqlString } from '../lake/sql.js';
@@ -38,7 +45,8 @@ const FIRST_ID = 5_004_000;
 const MATCHING = ROWS / 1000;
 
 const rowsSql = `SELECT i::BIGINT AS id, (hash(i) % 1000)::INTEGER AS k, (hash(i + 1) % 1000000) / 100.0 AS x, ((i * 31) % 9973) / 3.0 AS y FROM range(0, ${ROWS}) AS t(i)`;
-const selective = (from: string) => `SELECT count(*) AS n, sum(x) AS sum_x, avg(y) AS avg_y FROM ${from} WHERE id BETWEEN ${FIRST_ID} AND ${FIRST_ID + MATCHING - 1}`;
+const selective = (from: string) =>
+  `SELECT count(*) AS n, sum(x) AS sum_x, avg(y) AS avg_y FROM ${from} WHERE id BETWEEN ${FIRST_ID} AND ${FIRST_ID + MATCHING - 1}`;
 
 export const skipping: Scenario = {
   name: 'skipping_speedup',
@@ -52,18 +60,23 @@ export const skipping: Scenario = {
     const pruned = await scanReports(strataSql);
     const unpruned = await scanReports(strataSql, { dataSkipping: false });
     log(`with skipping: ${filesKept(pruned)} (filter ${pruned[0]?.filter ?? 'none'}); without: ${filesKept(unpruned)}`);
-    if ((pruned[0]?.filesKept ?? FILES) >= FILES) throw new Error('data skipping kept every file: the engine did not prune by the WHERE');
+    if ((pruned[0]?.filesKept ?? FILES) >= FILES)
+      throw new Error('data skipping kept every file: the engine did not prune by the WHERE');
     const expected = await duckdbRows(rawSql);
-    if (Number(expected[0]?.[0]) !== MATCHING) throw new Error(`the query matched ${String(expected[0]?.[0])} rows, expected ${MATCHING}`);
+    if (Number(expected[0]?.[0]) !== MATCHING)
+      throw new Error(`the query matched ${String(expected[0]?.[0])} rows, expected ${MATCHING}`);
     assertSameRows('pruned vs read_parquet', (await runSql(strataSql)).rows, expected);
     assertSameRows('unpruned vs read_parquet', (await runSql(strataSql, { dataSkipping: false })).rows, expected);
 
     const load = watchLoad();
-    const samples = await alternate([
-      { name: 'with_skipping', run: async () => void (await runSql(strataSql)) },
-      { name: 'without_skipping', run: async () => void (await runSql(strataSql, { dataSkipping: false })) },
-      { name: 'read_parquet', run: async () => void (await duckdbRows(rawSql)) },
-    ], { warmup: WARMUP, rounds: ROUNDS, log });
+    const samples = await alternate(
+      [
+        { name: 'with_skipping', run: async () => void (await runSql(strataSql)) },
+        { name: 'without_skipping', run: async () => void (await runSql(strataSql, { dataSkipping: false })) },
+        { name: 'read_parquet', run: async () => void (await duckdbRows(rawSql)) },
+      ],
+      { warmup: WARMUP, rounds: ROUNDS, log },
+    );
 
     const withSkipping = wall(samples.get('with_skipping')!);
     const without = wall(samples.get('without_skipping')!);
@@ -71,14 +84,34 @@ export const skipping: Scenario = {
     const paired = without.map((ms, i) => ms / withSkipping[i]!);
     return [
       {
-        name: 'skipping_speedup', value: median(without) / median(withSkipping), unit: 'ratio', bound: { min: 10 },
+        name: 'skipping_speedup',
+        value: median(without) / median(withSkipping),
+        unit: 'ratio',
+        bound: { min: 10 },
         note: `median of ${ROUNDS} runSql with dataSkipping: false (all ${FILES} files bound) ÷ median of ${ROUNDS} runSql with skipping (${filesKept(pruned)} kept by stats), alternating; per-round ratios ${spread(paired, 1)}; ${load.describe()}`,
       },
-      { name: 'skipping_with_ms', value: median(withSkipping), unit: 'ms', note: `runSql, files pruned by the engine; samples ${spread(withSkipping, 1)} ms` },
-      { name: 'skipping_without_ms', value: median(without), unit: 'ms', note: `runSql with dataSkipping: false; samples ${spread(without, 1)} ms` },
-      { name: 'skipping_read_parquet_ms', value: median(raw), unit: 'ms', note: `DuckDB read_parquet of all ${FILES} files, same WHERE; samples ${spread(raw, 1)} ms` },
       {
-        name: 'skipping_speedup_vs_read_parquet', value: median(raw) / median(withSkipping), unit: 'ratio',
+        name: 'skipping_with_ms',
+        value: median(withSkipping),
+        unit: 'ms',
+        note: `runSql, files pruned by the engine; samples ${spread(withSkipping, 1)} ms`,
+      },
+      {
+        name: 'skipping_without_ms',
+        value: median(without),
+        unit: 'ms',
+        note: `runSql with dataSkipping: false; samples ${spread(without, 1)} ms`,
+      },
+      {
+        name: 'skipping_read_parquet_ms',
+        value: median(raw),
+        unit: 'ms',
+        note: `DuckDB read_parquet of all ${FILES} files, same WHERE; samples ${spread(raw, 1)} ms`,
+      },
+      {
+        name: 'skipping_speedup_vs_read_parquet',
+        value: median(raw) / median(withSkipping),
+        unit: 'ratio',
         note: 'skipping_read_parquet_ms ÷ skipping_with_ms: the pruned Strata query against DuckDB reading every file itself',
       },
     ];
@@ -89,7 +122,10 @@ interface CopyStatsRow {
   readonly filename: string;
   readonly count: string | number;
   readonly file_size_bytes: string | number;
-  readonly column_statistics: ReadonlyArray<{ key: string; value: ReadonlyArray<{ key: string; value: string | null }> }>;
+  readonly column_statistics: ReadonlyArray<{
+    key: string;
+    value: ReadonlyArray<{ key: string; value: string | null }>;
+  }>;
   readonly partition_keys: ReadonlyArray<{ key: string; value: string | null }>;
 }
 
@@ -98,18 +134,30 @@ async function buildClustered(location: string, log: (message: string) => void):
   const table = await DeltaTable.create(location, { data: fromSql(`${rowsSql} LIMIT 0`) });
   const staging = path.join(location, '_bench_staging');
   const written = await withConnection(async (c) => {
-    const reader = await c.runAndReadAll(`COPY (SELECT *, id // ${ROWS_PER_FILE} AS __file FROM (${rowsSql})) TO ${sqlString(staging)}`
-      + " (FORMAT parquet, COMPRESSION snappy, PARTITION_BY (__file), RETURN_STATS, FILENAME_PATTERN 'part-{uuid}')");
+    const reader = await c.runAndReadAll(
+      `COPY (SELECT *, id // ${ROWS_PER_FILE} AS __file FROM (${rowsSql})) TO ${sqlString(staging)}` +
+        " (FORMAT parquet, COMPRESSION snappy, PARTITION_BY (__file), RETURN_STATS, FILENAME_PATTERN 'part-{uuid}')",
+    );
     return reader.getRowObjectsJson() as unknown as CopyStatsRow[];
   });
-  if (written.length !== FILES) throw new Error(`the partitioned COPY wrote ${written.length} files, expected ${FILES}`);
+  if (written.length !== FILES)
+    throw new Error(`the partitioned COPY wrote ${written.length} files, expected ${FILES}`);
   const now = Date.now();
-  const adds = await Promise.all(written.map(async (file): Promise<AddFile> => {
-    const index = Number(file.partition_keys.find((k) => k.key === '__file')?.value);
-    const name = `part-${String(index).padStart(5, '0')}-${path.basename(file.filename, '.parquet').replace(/^part-/, '')}.snappy.parquet`;
-    await fs.rename(file.filename, path.join(location, name));
-    return { path: name, partitionValues: {}, size: Number(file.file_size_bytes), modificationTime: now, dataChange: true, stats: JSON.stringify(deltaStats(file)) };
-  }));
+  const adds = await Promise.all(
+    written.map(async (file): Promise<AddFile> => {
+      const index = Number(file.partition_keys.find((k) => k.key === '__file')?.value);
+      const name = `part-${String(index).padStart(5, '0')}-${path.basename(file.filename, '.parquet').replace(/^part-/, '')}.snappy.parquet`;
+      await fs.rename(file.filename, path.join(location, name));
+      return {
+        path: name,
+        partitionValues: {},
+        size: Number(file.file_size_bytes),
+        modificationTime: now,
+        dataChange: true,
+        stats: JSON.stringify(deltaStats(file)),
+      };
+    }),
+  );
   await fs.rm(staging, { recursive: true, force: true });
   adds.sort((a, b) => a.path.localeCompare(b.path));
   let snapshot = table.snapshot;
@@ -123,13 +171,25 @@ async function buildClustered(location: string, log: (message: string) => void):
   if (opened.snapshot.files.length !== FILES || opened.snapshot.numRecords !== ROWS) {
     throw new Error(`clustered table has ${opened.snapshot.files.length} files and ${opened.snapshot.numRecords} rows`);
   }
-  log(`built the ${FILES}-file clustered table (${ROWS.toLocaleString('en-US')} rows, version ${opened.version}) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  log(
+    `built the ${FILES}-file clustered table (${ROWS.toLocaleString('en-US')} rows, version ${opened.version}) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
   return opened;
 }
 
 /** Delta per-file stats from DuckDB's RETURN_STATS (every column here is numeric). */
-function deltaStats(file: CopyStatsRow): { numRecords: number; minValues: Record<string, number>; maxValues: Record<string, number>; nullCount: Record<string, number> } {
-  const stats = { numRecords: Number(file.count), minValues: {} as Record<string, number>, maxValues: {} as Record<string, number>, nullCount: {} as Record<string, number> };
+function deltaStats(file: CopyStatsRow): {
+  numRecords: number;
+  minValues: Record<string, number>;
+  maxValues: Record<string, number>;
+  nullCount: Record<string, number>;
+} {
+  const stats = {
+    numRecords: Number(file.count),
+    minValues: {} as Record<string, number>,
+    maxValues: {} as Record<string, number>,
+    nullCount: {} as Record<string, number>,
+  };
   for (const column of file.column_statistics) {
     const name = JSON.parse(column.key) as string; // keys are quoted identifiers
     if (name === '__file') continue;

@@ -24,10 +24,12 @@ const WARMUP = 2;
 const ROUNDS = 15;
 const RANGE = 1_000_000;
 
-const rowsSql = (first: number, count: number) => `SELECT i::BIGINT AS id, (hash(i * 2) % ${RANGE})::INTEGER AS a, (hash(i * 2 + 1) % ${RANGE})::INTEGER AS b,`
-  + ` (hash(i + 7) % 100000) / 100.0 AS x FROM range(${first}, ${first + count}) AS t(i)`;
-const query = (location: string, version: number) => `SELECT count(*) AS n, sum(x) AS sum_x FROM delta_scan(${sqlString(location)}, version => ${version})`
-  + ` WHERE a BETWEEN 400000 AND 499999 AND b BETWEEN 700000 AND 799999`;
+const rowsSql = (first: number, count: number) =>
+  `SELECT i::BIGINT AS id, (hash(i * 2) % ${RANGE})::INTEGER AS a, (hash(i * 2 + 1) % ${RANGE})::INTEGER AS b,` +
+  ` (hash(i + 7) % 100000) / 100.0 AS x FROM range(${first}, ${first + count}) AS t(i)`;
+const query = (location: string, version: number) =>
+  `SELECT count(*) AS n, sum(x) AS sum_x FROM delta_scan(${sqlString(location)}, version => ${version})` +
+  ` WHERE a BETWEEN 400000 AND 499999 AND b BETWEEN 700000 AND 799999`;
 
 export const zorder: Scenario = {
   name: 'zorder_speedup',
@@ -39,7 +41,9 @@ export const zorder: Scenario = {
     for (let i = 1; i < APPENDS; i++) await table.append(fromSql(rowsSql(i * (ROWS / APPENDS), ROWS / APPENDS)));
     const before = table.version;
     const bytes = table.snapshot.files.reduce((n, f) => n + f.size, 0);
-    log(`built ${table.snapshot.files.length} files (${(bytes / 2 ** 20).toFixed(0)} MiB) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    log(
+      `built ${table.snapshot.files.length} files (${(bytes / 2 ** 20).toFixed(0)} MiB) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
 
     let optimized: Awaited<ReturnType<typeof optimize>> | undefined;
     const optimizeSample = await measure(async () => {
@@ -47,7 +51,9 @@ export const zorder: Scenario = {
     });
     if (!optimized?.committed) throw new Error('OPTIMIZE ZORDER committed nothing');
     const after = optimized.version;
-    log(`OPTIMIZE ZORDER BY (a, b): ${optimized.metrics.numFilesRemoved} files → ${optimized.metrics.numFilesAdded} in ${optimizeSample.wallMs.toFixed(0)} ms (version ${after})`);
+    log(
+      `OPTIMIZE ZORDER BY (a, b): ${optimized.metrics.numFilesRemoved} files → ${optimized.metrics.numFilesAdded} in ${optimizeSample.wallMs.toFixed(0)} ms (version ${after})`,
+    );
 
     const beforeScans = await scanReports(query(location, before));
     const afterScans = await scanReports(query(location, after));
@@ -55,21 +61,31 @@ export const zorder: Scenario = {
     const expected = (await runSql(query(location, before))).rows;
     assertSameRows('after vs before OPTIMIZE', (await runSql(query(location, after))).rows, expected);
 
-    const samples = await alternate([
-      { name: 'before', run: async () => void (await runSql(query(location, before))) },
-      { name: 'after', run: async () => void (await runSql(query(location, after))) },
-    ], { warmup: WARMUP, rounds: ROUNDS, log });
+    const samples = await alternate(
+      [
+        { name: 'before', run: async () => void (await runSql(query(location, before))) },
+        { name: 'after', run: async () => void (await runSql(query(location, after))) },
+      ],
+      { warmup: WARMUP, rounds: ROUNDS, log },
+    );
     const beforeMs = wall(samples.get('before')!);
     const afterMs = wall(samples.get('after')!);
     const paired = beforeMs.map((ms, i) => ms / afterMs[i]!);
     return [
       {
-        name: 'zorder_speedup', value: median(beforeMs) / median(afterMs), unit: 'ratio',
+        name: 'zorder_speedup',
+        value: median(beforeMs) / median(afterMs),
+        unit: 'ratio',
         note: `median of ${ROUNDS} runSql at the pre-OPTIMIZE version (${filesKept(beforeScans)} kept) ÷ median of ${ROUNDS} after OPTIMIZE ZORDER (${filesKept(afterScans)} kept), alternating; per-round ratios ${spread(paired, 1)}; ${String(expected[0]?.[0])} rows match`,
       },
       { name: 'zorder_before_ms', value: median(beforeMs), unit: 'ms', note: `samples ${spread(beforeMs, 1)} ms` },
       { name: 'zorder_after_ms', value: median(afterMs), unit: 'ms', note: `samples ${spread(afterMs, 1)} ms` },
-      { name: 'zorder_optimize_ms', value: optimizeSample.wallMs, unit: 'ms', note: `OPTIMIZE ZORDER BY (a, b) of ${ROWS.toLocaleString('en-US')} rows into ${optimized.metrics.numFilesAdded} files; one sample` },
+      {
+        name: 'zorder_optimize_ms',
+        value: optimizeSample.wallMs,
+        unit: 'ms',
+        note: `OPTIMIZE ZORDER BY (a, b) of ${ROWS.toLocaleString('en-US')} rows into ${optimized.metrics.numFilesAdded} files; one sample`,
+      },
     ];
   },
 };

@@ -52,20 +52,34 @@ export class ApiServer {
   static async start(options: ApiServerOptions): Promise<ApiServer> {
     const host = options.host ?? '127.0.0.1';
     if (options.insecureLocal && !LOOPBACK.has(host)) {
-      throw new InvalidArgumentError(`--insecure-local serves every request as admin, so it is refused on ${host}: bind to 127.0.0.1 or create tokens (\`strata token create\`).`, { host });
+      throw new InvalidArgumentError(
+        `--insecure-local serves every request as admin, so it is refused on ${host}: bind to 127.0.0.1 or create tokens (\`strata token create\`).`,
+        { host },
+      );
     }
     const limits = { ...DEFAULT_LIMITS, ...options.limits };
     const metrics = new ApiMetrics();
-    const authenticator = new Authenticator(options.catalog.meta, { insecureLocal: options.insecureLocal ?? false, ...(options.tokenCacheMs === undefined ? {} : { cacheMs: options.tokenCacheMs }) });
+    const authenticator = new Authenticator(options.catalog.meta, {
+      insecureLocal: options.insecureLocal ?? false,
+      ...(options.tokenCacheMs === undefined ? {} : { cacheMs: options.tokenCacheMs }),
+    });
     // One memo of table lookups for access checks and SQL, so DDL through /v1/sql invalidates both.
-    const lookup = new TableLookup(options.catalog, options.tableCacheMs === undefined ? {} : { ttlMs: options.tableCacheMs });
+    const lookup = new TableLookup(
+      options.catalog,
+      options.tableCacheMs === undefined ? {} : { ttlMs: options.tableCacheMs },
+    );
     const context: ApiContext = {
       catalog: options.catalog,
       limits,
       tables: new CatalogTableAccess(options.catalog, lookup),
       queries: new SandboxedQueryService({ catalog: options.catalog, limits, lookup }),
       cache: new ResponseCache(options.cacheBytes ?? 64 * 1024 * 1024),
-      events: EventHub.open({ catalog: options.catalog, flows: options.flows, metrics, ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }) }),
+      events: EventHub.open({
+        catalog: options.catalog,
+        flows: options.flows,
+        metrics,
+        ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
+      }),
       flows: options.flows,
       metrics,
       cacheControl: options.cacheControl ?? 'private, no-cache',
@@ -75,11 +89,19 @@ export class ApiServer {
     let http1: HttpServer | undefined;
     try {
       // The same settings as cached bodies' stored compressed forms (body-encodings.ts).
-      await app.register(fastifyCompress, { encodings: [...BODY_ENCODINGS], threshold: COMPRESS_THRESHOLD, brotliOptions: BROTLI_OPTIONS });
+      await app.register(fastifyCompress, {
+        encodings: [...BODY_ENCODINGS],
+        threshold: COMPRESS_THRESHOLD,
+        brotliOptions: BROTLI_OPTIONS,
+      });
       await app.register(fastifySwagger, {
         openapi: {
           openapi: '3.1.0',
-          info: { title: 'Strata API', version: STRATA_VERSION, description: 'Tables, SQL, flows and live streams of a Strata warehouse.' },
+          info: {
+            title: 'Strata API',
+            version: STRATA_VERSION,
+            description: 'Tables, SQL, flows and live streams of a Strata warehouse.',
+          },
           components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
           security: [{ bearer: [] }],
         },
@@ -87,7 +109,12 @@ export class ApiServer {
       installErrorHandling(app);
       registerAuthHook(app, authenticator);
       app.addHook('onResponse', async (request, reply) => {
-        metrics.request(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+        metrics.request(
+          request.method,
+          request.routeOptions.url ?? 'unmatched',
+          reply.statusCode,
+          reply.elapsedTime / 1000,
+        );
       });
       registerSystemRoutes(app, context);
       registerTableRoutes(app, context);
@@ -95,9 +122,12 @@ export class ApiServer {
       registerFlowRoutes(app, context);
       registerAdminRoutes(app, context, authenticator);
       registerStreamRoutes(app, context);
-      graphql = await registerGraphql(app, context, options.graphql ?? {}, (authorization) => authenticator.authenticate(authorization));
+      graphql = await registerGraphql(app, context, options.graphql ?? {}, (authorization) =>
+        authenticator.authenticate(authorization),
+      );
       await app.ready();
-      if (options.protocol !== 'http1' && options.tls === undefined) http1 = acceptHttp1(app.server as unknown as Http2Server);
+      if (options.protocol !== 'http1' && options.tls === undefined)
+        http1 = acceptHttp1(app.server as unknown as Http2Server);
       await app.listen({ host, port: options.port ?? DEFAULT_PORT });
     } catch (error) {
       await graphql?.close();
@@ -114,7 +144,11 @@ export class ApiServer {
 
   /** Which protocols the port speaks, for the startup line. */
   get protocols(): string {
-    return this.http1 !== undefined ? 'HTTP/1.1 + h2c' : this.url.startsWith('https') ? 'HTTP/2 + HTTP/1.1 (TLS)' : 'HTTP/1.1';
+    return this.http1 !== undefined
+      ? 'HTTP/1.1 + h2c'
+      : this.url.startsWith('https')
+        ? 'HTTP/2 + HTTP/1.1 (TLS)'
+        : 'HTTP/1.1';
   }
 
   close(): Promise<void> {
@@ -142,7 +176,12 @@ function createFastify(options: ApiServerOptions, bodyLimit: number): FastifyIns
   };
   // The route modules are typed against Fastify's default (HTTP/1.1) instance; the
   // HTTP/2 instances have the same API at run time.
-  if (options.tls) return Fastify({ ...common, http2: true, https: { allowHTTP1: true, cert: options.tls.cert, key: options.tls.key } }) as unknown as FastifyInstance;
+  if (options.tls)
+    return Fastify({
+      ...common,
+      http2: true,
+      https: { allowHTTP1: true, cert: options.tls.cert, key: options.tls.key },
+    }) as unknown as FastifyInstance;
   if (options.protocol === 'http1') return Fastify(common);
   return Fastify({ ...common, http2: true }) as unknown as FastifyInstance;
 }
@@ -154,7 +193,11 @@ function installErrorHandling(app: FastifyInstance): void {
     void reply.code(http.status).headers(http.headers).send(http.body);
   });
   app.setNotFoundHandler((request, reply) => {
-    const http = toHttpError(new NotFoundError(`No route ${request.method} ${request.url.split('?')[0]}; see /openapi.json for the routes.`, { method: request.method }));
+    const http = toHttpError(
+      new NotFoundError(`No route ${request.method} ${request.url.split('?')[0]}; see /openapi.json for the routes.`, {
+        method: request.method,
+      }),
+    );
     void reply.code(http.status).send(http.body);
   });
 }

@@ -83,26 +83,49 @@ export function toHttpError(error: unknown): HttpError {
     if (error.code === 'API_UNAUTHORIZED') headers['www-authenticate'] = 'Bearer realm="strata"';
     const retry = error.details.retryAfterSeconds;
     if (typeof retry === 'number') headers['retry-after'] = String(Math.max(1, Math.ceil(retry)));
-    return { status: statusOf(error), body: { code: error.code, message: error.message, details: jsonSafe(error.details) }, headers };
+    return {
+      status: statusOf(error),
+      body: { code: error.code, message: error.message, details: jsonSafe(error.details) },
+      headers,
+    };
   }
   const fastify = fastifyClientError(error);
   if (fastify !== undefined) return fastify;
-  return { status: 500, body: { code: 'INTERNAL', message: 'The server failed to handle the request; its log has the details.', details: {} }, headers: {} };
+  return {
+    status: 500,
+    body: {
+      code: 'INTERNAL',
+      message: 'The server failed to handle the request; its log has the details.',
+      details: {},
+    },
+    headers: {},
+  };
 }
 
 function fastifyClientError(error: unknown): HttpError | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
-  const { code, statusCode, message, validation } = error as { code?: unknown; statusCode?: unknown; message?: unknown; validation?: unknown };
+  const { code, statusCode, message, validation } = error as {
+    code?: unknown;
+    statusCode?: unknown;
+    message?: unknown;
+    validation?: unknown;
+  };
   if (typeof statusCode !== 'number' || statusCode < 400 || statusCode >= 500) return undefined;
   const mapped = typeof code === 'string' ? FASTIFY_CODES[code] : undefined;
   const details = validation === undefined ? {} : { validation: jsonSafe({ v: validation }).v };
-  return { status: statusCode, body: { code: mapped ?? 'API_BAD_REQUEST', message: String(message), details }, headers: {} };
+  return {
+    status: statusCode,
+    body: { code: mapped ?? 'API_BAD_REQUEST', message: String(message), details },
+    headers: {},
+  };
 }
 
 /** Details as JSON can carry them (bigints as strings, no cycles). */
 function jsonSafe(details: Readonly<Record<string, unknown>>): Record<string, unknown> {
   try {
-    return JSON.parse(JSON.stringify(details, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value))) as Record<string, unknown>;
+    return JSON.parse(
+      JSON.stringify(details, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value)),
+    ) as Record<string, unknown>;
   } catch {
     return {};
   }

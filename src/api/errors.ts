@@ -41,14 +41,22 @@ export class PayloadTooLargeError extends StrataError {
 
 /** The Accept or Content-Type header names a format the route does not speak (406 / 415). */
 export class UnsupportedMediaTypeError extends StrataError {
-  constructor(readonly status: 406 | 415, message: string, details: ErrorDetails = {}) {
+  constructor(
+    readonly status: 406 | 415,
+    message: string,
+    details: ErrorDetails = {},
+  ) {
     super(status === 406 ? 'API_NOT_ACCEPTABLE' : 'API_UNSUPPORTED_MEDIA_TYPE', message, details);
   }
 }
 
 /** The token sent more requests than its rate allows (429). */
 export class RateLimitedError extends StrataError {
-  constructor(message: string, readonly retryAfterSeconds: number, details: ErrorDetails = {}) {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+    details: ErrorDetails = {},
+  ) {
     super('API_RATE_LIMITED', message, { ...details, retryAfterSeconds });
   }
 }

@@ -14,5 +14,13 @@ export { toHttpError, statusOf, type ErrorBody, type HttpError } from './error-m
 export type { GraphqlOptions } from './graphql/graphql-options.js';
 export type { StreamEvent } from './streams/stream-events.js';
 export {
-  UnauthorizedError, ForbiddenError, BadRequestError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError, RateLimitedError, QueryTimeoutError, NotReadyError,
+  UnauthorizedError,
+  ForbiddenError,
+  BadRequestError,
+  NotFoundError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+  RateLimitedError,
+  QueryTimeoutError,
+  NotReadyError,
 } from './errors.js';

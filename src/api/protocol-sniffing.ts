@@ -33,7 +33,8 @@ export function acceptHttp1(server: Http2Server): http.Server {
         socket.once('readable', decide);
         return;
       }
-      if (chunk.subarray(0, PREFACE_START.length).equals(PREFACE_START)) for (const listener of http2Connection) listener.call(server, socket);
+      if (chunk.subarray(0, PREFACE_START.length).equals(PREFACE_START))
+        for (const listener of http2Connection) listener.call(server, socket);
       else http1.emit('connection', socket);
     };
     socket.once('readable', decide);

@@ -45,7 +45,12 @@ export function toCatalogTable(row: TableRow, warehouse: Warehouse): CatalogTabl
 }
 
 export async function selectTable(db: Kysely<Database>, name: TableName): Promise<TableRow | undefined> {
-  return db.selectFrom('catalog_tables').selectAll().where('schema_name', '=', name.schema).where('table_name', '=', name.table).executeTakeFirst();
+  return db
+    .selectFrom('catalog_tables')
+    .selectAll()
+    .where('schema_name', '=', name.schema)
+    .where('table_name', '=', name.table)
+    .executeTakeFirst();
 }
 
 export async function allTableNames(db: Kysely<Database>): Promise<TableName[]> {

@@ -31,7 +31,10 @@ export interface CatalogOptions extends MetaConnectionOptions {
 }
 
 export class Catalog implements AsyncDisposable {
-  private constructor(private readonly ctx: CatalogContext, private readonly ownsMeta: boolean) {}
+  private constructor(
+    private readonly ctx: CatalogContext,
+    private readonly ownsMeta: boolean,
+  ) {}
 
   static async open(options: CatalogOptions = {}): Promise<Catalog> {
     const warehouse = locateWarehouse(options);
@@ -77,7 +80,11 @@ export class Catalog implements AsyncDisposable {
   }
 
   /** Records the existing Delta table at `location` under `name`. */
-  registerExternal(name: string | TableName, location: string, options: { owner?: string } = {}): Promise<CatalogTable> {
+  registerExternal(
+    name: string | TableName,
+    location: string,
+    options: { owner?: string } = {},
+  ): Promise<CatalogTable> {
     return registerExternal(this.ctx, name, location, options);
   }
 
@@ -129,9 +136,17 @@ export class Catalog implements AsyncDisposable {
 }
 
 function locateWarehouse(options: CatalogOptions): Warehouse {
-  if (options.warehouse === undefined) return findWarehouse({ ...(options.cwd ? { cwd: options.cwd } : {}), ...(options.env ? { env: options.env } : {}) });
+  if (options.warehouse === undefined)
+    return findWarehouse({
+      ...(options.cwd ? { cwd: options.cwd } : {}),
+      ...(options.env ? { env: options.env } : {}),
+    });
   const directory = path.resolve(options.cwd ?? process.cwd(), options.warehouse);
   const warehouse = readWarehouse(directory);
-  if (!warehouse) throw new WarehouseNotFoundError(`${directory} is not a warehouse (it has no ${WAREHOUSE_CONFIG_FILE}). Create it with \`strata init ${directory}\` (initWarehouse).`, { directory });
+  if (!warehouse)
+    throw new WarehouseNotFoundError(
+      `${directory} is not a warehouse (it has no ${WAREHOUSE_CONFIG_FILE}). Create it with \`strata init ${directory}\` (initWarehouse).`,
+      { directory },
+    );
   return warehouse;
 }

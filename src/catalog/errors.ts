@@ -2,8 +2,15 @@ import { StrataError, type ErrorDetails } from '../core/index.js';
 
 /** A table or schema name that is not a valid (possibly quoted, possibly qualified) SQL identifier. */
 export class InvalidNameError extends StrataError {
-  constructor(readonly invalidName: string, reason: string) {
-    super('CATALOG_INVALID_NAME', `Invalid name ${JSON.stringify(invalidName)}: ${reason}. Names are \`table\` or \`schema.table\`; unquoted parts are letters, digits and _ (case-insensitive), "Quoted" parts keep case and may hold other characters.`, { name: invalidName });
+  constructor(
+    readonly invalidName: string,
+    reason: string,
+  ) {
+    super(
+      'CATALOG_INVALID_NAME',
+      `Invalid name ${JSON.stringify(invalidName)}: ${reason}. Names are \`table\` or \`schema.table\`; unquoted parts are letters, digits and _ (case-insensitive), "Quoted" parts keep case and may hold other characters.`,
+      { name: invalidName },
+    );
   }
 }
 
@@ -12,20 +19,43 @@ function didYouMean(suggestions: readonly string[]): string {
 }
 
 export class TableNotFoundError extends StrataError {
-  constructor(readonly tableName: string, readonly suggestions: readonly string[]) {
-    super('CATALOG_TABLE_NOT_FOUND', `Table ${tableName} does not exist.${didYouMean(suggestions)} Create it, or register an existing Delta table under that name with registerExternal.`, { name: tableName, suggestions });
+  constructor(
+    readonly tableName: string,
+    readonly suggestions: readonly string[],
+  ) {
+    super(
+      'CATALOG_TABLE_NOT_FOUND',
+      `Table ${tableName} does not exist.${didYouMean(suggestions)} Create it, or register an existing Delta table under that name with registerExternal.`,
+      { name: tableName, suggestions },
+    );
   }
 }
 
 export class TableAlreadyExistsError extends StrataError {
-  constructor(readonly tableName: string, detail = '', options?: { cause?: unknown }) {
-    super('CATALOG_TABLE_EXISTS', `Table ${tableName} already exists${detail}. Choose another name, or drop it first.`, { name: tableName }, options);
+  constructor(
+    readonly tableName: string,
+    detail = '',
+    options?: { cause?: unknown },
+  ) {
+    super(
+      'CATALOG_TABLE_EXISTS',
+      `Table ${tableName} already exists${detail}. Choose another name, or drop it first.`,
+      { name: tableName },
+      options,
+    );
   }
 }
 
 export class SchemaNotFoundError extends StrataError {
-  constructor(readonly schema: string, readonly suggestions: readonly string[]) {
-    super('CATALOG_SCHEMA_NOT_FOUND', `Schema ${schema} does not exist.${didYouMean(suggestions)} Create it with createSchema.`, { schema, suggestions });
+  constructor(
+    readonly schema: string,
+    readonly suggestions: readonly string[],
+  ) {
+    super(
+      'CATALOG_SCHEMA_NOT_FOUND',
+      `Schema ${schema} does not exist.${didYouMean(suggestions)} Create it with createSchema.`,
+      { schema, suggestions },
+    );
   }
 }
 
@@ -36,41 +66,79 @@ export class SchemaAlreadyExistsError extends StrataError {
 }
 
 export class SchemaNotEmptyError extends StrataError {
-  constructor(readonly schema: string, readonly tables: readonly string[]) {
-    super('CATALOG_SCHEMA_NOT_EMPTY', `Schema ${schema} still has ${tables.length} table(s) (${tables.slice(0, 5).join(', ')}${tables.length > 5 ? ', ...' : ''}); drop them first.`, { schema, tables });
+  constructor(
+    readonly schema: string,
+    readonly tables: readonly string[],
+  ) {
+    super(
+      'CATALOG_SCHEMA_NOT_EMPTY',
+      `Schema ${schema} still has ${tables.length} table(s) (${tables.slice(0, 5).join(', ')}${tables.length > 5 ? ', ...' : ''}); drop them first.`,
+      { schema, tables },
+    );
   }
 }
 
 /** A location another table uses, or that already holds a Delta table. */
 export class LocationInUseError extends StrataError {
-  constructor(readonly location: string, reason: string) {
+  constructor(
+    readonly location: string,
+    reason: string,
+  ) {
     super('CATALOG_LOCATION_IN_USE', `The location ${location} ${reason}`, { location });
   }
 }
 
 /** An external location that cannot be registered (not a Delta table, inside the managed lake root, ...). */
 export class InvalidLocationError extends StrataError {
-  constructor(readonly location: string, reason: string, options?: { cause?: unknown }) {
-    super('CATALOG_INVALID_LOCATION', `Cannot use ${location} as an external table location: ${reason}`, { location }, options);
+  constructor(
+    readonly location: string,
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      'CATALOG_INVALID_LOCATION',
+      `Cannot use ${location} as an external table location: ${reason}`,
+      { location },
+      options,
+    );
   }
 }
 
 /** The Delta table was created, but recording it in the catalog failed: the two disagree until fixed. */
 export class TableNotRecordedError extends StrataError {
-  constructor(readonly tableName: string, readonly location: string, managed: boolean, options?: { cause?: unknown }) {
+  constructor(
+    readonly tableName: string,
+    readonly location: string,
+    managed: boolean,
+    options?: { cause?: unknown },
+  ) {
     const reason = options?.cause instanceof Error ? `: ${options.cause.message}` : '';
     const fix = managed
       ? `delete ${location}, then create ${tableName} again`
       : `register it with registerExternal(${JSON.stringify(tableName)}, ${JSON.stringify(location)}) once the metadata database works, or delete ${location}`;
-    super('CATALOG_NOT_RECORDED', `The Delta table for ${tableName} was created at ${location}, but recording it in the catalog failed${reason}. It exists on storage only: ${fix}.`, { name: tableName, location }, options);
+    super(
+      'CATALOG_NOT_RECORDED',
+      `The Delta table for ${tableName} was created at ${location}, but recording it in the catalog failed${reason}. It exists on storage only: ${fix}.`,
+      { name: tableName, location },
+      options,
+    );
   }
 }
 
 /** A managed table was dropped from the catalog but its files could not all be deleted. */
 export class PurgeFailedError extends StrataError {
-  constructor(readonly tableName: string, readonly location: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly tableName: string,
+    readonly location: string,
+    options?: { cause?: unknown },
+  ) {
     const reason = options?.cause instanceof Error ? `: ${options.cause.message}` : '';
-    super('CATALOG_PURGE_FAILED', `Table ${tableName} was dropped, but deleting its files at ${location} failed${reason}. Delete that directory by hand.`, { name: tableName, location }, options);
+    super(
+      'CATALOG_PURGE_FAILED',
+      `Table ${tableName} was dropped, but deleting its files at ${location} failed${reason}. Delete that directory by hand.`,
+      { name: tableName, location },
+      options,
+    );
   }
 }
 

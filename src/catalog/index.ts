@@ -8,15 +8,38 @@ export type { CatalogSchema } from './schema-operations.js';
 export type { CreateTableOptions } from './table-creation.js';
 export type { DropOptions } from './table-operations.js';
 export type { LineageEdge, LineageInput, Lineage } from './lineage-records.js';
-export { DEFAULT_SCHEMA, parseTableName, parseIdentifier, quoteIdentifier, formatTableName, type TableName } from './table-name.js';
+export {
+  DEFAULT_SCHEMA,
+  parseTableName,
+  parseIdentifier,
+  quoteIdentifier,
+  formatTableName,
+  type TableName,
+} from './table-name.js';
 export { pathSegment } from './managed-location.js';
 export { initWarehouse, type InitResult } from './init-warehouse.js';
 export {
-  findWarehouse, readWarehouse, WAREHOUSE_CONFIG_FILE, WAREHOUSE_ENV, LAKE_DIRECTORY,
-  type Warehouse, type WarehouseConfig, type FindOptions,
+  findWarehouse,
+  readWarehouse,
+  WAREHOUSE_CONFIG_FILE,
+  WAREHOUSE_ENV,
+  LAKE_DIRECTORY,
+  type Warehouse,
+  type WarehouseConfig,
+  type FindOptions,
 } from './warehouse-config.js';
 export { serverUrl, type MetaConnectionOptions } from './warehouse-binding.js';
 export {
-  InvalidNameError, TableNotFoundError, TableAlreadyExistsError, SchemaNotFoundError, SchemaAlreadyExistsError, SchemaNotEmptyError,
-  LocationInUseError, InvalidLocationError, TableNotRecordedError, PurgeFailedError, WarehouseNotFoundError, WarehouseConfigError,
+  InvalidNameError,
+  TableNotFoundError,
+  TableAlreadyExistsError,
+  SchemaNotFoundError,
+  SchemaAlreadyExistsError,
+  SchemaNotEmptyError,
+  LocationInUseError,
+  InvalidLocationError,
+  TableNotRecordedError,
+  PurgeFailedError,
+  WarehouseNotFoundError,
+  WarehouseConfigError,
 } from './errors.js';

@@ -10,7 +10,13 @@ import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { MetaKind, type MigrationReport } from '../meta/index.js';
 import { bind, mismatch, openWarehouseMeta, serverUrl, type MetaConnectionOptions } from './warehouse-binding.js';
-import { readWarehouse, warehouseAt, writeWarehouseConfig, type Warehouse, type WarehouseConfig } from './warehouse-config.js';
+import {
+  readWarehouse,
+  warehouseAt,
+  writeWarehouseConfig,
+  type Warehouse,
+  type WarehouseConfig,
+} from './warehouse-config.js';
 
 export interface InitResult {
   readonly warehouse: Warehouse;

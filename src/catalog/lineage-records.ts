@@ -40,10 +40,15 @@ export async function recordLineage(ctx: CatalogContext, input: LineageInput): P
   if (from.length === 0) return [];
   let inserted: { id: number }[];
   try {
-    inserted = await ctx.meta.db.insertInto('catalog_lineage').values(from.map((f) => ({ from_table_id: f, to_table_id: to, operation }))).returning('id').execute();
+    inserted = await ctx.meta.db
+      .insertInto('catalog_lineage')
+      .values(from.map((f) => ({ from_table_id: f, to_table_id: to, operation })))
+      .returning('id')
+      .execute();
   } catch (error) {
     // One of the tables was dropped meanwhile: say which.
-    if (hasPgErrorCode(error, PgErrorCode.foreignKeyViolation)) await Promise.all([input.to, ...sources].map((s) => tableId(ctx, s)));
+    if (hasPgErrorCode(error, PgErrorCode.foreignKeyViolation))
+      await Promise.all([input.to, ...sources].map((s) => tableId(ctx, s)));
     throw error;
   }
   return edges(ctx.meta.db, { ids: inserted.map((r) => r.id) });
@@ -61,12 +66,23 @@ async function tableId(ctx: CatalogContext, input: string | TableName): Promise<
   return row.id;
 }
 
-async function edges(db: Kysely<Database>, filter: { from?: string; to?: string; ids?: number[] }): Promise<LineageEdge[]> {
+async function edges(
+  db: Kysely<Database>,
+  filter: { from?: string; to?: string; ids?: number[] },
+): Promise<LineageEdge[]> {
   let query = db
     .selectFrom('catalog_lineage as l')
     .innerJoin('catalog_tables as f', 'f.id', 'l.from_table_id')
     .innerJoin('catalog_tables as t', 't.id', 'l.to_table_id')
-    .select(['f.schema_name as from_schema', 'f.table_name as from_table', 't.schema_name as to_schema', 't.table_name as to_table', 'l.operation', 'l.recorded_at', 'l.id'])
+    .select([
+      'f.schema_name as from_schema',
+      'f.table_name as from_table',
+      't.schema_name as to_schema',
+      't.table_name as to_table',
+      'l.operation',
+      'l.recorded_at',
+      'l.id',
+    ])
     .orderBy('l.id');
   if (filter.from !== undefined) query = query.where('l.from_table_id', '=', filter.from);
   if (filter.to !== undefined) query = query.where('l.to_table_id', '=', filter.to);

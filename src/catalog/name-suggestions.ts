@@ -12,7 +12,11 @@ export function suggestTables(wanted: TableName, candidates: readonly TableName[
       const fullDistance = editDistance(full, `${c.schema}.${c.table}`.toLowerCase());
       const otherSchema = c.schema.toLowerCase() === wanted.schema.toLowerCase() ? 0 : 1;
       // Close in the table part (in any schema) or as a whole; nearest, then own schema, first.
-      return { name: formatTableName(c), close: Math.min(tableDistance, fullDistance) <= threshold, rank: Math.min(tableDistance + otherSchema, fullDistance) };
+      return {
+        name: formatTableName(c),
+        close: Math.min(tableDistance, fullDistance) <= threshold,
+        rank: Math.min(tableDistance + otherSchema, fullDistance),
+      };
     })
     .filter((s) => s.close)
     .sort((a, b) => a.rank - b.rank || a.name.localeCompare(b.name))
@@ -41,7 +45,8 @@ export function editDistance(a: string, b: string): number {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       row[j] = Math.min(above[j]! + 1, row[j - 1]! + 1, above[j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) row[j] = Math.min(row[j]!, rows[i - 2]![j - 2]! + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        row[j] = Math.min(row[j]!, rows[i - 2]![j - 2]! + 1);
     }
   }
   return rows[a.length]![b.length]!;

@@ -17,15 +17,23 @@ function toCatalogSchema(row: Selectable<CatalogSchemasTable>): CatalogSchema {
   return { name: row.name, ...(row.owner === null ? {} : { owner: row.owner }), createdAt: row.created_at };
 }
 
-export async function createSchema(ctx: CatalogContext, text: string, options: { owner?: string; ifNotExists?: boolean } = {}): Promise<CatalogSchema> {
+export async function createSchema(
+  ctx: CatalogContext,
+  text: string,
+  options: { owner?: string; ifNotExists?: boolean } = {},
+): Promise<CatalogSchema> {
   const name = parseIdentifier(text);
   const owner = options.owner ?? ctx.user ?? null;
   try {
-    return toCatalogSchema(await ctx.meta.db.insertInto('catalog_schemas').values({ name, owner }).returningAll().executeTakeFirstOrThrow());
+    return toCatalogSchema(
+      await ctx.meta.db.insertInto('catalog_schemas').values({ name, owner }).returningAll().executeTakeFirstOrThrow(),
+    );
   } catch (error) {
     if (!hasPgErrorCode(error, PgErrorCode.uniqueViolation)) throw error;
     if (!options.ifNotExists) throw new SchemaAlreadyExistsError(quoteIdentifier(name));
-    return toCatalogSchema(await ctx.meta.db.selectFrom('catalog_schemas').selectAll().where('name', '=', name).executeTakeFirstOrThrow());
+    return toCatalogSchema(
+      await ctx.meta.db.selectFrom('catalog_schemas').selectAll().where('name', '=', name).executeTakeFirstOrThrow(),
+    );
   }
 }
 
@@ -33,11 +41,25 @@ export async function listSchemas(ctx: CatalogContext): Promise<CatalogSchema[]>
   return (await ctx.meta.db.selectFrom('catalog_schemas').selectAll().orderBy('name').execute()).map(toCatalogSchema);
 }
 
-export async function dropSchema(ctx: CatalogContext, text: string, options: { ifExists?: boolean } = {}): Promise<boolean> {
+export async function dropSchema(
+  ctx: CatalogContext,
+  text: string,
+  options: { ifExists?: boolean } = {},
+): Promise<boolean> {
   const name = parseIdentifier(text);
-  if (name === DEFAULT_SCHEMA) throw new InvalidArgumentError(`The default schema ${DEFAULT_SCHEMA} cannot be dropped.`, { schema: name });
-  const tables = await ctx.meta.db.selectFrom('catalog_tables').select(['schema_name', 'table_name']).where('schema_name', '=', name).orderBy('table_name').execute();
-  if (tables.length > 0) throw new SchemaNotEmptyError(quoteIdentifier(name), tables.map((t) => formatTableName({ schema: t.schema_name, table: t.table_name })));
+  if (name === DEFAULT_SCHEMA)
+    throw new InvalidArgumentError(`The default schema ${DEFAULT_SCHEMA} cannot be dropped.`, { schema: name });
+  const tables = await ctx.meta.db
+    .selectFrom('catalog_tables')
+    .select(['schema_name', 'table_name'])
+    .where('schema_name', '=', name)
+    .orderBy('table_name')
+    .execute();
+  if (tables.length > 0)
+    throw new SchemaNotEmptyError(
+      quoteIdentifier(name),
+      tables.map((t) => formatTableName({ schema: t.schema_name, table: t.table_name })),
+    );
   try {
     const deleted = await ctx.meta.db.deleteFrom('catalog_schemas').where('name', '=', name).executeTakeFirst();
     if (deleted.numDeletedRows > 0n) return true;

@@ -31,7 +31,11 @@ export interface CreateTableOptions extends Omit<CreateOptions, 'name'> {
   readonly owner?: string;
 }
 
-export async function createTable(ctx: CatalogContext, input: string | TableName, options: CreateTableOptions): Promise<CatalogTable> {
+export async function createTable(
+  ctx: CatalogContext,
+  input: string | TableName,
+  options: CreateTableOptions,
+): Promise<CatalogTable> {
   const name = toTableName(input, ctx.defaultSchema);
   const display = formatTableName(name);
   await requireSchema(ctx.meta.db, name.schema);
@@ -42,11 +46,18 @@ export async function createTable(ctx: CatalogContext, input: string | TableName
   if (external !== undefined) {
     const location = normalizeLocation(external);
     await checkExternalLocation(ctx, location);
-    if (await DeltaTable.exists(location)) throw new LocationInUseError(location, 'already holds a Delta table: register it with registerExternal instead of creating one there.');
+    if (await DeltaTable.exists(location))
+      throw new LocationInUseError(
+        location,
+        'already holds a Delta table: register it with registerExternal instead of creating one there.',
+      );
     try {
       await DeltaTable.create(location, deltaOptions);
     } catch (error) {
-      if (error instanceof LakeTableExistsError) throw new TableAlreadyExistsError(display, ` (a concurrent create made its Delta table at ${location} first)`, { cause: error });
+      if (error instanceof LakeTableExistsError)
+        throw new TableAlreadyExistsError(display, ` (a concurrent create made its Delta table at ${location} first)`, {
+          cause: error,
+        });
       throw error;
     }
     return insertRow(ctx, name, { kind: TableKind.external, stored: location, location, owner }, true);
@@ -62,10 +73,20 @@ export async function createTable(ctx: CatalogContext, input: string | TableName
     stored = elsewhere(); // lost the directory to a concurrent creator: the catalog row decides who gets the name
     await DeltaTable.create(absoluteLocation(ctx.warehouse.lakeRoot, stored), deltaOptions);
   }
-  return insertRow(ctx, name, { kind: TableKind.managed, stored, location: absoluteLocation(ctx.warehouse.lakeRoot, stored), owner }, true);
+  return insertRow(
+    ctx,
+    name,
+    { kind: TableKind.managed, stored, location: absoluteLocation(ctx.warehouse.lakeRoot, stored), owner },
+    true,
+  );
 }
 
-export async function registerExternal(ctx: CatalogContext, input: string | TableName, rawLocation: string, options: { owner?: string } = {}): Promise<CatalogTable> {
+export async function registerExternal(
+  ctx: CatalogContext,
+  input: string | TableName,
+  rawLocation: string,
+  options: { owner?: string } = {},
+): Promise<CatalogTable> {
   const name = toTableName(input, ctx.defaultSchema);
   await requireSchema(ctx.meta.db, name.schema);
   if (await selectTable(ctx.meta.db, name)) throw new TableAlreadyExistsError(formatTableName(name));
@@ -74,7 +95,9 @@ export async function registerExternal(ctx: CatalogContext, input: string | Tabl
   try {
     await DeltaTable.open(location);
   } catch (error) {
-    throw new InvalidLocationError(location, `it is not a readable Delta table (${(error as Error).message})`, { cause: error });
+    throw new InvalidLocationError(location, `it is not a readable Delta table (${(error as Error).message})`, {
+      cause: error,
+    });
   }
   return insertRow(ctx, name, { kind: TableKind.external, stored: location, location, owner: options.owner }, false);
 }
@@ -87,24 +110,41 @@ interface Placement {
   readonly owner: string | undefined;
 }
 
-async function insertRow(ctx: CatalogContext, name: TableName, placement: Placement, created: boolean): Promise<CatalogTable> {
+async function insertRow(
+  ctx: CatalogContext,
+  name: TableName,
+  placement: Placement,
+  created: boolean,
+): Promise<CatalogTable> {
   const display = formatTableName(name);
   try {
     const row = await ctx.meta.db
       .insertInto('catalog_tables')
-      .values({ id: randomUUID(), schema_name: name.schema, table_name: name.table, location: placement.stored, kind: placement.kind, owner: placement.owner ?? ctx.user ?? null })
+      .values({
+        id: randomUUID(),
+        schema_name: name.schema,
+        table_name: name.table,
+        location: placement.stored,
+        kind: placement.kind,
+        owner: placement.owner ?? ctx.user ?? null,
+      })
       .returningAll()
       .executeTakeFirstOrThrow();
     return toCatalogTable(row, ctx.warehouse);
   } catch (error) {
     if (hasPgErrorCode(error, PgErrorCode.uniqueViolation)) {
       let left = '';
-      if (created && placement.kind === TableKind.managed) await removeManagedFiles(ctx, placement.location).catch(() => undefined);
+      if (created && placement.kind === TableKind.managed)
+        await removeManagedFiles(ctx, placement.location).catch(() => undefined);
       else if (created) left = `; the Delta table this call created at ${placement.location} was left in place`;
-      if (pgConstraint(error) === 'catalog_tables_location_key') throw new LocationInUseError(placement.location, `was registered for another table meanwhile${left}.`);
+      if (pgConstraint(error) === 'catalog_tables_location_key')
+        throw new LocationInUseError(placement.location, `was registered for another table meanwhile${left}.`);
       throw new TableAlreadyExistsError(display, ` (created concurrently${left})`, { cause: error });
     }
-    if (created) throw new TableNotRecordedError(display, placement.location, placement.kind === TableKind.managed, { cause: error });
+    if (created)
+      throw new TableNotRecordedError(display, placement.location, placement.kind === TableKind.managed, {
+        cause: error,
+      });
     if (hasPgErrorCode(error, PgErrorCode.foreignKeyViolation)) throw await schemaNotFound(ctx.meta.db, name.schema);
     throw error;
   }

@@ -18,9 +18,23 @@ export function normalizeLocation(location: string): string {
 export async function checkExternalLocation(ctx: CatalogContext, location: string): Promise<void> {
   const scheme = schemeOf(location);
   const localPath = scheme === undefined ? location : scheme === 'file' ? fileURLToPath(location) : undefined;
-  if (localPath !== undefined && (isInside(ctx.warehouse.lakeRoot, localPath) || isInside(localPath, ctx.warehouse.lakeRoot))) {
-    throw new InvalidLocationError(location, `it overlaps the warehouse's managed lake root ${ctx.warehouse.lakeRoot}, where Strata places and deletes managed tables. Use a location outside it, or create a managed table.`);
+  if (
+    localPath !== undefined &&
+    (isInside(ctx.warehouse.lakeRoot, localPath) || isInside(localPath, ctx.warehouse.lakeRoot))
+  ) {
+    throw new InvalidLocationError(
+      location,
+      `it overlaps the warehouse's managed lake root ${ctx.warehouse.lakeRoot}, where Strata places and deletes managed tables. Use a location outside it, or create a managed table.`,
+    );
   }
-  const taken = await ctx.meta.db.selectFrom('catalog_tables').select(['schema_name', 'table_name']).where('location', '=', location).executeTakeFirst();
-  if (taken) throw new LocationInUseError(location, `is already registered as table ${formatTableName({ schema: taken.schema_name, table: taken.table_name })}; one location can have one name.`);
+  const taken = await ctx.meta.db
+    .selectFrom('catalog_tables')
+    .select(['schema_name', 'table_name'])
+    .where('location', '=', location)
+    .executeTakeFirst();
+  if (taken)
+    throw new LocationInUseError(
+      location,
+      `is already registered as table ${formatTableName({ schema: taken.schema_name, table: taken.table_name })}; one location can have one name.`,
+    );
 }

@@ -29,7 +29,8 @@ export function parseTableName(text: string, defaultSchema = DEFAULT_SCHEMA): Ta
 /** Parses one identifier (a schema name). */
 export function parseIdentifier(text: string): string {
   const parts = splitParts(text);
-  if (parts.length !== 1) throw new InvalidNameError(text, 'a schema name is one identifier (quote it if it contains a dot)');
+  if (parts.length !== 1)
+    throw new InvalidNameError(text, 'a schema name is one identifier (quote it if it contains a dot)');
   return parts[0]!;
 }
 
@@ -72,8 +73,13 @@ function splitParts(text: string): string[] {
       }
     } else {
       const match = /^[^."\s]*/u.exec(text.slice(i))![0];
-      if (match === '') throw new InvalidNameError(text, i >= text.length ? 'a name part is missing' : `unexpected ${JSON.stringify(text[i])} at position ${i}`);
-      if (!BARE.test(match)) throw new InvalidNameError(text, `${JSON.stringify(match)} is not a valid unquoted identifier (quote it)`);
+      if (match === '')
+        throw new InvalidNameError(
+          text,
+          i >= text.length ? 'a name part is missing' : `unexpected ${JSON.stringify(text[i])} at position ${i}`,
+        );
+      if (!BARE.test(match))
+        throw new InvalidNameError(text, `${JSON.stringify(match)} is not a valid unquoted identifier (quote it)`);
       part = match.toLowerCase();
       i += match.length;
     }
@@ -88,9 +94,11 @@ function splitParts(text: string): string[] {
 
 function checkIdentifier(part: string, text: string): void {
   if (part.length === 0) throw new InvalidNameError(text, 'an identifier is empty');
-  if (part.length > MAX_IDENTIFIER_LENGTH) throw new InvalidNameError(text, `an identifier is longer than ${MAX_IDENTIFIER_LENGTH} characters`);
+  if (part.length > MAX_IDENTIFIER_LENGTH)
+    throw new InvalidNameError(text, `an identifier is longer than ${MAX_IDENTIFIER_LENGTH} characters`);
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(part)) throw new InvalidNameError(text, 'an identifier contains a control character');
+  if (/[\u0000-\u001f\u007f]/.test(part))
+    throw new InvalidNameError(text, 'an identifier contains a control character');
 }
 
 function skipSpace(text: string, from: number): number {

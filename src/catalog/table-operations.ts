@@ -4,7 +4,13 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { InvalidArgumentError } from '../core/index.js';
 import { TableKind } from '../meta/index.js';
-import { allTableNames, selectTable, toCatalogTable, type CatalogContext, type CatalogTable } from './catalog-context.js';
+import {
+  allTableNames,
+  selectTable,
+  toCatalogTable,
+  type CatalogContext,
+  type CatalogTable,
+} from './catalog-context.js';
 import { PurgeFailedError, TableNotFoundError } from './errors.js';
 import { suggestTables } from './name-suggestions.js';
 import { requireSchema } from './schema-operations.js';
@@ -37,9 +43,19 @@ export async function listTables(ctx: CatalogContext, schema?: string): Promise<
   return (await query.execute()).map((row) => toCatalogTable(row, ctx.warehouse));
 }
 
-export async function setOwner(ctx: CatalogContext, input: string | TableName, owner: string | null): Promise<CatalogTable> {
+export async function setOwner(
+  ctx: CatalogContext,
+  input: string | TableName,
+  owner: string | null,
+): Promise<CatalogTable> {
   const name = toTableName(input, ctx.defaultSchema);
-  const row = await ctx.meta.db.updateTable('catalog_tables').set({ owner }).where('schema_name', '=', name.schema).where('table_name', '=', name.table).returningAll().executeTakeFirst();
+  const row = await ctx.meta.db
+    .updateTable('catalog_tables')
+    .set({ owner })
+    .where('schema_name', '=', name.schema)
+    .where('table_name', '=', name.table)
+    .returningAll()
+    .executeTakeFirst();
   if (!row) throw await tableNotFound(ctx, name);
   return toCatalogTable(row, ctx.warehouse);
 }
@@ -56,14 +72,23 @@ export interface DropOptions {
  * table's files are deleted too. Without it they stay where they are; a table
  * created later under the same name gets a directory of its own.
  */
-export async function dropTable(ctx: CatalogContext, input: string | TableName, options: DropOptions = {}): Promise<CatalogTable | undefined> {
+export async function dropTable(
+  ctx: CatalogContext,
+  input: string | TableName,
+  options: DropOptions = {},
+): Promise<CatalogTable | undefined> {
   const name = toTableName(input, ctx.defaultSchema);
   const row = await selectTable(ctx.meta.db, name);
   const table = row && toCatalogTable(row, ctx.warehouse);
   if (table?.kind === TableKind.external && options.purge) {
-    throw new InvalidArgumentError(`Table ${table.name} is external: its files at ${table.location} are not Strata's to delete, so purge is refused. Drop it without purge (the files stay).`, { name: table.name });
+    throw new InvalidArgumentError(
+      `Table ${table.name} is external: its files at ${table.location} are not Strata's to delete, so purge is refused. Drop it without purge (the files stay).`,
+      { name: table.name },
+    );
   }
-  const deleted = table && (await ctx.meta.db.deleteFrom('catalog_tables').where('id', '=', table.id).executeTakeFirst()).numDeletedRows > 0n;
+  const deleted =
+    table &&
+    (await ctx.meta.db.deleteFrom('catalog_tables').where('id', '=', table.id).executeTakeFirst()).numDeletedRows > 0n;
   if (!deleted) {
     if (options.ifExists) return undefined;
     throw await tableNotFound(ctx, name);

@@ -32,7 +32,10 @@ export function serverUrl(options: MetaConnectionOptions): string | undefined {
 export async function openWarehouseMeta(warehouse: Warehouse, options: MetaConnectionOptions): Promise<MetaDatabase> {
   const url = serverUrl(options);
   if (warehouse.config.metadata === MetaKind.server && url === undefined) {
-    throw new WarehouseConfigError(`The warehouse ${warehouse.directory} keeps its metadata in a PostgreSQL server: set ${DATABASE_URL_ENV} to that database's URL.`, { directory: warehouse.directory });
+    throw new WarehouseConfigError(
+      `The warehouse ${warehouse.directory} keeps its metadata in a PostgreSQL server: set ${DATABASE_URL_ENV} to that database's URL.`,
+      { directory: warehouse.directory },
+    );
   }
   if (warehouse.config.metadata === MetaKind.embedded && url !== undefined) {
     throw new WarehouseConfigError(
@@ -44,7 +47,11 @@ export async function openWarehouseMeta(warehouse: Warehouse, options: MetaConne
 }
 
 export async function readBinding(meta: MetaDatabase): Promise<Binding | undefined> {
-  const rows = await meta.db.selectFrom('strata_settings').select(['key', 'value']).where('key', 'in', [ID_KEY, DIRECTORY_KEY]).execute();
+  const rows = await meta.db
+    .selectFrom('strata_settings')
+    .select(['key', 'value'])
+    .where('key', 'in', [ID_KEY, DIRECTORY_KEY])
+    .execute();
   const id = rows.find((r) => r.key === ID_KEY)?.value;
   return id === undefined ? undefined : { id, directory: rows.find((r) => r.key === DIRECTORY_KEY)?.value ?? '' };
 }
@@ -52,7 +59,14 @@ export async function readBinding(meta: MetaDatabase): Promise<Binding | undefin
 /** Records `binding` unless the database already has one; returns the one it has. */
 export async function bind(meta: MetaDatabase, binding: Binding): Promise<Binding> {
   await meta.transaction(async (trx) => {
-    await trx.insertInto('strata_settings').values([{ key: ID_KEY, value: binding.id }, { key: DIRECTORY_KEY, value: binding.directory }]).onConflict((c) => c.column('key').doNothing()).execute();
+    await trx
+      .insertInto('strata_settings')
+      .values([
+        { key: ID_KEY, value: binding.id },
+        { key: DIRECTORY_KEY, value: binding.directory },
+      ])
+      .onConflict((c) => c.column('key').doNothing())
+      .execute();
   });
   return (await readBinding(meta))!;
 }
@@ -61,7 +75,10 @@ export async function bind(meta: MetaDatabase, binding: Binding): Promise<Bindin
 export async function checkBinding(meta: MetaDatabase, warehouse: Warehouse): Promise<void> {
   const bound = await readBinding(meta);
   if (bound === undefined) {
-    throw new WarehouseConfigError(`The metadata database ${meta.target} was not initialized for the warehouse ${warehouse.directory}: run \`strata init ${warehouse.directory}\`.`, { directory: warehouse.directory });
+    throw new WarehouseConfigError(
+      `The metadata database ${meta.target} was not initialized for the warehouse ${warehouse.directory}: run \`strata init ${warehouse.directory}\`.`,
+      { directory: warehouse.directory },
+    );
   }
   if (bound.id !== warehouse.config.id) throw mismatch(meta, warehouse.directory, bound);
 }

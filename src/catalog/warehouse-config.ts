@@ -43,12 +43,28 @@ export function readWarehouse(directory: string): Warehouse | undefined {
   try {
     value = JSON.parse(readFileSync(file, 'utf8')) as Partial<WarehouseConfig>;
   } catch (error) {
-    throw new WarehouseConfigError(`${file} is not valid JSON: ${(error as Error).message}`, { file }, { cause: error });
+    throw new WarehouseConfigError(
+      `${file} is not valid JSON: ${(error as Error).message}`,
+      { file },
+      { cause: error },
+    );
   }
-  if (value.format !== 1 || typeof value.id !== 'string' || (value.metadata !== MetaKind.embedded && value.metadata !== MetaKind.server)) {
-    throw new WarehouseConfigError(`${file} is not a Strata warehouse configuration this version understands (format ${String(value.format)}); it needs format 1, an id and metadata "embedded" or "server".`, { file });
+  if (
+    value.format !== 1 ||
+    typeof value.id !== 'string' ||
+    (value.metadata !== MetaKind.embedded && value.metadata !== MetaKind.server)
+  ) {
+    throw new WarehouseConfigError(
+      `${file} is not a Strata warehouse configuration this version understands (format ${String(value.format)}); it needs format 1, an id and metadata "embedded" or "server".`,
+      { file },
+    );
   }
-  return warehouseAt(directory, { format: 1, id: value.id, createdAt: String(value.createdAt ?? ''), metadata: value.metadata });
+  return warehouseAt(directory, {
+    format: 1,
+    id: value.id,
+    createdAt: String(value.createdAt ?? ''),
+    metadata: value.metadata,
+  });
 }
 
 /** Writes strata.json atomically (a reader sees the old file or the whole new one). */
@@ -71,7 +87,11 @@ export function findWarehouse(options: FindOptions = {}): Warehouse {
   if (named) {
     const directory = path.resolve(cwd, named);
     const warehouse = readWarehouse(directory);
-    if (!warehouse) throw new WarehouseNotFoundError(`${WAREHOUSE_ENV} names ${directory}, which is not a warehouse (it has no ${WAREHOUSE_CONFIG_FILE}). Create it with \`strata init ${directory}\` or fix the variable.`, { directory });
+    if (!warehouse)
+      throw new WarehouseNotFoundError(
+        `${WAREHOUSE_ENV} names ${directory}, which is not a warehouse (it has no ${WAREHOUSE_CONFIG_FILE}). Create it with \`strata init ${directory}\` or fix the variable.`,
+        { directory },
+      );
     return warehouse;
   }
   for (let directory = cwd; ; directory = path.dirname(directory)) {
@@ -79,5 +99,8 @@ export function findWarehouse(options: FindOptions = {}): Warehouse {
     if (warehouse) return warehouse;
     if (path.dirname(directory) === directory) break;
   }
-  throw new WarehouseNotFoundError(`No Strata warehouse at or above ${cwd} (no ${WAREHOUSE_CONFIG_FILE} found). Create one with \`strata init [DIR]\`, or set ${WAREHOUSE_ENV} to its directory.`, { cwd });
+  throw new WarehouseNotFoundError(
+    `No Strata warehouse at or above ${cwd} (no ${WAREHOUSE_CONFIG_FILE} found). Create one with \`strata init [DIR]\`, or set ${WAREHOUSE_ENV} to its directory.`,
+    { cwd },
+  );
 }

@@ -36,13 +36,24 @@ export function addApiOptions(command: Command): Command {
     .option('--insecure-local', 'serve requests without a token as admin (only on a loopback address)')
     .option('--max-rows <n>', 'most rows one query returns', positiveInteger)
     .option('--query-timeout-ms <n>', 'interrupt queries running longer', positiveInteger)
-    .option('--cache-control <value>', 'Cache-Control of cacheable responses (default "private, no-cache": revalidate by ETag)')
+    .option(
+      '--cache-control <value>',
+      'Cache-Control of cacheable responses (default "private, no-cache": revalidate by ETag)',
+    )
     .option('--persisted-only', 'GraphQL: run only persisted operations')
     .option('--no-introspection', 'GraphQL: refuse introspection queries')
-    .addOption(new Option('--log-level <level>', 'request log level').choices(['silent', 'error', 'warn', 'info', 'debug']).default('info'));
+    .addOption(
+      new Option('--log-level <level>', 'request log level')
+        .choices(['silent', 'error', 'warn', 'info', 'debug'])
+        .default('info'),
+    );
 }
 
-export async function startApi(catalog: Catalog, flows: FlowControl | undefined, options: ApiCliOptions): Promise<ApiServer> {
+export async function startApi(
+  catalog: Catalog,
+  flows: FlowControl | undefined,
+  options: ApiCliOptions,
+): Promise<ApiServer> {
   if ((options.tlsCert === undefined) !== (options.tlsKey === undefined)) {
     throw new InvalidArgumentError('--tls-cert and --tls-key go together: give both (PEM files) or neither.');
   }
@@ -52,7 +63,9 @@ export async function startApi(catalog: Catalog, flows: FlowControl | undefined,
     host: options.host,
     ...(options.port === undefined ? {} : { port: options.port }),
     protocol: options.http1 ? 'http1' : 'h2c',
-    ...(options.tlsCert && options.tlsKey ? { tls: { cert: readFileSync(options.tlsCert), key: readFileSync(options.tlsKey) } } : {}),
+    ...(options.tlsCert && options.tlsKey
+      ? { tls: { cert: readFileSync(options.tlsCert), key: readFileSync(options.tlsKey) } }
+      : {}),
     insecureLocal: options.insecureLocal ?? false,
     limits: {
       ...(options.maxRows === undefined ? {} : { maxRows: options.maxRows }),
@@ -67,6 +80,8 @@ export async function startApi(catalog: Catalog, flows: FlowControl | undefined,
 }
 
 export function apiAnnouncement(server: ApiServer, insecureLocal: boolean): string {
-  const auth = insecureLocal ? 'no token needed (--insecure-local)' : 'send Authorization: Bearer <token> (strata token create)';
+  const auth = insecureLocal
+    ? 'no token needed (--insecure-local)'
+    : 'send Authorization: Bearer <token> (strata token create)';
   return `API on ${server.url} (${server.protocols}; ${auth}): REST /v1, GraphQL /graphql, streams /v1/streams, OpenAPI /openapi.json`;
 }

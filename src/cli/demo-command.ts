@@ -34,7 +34,8 @@ async function runDemo(dir: string): Promise<void> {
   await resetDemoDirectory(dir);
   const location = path.join(dir, 'flights');
   const shown = displayPath(location);
-  const source = (where: string) => fromSql(`SELECT *, strftime(date, '%Y-%m') AS month FROM read_parquet(${quoteLiteral(flights)}) WHERE ${where}`);
+  const source = (where: string) =>
+    fromSql(`SELECT *, strftime(date, '%Y-%m') AS month FROM read_parquet(${quoteLiteral(flights)}) WHERE ${where}`);
   const say = (text = '') => process.stdout.write(`${text}\n`);
   const timed = async <T>(work: () => Promise<T>): Promise<[T, string]> => {
     const t = Date.now();
@@ -42,30 +43,51 @@ async function runDemo(dir: string): Promise<void> {
     return [result, `${((Date.now() - t) / 1000).toFixed(1)}s`];
   };
 
-  say(`Strata demo: US domestic flights of 2001 (vega-datasets flights-3m.parquet, 3,000,000 rows) as a Delta table in ${displayPath(dir)}`);
+  say(
+    `Strata demo: US domestic flights of 2001 (vega-datasets flights-3m.parquet, 3,000,000 rows) as a Delta table in ${displayPath(dir)}`,
+  );
   say();
-  const [table, createTime] = await timed(() => withProgress(async (progress) => {
-    progress.update('creating the table from January–March', 0);
-    return DeltaTable.create(location, { data: source("date < '2001-04-01'"), partitionColumns: ['month'] });
-  }));
-  say(`1. Created ${shown} partitioned by month, with January–March: ${countText(table.snapshot.numRecords ?? 0, 'row')} in ${countText(table.snapshot.files.length, 'file')} (version ${table.version}, ${createTime})`);
-  const [appended, appendTime] = await timed(() => withProgress((progress) => table.append(source("date >= '2001-04-01'"), { progress })));
-  say(`2. Appended April onwards: ${countText(appended.numRows, 'row')} in ${countText(appended.numFiles, 'file')} (version ${appended.version}, ${appendTime})`);
+  const [table, createTime] = await timed(() =>
+    withProgress(async (progress) => {
+      progress.update('creating the table from January–March', 0);
+      return DeltaTable.create(location, { data: source("date < '2001-04-01'"), partitionColumns: ['month'] });
+    }),
+  );
+  say(
+    `1. Created ${shown} partitioned by month, with January–March: ${countText(table.snapshot.numRecords ?? 0, 'row')} in ${countText(table.snapshot.files.length, 'file')} (version ${table.version}, ${createTime})`,
+  );
+  const [appended, appendTime] = await timed(() =>
+    withProgress((progress) => table.append(source("date >= '2001-04-01'"), { progress })),
+  );
+  say(
+    `2. Appended April onwards: ${countText(appended.numRows, 'row')} in ${countText(appended.numFiles, 'file')} (version ${appended.version}, ${appendTime})`,
+  );
   const checkpoint = await writeCheckpoint(table.snapshot);
-  say(`3. Wrote a checkpoint of version ${checkpoint.version} (${countText(checkpoint.numOfAddFiles, 'live file')}), so readers need not replay the log`);
+  say(
+    `3. Wrote a checkpoint of version ${checkpoint.version} (${countText(checkpoint.numOfAddFiles, 'live file')}), so readers need not replay the log`,
+  );
   say();
   say(`4. History (strata table history ${shown}):`);
   say(indent(historyText(await table.history())));
 
   const scan = (options = '') => `delta_scan(${quoteLiteral(shown)}${options})`;
   const queries: Array<[string, string]> = [
-    ['5. Time travel: version 0 against the latest', `SELECT 'version 0' AS snapshot, count(*) AS flights, min(date) AS first_flight, max(date) AS last_flight FROM ${scan(', version => 0')}
+    [
+      '5. Time travel: version 0 against the latest',
+      `SELECT 'version 0' AS snapshot, count(*) AS flights, min(date) AS first_flight, max(date) AS last_flight FROM ${scan(', version => 0')}
 UNION ALL
-SELECT 'latest', count(*), min(date), max(date) FROM ${scan()}`],
-    ['6. Delays by month', `SELECT month, count(*) AS flights, round(avg(delay), 1) AS avg_delay_min, round(100 * avg((delay > 15)::INT), 1) AS pct_late
-FROM ${scan()} GROUP BY month ORDER BY month`],
-    ['7. Busiest routes', `SELECT origin, destination, count(*) AS flights, round(avg(delay), 1) AS avg_delay_min
-FROM ${scan()} GROUP BY origin, destination ORDER BY flights DESC LIMIT 5`],
+SELECT 'latest', count(*), min(date), max(date) FROM ${scan()}`,
+    ],
+    [
+      '6. Delays by month',
+      `SELECT month, count(*) AS flights, round(avg(delay), 1) AS avg_delay_min, round(100 * avg((delay > 15)::INT), 1) AS pct_late
+FROM ${scan()} GROUP BY month ORDER BY month`,
+    ],
+    [
+      '7. Busiest routes',
+      `SELECT origin, destination, count(*) AS flights, round(avg(delay), 1) AS avg_delay_min
+FROM ${scan()} GROUP BY origin, destination ORDER BY flights DESC LIMIT 5`,
+    ],
   ];
   for (const [title, sql] of queries) {
     const [result, queryTime] = await timed(() => runSql(sql));
@@ -77,7 +99,9 @@ FROM ${scan()} GROUP BY origin, destination ORDER BY flights DESC LIMIT 5`],
   say();
   say(`Done in ${((Date.now() - started) / 1000).toFixed(1)}s. Next, try:`);
   say(`  npx strata table info ${shown}`);
-  say(`  npx strata sql "SELECT origin, count(*) AS flights FROM ${scan(', version => 0')} GROUP BY origin ORDER BY flights DESC LIMIT 10"`);
+  say(
+    `  npx strata sql "SELECT origin, count(*) AS flights FROM ${scan(', version => 0')} GROUP BY origin ORDER BY flights DESC LIMIT 10"`,
+  );
   say(`  npx strata sql "SELECT * FROM ${scan()} WHERE delay > 600" --out late-flights.parquet`);
 }
 
@@ -88,19 +112,31 @@ FROM ${scan()} GROUP BY origin, destination ORDER BY flights DESC LIMIT 5`],
  */
 function flightsFile(): string {
   const searched = createRequire(import.meta.url).resolve.paths('vega-datasets') ?? [];
-  const file = searched.map((dir) => path.join(dir, 'vega-datasets', 'data', 'flights-3m.parquet')).find((f) => existsSync(f));
-  if (!file) throw new InvalidArgumentError('The demo needs the vega-datasets package (its data/flights-3m.parquet); run `npm ci` first.', { searched });
+  const file = searched
+    .map((dir) => path.join(dir, 'vega-datasets', 'data', 'flights-3m.parquet'))
+    .find((f) => existsSync(f));
+  if (!file)
+    throw new InvalidArgumentError(
+      'The demo needs the vega-datasets package (its data/flights-3m.parquet); run `npm ci` first.',
+      { searched },
+    );
   return file;
 }
 
 async function resetDemoDirectory(dir: string): Promise<void> {
   const entries = existsSync(dir) ? await fs.readdir(dir) : [];
   if (entries.length > 0 && !entries.includes(MARKER)) {
-    throw new InvalidArgumentError(`${dir} already exists and is not a Strata demo directory; pass an empty or new directory with --dir.`, { dir });
+    throw new InvalidArgumentError(
+      `${dir} already exists and is not a Strata demo directory; pass an empty or new directory with --dir.`,
+      { dir },
+    );
   }
   await fs.rm(dir, { recursive: true, force: true });
   await fs.mkdir(dir, { recursive: true });
-  await fs.writeFile(path.join(dir, MARKER), 'Created by `strata demo`, which empties this directory each time it runs.\n');
+  await fs.writeFile(
+    path.join(dir, MARKER),
+    'Created by `strata demo`, which empties this directory each time it runs.\n',
+  );
 }
 
 /** A path as the user would type it: relative (./x) when under the working directory. */
@@ -110,5 +146,8 @@ function displayPath(target: string): string {
 }
 
 function indent(text: string, prefix = '  '): string {
-  return text.split('\n').map((line, i) => (i === 0 || prefix.trim() === '' ? prefix : ' '.repeat(prefix.length)) + line).join('\n');
+  return text
+    .split('\n')
+    .map((line, i) => (i === 0 || prefix.trim() === '' ? prefix : ' '.repeat(prefix.length)) + line)
+    .join('\n');
 }

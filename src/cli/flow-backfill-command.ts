@@ -21,11 +21,20 @@ interface BackfillOptions extends ConnectionOptions {
 }
 
 export function registerFlowBackfillCommand(flow: Command): void {
-  connectionOptions(flow.command('backfill').description("runs for every logical date of a flow's schedule between two dates"))
+  connectionOptions(
+    flow.command('backfill').description("runs for every logical date of a flow's schedule between two dates"),
+  )
     .argument('<flow>', 'the flow id (its schedule must be cron or every)')
     .requiredOption('--from <date>', 'the first logical date covered (ISO 8601: 2026-01-01 or 2026-01-01T03:00:00Z)')
     .requiredOption('--to <date>', 'the last logical date covered (inclusive)')
-    .addOption(new Option('--reprocess <mode>', 'dates that have runs: missing = skip them, failed = re-run failed ones, all = re-run every finished one').choices(['missing', 'failed', 'all']).default('missing'))
+    .addOption(
+      new Option(
+        '--reprocess <mode>',
+        'dates that have runs: missing = skip them, failed = re-run failed ones, all = re-run every finished one',
+      )
+        .choices(['missing', 'failed', 'all'])
+        .default('missing'),
+    )
     .option('--max-active-runs <n>', 'runs of this backfill at once (default 4)', positiveInteger)
     .option('--dry-run', 'only print what would be created, re-run and kept')
     .option('--wait', 'follow the runs until they all end; exit 1 if one fails')
@@ -34,14 +43,20 @@ export function registerFlowBackfillCommand(flow: Command): void {
         // On an embedded warehouse nobody else has open, nobody else could run the runs it waits for.
         const runHere = options.wait === true && !options.dryRun && isLocalEmbedded(control);
         if (runHere) await startLocalRoles(control);
-        else for (const problem of (await control.loadFlows(flowsFolder(options))).problems) process.stderr.write(`${problem.message}\n`);
+        else
+          for (const problem of (await control.loadFlows(flowsFolder(options))).problems)
+            process.stderr.write(`${problem.message}\n`);
         const plan = await control.backfill(flowId, {
-          from: options.from, to: options.to, reprocess: options.reprocess, dryRun: options.dryRun === true,
+          from: options.from,
+          to: options.to,
+          reprocess: options.reprocess,
+          dryRun: options.dryRun === true,
           ...(options.maxActiveRuns === undefined ? {} : { maxActiveRuns: options.maxActiveRuns }),
         });
         printPlan(flowId, plan, options.dryRun === true);
         if (options.wait && !options.dryRun && plan.runIds.length > 0) await followRuns(control, plan.runIds);
-        else if (!options.dryRun && plan.runIds.length > 0 && isLocalEmbedded(control)) process.stderr.write('(the runs start when a worker runs: `strata up`, or add --wait to run them here)\n');
+        else if (!options.dryRun && plan.runIds.length > 0 && isLocalEmbedded(control))
+          process.stderr.write('(the runs start when a worker runs: `strata up`, or add --wait to run them here)\n');
       });
     });
 }

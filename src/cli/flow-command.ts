@@ -15,28 +15,50 @@ import { nonNegativeInteger } from './option-parsers.js';
 import { formatTable } from './text-table.js';
 
 export function registerFlowCommand(program: Command): void {
-  const flow = program.command('flow').description('list, run, follow and manage the flows in the warehouse\'s flows/ folder');
+  const flow = program
+    .command('flow')
+    .description("list, run, follow and manage the flows in the warehouse's flows/ folder");
 
-  connectionOptions(flow.command('list').description('load flows/, register every valid flow, and list them; exits 1 when a flow file has problems'))
-    .action(async (options: ConnectionOptions) => {
-      await withControl(options, async (control) => {
-        const report = await control.loadFlows(flowsFolder(options));
-        const rows = (await control.list()).map((f) => [
-          f.id, scheduleText(f.schedule), f.paused ? 'yes' : 'no', nextRunText(f),
-          f.lastRun === null ? '-' : `${f.lastRun.state} (run ${f.lastRun.id})`, f.tasks,
-        ]);
-        process.stdout.write(`${formatTable([{ name: 'flow' }, { name: 'schedule' }, { name: 'paused' }, { name: 'next run' }, { name: 'last run' }, { name: 'tasks', type: 'INTEGER' }], rows)}\n`);
-        for (const problem of report.problems) process.stderr.write(`${problem.message}\n`);
-        if (report.problems.length > 0) throw new FlowProblemsError(report.problems.length, report.directory);
-      });
+  connectionOptions(
+    flow
+      .command('list')
+      .description('load flows/, register every valid flow, and list them; exits 1 when a flow file has problems'),
+  ).action(async (options: ConnectionOptions) => {
+    await withControl(options, async (control) => {
+      const report = await control.loadFlows(flowsFolder(options));
+      const rows = (await control.list()).map((f) => [
+        f.id,
+        scheduleText(f.schedule),
+        f.paused ? 'yes' : 'no',
+        nextRunText(f),
+        f.lastRun === null ? '-' : `${f.lastRun.state} (run ${f.lastRun.id})`,
+        f.tasks,
+      ]);
+      process.stdout.write(
+        `${formatTable([{ name: 'flow' }, { name: 'schedule' }, { name: 'paused' }, { name: 'next run' }, { name: 'last run' }, { name: 'tasks', type: 'INTEGER' }], rows)}\n`,
+      );
+      for (const problem of report.problems) process.stderr.write(`${problem.message}\n`);
+      if (report.problems.length > 0) throw new FlowProblemsError(report.problems.length, report.directory);
     });
+  });
 
   registerFlowRunCommand(flow);
   registerFlowStatusCommands(flow);
   registerFlowBackfillCommand(flow);
 
-  for (const [name, paused] of [['pause', true], ['unpause', false]] as const) {
-    connectionOptions(flow.command(name).description(paused ? 'stop creating scheduled runs of a flow (runs in progress finish)' : 'resume scheduled runs of a paused flow'))
+  for (const [name, paused] of [
+    ['pause', true],
+    ['unpause', false],
+  ] as const) {
+    connectionOptions(
+      flow
+        .command(name)
+        .description(
+          paused
+            ? 'stop creating scheduled runs of a flow (runs in progress finish)'
+            : 'resume scheduled runs of a paused flow',
+        ),
+    )
       .argument('<flow>', 'the flow id')
       .action(async (flowId: string, options: ConnectionOptions) => {
         await withControl(options, async (control) => {

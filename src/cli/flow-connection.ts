@@ -10,12 +10,17 @@ export interface ConnectionOptions {
 
 export function connectionOptions(command: Command): Command {
   return command
-    .addOption(new Option('--warehouse <dir>', 'the warehouse (default: found from the current directory or STRATA_WAREHOUSE)'))
+    .addOption(
+      new Option('--warehouse <dir>', 'the warehouse (default: found from the current directory or STRATA_WAREHOUSE)'),
+    )
     .addOption(new Option('--flows <dir>', "the flows folder (default: the warehouse's flows/)"));
 }
 
 /** Runs `work` on the warehouse's FlowControl (local, or through the owner process), closing it after. */
-export async function withControl<T>(options: ConnectionOptions, work: (control: FlowControl) => Promise<T>): Promise<T> {
+export async function withControl<T>(
+  options: ConnectionOptions,
+  work: (control: FlowControl) => Promise<T>,
+): Promise<T> {
   const control = await openFlowControl({
     ...(options.warehouse === undefined ? {} : { warehouse: options.warehouse }),
     ...(options.flows === undefined ? {} : { flowsDirectory: options.flows }),

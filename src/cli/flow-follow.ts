@@ -22,7 +22,17 @@ export async function followRuns(control: FlowControl, runIds: readonly number[]
       if (ended.size === runIds.length) break;
       const open = details.filter((d) => !ENDED.has(d.run.state));
       if (runIds.length === 1) progress.update(runLabel(open[0]!), open[0]!.run.tasksDone, open[0]!.run.tasksTotal);
-      else progress.update(`runs (${open.filter((d) => d.run.state === 'running').map((d) => d.run.id).join(', ') || 'none'} running)`, ended.size, runIds.length);
+      else
+        progress.update(
+          `runs (${
+            open
+              .filter((d) => d.run.state === 'running')
+              .map((d) => d.run.id)
+              .join(', ') || 'none'
+          } running)`,
+          ended.size,
+          runIds.length,
+        );
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
   } finally {
@@ -33,8 +43,11 @@ export async function followRuns(control: FlowControl, runIds: readonly number[]
   const failed = results.filter((d) => d.run.state === 'failed');
   if (failed.length > 0) {
     const tasks = failed.flatMap((d) => d.tasks.filter((t) => t.state === 'failed').map((t) => t.taskId));
-    throw new FlowRunFailedError(failed.map((d) => d.run.id), `${failed.length === 1 ? `Run ${failed[0]!.run.id} of ${failed[0]!.run.flowId}` : `${failed.length} runs`} failed`
-      + `${tasks.length > 0 ? ` (failed tasks: ${[...new Set(tasks)].join(', ')})` : ''}: \`strata flow status ${failed[0]!.run.flowId} --run ${failed[0]!.run.id}\` shows every task.`);
+    throw new FlowRunFailedError(
+      failed.map((d) => d.run.id),
+      `${failed.length === 1 ? `Run ${failed[0]!.run.id} of ${failed[0]!.run.flowId}` : `${failed.length} runs`} failed` +
+        `${tasks.length > 0 ? ` (failed tasks: ${[...new Set(tasks)].join(', ')})` : ''}: \`strata flow status ${failed[0]!.run.flowId} --run ${failed[0]!.run.id}\` shows every task.`,
+    );
   }
   return results;
 }
@@ -44,7 +57,8 @@ function runLabel(detail: RunDetail): string {
   const names = [...new Set(running.map((t) => t.taskId))];
   const overdue = running.filter((t) => t.overdue).map((t) => t.taskId);
   const parts = [`run ${detail.run.id} ${detail.run.flowId} ${detail.run.state}`];
-  if (names.length > 0) parts.push(`running ${names.slice(0, 4).join(', ')}${names.length > 4 ? ` +${names.length - 4}` : ''}`);
+  if (names.length > 0)
+    parts.push(`running ${names.slice(0, 4).join(', ')}${names.length > 4 ? ` +${names.length - 4}` : ''}`);
   const retrying = [...new Set(detail.tasks.filter((t) => t.state === 'up_for_retry').map((t) => t.taskId))];
   if (retrying.length > 0) parts.push(`retrying ${retrying.join(', ')}`);
   if (detail.etaMs !== null) parts.push(`ETA ${etaText(detail.etaMs)}`);
@@ -59,18 +73,29 @@ function isMappedParent(task: TaskView, tasks: readonly TaskView[]): boolean {
 function reportRun(detail: RunDetail): void {
   const { run } = detail;
   const date = run.logicalDate === null ? '' : ` [${dateText(run.logicalDate)}]`;
-  process.stdout.write(`run ${run.id} ${run.flowId}${date} ${run.state} in ${durationText(runDurationMs(run))} (${run.tasksDone}/${run.tasksTotal} tasks)\n`);
+  process.stdout.write(
+    `run ${run.id} ${run.flowId}${date} ${run.state} in ${durationText(runDurationMs(run))} (${run.tasksDone}/${run.tasksTotal} tasks)\n`,
+  );
   for (const task of detail.tasks.filter((t) => t.state === 'failed')) {
     if (isMappedParent(task, detail.tasks)) continue;
     const name = task.mapIndex >= 0 ? `${task.taskId}[${task.mapIndex}]` : task.taskId;
     const error = task.error;
     const headline = `${error?.name ?? 'Error'}: ${error?.message ?? 'failed'}`;
     // The stack's first line repeats the message.
-    const stack = error?.stack?.startsWith(`${error.name ?? ''}`) ? error.stack : error?.stack === undefined ? headline : `${headline}\n${error.stack}`;
-    process.stderr.write(`task ${name} of run ${run.id} failed (attempt ${task.attempt}/${task.maxAttempts}${error?.reason ? `, ${error.reason}` : ''}):\n${indent(stack)}\n`);
+    const stack = error?.stack?.startsWith(`${error.name ?? ''}`)
+      ? error.stack
+      : error?.stack === undefined
+        ? headline
+        : `${headline}\n${error.stack}`;
+    process.stderr.write(
+      `task ${name} of run ${run.id} failed (attempt ${task.attempt}/${task.maxAttempts}${error?.reason ? `, ${error.reason}` : ''}):\n${indent(stack)}\n`,
+    );
   }
 }
 
 function indent(text: string): string {
-  return text.split('\n').map((line) => `  ${line}`).join('\n');
+  return text
+    .split('\n')
+    .map((line) => `  ${line}`)
+    .join('\n');
 }

@@ -24,26 +24,39 @@ interface RunOptions extends ConnectionOptions {
 }
 
 export function registerFlowRunCommand(flow: Command): void {
-  connectionOptions(flow.command('run').description('trigger a manual run of a flow (on the embedded database with no `strata up` running: run it here and wait)'))
+  connectionOptions(
+    flow
+      .command('run')
+      .description(
+        'trigger a manual run of a flow (on the embedded database with no `strata up` running: run it here and wait)',
+      ),
+  )
     .argument('<flow>', 'the flow id')
     .option('--param <key=value>', 'a parameter, converted to the type of its default (repeatable)', property)
     .option('--params <json>', 'parameters as a JSON object (typed values as written)', jsonObject)
     .option('--wait', 'follow the run until it ends: progress on stderr, exit 1 if it fails')
     .option('--local', 'run it in this process (a scheduler and a worker with child processes) and wait for it')
     .option('--slots <n>', 'with --local: tasks at once (default: the CPU count)', positiveInteger)
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   strata flow run daily_orders --param day=2026-01-31 --wait
-  strata flow run daily_orders --params '{"day": "2026-01-31", "regions": ["eu", "us"]}'`)
+  strata flow run daily_orders --params '{"day": "2026-01-31", "regions": ["eu", "us"]}'`,
+    )
     .action(async (flowId: string, options: RunOptions) => {
       await withControl(options, async (control) => {
         if (options.local && control.mode === 'remote') {
-          throw new InvalidArgumentError(`--local: the warehouse is open in another process (${control.target}); run without --local to run it there.`);
+          throw new InvalidArgumentError(
+            `--local: the warehouse is open in another process (${control.target}); run without --local to run it there.`,
+          );
         }
         const runHere = options.local === true || isLocalEmbedded(control);
         // The roles stop when withControl closes the FlowSystem (the worker lets running attempts finish).
         if (runHere) await startLocalRoles(control as LocalFlowControl, options.slots);
-        else for (const problem of (await control.loadFlows(flowsFolder(options))).problems) process.stderr.write(`${problem.message}\n`);
+        else
+          for (const problem of (await control.loadFlows(flowsFolder(options))).problems)
+            process.stderr.write(`${problem.message}\n`);
         const run = await control.trigger(flowId, options.params ?? {}, options.param ?? {});
         process.stdout.write(`run ${run.runId} of ${flowId} ${run.created ? 'created' : 'exists'} (${run.state})\n`);
         if (runHere || options.wait) await followRuns(control, [run.runId]);
@@ -54,7 +67,11 @@ Examples:
 /** A scheduler (which registers flows/ and prints its problems) and a worker in this process. */
 export async function startLocalRoles(control: LocalFlowControl, slots?: number): Promise<void> {
   const { system } = control;
-  await system.startScheduler({ tickMs: 200, schedules: false, onProblem: (problem) => process.stderr.write(`${problem.message}\n`) });
+  await system.startScheduler({
+    tickMs: 200,
+    schedules: false,
+    onProblem: (problem) => process.stderr.write(`${problem.message}\n`),
+  });
   await system.startWorker({ executor: new ChildProcessExecutor(slots === undefined ? {} : { slots }), pollMs: 200 });
 }
 
@@ -65,6 +82,7 @@ function jsonObject(text: string): Record<string, JsonValue> {
   } catch (error) {
     throw new UsageError(`expected a JSON object, e.g. '{"day": "2026-01-31"}' (${(error as Error).message}).`);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UsageError(`expected a JSON object, e.g. '{"day": "2026-01-31"}', not ${text}.`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new UsageError(`expected a JSON object, e.g. '{"day": "2026-01-31"}', not ${text}.`);
   return value as Record<string, JsonValue>;
 }

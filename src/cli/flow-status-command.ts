@@ -24,15 +24,25 @@ interface LogsOptions extends ConnectionOptions {
 const FOLLOW_POLL_MS = 300;
 
 export function registerFlowStatusCommands(flow: Command): void {
-  connectionOptions(flow.command('status').description("a flow's recent runs and each task's latest state, or one run's tasks (--run)"))
+  connectionOptions(
+    flow.command('status').description("a flow's recent runs and each task's latest state, or one run's tasks (--run)"),
+  )
     .argument('<flow>', 'the flow id')
-    .option('--run <id>', 'show this run: its tasks, attempts, durations against their history, errors', positiveInteger)
+    .option(
+      '--run <id>',
+      'show this run: its tasks, attempts, durations against their history, errors',
+      positiveInteger,
+    )
     .option('--limit <n>', 'runs to show', positiveInteger, 10)
     .action(async (flowId: string, options: StatusOptions) => {
-      await withControl(options, (control) => (options.run === undefined ? printRuns(control, flowId, options.limit) : printRun(control, flowId, options.run)));
+      await withControl(options, (control) =>
+        options.run === undefined ? printRuns(control, flowId, options.limit) : printRun(control, flowId, options.run),
+      );
     });
 
-  connectionOptions(flow.command('logs').description("print a task's log lines (ctx.log and console output) from every attempt"))
+  connectionOptions(
+    flow.command('logs').description("print a task's log lines (ctx.log and console output) from every attempt"),
+  )
     .argument('<flow>', 'the flow id')
     .argument('<run>', 'the run id', positiveInteger)
     .argument('<task>', 'the task id')
@@ -44,7 +54,13 @@ export function registerFlowStatusCommands(flow: Command): void {
         await checkRunOfFlow(control, flowId, runId);
         let afterId = 0;
         for (;;) {
-          const page = await control.logs({ runId, taskId, afterId, ...(options.mapIndex === undefined ? {} : { mapIndex: options.mapIndex }), ...(options.attempt === undefined ? {} : { attempt: options.attempt }) });
+          const page = await control.logs({
+            runId,
+            taskId,
+            afterId,
+            ...(options.mapIndex === undefined ? {} : { mapIndex: options.mapIndex }),
+            ...(options.attempt === undefined ? {} : { attempt: options.attempt }),
+          });
           for (const l of page.lines) {
             const where = l.mapIndex >= 0 && options.mapIndex === undefined ? ` [${l.mapIndex}]` : '';
             process.stdout.write(`${dateText(l.loggedAt)} #${l.attempt}${where} ${l.stream.padEnd(6)} ${l.line}\n`);
@@ -65,29 +81,57 @@ async function printRuns(control: FlowControl, flowId: string, limit: number): P
     const known = (await control.list()).map((f) => f.id);
     if (!known.includes(flowId)) throw new FlowNotFoundError(flowId, known);
   }
-  const rows = runs.map((r) => [r.id, r.kind, r.state, dateText(r.logicalDate) || '-', dateText(r.startedAt) || '-', durationText(runDurationMs(r)), `${r.tasksDone}/${r.tasksTotal}`]);
-  process.stdout.write(`${formatTable([{ name: 'run', type: 'BIGINT' }, { name: 'kind' }, { name: 'state' }, { name: 'logical date' }, { name: 'started' }, { name: 'duration' }, { name: 'tasks' }], rows)}\n`);
+  const rows = runs.map((r) => [
+    r.id,
+    r.kind,
+    r.state,
+    dateText(r.logicalDate) || '-',
+    dateText(r.startedAt) || '-',
+    durationText(runDurationMs(r)),
+    `${r.tasksDone}/${r.tasksTotal}`,
+  ]);
+  process.stdout.write(
+    `${formatTable([{ name: 'run', type: 'BIGINT' }, { name: 'kind' }, { name: 'state' }, { name: 'logical date' }, { name: 'started' }, { name: 'duration' }, { name: 'tasks' }], rows)}\n`,
+  );
   if (latest.length === 0) return;
-  process.stdout.write(`\nlatest state per task:\n${formatTable([{ name: 'task' }, { name: 'state' }, { name: 'run', type: 'BIGINT' }, { name: 'ended' }],
-    latest.map((t) => [t.taskId, t.state, t.runId, dateText(t.endedAt) || '-']))}\n`);
+  process.stdout.write(
+    `\nlatest state per task:\n${formatTable(
+      [{ name: 'task' }, { name: 'state' }, { name: 'run', type: 'BIGINT' }, { name: 'ended' }],
+      latest.map((t) => [t.taskId, t.state, t.runId, dateText(t.endedAt) || '-']),
+    )}\n`,
+  );
 }
 
 async function printRun(control: FlowControl, flowId: string, runId: number): Promise<void> {
   const detail = await checkRunOfFlow(control, flowId, runId);
   const { run } = detail;
   const byTask = instancesByTask(detail.tasks);
-  process.stdout.write(`run ${run.id} of ${run.flowId}: ${run.state} (${run.kind}${run.logicalDate === null ? '' : `, logical date ${dateText(run.logicalDate)}`}), `
-    + `${run.tasksDone}/${run.tasksTotal} tasks done${run.startedAt === null ? '' : `, ${durationText(runDurationMs(run))}`}`
-    + `${detail.etaMs === null ? '' : `, ETA ${etaText(detail.etaMs)}`}\n`);
-  const rows = detail.tasks.filter((t) => t.mapIndex === -1).map((t) => [
-    taskLabel(t, byTask.get(t.taskId) ?? []), t.state, byTask.has(t.taskId) ? '-' : `${t.attempt}/${t.maxAttempts}`, durationText(t.durationMs), durationText(t.expectedMs),
-    t.overdue ? 'OVERDUE' : '', t.error?.message ?? (byTask.get(t.taskId) ?? []).find((i) => i.error?.message !== undefined)?.error?.message ?? '',
-  ]);
-  process.stdout.write(`${formatTable([{ name: 'task' }, { name: 'state' }, { name: 'attempt' }, { name: 'duration' }, { name: 'expected' }, { name: 'overdue' }, { name: 'error' }], rows)}\n`);
+  process.stdout.write(
+    `run ${run.id} of ${run.flowId}: ${run.state} (${run.kind}${run.logicalDate === null ? '' : `, logical date ${dateText(run.logicalDate)}`}), ` +
+      `${run.tasksDone}/${run.tasksTotal} tasks done${run.startedAt === null ? '' : `, ${durationText(runDurationMs(run))}`}` +
+      `${detail.etaMs === null ? '' : `, ETA ${etaText(detail.etaMs)}`}\n`,
+  );
+  const rows = detail.tasks
+    .filter((t) => t.mapIndex === -1)
+    .map((t) => [
+      taskLabel(t, byTask.get(t.taskId) ?? []),
+      t.state,
+      byTask.has(t.taskId) ? '-' : `${t.attempt}/${t.maxAttempts}`,
+      durationText(t.durationMs),
+      durationText(t.expectedMs),
+      t.overdue ? 'OVERDUE' : '',
+      t.error?.message ??
+        (byTask.get(t.taskId) ?? []).find((i) => i.error?.message !== undefined)?.error?.message ??
+        '',
+    ]);
+  process.stdout.write(
+    `${formatTable([{ name: 'task' }, { name: 'state' }, { name: 'attempt' }, { name: 'duration' }, { name: 'expected' }, { name: 'overdue' }, { name: 'error' }], rows)}\n`,
+  );
 }
 
 async function checkRunOfFlow(control: FlowControl, flowId: string, runId: number): Promise<RunDetail> {
   const detail = await control.run(runId);
-  if (detail.run.flowId !== flowId) throw new RunNotFoundError(`${runId} of flow "${flowId}" (run ${runId} belongs to "${detail.run.flowId}")`);
+  if (detail.run.flowId !== flowId)
+    throw new RunNotFoundError(`${runId} of flow "${flowId}" (run ${runId} belongs to "${detail.run.flowId}")`);
   return detail;
 }

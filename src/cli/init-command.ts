@@ -10,7 +10,9 @@ export function registerInitCommand(program: Command): void {
     .action(async (dir: string) => {
       const result = await initWarehouse(dir);
       const applied = result.migrations.applied.length;
-      process.stdout.write(`${result.created ? 'created' : 'already a'} warehouse at ${result.warehouse.directory}`
-        + ` (lake: ${result.warehouse.lakeRoot}; metadata: ${result.warehouse.config.metadata}${applied > 0 ? `, ${applied} migrations applied` : ''})\n`);
+      process.stdout.write(
+        `${result.created ? 'created' : 'already a'} warehouse at ${result.warehouse.directory}` +
+          ` (lake: ${result.warehouse.lakeRoot}; metadata: ${result.warehouse.config.metadata}${applied > 0 ? `, ${applied} migrations applied` : ''})\n`,
+      );
     });
 }

@@ -7,7 +7,8 @@ import { InvalidArgumentError as UsageError } from 'commander';
 import { InvalidArgumentError } from '../core/index.js';
 
 export function nonNegativeInteger(value: string): number {
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(Number(value))) throw new UsageError(`expected a whole number ≥ 0, not "${value}".`);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(Number(value)))
+    throw new UsageError(`expected a whole number ≥ 0, not "${value}".`);
   return Number(value);
 }
 
@@ -19,13 +20,17 @@ export function positiveInteger(value: string): number {
 
 export function nonNegativeNumber(value: string): number {
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new UsageError(`expected a number ≥ 0, not "${value}".`);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0)
+    throw new UsageError(`expected a number ≥ 0, not "${value}".`);
   return n;
 }
 
 /** `a,b` → ['a', 'b']. */
 export function columnNames(value: string): string[] {
-  const names = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const names = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   if (names.length === 0) throw new UsageError('expected column names separated by commas, e.g. "year,month".');
   return names;
 }

@@ -41,7 +41,10 @@ export function progressLine(stream: NodeJS.WriteStream = process.stderr): Progr
     lastLabel = state.label;
   };
   // The clock keeps the line alive while one step runs long without reporting.
-  const timer = setInterval(() => (stream.isTTY ? draw() : log(false)), stream.isTTY ? TTY_REFRESH_MS : LOG_INTERVAL_MS);
+  const timer = setInterval(
+    () => (stream.isTTY ? draw() : log(false)),
+    stream.isTTY ? TTY_REFRESH_MS : LOG_INTERVAL_MS,
+  );
   timer.unref();
   return {
     update(label, done, total) {

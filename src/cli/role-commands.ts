@@ -8,7 +8,14 @@
  */
 import { Option, type Command } from 'commander';
 import {
-  ChildProcessExecutor, controlSocketPath, ControlServer, FlowSystem, InProcessExecutor, LocalFlowControl, sourceFileResolver, type Executor,
+  ChildProcessExecutor,
+  controlSocketPath,
+  ControlServer,
+  FlowSystem,
+  InProcessExecutor,
+  LocalFlowControl,
+  sourceFileResolver,
+  type Executor,
 } from '../flows/index.js';
 import type { ApiServer } from '../api/index.js';
 import { addApiOptions, apiAnnouncement, startApi, type ApiCliOptions } from './api-options.js';
@@ -32,31 +39,67 @@ type Role = 'scheduler' | 'worker' | 'api';
 const ANNOUNCE_MS = 500;
 
 export function registerRoleCommands(program: Command): void {
-  const common = (command: Command) => command
-    .option('--warehouse <dir>', 'the warehouse (default: found from the current directory or STRATA_WAREHOUSE)')
-    .option('--flows <dir>', "the flows folder (default: the warehouse's flows/)");
-  const slots = () => new Option('--slots <n>', 'tasks run at once (default: the CPU count)').argParser(positiveInteger);
-  const retention = () => new Option('--retention-days <n>', 'delete finished runs (with their tasks, attempts and logs) older than this (default: keep)').argParser(positiveInteger);
+  const common = (command: Command) =>
+    command
+      .option('--warehouse <dir>', 'the warehouse (default: found from the current directory or STRATA_WAREHOUSE)')
+      .option('--flows <dir>', "the flows folder (default: the warehouse's flows/)");
+  const slots = () =>
+    new Option('--slots <n>', 'tasks run at once (default: the CPU count)').argParser(positiveInteger);
+  const retention = () =>
+    new Option(
+      '--retention-days <n>',
+      'delete finished runs (with their tasks, attempts and logs) older than this (default: keep)',
+    ).argParser(positiveInteger);
 
-  common(program.command('scheduler').description('run the scheduler: registers flows/, creates scheduled runs, retries, reaps lost workers (until SIGINT/SIGTERM)'))
+  common(
+    program
+      .command('scheduler')
+      .description(
+        'run the scheduler: registers flows/, creates scheduled runs, retries, reaps lost workers (until SIGINT/SIGTERM)',
+      ),
+  )
     .option('--tick-ms <n>', 'time between scheduling rounds', positiveInteger, 1_000)
     .addOption(retention())
     .action((options: RoleOptions) => runRoles(['scheduler'], options));
 
-  common(program.command('worker').description('run a worker: claims queued tasks and runs them (until SIGINT/SIGTERM; running attempts finish first)'))
+  common(
+    program
+      .command('worker')
+      .description(
+        'run a worker: claims queued tasks and runs them (until SIGINT/SIGTERM; running attempts finish first)',
+      ),
+  )
     .addOption(slots())
-    .addOption(new Option('--executor <kind>', 'child-process: each task in a reused child process; in-process: in this one (no isolation)').choices(['child-process', 'in-process']).default('child-process'))
+    .addOption(
+      new Option(
+        '--executor <kind>',
+        'child-process: each task in a reused child process; in-process: in this one (no isolation)',
+      )
+        .choices(['child-process', 'in-process'])
+        .default('child-process'),
+    )
     .option('--prefetch <n>', 'tasks claimed ahead of free slots (default 4 × slots)', positiveInteger)
     .action((options: RoleOptions) => runRoles(['worker'], options));
 
-  addApiOptions(common(program.command('serve').description('serve the HTTP API: REST, GraphQL, streams (until SIGINT/SIGTERM)')))
-    .action((options: RoleOptions) => runRoles(['api'], options));
+  addApiOptions(
+    common(program.command('serve').description('serve the HTTP API: REST, GraphQL, streams (until SIGINT/SIGTERM)')),
+  ).action((options: RoleOptions) => runRoles(['api'], options));
 
-  addApiOptions(common(program.command('up').description('run a scheduler, a worker and the HTTP API in one process (the embedded defaults: one machine, one process owns the warehouse)')))
+  addApiOptions(
+    common(
+      program
+        .command('up')
+        .description(
+          'run a scheduler, a worker and the HTTP API in one process (the embedded defaults: one machine, one process owns the warehouse)',
+        ),
+    ),
+  )
     .addOption(slots())
     .addOption(retention())
     .option('--no-api', 'do not serve the HTTP API')
-    .action((options: RoleOptions) => runRoles(options.api === false ? ['scheduler', 'worker'] : ['scheduler', 'worker', 'api'], options));
+    .action((options: RoleOptions) =>
+      runRoles(options.api === false ? ['scheduler', 'worker'] : ['scheduler', 'worker', 'api'], options),
+    );
 }
 
 async function runRoles(roles: readonly Role[], options: RoleOptions): Promise<void> {
@@ -70,7 +113,8 @@ async function runRoles(roles: readonly Role[], options: RoleOptions): Promise<v
   let announcer: NodeJS.Timeout | undefined;
   let closed = false;
   try {
-    if (system.queue.meta.kind === 'embedded') server = await ControlServer.listen(control, controlSocketPath(system.warehouse), roles);
+    if (system.queue.meta.kind === 'embedded')
+      server = await ControlServer.listen(control, controlSocketPath(system.warehouse), roles);
     const stopped = stopSignal();
     const started = new Date();
     if (roles.includes('scheduler')) {
@@ -83,27 +127,37 @@ async function runRoles(roles: readonly Role[], options: RoleOptions): Promise<v
     let executor: Executor | undefined;
     if (roles.includes('worker')) {
       const slots = options.slots === undefined ? {} : { slots: options.slots };
-      executor = options.executor === 'in-process' ? new InProcessExecutor({ ...slots, resolver: sourceFileResolver() }) : new ChildProcessExecutor(slots);
+      executor =
+        options.executor === 'in-process'
+          ? new InProcessExecutor({ ...slots, resolver: sourceFileResolver() })
+          : new ChildProcessExecutor(slots);
       await system.startWorker({ executor, ...(options.prefetch === undefined ? {} : { prefetch: options.prefetch }) });
     }
     if (roles.includes('api')) api = await startApi(system.catalog, control, options as ApiCliOptions);
     const what = [
-      ...roles.includes('scheduler') ? ['scheduler'] : [],
-      ...executor ? [`worker (${executor.kind}, ${executor.slots} slot${executor.slots === 1 ? '' : 's'})`] : [],
-      ...api ? ['API'] : [],
+      ...(roles.includes('scheduler') ? ['scheduler'] : []),
+      ...(executor ? [`worker (${executor.kind}, ${executor.slots} slot${executor.slots === 1 ? '' : 's'})`] : []),
+      ...(api ? ['API'] : []),
     ].join(' + ');
-    process.stdout.write(`strata ${roles.length > 1 ? 'up' : roles[0] === 'api' ? 'serve' : roles[0]}: ${what} on ${system.queue.meta.target}; flows from ${system.flowsDirectory}`
-      + `${server === undefined ? '' : `; control socket ${server.socketPath}`} (pid ${process.pid}; Ctrl-C stops)\n`);
+    process.stdout.write(
+      `strata ${roles.length > 1 ? 'up' : roles[0] === 'api' ? 'serve' : roles[0]}: ${what} on ${system.queue.meta.target}; flows from ${system.flowsDirectory}` +
+        `${server === undefined ? '' : `; control socket ${server.socketPath}`} (pid ${process.pid}; Ctrl-C stops)\n`,
+    );
     if (api) process.stdout.write(`${apiAnnouncement(api, options.insecureLocal ?? false)}\n`);
     let since = started;
     const announce = async () => {
       for (const run of await control.finishedSince(since)) {
-        process.stdout.write(`run ${run.id} ${run.flowId}${run.logicalDate === null ? '' : ` [${dateText(run.logicalDate)}]`} ${run.state} in ${durationText(runDurationMs(run))} (${run.tasksDone}/${run.tasksTotal} tasks)\n`);
+        process.stdout.write(
+          `run ${run.id} ${run.flowId}${run.logicalDate === null ? '' : ` [${dateText(run.logicalDate)}]`} ${run.state} in ${durationText(runDurationMs(run))} (${run.tasksDone}/${run.tasksTotal} tasks)\n`,
+        );
         since = new Date(run.endedAt!);
       }
     };
     let announcing = Promise.resolve();
-    announcer = setInterval(() => (announcing = announcing.then(announce).catch((e: unknown) => void process.stderr.write(`${String(e)}\n`))), ANNOUNCE_MS);
+    announcer = setInterval(
+      () => (announcing = announcing.then(announce).catch((e: unknown) => void process.stderr.write(`${String(e)}\n`))),
+      ANNOUNCE_MS,
+    );
     const signal = await stopped;
     process.stdout.write(`${signal}: stopping (running tasks finish first)\n`);
     clearInterval(announcer);

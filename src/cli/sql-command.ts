@@ -24,26 +24,32 @@ interface SqlOptions {
 export function registerSqlCommand(program: Command): void {
   program
     .command('sql')
-    .description("run SQL: named tables inside a warehouse, delta_scan('<path>' [, version => N | timestamp => '<ts>']) anywhere; no SQL on a terminal starts a shell")
+    .description(
+      "run SQL: named tables inside a warehouse, delta_scan('<path>' [, version => N | timestamp => '<ts>']) anywhere; no SQL on a terminal starts a shell",
+    )
     .argument('[sql]', 'the SQL text (quote it for the shell); several statements are separated by ;')
     .option('-f, --file <file>', 'run the statements in a .sql file')
     .option('-o, --out <file>', 'write the full result of a query to a .parquet, .csv or .jsonl/.ndjson/.json file')
     .option('--max-rows <n>', 'rows to print at most', nonNegativeInteger, 100)
     .option('--warehouse <dir>', 'the warehouse (default: found from the current directory or STRATA_WAREHOUSE)')
     .option('-i, --interactive', 'the interactive shell, even when standard input is not a terminal')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   strata sql "SELECT count(*) FROM delta_scan('./events')"
   strata sql "CREATE TABLE events (id BIGINT, kind VARCHAR) PARTITIONED BY (kind)"   # in a warehouse
   strata sql "DELETE FROM events WHERE id < 10; SELECT count(*) FROM events AT (VERSION => 0)"
   strata sql -f migrate.sql
-  strata sql                                   # interactive shell: \\d lists tables, \\q quits`)
+  strata sql                                   # interactive shell: \\d lists tables, \\q quits`,
+    )
     .action(async (sql: string | undefined, options: SqlOptions) => {
       const catalog = await openCatalog(options.warehouse);
       try {
         const session = catalog ? new SqlSession(catalog, { maxRows: options.maxRows }) : undefined;
         const text = sql ?? (options.file ? readFileSync(options.file, 'utf8') : undefined);
-        if (text === undefined && (process.stdin.isTTY || options.interactive)) return await runRepl(session, options.maxRows);
+        if (text === undefined && (process.stdin.isTTY || options.interactive))
+          return await runRepl(session, options.maxRows);
         const script = text ?? readFileSync(0, 'utf8');
         if (options.out) return await writeOut(session, script, options.out);
         if (!session) return printResult(toResult(await runSql(script, { maxRows: options.maxRows })));
@@ -79,9 +85,12 @@ export function printResult(result: StatementResult): void {
   if (result.columns.length > 0) {
     process.stdout.write(`${formatTable(result.columns, result.rows)}\n`);
     const omitted = result.rowCount - result.rows.length;
-    process.stdout.write(omitted > 0
-      ? `(${countText(result.rowCount, 'row')}; showing the first ${result.rows.length.toLocaleString('en-US')}, ${omitted.toLocaleString('en-US')} omitted: raise --max-rows or use --out FILE)\n`
-      : `(${countText(result.rowCount, 'row')})\n`);
+    process.stdout.write(
+      omitted > 0
+        ? `(${countText(result.rowCount, 'row')}; showing the first ${result.rows.length.toLocaleString('en-US')}, ${omitted.toLocaleString('en-US')} omitted: raise --max-rows or use --out FILE)\n`
+        : `(${countText(result.rowCount, 'row')})\n`,
+    );
   }
-  if (result.message) process.stdout.write(`${result.message}${result.version !== undefined ? ` (version ${result.version})` : ''}\n`);
+  if (result.message)
+    process.stdout.write(`${result.message}${result.version !== undefined ? ` (version ${result.version})` : ''}\n`);
 }

@@ -15,8 +15,16 @@ const HISTORY_FILE = path.join(homedir(), '.strata_sql_history');
 const HISTORY_SIZE = 1000;
 
 export async function runRepl(session: SqlSession | undefined, maxRows: number): Promise<void> {
-  const rl = createInterface({ input: process.stdin, output: process.stdout, history: loadHistory(), historySize: HISTORY_SIZE, prompt: 'strata> ' });
-  process.stdout.write(`Strata SQL shell${session ? ` (warehouse ${session.catalog.warehouse.directory})` : ' (no warehouse: use delta_scan(\'<path>\'))'}. End statements with ;  \\d lists tables, \\q quits.\n`);
+  const rl = createInterface({
+    input: process.stdin,
+    output: process.stdout,
+    history: loadHistory(),
+    historySize: HISTORY_SIZE,
+    prompt: 'strata> ',
+  });
+  process.stdout.write(
+    `Strata SQL shell${session ? ` (warehouse ${session.catalog.warehouse.directory})` : " (no warehouse: use delta_scan('<path>'))"}. End statements with ;  \\d lists tables, \\q quits.\n`,
+  );
   let buffer = '';
   rl.prompt();
   for await (const line of rl) {

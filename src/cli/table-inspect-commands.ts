@@ -14,7 +14,9 @@ export function registerInspectCommands(table: Command): void {
     .option('--json', 'print the entries as JSON')
     .action(async (path: string, options: { limit?: number; json?: boolean }) => {
       const entries = await (await DeltaTable.open(path)).history(options.limit);
-      process.stdout.write(`${options.json ? JSON.stringify(entries.map(jsonEntry), null, 2) : historyText(entries)}\n`);
+      process.stdout.write(
+        `${options.json ? JSON.stringify(entries.map(jsonEntry), null, 2) : historyText(entries)}\n`,
+      );
     });
 
   table
@@ -32,8 +34,20 @@ export function registerInspectCommands(table: Command): void {
 
 export function historyText(entries: readonly HistoryEntry[]): string {
   return formatTable(
-    [{ name: 'version', type: 'BIGINT' }, { name: 'timestamp' }, { name: 'operation' }, { name: 'parameters' }, { name: 'metrics' }],
-    entries.map((e) => [e.version, new Date(e.timestamp).toISOString(), e.operation, compact(e.operationParameters), compact(e.operationMetrics)]),
+    [
+      { name: 'version', type: 'BIGINT' },
+      { name: 'timestamp' },
+      { name: 'operation' },
+      { name: 'parameters' },
+      { name: 'metrics' },
+    ],
+    entries.map((e) => [
+      e.version,
+      new Date(e.timestamp).toISOString(),
+      e.operation,
+      compact(e.operationParameters),
+      compact(e.operationMetrics),
+    ]),
   );
 }
 

@@ -17,20 +17,28 @@ export function registerMaintenanceCommands(table: Command): void {
     .command('vacuum')
     .description('delete data files no version within the retention period needs')
     .argument('<path>', 'the table: a directory path or URI')
-    .option('--retain <hours>', "keep what versions this many hours old need (default: the table's delta.deletedFileRetentionDuration, 7 days)", nonNegativeNumber)
+    .option(
+      '--retain <hours>',
+      "keep what versions this many hours old need (default: the table's delta.deletedFileRetentionDuration, 7 days)",
+      nonNegativeNumber,
+    )
     .option('--dry-run', 'list the files that would be deleted, and delete nothing')
-    .option('--force', 'allow a retention shorter than the table\'s (breaks time travel to older versions)')
+    .option('--force', "allow a retention shorter than the table's (breaks time travel to older versions)")
     .action(async (path: string, options: VacuumCliOptions) => {
       const snapshot = (await DeltaTable.open(path)).snapshot;
-      const result = await withProgress((progress) => vacuum(snapshot, {
-        ...(options.retain !== undefined ? { retentionHours: options.retain } : {}),
-        ...(options.dryRun ? { dryRun: true } : {}),
-        ...(options.force ? { force: true } : {}),
-        progress,
-      }));
+      const result = await withProgress((progress) =>
+        vacuum(snapshot, {
+          ...(options.retain !== undefined ? { retentionHours: options.retain } : {}),
+          ...(options.dryRun ? { dryRun: true } : {}),
+          ...(options.force ? { force: true } : {}),
+          progress,
+        }),
+      );
       const files = countText(result.deleted.length, 'file');
       if (result.dryRun) {
-        process.stdout.write(`would delete ${files} (retention ${result.retentionHours} hours)${result.deleted.length ? ':' : ''}\n`);
+        process.stdout.write(
+          `would delete ${files} (retention ${result.retentionHours} hours)${result.deleted.length ? ':' : ''}\n`,
+        );
         for (const key of result.deleted) process.stdout.write(`  ${key}\n`);
       } else {
         process.stdout.write(`deleted ${files} from ${snapshot.location} (retention ${result.retentionHours} hours)\n`);
@@ -39,11 +47,13 @@ export function registerMaintenanceCommands(table: Command): void {
 
   table
     .command('checkpoint')
-    .description("write a checkpoint of the latest version, so readers need not replay the whole log")
+    .description('write a checkpoint of the latest version, so readers need not replay the whole log')
     .argument('<path>', 'the table: a directory path or URI')
     .action(async (path: string) => {
       const snapshot = (await DeltaTable.open(path)).snapshot;
       const result = await writeCheckpoint(snapshot);
-      process.stdout.write(`wrote the checkpoint of version ${result.version} of ${snapshot.location}: ${countText(result.numActions, 'action')}, ${countText(result.numOfAddFiles, 'live file')}, ${formatBytes(result.sizeInBytes)}\n`);
+      process.stdout.write(
+        `wrote the checkpoint of version ${result.version} of ${snapshot.location}: ${countText(result.numActions, 'action')}, ${countText(result.numOfAddFiles, 'live file')}, ${formatBytes(result.sizeInBytes)}\n`,
+      );
     });
 }

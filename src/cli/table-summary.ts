@@ -16,7 +16,12 @@ export interface TableSummary {
   readonly schema: readonly { name: string; type: string; nullable: boolean }[];
   readonly partitionColumns: readonly string[];
   readonly properties: Readonly<Record<string, string>>;
-  readonly protocol: { minReaderVersion: number; minWriterVersion: number; readerFeatures?: readonly string[]; writerFeatures?: readonly string[] };
+  readonly protocol: {
+    minReaderVersion: number;
+    minWriterVersion: number;
+    readerFeatures?: readonly string[];
+    writerFeatures?: readonly string[];
+  };
   readonly numFiles: number;
   readonly sizeInBytes: number;
   readonly numRows: number;
@@ -42,7 +47,9 @@ export async function summarize(snapshot: Snapshot): Promise<TableSummary> {
 
 /** Files written without stats leave the count unknown from the log alone; then the rows are counted. */
 async function countRows(snapshot: Snapshot): Promise<number> {
-  const result = await runSql(`SELECT count(*) FROM delta_scan(${quoteLiteral(snapshot.location)}, version => ${snapshot.version})`);
+  const result = await runSql(
+    `SELECT count(*) FROM delta_scan(${quoteLiteral(snapshot.location)}, version => ${snapshot.version})`,
+  );
   return Number(result.rows[0]?.[0] ?? 0);
 }
 
@@ -59,7 +66,10 @@ export function summaryText(summary: TableSummary): string {
     ['files', `${countText(summary.numFiles, 'file')}, ${formatBytes(summary.sizeInBytes)}`],
     ['partitioned by', summary.partitionColumns.join(', ') || '(not partitioned)'],
     ['properties', properties.join(', ') || '(none)'],
-    ['protocol', `reader ${protocol.minReaderVersion}, writer ${protocol.minWriterVersion}${features.length ? `; features: ${features.join(', ')}` : ''}`],
+    [
+      'protocol',
+      `reader ${protocol.minReaderVersion}, writer ${protocol.minWriterVersion}${features.length ? `; features: ${features.join(', ')}` : ''}`,
+    ],
   ];
   const width = Math.max(...lines.map(([label]) => label.length));
   const schema = formatTable(

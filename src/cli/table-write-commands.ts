@@ -24,21 +24,27 @@ export function registerWriteCommands(table: Command): void {
     .command('create')
     .description('create a Delta table from a column list, or from a file (schema and rows)')
     .argument('<path>', 'where the table goes: a directory path or URI')
-    .addOption(new Option('--schema <columns>', 'columns as DuckDB declares them, e.g. "id BIGINT NOT NULL, name VARCHAR"').conflicts('from'))
+    .addOption(
+      new Option(
+        '--schema <columns>',
+        'columns as DuckDB declares them, e.g. "id BIGINT NOT NULL, name VARCHAR"',
+      ).conflicts('from'),
+    )
     .addOption(new Option('--from <file>', 'take the schema and the rows from a Parquet, CSV or JSON-lines file'))
     .option('--partition-by <columns>', 'partition columns, comma-separated', columnNames)
     .option('--property <key=value>', 'a table property, e.g. delta.appendOnly=true (repeatable)', property)
     .action(async (path: string, options: CreateOptions, command: Command) => {
-      if (!options.schema && !options.from) command.error('error: give the table a schema: --schema "<col type, ...>" or --from <file>.', { exitCode: 2 });
+      if (!options.schema && !options.from)
+        command.error('error: give the table a schema: --schema "<col type, ...>" or --from <file>.', { exitCode: 2 });
       const common = {
         ...(options.partitionBy ? { partitionColumns: options.partitionBy } : {}),
         ...(options.property ? { properties: options.property } : {}),
       };
       const created = options.from
         ? await withProgress(async (progress) => {
-          progress.update(`loading ${options.from}`, 0);
-          return DeltaTable.create(path, { ...common, data: inputFile(options.from!) });
-        })
+            progress.update(`loading ${options.from}`, 0);
+            return DeltaTable.create(path, { ...common, data: inputFile(options.from!) });
+          })
         : await DeltaTable.create(path, { ...common, schema: await parseColumnList(options.schema!) });
       const rows = options.from ? ` with ${countText(created.snapshot.numRecords ?? 0, 'row')}` : '';
       process.stdout.write(`created ${created.location} (version ${created.version})${rows}\n`);
@@ -53,16 +59,21 @@ export function registerWriteCommands(table: Command): void {
     .option('--merge-schema', 'add columns the input has and the table lacks (as nullable columns)')
     .action(async (path: string, input: string, options: AppendOptions) => {
       const data = inputFile(input);
-      if (options.partitionBy && (await DeltaTable.exists(path))) assertPartitioning((await DeltaTable.open(path)).snapshot.partitionColumns, options.partitionBy, path);
-      const { table: written, result } = await withProgress((progress) => DeltaTable.appendOrCreate(path, data, {
-        ...(options.partitionBy ? { partitionColumns: options.partitionBy } : {}),
-        ...(options.mergeSchema ? { mergeSchema: true } : {}),
-        progress,
-      }));
+      if (options.partitionBy && (await DeltaTable.exists(path)))
+        assertPartitioning((await DeltaTable.open(path)).snapshot.partitionColumns, options.partitionBy, path);
+      const { table: written, result } = await withProgress((progress) =>
+        DeltaTable.appendOrCreate(path, data, {
+          ...(options.partitionBy ? { partitionColumns: options.partitionBy } : {}),
+          ...(options.mergeSchema ? { mergeSchema: true } : {}),
+          progress,
+        }),
+      );
       const what = `${countText(result.numRows, 'row')} in ${countText(result.numFiles, 'file')}`;
-      process.stdout.write(result.version === 0
-        ? `created ${written.location} (version 0) with ${what}\n`
-        : `appended ${what} to ${written.location} (version ${result.version})\n`);
+      process.stdout.write(
+        result.version === 0
+          ? `created ${written.location} (version 0) with ${what}\n`
+          : `appended ${what} to ${written.location} (version ${result.version})\n`,
+      );
     });
 }
 

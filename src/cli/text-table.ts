@@ -11,7 +11,8 @@ export interface TextColumn {
 }
 
 const MAX_CELL = 60;
-const NUMERIC = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL)/;
+const NUMERIC =
+  /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL)/;
 
 export function formatTable(columns: readonly TextColumn[], rows: readonly (readonly unknown[])[]): string {
   const header = columns.map((c) => cell(c.name));
@@ -19,7 +20,10 @@ export function formatTable(columns: readonly TextColumn[], rows: readonly (read
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
   const right = columns.map((c) => NUMERIC.test(c.type ?? ''));
   const line = (cells: readonly string[]) =>
-    cells.map((text, i) => (right[i] ? text.padStart(widths[i]!) : text.padEnd(widths[i]!))).join('  ').trimEnd();
+    cells
+      .map((text, i) => (right[i] ? text.padStart(widths[i]!) : text.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }
 
@@ -29,10 +33,14 @@ export function countText(n: number, noun: string): string {
 }
 
 export function cell(value: unknown): string {
-  const text = value === null || value === undefined ? 'NULL'
-    : typeof value === 'string' ? value
-    : typeof value === 'object' ? JSON.stringify(value)
-    : String(value);
+  const text =
+    value === null || value === undefined
+      ? 'NULL'
+      : typeof value === 'string'
+        ? value
+        : typeof value === 'object'
+          ? JSON.stringify(value)
+          : String(value);
   const flat = text.replace(/\r?\n/g, '\\n').replace(/\t/g, '\\t');
   return flat.length > MAX_CELL ? `${flat.slice(0, MAX_CELL - 1)}…` : flat;
 }

@@ -4,7 +4,9 @@ import { parseColumnList } from './column-list.js';
 
 describe('parseColumnList', () => {
   it('turns a DuckDB column list into a Delta schema, aliases and nesting included', async () => {
-    const schema = await parseColumnList('id BIGINT NOT NULL, "Full Name" TEXT, price DECIMAL(10,2), ts TIMESTAMPTZ, tags VARCHAR[], pos STRUCT(x INT, y DOUBLE)');
+    const schema = await parseColumnList(
+      'id BIGINT NOT NULL, "Full Name" TEXT, price DECIMAL(10,2), ts TIMESTAMPTZ, tags VARCHAR[], pos STRUCT(x INT, y DOUBLE)',
+    );
     expect(schema.fields.map(({ name, type, nullable }) => ({ name, type, nullable }))).toEqual([
       { name: 'id', type: 'long', nullable: false },
       { name: 'Full Name', type: 'string', nullable: true },
@@ -13,7 +15,13 @@ describe('parseColumnList', () => {
       { name: 'tags', type: { type: 'array', elementType: 'string', containsNull: true }, nullable: true },
       {
         name: 'pos',
-        type: { type: 'struct', fields: [{ name: 'x', type: 'integer', nullable: true, metadata: {} }, { name: 'y', type: 'double', nullable: true, metadata: {} }] },
+        type: {
+          type: 'struct',
+          fields: [
+            { name: 'x', type: 'integer', nullable: true, metadata: {} },
+            { name: 'y', type: 'double', nullable: true, metadata: {} },
+          ],
+        },
         nullable: true,
       },
     ]);

@@ -6,14 +6,24 @@
  */
 import { randomUUID } from 'node:crypto';
 import { InvalidArgumentError, asError } from '../core/index.js';
-import { deltaTypeFromDuckdb, queryRows, quoteIdent, withConnection, type StructField, type StructType } from '../lake/index.js';
+import {
+  deltaTypeFromDuckdb,
+  queryRows,
+  quoteIdent,
+  withConnection,
+  type StructField,
+  type StructType,
+} from '../lake/index.js';
 import { significant, tokenize } from './sql-tokenizer.js';
 
 export async function parseColumnList(columns: string): Promise<StructType> {
   const tokens = significant(tokenize(columns));
-  if (tokens.length === 0) throw new InvalidArgumentError('The column list is empty; write it like "id BIGINT, name VARCHAR".');
+  if (tokens.length === 0)
+    throw new InvalidArgumentError('The column list is empty; write it like "id BIGINT, name VARCHAR".');
   if (!balanced(tokens.map((t) => t.text))) {
-    throw new InvalidArgumentError(`"${columns}" is not a column list; write it like "id BIGINT, name VARCHAR".`, { columns });
+    throw new InvalidArgumentError(`"${columns}" is not a column list; write it like "id BIGINT, name VARCHAR".`, {
+      columns,
+    });
   }
   const table = `__columns_${randomUUID().slice(0, 8)}`;
   const described = await withConnection(async (connection) => {
@@ -21,7 +31,11 @@ export async function parseColumnList(columns: string): Promise<StructType> {
       await connection.run(`CREATE TEMP TABLE ${quoteIdent(table)} (${columns})`);
       return await queryRows(connection, `DESCRIBE temp.${quoteIdent(table)}`);
     } catch (error) {
-      throw new InvalidArgumentError(`"${columns}" is not a valid column list: ${asError(error).message}`, { columns }, { cause: error });
+      throw new InvalidArgumentError(
+        `"${columns}" is not a valid column list: ${asError(error).message}`,
+        { columns },
+        { cause: error },
+      );
     } finally {
       await connection.run(`DROP TABLE IF EXISTS temp.${quoteIdent(table)}`);
     }
@@ -32,7 +46,11 @@ export async function parseColumnList(columns: string): Promise<StructType> {
     try {
       return { name, type: deltaTypeFromDuckdb(duckdbType), nullable: row.null !== 'NO', metadata: {} };
     } catch (error) {
-      throw new InvalidArgumentError(`Column "${name}" has DuckDB type ${duckdbType}, which has no Delta equivalent; choose another type.`, { column: name, type: duckdbType }, { cause: error });
+      throw new InvalidArgumentError(
+        `Column "${name}" has DuckDB type ${duckdbType}, which has no Delta equivalent; choose another type.`,
+        { column: name, type: duckdbType },
+        { cause: error },
+      );
     }
   });
   return { type: 'struct', fields };

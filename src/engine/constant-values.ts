@@ -27,10 +27,43 @@ export interface ConstantResults {
 
 /** Functions that give the same result whenever they run (so they can be evaluated ahead). */
 const DETERMINISTIC = new Set([
-  '+', '-', '*', '/', '//', '%', '||', 'to_years', 'to_months', 'to_weeks', 'to_days', 'to_hours', 'to_minutes', 'to_seconds',
-  'to_milliseconds', 'to_microseconds', 'to_quarters', 'to_decades', 'to_centuries', 'to_millennia', 'trunc', 'round', 'floor',
-  'ceil', 'abs', 'date_trunc', 'make_date', 'make_timestamp', 'make_timestamptz', 'epoch_ms', 'to_timestamp', 'strptime', 'lower',
-  'upper', 'concat', 'date_add', 'date_sub',
+  '+',
+  '-',
+  '*',
+  '/',
+  '//',
+  '%',
+  '||',
+  'to_years',
+  'to_months',
+  'to_weeks',
+  'to_days',
+  'to_hours',
+  'to_minutes',
+  'to_seconds',
+  'to_milliseconds',
+  'to_microseconds',
+  'to_quarters',
+  'to_decades',
+  'to_centuries',
+  'to_millennia',
+  'trunc',
+  'round',
+  'floor',
+  'ceil',
+  'abs',
+  'date_trunc',
+  'make_date',
+  'make_timestamp',
+  'make_timestamptz',
+  'epoch_ms',
+  'to_timestamp',
+  'strptime',
+  'lower',
+  'upper',
+  'concat',
+  'date_add',
+  'date_sub',
 ]);
 
 /** Is the expression made only of literals, casts and deterministic functions of them? */
@@ -41,9 +74,12 @@ export function isConstant(node: AstNode): boolean {
     return inner !== undefined && isConstant(inner);
   }
   if (node.class === 'FUNCTION') {
-    return DETERMINISTIC.has(stringValue(node, 'function_name').toLowerCase()) && stringValue(node, 'schema') === ''
-      && child(node, 'filter') === undefined
-      && children(node).every(isConstant);
+    return (
+      DETERMINISTIC.has(stringValue(node, 'function_name').toLowerCase()) &&
+      stringValue(node, 'schema') === '' &&
+      child(node, 'filter') === undefined &&
+      children(node).every(isConstant)
+    );
   }
   return false;
 }
@@ -69,7 +105,10 @@ function readLiteral(node: AstNode): Value | null | undefined {
   if (type === 'DECIMAL') {
     const info = (node.value as { type?: { type_info?: { scale?: unknown; width?: unknown } } }).type?.type_info;
     if (typeof info?.scale !== 'number') return undefined;
-    return numberValue(value / 10 ** info.scale, Number.isSafeInteger(value) && typeof info.width === 'number' && info.width <= 15);
+    return numberValue(
+      value / 10 ** info.scale,
+      Number.isSafeInteger(value) && typeof info.width === 'number' && info.width <= 15,
+    );
   }
   return undefined;
 }
@@ -80,7 +119,10 @@ function constantTypeId(node: AstNode): string {
 }
 
 /** Evaluates the requests: literals directly, the rest in one DuckDB query. */
-export async function evaluateConstants(connection: DuckDBConnection, requests: readonly ConstantRequest[]): Promise<ConstantResults> {
+export async function evaluateConstants(
+  connection: DuckDBConnection,
+  requests: readonly ConstantRequest[],
+): Promise<ConstantResults> {
   const values = new Map<ConstantRequest, Value | null | undefined>();
   const pending: ConstantRequest[] = [];
   for (const request of requests) {
@@ -90,15 +132,44 @@ export async function evaluateConstants(connection: DuckDBConnection, requests: 
   }
   if (pending.length === 0) return { values, utcSession: false };
   const template: AstNode = {
-    type: 'SELECT_NODE', modifiers: [], cte_map: { map: [] }, from_table: { type: 'EMPTY', alias: '', sample: null, query_location: 0 },
-    where_clause: null, group_expressions: [], group_sets: [], aggregate_handling: 'STANDARD_HANDLING', having: null, sample: null, qualify: null,
+    type: 'SELECT_NODE',
+    modifiers: [],
+    cte_map: { map: [] },
+    from_table: { type: 'EMPTY', alias: '', sample: null, query_location: 0 },
+    where_clause: null,
+    group_expressions: [],
+    group_sets: [],
+    aggregate_handling: 'STANDARD_HANDLING',
+    having: null,
+    sample: null,
+    qualify: null,
   };
   const timeZone: AstNode = {
-    class: 'FUNCTION', type: 'FUNCTION', alias: '', query_location: 0, function_name: 'current_setting', schema: '', catalog: '',
-    children: [{ class: 'CONSTANT', type: 'VALUE_CONSTANT', alias: '', query_location: 0, value: { type: { id: 'VARCHAR', type_info: null }, is_null: false, value: 'TimeZone' } }],
-    filter: null, order_bys: { type: 'ORDER_MODIFIER', orders: [] }, distinct: false, is_operator: false, export_state: false,
+    class: 'FUNCTION',
+    type: 'FUNCTION',
+    alias: '',
+    query_location: 0,
+    function_name: 'current_setting',
+    schema: '',
+    catalog: '',
+    children: [
+      {
+        class: 'CONSTANT',
+        type: 'VALUE_CONSTANT',
+        alias: '',
+        query_location: 0,
+        value: { type: { id: 'VARCHAR', type_info: null }, is_null: false, value: 'TimeZone' },
+      },
+    ],
+    filter: null,
+    order_bys: { type: 'ORDER_MODIFIER', orders: [] },
+    distinct: false,
+    is_operator: false,
+    export_state: false,
   };
-  const list = pending.map((request) => (request.castTo === undefined ? request.node : tryCast(request.node, request.castTo)));
+  const list = pending.map((request) =>
+    request.castTo === undefined ? request.node : tryCast(request.node, request.castTo),
+  );
   try {
     const reader = await runNode(connection, { ...template, select_list: [...list, timeZone] });
     const row = reader.getRows()[0] ?? [];
@@ -120,9 +191,26 @@ function isUtcName(name: string): boolean {
 function tryCast(node: AstNode, type: DataType): AstNode {
   const decimal = decimalParts(type);
   const castType = decimal
-    ? { id: 'DECIMAL', type_info: { type: 'DECIMAL_TYPE_INFO', alias: '', extension_info: null, width: decimal.precision, scale: decimal.scale } }
+    ? {
+        id: 'DECIMAL',
+        type_info: {
+          type: 'DECIMAL_TYPE_INFO',
+          alias: '',
+          extension_info: null,
+          width: decimal.precision,
+          scale: decimal.scale,
+        },
+      }
     : { id: duckdbType(type) === 'TIMESTAMPTZ' ? 'TIMESTAMP WITH TIME ZONE' : duckdbType(type), type_info: null };
-  return { class: 'CAST', type: 'OPERATOR_CAST', alias: '', query_location: 0, child: node, cast_type: castType, try_cast: true };
+  return {
+    class: 'CAST',
+    type: 'OPERATOR_CAST',
+    alias: '',
+    query_location: 0,
+    child: node,
+    cast_type: castType,
+    try_cast: true,
+  };
 }
 
 /** A DuckDB value as a skipping Value: `null` for NULL, undefined for types skipping does not compare. */
@@ -133,20 +221,36 @@ export function decodeValue(value: DuckDBValue, type: DuckDBType): Value | null 
       return typeof value === 'boolean' ? { kind: 'bool', value } : undefined;
     case DuckDBTypeId.VARCHAR:
       return typeof value === 'string' ? { kind: 'str', value } : undefined;
-    case DuckDBTypeId.TINYINT: case DuckDBTypeId.SMALLINT: case DuckDBTypeId.INTEGER: case DuckDBTypeId.BIGINT:
-    case DuckDBTypeId.UTINYINT: case DuckDBTypeId.USMALLINT: case DuckDBTypeId.UINTEGER: case DuckDBTypeId.UBIGINT:
-    case DuckDBTypeId.HUGEINT: case DuckDBTypeId.UHUGEINT: case DuckDBTypeId.FLOAT: case DuckDBTypeId.DOUBLE:
+    case DuckDBTypeId.TINYINT:
+    case DuckDBTypeId.SMALLINT:
+    case DuckDBTypeId.INTEGER:
+    case DuckDBTypeId.BIGINT:
+    case DuckDBTypeId.UTINYINT:
+    case DuckDBTypeId.USMALLINT:
+    case DuckDBTypeId.UINTEGER:
+    case DuckDBTypeId.UBIGINT:
+    case DuckDBTypeId.HUGEINT:
+    case DuckDBTypeId.UHUGEINT:
+    case DuckDBTypeId.FLOAT:
+    case DuckDBTypeId.DOUBLE:
       // A float widens to a double exactly; integers past 2^53 do not.
-      return typeof value === 'number' || typeof value === 'bigint' ? numberValue(Number(value), Number.isSafeInteger(Number(value)) || typeof value === 'number') : undefined;
+      return typeof value === 'number' || typeof value === 'bigint'
+        ? numberValue(Number(value), Number.isSafeInteger(Number(value)) || typeof value === 'number')
+        : undefined;
     case DuckDBTypeId.DECIMAL: {
       const decimal = value as { value?: unknown; width?: unknown };
-      return hasMethod(value, 'toDouble') ? numberValue(value.toDouble(), typeof decimal.width === 'number' && decimal.width <= 15) : undefined;
+      return hasMethod(value, 'toDouble')
+        ? numberValue(value.toDouble(), typeof decimal.width === 'number' && decimal.width <= 15)
+        : undefined;
     }
     case DuckDBTypeId.DATE: {
       const days = (value as { days?: unknown }).days;
-      return typeof days === 'number' && Math.abs(days) < 2 ** 31 - 1 ? { kind: 'time', value: BigInt(days) * MICROS_PER_DAY, zone: 'date' } : undefined;
+      return typeof days === 'number' && Math.abs(days) < 2 ** 31 - 1
+        ? { kind: 'time', value: BigInt(days) * MICROS_PER_DAY, zone: 'date' }
+        : undefined;
     }
-    case DuckDBTypeId.TIMESTAMP: case DuckDBTypeId.TIMESTAMP_TZ:
+    case DuckDBTypeId.TIMESTAMP:
+    case DuckDBTypeId.TIMESTAMP_TZ:
       return time((value as { micros?: unknown }).micros, 1n, type.typeId === DuckDBTypeId.TIMESTAMP_TZ);
     case DuckDBTypeId.TIMESTAMP_S:
       return time((value as { seconds?: unknown }).seconds, 1_000_000n, false);

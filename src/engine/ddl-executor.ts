@@ -9,7 +9,21 @@ import { parseColumnList } from './column-list.js';
 import { message, rowsResult, type SqlSession, type StatementResult } from './sql-session.js';
 import type { Statement, TableRef } from './statement-parser.js';
 
-type DdlStatement = Extract<Statement, { kind: 'createTable' | 'createSchema' | 'dropTable' | 'addColumns' | 'addConstraint' | 'dropConstraint' | 'setProperties' | 'showTables' | 'describeTable' }>;
+type DdlStatement = Extract<
+  Statement,
+  {
+    kind:
+      | 'createTable'
+      | 'createSchema'
+      | 'dropTable'
+      | 'addColumns'
+      | 'addConstraint'
+      | 'dropConstraint'
+      | 'setProperties'
+      | 'showTables'
+      | 'describeTable';
+  }
+>;
 
 export async function executeDdl(session: SqlSession, statement: DdlStatement): Promise<StatementResult> {
   const catalog = session.catalog;
@@ -20,8 +34,14 @@ export async function executeDdl(session: SqlSession, statement: DdlStatement): 
     case 'createTable':
       return createTable(session, statement);
     case 'dropTable': {
-      const dropped = await catalog.dropTable(nameOf(statement.name), { ifExists: statement.ifExists, purge: statement.purge });
-      return message(statement.kind, dropped ? `dropped table ${dropped.name}${statement.purge ? ' and its files' : ''}` : 'no such table');
+      const dropped = await catalog.dropTable(nameOf(statement.name), {
+        ifExists: statement.ifExists,
+        purge: statement.purge,
+      });
+      return message(
+        statement.kind,
+        dropped ? `dropped table ${dropped.name}${statement.purge ? ' and its files' : ''}` : 'no such table',
+      );
     }
     case 'addColumns': {
       const table = await catalog.openTable(nameOf(statement.name));
@@ -45,14 +65,21 @@ export async function executeDdl(session: SqlSession, statement: DdlStatement): 
     }
     case 'showTables': {
       const tables = await catalog.listTables(statement.schema);
-      return rowsResult(statement.kind, tables.map((t) => ({ schema: t.schema, name: t.table, kind: t.kind, location: t.location })), { schema: 'VARCHAR', name: 'VARCHAR', kind: 'VARCHAR', location: 'VARCHAR' });
+      return rowsResult(
+        statement.kind,
+        tables.map((t) => ({ schema: t.schema, name: t.table, kind: t.kind, location: t.location })),
+        { schema: 'VARCHAR', name: 'VARCHAR', kind: 'VARCHAR', location: 'VARCHAR' },
+      );
     }
     case 'describeTable':
       return describeTable(catalog, statement.name);
   }
 }
 
-async function createTable(session: SqlSession, statement: Extract<Statement, { kind: 'createTable' }>): Promise<StatementResult> {
+async function createTable(
+  session: SqlSession,
+  statement: Extract<Statement, { kind: 'createTable' }>,
+): Promise<StatementResult> {
   const catalog = session.catalog;
   const name = nameOf(statement.name);
   const existing = await catalog.findTable(name);
@@ -64,13 +91,18 @@ async function createTable(session: SqlSession, statement: Extract<Statement, { 
     const registered = await catalog.registerExternal(name, statement.location);
     return message(statement.kind, `registered external table ${registered.name} at ${registered.location}`);
   }
-  const common = { partitionColumns: statement.partitionedBy, properties: statement.properties, ...(statement.location !== undefined ? { location: statement.location } : {}) };
+  const common = {
+    partitionColumns: statement.partitionedBy,
+    properties: statement.properties,
+    ...(statement.location !== undefined ? { location: statement.location } : {}),
+  };
   if (existing) {
     // CREATE OR REPLACE keeps the table's history: its new contents and schema are one overwrite.
     const table = await catalog.openTable(name);
     const query = statement.asQuery ?? emptyRows(schema!);
     const result = await session.withBoundSql(query, (connection, bound) =>
-      table.overwrite(fromSql(bound), { overwriteSchema: true, partitionColumns: statement.partitionedBy, connection }));
+      table.overwrite(fromSql(bound), { overwriteSchema: true, partitionColumns: statement.partitionedBy, connection }),
+    );
     return message(statement.kind, `replaced table ${existing.name}`, result.version);
   }
   if (!statement.asQuery) {
@@ -78,7 +110,8 @@ async function createTable(session: SqlSession, statement: Extract<Statement, { 
     return message(statement.kind, `created table ${created.name}`, 0);
   }
   const created = await session.withBoundSql(statement.asQuery, (connection, bound) =>
-    catalog.createTable(name, { data: fromSql(bound), ...common, connection }));
+    catalog.createTable(name, { data: fromSql(bound), ...common, connection }),
+  );
   const table = await catalog.openTable(created.name);
   return message(statement.kind, `created table ${created.name} with ${table.snapshot.numRecords ?? 0} rows`, 0);
 }
@@ -94,8 +127,16 @@ async function describeTable(catalog: Catalog, ref: TableRef): Promise<Statement
     nullable: f.nullable,
     partition: partitions.has(f.name),
   }));
-  const result = rowsResult('describeTable', rows, { column_name: 'VARCHAR', data_type: 'VARCHAR', nullable: 'BOOLEAN', partition: 'BOOLEAN' });
-  const note = constraints.length > 0 ? `constraints: ${constraints.map(([k, v]) => `${k.slice('delta.constraints.'.length)} CHECK (${v})`).join('; ')}` : undefined;
+  const result = rowsResult('describeTable', rows, {
+    column_name: 'VARCHAR',
+    data_type: 'VARCHAR',
+    nullable: 'BOOLEAN',
+    partition: 'BOOLEAN',
+  });
+  const note =
+    constraints.length > 0
+      ? `constraints: ${constraints.map(([k, v]) => `${k.slice('delta.constraints.'.length)} CHECK (${v})`).join('; ')}`
+      : undefined;
   return { ...result, ...(note ? { message: note } : {}), version: snapshot.version };
 }
 

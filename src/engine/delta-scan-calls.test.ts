@@ -4,7 +4,8 @@ import { DeltaScanArgumentError } from './errors.js';
 
 describe('findDeltaScanCalls', () => {
   it('finds every call with its options and offsets', () => {
-    const sql = "SELECT * FROM delta_scan('a') JOIN DELTA_SCAN ( 's3://b/t' , version => 2 ) USING (id), delta_scan('a', timestamp := '2026-01-01')";
+    const sql =
+      "SELECT * FROM delta_scan('a') JOIN DELTA_SCAN ( 's3://b/t' , version => 2 ) USING (id), delta_scan('a', timestamp := '2026-01-01')";
     const calls = findDeltaScanCalls(sql);
     expect(calls.map(({ path, version, timestamp }) => ({ path, version, timestamp }))).toEqual([
       { path: 'a', version: undefined, timestamp: undefined },
@@ -12,7 +13,9 @@ describe('findDeltaScanCalls', () => {
       { path: 'a', version: undefined, timestamp: '2026-01-01' },
     ]);
     expect(calls.map((c) => sql.slice(c.start, c.end))).toEqual([
-      "delta_scan('a')", "DELTA_SCAN ( 's3://b/t' , version => 2 )", "delta_scan('a', timestamp := '2026-01-01')",
+      "delta_scan('a')",
+      "DELTA_SCAN ( 's3://b/t' , version => 2 )",
+      "delta_scan('a', timestamp := '2026-01-01')",
     ]);
   });
 
@@ -23,7 +26,9 @@ describe('findDeltaScanCalls', () => {
   });
 
   it('accepts typed timestamps, epoch milliseconds, quoted versions and escaped paths', () => {
-    const [a, b, c] = findDeltaScanCalls("delta_scan('it''s', timestamp => TIMESTAMP '2026-01-02 03:04:05') + delta_scan('x', timestamp => 1700000000000) + delta_scan('y', VERSION = '7')");
+    const [a, b, c] = findDeltaScanCalls(
+      "delta_scan('it''s', timestamp => TIMESTAMP '2026-01-02 03:04:05') + delta_scan('x', timestamp => 1700000000000) + delta_scan('y', VERSION = '7')",
+    );
     expect(a).toMatchObject({ path: "it's", timestamp: '2026-01-02 03:04:05' });
     expect(b).toMatchObject({ path: 'x', timestamp: 1700000000000 });
     expect(c).toMatchObject({ path: 'y', version: 7 });

@@ -37,10 +37,17 @@ export function findDeltaScanCalls(sql: string): DeltaScanCall[] {
     if (tokens[i + 1]?.text !== '(' || tokens[i - 1]?.text === '.') continue;
     const close = matchingParen(tokens, i + 1);
     if (close === undefined) {
-      throw new DeltaScanArgumentError(`delta_scan( at offset ${token.start} has no closing parenthesis.`, { offset: token.start });
+      throw new DeltaScanArgumentError(`delta_scan( at offset ${token.start} has no closing parenthesis.`, {
+        offset: token.start,
+      });
     }
     const text = sql.slice(token.start, tokens[close]!.end);
-    calls.push({ ...parseArguments(splitArguments(tokens.slice(i + 2, close)), text), start: token.start, end: tokens[close]!.end, text });
+    calls.push({
+      ...parseArguments(splitArguments(tokens.slice(i + 2, close)), text),
+      start: token.start,
+      end: tokens[close]!.end,
+      text,
+    });
     i = close;
   }
   return calls;
@@ -68,10 +75,16 @@ export function splitArguments(tokens: readonly Token[]): Token[][] {
   return args.length === 1 && args[0]!.length === 0 ? [] : args;
 }
 
-function parseArguments(args: readonly Token[][], call: string): { path: string; version?: number; timestamp?: string | number } {
+function parseArguments(
+  args: readonly Token[][],
+  call: string,
+): { path: string; version?: number; timestamp?: string | number } {
   const [first, ...rest] = args;
   if (first?.length !== 1 || first[0]!.kind !== 'string') {
-    throw new DeltaScanArgumentError(`${call}: the first argument must be the table's path or URI as a string literal, e.g. delta_scan('./events').`, { call });
+    throw new DeltaScanArgumentError(
+      `${call}: the first argument must be the table's path or URI as a string literal, e.g. delta_scan('./events').`,
+      { call },
+    );
   }
   const path = stringValue(first[0]!);
   if (path.trim() === '') throw new DeltaScanArgumentError(`${call}: the table path is empty.`, { call });
@@ -79,10 +92,14 @@ function parseArguments(args: readonly Token[][], call: string): { path: string;
   for (const arg of rest) {
     const [name, arrow, ...value] = arg;
     if (!name || name.kind !== 'word' || !arrow || !['=>', ':=', '='].includes(arrow.text)) {
-      throw new DeltaScanArgumentError(`${call}: expected a named option such as version => 3 after the path, not "${arg.map((t) => t.text).join(' ')}".`, { call, table: path });
+      throw new DeltaScanArgumentError(
+        `${call}: expected a named option such as version => 3 after the path, not "${arg.map((t) => t.text).join(' ')}".`,
+        { call, table: path },
+      );
     }
     const option = name.text.toLowerCase();
-    if (option in options) throw new DeltaScanArgumentError(`${call}: option ${option} is given twice.`, { call, table: path, option });
+    if (option in options)
+      throw new DeltaScanArgumentError(`${call}: option ${option} is given twice.`, { call, table: path, option });
     if (option === 'version') options.version = versionValue(value, call, path);
     else if (option === 'timestamp') options.timestamp = timestampValue(value, call, path);
     else {
@@ -93,16 +110,27 @@ function parseArguments(args: readonly Token[][], call: string): { path: string;
     }
   }
   if (options.version !== undefined && options.timestamp !== undefined) {
-    throw new DeltaScanArgumentError(`${call}: give version or timestamp for table ${path}, not both.`, { call, table: path });
+    throw new DeltaScanArgumentError(`${call}: give version or timestamp for table ${path}, not both.`, {
+      call,
+      table: path,
+    });
   }
   return { path, ...options };
 }
 
 /** A non-negative integer literal (or a string holding one). */
 function versionValue(value: readonly Token[], call: string, table: string): number {
-  const text = value.length === 1 ? (value[0]!.kind === 'string' ? stringValue(value[0]!) : value[0]!.text) : value.map((t) => t.text).join('');
+  const text =
+    value.length === 1
+      ? value[0]!.kind === 'string'
+        ? stringValue(value[0]!)
+        : value[0]!.text
+      : value.map((t) => t.text).join('');
   if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(Number(text))) {
-    throw new DeltaScanArgumentError(`${call}: version must be a non-negative integer for table ${table}, not ${text || 'nothing'}.`, { call, table, option: 'version', value: text });
+    throw new DeltaScanArgumentError(
+      `${call}: version must be a non-negative integer for table ${table}, not ${text || 'nothing'}.`,
+      { call, table, option: 'version', value: text },
+    );
   }
   return Number(text);
 }
@@ -111,7 +139,8 @@ function versionValue(value: readonly Token[], call: string, table: string): num
 function timestampValue(value: readonly Token[], call: string, table: string): string | number {
   const literal = value.length === 2 && /^timestamp(tz)?$/i.test(value[0]!.text) ? [value[1]!] : value;
   if (literal.length === 1 && literal[0]!.kind === 'string') return stringValue(literal[0]!);
-  if (literal.length === 1 && literal[0]!.kind === 'number' && /^\d+$/.test(literal[0]!.text)) return Number(literal[0]!.text);
+  if (literal.length === 1 && literal[0]!.kind === 'number' && /^\d+$/.test(literal[0]!.text))
+    return Number(literal[0]!.text);
   const text = value.map((t) => t.text).join(' ');
   throw new DeltaScanArgumentError(
     `${call}: timestamp must be a string such as '2026-01-01T00:00:00Z' (or epoch milliseconds) for table ${table}, not ${text || 'nothing'}.`,

@@ -6,8 +6,23 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DeltaTable, NotADeltaTableError, VersionNotFoundError, fromSql, queryRows, withConnection } from '../lake/index.js';
-import { DeltaScanArgumentError, SqlExecutionError, UnsupportedStatementError, copySql, rowObjects, runSql, streamSql } from './index.js';
+import {
+  DeltaTable,
+  NotADeltaTableError,
+  VersionNotFoundError,
+  fromSql,
+  queryRows,
+  withConnection,
+} from '../lake/index.js';
+import {
+  DeltaScanArgumentError,
+  SqlExecutionError,
+  UnsupportedStatementError,
+  copySql,
+  rowObjects,
+  runSql,
+  streamSql,
+} from './index.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'strata-engine-'));
 const events = path.join(dir, 'events');
@@ -29,8 +44,15 @@ beforeAll(async () => {
 describe('runSql with delta_scan', () => {
   it('reads the latest version, with columns and types', async () => {
     const result = await runSql(`SELECT kind, count(*) AS n FROM delta_scan('${events}') GROUP BY kind ORDER BY kind`);
-    expect(result.columns).toEqual([{ name: 'kind', type: 'VARCHAR' }, { name: 'n', type: 'BIGINT' }]);
-    expect(result.rows).toEqual([['a', 5], ['b', 5], ['c', 5]]);
+    expect(result.columns).toEqual([
+      { name: 'kind', type: 'VARCHAR' },
+      { name: 'n', type: 'BIGINT' },
+    ]);
+    expect(result.rows).toEqual([
+      ['a', 5],
+      ['b', 5],
+      ['c', 5],
+    ]);
     expect(result.rowCount).toBe(3);
   });
 
@@ -44,8 +66,13 @@ describe('runSql with delta_scan', () => {
   });
 
   it('joins two tables and keeps only the first rows when asked, still counting all', async () => {
-    const joined = await runSql(`SELECT e.id, u.name FROM delta_scan('${events}') e JOIN delta_scan('${users}') u ON e.id = u.id ORDER BY e.id`);
-    expect(joined.rows).toEqual([[1, 'ann'], [2, 'bob']]);
+    const joined = await runSql(
+      `SELECT e.id, u.name FROM delta_scan('${events}') e JOIN delta_scan('${users}') u ON e.id = u.id ORDER BY e.id`,
+    );
+    expect(joined.rows).toEqual([
+      [1, 'ann'],
+      [2, 'bob'],
+    ]);
     const capped = await runSql(`SELECT * FROM delta_scan('${events}') ORDER BY id`, { maxRows: 4 });
     expect(capped.rows).toHaveLength(4);
     expect(capped.rowCount).toBe(15);
@@ -73,7 +100,9 @@ describe('runSql with delta_scan', () => {
         expect(batch.rows.length).toBeGreaterThan(0);
         break;
       }
-      expect(await queryRows(connection, "SELECT view_name FROM duckdb_views() WHERE view_name LIKE '__ds_%'")).toEqual([]);
+      expect(await queryRows(connection, "SELECT view_name FROM duckdb_views() WHERE view_name LIKE '__ds_%'")).toEqual(
+        [],
+      );
     });
   });
 });
@@ -86,8 +115,12 @@ describe('errors', () => {
 
   it('names a version or timestamp the table does not have', async () => {
     await expect(runSql(`SELECT * FROM delta_scan('${events}', version => 9)`)).rejects.toThrow(VersionNotFoundError);
-    await expect(runSql(`SELECT * FROM delta_scan('${events}', version => 9)`)).rejects.toThrow(/Version 9 of .*events does not exist; the latest is 1/);
-    await expect(runSql(`SELECT * FROM delta_scan('${events}', timestamp => '2000-01-01')`)).rejects.toThrow(/has no version at 2000-01-01/);
+    await expect(runSql(`SELECT * FROM delta_scan('${events}', version => 9)`)).rejects.toThrow(
+      /Version 9 of .*events does not exist; the latest is 1/,
+    );
+    await expect(runSql(`SELECT * FROM delta_scan('${events}', timestamp => '2000-01-01')`)).rejects.toThrow(
+      /has no version at 2000-01-01/,
+    );
   });
 
   it('refuses empty SQL with a clear message', async () => {
@@ -95,7 +128,9 @@ describe('errors', () => {
   });
 
   it('rejects unknown options before running anything', async () => {
-    await expect(runSql(`SELECT * FROM delta_scan('${events}', snapshot => 1)`)).rejects.toThrow(DeltaScanArgumentError);
+    await expect(runSql(`SELECT * FROM delta_scan('${events}', snapshot => 1)`)).rejects.toThrow(
+      DeltaScanArgumentError,
+    );
   });
 
   it('reports DuckDB errors with the delta_scan call instead of the internal view name', async () => {
@@ -112,9 +147,17 @@ describe('errors', () => {
 });
 
 describe('copySql', () => {
-  it.each([['parquet', 'out.parquet'], ['csv', 'out.csv'], ['json', 'out.jsonl'], ['json', 'nested/out.ndjson']])('writes %s by extension (%s)', async (format, name) => {
+  it.each([
+    ['parquet', 'out.parquet'],
+    ['csv', 'out.csv'],
+    ['json', 'out.jsonl'],
+    ['json', 'nested/out.ndjson'],
+  ])('writes %s by extension (%s)', async (format, name) => {
     const file = path.join(dir, 'exports', name);
-    const result = await copySql(`SELECT id, kind AS "the kind" FROM delta_scan('${events}', version => 0) ORDER BY id;`, file);
+    const result = await copySql(
+      `SELECT id, kind AS "the kind" FROM delta_scan('${events}', version => 0) ORDER BY id;`,
+      file,
+    );
     expect(result).toEqual({ path: file, format, rowCount: 10 });
     const rows = await withConnection((c) => queryRows(c, `SELECT * FROM '${file}' ORDER BY id`));
     expect(rows).toHaveLength(10);
@@ -123,6 +166,8 @@ describe('copySql', () => {
 
   it('refuses several statements and unknown extensions', async () => {
     await expect(copySql('SELECT 1; SELECT 2', path.join(dir, 'x.csv'))).rejects.toThrow(UnsupportedStatementError);
-    await expect(copySql('SELECT 1', path.join(dir, 'x.xlsx'))).rejects.toThrow(/Cannot tell the output format of .*x.xlsx/);
+    await expect(copySql('SELECT 1', path.join(dir, 'x.xlsx'))).rejects.toThrow(
+      /Cannot tell the output format of .*x.xlsx/,
+    );
   });
 });

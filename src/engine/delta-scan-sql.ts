@@ -62,9 +62,14 @@ export interface BoundSql {
 }
 
 /** Binds the SQL's delta_scan calls on `connection`; the caller must `release()`. */
-export async function bindDeltaSql(connection: DuckDBConnection, sql: string, options: DeltaSqlOptions = {}): Promise<BoundSql> {
+export async function bindDeltaSql(
+  connection: DuckDBConnection,
+  sql: string,
+  options: DeltaSqlOptions = {},
+): Promise<BoundSql> {
   // DuckDB answers an empty text with an opaque native error.
-  if (significant(tokenize(sql)).length === 0) throw new UnsupportedStatementError('There is no SQL to run: the text is empty or only comments.');
+  if (significant(tokenize(sql)).length === 0)
+    throw new UnsupportedStatementError('There is no SQL to run: the text is empty or only comments.');
   const calls = findDeltaScanCalls(sql);
   const distinct = new Map<string, DeltaScanCall>();
   for (const call of calls) if (!distinct.has(stateKey(call))) distinct.set(stateKey(call), call);
@@ -99,7 +104,8 @@ export async function bindDeltaSql(connection: DuckDBConnection, sql: string, op
         if (error instanceof StrataError) throw error;
         throw new SqlExecutionError(
           `${call.text}: cannot read version ${table.version} of ${table.location}: ${asError(error).message}`,
-          { table: table.location, version: table.version }, { cause: error },
+          { table: table.location, version: table.version },
+          { cause: error },
         );
       });
       bindings.push(binding);
@@ -118,7 +124,11 @@ export async function bindDeltaSql(connection: DuckDBConnection, sql: string, op
     throw error;
   }
   const scans: ScanReport[] = calls.map((call, i) => ({
-    call, view: viewOfCall[i]!, location: tables[i]!.location, version: tables[i]!.version, ...reports[i]!,
+    call,
+    view: viewOfCall[i]!,
+    location: tables[i]!.location,
+    version: tables[i]!.version,
+    ...reports[i]!,
   }));
   let rewritten = '';
   let at = 0;
@@ -136,7 +146,11 @@ export async function bindDeltaSql(connection: DuckDBConnection, sql: string, op
 const connectionLocal = new WeakSet<BoundSql>();
 
 /** Runs `work` with the SQL bound, on the given connection or a fresh one, and releases the views after. */
-export async function withDeltaSql<T>(sql: string, options: DeltaSqlOptions, work: (bound: BoundSql) => Promise<T>): Promise<T> {
+export async function withDeltaSql<T>(
+  sql: string,
+  options: DeltaSqlOptions,
+  work: (bound: BoundSql) => Promise<T>,
+): Promise<T> {
   const run = async (connection: DuckDBConnection, closing: boolean) => {
     const bound = await bindDeltaSql(connection, sql, options);
     try {
@@ -163,9 +177,12 @@ let metadataCache: Promise<void> | undefined;
  * it every query reads each footer at least twice: binding its view, then running.
  */
 function cacheParquetMetadata(connection: DuckDBConnection): Promise<void> {
-  metadataCache ??= connection.run('SET GLOBAL parquet_metadata_cache = true').then(() => undefined, () => {
-    metadataCache = undefined;
-  });
+  metadataCache ??= connection.run('SET GLOBAL parquet_metadata_cache = true').then(
+    () => undefined,
+    () => {
+      metadataCache = undefined;
+    },
+  );
   return metadataCache;
 }
 

@@ -8,7 +8,15 @@
  * `target`/`source` for MERGE.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { fromSql, quoteIdent, type AddFile, type DmlOptions, type MergeClause as LakeMergeClause, type MergeSpec, type Snapshot } from '../lake/index.js';
+import {
+  fromSql,
+  quoteIdent,
+  type AddFile,
+  type DmlOptions,
+  type MergeClause as LakeMergeClause,
+  type MergeSpec,
+  type Snapshot,
+} from '../lake/index.js';
 import { columnResolver, prune } from './file-pruner.js';
 import { compilePredicate } from './predicate-parser.js';
 import { parseExpression } from './sql-ast.js';
@@ -34,13 +42,17 @@ export async function executeDml(session: SqlSession, statement: DmlStatement): 
           connection,
           operationParameters: { predicate: JSON.stringify(statement.where ? [statement.where] : []) },
           ...(predicate ? await skipping(connection, table.snapshot, predicate) : {}),
-        }));
+        }),
+      );
       return message(statement.kind, `deleted ${result.numDeletedRows} rows`, result.version);
     }
     case 'update': {
       const table = await session.catalog.openTable(nameOf(statement.name));
       const qualifiers = [statement.alias ?? statement.name.table];
-      const fragments = [...statement.set.map(([, expr]) => requalify(expr, qualifiers, undefined)), ...(statement.where ? [requalify(statement.where, qualifiers, undefined)] : [])];
+      const fragments = [
+        ...statement.set.map(([, expr]) => requalify(expr, qualifiers, undefined)),
+        ...(statement.where ? [requalify(statement.where, qualifiers, undefined)] : []),
+      ];
       const result = await withFragments(session, fragments, async (bound, connection) => {
         const set = Object.fromEntries(statement.set.map(([column], i) => [column, bound[i]!]));
         const predicate = statement.where ? bound[statement.set.length] : undefined;
@@ -57,14 +69,19 @@ export async function executeDml(session: SqlSession, statement: DmlStatement): 
   }
 }
 
-async function insert(session: SqlSession, statement: Extract<Statement, { kind: 'insert' }>): Promise<StatementResult> {
+async function insert(
+  session: SqlSession,
+  statement: Extract<Statement, { kind: 'insert' }>,
+): Promise<StatementResult> {
   const table = await session.catalog.openTable(nameOf(statement.name));
   const tableColumns = table.snapshot.schema.fields.map((f) => f.name);
   const result = await session.withBoundSql(statement.query, async (connection, bound) => {
     const produced = (await connection.runAndReadAll(`DESCRIBE SELECT * FROM (${bound})`)).getRowObjectsJson().length;
     const columns = statement.columns ?? tableColumns.slice(0, produced);
     if (columns.length !== produced) {
-      throw new UnsupportedStatementError(`INSERT INTO ${nameOf(statement.name)} gives ${produced} values for ${columns.length} columns (${columns.join(', ')}).`);
+      throw new UnsupportedStatementError(
+        `INSERT INTO ${nameOf(statement.name)} gives ${produced} values for ${columns.length} columns (${columns.join(', ')}).`,
+      );
     }
     // INSERT is positional: the query's columns take the target's names in order.
     const relation = `SELECT * FROM (${bound}) AS __insert(${columns.map(quoteIdent).join(', ')})`;
@@ -80,7 +97,8 @@ async function merge(session: SqlSession, statement: Extract<Statement, { kind: 
   const targetNames = [statement.targetAlias ?? statement.target.table];
   const sourceIsQuery = statement.source.startsWith('(');
   const sourceQuery = sourceIsQuery ? statement.source.slice(1, -1) : `SELECT * FROM ${statement.source}`;
-  const sourceName = statement.sourceAlias ?? (sourceIsQuery ? 'source' : statement.source.split('.').pop()!.replace(/"/g, ''));
+  const sourceName =
+    statement.sourceAlias ?? (sourceIsQuery ? 'source' : statement.source.split('.').pop()!.replace(/"/g, ''));
   const map = (expr: string) => requalify(expr, targetNames, sourceName);
   // Fragments: the source query, ON, then every clause's condition and expressions;
   // each clause keeps the fragment indexes of its parts.
@@ -89,8 +107,14 @@ async function merge(session: SqlSession, statement: Extract<Statement, { kind: 
   const clauses = statement.clauses.map((clause) => ({
     clause,
     condition: clause.condition !== undefined ? at(clause.condition) : undefined,
-    set: clause.action.kind === 'update' && clause.action.set !== '*' ? clause.action.set.map(([column, expr]) => [column, at(expr)] as const) : undefined,
-    values: clause.action.kind === 'insert' && clause.action.values !== '*' ? clause.action.values.map((expr) => at(expr)) : undefined,
+    set:
+      clause.action.kind === 'update' && clause.action.set !== '*'
+        ? clause.action.set.map(([column, expr]) => [column, at(expr)] as const)
+        : undefined,
+    values:
+      clause.action.kind === 'insert' && clause.action.values !== '*'
+        ? clause.action.values.map((expr) => at(expr))
+        : undefined,
   }));
   const columns = table.snapshot.schema.fields.map((f) => f.name);
   const result = await withFragments(session, fragments, (bound, connection) => {
@@ -101,16 +125,26 @@ async function merge(session: SqlSession, statement: Extract<Statement, { kind: 
         const action = clause.action;
         if (action.kind === 'delete') return { ...base, action: { kind: 'delete' } };
         if (action.kind === 'update') {
-          return { ...base, action: { kind: 'update', set: set ? Object.fromEntries(set.map(([c, i]) => [c, bound[i]!])) : '*' } };
+          return {
+            ...base,
+            action: { kind: 'update', set: set ? Object.fromEntries(set.map(([c, i]) => [c, bound[i]!])) : '*' },
+          };
         }
         if (!values) return { ...base, action: { kind: 'insert', values: '*' } };
         const names = action.columns ?? columns.slice(0, values.length);
-        return { ...base, action: { kind: 'insert', values: Object.fromEntries(names.map((c, k) => [c, bound[values[k]!]!])) } };
+        return {
+          ...base,
+          action: { kind: 'insert', values: Object.fromEntries(names.map((c, k) => [c, bound[values[k]!]!])) },
+        };
       }),
     };
     return table.merge(fromSql(bound[0]!), spec, { connection });
   });
-  return message(statement.kind, `merged: ${result.numUpdatedRows} updated, ${result.numInsertedRows} inserted, ${result.numDeletedRows} deleted`, result.version);
+  return message(
+    statement.kind,
+    `merged: ${result.numUpdatedRows} updated, ${result.numInsertedRows} inserted, ${result.numDeletedRows} deleted`,
+    result.version,
+  );
 }
 
 /**
@@ -118,10 +152,18 @@ async function merge(session: SqlSession, statement: Extract<Statement, { kind: 
  * candidates, and a concurrent writer's new file conflicts only if it could match.
  * A predicate the pruner cannot use (e.g. one with subqueries) keeps every file.
  */
-async function skipping(connection: DuckDBConnection, snapshot: Snapshot, predicate: string): Promise<Pick<DmlOptions, 'candidateFiles' | 'readPredicate'>> {
+async function skipping(
+  connection: DuckDBConnection,
+  snapshot: Snapshot,
+  predicate: string,
+): Promise<Pick<DmlOptions, 'candidateFiles' | 'readPredicate'>> {
   let compiled: Predicate;
   try {
-    compiled = await compilePredicate(connection, await parseExpression(connection, predicate), columnResolver(snapshot));
+    compiled = await compilePredicate(
+      connection,
+      await parseExpression(connection, predicate),
+      columnResolver(snapshot),
+    );
   } catch {
     return {};
   }
@@ -135,7 +177,11 @@ async function skipping(connection: DuckDBConnection, snapshot: Snapshot, predic
  * Binds several SQL fragments on one connection at once (so they share one snapshot
  * of each table they name) and runs `work` with the bound texts.
  */
-async function withFragments<T>(session: SqlSession, fragments: readonly string[], work: (bound: string[], connection: DuckDBConnection) => Promise<T>): Promise<T> {
+async function withFragments<T>(
+  session: SqlSession,
+  fragments: readonly string[],
+  work: (bound: string[], connection: DuckDBConnection) => Promise<T>,
+): Promise<T> {
   const markers = fragments.map((_, i) => `/*__strata_fragment_${i}__*/`);
   // Parenthesized, every fragment (a predicate, a value, a whole query) parses as an expression.
   const joined = `SELECT ${fragments.map((f, i) => `(${markers[i]}${f}${markers[i]})`).join(', ')}`;
@@ -159,7 +205,12 @@ function requalify(expr: string, targetNames: readonly string[], sourceName: str
   let out = '';
   let at = 0;
   meaningful.forEach((token, i) => {
-    if ((token.kind !== 'word' && token.kind !== 'quoted') || meaningful[i + 1]?.text !== '.' || meaningful[i - 1]?.text === '.') return;
+    if (
+      (token.kind !== 'word' && token.kind !== 'quoted') ||
+      meaningful[i + 1]?.text !== '.' ||
+      meaningful[i - 1]?.text === '.'
+    )
+      return;
     const name = (token.kind === 'quoted' ? token.text.slice(1, -1) : token.text).toLowerCase();
     const dot = meaningful[i + 1]!;
     if (targets.has(name)) {

@@ -26,10 +26,17 @@ export interface ExplainResult {
 export async function explainSql(sql: string, options: ExplainOptions = {}): Promise<ExplainResult> {
   const { query, analyze } = stripExplain(sql);
   return withDeltaSql(query, options, async (bound) => {
-    const reader = await bound.connection.runAndReadAll(`EXPLAIN ${analyze || options.analyze ? 'ANALYZE ' : ''}${bound.sql}`);
-    let plan = reader.getRowsJson().map((row) => String(row[1] ?? '')).join('\n').trimEnd();
+    const reader = await bound.connection.runAndReadAll(
+      `EXPLAIN ${analyze || options.analyze ? 'ANALYZE ' : ''}${bound.sql}`,
+    );
+    let plan = reader
+      .getRowsJson()
+      .map((row) => String(row[1] ?? ''))
+      .join('\n')
+      .trimEnd();
     // DuckDB names the generated views; show the calls the user wrote.
-    for (const scan of bound.scans) plan = plan.split(quoteIdent(scan.view)).join(scan.call.text).split(scan.view).join(scan.call.text);
+    for (const scan of bound.scans)
+      plan = plan.split(quoteIdent(scan.view)).join(scan.call.text).split(scan.view).join(scan.call.text);
     const summary = bound.scans.map(describeScan).join('\n');
     return { text: summary ? `${summary}\n\n${plan}` : plan, scans: bound.scans, plan };
   });
@@ -41,7 +48,11 @@ function stripExplain(sql: string): { query: string; analyze: boolean } {
   while (tokens.length > 0 && tokens[tokens.length - 1]!.text === ';') tokens.pop();
   if (tokens.length === 0) throw new UnsupportedStatementError('There is no query to explain: the SQL is empty.');
   const separator = tokens.find((t) => t.text === ';');
-  if (separator) throw new UnsupportedStatementError(`Only one query can be explained, but the SQL has more than one statement (a ; at offset ${separator.start}).`, { offset: separator.start });
+  if (separator)
+    throw new UnsupportedStatementError(
+      `Only one query can be explained, but the SQL has more than one statement (a ; at offset ${separator.start}).`,
+      { offset: separator.start },
+    );
   let first = 0;
   let analyze = false;
   if (/^explain$/i.test(tokens[0]!.text)) {
@@ -51,7 +62,8 @@ function stripExplain(sql: string): { query: string; analyze: boolean } {
       first = 2;
     }
   }
-  if (first >= tokens.length) throw new UnsupportedStatementError('EXPLAIN needs a query to explain, e.g. EXPLAIN SELECT ...');
+  if (first >= tokens.length)
+    throw new UnsupportedStatementError('EXPLAIN needs a query to explain, e.g. EXPLAIN SELECT ...');
   return { query: sql.slice(tokens[first]!.start, tokens[tokens.length - 1]!.end), analyze };
 }
 
@@ -60,13 +72,15 @@ export function describeScan(scan: ScanReport): string {
   const skipped = scan.filesTotal - scan.filesKept;
   const lines = [
     `${scan.call.text}${scan.alias ? ` AS ${scan.alias}` : ''} — ${scan.location} version ${scan.version}`,
-    `  files: ${scan.filesTotal} total, ${scan.filesKept} kept, ${skipped} skipped`
-      + ` (${scan.skippedByPartition} by partition, ${scan.skippedByStats} by stats, ${scan.skippedByJoin} by join keys)`,
+    `  files: ${scan.filesTotal} total, ${scan.filesKept} kept, ${skipped} skipped` +
+      ` (${scan.skippedByPartition} by partition, ${scan.skippedByStats} by stats, ${scan.skippedByJoin} by join keys)`,
     `  bytes: ${formatBytes(scan.bytesKept)} of ${formatBytes(scan.bytesTotal)}`,
   ];
   if (scan.filter) lines.push(`  filter: ${scan.filter}`);
   for (const join of scan.joins) {
-    lines.push(`  join: ${join.column} = ${join.buildSide}.${join.buildColumn}: ${join.keys}; ${join.skipped} file${join.skipped === 1 ? '' : 's'} skipped`);
+    lines.push(
+      `  join: ${join.column} = ${join.buildSide}.${join.buildColumn}: ${join.keys}; ${join.skipped} file${join.skipped === 1 ? '' : 's'} skipped`,
+    );
   }
   return lines.join('\n');
 }

@@ -12,7 +12,15 @@
  * - a zone-less timestamp partition value is only read when the partition time zone is UTC.
  */
 import type { AddFile, DataType } from '../lake/index.js';
-import { MICROS_PER_DAY, mayHoldNaN, numericSlack, parseDate, parseTimestamp, timeZoneKindOf, type Value } from './skip-values.js';
+import {
+  MICROS_PER_DAY,
+  mayHoldNaN,
+  numericSlack,
+  parseDate,
+  parseTimestamp,
+  timeZoneKindOf,
+  type Value,
+} from './skip-values.js';
 
 /** A column a predicate reads: a partition column, or a (possibly nested) leaf with stats. */
 export interface ColumnRef {
@@ -63,7 +71,7 @@ export function fileStats(file: AddFile): ParsedStats | undefined {
   if (stats === undefined) {
     try {
       const parsed: unknown = file.stats ? JSON.parse(file.stats) : null;
-      stats = typeof parsed === 'object' && parsed !== null ? parsed as ParsedStats : null;
+      stats = typeof parsed === 'object' && parsed !== null ? (parsed as ParsedStats) : null;
     } catch {
       stats = null;
     }
@@ -82,7 +90,10 @@ export function fileRecords(file: AddFile): number | undefined {
 export class FileColumns {
   private readonly stats: ParsedStats | undefined;
 
-  constructor(private readonly file: AddFile, private readonly options: EvaluationOptions) {
+  constructor(
+    private readonly file: AddFile,
+    private readonly options: EvaluationOptions,
+  ) {
     this.stats = options.partitionsOnly ? undefined : fileStats(file);
   }
 
@@ -100,7 +111,8 @@ function partitionBounds(file: AddFile, column: ColumnRef, timeZone: string): Bo
     if (text !== undefined) break;
   }
   // An empty string is null for every type but strings (as the scan reads it).
-  if (text === undefined || text === null || (text === '' && column.type !== 'string')) return { nan: false, nulls: 'all' };
+  if (text === undefined || text === null || (text === '' && column.type !== 'string'))
+    return { nan: false, nulls: 'all' };
   const value = partitionValue(text, column.type, timeZone);
   if (!value) return { nan: mayHoldNaN(column.type), nulls: 'none' };
   if (value.kind === 'num') {
@@ -112,13 +124,16 @@ function partitionBounds(file: AddFile, column: ColumnRef, timeZone: string): Bo
 
 function partitionValue(text: string, type: DataType, timeZone: string): Value | undefined {
   switch (type) {
-    case 'string': return { kind: 'str', value: text };
-    case 'boolean': return /^(true|false)$/i.test(text) ? { kind: 'bool', value: text.toLowerCase() === 'true' } : undefined;
+    case 'string':
+      return { kind: 'str', value: text };
+    case 'boolean':
+      return /^(true|false)$/i.test(text) ? { kind: 'bool', value: text.toLowerCase() === 'true' } : undefined;
     case 'date': {
       const days = parseDate(text);
       return days === undefined ? undefined : { kind: 'time', value: days * MICROS_PER_DAY, zone: 'date' };
     }
-    case 'timestamp': case 'timestamp_ntz': {
+    case 'timestamp':
+    case 'timestamp_ntz': {
       const parsed = parseTimestamp(text);
       if (!parsed) return undefined;
       // Zone-less instants are wall-clock time in the partition time zone: only UTC is read here.
@@ -151,7 +166,8 @@ function statsBounds(stats: ParsedStats, column: ColumnRef): Bounds {
   const lower = statValue(valueAt(stats.minValues, column.path), column.type, 'min');
   const upper = statValue(valueAt(stats.maxValues, column.path), column.type, 'max');
   return {
-    nan, nulls,
+    nan,
+    nulls,
     ...(lower ? { lower: lower.value } : {}),
     ...(upper ? { upper: upper.value, ...(upper.prefix ? { upperIsPrefix: true } : {}) } : {}),
   };
@@ -190,13 +206,16 @@ function statValue(raw: unknown, type: DataType, bound: 'min' | 'max'): { value:
       const days = typeof raw === 'string' ? parseDate(raw) : undefined;
       return days === undefined ? undefined : { value: { kind: 'time', value: days * MICROS_PER_DAY, zone: 'date' } };
     }
-    case 'timestamp': case 'timestamp_ntz': {
+    case 'timestamp':
+    case 'timestamp_ntz': {
       const parsed = typeof raw === 'string' ? parseTimestamp(raw) : undefined;
       if (!parsed) return undefined;
       const micros = bound === 'max' ? parsed.micros + TIMESTAMP_MAX_SLACK : parsed.micros;
       return { value: { kind: 'time', value: micros, zone: timeZoneKindOf(type)! } };
     }
-    case 'boolean': case 'binary': case 'variant':
+    case 'boolean':
+    case 'binary':
+    case 'variant':
       return undefined;
     default: {
       if (typeof type !== 'string') return undefined;

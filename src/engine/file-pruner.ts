@@ -9,7 +9,15 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { InvalidArgumentError, asError } from '../core/index.js';
-import { findField, isStruct, physicalName, withConnection, type AddFile, type Snapshot, type StructField } from '../lake/index.js';
+import {
+  findField,
+  isStruct,
+  physicalName,
+  withConnection,
+  type AddFile,
+  type Snapshot,
+  type StructField,
+} from '../lake/index.js';
 import { compilePredicate, type ColumnResolver } from './predicate-parser.js';
 import { parseExpression } from './sql-ast.js';
 import type { ColumnRef, EvaluationOptions } from './file-bounds.js';
@@ -35,13 +43,21 @@ export interface PruneOptions {
  * The files of `snapshot` that may hold rows where `predicate` (a SQL boolean expression
  * over the table's logical columns, e.g. `day >= DATE '2026-01-01' AND kind = 'a'`) is true.
  */
-export async function pruneFiles(snapshot: Snapshot, predicate: string, options: PruneOptions = {}): Promise<PruneResult> {
+export async function pruneFiles(
+  snapshot: Snapshot,
+  predicate: string,
+  options: PruneOptions = {},
+): Promise<PruneResult> {
   const run = async (connection: DuckDBConnection) => {
     let node;
     try {
       node = await parseExpression(connection, predicate);
     } catch (error) {
-      throw new InvalidArgumentError(`"${predicate}" is not a SQL boolean expression: ${asError(error).message}`, { predicate }, { cause: error });
+      throw new InvalidArgumentError(
+        `"${predicate}" is not a SQL boolean expression: ${asError(error).message}`,
+        { predicate },
+        { cause: error },
+      );
     }
     return prune(snapshot.files, await compilePredicate(connection, node, columnResolver(snapshot)), options);
   };
@@ -68,11 +84,17 @@ export function prune(files: readonly AddFile[], predicate: Predicate, options: 
 
 function readsPartitions(predicate: Predicate): boolean {
   switch (predicate.kind) {
-    case 'and': case 'or': return predicate.children.some(readsPartitions);
-    case 'not': return readsPartitions(predicate.child);
-    case 'constant': return true;
-    case 'unknown': return false;
-    default: return predicate.column.partitionKeys !== undefined;
+    case 'and':
+    case 'or':
+      return predicate.children.some(readsPartitions);
+    case 'not':
+      return readsPartitions(predicate.child);
+    case 'constant':
+      return true;
+    case 'unknown':
+      return false;
+    default:
+      return predicate.column.partitionKeys !== undefined;
   }
 }
 
@@ -93,14 +115,16 @@ export function columnResolver(snapshot: Snapshot, names: TableNames = {}): Colu
   const mode = snapshot.columnMapping;
   return (path) => {
     const [first, ...fields] = path;
-    const top = first === undefined ? undefined : visible.get(first) ?? visible.get(first.toLowerCase());
+    const top = first === undefined ? undefined : (visible.get(first) ?? visible.get(first.toLowerCase()));
     if (!top) return undefined;
     let field: StructField = top;
     const physical = [physicalName(top, mode)];
     const logical = [first!];
     for (const name of fields) {
       if (!isStruct(field.type)) return undefined;
-      const next: StructField | undefined = field.type.fields.find((f) => f.name === name) ?? field.type.fields.find((f) => f.name.toLowerCase() === name.toLowerCase());
+      const next: StructField | undefined =
+        field.type.fields.find((f) => f.name === name) ??
+        field.type.fields.find((f) => f.name.toLowerCase() === name.toLowerCase());
       if (!next) return undefined;
       field = next;
       physical.push(physicalName(next, mode));
@@ -108,7 +132,8 @@ export function columnResolver(snapshot: Snapshot, names: TableNames = {}): Colu
     }
     if (typeof field.type !== 'string') return undefined;
     const ref: ColumnRef = { name: logical.join('.'), names: logical, type: field.type, path: physical };
-    if (fields.length === 0 && partitions.has(top.name.toLowerCase())) return { ...ref, partitionKeys: [physical[0]!, top.name] };
+    if (fields.length === 0 && partitions.has(top.name.toLowerCase()))
+      return { ...ref, partitionKeys: [physical[0]!, top.name] };
     return ref;
   };
 }
@@ -127,6 +152,8 @@ function visibleColumns(snapshot: Snapshot, aliases: readonly string[]): Map<str
 /** Does the table have a visible column of this name? */
 export function hasColumn(snapshot: Snapshot, names: TableNames, name: string): boolean {
   const aliases = names.columnAliases ?? [];
-  return snapshot.schema.fields.some((f, i) => (aliases[i] ?? f.name).toLowerCase() === name.toLowerCase())
-    || (aliases.length === 0 && findField(snapshot.schema, name) !== undefined);
+  return (
+    snapshot.schema.fields.some((f, i) => (aliases[i] ?? f.name).toLowerCase() === name.toLowerCase()) ||
+    (aliases.length === 0 && findField(snapshot.schema, name) !== undefined)
+  );
 }

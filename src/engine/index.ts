@@ -1,12 +1,34 @@
-export { DeltaScanArgumentError, SandboxViolationError, SqlExecutionError, UnsupportedStatementError } from './errors.js';
+export {
+  DeltaScanArgumentError,
+  SandboxViolationError,
+  SqlExecutionError,
+  UnsupportedStatementError,
+} from './errors.js';
 export { tokenize, significant, stringValue, type Token, type TokenKind } from './sql-tokenizer.js';
 export { findDeltaScanCalls, DELTA_SCAN_OPTIONS, type DeltaScanCall } from './delta-scan-calls.js';
-export { bindDeltaSql, withDeltaSql, sqlError, type BoundSql, type BoundTable, type DeltaSqlOptions, type ScanReport } from './delta-scan-sql.js';
+export {
+  bindDeltaSql,
+  withDeltaSql,
+  sqlError,
+  type BoundSql,
+  type BoundTable,
+  type DeltaSqlOptions,
+  type ScanReport,
+} from './delta-scan-sql.js';
 export { pruneFiles, type PruneOptions, type PruneResult } from './file-pruner.js';
 export type { JoinReport, PruningReport, SkippingOptions } from './scan-pruning.js';
 export type { JoinPruningOptions } from './join-pruning.js';
 export { explainSql, describeScan, type ExplainOptions, type ExplainResult } from './explain.js';
-export { runSql, streamSql, rowObjects, type RunSqlOptions, type SqlBatch, type SqlColumn, type SqlResult, type SqlValue } from './sql-results.js';
+export {
+  runSql,
+  streamSql,
+  rowObjects,
+  type RunSqlOptions,
+  type SqlBatch,
+  type SqlColumn,
+  type SqlResult,
+  type SqlValue,
+} from './sql-results.js';
 export { copySql, exportFormatOf, type ExportFormat, type ExportResult } from './sql-export.js';
 export { parseColumnList } from './column-list.js';
 export { SqlSession, type StatementResult, type SessionOptions } from './sql-session.js';

@@ -39,7 +39,11 @@ export interface BuildKeys {
  * not compare, NaN keys, a failed query).
  */
 export async function buildSideKeys(
-  connection: DuckDBConnection, view: string, key: JoinKey, snapshotOf: (call: number) => Snapshot, maxKeys = DEFAULT_MAX_KEYS,
+  connection: DuckDBConnection,
+  view: string,
+  key: JoinKey,
+  snapshotOf: (call: number) => Snapshot,
+  maxKeys = DEFAULT_MAX_KEYS,
 ): Promise<BuildKeys | undefined> {
   const probe = key.column;
   if (domainOf(probe.type) === undefined || domainOf(probe.type) !== domainOf(key.otherColumn.type)) return undefined;
@@ -47,7 +51,10 @@ export async function buildSideKeys(
     const template = await keyQueryTemplate(connection, maxKeys);
     const build = key.other;
     const keyRef: AstNode = {
-      class: 'COLUMN_REF', type: 'COLUMN_REF', alias: '', query_location: 0,
+      class: 'COLUMN_REF',
+      type: 'COLUMN_REF',
+      alias: '',
+      query_location: 0,
       column_names: [...(build.alias ? [build.alias] : []), ...(key.otherColumn.names ?? [key.otherColumn.name])],
     };
     const node = substitute(template, (n) => {
@@ -63,12 +70,18 @@ export async function buildSideKeys(
     const types = reader.columnTypes();
     const utc = /^(etc\/)?(utc|gmt|uct|universal|zulu|z)$/i.test(String(timeZone ?? ''));
     const accept = (value: Value | null | undefined): value is Value =>
-      value !== null && value !== undefined && value.kind === domainOf(probe.type) && !(value.kind === 'num' && Number.isNaN(value.value))
-      && (value.kind !== 'time' || utc || !mixesZones(timeZoneKindOf(probe.type), value.zone));
-    if (Number(count ?? 0) === 0) return { predicate: { kind: 'in', column: probe, values: [], hasNull: false }, description: 'no keys' };
+      value !== null &&
+      value !== undefined &&
+      value.kind === domainOf(probe.type) &&
+      !(value.kind === 'num' && Number.isNaN(value.value)) &&
+      (value.kind !== 'time' || utc || !mixesZones(timeZoneKindOf(probe.type), value.zone));
+    if (Number(count ?? 0) === 0)
+      return { predicate: { kind: 'in', column: probe, values: [], hasNull: false }, description: 'no keys' };
     if (list !== null && list !== undefined && types[3]?.typeId === DuckDBTypeId.LIST) {
       const itemType = (types[3] as DuckDBListType).valueType;
-      const values = ((list as { items?: readonly DuckDBValue[] }).items ?? []).map((item) => decodeValue(item, itemType));
+      const values = ((list as { items?: readonly DuckDBValue[] }).items ?? []).map((item) =>
+        decodeValue(item, itemType),
+      );
       if (!values.every(accept)) return undefined;
       const sorted = [...values].sort((a, b) => compareValues(a, b) ?? 0);
       return {
@@ -79,7 +92,12 @@ export async function buildSideKeys(
     const [lower, upper] = [decodeValue(lo ?? null, types[0]!), decodeValue(hi ?? null, types[1]!)];
     if (!accept(lower) || !accept(upper)) return undefined;
     return {
-      predicate: { kind: 'range', column: probe, lower: { value: lower, inclusive: true }, upper: { value: upper, inclusive: true } },
+      predicate: {
+        kind: 'range',
+        column: probe,
+        lower: { value: lower, inclusive: true },
+        upper: { value: upper, inclusive: true },
+      },
       description: `${Number(count)} keys in [${display(lower)}, ${display(upper)}]`,
     };
   } catch {
@@ -97,7 +115,10 @@ const templates = new Map<number, Promise<AstNode>>();
 function keyQueryTemplate(connection: DuckDBConnection, maxKeys: number): Promise<AstNode> {
   let template = templates.get(maxKeys);
   if (!template) {
-    template = selectTemplate(connection, `SELECT min(__k), max(__k), count(DISTINCT __k), CASE WHEN count(DISTINCT __k) <= ${maxKeys} THEN list(DISTINCT __k) END, current_setting('TimeZone') FROM __v`);
+    template = selectTemplate(
+      connection,
+      `SELECT min(__k), max(__k), count(DISTINCT __k), CASE WHEN count(DISTINCT __k) <= ${maxKeys} THEN list(DISTINCT __k) END, current_setting('TimeZone') FROM __v`,
+    );
     templates.set(maxKeys, template);
     template.catch(() => templates.delete(maxKeys));
   }
@@ -121,8 +142,42 @@ function isObject(value: unknown): value is AstNode {
 }
 
 /** Node classes and functions a filter may use to be re-run on its own: deterministic, no subqueries, no parameters. */
-const FILTER_CLASSES = new Set(['COLUMN_REF', 'CONSTANT', 'COMPARISON', 'CONJUNCTION', 'OPERATOR', 'BETWEEN', 'CAST', 'CASE', 'FUNCTION']);
-const FILTER_FUNCTIONS = new Set(['+', '-', '*', '/', '%', '~~', '!~~', '~~*', '!~~*', 'starts_with', 'prefix', 'suffix', 'contains', 'length', 'substring', 'lower', 'upper', 'abs', 'year', 'month', 'day', 'date_trunc', 'coalesce']);
+const FILTER_CLASSES = new Set([
+  'COLUMN_REF',
+  'CONSTANT',
+  'COMPARISON',
+  'CONJUNCTION',
+  'OPERATOR',
+  'BETWEEN',
+  'CAST',
+  'CASE',
+  'FUNCTION',
+]);
+const FILTER_FUNCTIONS = new Set([
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  '~~',
+  '!~~',
+  '~~*',
+  '!~~*',
+  'starts_with',
+  'prefix',
+  'suffix',
+  'contains',
+  'length',
+  'substring',
+  'lower',
+  'upper',
+  'abs',
+  'year',
+  'month',
+  'day',
+  'date_trunc',
+  'coalesce',
+]);
 
 /**
  * The build side's own conditions that can run in its key query: every column is its
@@ -136,7 +191,12 @@ function localConditions(site: ScanSite, snapshotOf: (call: number) => Snapshot)
     for (const node of descendants(condition)) {
       if (typeof node.class !== 'string') continue;
       if (!FILTER_CLASSES.has(node.class)) return false;
-      if (node.class === 'FUNCTION' && !isConstant(node) && !FILTER_FUNCTIONS.has(stringValue(node, 'function_name').toLowerCase())) return false;
+      if (
+        node.class === 'FUNCTION' &&
+        !isConstant(node) &&
+        !FILTER_FUNCTIONS.has(stringValue(node, 'function_name').toLowerCase())
+      )
+        return false;
       if (node.class === 'FUNCTION' && stringValue(node, 'schema') !== '') return false;
       if (node.class === 'CONSTANT' && !exactConstant(node)) return false;
       if (node.class === 'COLUMN_REF') {

@@ -46,7 +46,11 @@ interface TableRef {
   readonly at: { readonly unit: string } | null;
 }
 
-export async function rewriteNamedTables(connection: DuckDBConnection, sql: string, resolver: TableResolver): Promise<string> {
+export async function rewriteNamedTables(
+  connection: DuckDBConnection,
+  sql: string,
+  resolver: TableResolver,
+): Promise<string> {
   const refs = await baseTableRefs(connection, sql);
   if (refs.length === 0) return sql;
   const resolved = await Promise.all(refs.map((r) => resolver.resolveTable(r.schema, r.table)));
@@ -125,7 +129,11 @@ function referenceSpan(tokens: readonly Token[], start: number): { end: number; 
   const nameEnd = end;
   let aliased = false;
   const aliasLength = meaningful[i + 1]?.text.toUpperCase() === 'AS' ? 2 : 1;
-  if (isAt(meaningful, i + 1 + aliasLength) && ['word', 'quoted'].includes(meaningful[i + aliasLength]?.kind ?? '') && !isAt(meaningful, i + 1)) {
+  if (
+    isAt(meaningful, i + 1 + aliasLength) &&
+    ['word', 'quoted'].includes(meaningful[i + aliasLength]?.kind ?? '') &&
+    !isAt(meaningful, i + 1)
+  ) {
     i += aliasLength;
     aliased = true;
   }
@@ -149,5 +157,8 @@ function isAt(tokens: readonly Token[], i: number): boolean {
 }
 
 function tokensText(tokens: readonly Token[], from: number, to: number): string {
-  return tokens.filter((t) => t.start >= from && t.end <= to).map((t) => t.text).join('');
+  return tokens
+    .filter((t) => t.start >= from && t.end <= to)
+    .map((t) => t.text)
+    .join('');
 }

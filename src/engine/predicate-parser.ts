@@ -9,7 +9,13 @@
  * DuckDB query: `compileExpression` records what it needs, `finishPredicate` builds the
  * predicate once the values are known.
  */
-import { evaluateConstants, isConstant, isStringLiteral, type ConstantRequest, type ConstantResults } from './constant-values.js';
+import {
+  evaluateConstants,
+  isConstant,
+  isStringLiteral,
+  type ConstantRequest,
+  type ConstantResults,
+} from './constant-values.js';
 import { child, children, columnNames, stringValue, type AstNode } from './sql-ast.js';
 import { compareValues, domainOf, timeZoneKindOf, type Value } from './skip-values.js';
 import type { ColumnRef } from './file-bounds.js';
@@ -26,7 +32,12 @@ export type DraftPredicate =
   | { readonly kind: 'and' | 'or'; readonly children: readonly DraftPredicate[] }
   | { readonly kind: 'not'; readonly child: DraftPredicate }
   | { readonly kind: 'compare'; readonly op: Operator; readonly column: ColumnRef; readonly value: ConstantRequest }
-  | { readonly kind: 'between'; readonly column: ColumnRef; readonly lower: ConstantRequest; readonly upper: ConstantRequest }
+  | {
+      readonly kind: 'between';
+      readonly column: ColumnRef;
+      readonly lower: ConstantRequest;
+      readonly upper: ConstantRequest;
+    }
   | { readonly kind: 'in'; readonly column: ColumnRef; readonly values: readonly ConstantRequest[] }
   | { readonly kind: 'null'; readonly column: ColumnRef; readonly negated: boolean }
   | { readonly kind: 'prefix'; readonly column: ColumnRef; readonly prefix: string }
@@ -34,11 +45,22 @@ export type DraftPredicate =
   | { readonly kind: 'unknown' };
 
 const COMPARISONS: Readonly<Record<string, Operator>> = {
-  COMPARE_EQUAL: '=', COMPARE_NOTEQUAL: '<>', COMPARE_LESSTHAN: '<', COMPARE_LESSTHANOREQUALTO: '<=',
-  COMPARE_GREATERTHAN: '>', COMPARE_GREATERTHANOREQUALTO: '>=',
+  COMPARE_EQUAL: '=',
+  COMPARE_NOTEQUAL: '<>',
+  COMPARE_LESSTHAN: '<',
+  COMPARE_LESSTHANOREQUALTO: '<=',
+  COMPARE_GREATERTHAN: '>',
+  COMPARE_GREATERTHANOREQUALTO: '>=',
 };
 
-const FLIPPED: Readonly<Record<Operator, Operator>> = { '=': '=', '<>': '<>', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
+const FLIPPED: Readonly<Record<Operator, Operator>> = {
+  '=': '=',
+  '<>': '<>',
+  '<': '>',
+  '<=': '>=',
+  '>': '<',
+  '>=': '<=',
+};
 
 const UNKNOWN: DraftPredicate = { kind: 'unknown' };
 
@@ -59,17 +81,20 @@ export function compileExpression(node: AstNode, resolve: ColumnResolver, reques
   };
 
   switch (node.type) {
-    case 'CONJUNCTION_AND': case 'CONJUNCTION_OR':
+    case 'CONJUNCTION_AND':
+    case 'CONJUNCTION_OR':
       return { kind: node.type === 'CONJUNCTION_AND' ? 'and' : 'or', children: children(node).map(compile) };
     case 'OPERATOR_NOT': {
       const [inner] = children(node);
       return inner ? { kind: 'not', child: compile(inner) } : UNKNOWN;
     }
-    case 'OPERATOR_IS_NULL': case 'OPERATOR_IS_NOT_NULL': {
+    case 'OPERATOR_IS_NULL':
+    case 'OPERATOR_IS_NOT_NULL': {
       const ref = column(children(node)[0]);
       return ref ? { kind: 'null', column: ref, negated: node.type === 'OPERATOR_IS_NOT_NULL' } : UNKNOWN;
     }
-    case 'COMPARE_IN': case 'COMPARE_NOT_IN': {
+    case 'COMPARE_IN':
+    case 'COMPARE_NOT_IN': {
       const [first, ...list] = children(node);
       const ref = column(first);
       if (!ref || list.length === 0 || !list.every(isConstant)) return UNKNOWN;
@@ -82,7 +107,8 @@ export function compileExpression(node: AstNode, resolve: ColumnResolver, reques
       const ref = column(child(node, 'input'));
       const bounds = [child(node, 'lower'), child(node, 'upper')];
       if (!ref || !bounds.every((b) => b && isConstant(b))) return UNKNOWN;
-      if (ref.type !== 'string' && bounds.some((b) => isStringLiteral(b!)) && !bounds.every((b) => isStringLiteral(b!))) return UNKNOWN;
+      if (ref.type !== 'string' && bounds.some((b) => isStringLiteral(b!)) && !bounds.every((b) => isStringLiteral(b!)))
+        return UNKNOWN;
       return { kind: 'between', column: ref, lower: constant(bounds[0], ref)!, upper: constant(bounds[1], ref)! };
     }
     case 'COLUMN_REF': {
@@ -116,27 +142,36 @@ function compileFunction(node: AstNode, column: (n: AstNode | undefined) => Colu
   if (stringValue(node, 'schema') !== '' || !['~~', '!~~', 'starts_with', 'prefix'].includes(name)) return UNKNOWN;
   const [first, second, ...rest] = children(node);
   const ref = column(first);
-  const pattern = second?.class === 'CONSTANT' && isStringLiteral(second) ? (second.value as { value?: unknown }).value : undefined;
+  const pattern =
+    second?.class === 'CONSTANT' && isStringLiteral(second) ? (second.value as { value?: unknown }).value : undefined;
   if (!ref || ref.type !== 'string' || typeof pattern !== 'string' || rest.length > 0) return UNKNOWN;
-  if (name === 'starts_with' || name === 'prefix') return pattern === '' ? UNKNOWN : { kind: 'prefix', column: ref, prefix: pattern };
+  if (name === 'starts_with' || name === 'prefix')
+    return pattern === '' ? UNKNOWN : { kind: 'prefix', column: ref, prefix: pattern };
   const wildcard = pattern.search(/[%_]/);
   if (wildcard === 0) return UNKNOWN;
-  const like: DraftPredicate = wildcard === -1
-    ? exactString(ref, pattern)
-    : { kind: 'prefix', column: ref, prefix: pattern.slice(0, wildcard) };
+  const like: DraftPredicate =
+    wildcard === -1 ? exactString(ref, pattern) : { kind: 'prefix', column: ref, prefix: pattern.slice(0, wildcard) };
   return name === '!~~' ? { kind: 'not', child: like } : like;
 }
 
 /** `column = 'text'` for a LIKE pattern without wildcards. */
 function exactString(ref: ColumnRef, text: string): DraftPredicate {
-  const node: AstNode = { class: 'CONSTANT', type: 'VALUE_CONSTANT', value: { type: { id: 'VARCHAR' }, is_null: false, value: text } };
+  const node: AstNode = {
+    class: 'CONSTANT',
+    type: 'VALUE_CONSTANT',
+    value: { type: { id: 'VARCHAR' }, is_null: false, value: text },
+  };
   return { kind: 'compare', op: '=', column: ref, value: { node } };
 }
 
 /** Builds the predicate from a draft and its evaluated constants. */
 export function finishPredicate(draft: DraftPredicate, results: ConstantResults): Predicate {
   const value = (column: ColumnRef, request: ConstantRequest): Value | null | undefined => {
-    const v = results.values.has(request) ? results.values.get(request) : request.castTo === undefined ? literalOf(request) : undefined;
+    const v = results.values.has(request)
+      ? results.values.get(request)
+      : request.castTo === undefined
+        ? literalOf(request)
+        : undefined;
     if (v === null || v === undefined) return v;
     if (domainOf(column.type) !== v.kind || (v.kind === 'num' && Number.isNaN(v.value))) return undefined;
     if (v.kind === 'time') {
@@ -147,13 +182,20 @@ export function finishPredicate(draft: DraftPredicate, results: ConstantResults)
     return v;
   };
   switch (draft.kind) {
-    case 'and': return mergeRanges(draft.children.map((c) => finishPredicate(c, results)));
-    case 'or': return { kind: 'or', children: draft.children.map((c) => finishPredicate(c, results)) };
-    case 'not': return { kind: 'not', child: finishPredicate(draft.child, results) };
-    case 'null': return draft;
-    case 'prefix': return draft;
-    case 'unknown': return draft;
-    case 'true': return { kind: 'range', column: draft.column, lower: { value: { kind: 'bool', value: true }, inclusive: true } };
+    case 'and':
+      return mergeRanges(draft.children.map((c) => finishPredicate(c, results)));
+    case 'or':
+      return { kind: 'or', children: draft.children.map((c) => finishPredicate(c, results)) };
+    case 'not':
+      return { kind: 'not', child: finishPredicate(draft.child, results) };
+    case 'null':
+      return draft;
+    case 'prefix':
+      return draft;
+    case 'unknown':
+      return draft;
+    case 'true':
+      return { kind: 'range', column: draft.column, lower: { value: { kind: 'bool', value: true }, inclusive: true } };
     case 'compare': {
       const v = value(draft.column, draft.value);
       if (v === undefined) return { kind: 'unknown' };
@@ -163,7 +205,10 @@ export function finishPredicate(draft: DraftPredicate, results: ConstantResults)
     case 'between': {
       const [lower, upper] = [value(draft.column, draft.lower), value(draft.column, draft.upper)];
       const parts: Predicate[] = [];
-      for (const [v, op] of [[lower, '>='], [upper, '<=']] as const) {
+      for (const [v, op] of [
+        [lower, '>='],
+        [upper, '<='],
+      ] as const) {
         if (v === undefined) parts.push({ kind: 'unknown' });
         else if (v === null) parts.push({ kind: 'constant', value: null });
         else parts.push(comparison(op, draft.column, v));
@@ -173,7 +218,9 @@ export function finishPredicate(draft: DraftPredicate, results: ConstantResults)
     case 'in': {
       const values = draft.values.map((r) => value(draft.column, r));
       if (values.some((v) => v === undefined)) return { kind: 'unknown' };
-      const present = values.filter((v): v is Value => v !== null && v !== undefined).sort((a, b) => compareValues(a, b) ?? 0);
+      const present = values
+        .filter((v): v is Value => v !== null && v !== undefined)
+        .sort((a, b) => compareValues(a, b) ?? 0);
       return { kind: 'in', column: draft.column, values: present, hasNull: present.length < values.length };
     }
   }
@@ -187,12 +234,18 @@ function literalOf(request: ConstantRequest): Value | undefined {
 function comparison(op: Operator, column: ColumnRef, value: Value): Predicate {
   const at = (inclusive: boolean): Limit => ({ value, inclusive });
   switch (op) {
-    case '=': return { kind: 'range', column, lower: at(true), upper: at(true) };
-    case '<>': return { kind: 'ne', column, value };
-    case '<': return { kind: 'range', column, upper: at(false) };
-    case '<=': return { kind: 'range', column, upper: at(true) };
-    case '>': return { kind: 'range', column, lower: at(false) };
-    case '>=': return { kind: 'range', column, lower: at(true) };
+    case '=':
+      return { kind: 'range', column, lower: at(true), upper: at(true) };
+    case '<>':
+      return { kind: 'ne', column, value };
+    case '<':
+      return { kind: 'range', column, upper: at(false) };
+    case '<=':
+      return { kind: 'range', column, upper: at(true) };
+    case '>':
+      return { kind: 'range', column, lower: at(false) };
+    case '>=':
+      return { kind: 'range', column, lower: at(true) };
   }
 }
 
@@ -233,7 +286,11 @@ function tighter(a: Limit | undefined, b: Limit | undefined, direction: 1 | -1):
 }
 
 /** Compiles and finishes one expression (evaluating its constants on `connection`). */
-export async function compilePredicate(connection: DuckDBConnection, node: AstNode, resolve: ColumnResolver): Promise<Predicate> {
+export async function compilePredicate(
+  connection: DuckDBConnection,
+  node: AstNode,
+  resolve: ColumnResolver,
+): Promise<Predicate> {
   const requests: ConstantRequest[] = [];
   const draft = compileExpression(node, resolve, requests);
   return finishPredicate(draft, await evaluateConstants(connection, requests));

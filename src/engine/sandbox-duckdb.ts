@@ -47,7 +47,8 @@ export class SandboxDuckdb {
         // Lake data files never change once written (see delta-scan-sql.ts).
         'parquet_metadata_cache = true',
         'lock_configuration = true',
-      ]) await connection.run(`SET GLOBAL ${setting}`);
+      ])
+        await connection.run(`SET GLOBAL ${setting}`);
     } catch (error) {
       connection.closeSync();
       instance.closeSync();

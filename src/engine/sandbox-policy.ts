@@ -18,7 +18,13 @@ import { splitStatements } from './statement-parser.js';
 import { significant, stringValue, tokenize, type Token } from './sql-tokenizer.js';
 
 /** Table functions that compute rows from their arguments and touch nothing else. */
-const PURE_TABLE_FUNCTIONS: ReadonlySet<string> = new Set(['range', 'generate_series', 'unnest', 'json_each', 'json_tree']);
+const PURE_TABLE_FUNCTIONS: ReadonlySet<string> = new Set([
+  'range',
+  'generate_series',
+  'unnest',
+  'json_each',
+  'json_tree',
+]);
 
 /** Why a statement other than a query is refused, by its leading keyword. */
 const STATEMENT_REASONS: Readonly<Record<string, string>> = {
@@ -41,14 +47,20 @@ const STATEMENT_REASONS: Readonly<Record<string, string>> = {
 export async function checkSandboxedSql(connection: DuckDBConnection, sql: string): Promise<void> {
   const statements = splitStatements(sql);
   if (statements.length > 1) {
-    throw new UnsupportedStatementError(`Give one statement at a time here; the text has ${statements.length}.`, { statements: statements.length });
+    throw new UnsupportedStatementError(`Give one statement at a time here; the text has ${statements.length}.`, {
+      statements: statements.length,
+    });
   }
   const tokens = significant(tokenize(sql));
   // A DML statement without expressions binds an empty SELECT, which never runs.
   if (tokens.length <= 1) return;
   checkCalls(tokens);
   const reader = await connection.runAndReadAll('SELECT json_serialize_sql($1::VARCHAR) AS ast', [sql]);
-  const ast = JSON.parse(String(reader.getRowsJson()[0]![0])) as { error?: boolean; error_message?: string; statements?: unknown[] };
+  const ast = JSON.parse(String(reader.getRowsJson()[0]![0])) as {
+    error?: boolean;
+    error_message?: string;
+    statements?: unknown[];
+  };
   if (ast.error) {
     if (/only select statements/i.test(ast.error_message ?? '')) throw refusedStatement(tokens);
     throw new SqlExecutionError(ast.error_message ?? 'DuckDB cannot parse the statement.', { sql });
@@ -58,7 +70,13 @@ export async function checkSandboxedSql(connection: DuckDBConnection, sql: strin
 
 function refusedStatement(tokens: readonly Token[]): SandboxViolationError {
   const first = tokens[0]!.text.toUpperCase();
-  const statement = first === 'CREATE' || first === 'UPDATE' ? tokens.slice(0, 2).map((t) => t.text.toUpperCase()).join(' ') : first;
+  const statement =
+    first === 'CREATE' || first === 'UPDATE'
+      ? tokens
+          .slice(0, 2)
+          .map((t) => t.text.toUpperCase())
+          .join(' ')
+      : first;
   const reason = STATEMENT_REASONS[first] ?? 'only read-only queries (SELECT, WITH, VALUES, FROM) run here';
   return new SandboxViolationError(`${statement} is not allowed in sandboxed SQL: ${reason}.`, { refused: statement });
 }
@@ -73,11 +91,17 @@ function checkCalls(tokens: readonly Token[]): void {
     if (token.kind !== 'word' || tokens[i + 1]?.text !== '(' || tokens[i - 1]?.text === '.') return;
     const name = token.text.toLowerCase();
     if (name === 'delta_scan') {
-      throw new SandboxViolationError('delta_scan(...) is not allowed in sandboxed SQL: it reads any path. Name the catalog table instead (e.g. FROM sales, or sales AT (VERSION => 3)).', { refused: 'delta_scan' });
+      throw new SandboxViolationError(
+        'delta_scan(...) is not allowed in sandboxed SQL: it reads any path. Name the catalog table instead (e.g. FROM sales, or sales AT (VERSION => 3)).',
+        { refused: 'delta_scan' },
+      );
     }
     const argument = tokens[i + 2];
     if (name === 'table_changes' && argument?.kind === 'string' && /[/\\:]/.test(stringValue(argument))) {
-      throw new SandboxViolationError(`table_changes('${stringValue(argument)}', ...) is not allowed in sandboxed SQL: give a catalog table name, not a path.`, { refused: 'table_changes' });
+      throw new SandboxViolationError(
+        `table_changes('${stringValue(argument)}', ...) is not allowed in sandboxed SQL: give a catalog table name, not a path.`,
+        { refused: 'table_changes' },
+      );
     }
   });
 }
@@ -90,7 +114,10 @@ function visit(node: unknown): void {
   if (record.type === 'TABLE_FUNCTION') checkTableFunction(record.function as Record<string, unknown> | undefined);
   if (record.type === 'BASE_TABLE') checkBaseTable(record);
   if (record.type === 'SHOW_REF') {
-    throw new SandboxViolationError('DESCRIBE, SHOW and SUMMARIZE are not allowed in sandboxed SQL: ask the API for a table\'s schema instead.', { refused: 'SHOW' });
+    throw new SandboxViolationError(
+      "DESCRIBE, SHOW and SUMMARIZE are not allowed in sandboxed SQL: ask the API for a table's schema instead.",
+      { refused: 'SHOW' },
+    );
   }
   Object.values(record).forEach(visit);
 }
@@ -98,22 +125,33 @@ function visit(node: unknown): void {
 function checkTableFunction(fn: Record<string, unknown> | undefined): void {
   const name = String(fn?.function_name ?? '').toLowerCase();
   if (fn?.schema || fn?.catalog) {
-    throw new SandboxViolationError(`${String(fn.schema || fn.catalog)}.${name}(...) is not allowed in sandboxed SQL: only a few built-in table functions are.`, { refused: name });
+    throw new SandboxViolationError(
+      `${String(fn.schema || fn.catalog)}.${name}(...) is not allowed in sandboxed SQL: only a few built-in table functions are.`,
+      { refused: name },
+    );
   }
   if (name === 'table_changes' || PURE_TABLE_FUNCTIONS.has(name)) return;
   const why = /^(read_|parquet_|sniff_|glob$|.*_scan$)/.test(name)
-    ? 'it reads files; only the lake\'s catalog tables can be read, by name'
+    ? "it reads files; only the lake's catalog tables can be read, by name"
     : `only ${[...PURE_TABLE_FUNCTIONS, 'table_changes'].join(', ')} are`;
-  throw new SandboxViolationError(`Table function ${name}(...) is not allowed in sandboxed SQL: ${why}.`, { refused: name });
+  throw new SandboxViolationError(`Table function ${name}(...) is not allowed in sandboxed SQL: ${why}.`, {
+    refused: name,
+  });
 }
 
 function checkBaseTable(ref: Record<string, unknown>): void {
   const table = String(ref.table_name ?? '');
   if (ref.catalog_name) {
-    throw new SandboxViolationError(`${String(ref.catalog_name)}.${String(ref.schema_name)}.${table} is not allowed in sandboxed SQL: only the lake's catalog tables can be read.`, { refused: 'database' });
+    throw new SandboxViolationError(
+      `${String(ref.catalog_name)}.${String(ref.schema_name)}.${table} is not allowed in sandboxed SQL: only the lake's catalog tables can be read.`,
+      { refused: 'database' },
+    );
   }
   // DuckDB reads a table name that looks like a file (FROM 'x.csv') as that file.
   if (/[/\\]|:\/\/|\.(csv|tsv|txt|parquet|json|jsonl|ndjson|gz|zst|db|duckdb|sqlite|xlsx|arrow)$/i.test(table)) {
-    throw new SandboxViolationError(`Reading the file "${table}" is not allowed in sandboxed SQL: only the lake's catalog tables can be read, by name.`, { refused: 'file', file: table });
+    throw new SandboxViolationError(
+      `Reading the file "${table}" is not allowed in sandboxed SQL: only the lake's catalog tables can be read, by name.`,
+      { refused: 'file', file: table },
+    );
   }
 }

@@ -15,7 +15,11 @@ import { bindTableChanges } from './table-changes-sql.js';
  * only catalog tables and throw for any other name, so no name reaches DuckDB's own
  * catalog (which would also find the binding's views).
  */
-export async function bindSandboxedSql(connection: DuckDBConnection, sql: string, resolver: TableResolver): Promise<BoundSql> {
+export async function bindSandboxedSql(
+  connection: DuckDBConnection,
+  sql: string,
+  resolver: TableResolver,
+): Promise<BoundSql> {
   await checkSandboxedSql(connection, sql);
   const named = await rewriteNamedTables(connection, sql, resolver);
   const changes = await bindTableChanges(connection, named, resolver);

@@ -42,7 +42,9 @@ const PINNED = Symbol('pinned site');
  * to its call index; `snapshotOf` gives each call's table.
  */
 export function findScanSites(
-  statements: readonly AstNode[], callAt: (byteOffset: number) => number | undefined, snapshotOf: (call: number) => Snapshot,
+  statements: readonly AstNode[],
+  callAt: (byteOffset: number) => number | undefined,
+  snapshotOf: (call: number) => Snapshot,
 ): ScanSite[] {
   const sites: ScanSite[] = [];
   for (const statement of statements) {
@@ -72,9 +74,17 @@ class FromPlanner {
       const call = this.deltaScanCall(ref);
       if (call === undefined) return;
       const alias = stringValue(ref, 'alias');
-      const columnAliases = Array.isArray(ref.column_name_alias) ? ref.column_name_alias.filter((a): a is string => typeof a === 'string') : [];
+      const columnAliases = Array.isArray(ref.column_name_alias)
+        ? ref.column_name_alias.filter((a): a is string => typeof a === 'string')
+        : [];
       const usable = prunable && child(ref, 'sample') === undefined;
-      this.scope.sites.push({ call, ...(alias ? { alias } : {}), columnAliases, conditions: usable ? conditions : [], scope: this.scope });
+      this.scope.sites.push({
+        call,
+        ...(alias ? { alias } : {}),
+        columnAliases,
+        conditions: usable ? conditions : [],
+        scope: this.scope,
+      });
       return;
     }
     if (ref.type !== 'JOIN') return;
@@ -89,7 +99,11 @@ class FromPlanner {
       return;
     }
     if (refType === 'ASOF') {
-      this.visit(left, stringValue(ref, 'join_type') === 'INNER' || stringValue(ref, 'join_type') === 'LEFT' ? conditions : [], prunable);
+      this.visit(
+        left,
+        stringValue(ref, 'join_type') === 'INNER' || stringValue(ref, 'join_type') === 'LEFT' ? conditions : [],
+        prunable,
+      );
       this.visit(right, [], prunable);
       return;
     }
@@ -106,7 +120,8 @@ class FromPlanner {
         this.visit(left, on, prunable);
         this.visit(right, conditions, prunable);
         return;
-      case 'SEMI': case 'ANTI':
+      case 'SEMI':
+      case 'ANTI':
         this.visit(left, conditions, prunable);
         this.visit(right, on, prunable);
         return;
@@ -118,18 +133,29 @@ class FromPlanner {
 
   private deltaScanCall(ref: AstNode): number | undefined {
     const fn = child(ref, 'function');
-    if (!fn || stringValue(fn, 'function_name').toLowerCase() !== 'delta_scan' || stringValue(fn, 'schema') !== '') return undefined;
+    if (!fn || stringValue(fn, 'function_name').toLowerCase() !== 'delta_scan' || stringValue(fn, 'schema') !== '')
+      return undefined;
     const location = locationOf(ref) ?? locationOf(fn);
     return location === undefined ? undefined : this.callAt(location);
   }
 
   /** `a JOIN b USING (k)` between two delta_scans as `a.k = b.k`, with each side pinned to its scan. */
   private usingEqualities(ref: AstNode, left: AstNode, right: AstNode): AstNode[] {
-    const columns = Array.isArray(ref.using_columns) ? ref.using_columns.filter((c): c is string => typeof c === 'string') : [];
+    const columns = Array.isArray(ref.using_columns)
+      ? ref.using_columns.filter((c): c is string => typeof c === 'string')
+      : [];
     const [l, r] = [this.deltaScanCall(left), this.deltaScanCall(right)];
-    if (columns.length === 0 || l === undefined || r === undefined || left.type !== 'TABLE_FUNCTION' || right.type !== 'TABLE_FUNCTION') return [];
+    if (
+      columns.length === 0 ||
+      l === undefined ||
+      r === undefined ||
+      left.type !== 'TABLE_FUNCTION' ||
+      right.type !== 'TABLE_FUNCTION'
+    )
+      return [];
     return columns.map((column) => ({
-      class: 'COMPARISON', type: 'COMPARE_EQUAL',
+      class: 'COMPARISON',
+      type: 'COMPARE_EQUAL',
       left: { class: 'COLUMN_REF', type: 'COLUMN_REF', column_names: [column], [PINNED]: l },
       right: { class: 'COLUMN_REF', type: 'COLUMN_REF', column_names: [column], [PINNED]: r },
     }));
@@ -189,13 +215,18 @@ export function joinKeys(site: ScanSite, snapshotOf: (call: number) => Snapshot)
     if (condition.type !== 'COMPARE_EQUAL') continue;
     const sides = [child(condition, 'left'), child(condition, 'right')];
     if (!sides[0] || !sides[1]) continue;
-    for (const [mine, theirs] of [[sides[0], sides[1]], [sides[1], sides[0]]] as const) {
+    for (const [mine, theirs] of [
+      [sides[0], sides[1]],
+      [sides[1], sides[0]],
+    ] as const) {
       const column = resolveFor(site, mine);
       if (!column || resolveFor(site, theirs)) continue;
-      const matches = site.scope.sites.filter((s) => s !== site).flatMap((other) => {
-        const otherColumn = resolveFor(other, theirs);
-        return otherColumn ? [{ column, other, otherColumn }] : [];
-      });
+      const matches = site.scope.sites
+        .filter((s) => s !== site)
+        .flatMap((other) => {
+          const otherColumn = resolveFor(other, theirs);
+          return otherColumn ? [{ column, other, otherColumn }] : [];
+        });
       if (matches.length === 1) keys.push(matches[0]!);
     }
   }

@@ -63,10 +63,17 @@ export type BindCall = (index: number, files: readonly AddFile[]) => Promise<str
 
 /** Prunes and binds every call; returns one report per call. */
 export async function pruneAndBind(
-  connection: DuckDBConnection, sql: string, calls: readonly DeltaScanCall[], snapshotOf: (call: number) => Snapshot,
-  options: SkippingOptions, bind: BindCall,
+  connection: DuckDBConnection,
+  sql: string,
+  calls: readonly DeltaScanCall[],
+  snapshotOf: (call: number) => Snapshot,
+  options: SkippingOptions,
+  bind: BindCall,
 ): Promise<PruningReport[]> {
-  const sites = options.dataSkipping === false || !mayHaveConditions(sql) ? [] : await scanSites(connection, sql, calls, snapshotOf);
+  const sites =
+    options.dataSkipping === false || !mayHaveConditions(sql)
+      ? []
+      : await scanSites(connection, sql, calls, snapshotOf);
   const siteOf = new Map(sites.map((s) => [s.call, s]));
   const predicates = await sitePredicates(connection, sites, snapshotOf);
   const evaluation = { partitionTimeZone: options.partitionTimeZone ?? 'UTC' };
@@ -74,11 +81,20 @@ export async function pruneAndBind(
   const plans = calls.map((_, i) => {
     const files = snapshotOf(i).files;
     const predicate = predicates.get(i);
-    const result = predicate ? prune(files, predicate, evaluation) : { kept: files, skipped: [], skippedByPartition: 0, skippedByStats: 0 };
-    return { files: result.kept, result, predicate, rows: estimatedRows(result.kept), joins: [] as JoinReport[], skippedByJoin: 0 };
+    const result = predicate
+      ? prune(files, predicate, evaluation)
+      : { kept: files, skipped: [], skippedByPartition: 0, skippedByStats: 0 };
+    return {
+      files: result.kept,
+      result,
+      predicate,
+      rows: estimatedRows(result.kept),
+      joins: [] as JoinReport[],
+      skippedByJoin: 0,
+    };
   });
 
-  const join = options.joinPruning === false ? undefined : options.joinPruning ?? {};
+  const join = options.joinPruning === false ? undefined : (options.joinPruning ?? {});
   const order = plans.map((_, i) => i).sort((a, b) => plans[a]!.rows - plans[b]!.rows || a - b);
   const views = new Map<number, string>();
   for (const i of order) {
@@ -90,12 +106,24 @@ export async function pruneAndBind(
         const buildPlan = plans[build]!;
         const smaller = buildPlan.rows < plan.rows || (buildPlan.rows === plan.rows && build < i);
         if (!smaller || buildPlan.rows > (join.maxBuildRows ?? DEFAULT_MAX_BUILD_ROWS) || !views.has(build)) continue;
-        const keys = await buildSideKeys(connection, views.get(build)!, key, snapshotOf, join.maxKeys ?? DEFAULT_MAX_KEYS);
+        const keys = await buildSideKeys(
+          connection,
+          views.get(build)!,
+          key,
+          snapshotOf,
+          join.maxKeys ?? DEFAULT_MAX_KEYS,
+        );
         if (!keys) continue;
         const pruned = prune(plan.files, keys.predicate, evaluation);
         plan.files = pruned.kept;
         plan.skippedByJoin += pruned.skipped.length;
-        plan.joins.push({ column: key.column.name, buildSide: calls[build]!.text, buildColumn: key.otherColumn.name, keys: keys.description, skipped: pruned.skipped.length });
+        plan.joins.push({
+          column: key.column.name,
+          buildSide: calls[build]!.text,
+          buildColumn: key.otherColumn.name,
+          keys: keys.description,
+          skipped: pruned.skipped.length,
+        });
       }
     }
     views.set(i, await bind(i, plan.files));
@@ -124,7 +152,12 @@ function mayHaveConditions(sql: string): boolean {
   return significant(tokenize(sql)).some((t) => t.kind === 'word' && /^(where|on|using)$/i.test(t.text));
 }
 
-async function scanSites(connection: DuckDBConnection, sql: string, calls: readonly DeltaScanCall[], snapshotOf: (call: number) => Snapshot): Promise<ScanSite[]> {
+async function scanSites(
+  connection: DuckDBConnection,
+  sql: string,
+  calls: readonly DeltaScanCall[],
+  snapshotOf: (call: number) => Snapshot,
+): Promise<ScanSite[]> {
   const statements = await parseStatements(connection, sql).catch(() => undefined);
   if (!statements) return [];
   // DuckDB reports byte offsets into the UTF-8 text.
@@ -133,13 +166,20 @@ async function scanSites(connection: DuckDBConnection, sql: string, calls: reado
 }
 
 /** Each site's conditions compiled to one predicate (constants of all sites evaluated together). */
-async function sitePredicates(connection: DuckDBConnection, sites: readonly ScanSite[], snapshotOf: (call: number) => Snapshot): Promise<Map<number, Predicate>> {
+async function sitePredicates(
+  connection: DuckDBConnection,
+  sites: readonly ScanSite[],
+  snapshotOf: (call: number) => Snapshot,
+): Promise<Map<number, Predicate>> {
   const requests: ConstantRequest[] = [];
   const drafts = new Map<number, DraftPredicate>();
   for (const site of sites) {
     if (site.conditions.length === 0) continue;
     const resolve = siteResolver(site, snapshotOf);
-    drafts.set(site.call, { kind: 'and', children: site.conditions.map((c) => compileExpression(c, resolve, requests)) });
+    drafts.set(site.call, {
+      kind: 'and',
+      children: site.conditions.map((c) => compileExpression(c, resolve, requests)),
+    });
   }
   const out = new Map<number, Predicate>();
   if (drafts.size === 0) return out;
@@ -156,7 +196,11 @@ export function simplify(predicate: Predicate): Predicate {
   switch (predicate.kind) {
     case 'and': {
       const parts = predicate.children.map(simplify).filter((p) => p.kind !== 'unknown');
-      return parts.length === 0 ? { kind: 'unknown' } : parts.length === 1 ? parts[0]! : { kind: 'and', children: parts };
+      return parts.length === 0
+        ? { kind: 'unknown' }
+        : parts.length === 1
+          ? parts[0]!
+          : { kind: 'and', children: parts };
     }
     case 'or': {
       const parts = predicate.children.map(simplify);
@@ -172,10 +216,15 @@ export function simplify(predicate: Predicate): Predicate {
 
 function containsDropped(predicate: Predicate): boolean {
   switch (predicate.kind) {
-    case 'unknown': return true;
-    case 'and': case 'or': return predicate.children.some(containsDropped);
-    case 'not': return containsDropped(predicate.child);
-    default: return false;
+    case 'unknown':
+      return true;
+    case 'and':
+    case 'or':
+      return predicate.children.some(containsDropped);
+    case 'not':
+      return containsDropped(predicate.child);
+    default:
+      return false;
   }
 }
 

@@ -33,8 +33,17 @@ export function domainOf(type: DataType): Domain | undefined {
   if (typeof type !== 'string') return undefined;
   if (type.startsWith('decimal')) return 'num';
   const domains: Partial<Record<PrimitiveTypeName, Domain>> = {
-    string: 'str', long: 'num', integer: 'num', short: 'num', byte: 'num', float: 'num', double: 'num',
-    boolean: 'bool', date: 'time', timestamp: 'time', timestamp_ntz: 'time',
+    string: 'str',
+    long: 'num',
+    integer: 'num',
+    short: 'num',
+    byte: 'num',
+    float: 'num',
+    double: 'num',
+    boolean: 'bool',
+    date: 'time',
+    timestamp: 'time',
+    timestamp_ntz: 'time',
   };
   return domains[type as PrimitiveTypeName];
 }
@@ -58,9 +67,12 @@ export function compareValues(a: Value, b: Value): number | undefined {
       if (slack > 0 && Math.abs(a.value - other.value) <= slack) return undefined;
       return Math.sign(a.value - other.value);
     }
-    case 'str': return compareStrings(a.value, (b as typeof a).value);
-    case 'time': return a.value < (b as typeof a).value ? -1 : a.value > (b as typeof a).value ? 1 : 0;
-    case 'bool': return Number(a.value) - Number((b as typeof a).value);
+    case 'str':
+      return compareStrings(a.value, (b as typeof a).value);
+    case 'time':
+      return a.value < (b as typeof a).value ? -1 : a.value > (b as typeof a).value ? 1 : 0;
+    case 'bool':
+      return Number(a.value) - Number((b as typeof a).value);
   }
 }
 
@@ -100,7 +112,9 @@ export function numericSlack(value: number, type: DataType): number {
 
 /** A number of a constant: exact when it is a safe integer or has at most `digits` ≤ 15 digits. */
 export function numberValue(value: number, exact: boolean): Value {
-  return exact && Number.isFinite(value) ? { kind: 'num', value } : { kind: 'num', value, slack: Math.abs(value) * 2 ** -48 + Number.MIN_VALUE };
+  return exact && Number.isFinite(value)
+    ? { kind: 'num', value }
+    : { kind: 'num', value, slack: Math.abs(value) * 2 ** -48 + Number.MIN_VALUE };
 }
 
 const DATE = /^(-?\d{4,})-(\d\d)-(\d\d)$/;
@@ -136,9 +150,12 @@ export function parseTimestamp(text: string): { micros: bigint; zoned: boolean }
 
 export function display(value: Value): string {
   switch (value.kind) {
-    case 'num': return String(value.value);
-    case 'str': return `'${value.value.replace(/'/g, "''")}'`;
-    case 'bool': return String(value.value);
+    case 'num':
+      return String(value.value);
+    case 'str':
+      return `'${value.value.replace(/'/g, "''")}'`;
+    case 'bool':
+      return String(value.value);
     case 'time': {
       const millis = Number(value.value / 1000n);
       const iso = new Date(millis).toISOString();

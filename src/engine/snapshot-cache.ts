@@ -18,11 +18,17 @@ const CAPACITY = 32;
 const remembered = new Map<string, Snapshot>();
 
 /** The snapshot of `location` at a version or timestamp (default the latest), as DeltaTable.open reads it. */
-export async function openSnapshot(location: string, at: { version?: number; timestamp?: string | number } = {}): Promise<Snapshot> {
+export async function openSnapshot(
+  location: string,
+  at: { version?: number; timestamp?: string | number } = {},
+): Promise<Snapshot> {
   const store = openStore(location);
   let version = at.version;
   if (at.timestamp !== undefined) {
-    version = await versionAtTimestamp(store, typeof at.timestamp === 'number' ? at.timestamp : parseTimestamp(at.timestamp));
+    version = await versionAtTimestamp(
+      store,
+      typeof at.timestamp === 'number' ? at.timestamp : parseTimestamp(at.timestamp),
+    );
   }
   const key = `${store.root}\n${version ?? 'latest'}`;
   const known = remembered.get(key);
@@ -47,8 +53,13 @@ async function stillCurrent(store: ObjectStore, snapshot: Snapshot, latest: bool
   const version = snapshot.version;
   const commit = snapshot.segment.listing.commits.get(version);
   if (!commit) return false;
-  const [same, next] = await Promise.all([store.head(commit.key), latest ? store.head(`${LOG}/${pad(version + 1)}.json`) : undefined]);
-  return same !== undefined && same.size === commit.size && same.lastModified === commit.lastModified && next === undefined;
+  const [same, next] = await Promise.all([
+    store.head(commit.key),
+    latest ? store.head(`${LOG}/${pad(version + 1)}.json`) : undefined,
+  ]);
+  return (
+    same !== undefined && same.size === commit.size && same.lastModified === commit.lastModified && next === undefined
+  );
 }
 
 function pad(version: number): string {

@@ -27,7 +27,10 @@ const LONGEST_REMEMBERED = 64 * 1024;
  * The statements of `sql` (SELECTs only), or undefined when DuckDB cannot serialize it
  * (not a query, or a syntax error). The trees are shared: callers must not change them.
  */
-export async function parseStatements(connection: DuckDBConnection, sql: string): Promise<readonly AstNode[] | undefined> {
+export async function parseStatements(
+  connection: DuckDBConnection,
+  sql: string,
+): Promise<readonly AstNode[] | undefined> {
   if (recentParses.has(sql)) {
     const trees = recentParses.get(sql);
     recentParses.delete(sql);
@@ -35,7 +38,10 @@ export async function parseStatements(connection: DuckDBConnection, sql: string)
     return trees;
   }
   const reader = await connection.runAndReadAll('SELECT json_serialize_sql($1::VARCHAR)', [sql]);
-  const parsed = JSON.parse(String(reader.getRows()[0]?.[0] ?? '{"error":true}')) as { error?: boolean; statements?: Array<{ node?: AstNode }> };
+  const parsed = JSON.parse(String(reader.getRows()[0]?.[0] ?? '{"error":true}')) as {
+    error?: boolean;
+    statements?: Array<{ node?: AstNode }>;
+  };
   const trees = parsed.error || !parsed.statements ? undefined : parsed.statements.map((s) => s.node ?? {});
   if (sql.length <= LONGEST_REMEMBERED) {
     recentParses.set(sql, trees);
@@ -46,8 +52,14 @@ export async function parseStatements(connection: DuckDBConnection, sql: string)
 
 /** The WHERE expression of `SELECT * FROM t WHERE <expression>`; throws DuckDB's message when it does not parse. */
 export async function parseExpression(connection: DuckDBConnection, expression: string): Promise<AstNode> {
-  const reader = await connection.runAndReadAll('SELECT json_serialize_sql($1::VARCHAR)', [`SELECT * FROM __t WHERE ${expression}`]);
-  const parsed = JSON.parse(String(reader.getRows()[0]?.[0] ?? '{}')) as { error?: boolean; error_message?: string; statements?: Array<{ node?: AstNode }> };
+  const reader = await connection.runAndReadAll('SELECT json_serialize_sql($1::VARCHAR)', [
+    `SELECT * FROM __t WHERE ${expression}`,
+  ]);
+  const parsed = JSON.parse(String(reader.getRows()[0]?.[0] ?? '{}')) as {
+    error?: boolean;
+    error_message?: string;
+    statements?: Array<{ node?: AstNode }>;
+  };
   const node = parsed.statements?.length === 1 ? parsed.statements[0]!.node : undefined;
   const where = node?.where_clause;
   if (parsed.error || !isNode(where)) throw new Error(parsed.error_message ?? 'not a single boolean expression');
@@ -61,9 +73,15 @@ export async function parseExpression(connection: DuckDBConnection, expression: 
  */
 export async function runNode(connection: DuckDBConnection, node: AstNode) {
   // JavaScript reads DuckDB's "no location" (2^64 - 1) as a larger number DuckDB then refuses.
-  const statement = JSON.stringify({ error: false, statements: [{ node, named_param_map: [] }] }, (key, value: unknown) =>
-    (key === 'query_location' && typeof value === 'number' && value > Number.MAX_SAFE_INTEGER ? NO_LOCATION_TOKEN : value))
-    .split(`"${NO_LOCATION_TOKEN}"`).join('18446744073709551615');
+  const statement = JSON.stringify(
+    { error: false, statements: [{ node, named_param_map: [] }] },
+    (key, value: unknown) =>
+      key === 'query_location' && typeof value === 'number' && value > Number.MAX_SAFE_INTEGER
+        ? NO_LOCATION_TOKEN
+        : value,
+  )
+    .split(`"${NO_LOCATION_TOKEN}"`)
+    .join('18446744073709551615');
   const text = await connection.runAndReadAll('SELECT json_deserialize_sql($1::VARCHAR)', [statement]);
   return connection.runAndReadAll(String(text.getRows()[0]?.[0] ?? ''));
 }
@@ -100,7 +118,7 @@ export function conjuncts(expression: AstNode | undefined): AstNode[] {
 export function columnNames(node: AstNode): string[] | undefined {
   if (node.class !== 'COLUMN_REF') return undefined;
   const names = node.column_names;
-  return Array.isArray(names) && names.every((n) => typeof n === 'string') ? names as string[] : undefined;
+  return Array.isArray(names) && names.every((n) => typeof n === 'string') ? (names as string[]) : undefined;
 }
 
 /** Every node of a tree, depth first (the node itself included). */
@@ -129,5 +147,11 @@ export function stringValue(node: AstNode, key: string): string {
 /** AND of expressions as one node (undefined for none). */
 export function andOf(expressions: readonly AstNode[]): AstNode | undefined {
   if (expressions.length <= 1) return expressions[0];
-  return { class: 'CONJUNCTION', type: 'CONJUNCTION_AND', alias: '', query_location: NO_LOCATION, children: expressions };
+  return {
+    class: 'CONJUNCTION',
+    type: 'CONJUNCTION_AND',
+    alias: '',
+    query_location: NO_LOCATION,
+    children: expressions,
+  };
 }

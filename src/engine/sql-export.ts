@@ -21,7 +21,11 @@ export interface ExportResult {
 }
 
 const EXTENSIONS: ReadonlyArray<readonly [string, ExportFormat]> = [
-  ['.parquet', 'parquet'], ['.csv', 'csv'], ['.jsonl', 'json'], ['.ndjson', 'json'], ['.json', 'json'],
+  ['.parquet', 'parquet'],
+  ['.csv', 'csv'],
+  ['.jsonl', 'json'],
+  ['.ndjson', 'json'],
+  ['.json', 'json'],
 ];
 
 /** The export format of a file name; a trailing .gz or .zst compresses CSV and JSON (DuckDB infers it). */
@@ -39,14 +43,21 @@ export function exportFormatOf(file: string): ExportFormat {
 }
 
 /** Runs one query and writes its whole result to `file` (replacing it); returns the row count. */
-export async function copySql(sql: string, file: string, options: DeltaSqlOptions & { format?: ExportFormat } = {}): Promise<ExportResult> {
+export async function copySql(
+  sql: string,
+  file: string,
+  options: DeltaSqlOptions & { format?: ExportFormat } = {},
+): Promise<ExportResult> {
   const format = options.format ?? exportFormatOf(file);
   const query = singleStatement(sql);
   const target = path.resolve(file);
   await fs.mkdir(path.dirname(target), { recursive: true });
-  const copyOptions = format === 'csv' ? 'FORMAT csv, HEADER true' : format === 'json' ? 'FORMAT json' : 'FORMAT parquet';
+  const copyOptions =
+    format === 'csv' ? 'FORMAT csv, HEADER true' : format === 'json' ? 'FORMAT json' : 'FORMAT parquet';
   return withDeltaSql(query, options, async (bound) => {
-    const reader = await bound.connection.runAndReadAll(`COPY (${bound.sql}\n) TO ${quoteLiteral(target)} (${copyOptions})`);
+    const reader = await bound.connection.runAndReadAll(
+      `COPY (${bound.sql}\n) TO ${quoteLiteral(target)} (${copyOptions})`,
+    );
     const count = reader.getRowsJson()[0]?.[0];
     return { path: target, format, rowCount: Number(count ?? reader.rowsChanged) };
   });

@@ -68,7 +68,10 @@ export function rowObjects(result: Pick<SqlResult, 'columns' | 'rows'>): Record<
  * Streams the result in DuckDB's chunks (about 2,048 rows each). Holds a connection and
  * the views until the loop ends; breaking out of the loop releases them too.
  */
-export async function* streamSql(sql: string, options: DeltaSqlOptions = {}): AsyncGenerator<SqlBatch, void, undefined> {
+export async function* streamSql(
+  sql: string,
+  options: DeltaSqlOptions = {},
+): AsyncGenerator<SqlBatch, void, undefined> {
   if (options.connection) {
     yield* streamOn(options.connection, sql, options);
     return;
@@ -82,7 +85,11 @@ export async function* streamSql(sql: string, options: DeltaSqlOptions = {}): As
   }
 }
 
-async function* streamOn(connection: NonNullable<DeltaSqlOptions['connection']>, sql: string, options: DeltaSqlOptions): AsyncGenerator<SqlBatch, void, undefined> {
+async function* streamOn(
+  connection: NonNullable<DeltaSqlOptions['connection']>,
+  sql: string,
+  options: DeltaSqlOptions,
+): AsyncGenerator<SqlBatch, void, undefined> {
   const bound = await bindDeltaSql(connection, sql, options);
   try {
     const result = await connection.stream(bound.sql);
@@ -101,5 +108,8 @@ function columnsOf(result: DuckDBResult): SqlColumn[] {
 
 function convertChunk(chunk: DuckDBDataChunk, result: DuckDBResult, limit: number): SqlValue[][] {
   const rows = chunk.convertRows(JsonDuckDBValueConverter).slice(0, limit) as SqlValue[][];
-  return narrowWideIntegers(rows, result.columnTypes().flatMap((type, i) => (WIDE_INTEGERS.has(type.typeId) ? [i] : [])));
+  return narrowWideIntegers(
+    rows,
+    result.columnTypes().flatMap((type, i) => (WIDE_INTEGERS.has(type.typeId) ? [i] : [])),
+  );
 }

@@ -49,7 +49,10 @@ export interface SessionOptions {
 export class SqlSession {
   readonly resolver: TableResolver;
 
-  constructor(readonly catalog: Catalog, private readonly options: SessionOptions = {}) {
+  constructor(
+    readonly catalog: Catalog,
+    private readonly options: SessionOptions = {},
+  ) {
     this.resolver = options.resolver ?? {
       resolveTable: async (schema, table) => (await catalog.findTable(schema ? { schema, table } : table))?.location,
     };
@@ -67,12 +70,25 @@ export class SqlSession {
     switch (statement.kind) {
       case 'query':
         return this.query(statement.sql, statement.explain);
-      case 'createTable': case 'createSchema': case 'dropTable': case 'addColumns': case 'addConstraint':
-      case 'dropConstraint': case 'setProperties': case 'showTables': case 'describeTable':
+      case 'createTable':
+      case 'createSchema':
+      case 'dropTable':
+      case 'addColumns':
+      case 'addConstraint':
+      case 'dropConstraint':
+      case 'setProperties':
+      case 'showTables':
+      case 'describeTable':
         return executeDdl(this, statement);
-      case 'insert': case 'delete': case 'update': case 'merge':
+      case 'insert':
+      case 'delete':
+      case 'update':
+      case 'merge':
         return executeDml(this, statement);
-      case 'optimize': case 'vacuum': case 'describeHistory': case 'restore':
+      case 'optimize':
+      case 'vacuum':
+      case 'describeHistory':
+      case 'restore':
         return executeMaintenance(this, statement);
     }
   }
@@ -81,17 +97,22 @@ export class SqlSession {
    * Runs `work` on one connection with the SQL's named tables, `table_changes(...)` and
    * `delta_scan(...)` calls bound as views; `work` gets the SQL naming those views.
    */
-  async withBoundSql<T>(sql: string, work: (connection: DuckDBConnection, bound: string) => Promise<T>, connection?: DuckDBConnection): Promise<T> {
-    const run = (c: DuckDBConnection) => this.withCatalogSql(c, sql, async (rewritten) => {
-      const bound = await bindDeltaSql(c, rewritten);
-      try {
-        return await work(c, bound.sql);
-      } catch (error) {
-        throw sqlError(error, bound);
-      } finally {
-        await bound.release();
-      }
-    });
+  async withBoundSql<T>(
+    sql: string,
+    work: (connection: DuckDBConnection, bound: string) => Promise<T>,
+    connection?: DuckDBConnection,
+  ): Promise<T> {
+    const run = (c: DuckDBConnection) =>
+      this.withCatalogSql(c, sql, async (rewritten) => {
+        const bound = await bindDeltaSql(c, rewritten);
+        try {
+          return await work(c, bound.sql);
+        } catch (error) {
+          throw sqlError(error, bound);
+        } finally {
+          await bound.release();
+        }
+      });
     return connection ? run(connection) : this.withConnection(run);
   }
 
@@ -100,18 +121,30 @@ export class SqlSession {
     const explained = explain ? /^\s*EXPLAIN(\s+ANALYZE)?\s/i.exec(sql) : null;
     const query = explained ? sql.slice(explained[0].length) : sql;
     // runSql and explainSql bind the delta_scan calls themselves (with data skipping).
-    return this.withConnection((connection) => this.withCatalogSql(connection, query, async (rewritten) => {
-      if (explained) {
-        // Files kept and skipped per scan, then DuckDB's plan.
-        return message('query', (await explainSql(rewritten, { connection, analyze: explained[1] !== undefined })).text);
-      }
-      const result = await runSql(rewritten, { connection, ...(this.options.maxRows !== undefined ? { maxRows: this.options.maxRows } : {}) });
-      return { statement: 'query', columns: result.columns, rows: result.rows, rowCount: result.rowCount };
-    }));
+    return this.withConnection((connection) =>
+      this.withCatalogSql(connection, query, async (rewritten) => {
+        if (explained) {
+          // Files kept and skipped per scan, then DuckDB's plan.
+          return message(
+            'query',
+            (await explainSql(rewritten, { connection, analyze: explained[1] !== undefined })).text,
+          );
+        }
+        const result = await runSql(rewritten, {
+          connection,
+          ...(this.options.maxRows !== undefined ? { maxRows: this.options.maxRows } : {}),
+        });
+        return { statement: 'query', columns: result.columns, rows: result.rows, rowCount: result.rowCount };
+      }),
+    );
   }
 
   /** Named tables rewritten to delta_scan calls and `table_changes(...)` bound as views, for `work`. */
-  private async withCatalogSql<T>(connection: DuckDBConnection, sql: string, work: (rewritten: string) => Promise<T>): Promise<T> {
+  private async withCatalogSql<T>(
+    connection: DuckDBConnection,
+    sql: string,
+    work: (rewritten: string) => Promise<T>,
+  ): Promise<T> {
     await this.options.checkSql?.(connection, sql);
     const named = await rewriteNamedTables(connection, sql, this.resolver);
     const changes = await bindTableChanges(connection, named, this.resolver);
@@ -135,11 +168,22 @@ export class SqlSession {
 
 /** A result without rows. */
 export function message(statement: Statement['kind'], text: string, version?: number): StatementResult {
-  return { statement, columns: [], rows: [], rowCount: 0, message: text, ...(version !== undefined ? { version } : {}) };
+  return {
+    statement,
+    columns: [],
+    rows: [],
+    rowCount: 0,
+    message: text,
+    ...(version !== undefined ? { version } : {}),
+  };
 }
 
 /** A result with rows given as objects (all with the same keys). */
-export function rowsResult(statement: Statement['kind'], rows: ReadonlyArray<Record<string, SqlValue>>, types: Readonly<Record<string, string>> = {}): StatementResult {
+export function rowsResult(
+  statement: Statement['kind'],
+  rows: ReadonlyArray<Record<string, SqlValue>>,
+  types: Readonly<Record<string, string>> = {},
+): StatementResult {
   const names = rows.length > 0 ? Object.keys(rows[0]!) : Object.keys(types);
   return {
     statement,

@@ -42,15 +42,24 @@ export function tokenize(sql: string): Token[] {
   while (i < sql.length) {
     const c = sql[i]!;
     const next = sql[i + 1];
-    if (/\s/.test(c)) push('space', scanWhile(sql, i, (ch) => /\s/.test(ch)));
+    if (/\s/.test(c))
+      push(
+        'space',
+        scanWhile(sql, i, (ch) => /\s/.test(ch)),
+      );
     else if (c === '-' && next === '-') push('comment', lineEnd(sql, i));
     else if (c === '/' && next === '*') push('comment', blockCommentEnd(sql, i));
     else if (c === "'") push('string', quotedEnd(sql, i, "'", false));
     else if ((c === 'e' || c === 'E') && next === "'") push('string', quotedEnd(sql, i + 1, "'", true));
     else if (c === '"') push('quoted', quotedEnd(sql, i, '"', false));
     else if (c === '$' && DOLLAR_TAG.test(sql.slice(i, i + 64))) push('string', dollarQuotedEnd(sql, i));
-    else if (/\d/.test(c) || (c === '.' && next !== undefined && /\d/.test(next))) push('number', i + NUMBER.exec(sql.slice(i))![0].length);
-    else if (WORD_START.test(c)) push('word', scanWhile(sql, i + 1, (ch) => WORD_PART.test(ch)));
+    else if (/\d/.test(c) || (c === '.' && next !== undefined && /\d/.test(next)))
+      push('number', i + NUMBER.exec(sql.slice(i))![0].length);
+    else if (WORD_START.test(c))
+      push(
+        'word',
+        scanWhile(sql, i + 1, (ch) => WORD_PART.test(ch)),
+      );
     else if (TWO_CHAR_SYMBOLS.has(sql.slice(i, i + 2))) push('symbol', i + 2);
     else push('symbol', i + 1);
   }
@@ -67,7 +76,10 @@ export function stringValue(token: Token): string {
   const text = token.text;
   if (text.startsWith('$')) {
     const tag = DOLLAR_TAG.exec(text)![0];
-    return text.slice(tag.length, text.endsWith(tag) && text.length >= 2 * tag.length ? text.length - tag.length : text.length);
+    return text.slice(
+      tag.length,
+      text.endsWith(tag) && text.length >= 2 * tag.length ? text.length - tag.length : text.length,
+    );
   }
   const escaped = text[0] === 'e' || text[0] === 'E';
   const body = text.slice(escaped ? 2 : 1, text.length > (escaped ? 2 : 1) && text.endsWith("'") ? -1 : undefined);
@@ -122,7 +134,15 @@ function dollarQuotedEnd(sql: string, from: number): number {
   return close === -1 ? sql.length : close + tag.length;
 }
 
-const E_ESCAPES: Readonly<Record<string, string>> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', '\\': '\\', "'": "'" };
+const E_ESCAPES: Readonly<Record<string, string>> = {
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  b: '\b',
+  f: '\f',
+  '\\': '\\',
+  "'": "'",
+};
 
 function unescapeE(body: string): string {
   return body.replace(/\\(.)/gs, (_, c: string) => E_ESCAPES[c] ?? c);

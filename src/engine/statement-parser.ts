@@ -25,18 +25,58 @@ export interface MergeClause {
 
 export type Statement =
   | { readonly kind: 'query'; readonly sql: string; readonly explain: boolean }
-  | { readonly kind: 'createTable'; readonly name: TableRef; readonly ifNotExists: boolean; readonly orReplace: boolean; readonly columns?: string; readonly partitionedBy: readonly string[]; readonly properties: Readonly<Record<string, string>>; readonly location?: string; readonly asQuery?: string }
+  | {
+      readonly kind: 'createTable';
+      readonly name: TableRef;
+      readonly ifNotExists: boolean;
+      readonly orReplace: boolean;
+      readonly columns?: string;
+      readonly partitionedBy: readonly string[];
+      readonly properties: Readonly<Record<string, string>>;
+      readonly location?: string;
+      readonly asQuery?: string;
+    }
   | { readonly kind: 'createSchema'; readonly schema: string; readonly ifNotExists: boolean }
   | { readonly kind: 'dropTable'; readonly name: TableRef; readonly ifExists: boolean; readonly purge: boolean }
   | { readonly kind: 'addColumns'; readonly name: TableRef; readonly columns: string }
   | { readonly kind: 'addConstraint'; readonly name: TableRef; readonly constraint: string; readonly check: string }
-  | { readonly kind: 'dropConstraint'; readonly name: TableRef; readonly constraint: string; readonly ifExists: boolean }
+  | {
+      readonly kind: 'dropConstraint';
+      readonly name: TableRef;
+      readonly constraint: string;
+      readonly ifExists: boolean;
+    }
   | { readonly kind: 'setProperties'; readonly name: TableRef; readonly properties: Readonly<Record<string, string>> }
-  | { readonly kind: 'insert'; readonly name: TableRef; readonly columns?: readonly string[]; readonly query: string; readonly overwrite: boolean }
+  | {
+      readonly kind: 'insert';
+      readonly name: TableRef;
+      readonly columns?: readonly string[];
+      readonly query: string;
+      readonly overwrite: boolean;
+    }
   | { readonly kind: 'delete'; readonly name: TableRef; readonly alias?: string; readonly where?: string }
-  | { readonly kind: 'update'; readonly name: TableRef; readonly alias?: string; readonly set: ReadonlyArray<readonly [string, string]>; readonly where?: string }
-  | { readonly kind: 'merge'; readonly target: TableRef; readonly targetAlias?: string; readonly source: string; readonly sourceAlias?: string; readonly on: string; readonly clauses: readonly MergeClause[] }
-  | { readonly kind: 'optimize'; readonly name: TableRef; readonly where?: string; readonly zorderBy: readonly string[] }
+  | {
+      readonly kind: 'update';
+      readonly name: TableRef;
+      readonly alias?: string;
+      readonly set: ReadonlyArray<readonly [string, string]>;
+      readonly where?: string;
+    }
+  | {
+      readonly kind: 'merge';
+      readonly target: TableRef;
+      readonly targetAlias?: string;
+      readonly source: string;
+      readonly sourceAlias?: string;
+      readonly on: string;
+      readonly clauses: readonly MergeClause[];
+    }
+  | {
+      readonly kind: 'optimize';
+      readonly name: TableRef;
+      readonly where?: string;
+      readonly zorderBy: readonly string[];
+    }
   | { readonly kind: 'vacuum'; readonly name: TableRef; readonly retainHours?: number; readonly dryRun: boolean }
   | { readonly kind: 'describeHistory'; readonly name: TableRef; readonly limit?: number }
   | { readonly kind: 'describeTable'; readonly name: TableRef }
@@ -61,7 +101,23 @@ export function parseStatement(sql: string): Statement {
   return new Cursor(sql).statement();
 }
 
-const CLAUSE_END = new Set(['WHERE', 'ZORDER', 'WHEN', 'SET', 'USING', 'ON', 'RETAIN', 'DRY', 'LIMIT', 'TO', 'PARTITIONED', 'TBLPROPERTIES', 'LOCATION', 'AS', 'PURGE']);
+const CLAUSE_END = new Set([
+  'WHERE',
+  'ZORDER',
+  'WHEN',
+  'SET',
+  'USING',
+  'ON',
+  'RETAIN',
+  'DRY',
+  'LIMIT',
+  'TO',
+  'PARTITIONED',
+  'TBLPROPERTIES',
+  'LOCATION',
+  'AS',
+  'PURGE',
+]);
 
 class Cursor {
   private readonly tokens: Token[];
@@ -85,7 +141,8 @@ class Cursor {
     if (first === 'VACUUM' && this.tokens.length > 1) return this.vacuum();
     if (first === 'RESTORE') return this.restore();
     if (first === 'DESCRIBE' && second === 'HISTORY') return this.describeHistory();
-    if ((first === 'DESCRIBE' || first === 'DESC') && this.tokens.length <= 4 && second !== 'SELECT') return this.describeTable();
+    if ((first === 'DESCRIBE' || first === 'DESC') && this.tokens.length <= 4 && second !== 'SELECT')
+      return this.describeTable();
     if (first === 'SHOW' && second === 'TABLES') return this.showTables();
     const explain = first === 'EXPLAIN';
     return { kind: 'query', sql: this.sql, explain };
@@ -115,7 +172,17 @@ class Cursor {
       else break;
     }
     this.end();
-    return { kind: 'createTable', name, ifNotExists, orReplace, ...(columns ? { columns } : {}), partitionedBy, properties, ...(location ? { location } : {}), ...(asQuery ? { asQuery } : {}) };
+    return {
+      kind: 'createTable',
+      name,
+      ifNotExists,
+      orReplace,
+      ...(columns ? { columns } : {}),
+      partitionedBy,
+      properties,
+      ...(location ? { location } : {}),
+      ...(asQuery ? { asQuery } : {}),
+    };
   }
 
   private dropTable(): Statement {
@@ -147,7 +214,9 @@ class Cursor {
       return { kind: 'addColumns', name, columns };
     }
     if (this.acceptWords('SET', 'TBLPROPERTIES')) return { kind: 'setProperties', name, properties: this.properties() };
-    throw this.unsupported('ALTER TABLE supports ADD COLUMN(S), ADD CONSTRAINT ... CHECK (...), DROP CONSTRAINT and SET TBLPROPERTIES');
+    throw this.unsupported(
+      'ALTER TABLE supports ADD COLUMN(S), ADD CONSTRAINT ... CHECK (...), DROP CONSTRAINT and SET TBLPROPERTIES',
+    );
   }
 
   private insert(): Statement {
@@ -157,7 +226,8 @@ class Cursor {
     else this.acceptWords('TABLE');
     const name = this.tableRef();
     let columns: string[] | undefined;
-    if (this.peek()?.text === '(' && !['SELECT', 'WITH', 'VALUES'].includes(this.peekWord(1) ?? '')) columns = this.identifierList();
+    if (this.peek()?.text === '(' && !['SELECT', 'WITH', 'VALUES'].includes(this.peekWord(1) ?? ''))
+      columns = this.identifierList();
     return { kind: 'insert', name, ...(columns ? { columns } : {}), query: this.rest(), overwrite };
   }
 
@@ -196,7 +266,15 @@ class Cursor {
     while (this.acceptWords('WHEN')) clauses.push(this.mergeClause());
     this.end();
     if (clauses.length === 0) throw this.unsupported('MERGE needs at least one WHEN clause');
-    return { kind: 'merge', target, ...(targetAlias ? { targetAlias } : {}), source, ...(sourceAlias ? { sourceAlias } : {}), on, clauses };
+    return {
+      kind: 'merge',
+      target,
+      ...(targetAlias ? { targetAlias } : {}),
+      source,
+      ...(sourceAlias ? { sourceAlias } : {}),
+      on,
+      clauses,
+    };
   }
 
   private mergeClause(): MergeClause {
@@ -210,7 +288,10 @@ class Cursor {
     let action: MergeAction;
     if (this.acceptWords('DELETE')) action = { kind: 'delete' };
     else if (this.acceptWords('UPDATE', 'SET')) {
-      action = this.peek()?.text === '*' ? (this.i++, { kind: 'update', set: '*' }) : { kind: 'update', set: this.assignments(['WHEN']) };
+      action =
+        this.peek()?.text === '*'
+          ? (this.i++, { kind: 'update', set: '*' })
+          : { kind: 'update', set: this.assignments(['WHEN']) };
     } else if (this.acceptWords('INSERT')) {
       if (this.peek()?.text === '*') {
         this.i++;
@@ -302,7 +383,8 @@ class Cursor {
 
   private tableRef(): TableRef {
     const parts = this.tableRefTokens().map(identifierValue);
-    if (parts.length > 2) throw this.unsupported(`table names are schema.table; "${parts.join('.')}" has ${parts.length} parts`);
+    if (parts.length > 2)
+      throw this.unsupported(`table names are schema.table; "${parts.join('.')}" has ${parts.length} parts`);
     return parts.length === 2 ? { schema: parts[0]!, table: parts[1]! } : { table: parts[0]! };
   }
 
@@ -315,7 +397,8 @@ class Cursor {
   private optionalAlias(): string | undefined {
     if (this.acceptWords('AS')) return this.identifier();
     const next = this.peek();
-    if (next && (next.kind === 'quoted' || (next.kind === 'word' && !CLAUSE_END.has(next.text.toUpperCase())))) return this.identifier();
+    if (next && (next.kind === 'quoted' || (next.kind === 'word' && !CLAUSE_END.has(next.text.toUpperCase()))))
+      return this.identifier();
     return undefined;
   }
 
@@ -325,7 +408,8 @@ class Cursor {
 
   private nameToken(): Token {
     const token = this.next();
-    if (token.kind !== 'word' && token.kind !== 'quoted') throw this.unsupported(`expected a name, found "${token.text}"`, token);
+    if (token.kind !== 'word' && token.kind !== 'quoted')
+      throw this.unsupported(`expected a name, found "${token.text}"`, token);
     return token;
   }
 
@@ -339,7 +423,8 @@ class Cursor {
       const tokens = significant(tokenize(entry));
       const eq = tokens.findIndex((t) => t.text === '=');
       if (eq < 0) throw this.unsupported(`a table property is 'key' = 'value', not ${entry}`);
-      const text = (list: Token[]) => (list.length === 1 && list[0]!.kind === 'string' ? stringValue(list[0]!) : list.map((t) => t.text).join(''));
+      const text = (list: Token[]) =>
+        list.length === 1 && list[0]!.kind === 'string' ? stringValue(list[0]!) : list.map((t) => t.text).join('');
       out[text(tokens.slice(0, eq))] = text(tokens.slice(eq + 1));
     }
     return out;
@@ -414,7 +499,8 @@ class Cursor {
 
   private expect(word: string): void {
     const token = this.next();
-    if (token.kind !== 'word' || token.text.toUpperCase() !== word) throw this.unsupported(`expected ${word}, found "${token.text}"`, token);
+    if (token.kind !== 'word' || token.text.toUpperCase() !== word)
+      throw this.unsupported(`expected ${word}, found "${token.text}"`, token);
   }
 
   private acceptWords(...words: string[]): boolean {
@@ -430,7 +516,9 @@ class Cursor {
 
   private unsupported(reason: string, at?: Token): UnsupportedStatementError {
     const where = at ? ` at offset ${at.start}` : '';
-    return new UnsupportedStatementError(`Cannot parse statement${where}: ${reason}. Statement: ${this.sql.trim().slice(0, 200)}`);
+    return new UnsupportedStatementError(
+      `Cannot parse statement${where}: ${reason}. Statement: ${this.sql.trim().slice(0, 200)}`,
+    );
   }
 }
 

@@ -50,7 +50,8 @@ export function evaluate(predicate: Predicate, file: AddFile, options: Evaluatio
 // free of the per-closure naming some TypeScript loaders add).
 function evaluateNode(predicate: Predicate, file: FileColumns): Truth {
   switch (predicate.kind) {
-    case 'and': case 'or': {
+    case 'and':
+    case 'or': {
       const and = predicate.kind === 'and';
       let t = and;
       let f = !and;
@@ -73,7 +74,9 @@ function evaluateNode(predicate: Predicate, file: FileColumns): Truth {
       return { t: inner.f, f: inner.t, n: inner.n };
     }
     case 'constant':
-      return predicate.value === null ? { t: false, f: false, n: true } : { t: predicate.value, f: !predicate.value, n: false };
+      return predicate.value === null
+        ? { t: false, f: false, n: true }
+        : { t: predicate.value, f: !predicate.value, n: false };
     case 'unknown':
       return MAYBE;
     case 'null': {
@@ -99,7 +102,8 @@ function compareLeaf(predicate: Predicate, b: Bounds): { t: boolean; f: boolean 
       if (lower && upper) {
         // An empty range matches nothing (an unknown order may be non-empty: go on).
         const order = compareValues(lower.value, upper.value);
-        if (order !== undefined && (order > 0 || (order === 0 && !(lower.inclusive && upper.inclusive)))) return { t: false, f: true };
+        if (order !== undefined && (order > 0 || (order === 0 && !(lower.inclusive && upper.inclusive))))
+          return { t: false, f: true };
       }
       // NaN satisfies `x > c` and `x >= c` (and nothing with an upper limit).
       const nanMatches = b.nan && !upper;
@@ -109,17 +113,28 @@ function compareLeaf(predicate: Predicate, b: Bounds): { t: boolean; f: boolean 
     }
     case 'ne': {
       const equal = { inclusive: true, value: predicate.value };
-      return { t: b.nan || !(allAtLeast(b, equal) && allAtMost(b, equal)), f: someAtLeast(b, equal) && someAtMost(b, equal) };
+      return {
+        t: b.nan || !(allAtLeast(b, equal) && allAtMost(b, equal)),
+        f: someAtLeast(b, equal) && someAtMost(b, equal),
+      };
     }
     case 'in': {
-      const t = predicate.values.some((value) => someAtLeast(b, { value, inclusive: true }) && someAtMost(b, { value, inclusive: true }));
-      const single = predicate.values.some((value) => allAtLeast(b, { value, inclusive: true }) && allAtMost(b, { value, inclusive: true }));
+      const t = predicate.values.some(
+        (value) => someAtLeast(b, { value, inclusive: true }) && someAtMost(b, { value, inclusive: true }),
+      );
+      const single = predicate.values.some(
+        (value) => allAtLeast(b, { value, inclusive: true }) && allAtMost(b, { value, inclusive: true }),
+      );
       return { t, f: !predicate.hasNull && (b.nan || !single) };
     }
     case 'prefix': {
       const start: Value = { kind: 'str', value: predicate.prefix };
       // Some value starts with the prefix only if the file's range reaches [prefix, prefix∞).
-      const lowerBelowTop = !b.lower || b.lower.kind !== 'str' || b.lower.value.startsWith(predicate.prefix) || compareStrings(b.lower.value, predicate.prefix) < 0;
+      const lowerBelowTop =
+        !b.lower ||
+        b.lower.kind !== 'str' ||
+        b.lower.value.startsWith(predicate.prefix) ||
+        compareStrings(b.lower.value, predicate.prefix) < 0;
       return { t: lowerBelowTop && someAtLeast(b, { value: start, inclusive: true }), f: true };
     }
     default:

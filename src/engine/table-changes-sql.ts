@@ -15,7 +15,11 @@ export interface BoundChanges {
   release(): Promise<void>;
 }
 
-export async function bindTableChanges(connection: DuckDBConnection, sql: string, resolver: TableResolver): Promise<BoundChanges> {
+export async function bindTableChanges(
+  connection: DuckDBConnection,
+  sql: string,
+  resolver: TableResolver,
+): Promise<BoundChanges> {
   const tokens = significant(tokenize(sql));
   const bindings: ChangeFeedBinding[] = [];
   const release = async () => {
@@ -26,25 +30,51 @@ export async function bindTableChanges(connection: DuckDBConnection, sql: string
   try {
     for (let i = 0; i < tokens.length; i++) {
       const token = tokens[i]!;
-      if (token.kind !== 'word' || token.text.toLowerCase() !== 'table_changes' || tokens[i + 1]?.text !== '(' || tokens[i - 1]?.text === '.') continue;
+      if (
+        token.kind !== 'word' ||
+        token.text.toLowerCase() !== 'table_changes' ||
+        tokens[i + 1]?.text !== '(' ||
+        tokens[i - 1]?.text === '.'
+      )
+        continue;
       const close = matchingParen(tokens, i + 1);
       const call = sql.slice(token.start, close === undefined ? sql.length : tokens[close]!.end);
       const args = close === undefined ? [] : splitArguments(tokens.slice(i + 2, close));
       const [name, from, to] = args;
-      const number = (arg: typeof from) => (arg?.length === 1 && /^\d+$/.test(arg[0]!.text) ? Number(arg[0]!.text) : undefined);
-      if (close === undefined || name?.length !== 1 || name[0]!.kind !== 'string' || number(from) === undefined || (to !== undefined && number(to) === undefined) || args.length > 3) {
-        throw new DeltaScanArgumentError(`${call}: write table_changes('<table name or path>', <from version>[, <to version>]).`, { call });
+      const number = (arg: typeof from) =>
+        arg?.length === 1 && /^\d+$/.test(arg[0]!.text) ? Number(arg[0]!.text) : undefined;
+      if (
+        close === undefined ||
+        name?.length !== 1 ||
+        name[0]!.kind !== 'string' ||
+        number(from) === undefined ||
+        (to !== undefined && number(to) === undefined) ||
+        args.length > 3
+      ) {
+        throw new DeltaScanArgumentError(
+          `${call}: write table_changes('<table name or path>', <from version>[, <to version>]).`,
+          { call },
+        );
       }
       const tableText = stringValue(name[0]!);
-      const [schema, table] = tableText.includes('.') && !tableText.includes('/') ? tableText.split('.', 2) as [string, string] : [undefined, tableText];
+      const [schema, table] =
+        tableText.includes('.') && !tableText.includes('/')
+          ? (tableText.split('.', 2) as [string, string])
+          : [undefined, tableText];
       const resolved = await resolver.resolveTable(schema, table);
       if (typeof resolved === 'object' && (resolved.columns !== null || resolved.rowFilter !== null)) {
         // The feed has every column and row of each change: no restriction could apply to it.
-        throw new SandboxViolationError(`${call}: the change feed of ${tableText} is not available to a reader whose access to it is limited to some columns or rows.`, { call, table: tableText, refused: 'table_changes' });
+        throw new SandboxViolationError(
+          `${call}: the change feed of ${tableText} is not available to a reader whose access to it is limited to some columns or rows.`,
+          { call, table: tableText, refused: 'table_changes' },
+        );
       }
       const location = locationOf(resolved) ?? tableText;
       if (!(await DeltaTable.exists(location))) {
-        throw new DeltaScanArgumentError(`${call}: "${tableText}" is neither a table in the catalog nor the path of a Delta table.`, { call, table: tableText });
+        throw new DeltaScanArgumentError(
+          `${call}: "${tableText}" is neither a table in the catalog nor the path of a Delta table.`,
+          { call, table: tableText },
+        );
       }
       const feed = await tableChanges(location, number(from)!, number(to));
       const binding = await feed.bind(connection);

@@ -11,13 +11,26 @@ import type { QueueContext } from './queue/queue-context.js';
 /** The current version of a lake table by catalog name; undefined when it does not exist. */
 export type TableVersionLookup = (table: string) => Promise<number | undefined>;
 
-export async function recordAssetEvents(ctx: QueueContext, claimed: ClaimedTask, tableVersion: TableVersionLookup | undefined): Promise<void> {
+export async function recordAssetEvents(
+  ctx: QueueContext,
+  claimed: ClaimedTask,
+  tableVersion: TableVersionLookup | undefined,
+): Promise<void> {
   const task = planTask(claimed.plan, claimed.request.taskId);
-  const events = [...task.reads.map((t) => ({ table: t, direction: 'read' })), ...task.writes.map((t) => ({ table: t, direction: 'write' }))];
+  const events = [
+    ...task.reads.map((t) => ({ table: t, direction: 'read' })),
+    ...task.writes.map((t) => ({ table: t, direction: 'write' })),
+  ];
   if (events.length === 0) return;
-  const versions = await Promise.all(events.map(async (e) => (tableVersion === undefined ? undefined : await tableVersion(e.table).catch(() => undefined))));
+  const versions = await Promise.all(
+    events.map(async (e) =>
+      tableVersion === undefined ? undefined : await tableVersion(e.table).catch(() => undefined),
+    ),
+  );
   await sql`
     insert into flow_asset_events (run_id, task_instance_id, table_name, direction, table_version)
     select ${claimed.request.runId}, ${claimed.request.taskInstanceId}, v.t, v.d, v.v
-    from unnest(${events.map((e) => e.table)}::text[], ${events.map((e) => e.direction)}::text[], ${versions.map((v) => v ?? null)}::bigint[]) as v(t, d, v)`.execute(ctx.meta.db);
+    from unnest(${events.map((e) => e.table)}::text[], ${events.map((e) => e.direction)}::text[], ${versions.map((v) => v ?? null)}::bigint[]) as v(t, d, v)`.execute(
+    ctx.meta.db,
+  );
 }

@@ -46,7 +46,9 @@ const LOAD_ALLOWANCE_MS = 120_000;
 // From dist/ the child entry is compiled JS; from source (tests, tsx) it is TypeScript, which the child runs through
 // tsx. Either way the flow loader registers tsx itself for .ts flow files.
 const fromSource = import.meta.url.endsWith('.ts');
-const childEntry = fileURLToPath(new URL(fromSource ? './task-child-main.ts' : './task-child-main.js', import.meta.url));
+const childEntry = fileURLToPath(
+  new URL(fromSource ? './task-child-main.ts' : './task-child-main.js', import.meta.url),
+);
 const childExecArgv = fromSource ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] : [];
 
 interface Attempt {
@@ -160,9 +162,18 @@ export class ChildProcessExecutor implements Executor {
     let onReady = () => {};
     let onExited = (_code: number | null, _signal: NodeJS.Signals | null) => {};
     const ready = new Promise<void>((resolve) => (onReady = resolve));
-    const exited = new Promise<void>((resolve) => (onExited = (code, signal) => (child.exit === undefined && this.#onExit(child, code, signal), onReady(), resolve())));
+    const exited = new Promise<void>(
+      (resolve) =>
+        (onExited = (code, signal) => (
+          child.exit === undefined && this.#onExit(child, code, signal),
+          onReady(),
+          resolve()
+        )),
+    );
     const child: Child = { process: proc, ready, exited, dead: false, idleSince: Date.now() };
-    proc.on('message', (message: ChildMessage) => (message.type === 'ready' ? onReady() : this.#onMessage(child, message)));
+    proc.on('message', (message: ChildMessage) =>
+      message.type === 'ready' ? onReady() : this.#onMessage(child, message),
+    );
     proc.once('exit', onExited);
     // A process that could not be started emits no 'exit'.
     proc.on('error', () => (proc.pid === undefined ? onExited(null, null) : this.#kill(child)));
@@ -184,13 +195,22 @@ export class ChildProcessExecutor implements Executor {
       attempt.arm(message.type === 'loading' ? KILL_GRACE_MS + LOAD_ALLOWANCE_MS : KILL_GRACE_MS);
     } else {
       const answer: Promise<JsonValue | undefined> =
-        message.type === 'load' ? host.loadCheckpoint(request)
-        : message.type === 'table' ? host.tableLocation(request, message.name)
-        : host.saveCheckpoint(request, message.value).then(() => undefined);
+        message.type === 'load'
+          ? host.loadCheckpoint(request)
+          : message.type === 'table'
+            ? host.tableLocation(request, message.name)
+            : host.saveCheckpoint(request, message.value).then(() => undefined);
       const reply = (m: ParentMessage) => child.process.connected && child.process.send(m);
       answer.then(
-        (value) => reply({ type: 'reply', callId: message.callId, ok: true, ...(value === undefined ? {} : { value }) }),
-        (error: unknown) => reply({ type: 'reply', callId: message.callId, ok: false, message: error instanceof Error ? error.message : String(error) }),
+        (value) =>
+          reply({ type: 'reply', callId: message.callId, ok: true, ...(value === undefined ? {} : { value }) }),
+        (error: unknown) =>
+          reply({
+            type: 'reply',
+            callId: message.callId,
+            ok: false,
+            message: error instanceof Error ? error.message : String(error),
+          }),
       );
     }
   }
@@ -205,7 +225,14 @@ export class ChildProcessExecutor implements Executor {
   }
 
   #ended(exitCode: number | null, signal: string | null): TaskOutcome {
-    if (this.#closing) return failed({ reason: 'lost', name: 'ExecutorClosed', message: 'the executor was closed while the attempt ran (the worker shut down); its process was stopped', exitCode, signal });
+    if (this.#closing)
+      return failed({
+        reason: 'lost',
+        name: 'ExecutorClosed',
+        message: 'the executor was closed while the attempt ran (the worker shut down); its process was stopped',
+        exitCode,
+        signal,
+      });
     const how = signal === null ? `exited with code ${exitCode}` : `was killed by ${signal}`;
     const message = `the task's process ${how} before the attempt finished (process.exit() in task code, a native crash or running out of memory); throw an Error to fail a task instead`;
     return failed({ reason: 'exited', name: 'TaskProcessExited', message, exitCode, signal });

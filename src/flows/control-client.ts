@@ -9,7 +9,18 @@ import { ControlChannelError, RemoteFlowError } from './control-errors.js';
 import type { ControlDescription } from './control-server.js';
 import type { JsonValue } from './flow-definition.js';
 import type {
-  BackfillRequest, BackfillView, ControlMethod, FlowControl, FlowRow, LatestTaskView, LoadReport, LogPage, LogQuery, RunDetail, RunView, TriggeredRun,
+  BackfillRequest,
+  BackfillView,
+  ControlMethod,
+  FlowControl,
+  FlowRow,
+  LatestTaskView,
+  LoadReport,
+  LogPage,
+  LogQuery,
+  RunDetail,
+  RunView,
+  TriggeredRun,
 } from './flow-control.js';
 
 interface Pending {
@@ -24,10 +35,17 @@ export class ControlClient implements FlowControl {
   #closed: Error | undefined;
   #description: ControlDescription = { pid: 0, target: '', roles: [] };
 
-  private constructor(private readonly socket: Socket, readonly socketPath: string) {
+  private constructor(
+    private readonly socket: Socket,
+    readonly socketPath: string,
+  ) {
     createInterface({ input: socket, crlfDelay: Infinity }).on('line', (line) => this.#receive(line));
-    socket.on('error', (error) => this.#fail(new ControlChannelError(socketPath, `the connection failed (${error.message}).`, { cause: error })));
-    socket.on('close', () => this.#fail(new ControlChannelError(socketPath, 'the owner process closed the connection (did it stop?).')));
+    socket.on('error', (error) =>
+      this.#fail(new ControlChannelError(socketPath, `the connection failed (${error.message}).`, { cause: error })),
+    );
+    socket.on('close', () =>
+      this.#fail(new ControlChannelError(socketPath, 'the owner process closed the connection (did it stop?).')),
+    );
   }
 
   /** Connects and asks who serves the socket; undefined when nobody answers there. */
@@ -74,7 +92,10 @@ export class ControlClient implements FlowControl {
     if (pending === undefined) return;
     this.#pending.delete(reply.id!);
     if (reply.ok) pending.resolve(reply.result);
-    else pending.reject(new RemoteFlowError(reply.error?.code ?? 'INTERNAL', reply.error?.message ?? 'unknown error', this.socketPath));
+    else
+      pending.reject(
+        new RemoteFlowError(reply.error?.code ?? 'INTERNAL', reply.error?.message ?? 'unknown error', this.socketPath),
+      );
   }
 
   #fail(error: Error): void {
@@ -89,7 +110,11 @@ export class ControlClient implements FlowControl {
   list(): Promise<FlowRow[]> {
     return this.#call('list', []) as Promise<FlowRow[]>;
   }
-  trigger(flowId: string, params: Readonly<Record<string, JsonValue>> = {}, textParams: Readonly<Record<string, string>> = {}): Promise<TriggeredRun> {
+  trigger(
+    flowId: string,
+    params: Readonly<Record<string, JsonValue>> = {},
+    textParams: Readonly<Record<string, string>> = {},
+  ): Promise<TriggeredRun> {
     return this.#call('trigger', [flowId, params, textParams]) as Promise<TriggeredRun>;
   }
   runs(flowId: string, limit?: number): Promise<RunView[]> {

@@ -3,14 +3,22 @@ import { StrataError } from '../core/index.js';
 
 /** An operation failed in the owner process: its error, with its code, as the owner reported it. */
 export class RemoteFlowError extends StrataError {
-  constructor(code: string, message: string, readonly socketPath: string) {
+  constructor(
+    code: string,
+    message: string,
+    readonly socketPath: string,
+  ) {
     super(code, message, { socketPath, remote: true });
   }
 }
 
 /** The control socket could not be used (connection lost, bad reply, or another owner already serves it). */
 export class ControlChannelError extends StrataError {
-  constructor(readonly socketPath: string, problem: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly socketPath: string,
+    problem: string,
+    options?: { cause?: unknown },
+  ) {
     super('FLOW_CONTROL_CHANNEL', `Control socket ${socketPath}: ${problem}`, { socketPath }, options);
   }
 }

@@ -23,12 +23,17 @@ export interface ControlDescription {
 }
 
 export class ControlServer {
-  private constructor(private readonly server: Server, readonly socketPath: string, private readonly sockets: Set<Socket>) {}
+  private constructor(
+    private readonly server: Server,
+    readonly socketPath: string,
+    private readonly sockets: Set<Socket>,
+  ) {}
 
   /** Serves `control` on `socketPath`, replacing a stale socket file nobody answers on. */
   static async listen(control: FlowControl, socketPath: string, roles: readonly string[] = []): Promise<ControlServer> {
     if (existsSync(socketPath)) {
-      if (await answers(socketPath)) throw new ControlChannelError(socketPath, 'another process already serves this warehouse; stop it first.');
+      if (await answers(socketPath))
+        throw new ControlChannelError(socketPath, 'another process already serves this warehouse; stop it first.');
       unlinkSync(socketPath);
     }
     const description: ControlDescription = { pid: process.pid, target: control.target, roles };
@@ -65,7 +70,11 @@ function serve(socket: Socket, control: FlowControl, description: ControlDescrip
   });
 }
 
-async function answer(line: string, control: FlowControl, description: ControlDescription): Promise<Record<string, unknown>> {
+async function answer(
+  line: string,
+  control: FlowControl,
+  description: ControlDescription,
+): Promise<Record<string, unknown>> {
   let request: { id?: unknown; method?: unknown; args?: unknown };
   try {
     request = JSON.parse(line) as typeof request;
@@ -76,7 +85,10 @@ async function answer(line: string, control: FlowControl, description: ControlDe
   const args = Array.isArray(request.args) ? (request.args as unknown[]) : [];
   try {
     if (method === 'describe') return { id, ok: true, result: description };
-    if (!CONTROL_METHODS.includes(method as ControlMethod)) throw new InvalidArgumentError(`Unknown control method ${JSON.stringify(method)} (methods: ${CONTROL_METHODS.join(', ')}).`);
+    if (!CONTROL_METHODS.includes(method as ControlMethod))
+      throw new InvalidArgumentError(
+        `Unknown control method ${JSON.stringify(method)} (methods: ${CONTROL_METHODS.join(', ')}).`,
+      );
     const fn = control[method as ControlMethod] as (...a: unknown[]) => Promise<unknown>;
     const result = await fn.apply(control, args);
     return { id, ok: true, result: result ?? null };

@@ -5,7 +5,15 @@
  */
 export {
   defineFlow,
-  type FlowDefinition, type FlowOptions, type FlowBuilder, type TaskOptions, type TaskSettings, type TaskRef, type RetryPolicy, type JsonValue, type FlowParams,
+  type FlowDefinition,
+  type FlowOptions,
+  type FlowBuilder,
+  type TaskOptions,
+  type TaskSettings,
+  type TaskRef,
+  type RetryPolicy,
+  type JsonValue,
+  type FlowParams,
 } from './flow-definition.js';
 export { cron, every, onTableUpdate, manual, type Schedule, type IntervalSpec } from './schedules.js';
 export type { TaskContext, TaskCheckpoint } from './task-context.js';

@@ -32,7 +32,12 @@ export function expectedMs(expectation: DurationExpectation, inputBytes?: number
 }
 
 /** From earlier runs only (`excludeRunId`: the run being judged, whose own map instances would skew it). */
-export async function durationExpectations(db: Db, flowId: string, taskIds: readonly string[], excludeRunId = -1): Promise<Map<string, DurationExpectation>> {
+export async function durationExpectations(
+  db: Db,
+  flowId: string,
+  taskIds: readonly string[],
+  excludeRunId = -1,
+): Promise<Map<string, DurationExpectation>> {
   if (taskIds.length === 0) return new Map();
   const { rows } = await sql<{ task_id: string; samples: { d: number; b: number | null }[] }>`
     select k.task_id, array(
@@ -50,7 +55,10 @@ export async function durationExpectations(db: Db, flowId: string, taskIds: read
     const sizes = sized.map((s) => s.b);
     const varies = sized.length >= 3 && Math.max(...sizes) >= 2 * Math.min(...sizes);
     expectations.set(row.task_id, {
-      taskId: row.task_id, samples: durations.length, medianMs: median, spreadMs: medianOf(durations.map((d) => Math.abs(d - median))),
+      taskId: row.task_id,
+      samples: durations.length,
+      medianMs: median,
+      spreadMs: medianOf(durations.map((d) => Math.abs(d - median))),
       ...(varies ? { msPerByte: medianOf(sized.map((s) => s.d / s.b)) } : {}),
     });
   }
@@ -63,7 +71,11 @@ function medianOf(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-export function isOverdue(expectation: DurationExpectation | undefined, elapsedMs: number, inputBytes?: number | null): boolean {
+export function isOverdue(
+  expectation: DurationExpectation | undefined,
+  elapsedMs: number,
+  inputBytes?: number | null,
+): boolean {
   if (expectation === undefined || expectation.samples < 3) return false;
   const expected = expectedMs(expectation, inputBytes);
   const spread = expectation.spreadMs * (expected / Math.max(expectation.medianMs, 1e-9));
@@ -75,7 +87,12 @@ export function isOverdue(expectation: DurationExpectation | undefined, elapsedM
  * tasks, each counted at its median (a running one at what remains of it). Undefined
  * when some unfinished task has no history.
  */
-export function remainingMs(plan: FlowPlan, instances: readonly TaskInstanceSummary[], expectations: ReadonlyMap<string, DurationExpectation>, now: Date): number | undefined {
+export function remainingMs(
+  plan: FlowPlan,
+  instances: readonly TaskInstanceSummary[],
+  expectations: ReadonlyMap<string, DurationExpectation>,
+  now: Date,
+): number | undefined {
   const byTask = new Map(instances.filter((i) => i.mapIndex === -1).map((i) => [i.taskId, i]));
   const finishAt = new Map<string, number>();
   let longest = 0;
@@ -87,7 +104,10 @@ export function remainingMs(plan: FlowPlan, instances: readonly TaskInstanceSumm
     }
     const expected = expectations.get(task.id);
     if (expected === undefined) return undefined;
-    const elapsed = instance?.state === TaskState.running && instance.startedAt !== null ? now.getTime() - instance.startedAt.getTime() : 0;
+    const elapsed =
+      instance?.state === TaskState.running && instance.startedAt !== null
+        ? now.getTime() - instance.startedAt.getTime()
+        : 0;
     const own = Math.max(0, expectedMs(expected, instance?.inputBytes) - elapsed);
     const start = Math.max(0, ...task.upstream.map((u) => finishAt.get(u) ?? 0));
     finishAt.set(task.id, start + own);

@@ -8,21 +8,37 @@ import { StrataError, type ErrorDetails } from '../core/index.js';
 
 /** A flow definition is unusable: a cycle, an unknown dependency, a duplicate id, a bad schedule. */
 export class FlowDefinitionError extends StrataError {
-  constructor(readonly flowId: string, problem: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
+  constructor(
+    readonly flowId: string,
+    problem: string,
+    details: ErrorDetails = {},
+    options?: { cause?: unknown },
+  ) {
     super('FLOW_DEFINITION', `Flow "${flowId}": ${problem}`, { flowId, ...details }, options);
   }
 }
 
 /** A flows/ file could not be loaded (syntax error, import failure, no flows exported). */
 export class FlowLoadError extends StrataError {
-  constructor(readonly file: string, problem: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly file: string,
+    problem: string,
+    options?: { cause?: unknown },
+  ) {
     super('FLOW_LOAD', `${file}: ${problem}`, { file }, options);
   }
 }
 
 export class FlowNotFoundError extends StrataError {
-  constructor(readonly flowId: string, known: readonly string[]) {
-    super('FLOW_NOT_FOUND', `No flow "${flowId}"${known.length > 0 ? ` (flows: ${known.join(', ')})` : ' (no flows are registered: put them in flows/*.ts and start the scheduler, or run `strata flow list`)'}.`, { flowId, known });
+  constructor(
+    readonly flowId: string,
+    known: readonly string[],
+  ) {
+    super(
+      'FLOW_NOT_FOUND',
+      `No flow "${flowId}"${known.length > 0 ? ` (flows: ${known.join(', ')})` : ' (no flows are registered: put them in flows/*.ts and start the scheduler, or run `strata flow list`)'}.`,
+      { flowId, known },
+    );
   }
 }
 
@@ -33,28 +49,51 @@ export class RunNotFoundError extends StrataError {
 }
 
 export class TaskNotFoundError extends StrataError {
-  constructor(readonly runId: number, readonly taskId: string, known: readonly string[]) {
-    super('FLOW_TASK_NOT_FOUND', `Run ${runId} has no task "${taskId}" (tasks: ${known.slice(0, 20).join(', ')}${known.length > 20 ? ', ...' : ''}).`, { runId, taskId });
+  constructor(
+    readonly runId: number,
+    readonly taskId: string,
+    known: readonly string[],
+  ) {
+    super(
+      'FLOW_TASK_NOT_FOUND',
+      `Run ${runId} has no task "${taskId}" (tasks: ${known.slice(0, 20).join(', ')}${known.length > 20 ? ', ...' : ''}).`,
+      { runId, taskId },
+    );
   }
 }
 
 /** Parameters given to a run do not match the flow's declared params. */
 export class FlowParamsError extends StrataError {
-  constructor(readonly flowId: string, problem: string, details: ErrorDetails = {}) {
+  constructor(
+    readonly flowId: string,
+    problem: string,
+    details: ErrorDetails = {},
+  ) {
     super('FLOW_PARAMS', `Flow "${flowId}": ${problem}`, { flowId, ...details });
   }
 }
 
 /** A task's output could not be stored (not JSON-serializable, or too large and not a list of rows). */
 export class TaskOutputError extends StrataError {
-  constructor(readonly flowId: string, readonly taskId: string, problem: string) {
+  constructor(
+    readonly flowId: string,
+    readonly taskId: string,
+    problem: string,
+  ) {
     super('FLOW_TASK_OUTPUT', `Task "${taskId}" of flow "${flowId}": ${problem}`, { flowId, taskId });
   }
 }
 
 /** An attempt's lease moved on (its worker was presumed lost and the task retried): what it reports is refused. */
 export class LeaseLostError extends StrataError {
-  constructor(readonly taskInstanceId: number, readonly attempt: number) {
-    super('FLOW_LEASE_LOST', `Attempt ${attempt} of task instance ${taskInstanceId} no longer holds its lease (the task was retried after its lease expired); its checkpoint was not saved.`, { taskInstanceId, attempt });
+  constructor(
+    readonly taskInstanceId: number,
+    readonly attempt: number,
+  ) {
+    super(
+      'FLOW_LEASE_LOST',
+      `Attempt ${attempt} of task instance ${taskInstanceId} no longer holds its lease (the task was retried after its lease expired); its checkpoint was not saved.`,
+      { taskInstanceId, attempt },
+    );
   }
 }

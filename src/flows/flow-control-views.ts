@@ -47,7 +47,8 @@ export function taskView(task: TaskInstanceSummary, expectation: DurationExpecta
     endedAt: iso(task.endedAt),
     durationMs,
     expectedMs: expectation === undefined ? null : Math.round(expectedMs(expectation, task.inputBytes)),
-    overdue: task.state === TaskState.running && durationMs !== null && isOverdue(expectation, durationMs, task.inputBytes),
+    overdue:
+      task.state === TaskState.running && durationMs !== null && isOverdue(expectation, durationMs, task.inputBytes),
     error: errorView(task.error),
   };
 }
@@ -63,23 +64,36 @@ function errorView(error: unknown): TaskErrorView | null {
 
 export function parseDate(text: string, name: string): Date {
   const date = new Date(text);
-  if (Number.isNaN(date.getTime())) throw new InvalidArgumentError(`--${name} "${text}" is not a date: write ISO 8601, e.g. 2026-01-31 or 2026-01-31T03:00:00Z.`, { option: name, value: text });
+  if (Number.isNaN(date.getTime()))
+    throw new InvalidArgumentError(
+      `--${name} "${text}" is not a date: write ISO 8601, e.g. 2026-01-31 or 2026-01-31T03:00:00Z.`,
+      { option: name, value: text },
+    );
   return date;
 }
 
 /** Command-line values by their parameter's type; unknown names stay strings (trigger refuses them by name). */
-export function convertTextParams(flowId: string, defaults: Readonly<Record<string, JsonValue>>, text: Readonly<Record<string, string>>): Record<string, JsonValue> {
+export function convertTextParams(
+  flowId: string,
+  defaults: Readonly<Record<string, JsonValue>>,
+  text: Readonly<Record<string, string>>,
+): Record<string, JsonValue> {
   const result: Record<string, JsonValue> = {};
   for (const [name, value] of Object.entries(text)) {
     const fallback = defaults[name];
     if (typeof fallback === 'string' || fallback === undefined) result[name] = value;
-    else if (typeof fallback === 'number' && value.trim() !== '' && Number.isFinite(Number(value))) result[name] = Number(value);
+    else if (typeof fallback === 'number' && value.trim() !== '' && Number.isFinite(Number(value)))
+      result[name] = Number(value);
     else if (typeof fallback === 'boolean' && (value === 'true' || value === 'false')) result[name] = value === 'true';
     else {
       try {
         result[name] = JSON.parse(value) as JsonValue;
       } catch {
-        throw new FlowParamsError(flowId, `parameter "${name}" must be a ${fallback === null ? 'JSON value' : typeof fallback} like its default (${JSON.stringify(fallback)}), got "${value}".`, { name });
+        throw new FlowParamsError(
+          flowId,
+          `parameter "${name}" must be a ${fallback === null ? 'JSON value' : typeof fallback} like its default (${JSON.stringify(fallback)}), got "${value}".`,
+          { name },
+        );
       }
     }
   }

@@ -155,7 +155,11 @@ export interface FlowControl {
    * converted to its parameter's type (the default's), so `n=5` is a number for a
    * numeric parameter and a string for a string one.
    */
-  trigger(flowId: string, params?: Readonly<Record<string, JsonValue>>, textParams?: Readonly<Record<string, string>>): Promise<TriggeredRun>;
+  trigger(
+    flowId: string,
+    params?: Readonly<Record<string, JsonValue>>,
+    textParams?: Readonly<Record<string, string>>,
+  ): Promise<TriggeredRun>;
   runs(flowId: string, limit?: number): Promise<RunView[]>;
   latestTasks(flowId: string): Promise<LatestTaskView[]>;
   run(runId: number): Promise<RunDetail>;
@@ -167,7 +171,18 @@ export interface FlowControl {
 }
 
 /** The methods a control socket serves (everything but close). */
-export const CONTROL_METHODS = ['loadFlows', 'list', 'trigger', 'runs', 'latestTasks', 'run', 'logs', 'backfill', 'pause', 'setPool'] as const;
+export const CONTROL_METHODS = [
+  'loadFlows',
+  'list',
+  'trigger',
+  'runs',
+  'latestTasks',
+  'run',
+  'logs',
+  'backfill',
+  'pause',
+  'setPool',
+] as const;
 export type ControlMethod = (typeof CONTROL_METHODS)[number];
 
 // Unix socket paths are limited to 107 bytes; a deeper warehouse gets a socket in the

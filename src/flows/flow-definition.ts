@@ -41,7 +41,12 @@ export interface RetryPolicy {
   readonly maxDelayMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { retries: 0, delayMs: 1_000, backoff: 'exponential', maxDelayMs: 10 * 60_000 };
+export const DEFAULT_RETRY: RetryPolicy = {
+  retries: 0,
+  delayMs: 1_000,
+  backoff: 'exponential',
+  maxDelayMs: 10 * 60_000,
+};
 
 /** Options every task accepts (also settable as flow-wide defaults). */
 export interface TaskSettings {
@@ -67,8 +72,15 @@ export interface TaskOptions<Inputs> extends TaskSettings {
   readonly description?: string;
 }
 
-export type TaskFunction<Params, Inputs, Output> = (ctx: TaskContext<Params>, inputs: Inputs) => Promise<Output> | Output;
-export type MapTaskFunction<Params, Item, Inputs, Output> = (ctx: TaskContext<Params>, item: Item, inputs: Inputs) => Promise<Output> | Output;
+export type TaskFunction<Params, Inputs, Output> = (
+  ctx: TaskContext<Params>,
+  inputs: Inputs,
+) => Promise<Output> | Output;
+export type MapTaskFunction<Params, Item, Inputs, Output> = (
+  ctx: TaskContext<Params>,
+  item: Item,
+  inputs: Inputs,
+) => Promise<Output> | Output;
 
 /** A task as stored in a definition (no types: the builder's generics checked them). */
 export interface TaskDefinition {
@@ -87,7 +99,11 @@ export interface TaskDefinition {
   readonly reads: readonly string[];
   readonly writes: readonly string[];
   readonly description?: string;
-  readonly run: (ctx: TaskContext<FlowParams>, inputs: Readonly<Record<string, JsonValue>>, item?: JsonValue) => Promise<unknown>;
+  readonly run: (
+    ctx: TaskContext<FlowParams>,
+    inputs: Readonly<Record<string, JsonValue>>,
+    item?: JsonValue,
+  ) => Promise<unknown>;
 }
 
 export interface FlowOptions<Params extends FlowParams> {
@@ -129,7 +145,11 @@ export interface FlowDefinition {
 
 export interface FlowBuilder<Params extends FlowParams> {
   task<Output>(id: string, run: TaskFunction<Params, Record<string, never>, Output>): TaskRef<Awaited<Output>>;
-  task<Inputs, Output>(id: string, options: TaskOptions<Inputs>, run: TaskFunction<Params, Inputs, Output>): TaskRef<Awaited<Output>>;
+  task<Inputs, Output>(
+    id: string,
+    options: TaskOptions<Inputs>,
+    run: TaskFunction<Params, Inputs, Output>,
+  ): TaskRef<Awaited<Output>>;
   /** One task instance per element of `over`'s output (known only at run time); downstreams receive the list of outputs. */
   map<Item, Inputs, Output>(
     id: string,
@@ -137,7 +157,11 @@ export interface FlowBuilder<Params extends FlowParams> {
     options: TaskOptions<Inputs>,
     run: MapTaskFunction<Params, Item, Inputs, Output>,
   ): TaskRef<Awaited<Output>[]>;
-  map<Item, Output>(id: string, over: TaskRef<readonly Item[]>, run: MapTaskFunction<Params, Item, Record<string, never>, Output>): TaskRef<Awaited<Output>[]>;
+  map<Item, Output>(
+    id: string,
+    over: TaskRef<readonly Item[]>,
+    run: MapTaskFunction<Params, Item, Record<string, never>, Output>,
+  ): TaskRef<Awaited<Output>[]>;
 }
 
 export const MANUAL_SCHEDULE: Schedule = { kind: 'manual' };
@@ -153,9 +177,15 @@ export function defineFlow<Params extends FlowParams = Record<string, never>>(
   // id) so validation refuses it by name instead of matching a same-named local task.
   const refId = (r: TaskRef<unknown>): string => (r.flowId === options.id ? r.taskId : `${r.flowId}:${r.taskId}`);
 
-  const declare = (id: string, opts: TaskOptions<Record<string, unknown>>, run: TaskDefinition['run'], mapOver?: TaskRef<unknown>): void => {
+  const declare = (
+    id: string,
+    opts: TaskOptions<Record<string, unknown>>,
+    run: TaskDefinition['run'],
+    mapOver?: TaskRef<unknown>,
+  ): void => {
     const inputs: Record<string, string> = {};
-    for (const [name, upstream] of Object.entries(opts.inputs ?? {})) inputs[name] = refId(upstream as TaskRef<unknown>);
+    for (const [name, upstream] of Object.entries(opts.inputs ?? {}))
+      inputs[name] = refId(upstream as TaskRef<unknown>);
     const upstream = new Set<string>([...Object.values(inputs), ...(opts.after ?? []).map(refId)]);
     if (mapOver !== undefined) upstream.add(refId(mapOver));
     declared.push({
@@ -165,7 +195,9 @@ export function defineFlow<Params extends FlowParams = Record<string, never>>(
       ...(mapOver === undefined ? {} : { mapOver: refId(mapOver) }),
       triggerRule: opts.triggerRule ?? TriggerRule.allSuccess,
       retry: retryPolicy(opts.retries ?? settingsDefaults.retries),
-      ...(opts.timeoutMs ?? settingsDefaults.timeoutMs) !== undefined ? { timeoutMs: opts.timeoutMs ?? settingsDefaults.timeoutMs } : {},
+      ...((opts.timeoutMs ?? settingsDefaults.timeoutMs) !== undefined
+        ? { timeoutMs: opts.timeoutMs ?? settingsDefaults.timeoutMs }
+        : {}),
       priority: opts.priority ?? settingsDefaults.priority ?? 0,
       ...((opts.pool ?? settingsDefaults.pool) !== undefined ? { pool: opts.pool ?? settingsDefaults.pool } : {}),
       reads: [...(opts.reads ?? [])],
@@ -177,12 +209,18 @@ export function defineFlow<Params extends FlowParams = Record<string, never>>(
 
   const builder = {
     task(id: string, a: unknown, b?: unknown) {
-      const [opts, run] = (typeof a === 'function' ? [{}, a] : [a, b]) as [TaskOptions<Record<string, unknown>>, TaskFunction<FlowParams, Record<string, JsonValue>, unknown>];
+      const [opts, run] = (typeof a === 'function' ? [{}, a] : [a, b]) as [
+        TaskOptions<Record<string, unknown>>,
+        TaskFunction<FlowParams, Record<string, JsonValue>, unknown>,
+      ];
       declare(id, opts, async (ctx, inputs) => run(ctx, inputs));
       return ref(id);
     },
     map(id: string, over: TaskRef<unknown>, a: unknown, b?: unknown) {
-      const [opts, run] = (typeof a === 'function' ? [{}, a] : [a, b]) as [TaskOptions<Record<string, unknown>>, MapTaskFunction<FlowParams, JsonValue, Record<string, JsonValue>, unknown>];
+      const [opts, run] = (typeof a === 'function' ? [{}, a] : [a, b]) as [
+        TaskOptions<Record<string, unknown>>,
+        MapTaskFunction<FlowParams, JsonValue, Record<string, JsonValue>, unknown>,
+      ];
       declare(id, opts, async (ctx, inputs, item) => run(ctx, item ?? null, inputs), over);
       return ref(id);
     },
@@ -204,5 +242,10 @@ export function retryDelayMs(policy: RetryPolicy, retry: number): number {
 }
 
 export function isFlowDefinition(value: unknown): value is FlowDefinition {
-  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'flow' && (value as { tasks?: unknown }).tasks instanceof Map;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { kind?: unknown }).kind === 'flow' &&
+    (value as { tasks?: unknown }).tasks instanceof Map
+  );
 }

@@ -9,7 +9,9 @@ import { loadFlowDirectory, loadFlowFile, strataEntryUrl } from './flow-loader.j
 const definitionUrl = new URL('./flow-definition.ts', import.meta.url).href;
 const schedulesUrl = new URL('./schedules.ts', import.meta.url).href;
 const header = `import { defineFlow } from '${definitionUrl}';\nimport { cron, every } from '${schedulesUrl}';\n`;
-const flowsExportedByStrata = (await readFile(new URL('../index.ts', import.meta.url), 'utf8')).includes('flows/index.js');
+const flowsExportedByStrata = (await readFile(new URL('../index.ts', import.meta.url), 'utf8')).includes(
+  'flows/index.js',
+);
 
 let dir: string;
 const write = async (name: string, body: string): Promise<string> => {
@@ -27,22 +29,35 @@ afterAll(async () => {
 
 describe('loadFlowFile', () => {
   it('returns default and named exported flows with sourceFile set, frozen', async () => {
-    const file = await write('two.ts', `${header}
+    const file = await write(
+      'two.ts',
+      `${header}
 const count: number = 2;
 export default defineFlow({ id: 'first', schedule: cron('0 3 * * *', { timezone: 'Europe/Paris' }) }, (f) => { f.task('a', async () => count); });
 export const second = defineFlow({ id: 'second', schedule: every('1h') }, (f) => { f.task('b', async () => 1); });
 export const notAFlow = 42;
-`);
+`,
+    );
     const flows = await loadFlowFile(file);
     expect(flows.map((flow) => flow.id).sort()).toEqual(['first', 'second']);
     expect(flows.every((flow) => flow.sourceFile === file && Object.isFrozen(flow))).toBe(true);
-    expect(flows.find((flow) => flow.id === 'first')?.schedule).toEqual({ kind: 'cron', expression: '0 3 * * *', timezone: 'Europe/Paris' });
+    expect(flows.find((flow) => flow.id === 'first')?.schedule).toEqual({
+      kind: 'cron',
+      expression: '0 3 * * *',
+      timezone: 'Europe/Paris',
+    });
     expect(flows.find((flow) => flow.id === 'second')?.schedule).toEqual({ kind: 'interval', everyMs: 3_600_000 });
   });
 
   it('loads .mjs and .js flows (as ES modules, with no package.json around)', async () => {
-    const js = await write('plain.js', `import { defineFlow } from '${definitionUrl}';\nexport default defineFlow({ id: 'plain_js' }, (f) => { f.task('a', () => 1); });\n`);
-    const mjs = await write('plain.mjs', `import { defineFlow } from '${definitionUrl}';\nexport const flow = defineFlow({ id: 'plain_mjs' }, (f) => { f.task('a', () => 1); });\n`);
+    const js = await write(
+      'plain.js',
+      `import { defineFlow } from '${definitionUrl}';\nexport default defineFlow({ id: 'plain_js' }, (f) => { f.task('a', () => 1); });\n`,
+    );
+    const mjs = await write(
+      'plain.mjs',
+      `import { defineFlow } from '${definitionUrl}';\nexport const flow = defineFlow({ id: 'plain_mjs' }, (f) => { f.task('a', () => 1); });\n`,
+    );
     expect((await loadFlowFile(js)).map((flow) => flow.id)).toEqual(['plain_js']);
     expect((await loadFlowFile(mjs)).map((flow) => flow.id)).toEqual(['plain_mjs']);
   });
@@ -62,7 +77,10 @@ export default defineFlow({ id: 'changing', description: version + '-${n}' }, (f
   });
 
   it('wraps a syntax error in a FlowLoadError naming the file, with the cause', async () => {
-    const file = await write('broken.ts', `${header}export default defineFlow({ id: 'broken' }, (f) => { f.task('a', () => 1) ;; ) });\n`);
+    const file = await write(
+      'broken.ts',
+      `${header}export default defineFlow({ id: 'broken' }, (f) => { f.task('a', () => 1) ;; ) });\n`,
+    );
     const error = await loadFlowFile(file).catch((thrown: unknown) => thrown);
     expect(error).toMatchObject({ name: 'FlowLoadError', code: 'FLOW_LOAD', file });
     expect((error as Error).message).toContain(file);
@@ -75,11 +93,14 @@ export default defineFlow({ id: 'changing', description: version + '-${n}' }, (f
   });
 
   it("lets defineFlow's FlowDefinitionError through unchanged (a cycle built from hand-made refs)", async () => {
-    const file = await write('cycle.ts', `${header}
+    const file = await write(
+      'cycle.ts',
+      `${header}
 export default defineFlow({ id: 'cyclic' }, (f) => {
   f.task('a', { after: [{ kind: 'task-ref', flowId: 'cyclic', taskId: 'b' }] }, () => 1);
   f.task('b', { after: [{ kind: 'task-ref', flowId: 'cyclic', taskId: 'a' }] }, () => 2);
-});\n`);
+});\n`,
+    );
     const error = await loadFlowFile(file).catch((thrown: unknown) => thrown);
     expect(error).toMatchObject({ name: 'FlowDefinitionError', code: 'FLOW_DEFINITION', flowId: 'cyclic' });
     expect((error as Error).message).toContain('a -> b -> a');
@@ -88,35 +109,59 @@ export default defineFlow({ id: 'cyclic' }, (f) => {
   it('refuses a module that exports no flow, and a missing file', async () => {
     const file = await write('nothing.ts', 'export const x = 1;\n');
     await expect(loadFlowFile(file)).rejects.toThrow(/nothing\.ts: exports no flow/);
-    await expect(loadFlowFile(join(dir, 'missing.ts'))).rejects.toMatchObject({ code: 'FLOW_LOAD', file: join(dir, 'missing.ts') });
+    await expect(loadFlowFile(join(dir, 'missing.ts'))).rejects.toMatchObject({
+      code: 'FLOW_LOAD',
+      file: join(dir, 'missing.ts'),
+    });
   });
 
   it("resolves 'strata' to this copy's entry point from a folder without node_modules", async () => {
     expect(strataEntryUrl()).toBe(pathToFileURL(fileURLToPath(new URL('../index.ts', import.meta.url))).href);
-    const file = await write('uses_strata.ts', `${header}import * as strata from 'strata';
-export default defineFlow({ id: 'uses_strata', description: [typeof strata.StrataError, import.meta.resolve('strata')].join(' ') }, (f) => { f.task('a', () => 1); });\n`);
+    const file = await write(
+      'uses_strata.ts',
+      `${header}import * as strata from 'strata';
+export default defineFlow({ id: 'uses_strata', description: [typeof strata.StrataError, import.meta.resolve('strata')].join(' ') }, (f) => { f.task('a', () => 1); });\n`,
+    );
     const [flow] = await loadFlowFile(file);
     expect(flow?.description).toBe(`function ${strataEntryUrl()}`);
   });
 
-  it.skipIf(!flowsExportedByStrata)("loads a flow written with `import { defineFlow, cron } from 'strata'`", async () => {
-    const file = await write('from_strata.ts', `import { defineFlow, cron } from 'strata';
-export default defineFlow({ id: 'from_strata', schedule: cron('*/5 * * * *') }, (f) => { f.task('a', async () => 1); });\n`);
-    const [flow] = await loadFlowFile(file);
-    expect(flow?.id).toBe('from_strata');
-    expect(flow?.schedule).toEqual({ kind: 'cron', expression: '*/5 * * * *', timezone: 'UTC' });
-  });
+  it.skipIf(!flowsExportedByStrata)(
+    "loads a flow written with `import { defineFlow, cron } from 'strata'`",
+    async () => {
+      const file = await write(
+        'from_strata.ts',
+        `import { defineFlow, cron } from 'strata';
+export default defineFlow({ id: 'from_strata', schedule: cron('*/5 * * * *') }, (f) => { f.task('a', async () => 1); });\n`,
+      );
+      const [flow] = await loadFlowFile(file);
+      expect(flow?.id).toBe('from_strata');
+      expect(flow?.schedule).toEqual({ kind: 'cron', expression: '*/5 * * * *', timezone: 'UTC' });
+    },
+  );
 });
 
 describe('loadFlowDirectory', () => {
   it('loads every flow file in the folder, reporting problems without stopping', async () => {
     const project = await mkdtemp(join(tmpdir(), 'strata-flows-dir-'));
     const put = (name: string, body: string) => writeFile(join(project, name), body);
-    await put('a_orders.ts', `${header}export default defineFlow({ id: 'orders' }, (f) => { f.task('load', () => 1); });\n`);
-    await put('b_orders_again.ts', `${header}export default defineFlow({ id: 'orders' }, (f) => { f.task('other', () => 1); });\n`);
-    await put('c_bad_cron.ts', `${header}export default defineFlow({ id: 'bad_cron', schedule: cron('61 * * * *') }, (f) => { f.task('a', () => 1); });\n`);
+    await put(
+      'a_orders.ts',
+      `${header}export default defineFlow({ id: 'orders' }, (f) => { f.task('load', () => 1); });\n`,
+    );
+    await put(
+      'b_orders_again.ts',
+      `${header}export default defineFlow({ id: 'orders' }, (f) => { f.task('other', () => 1); });\n`,
+    );
+    await put(
+      'c_bad_cron.ts',
+      `${header}export default defineFlow({ id: 'bad_cron', schedule: cron('61 * * * *') }, (f) => { f.task('a', () => 1); });\n`,
+    );
     await put('d_syntax.ts', `${header}export default defineFlow({ id: 'syntax' }, (f) => { f.task('a', () => 1 });\n`);
-    await put('e_daily.mts', `${header}export default defineFlow({ id: 'daily', schedule: every('1d') }, (f) => { f.task('a', () => 1); });\n`);
+    await put(
+      'e_daily.mts',
+      `${header}export default defineFlow({ id: 'daily', schedule: every('1d') }, (f) => { f.task('a', () => 1); });\n`,
+    );
     await put('orders.test.ts', 'throw new Error("test files are not flows");\n');
     await put('types.d.ts', 'declare const x: number;\n');
     await put('notes.md', '# not a flow\n');

@@ -48,17 +48,34 @@ export async function loadFlowFile(file: string): Promise<FlowDefinition[]> {
     if (isDefinitionError(error)) {
       const flowId = String(error.details.flowId ?? '?');
       const problem = error.message.replace(/^\[FLOW_DEFINITION\] Flow "[^"]*": /, '');
-      throw new FlowDefinitionError(flowId, `${problem} (in ${path})`, { ...error.details, file: path }, { cause: error });
+      throw new FlowDefinitionError(
+        flowId,
+        `${problem} (in ${path})`,
+        { ...error.details, file: path },
+        { cause: error },
+      );
     }
-    throw new FlowLoadError(path, `could not be imported: ${(error as Error)?.message ?? String(error)}. Fix the module and save it again.`, { cause: error });
+    throw new FlowLoadError(
+      path,
+      `could not be imported: ${(error as Error)?.message ?? String(error)}. Fix the module and save it again.`,
+      { cause: error },
+    );
   }
   const flows = [...new Set(Object.values(module).filter(isFlowDefinition))];
   if (flows.length === 0) {
-    throw new FlowLoadError(path, 'exports no flow: export one with `export default defineFlow(...)` (or a named export); helper modules belong in a subfolder.');
+    throw new FlowLoadError(
+      path,
+      'exports no flow: export one with `export default defineFlow(...)` (or a named export); helper modules belong in a subfolder.',
+    );
   }
   const seen = new Set<string>();
   for (const flow of flows) {
-    if (seen.has(flow.id)) throw new FlowDefinitionError(flow.id, `is exported twice by ${path} with different definitions; give each flow its own id.`, { file: path });
+    if (seen.has(flow.id))
+      throw new FlowDefinitionError(
+        flow.id,
+        `is exported twice by ${path} with different definitions; give each flow its own id.`,
+        { file: path },
+      );
     seen.add(flow.id);
   }
   return flows.map((flow) => Object.freeze({ ...flow, sourceFile: path }));
@@ -77,7 +94,10 @@ export async function loadFlowDirectory(directory: string): Promise<LoadedFlows>
     throw new FlowLoadError(root, `cannot be listed (${error.message}).`, { cause: error });
   });
   const files = entries
-    .filter((entry) => (entry.isFile() || entry.isSymbolicLink()) && FLOW_FILE.test(entry.name) && !NOT_FLOW_FILE.test(entry.name))
+    .filter(
+      (entry) =>
+        (entry.isFile() || entry.isSymbolicLink()) && FLOW_FILE.test(entry.name) && !NOT_FLOW_FILE.test(entry.name),
+    )
     .map((entry) => entry.name)
     .sort();
   const flows = new Map<string, FlowDefinition>();
@@ -87,13 +107,24 @@ export async function loadFlowDirectory(directory: string): Promise<LoadedFlows>
     try {
       loaded = await loadFlowFile(join(root, name));
     } catch (error) {
-      problems.push(isDefinitionError(error) || error instanceof FlowLoadError ? error : new FlowLoadError(join(root, name), (error as Error).message, { cause: error }));
+      problems.push(
+        isDefinitionError(error) || error instanceof FlowLoadError
+          ? error
+          : new FlowLoadError(join(root, name), (error as Error).message, { cause: error }),
+      );
       continue;
     }
     for (const flow of loaded) {
       const first = flows.get(flow.id);
       if (first === undefined) flows.set(flow.id, flow);
-      else problems.push(new FlowDefinitionError(flow.id, `is defined in both ${first.sourceFile} and ${flow.sourceFile}; the one in ${first.sourceFile} is used. Rename one of them.`, { files: [first.sourceFile, flow.sourceFile] }));
+      else
+        problems.push(
+          new FlowDefinitionError(
+            flow.id,
+            `is defined in both ${first.sourceFile} and ${flow.sourceFile}; the one in ${first.sourceFile} is used. Rename one of them.`,
+            { files: [first.sourceFile, flow.sourceFile] },
+          ),
+        );
     }
   }
   return { flows, problems };
@@ -119,7 +150,9 @@ export function registerFlowModuleHooks(): Promise<void> {
     const tsx = (await import('tsx/esm/api')) as { register: () => unknown };
     tsx.register();
     // Registered after tsx, so it runs first and hands other specifiers on to tsx.
-    register(`data:text/javascript,${encodeURIComponent(RESOLVE_HOOK)}`, { data: { entry: strataEntryUrl(), flowsEntry: strataEntryUrl('./define'), param: VERSION_PARAM } });
+    register(`data:text/javascript,${encodeURIComponent(RESOLVE_HOOK)}`, {
+      data: { entry: strataEntryUrl(), flowsEntry: strataEntryUrl('./define'), param: VERSION_PARAM },
+    });
   })();
   return global[HOOKS];
 }
@@ -152,11 +185,16 @@ const IMPORTER = 'data:text/javascript,export default (url) => import(url);';
 let importer: Promise<(url: string) => Promise<unknown>> | undefined;
 
 async function nativeImport(url: string): Promise<unknown> {
-  importer ??= import(/* @vite-ignore */ IMPORTER).then((module: { default: (url: string) => Promise<unknown> }) => module.default);
+  importer ??= import(/* @vite-ignore */ IMPORTER).then(
+    (module: { default: (url: string) => Promise<unknown> }) => module.default,
+  );
   return (await importer)(url);
 }
 
 /** By code rather than class: a flow's 'strata' may be another instance of this module (under a test runner). */
 function isDefinitionError(error: unknown): error is FlowDefinitionError {
-  return error instanceof FlowDefinitionError || (error instanceof Error && (error as { code?: unknown }).code === 'FLOW_DEFINITION');
+  return (
+    error instanceof FlowDefinitionError ||
+    (error instanceof Error && (error as { code?: unknown }).code === 'FLOW_DEFINITION')
+  );
 }

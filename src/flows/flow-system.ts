@@ -36,7 +36,11 @@ export class FlowSystem implements AsyncDisposable {
     const url = catalog.meta.kind === 'server' ? serverUrl(options) : undefined;
     const notifier = url === undefined ? new LocalNotifier() : new PostgresNotifier(url);
     const queue: QueueContext = { meta: catalog.meta, plans: new PlanCache(), notifier };
-    return new FlowSystem(catalog, queue, path.resolve(options.flowsDirectory ?? path.join(catalog.warehouse.directory, 'flows')));
+    return new FlowSystem(
+      catalog,
+      queue,
+      path.resolve(options.flowsDirectory ?? path.join(catalog.warehouse.directory, 'flows')),
+    );
   }
 
   get warehouse(): string {
@@ -50,7 +54,11 @@ export class FlowSystem implements AsyncDisposable {
   };
 
   async startScheduler(options: Partial<SchedulerOptions> = {}): Promise<Scheduler> {
-    const scheduler = new Scheduler(this.queue, { flowsDirectory: this.flowsDirectory, tableVersion: this.tableVersion, ...options });
+    const scheduler = new Scheduler(this.queue, {
+      flowsDirectory: this.flowsDirectory,
+      tableVersion: this.tableVersion,
+      ...options,
+    });
     this.#roles.push(scheduler);
     await scheduler.start();
     return scheduler;
@@ -58,14 +66,23 @@ export class FlowSystem implements AsyncDisposable {
 
   async startWorker(options: WorkerOptions): Promise<Worker> {
     const tableLocation = async (name: string) => (await this.catalog.getTable(name)).location;
-    const worker = new Worker(this.queue, { warehouse: this.warehouse, tableVersion: this.tableVersion, tableLocation, ...options });
+    const worker = new Worker(this.queue, {
+      warehouse: this.warehouse,
+      tableVersion: this.tableVersion,
+      tableLocation,
+      ...options,
+    });
     this.#roles.push(worker);
     await worker.start();
     return worker;
   }
 
   /** Creates a manual run (started at once when the flow has a free run slot). */
-  async trigger(flowId: string, params: Readonly<Record<string, JsonValue>> = {}, options: { runKey?: string; triggeredBy?: string } = {}): Promise<CreatedRun> {
+  async trigger(
+    flowId: string,
+    params: Readonly<Record<string, JsonValue>> = {},
+    options: { runKey?: string; triggeredBy?: string } = {},
+  ): Promise<CreatedRun> {
     return createRun(this.queue, {
       flowId,
       runKey: options.runKey ?? `manual:${new Date().toISOString()}:${randomUUID().slice(0, 8)}`,

@@ -44,7 +44,8 @@ export interface TestFlowResult {
 }
 
 export async function testFlow(flow: FlowDefinition, options: TestFlowOptions = {}): Promise<TestFlowResult> {
-  const temporary = options.warehouse === undefined ? mkdtempSync(path.join(tmpdir(), `strata-test-${flow.id}-`)) : undefined;
+  const temporary =
+    options.warehouse === undefined ? mkdtempSync(path.join(tmpdir(), `strata-test-${flow.id}-`)) : undefined;
   const warehouse = options.warehouse ?? temporary!;
   try {
     if (temporary !== undefined) await initWarehouse(temporary, { env: {} });
@@ -58,7 +59,10 @@ export async function testFlow(flow: FlowDefinition, options: TestFlowOptions = 
       const deadline = Date.now() + (options.timeoutMs ?? 60_000);
       let run = await getRun(db, runId);
       while (run?.state !== 'success' && run?.state !== 'failed') {
-        if (Date.now() > deadline) throw new Error(`testFlow: run ${runId} of "${flow.id}" did not finish within ${options.timeoutMs ?? 60_000} ms (state ${run?.state})`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `testFlow: run ${runId} of "${flow.id}" did not finish within ${options.timeoutMs ?? 60_000} ms (state ${run?.state})`,
+          );
         await new Promise((resolve) => setTimeout(resolve, 10));
         run = await getRun(db, runId);
       }
@@ -66,7 +70,13 @@ export async function testFlow(flow: FlowDefinition, options: TestFlowOptions = 
       for (const instance of await taskInstancesOfRun(db, runId, { includeMapInstances: true })) {
         const logs = (await taskLogs(db, instance.id)).map((l) => l.line);
         const key = instance.mapIndex >= 0 ? `${instance.taskId}[${instance.mapIndex}]` : instance.taskId;
-        tasks.set(key, { state: instance.state, attempts: instance.attempt, output: instance.output, error: instance.error, logs });
+        tasks.set(key, {
+          state: instance.state,
+          attempts: instance.attempt,
+          output: instance.output,
+          error: instance.error,
+          logs,
+        });
       }
       return { runId, state: run.state, tasks };
     } finally {

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { FlowDefinitionError } from './errors.js';
-import { DEFAULT_RETRY, defineFlow, MANUAL_SCHEDULE, type FlowOptions, type FlowParams, type TaskDefinition, type TaskRef } from './flow-definition.js';
+import {
+  DEFAULT_RETRY,
+  defineFlow,
+  MANUAL_SCHEDULE,
+  type FlowOptions,
+  type FlowParams,
+  type TaskDefinition,
+  type TaskRef,
+} from './flow-definition.js';
 import { validateFlow } from './flow-validation.js';
 import { cron, every, onTableUpdate } from './schedules.js';
 import { TriggerRule } from './task-states.js';
@@ -10,7 +18,18 @@ const ref = (flowId: string, taskId: string): TaskRef<unknown> => ({ kind: 'task
 const oneTask = (options: FlowOptions<FlowParams>) => () => defineFlow(options, (f) => void f.task('a', noop));
 
 function task(id: string, upstream: string[] = [], extra: Partial<TaskDefinition> = {}): TaskDefinition {
-  return { id, upstream, inputs: {}, triggerRule: TriggerRule.allSuccess, retry: DEFAULT_RETRY, priority: 0, reads: [], writes: [], run: async () => null, ...extra };
+  return {
+    id,
+    upstream,
+    inputs: {},
+    triggerRule: TriggerRule.allSuccess,
+    retry: DEFAULT_RETRY,
+    priority: 0,
+    reads: [],
+    writes: [],
+    run: async () => null,
+    ...extra,
+  };
 }
 
 /** The FlowDefinitionError message thrown by `define`. */
@@ -47,7 +66,14 @@ describe('validateFlow: the definition it returns', () => {
   });
 
   it('lists every task in the downstream map, sorted', () => {
-    expect(Object.fromEntries(flow.downstream)).toEqual({ extract: ['audit', 'report'], days: ['per_day'], z_first: [], report: ['per_day'], audit: [], per_day: [] });
+    expect(Object.fromEntries(flow.downstream)).toEqual({
+      extract: ['audit', 'report'],
+      days: ['per_day'],
+      z_first: [],
+      report: ['per_day'],
+      audit: [],
+      per_day: [],
+    });
   });
 
   it('fills in defaults', () => {
@@ -72,10 +98,23 @@ describe('validateFlow: the definition it returns', () => {
 
   it('keeps the given settings', () => {
     const scheduled = defineFlow(
-      { id: 'scheduled', schedule: cron('0 3 * * *', { timezone: 'Europe/Paris' }), catchup: true, maxActiveRuns: 2, startDate: '2026-01-01T00:00:00Z', tags: ['finance'] },
+      {
+        id: 'scheduled',
+        schedule: cron('0 3 * * *', { timezone: 'Europe/Paris' }),
+        catchup: true,
+        maxActiveRuns: 2,
+        startDate: '2026-01-01T00:00:00Z',
+        tags: ['finance'],
+      },
       (f) => void f.task('a', { retries: 3, timeoutMs: 1_000 }, noop),
     );
-    expect(scheduled).toMatchObject({ schedule: { kind: 'cron', expression: '0 3 * * *', timezone: 'Europe/Paris' }, catchup: true, maxActiveRuns: 2, startDate: '2026-01-01T00:00:00Z', tags: ['finance'] });
+    expect(scheduled).toMatchObject({
+      schedule: { kind: 'cron', expression: '0 3 * * *', timezone: 'Europe/Paris' },
+      catchup: true,
+      maxActiveRuns: 2,
+      startDate: '2026-01-01T00:00:00Z',
+      tags: ['finance'],
+    });
     expect(scheduled.tasks.get('a')).toMatchObject({ retry: { retries: 3 }, timeoutMs: 1_000 });
   });
 });
@@ -84,15 +123,31 @@ describe('validateFlow: refusals', () => {
   it('refuses bad flow and task ids, and duplicates', () => {
     expect(problem(oneTask({ id: '1flow' }))).toContain('Flow "1flow": the flow id must start with a letter');
     expect(problem(oneTask({ id: 'a'.repeat(101) }))).toContain('the flow id must');
-    expect(problem(() => defineFlow({ id: 'f' }, (f) => void f.task('bad id', noop)))).toContain('task id "bad id" is invalid');
-    expect(problem(() => defineFlow({ id: 'f' }, (f) => { f.task('a', noop); f.task('a', noop); }))).toBe('[FLOW_DEFINITION] Flow "f": task id "a" is declared twice; give each task its own id.');
+    expect(problem(() => defineFlow({ id: 'f' }, (f) => void f.task('bad id', noop)))).toContain(
+      'task id "bad id" is invalid',
+    );
+    expect(
+      problem(() =>
+        defineFlow({ id: 'f' }, (f) => {
+          f.task('a', noop);
+          f.task('a', noop);
+        }),
+      ),
+    ).toBe('[FLOW_DEFINITION] Flow "f": task id "a" is declared twice; give each task its own id.');
     expect(problem(() => defineFlow({ id: 'empty' }, () => undefined))).toContain('Flow "empty": declares no tasks');
   });
 
   it('refuses dependencies on undeclared tasks, including tasks of another flow', () => {
-    expect(problem(() => defineFlow({ id: 'f' }, (f) => void f.task('a', { after: [ref('f', 'ghost')] }, noop)))).toContain('task "a" depends on "ghost", which is not declared in this flow');
+    expect(
+      problem(() => defineFlow({ id: 'f' }, (f) => void f.task('a', { after: [ref('f', 'ghost')] }, noop))),
+    ).toContain('task "a" depends on "ghost", which is not declared in this flow');
     const other = ref('other_flow', 'a');
-    const message = problem(() => defineFlow({ id: 'f' }, (f) => { f.task('a', noop); f.task('b', { inputs: { x: other } }, noop); }));
+    const message = problem(() =>
+      defineFlow({ id: 'f' }, (f) => {
+        f.task('a', noop);
+        f.task('b', { inputs: { x: other } }, noop);
+      }),
+    );
     expect(message).toContain('task "b" depends on task "a" of another flow ("other_flow")');
   });
 
@@ -106,7 +161,9 @@ describe('validateFlow: refusals', () => {
       }),
     );
     expect(message).toContain('has a dependency cycle: a -> b -> c -> a;');
-    expect(problem(() => defineFlow({ id: 'self' }, (f) => void f.task('a', { after: [ref('self', 'a')] }, noop)))).toContain('a -> a');
+    expect(
+      problem(() => defineFlow({ id: 'self' }, (f) => void f.task('a', { after: [ref('self', 'a')] }, noop))),
+    ).toContain('a -> a');
   });
 
   it('refuses a mapOver that is not an upstream', () => {
@@ -115,33 +172,58 @@ describe('validateFlow: refusals', () => {
   });
 
   it('refuses bad schedules', () => {
-    expect(problem(oneTask({ id: 'f', schedule: cron('61 * * * *') }))).toMatch(/cron expression "61 \* \* \* \*" is invalid \(.*minute.*\)/);
+    expect(problem(oneTask({ id: 'f', schedule: cron('61 * * * *') }))).toMatch(
+      /cron expression "61 \* \* \* \*" is invalid \(.*minute.*\)/,
+    );
     expect(problem(oneTask({ id: 'f', schedule: cron('0 0 30 2 *') }))).toContain('never fires');
-    expect(problem(oneTask({ id: 'f', schedule: cron('0 3 * * *', { timezone: 'Mars/Olympus' }) }))).toContain('time zone "Mars/Olympus" is not an IANA time zone');
+    expect(problem(oneTask({ id: 'f', schedule: cron('0 3 * * *', { timezone: 'Mars/Olympus' }) }))).toContain(
+      'time zone "Mars/Olympus" is not an IANA time zone',
+    );
     expect(problem(oneTask({ id: 'f', schedule: every({ minutes: 0 }) }))).toContain('interval schedule of 0 ms');
-    expect(problem(oneTask({ id: 'f', schedule: every({ minutes: -5 }) }))).toContain('interval schedule of -300000 ms');
+    expect(problem(oneTask({ id: 'f', schedule: every({ minutes: -5 }) }))).toContain(
+      'interval schedule of -300000 ms',
+    );
     expect(problem(oneTask({ id: 'f', schedule: onTableUpdate() }))).toContain('onTableUpdate() names no tables');
   });
 
   it('refuses params that are not JSON values', () => {
-    expect(problem(oneTask({ id: 'f', params: { when: new Date() } as never }))).toContain('params.when is a Date object');
+    expect(problem(oneTask({ id: 'f', params: { when: new Date() } as never }))).toContain(
+      'params.when is a Date object',
+    );
     expect(problem(oneTask({ id: 'f', params: { n: Number.NaN } }))).toContain('params.n is NaN');
-    expect(problem(oneTask({ id: 'f', params: { list: [1, undefined] } as never }))).toContain('params.list[1] is a undefined');
+    expect(problem(oneTask({ id: 'f', params: { list: [1, undefined] } as never }))).toContain(
+      'params.list[1] is a undefined',
+    );
     expect(problem(oneTask({ id: 'f', params: { fn: noop } as never }))).toContain('params.fn is a function');
     const circular: Record<string, unknown> = {};
     circular.self = circular;
     expect(problem(oneTask({ id: 'f', params: circular as never }))).toContain('params.self is a circular reference');
     const shared = { x: 1 };
-    expect(defineFlow({ id: 'f', params: { a: shared, b: shared } }, (f) => void f.task('a', noop)).params).toEqual({ a: { x: 1 }, b: { x: 1 } });
+    expect(defineFlow({ id: 'f', params: { a: shared, b: shared } }, (f) => void f.task('a', noop)).params).toEqual({
+      a: { x: 1 },
+      b: { x: 1 },
+    });
   });
 
   it('refuses bad run and task settings', () => {
-    expect(problem(oneTask({ id: 'f', maxActiveRuns: 0 }))).toContain('maxActiveRuns must be a whole number of at least 1, not 0');
-    expect(problem(() => defineFlow({ id: 'f' }, (f) => void f.task('a', { retries: -1 }, noop)))).toContain('task "a" has retries -1');
-    expect(problem(() => defineFlow({ id: 'f' }, (f) => void f.task('a', { retries: 1.5 }, noop)))).toContain('task "a" has retries 1.5');
-    expect(problem(() => defineFlow({ id: 'f', defaults: { timeoutMs: 0 } }, (f) => void f.task('a', noop)))).toContain('task "a" has timeoutMs 0');
-    expect(problem(oneTask({ id: 'f', startDate: 'yesterday' }))).toContain('startDate "yesterday" is not an ISO 8601 date');
+    expect(problem(oneTask({ id: 'f', maxActiveRuns: 0 }))).toContain(
+      'maxActiveRuns must be a whole number of at least 1, not 0',
+    );
+    expect(problem(() => defineFlow({ id: 'f' }, (f) => void f.task('a', { retries: -1 }, noop)))).toContain(
+      'task "a" has retries -1',
+    );
+    expect(problem(() => defineFlow({ id: 'f' }, (f) => void f.task('a', { retries: 1.5 }, noop)))).toContain(
+      'task "a" has retries 1.5',
+    );
+    expect(problem(() => defineFlow({ id: 'f', defaults: { timeoutMs: 0 } }, (f) => void f.task('a', noop)))).toContain(
+      'task "a" has timeoutMs 0',
+    );
+    expect(problem(oneTask({ id: 'f', startDate: 'yesterday' }))).toContain(
+      'startDate "yesterday" is not an ISO 8601 date',
+    );
     expect(problem(oneTask({ id: 'f', startDate: '2026-02-30' }))).toContain('startDate "2026-02-30"');
-    expect(defineFlow({ id: 'f', startDate: '2026-02-28' }, (f) => void f.task('a', noop)).startDate).toBe('2026-02-28');
+    expect(defineFlow({ id: 'f', startDate: '2026-02-28' }, (f) => void f.task('a', noop)).startDate).toBe(
+      '2026-02-28',
+    );
   });
 });

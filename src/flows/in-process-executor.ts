@@ -76,5 +76,10 @@ export class InProcessExecutor implements Executor {
 }
 
 export function closedOutcome(): TaskOutcome {
-  return failed({ reason: 'lost', name: 'ExecutorClosed', message: 'the executor was closed before the attempt started (the worker is shutting down); the attempt was not run' });
+  return failed({
+    reason: 'lost',
+    name: 'ExecutorClosed',
+    message:
+      'the executor was closed before the attempt started (the worker is shutting down); the attempt was not run',
+  });
 }

@@ -5,17 +5,49 @@
  * Airflow, per-task logs, checkpoints, duration expectations.
  */
 export {
-  defineFlow, retryPolicy, retryDelayMs, isFlowDefinition, DEFAULT_RETRY,
-  type FlowDefinition, type FlowOptions, type FlowBuilder, type TaskDefinition, type TaskOptions, type TaskSettings,
-  type TaskRef, type RetryPolicy, type JsonValue, type FlowParams, type TaskFunction, type MapTaskFunction,
+  defineFlow,
+  retryPolicy,
+  retryDelayMs,
+  isFlowDefinition,
+  DEFAULT_RETRY,
+  type FlowDefinition,
+  type FlowOptions,
+  type FlowBuilder,
+  type TaskDefinition,
+  type TaskOptions,
+  type TaskSettings,
+  type TaskRef,
+  type RetryPolicy,
+  type JsonValue,
+  type FlowParams,
+  type TaskFunction,
+  type MapTaskFunction,
 } from './flow-definition.js';
 export { cron, every, onTableUpdate, manual, type Schedule, type IntervalSpec } from './schedules.js';
 export { nextTick, ticksBetween, latestTickAtOrBefore } from './schedule-ticks.js';
 export type { TaskContext, TaskCheckpoint } from './task-context.js';
 export { isTableOutput, type TableOutput, type TableRows } from './task-tables.js';
-export { TaskState, RunState, TriggerRule, TASK_TRANSITIONS, RUN_TRANSITIONS, FINISHED_TASK_STATES, canTransition, isFinished } from './task-states.js';
+export {
+  TaskState,
+  RunState,
+  TriggerRule,
+  TASK_TRANSITIONS,
+  RUN_TRANSITIONS,
+  FINISHED_TASK_STATES,
+  canTransition,
+  isFinished,
+} from './task-states.js';
 export { decideTrigger, type UpstreamCounts, type TriggerDecision } from './trigger-rules.js';
-export type { Executor, AttemptRef, TaskRequest, TaskHost, TaskOutcome, TaskFailure, FlowResolver, LogStream } from './executor.js';
+export type {
+  Executor,
+  AttemptRef,
+  TaskRequest,
+  TaskHost,
+  TaskOutcome,
+  TaskFailure,
+  FlowResolver,
+  LogStream,
+} from './executor.js';
 export { InProcessExecutor, type InProcessExecutorOptions } from './in-process-executor.js';
 export { ChildProcessExecutor, type ChildProcessExecutorOptions } from './child-process-executor.js';
 export { loadFlowFile, loadFlowDirectory, type LoadedFlows, type FlowProblem } from './flow-loader.js';
@@ -31,17 +63,50 @@ export { completeAttempts, type AttemptResult, type CompletionReport } from './q
 export { reapExpiredLeases, promoteDueTasks, heartbeat } from './queue/maintenance.js';
 export type { QueueContext } from './queue/queue-context.js';
 export {
-  listFlows, runsOfFlow, getRun, taskInstancesOfRun, latestStatePerTask, failuresSince, taskLogs,
-  type FlowSummary, type RunSummary, type TaskInstanceSummary, type LatestTaskState, type TaskFailureRow, type LogLineRow,
+  listFlows,
+  runsOfFlow,
+  getRun,
+  taskInstancesOfRun,
+  latestStatePerTask,
+  failuresSince,
+  taskLogs,
+  type FlowSummary,
+  type RunSummary,
+  type TaskInstanceSummary,
+  type LatestTaskState,
+  type TaskFailureRow,
+  type LogLineRow,
 } from './status-queries.js';
 export { durationExpectations, isOverdue, remainingMs, type DurationExpectation } from './duration-expectations.js';
 export {
-  FlowDefinitionError, FlowLoadError, FlowNotFoundError, RunNotFoundError, TaskNotFoundError, FlowParamsError, TaskOutputError, LeaseLostError,
+  FlowDefinitionError,
+  FlowLoadError,
+  FlowNotFoundError,
+  RunNotFoundError,
+  TaskNotFoundError,
+  FlowParamsError,
+  TaskOutputError,
+  LeaseLostError,
 } from './errors.js';
 export {
-  controlSocketPath, CONTROL_METHODS,
-  type FlowControl, type ControlMethod, type LoadReport, type ProblemView, type FlowRow, type RunView, type RunDetail, type TaskView, type TaskErrorView,
-  type LatestTaskView, type LogQuery, type LogLineView, type LogPage, type BackfillRequest, type BackfillView, type TriggeredRun,
+  controlSocketPath,
+  CONTROL_METHODS,
+  type FlowControl,
+  type ControlMethod,
+  type LoadReport,
+  type ProblemView,
+  type FlowRow,
+  type RunView,
+  type RunDetail,
+  type TaskView,
+  type TaskErrorView,
+  type LatestTaskView,
+  type LogQuery,
+  type LogLineView,
+  type LogPage,
+  type BackfillRequest,
+  type BackfillView,
+  type TriggeredRun,
 } from './flow-control.js';
 export { LocalFlowControl } from './local-flow-control.js';
 export { ControlServer, type ControlDescription } from './control-server.js';

@@ -8,7 +8,17 @@ import { durationExpectations, remainingMs } from './duration-expectations.js';
 import { RunNotFoundError, TaskNotFoundError } from './errors.js';
 import type { JsonValue } from './flow-definition.js';
 import type {
-  BackfillRequest, BackfillView, FlowControl, FlowRow, LatestTaskView, LoadReport, LogPage, LogQuery, RunDetail, RunView, TriggeredRun,
+  BackfillRequest,
+  BackfillView,
+  FlowControl,
+  FlowRow,
+  LatestTaskView,
+  LoadReport,
+  LogPage,
+  LogQuery,
+  RunDetail,
+  RunView,
+  TriggeredRun,
 } from './flow-control.js';
 import { convertTextParams, iso, parseDate, runView, taskView } from './flow-control-views.js';
 import { loadFlowDirectory } from './flow-loader.js';
@@ -22,7 +32,10 @@ export class LocalFlowControl implements FlowControl {
   readonly mode = 'local';
 
   /** `ownsSystem`: close() closes the FlowSystem too. */
-  constructor(readonly system: FlowSystem, private readonly ownsSystem = false) {}
+  constructor(
+    readonly system: FlowSystem,
+    private readonly ownsSystem = false,
+  ) {}
 
   get target(): string {
     return this.system.queue.meta.target;
@@ -57,12 +70,22 @@ export class LocalFlowControl implements FlowControl {
       sourceFile: f.sourceFile,
       tasks: tasks.get(f.id) ?? 0,
       activeRuns: Number(f.activeRuns),
-      lastRun: f.lastRun === undefined ? null : { id: Number(f.lastRun.id), state: f.lastRun.state, createdAt: iso(f.lastRun.createdAt)! },
+      lastRun:
+        f.lastRun === undefined
+          ? null
+          : { id: Number(f.lastRun.id), state: f.lastRun.state, createdAt: iso(f.lastRun.createdAt)! },
     }));
   }
 
-  async trigger(flowId: string, params: Readonly<Record<string, JsonValue>> = {}, textParams: Readonly<Record<string, string>> = {}): Promise<TriggeredRun> {
-    const typed = Object.keys(textParams).length === 0 ? {} : convertTextParams(flowId, await this.#paramDefaults(flowId), textParams);
+  async trigger(
+    flowId: string,
+    params: Readonly<Record<string, JsonValue>> = {},
+    textParams: Readonly<Record<string, string>> = {},
+  ): Promise<TriggeredRun> {
+    const typed =
+      Object.keys(textParams).length === 0
+        ? {}
+        : convertTextParams(flowId, await this.#paramDefaults(flowId), textParams);
     const run = await this.system.trigger(flowId, { ...typed, ...params }, { triggeredBy: 'cli' });
     return { runId: Number(run.runId), created: run.created, state: run.state };
   }
@@ -80,7 +103,12 @@ export class LocalFlowControl implements FlowControl {
   }
 
   async latestTasks(flowId: string): Promise<LatestTaskView[]> {
-    return (await latestStatePerTask(this.db, flowId)).map((t) => ({ taskId: t.taskId, runId: Number(t.runId), state: t.state, endedAt: iso(t.endedAt) }));
+    return (await latestStatePerTask(this.db, flowId)).map((t) => ({
+      taskId: t.taskId,
+      runId: Number(t.runId),
+      state: t.state,
+      endedAt: iso(t.endedAt),
+    }));
   }
 
   async run(runId: number): Promise<RunDetail> {
@@ -92,7 +120,11 @@ export class LocalFlowControl implements FlowControl {
     const now = new Date();
     let etaMs: number | null = null;
     if (run.state === 'running' || run.state === 'queued') {
-      const version = await this.db.selectFrom('flow_runs').select('version_hash').where('id', '=', runId).executeTakeFirstOrThrow();
+      const version = await this.db
+        .selectFrom('flow_runs')
+        .select('version_hash')
+        .where('id', '=', runId)
+        .executeTakeFirstOrThrow();
       const plan = await this.system.queue.plans.get(this.db, run.flowId, version.version_hash);
       const remaining = remainingMs(plan.plan, instances, expectations, now);
       etaMs = remaining === undefined ? null : Math.round(remaining);
@@ -103,36 +135,85 @@ export class LocalFlowControl implements FlowControl {
   /** A mapped task's lines come from all its instances unless `mapIndex` picks one. */
   async logs(query: LogQuery): Promise<LogPage> {
     const instances = await this.db
-      .selectFrom('task_instances').select(['id', 'map_index', 'state'])
-      .where('run_id', '=', query.runId).where('task_id', '=', query.taskId)
+      .selectFrom('task_instances')
+      .select(['id', 'map_index', 'state'])
+      .where('run_id', '=', query.runId)
+      .where('task_id', '=', query.taskId)
       .$if(query.mapIndex !== undefined, (q) => q.where('map_index', '=', query.mapIndex!))
       .execute();
     const parent = instances.find((i) => Number(i.map_index) === (query.mapIndex ?? -1));
     if (parent === undefined) {
       if ((await getRun(this.db, query.runId)) === undefined) throw new RunNotFoundError(String(query.runId));
-      const known = await this.db.selectFrom('task_instances').select('task_id').distinct().where('run_id', '=', query.runId).orderBy('task_id').execute();
+      const known = await this.db
+        .selectFrom('task_instances')
+        .select('task_id')
+        .distinct()
+        .where('run_id', '=', query.runId)
+        .orderBy('task_id')
+        .execute();
       const name = query.mapIndex === undefined ? query.taskId : `${query.taskId}[${query.mapIndex}]`;
-      throw new TaskNotFoundError(query.runId, name, known.map((k) => k.task_id));
+      throw new TaskNotFoundError(
+        query.runId,
+        name,
+        known.map((k) => k.task_id),
+      );
     }
-    const { rows } = await sql<{ id: number; attempt: number; stream: string; line: string; logged_at: Date; map_index: number }>`
+    const { rows } = await sql<{
+      id: number;
+      attempt: number;
+      stream: string;
+      line: string;
+      logged_at: Date;
+      map_index: number;
+    }>`
       select l.id, l.attempt, l.stream, l.line, l.logged_at, t.map_index from task_logs l join task_instances t on t.id = l.task_instance_id
       where l.task_instance_id = any(${instances.map((i) => Number(i.id))}::bigint[]) and l.id > ${query.afterId ?? 0}
         ${query.attempt === undefined ? sql`` : sql`and l.attempt = ${query.attempt}`}
       order by l.id`.execute(this.db);
     const state = parent.state as TaskState;
     return {
-      lines: rows.map((r) => ({ id: Number(r.id), attempt: Number(r.attempt), stream: r.stream, line: r.line, loggedAt: iso(r.logged_at)!, mapIndex: Number(r.map_index) })),
+      lines: rows.map((r) => ({
+        id: Number(r.id),
+        attempt: Number(r.attempt),
+        stream: r.stream,
+        line: r.line,
+        loggedAt: iso(r.logged_at)!,
+        mapIndex: Number(r.map_index),
+      })),
       state,
       finished: isFinished(state),
     };
   }
 
   async backfill(flowId: string, request: BackfillRequest): Promise<BackfillView> {
-    const plan = await this.system.backfill(flowId, { ...request, from: parseDate(request.from, 'from'), to: parseDate(request.to, 'to') });
-    const runIds = plan.backfillId === undefined ? []
-      : (await this.db.selectFrom('flow_runs').select('id').where('backfill_id', '=', plan.backfillId).orderBy('id').execute()).map((r) => Number(r.id));
-    const existing = (r: { runId: number; logicalDate: Date; state: string }) => ({ runId: Number(r.runId), logicalDate: iso(r.logicalDate)!, state: r.state });
-    return { backfillId: plan.backfillId ?? null, create: plan.create.map((d) => iso(d)!), rerun: plan.rerun.map(existing), kept: plan.kept.map(existing), runIds };
+    const plan = await this.system.backfill(flowId, {
+      ...request,
+      from: parseDate(request.from, 'from'),
+      to: parseDate(request.to, 'to'),
+    });
+    const runIds =
+      plan.backfillId === undefined
+        ? []
+        : (
+            await this.db
+              .selectFrom('flow_runs')
+              .select('id')
+              .where('backfill_id', '=', plan.backfillId)
+              .orderBy('id')
+              .execute()
+          ).map((r) => Number(r.id));
+    const existing = (r: { runId: number; logicalDate: Date; state: string }) => ({
+      runId: Number(r.runId),
+      logicalDate: iso(r.logicalDate)!,
+      state: r.state,
+    });
+    return {
+      backfillId: plan.backfillId ?? null,
+      create: plan.create.map((d) => iso(d)!),
+      rerun: plan.rerun.map(existing),
+      kept: plan.kept.map(existing),
+      runIds,
+    };
   }
 
   pause(flowId: string, paused: boolean): Promise<void> {
@@ -145,7 +226,11 @@ export class LocalFlowControl implements FlowControl {
 
   /** Runs that ended after `since` (oldest first): what a role process announces. Compared at JavaScript's millisecond precision, so a run's own endedAt is a cursor past it. */
   async finishedSince(since: Date): Promise<RunView[]> {
-    const { rows } = await sql<{ id: number }>`select id from flow_runs where date_trunc('milliseconds', ended_at) > ${since} order by ended_at, id limit 100`.execute(this.db);
+    const { rows } = await sql<{
+      id: number;
+    }>`select id from flow_runs where date_trunc('milliseconds', ended_at) > ${since} order by ended_at, id limit 100`.execute(
+      this.db,
+    );
     const runs = await Promise.all(rows.map((r) => getRun(this.db, Number(r.id))));
     return runs.filter((r) => r !== undefined).map(runView);
   }

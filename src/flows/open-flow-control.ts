@@ -17,9 +17,13 @@ export async function openFlowControl(options: FlowSystemOptions = {}): Promise<
     return new LocalFlowControl(await FlowSystem.open(options), true);
   } catch (error) {
     if (!(error instanceof StrataError) || error.code !== 'META_LOCKED') throw error;
-    const directory = options.warehouse !== undefined
-      ? path.resolve(options.cwd ?? process.cwd(), options.warehouse)
-      : findWarehouse({ ...(options.cwd === undefined ? {} : { cwd: options.cwd }), ...(options.env === undefined ? {} : { env: options.env }) }).directory;
+    const directory =
+      options.warehouse !== undefined
+        ? path.resolve(options.cwd ?? process.cwd(), options.warehouse)
+        : findWarehouse({
+            ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+            ...(options.env === undefined ? {} : { env: options.env }),
+          }).directory;
     const client = await ControlClient.connect(controlSocketPath(directory));
     // Held by a process that serves no control socket (e.g. `strata sql`): its own message says who.
     if (client === undefined) throw error;

@@ -31,7 +31,11 @@ interface FlowScheduleRow {
 /** Most catch-up runs created for one flow in one tick (the rest follow on later ticks). */
 const CATCHUP_BATCH = 500;
 
-export async function evaluateSchedules(ctx: QueueContext, now: Date, tableVersion: TableVersionLookup | undefined): Promise<number> {
+export async function evaluateSchedules(
+  ctx: QueueContext,
+  now: Date,
+  tableVersion: TableVersionLookup | undefined,
+): Promise<number> {
   const { rows } = await sql<FlowScheduleRow>`
     select id, schedule, catchup, start_date, next_tick_at, table_versions, first_registered_at
     from flow_definitions where not paused and schedule->>'kind' <> 'manual'`.execute(ctx.meta.db);
@@ -52,12 +56,21 @@ async function evaluateTimeSchedule(ctx: QueueContext, flow: FlowScheduleRow, no
     return 0;
   }
   if (flow.next_tick_at > now) return 0;
-  const due = flow.catchup ? dueTicks(flow.schedule, flow.next_tick_at, now, anchor) : [latestTickAtOrBefore(flow.schedule, now, anchor) ?? flow.next_tick_at];
+  const due = flow.catchup
+    ? dueTicks(flow.schedule, flow.next_tick_at, now, anchor)
+    : [latestTickAtOrBefore(flow.schedule, now, anchor) ?? flow.next_tick_at];
   // Runs first, then the tick moves on: a crash in between re-creates nothing (run keys
   // are unique) and loses nothing (the next tick starts from the same due ticks).
   let created = 0;
   for (const tick of due) {
-    const run = await createRun(ctx, { flowId: flow.id, runKey: scheduledRunKey(tick), kind: 'scheduled', params: {}, logicalDate: tick, triggeredBy: 'schedule' });
+    const run = await createRun(ctx, {
+      flowId: flow.id,
+      runKey: scheduledRunKey(tick),
+      kind: 'scheduled',
+      params: {},
+      logicalDate: tick,
+      triggeredBy: 'schedule',
+    });
     if (run.created) created++;
   }
   const next = nextTick(flow.schedule, due.at(-1) ?? flow.next_tick_at, anchor);
@@ -68,7 +81,12 @@ async function evaluateTimeSchedule(ctx: QueueContext, flow: FlowScheduleRow, no
 /** Ticks from `first` up to `now`, at most CATCHUP_BATCH of them (a long outage catches up over several ticks). */
 function dueTicks(schedule: Schedule, first: Date, now: Date, anchor: Date): Date[] {
   const ticks: Date[] = [];
-  for (let tick: Date | undefined = first; tick !== undefined && tick <= now && ticks.length < CATCHUP_BATCH; tick = nextTick(schedule, tick, anchor)) ticks.push(tick);
+  for (
+    let tick: Date | undefined = first;
+    tick !== undefined && tick <= now && ticks.length < CATCHUP_BATCH;
+    tick = nextTick(schedule, tick, anchor)
+  )
+    ticks.push(tick);
   return ticks;
 }
 
@@ -76,14 +94,23 @@ export function scheduledRunKey(logicalDate: Date): string {
   return `scheduled:${logicalDate.toISOString()}`;
 }
 
-async function compareAndSetTick(ctx: QueueContext, flowId: string, expected: Date | null, next: Date | null): Promise<boolean> {
+async function compareAndSetTick(
+  ctx: QueueContext,
+  flowId: string,
+  expected: Date | null,
+  next: Date | null,
+): Promise<boolean> {
   const { rows } = await sql<{ id: string }>`
     update flow_definitions set next_tick_at = ${next}
     where id = ${flowId} and next_tick_at is not distinct from ${expected} returning id`.execute(ctx.meta.db);
   return rows.length > 0;
 }
 
-async function evaluateTableSchedule(ctx: QueueContext, flow: FlowScheduleRow, tableVersion: TableVersionLookup | undefined): Promise<number> {
+async function evaluateTableSchedule(
+  ctx: QueueContext,
+  flow: FlowScheduleRow,
+  tableVersion: TableVersionLookup | undefined,
+): Promise<number> {
   if (tableVersion === undefined || flow.schedule.kind !== 'table') return 0;
   const seen: Record<string, number> = { ...flow.table_versions };
   const changed: string[] = [];
@@ -95,8 +122,16 @@ async function evaluateTableSchedule(ctx: QueueContext, flow: FlowScheduleRow, t
   }
   if (JSON.stringify(seen) === JSON.stringify(flow.table_versions)) return 0;
   // As for ticks: the run (keyed by the versions seen) before the versions move on.
-  const run = changed.length === 0 ? undefined
-    : await createRun(ctx, { flowId: flow.id, runKey: `table:${changed.join(',')}`, kind: 'table', params: {}, triggeredBy: `table update: ${changed.join(', ')}` });
+  const run =
+    changed.length === 0
+      ? undefined
+      : await createRun(ctx, {
+          flowId: flow.id,
+          runKey: `table:${changed.join(',')}`,
+          kind: 'table',
+          params: {},
+          triggeredBy: `table update: ${changed.join(', ')}`,
+        });
   await sql`
     update flow_definitions set table_versions = ${JSON.stringify(seen)}::jsonb
     where id = ${flow.id} and table_versions = ${JSON.stringify(flow.table_versions)}::jsonb`.execute(ctx.meta.db);

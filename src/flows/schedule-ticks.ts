@@ -42,14 +42,30 @@ export function nextTick(schedule: Schedule, after: Date, anchor: Date = UNIX_EP
 }
 
 /** Every tick in [from, to]; refuses schedules without ticks and ranges with more than `limit` ticks. */
-export function ticksBetween(schedule: Schedule, from: Date, to: Date, limit: number = DEFAULT_TICK_LIMIT, anchor: Date = UNIX_EPOCH): Date[] {
+export function ticksBetween(
+  schedule: Schedule,
+  from: Date,
+  to: Date,
+  limit: number = DEFAULT_TICK_LIMIT,
+  anchor: Date = UNIX_EPOCH,
+): Date[] {
   if (schedule.kind === 'manual' || schedule.kind === 'table') {
-    throw new InvalidArgumentError(`A ${schedule.kind} schedule has no ticks to enumerate: backfills and catch-up need a cron or interval schedule; trigger runs of this flow instead.`, { kind: schedule.kind });
+    throw new InvalidArgumentError(
+      `A ${schedule.kind} schedule has no ticks to enumerate: backfills and catch-up need a cron or interval schedule; trigger runs of this flow instead.`,
+      { kind: schedule.kind },
+    );
   }
   const ticks: Date[] = [];
-  for (let tick = nextTick(schedule, new Date(from.getTime() - 1), anchor); tick !== undefined && tick.getTime() <= to.getTime(); tick = nextTick(schedule, tick, anchor)) {
+  for (
+    let tick = nextTick(schedule, new Date(from.getTime() - 1), anchor);
+    tick !== undefined && tick.getTime() <= to.getTime();
+    tick = nextTick(schedule, tick, anchor)
+  ) {
     if (ticks.length >= limit) {
-      throw new InvalidArgumentError(`More than ${limit} ticks between ${from.toISOString()} and ${to.toISOString()}: narrow the range, or raise the limit if that many runs are really wanted.`, { limit, from: from.toISOString(), to: to.toISOString() });
+      throw new InvalidArgumentError(
+        `More than ${limit} ticks between ${from.toISOString()} and ${to.toISOString()}: narrow the range, or raise the limit if that many runs are really wanted.`,
+        { limit, from: from.toISOString(), to: to.toISOString() },
+      );
     }
     ticks.push(tick);
   }
@@ -76,7 +92,8 @@ export function latestTickAtOrBefore(schedule: Schedule, at: Date, anchor: Date)
 }
 
 function checkInterval(everyMs: number): void {
-  if (!Number.isFinite(everyMs) || everyMs <= 0) throw new InvalidArgumentError(`An interval schedule needs a positive interval, not ${everyMs} ms.`, { everyMs });
+  if (!Number.isFinite(everyMs) || everyMs <= 0)
+    throw new InvalidArgumentError(`An interval schedule needs a positive interval, not ${everyMs} ms.`, { everyMs });
 }
 
 // Parsing an expression is the costly part of croner; schedules are few, so keep them.
@@ -116,7 +133,11 @@ function latestCronTick(parsed: Cron, at: Date): Date | undefined {
   const start = previous[previous.length - 1];
   if (start === undefined) return undefined;
   let latest: Date | undefined;
-  for (let tick = nextCronTick(parsed, new Date(start.getTime() - 1)); tick !== undefined && tick.getTime() <= at.getTime(); tick = nextCronTick(parsed, tick)) {
+  for (
+    let tick = nextCronTick(parsed, new Date(start.getTime() - 1));
+    tick !== undefined && tick.getTime() <= at.getTime();
+    tick = nextCronTick(parsed, tick)
+  ) {
     latest = tick;
   }
   return latest;

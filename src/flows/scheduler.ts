@@ -62,7 +62,10 @@ export class Scheduler {
   async start(): Promise<void> {
     await this.reload();
     await this.tick();
-    this.#timer = setInterval(() => void this.tick().catch((error: unknown) => this.#report(error)), this.#options.tickMs ?? 1_000);
+    this.#timer = setInterval(
+      () => void this.tick().catch((error: unknown) => this.#report(error)),
+      this.#options.tickMs ?? 1_000,
+    );
   }
 
   /** Loads (again) every definition and registers it. */
@@ -92,10 +95,15 @@ export class Scheduler {
   }
 
   async #tick(now: Date): Promise<TickReport> {
-    if (this.#options.flowsDirectory !== undefined && Date.now() - this.#lastReload >= (this.#options.reloadMs ?? 10_000)) await this.reload();
+    if (
+      this.#options.flowsDirectory !== undefined &&
+      Date.now() - this.#lastReload >= (this.#options.reloadMs ?? 10_000)
+    )
+      await this.reload();
     const leasesReaped = await reapExpiredLeases(this.#ctx);
     const tasksPromoted = await promoteDueTasks(this.#ctx);
-    const runsCreated = this.#options.schedules === false ? 0 : await evaluateSchedules(this.#ctx, now, this.#options.tableVersion);
+    const runsCreated =
+      this.#options.schedules === false ? 0 : await evaluateSchedules(this.#ctx, now, this.#options.tableVersion);
     const runsStarted = await startWaitingRuns(this.#ctx);
     if (this.#options.retentionDays !== undefined && Date.now() - this.#lastRetention > 3_600_000) {
       this.#lastRetention = Date.now();
@@ -106,7 +114,9 @@ export class Scheduler {
 
   #report(error: unknown): void {
     if (this.#closed) return;
-    (this.#options.onError ?? ((e: Error) => process.stderr.write(`scheduler: ${e.message}\n`)))(error instanceof Error ? error : new Error(String(error)));
+    (this.#options.onError ?? ((e: Error) => process.stderr.write(`scheduler: ${e.message}\n`)))(
+      error instanceof Error ? error : new Error(String(error)),
+    );
   }
 
   async close(): Promise<void> {

@@ -39,16 +39,28 @@ export function every(spec: string | IntervalSpec): Schedule {
   if (typeof spec === 'string') {
     const match = INTERVAL_PATTERN.exec(spec.trim());
     if (match === null || spec.trim() === '') {
-      throw new InvalidArgumentError(`every("${spec}"): not an interval; write digits with units d, h, m, s in that order, e.g. '30s', '15m', '1h30m', '1d'.`, { spec });
+      throw new InvalidArgumentError(
+        `every("${spec}"): not an interval; write digits with units d, h, m, s in that order, e.g. '30s', '15m', '1h30m', '1d'.`,
+        { spec },
+      );
     }
     const [, d, h, m, s] = match;
-    return intervalOf({ days: Number(d ?? 0), hours: Number(h ?? 0), minutes: Number(m ?? 0), seconds: Number(s ?? 0) });
+    return intervalOf({
+      days: Number(d ?? 0),
+      hours: Number(h ?? 0),
+      minutes: Number(m ?? 0),
+      seconds: Number(s ?? 0),
+    });
   }
   return intervalOf(spec);
 }
 
 function intervalOf(spec: IntervalSpec): Schedule {
-  const everyMs = (spec.days ?? 0) * UNIT_MS.d + (spec.hours ?? 0) * UNIT_MS.h + (spec.minutes ?? 0) * UNIT_MS.m + (spec.seconds ?? 0) * UNIT_MS.s;
+  const everyMs =
+    (spec.days ?? 0) * UNIT_MS.d +
+    (spec.hours ?? 0) * UNIT_MS.h +
+    (spec.minutes ?? 0) * UNIT_MS.m +
+    (spec.seconds ?? 0) * UNIT_MS.s;
   return Object.freeze({ kind: 'interval', everyMs });
 }
 

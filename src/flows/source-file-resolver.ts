@@ -13,7 +13,11 @@ export function sourceFileResolver(): FlowResolver {
       // loadFlowFile caches by content hash, so this is an import only when the file changed.
       const flows = sourceFile === undefined ? [] : await loadFlowFile(sourceFile);
       const flow = flows.find((f) => f.id === flowId);
-      if (flow === undefined) throw new FlowNotFoundError(flowId, flows.map((f) => f.id));
+      if (flow === undefined)
+        throw new FlowNotFoundError(
+          flowId,
+          flows.map((f) => f.id),
+        );
       return flow;
     },
   };

@@ -23,7 +23,18 @@ export interface FlowSummary {
 }
 
 export async function listFlows(db: Db): Promise<FlowSummary[]> {
-  const { rows } = await sql<{ id: string; description: string | null; schedule: unknown; paused: boolean; next_tick_at: Date | null; source_file: string | null; active: number; last_id: number | null; last_state: RunState | null; last_created: Date | null }>`
+  const { rows } = await sql<{
+    id: string;
+    description: string | null;
+    schedule: unknown;
+    paused: boolean;
+    next_tick_at: Date | null;
+    source_file: string | null;
+    active: number;
+    last_id: number | null;
+    last_state: RunState | null;
+    last_created: Date | null;
+  }>`
     select f.id, f.description, f.schedule, f.paused, f.next_tick_at, f.source_file,
       (select count(*)::int from flow_runs r where r.flow_id = f.id and r.state in ('queued', 'running')) as active,
       l.id as last_id, l.state as last_state, l.created_at as last_created
@@ -31,7 +42,13 @@ export async function listFlows(db: Db): Promise<FlowSummary[]> {
     left join lateral (select id, state, created_at from flow_runs r where r.flow_id = f.id order by id desc limit 1) l on true
     order by f.id`.execute(db);
   return rows.map((r) => ({
-    id: r.id, description: r.description, schedule: r.schedule, paused: r.paused, nextTickAt: r.next_tick_at, sourceFile: r.source_file, activeRuns: r.active,
+    id: r.id,
+    description: r.description,
+    schedule: r.schedule,
+    paused: r.paused,
+    nextTickAt: r.next_tick_at,
+    sourceFile: r.source_file,
+    activeRuns: r.active,
     lastRun: r.last_id === null ? undefined : { id: r.last_id, state: r.last_state!, createdAt: r.last_created! },
   }));
 }
@@ -85,7 +102,11 @@ export interface TaskInstanceSummary {
   readonly inputBytes: number | null;
 }
 
-export async function taskInstancesOfRun(db: Db, runId: number, options: { includeMapInstances?: boolean } = {}): Promise<TaskInstanceSummary[]> {
+export async function taskInstancesOfRun(
+  db: Db,
+  runId: number,
+  options: { includeMapInstances?: boolean } = {},
+): Promise<TaskInstanceSummary[]> {
   const { rows } = await sql<TaskInstanceSummary>`
     select id, task_id as "taskId", map_index as "mapIndex", state, attempt, max_attempts as "maxAttempts", queued_at as "queuedAt",
       started_at as "startedAt", ended_at as "endedAt", error, output, lease_owner as "leaseOwner",
@@ -130,7 +151,9 @@ export interface TaskFailureRow {
 export async function failuresSince(db: Db, since: Date, limit = 100): Promise<TaskFailureRow[]> {
   const { rows } = await sql<TaskFailureRow>`
     select id, flow_id as "flowId", run_id as "runId", task_id as "taskId", map_index as "mapIndex", ended_at as "endedAt", error
-    from task_instances where state = 'failed' and ended_at >= ${since} order by ended_at desc limit ${limit}`.execute(db);
+    from task_instances where state = 'failed' and ended_at >= ${since} order by ended_at desc limit ${limit}`.execute(
+    db,
+  );
   return rows;
 }
 

@@ -46,11 +46,18 @@ async function flowFor(id: number, flowId: string, file: string): Promise<FlowDe
     if (load) send({ type: 'loaded', id });
   }
   const flow = flows.find((candidate) => candidate.id === flowId);
-  if (flow === undefined) throw new FlowNotFoundError(flowId, flows.map((candidate) => candidate.id));
+  if (flow === undefined)
+    throw new FlowNotFoundError(
+      flowId,
+      flows.map((candidate) => candidate.id),
+    );
   return flow;
 }
 
-function call(id: number, message: { type: 'load' } | { type: 'save'; value: JsonValue } | { type: 'table'; name: string }): Promise<JsonValue | undefined> {
+function call(
+  id: number,
+  message: { type: 'load' } | { type: 'save'; value: JsonValue } | { type: 'table'; name: string },
+): Promise<JsonValue | undefined> {
   const callId = ++nextCallId;
   return new Promise((resolve, reject) => {
     calls.set(callId, { resolve, reject });
@@ -78,7 +85,8 @@ async function runAttempt(request: TaskRequest): Promise<void> {
     });
   })().catch((error: unknown) => failed(failureFromThrown(error)));
   const outcome = await Promise.race([work, crashed]);
-  for (const stream of ['stdout', 'stderr'] as const) if (running.partial[stream] !== '') send({ type: 'log', id, line: running.partial[stream], stream });
+  for (const stream of ['stdout', 'stderr'] as const)
+    if (running.partial[stream] !== '') send({ type: 'log', id, line: running.partial[stream], stream });
   current = undefined;
   // Code of a timed-out or crashed attempt may still be running: the parent replaces this process.
   const recycle = running.crashed || (outcome.kind === 'failed' && outcome.failure.reason === 'timeout');
@@ -92,7 +100,10 @@ function capture(stream: LogStream & ('stdout' | 'stderr')): void {
   target.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
     const running = current;
     if (running === undefined) return original(chunk, ...rest);
-    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('utf8');
+    const text =
+      typeof chunk === 'string'
+        ? chunk
+        : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('utf8');
     const lines = (running.partial[stream] + text).split('\n');
     running.partial[stream] = lines.pop() ?? '';
     for (const line of lines) send({ type: 'log', id: running.id, line, stream });

@@ -56,15 +56,22 @@ export class TaskSkipSignal extends Error {
 
 export class TaskDeferSignal extends Error {
   readonly kind = 'strata-task-defer';
-  constructor(readonly delayMs: number, readonly reason: string) {
+  constructor(
+    readonly delayMs: number,
+    readonly reason: string,
+  ) {
     super(`deferred for ${delayMs} ms: ${reason}`);
   }
 }
 
 export function asSkipSignal(value: unknown): TaskSkipSignal | undefined {
-  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'strata-task-skip' ? (value as TaskSkipSignal) : undefined;
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'strata-task-skip'
+    ? (value as TaskSkipSignal)
+    : undefined;
 }
 
 export function asDeferSignal(value: unknown): TaskDeferSignal | undefined {
-  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'strata-task-defer' ? (value as TaskDeferSignal) : undefined;
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'strata-task-defer'
+    ? (value as TaskDeferSignal)
+    : undefined;
 }

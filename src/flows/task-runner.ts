@@ -30,13 +30,19 @@ export const MAX_OUTPUT_BYTES = 8 * 1024 * 1024;
 
 const neverAborted = new AbortController().signal;
 
-export async function runTaskAttempt(flow: FlowDefinition, request: TaskRequest, hooks: AttemptHooks): Promise<TaskOutcome> {
+export async function runTaskAttempt(
+  flow: FlowDefinition,
+  request: TaskRequest,
+  hooks: AttemptHooks,
+): Promise<TaskOutcome> {
   const task = flow.tasks.get(request.taskId);
-  if (task === undefined) return failed(failureFromThrown(new TaskNotFoundError(request.runId, request.taskId, [...flow.tasks.keys()])));
+  if (task === undefined)
+    return failed(failureFromThrown(new TaskNotFoundError(request.runId, request.taskId, [...flow.tasks.keys()])));
   const { timeoutMs } = request;
   const shutdown = hooks.signal;
   // Fast path (most tasks): nothing can end the attempt but the task itself, so its signal never aborts.
-  if (timeoutMs === undefined && shutdown === undefined) return attempt(task, taskContext(request, hooks, neverAborted), request);
+  if (timeoutMs === undefined && shutdown === undefined)
+    return attempt(task, taskContext(request, hooks, neverAborted), request);
   const controller = new AbortController();
   const ctx = taskContext(request, hooks, controller.signal);
   let timer: NodeJS.Timeout | undefined;
@@ -52,7 +58,13 @@ export async function runTaskAttempt(flow: FlowDefinition, request: TaskRequest,
     if (shutdown !== undefined) {
       onShutdown = () => {
         controller.abort(shutdown.reason);
-        resolve(failed({ reason: 'lost', name: 'AbortError', message: 'the attempt was aborted: the worker is shutting down' }));
+        resolve(
+          failed({
+            reason: 'lost',
+            name: 'AbortError',
+            message: 'the attempt was aborted: the worker is shutting down',
+          }),
+        );
       };
       if (shutdown.aborted) onShutdown();
       else shutdown.addEventListener('abort', onShutdown, { once: true });
@@ -139,7 +151,11 @@ export function failureFromThrown(thrown: unknown): TaskFailure {
     };
   }
   const shown = inspect(thrown, { depth: 2, breakLength: Infinity });
-  return { reason: 'threw', name: 'NonErrorThrown', message: `the task threw ${shown}, not an Error (throw an Error to record a stack)` };
+  return {
+    reason: 'threw',
+    name: 'NonErrorThrown',
+    message: `the task threw ${shown}, not an Error (throw an Error to record a stack)`,
+  };
 }
 
 // Strata's own code and dependencies, as paths and as file URLs (how ESM frames print them).
@@ -154,7 +170,11 @@ const frameworkPrefixes = ['src', 'dist', 'node_modules'].flatMap((dir) => {
 export function userStack(stack: string): string {
   return stack
     .split('\n')
-    .filter((line) => !/^\s+at /.test(line) || !(line.includes('node:internal') || frameworkPrefixes.some((prefix) => line.includes(prefix))))
+    .filter(
+      (line) =>
+        !/^\s+at /.test(line) ||
+        !(line.includes('node:internal') || frameworkPrefixes.some((prefix) => line.includes(prefix))),
+    )
     .join('\n');
 }
 
@@ -166,10 +186,15 @@ export function toJson(value: unknown, what: string): JsonValue {
     json = JSON.stringify(value, jsonReplacer);
   } catch (problem) {
     const detail = (problem as Error).message.split('\n')[0] ?? '';
-    throw new Error(`${what} is not JSON: ${/circular/i.test(detail) ? 'it contains a cycle (an object that refers to itself)' : detail}. Return plain objects, arrays, strings, finite numbers, booleans or null.`, { cause: problem });
+    throw new Error(
+      `${what} is not JSON: ${/circular/i.test(detail) ? 'it contains a cycle (an object that refers to itself)' : detail}. Return plain objects, arrays, strings, finite numbers, booleans or null.`,
+      { cause: problem },
+    );
   }
   if (json.length * 3 > MAX_OUTPUT_BYTES && Buffer.byteLength(json) > MAX_OUTPUT_BYTES) {
-    throw new Error(`${what} is ${formatBytes(Buffer.byteLength(json))} as JSON, over the ${formatBytes(MAX_OUTPUT_BYTES)} limit: store large results with ctx.outputTable(rows) and return the reference it gives.`);
+    throw new Error(
+      `${what} is ${formatBytes(Buffer.byteLength(json))} as JSON, over the ${formatBytes(MAX_OUTPUT_BYTES)} limit: store large results with ctx.outputTable(rows) and return the reference it gives.`,
+    );
   }
   return JSON.parse(json) as JsonValue;
 }
@@ -187,7 +212,10 @@ function jsonReplacer(key: string, value: unknown): unknown {
       if (!Number.isFinite(value)) throw new Error(`it contains ${value}${where} (JSON has no NaN or Infinity)`);
       return value;
     case 'object':
-      if (value instanceof Map || value instanceof Set) throw new Error(`it contains a ${value instanceof Map ? 'Map' : 'Set'}${where}, which JSON would store as {} (convert it to an object or an array)`);
+      if (value instanceof Map || value instanceof Set)
+        throw new Error(
+          `it contains a ${value instanceof Map ? 'Map' : 'Set'}${where}, which JSON would store as {} (convert it to an object or an array)`,
+        );
       return value;
     default:
       return value;

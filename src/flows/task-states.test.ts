@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { canTransition, FINISHED_TASK_STATES, RUN_TRANSITIONS, RunState, TASK_TRANSITIONS, TaskState } from './task-states.js';
+import {
+  canTransition,
+  FINISHED_TASK_STATES,
+  RUN_TRANSITIONS,
+  RunState,
+  TASK_TRANSITIONS,
+  TaskState,
+} from './task-states.js';
 
 describe('task state transitions', () => {
   const states = Object.values(TaskState);

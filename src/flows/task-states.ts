@@ -32,7 +32,13 @@ export const TaskState = {
 export type TaskState = (typeof TaskState)[keyof typeof TaskState];
 
 /** States a task instance never leaves (unless a user clears the run to reprocess it). */
-export const FINISHED_TASK_STATES: readonly TaskState[] = [TaskState.success, TaskState.failed, TaskState.upstreamFailed, TaskState.skipped, TaskState.removed];
+export const FINISHED_TASK_STATES: readonly TaskState[] = [
+  TaskState.success,
+  TaskState.failed,
+  TaskState.upstreamFailed,
+  TaskState.skipped,
+  TaskState.removed,
+];
 
 export function isFinished(state: TaskState): boolean {
   return FINISHED_TASK_STATES.includes(state);
@@ -49,7 +55,10 @@ export const TASK_TRANSITIONS: Readonly<Record<TaskState, Readonly<Partial<Recor
     removed: 'the task left the flow definition',
   },
   scheduled: { queued: 'a pool slot became free', removed: 'the task left the flow definition' },
-  queued: { running: 'a worker claimed it (new lease, fencing token + 1)', removed: 'the task left the flow definition' },
+  queued: {
+    running: 'a worker claimed it (new lease, fencing token + 1)',
+    removed: 'the task left the flow definition',
+  },
   running: {
     success: 'the task returned',
     failed: 'it threw, timed out or exited, and no attempts are left',

@@ -26,19 +26,29 @@ export type TableRows = readonly Readonly<Record<string, unknown>>[];
 export const FLOW_OUTPUTS_DIRECTORY = '_flow_outputs';
 
 export function isTableOutput(value: unknown): value is TableOutput {
-  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'table-output' && typeof (value as { location?: unknown }).location === 'string';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { kind?: unknown }).kind === 'table-output' &&
+    typeof (value as { location?: unknown }).location === 'string'
+  );
 }
 
 export function outputLocation(request: TaskRequest): string {
   if (request.warehouse === undefined) {
-    throw new InvalidArgumentError(`Task "${request.taskId}" of flow "${request.flowId}" cannot store a table output: it does not run in a warehouse.`);
+    throw new InvalidArgumentError(
+      `Task "${request.taskId}" of flow "${request.flowId}" cannot store a table output: it does not run in a warehouse.`,
+    );
   }
   const task = request.mapIndex >= 0 ? `${request.taskId}-${request.mapIndex}` : request.taskId;
   return path.join(request.warehouse, 'lake', FLOW_OUTPUTS_DIRECTORY, request.flowId, String(request.runId), task);
 }
 
 export async function writeTableOutput(request: TaskRequest, rows: TableRows): Promise<TableOutput> {
-  if (rows.length === 0) throw new InvalidArgumentError(`ctx.outputTable: no rows to store (a Delta table needs a schema: return [] as a plain output instead).`);
+  if (rows.length === 0)
+    throw new InvalidArgumentError(
+      `ctx.outputTable: no rows to store (a Delta table needs a schema: return [] as a plain output instead).`,
+    );
   const { DeltaTable, fromRows } = await import('../lake/index.js');
   const location = outputLocation(request);
   const data = fromRows(rows);
@@ -49,7 +59,10 @@ export async function writeTableOutput(request: TaskRequest, rows: TableRows): P
 }
 
 export async function readTableOutput(ref: TableOutput): Promise<Record<string, unknown>[]> {
-  if (!isTableOutput(ref)) throw new InvalidArgumentError(`ctx.readTable: expected the reference a task returned from ctx.outputTable(), got ${JSON.stringify(ref)}.`);
+  if (!isTableOutput(ref))
+    throw new InvalidArgumentError(
+      `ctx.readTable: expected the reference a task returned from ctx.outputTable(), got ${JSON.stringify(ref)}.`,
+    );
   const { DeltaTable } = await import('../lake/index.js');
   return (await DeltaTable.open(ref.location, { version: ref.version })).rows();
 }

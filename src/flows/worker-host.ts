@@ -17,15 +17,27 @@ export interface LogLine {
   readonly line: string;
 }
 
-export function workerHost(ctx: QueueContext, pushLog: (line: LogLine) => void, tableLocation: ((name: string) => Promise<string>) | undefined): TaskHost {
+export function workerHost(
+  ctx: QueueContext,
+  pushLog: (line: LogLine) => void,
+  tableLocation: ((name: string) => Promise<string>) | undefined,
+): TaskHost {
   return {
-    log: ({ taskInstanceId, attempt }: AttemptRef, line: string, stream: LogStream) => pushLog({ taskInstanceId, attempt, stream, line }),
+    log: ({ taskInstanceId, attempt }: AttemptRef, line: string, stream: LogStream) =>
+      pushLog({ taskInstanceId, attempt, stream, line }),
     loadCheckpoint: async ({ taskInstanceId }: AttemptRef) => {
-      const row = await ctx.meta.db.selectFrom('task_checkpoints').select('value').where('task_instance_id', '=', taskInstanceId).executeTakeFirst();
+      const row = await ctx.meta.db
+        .selectFrom('task_checkpoints')
+        .select('value')
+        .where('task_instance_id', '=', taskInstanceId)
+        .executeTakeFirst();
       return row === undefined ? undefined : (row.value as JsonValue);
     },
     tableLocation: async (_attempt: AttemptRef, name: string) => {
-      if (tableLocation === undefined) throw new InvalidArgumentError(`ctx.tableLocation("${name}"): this worker has no catalog (it was started without a warehouse).`);
+      if (tableLocation === undefined)
+        throw new InvalidArgumentError(
+          `ctx.tableLocation("${name}"): this worker has no catalog (it was started without a warehouse).`,
+        );
       return tableLocation(name);
     },
     // An attempt whose lease moved on must not overwrite its successor's progress.
@@ -46,5 +58,7 @@ export async function writeTaskLogs(ctx: QueueContext, logs: readonly LogLine[])
   await sql`
     insert into task_logs (task_instance_id, attempt, stream, line)
     select * from unnest(${logs.map((l) => l.taskInstanceId)}::bigint[], ${logs.map((l) => l.attempt)}::int[],
-                         ${logs.map((l) => l.stream)}::text[], ${logs.map((l) => l.line)}::text[])`.execute(ctx.meta.db);
+                         ${logs.map((l) => l.stream)}::text[], ${logs.map((l) => l.line)}::text[])`.execute(
+    ctx.meta.db,
+  );
 }

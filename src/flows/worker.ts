@@ -72,7 +72,13 @@ export class Worker {
   async start(): Promise<void> {
     await this.#ctx.meta.db
       .insertInto('flow_workers')
-      .values({ id: this.id, hostname: hostname(), pid: process.pid, executor: this.#options.executor.kind, slots: this.#options.executor.slots })
+      .values({
+        id: this.id,
+        hostname: hostname(),
+        pid: process.pid,
+        executor: this.#options.executor.kind,
+        slots: this.#options.executor.slots,
+      })
       .onConflict((oc) => oc.column('id').doUpdateSet({ heartbeat_at: new Date(), stopped_at: null }))
       .execute();
     this.#unlisten = await this.#ctx.notifier.listen(() => this.#claim());
@@ -127,7 +133,14 @@ export class Worker {
     } catch (error) {
       // Executors report task failures as outcomes; a throw is the executor's own failure.
       const e = error instanceof Error ? error : new Error(String(error));
-      outcome = { kind: 'failed', failure: { reason: 'lost', name: e.name, message: `the ${this.#options.executor.kind} executor failed: ${e.message}` } };
+      outcome = {
+        kind: 'failed',
+        failure: {
+          reason: 'lost',
+          name: e.name,
+          message: `the ${this.#options.executor.kind} executor failed: ${e.message}`,
+        },
+      };
     }
     const endedAt = new Date();
     if (outcome.kind === 'success') await this.#recordAssets(claimed);
@@ -191,7 +204,9 @@ export class Worker {
 
   #report(error: unknown): void {
     if (this.#closed && /closed|ended|terminat/i.test(String(error))) return;
-    (this.#options.onError ?? ((e: Error) => process.stderr.write(`worker ${this.id}: ${e.message}\n`)))(error instanceof Error ? error : new Error(String(error)));
+    (this.#options.onError ?? ((e: Error) => process.stderr.write(`worker ${this.id}: ${e.message}\n`)))(
+      error instanceof Error ? error : new Error(String(error)),
+    );
   }
 
   /** Stops claiming, waits for running attempts (up to graceMs), writes their results, hands back unstarted claims. */
@@ -204,7 +219,9 @@ export class Worker {
     if (unstarted.length > 0) {
       await sql`
         update task_instances set state = 'queued', attempt = attempt - 1, lease_owner = null, lease_expires_at = null, started_at = null
-        where id = any(${unstarted.map((t) => t.request.taskInstanceId)}::bigint[]) and lease_owner = ${this.id} and state = 'running'`.execute(this.#ctx.meta.db);
+        where id = any(${unstarted.map((t) => t.request.taskInstanceId)}::bigint[]) and lease_owner = ${this.id} and state = 'running'`.execute(
+        this.#ctx.meta.db,
+      );
       await this.#ctx.notifier.notify();
     }
     const deadline = Date.now() + graceMs;
@@ -212,7 +229,11 @@ export class Worker {
     await this.#options.executor.close(Math.max(0, deadline - Date.now()));
     while (this.#running.size > 0) await new Promise((resolve) => setTimeout(resolve, 20));
     await this.#flush();
-    await this.#ctx.meta.db.updateTable('flow_workers').set({ stopped_at: new Date() }).where('id', '=', this.id).execute();
+    await this.#ctx.meta.db
+      .updateTable('flow_workers')
+      .set({ stopped_at: new Date() })
+      .where('id', '=', this.id)
+      .execute();
   }
 }
 

@@ -125,7 +125,16 @@ export type Action =
 export type ActionKind = Action['kind'];
 
 const KINDS: ReadonlySet<string> = new Set<ActionKind>([
-  'protocol', 'metaData', 'add', 'remove', 'cdc', 'txn', 'commitInfo', 'domainMetadata', 'checkpointMetadata', 'sidecar',
+  'protocol',
+  'metaData',
+  'add',
+  'remove',
+  'cdc',
+  'txn',
+  'commitInfo',
+  'domainMetadata',
+  'checkpointMetadata',
+  'sidecar',
 ]);
 
 /**
@@ -148,14 +157,34 @@ const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.is
 
 /** The fields replay relies on, per action kind; a value failing these is corrupt. */
 const REQUIRED: Readonly<Record<ActionKind, ReadonlyArray<readonly [string, (v: unknown) => boolean]>>> = {
-  protocol: [['minReaderVersion', isNumber], ['minWriterVersion', isNumber]],
-  metaData: [['id', isString], ['partitionColumns', Array.isArray], ['configuration', isObject]],
-  add: [['path', isString], ['partitionValues', isObject], ['size', isNumber]],
+  protocol: [
+    ['minReaderVersion', isNumber],
+    ['minWriterVersion', isNumber],
+  ],
+  metaData: [
+    ['id', isString],
+    ['partitionColumns', Array.isArray],
+    ['configuration', isObject],
+  ],
+  add: [
+    ['path', isString],
+    ['partitionValues', isObject],
+    ['size', isNumber],
+  ],
   remove: [['path', isString]],
-  cdc: [['path', isString], ['partitionValues', isObject]],
-  txn: [['appId', isString], ['version', isNumber]],
+  cdc: [
+    ['path', isString],
+    ['partitionValues', isObject],
+  ],
+  txn: [
+    ['appId', isString],
+    ['version', isNumber],
+  ],
   commitInfo: [],
-  domainMetadata: [['domain', isString], ['configuration', isString]],
+  domainMetadata: [
+    ['domain', isString],
+    ['configuration', isString],
+  ],
   checkpointMetadata: [['version', isNumber]],
   sidecar: [['path', isString]],
 };

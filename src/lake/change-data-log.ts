@@ -40,18 +40,29 @@ export async function readChangeLog(store: ObjectStore, fromVersion: number, toV
   const latest = Math.max(-1, ...listing.commits.keys());
   const to = toVersion ?? latest;
   if (!Number.isInteger(fromVersion) || fromVersion < 0 || !Number.isInteger(to) || fromVersion > to) {
-    throw new ChangeDataFeedError(`Invalid change data range [${fromVersion}, ${to}] for ${store.root}: versions must be integers with 0 <= from <= to.`, { location: store.root, fromVersion, toVersion: to });
+    throw new ChangeDataFeedError(
+      `Invalid change data range [${fromVersion}, ${to}] for ${store.root}: versions must be integers with 0 <= from <= to.`,
+      { location: store.root, fromVersion, toVersion: to },
+    );
   }
   if (to > latest) {
-    throw new VersionNotFoundError(`Cannot read changes up to version ${to} of ${store.root}: its latest version is ${latest}.`, { location: store.root, version: to, latest });
+    throw new VersionNotFoundError(
+      `Cannot read changes up to version ${to} of ${store.root}: its latest version is ${latest}.`,
+      { location: store.root, version: to, latest },
+    );
   }
   for (let v = fromVersion; v <= to; v++) {
     if (!listing.commits.has(v)) {
-      throw new VersionNotFoundError(`Cannot read the changes of version ${v} of ${store.root}: its commit file is gone (log cleanup); start after it.`, { location: store.root, version: v });
+      throw new VersionNotFoundError(
+        `Cannot read the changes of version ${v} of ${store.root}: its commit file is gone (log cleanup); start after it.`,
+        { location: store.root, version: v },
+      );
     }
   }
   const [start, snapshot] = await Promise.all([loadSnapshot(store, fromVersion), loadSnapshot(store, to)]);
-  const commits = await Promise.all(Array.from({ length: to - fromVersion + 1 }, (_, i) => readJsonActions(store, commitKey(fromVersion + i))));
+  const commits = await Promise.all(
+    Array.from({ length: to - fromVersion + 1 }, (_, i) => readJsonActions(store, commitKey(fromVersion + i))),
+  );
   let metadata: Metadata = start.metadata;
   const files: ChangeFile[] = [];
   commits.forEach((actions, i) => {
@@ -68,16 +79,37 @@ export async function readChangeLog(store: ObjectStore, fromVersion: number, toV
     const timestamp = typeof inCommit === 'number' ? inCommit : listing.commits.get(version)!.lastModified;
     const cdc = actions.flatMap((a) => (a.kind === 'cdc' ? [a.cdc] : []));
     if (cdc.length > 0) {
-      for (const c of cdc) files.push({ file: { path: c.path, partitionValues: c.partitionValues, size: c.size, modificationTime: 0, dataChange: false }, version, timestamp });
+      for (const c of cdc)
+        files.push({
+          file: {
+            path: c.path,
+            partitionValues: c.partitionValues,
+            size: c.size,
+            modificationTime: 0,
+            dataChange: false,
+          },
+          version,
+          timestamp,
+        });
       return;
     }
     for (const action of actions) {
-      if (action.kind === 'add' && action.add.dataChange) files.push({ file: action.add, changeType: ChangeType.insert, version, timestamp });
+      if (action.kind === 'add' && action.add.dataChange)
+        files.push({ file: action.add, changeType: ChangeType.insert, version, timestamp });
       if (action.kind === 'remove' && action.remove.dataChange) {
         const r = action.remove;
         files.push({
-          file: { path: r.path, partitionValues: r.partitionValues ?? {}, size: r.size ?? 0, modificationTime: 0, dataChange: true, ...(r.deletionVector ? { deletionVector: r.deletionVector } : {}) },
-          changeType: ChangeType.delete, version, timestamp,
+          file: {
+            path: r.path,
+            partitionValues: r.partitionValues ?? {},
+            size: r.size ?? 0,
+            modificationTime: 0,
+            dataChange: true,
+            ...(r.deletionVector ? { deletionVector: r.deletionVector } : {}),
+          },
+          changeType: ChangeType.delete,
+          version,
+          timestamp,
         });
       }
     }

@@ -39,13 +39,21 @@ export async function tableChanges(table: TableRef, fromVersion: number, toVersi
   const store = typeof table === 'string' ? openStore(table) : 'snapshot' in table ? table.snapshot.store : table;
   const log = await readChangeLog(store, fromVersion, toVersion);
   return {
-    location: store.root, fromVersion: log.fromVersion, toVersion: log.toVersion, schema: log.snapshot.schema,
+    location: store.root,
+    fromVersion: log.fromVersion,
+    toVersion: log.toVersion,
+    schema: log.snapshot.schema,
     bind: (connection, options = {}) => bindChanges(connection, log, options.view),
   };
 }
 
 /** The changes as rows (for tests and small ranges). */
-export async function readChanges(table: TableRef, fromVersion: number, toVersion?: number, options: { where?: string; orderBy?: string } = {}): Promise<Record<string, unknown>[]> {
+export async function readChanges(
+  table: TableRef,
+  fromVersion: number,
+  toVersion?: number,
+  options: { where?: string; orderBy?: string } = {},
+): Promise<Record<string, unknown>[]> {
   const feed = await tableChanges(table, fromVersion, toVersion);
   return withConnection(async (connection) => {
     const binding = await feed.bind(connection);
@@ -59,7 +67,11 @@ export async function readChanges(table: TableRef, fromVersion: number, toVersio
   });
 }
 
-async function bindChanges(connection: DuckDBConnection, log: ChangeLog, viewName?: string): Promise<ChangeFeedBinding> {
+async function bindChanges(
+  connection: DuckDBConnection,
+  log: ChangeLog,
+  viewName?: string,
+): Promise<ChangeFeedBinding> {
   const id = randomUUID().replace(/-/g, '').slice(0, 12);
   const view = viewName ?? `__delta_changes_${id}`;
   const schema = log.snapshot.schema;
@@ -74,19 +86,27 @@ async function bindChanges(connection: DuckDBConnection, log: ChangeLog, viewNam
     const selects: string[] = [];
     for (const [i, group] of groups(log.files).entries()) {
       const isCdc = group[0]!.changeType === undefined;
-      const scan = await bindScan(connection, log.snapshot, { files: group.map((g) => g.file), fileColumn: FILE_COLUMN, ...(isCdc ? { schema: changeDataSchema(schema) } : {}) });
+      const scan = await bindScan(connection, log.snapshot, {
+        files: group.map((g) => g.file),
+        fileColumn: FILE_COLUMN,
+        ...(isCdc ? { schema: changeDataSchema(schema) } : {}),
+      });
       scans.push(scan);
       const commits = `__delta_change_commits_${id}_${i}`;
       tables.push(commits);
       await commitTable(connection, commits, group, scan.localPaths);
       const changeType = isCdc ? `s.${CHANGE_TYPE_COLUMN}` : 'c.change_type';
-      selects.push(`SELECT ${schema.fields.map((f) => `s.${quoteIdent(f.name)}`).join(', ')}, ${changeType} AS ${CHANGE_TYPE_COLUMN},`
-        + ` c.version AS _commit_version, to_timestamp(0) + to_milliseconds(c.millis) AS _commit_timestamp`
-        + ` FROM ${quoteIdent(scan.view)} AS s JOIN temp.${quoteIdent(commits)} AS c ON s.${FILE_COLUMN} = c.path`);
+      selects.push(
+        `SELECT ${schema.fields.map((f) => `s.${quoteIdent(f.name)}`).join(', ')}, ${changeType} AS ${CHANGE_TYPE_COLUMN},` +
+          ` c.version AS _commit_version, to_timestamp(0) + to_milliseconds(c.millis) AS _commit_timestamp` +
+          ` FROM ${quoteIdent(scan.view)} AS s JOIN temp.${quoteIdent(commits)} AS c ON s.${FILE_COLUMN} = c.path`,
+      );
     }
     if (selects.length === 0) {
       const columns = schema.fields.map((f) => `CAST(NULL AS ${duckdbType(f.type)}) AS ${quoteIdent(f.name)}`);
-      selects.push(`SELECT ${[...columns, `CAST(NULL AS VARCHAR) AS ${CHANGE_TYPE_COLUMN}`, 'CAST(NULL AS BIGINT) AS _commit_version', 'CAST(NULL AS TIMESTAMPTZ) AS _commit_timestamp'].join(', ')} WHERE false`);
+      selects.push(
+        `SELECT ${[...columns, `CAST(NULL AS VARCHAR) AS ${CHANGE_TYPE_COLUMN}`, 'CAST(NULL AS BIGINT) AS _commit_version', 'CAST(NULL AS TIMESTAMPTZ) AS _commit_timestamp'].join(', ')} WHERE false`,
+      );
     }
     await connection.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(view)} AS ${selects.join(' UNION ALL ')}`);
     return { view, release };
@@ -106,15 +126,22 @@ function groups(files: readonly ChangeFile[]): ChangeFile[][] {
   for (const file of files) {
     const cdc = file.changeType === undefined;
     let group = out.find((g) => g.cdc === cdc && !g.paths.has(file.file.path));
-    if (!group) out.push(group = { cdc, paths: new Set(), files: [] });
+    if (!group) out.push((group = { cdc, paths: new Set(), files: [] }));
     group.paths.add(file.file.path);
     group.files.push(file);
   }
   return out.map((g) => g.files);
 }
 
-async function commitTable(connection: DuckDBConnection, table: string, files: readonly ChangeFile[], paths: readonly string[]): Promise<void> {
-  await connection.run(`CREATE TEMP TABLE ${quoteIdent(table)} (path VARCHAR, version BIGINT, millis BIGINT, change_type VARCHAR)`);
+async function commitTable(
+  connection: DuckDBConnection,
+  table: string,
+  files: readonly ChangeFile[],
+  paths: readonly string[],
+): Promise<void> {
+  await connection.run(
+    `CREATE TEMP TABLE ${quoteIdent(table)} (path VARCHAR, version BIGINT, millis BIGINT, change_type VARCHAR)`,
+  );
   const appender = await connection.createAppender(table, null, 'temp');
   files.forEach((file, i) => {
     appender.appendVarchar(paths[i]!);

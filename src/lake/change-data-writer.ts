@@ -34,8 +34,24 @@ export function changeDataSchema(schema: StructType): StructType {
  * Writes `relation` (the table's logical columns and `_change_type`) as change data
  * files and returns their `cdc` actions; none when the relation is empty.
  */
-export async function writeChangeData(connection: DuckDBConnection, store: ObjectStore, layout: DataLayout, relation: string): Promise<{ files: AddCdcFile[]; numRows: number }> {
-  const written = await writeDataFiles(connection, store, { ...layout, schema: changeDataSchema(layout.schema) }, relation, { directory: CHANGE_DATA_DIR, namePrefix: 'cdc' });
-  const files = written.adds.map((add): AddCdcFile => ({ path: add.path, partitionValues: add.partitionValues, size: add.size, dataChange: false }));
+export async function writeChangeData(
+  connection: DuckDBConnection,
+  store: ObjectStore,
+  layout: DataLayout,
+  relation: string,
+): Promise<{ files: AddCdcFile[]; numRows: number }> {
+  const written = await writeDataFiles(
+    connection,
+    store,
+    { ...layout, schema: changeDataSchema(layout.schema) },
+    relation,
+    { directory: CHANGE_DATA_DIR, namePrefix: 'cdc' },
+  );
+  const files = written.adds.map((add): AddCdcFile => ({
+    path: add.path,
+    partitionValues: add.partitionValues,
+    size: add.size,
+    dataChange: false,
+  }));
   return { files, numRows: written.numRows };
 }

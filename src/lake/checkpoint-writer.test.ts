@@ -27,7 +27,8 @@ async function copyTable(name: string): Promise<string> {
 /** Deletes every commit and every checkpoint but our classic one at `keep`. */
 async function dropLogExcept(store: ObjectStore, keep: number): Promise<void> {
   for (const { key } of await store.list('_delta_log/')) {
-    if (parseLogFileName(key.slice('_delta_log/'.length)) && key !== classicCheckpointKey(keep)) await store.delete(key);
+    if (parseLogFileName(key.slice('_delta_log/'.length)) && key !== classicCheckpointKey(keep))
+      await store.delete(key);
   }
 }
 
@@ -37,8 +38,19 @@ async function sortedRows(snapshot: Snapshot): Promise<string[]> {
 
 function fileView(files: readonly AddFile[]) {
   return files
-    .map((f) => ({ path: f.path, partitionValues: f.partitionValues, size: f.size, modificationTime: f.modificationTime, stats: f.stats ?? null, deletionVector: f.deletionVector ?? null }))
-    .sort((a, b) => a.path.localeCompare(b.path) || JSON.stringify(a.deletionVector).localeCompare(JSON.stringify(b.deletionVector)));
+    .map((f) => ({
+      path: f.path,
+      partitionValues: f.partitionValues,
+      size: f.size,
+      modificationTime: f.modificationTime,
+      stats: f.stats ?? null,
+      deletionVector: f.deletionVector ?? null,
+    }))
+    .sort(
+      (a, b) =>
+        a.path.localeCompare(b.path) ||
+        JSON.stringify(a.deletionVector).localeCompare(JSON.stringify(b.deletionVector)),
+    );
 }
 
 async function expectSameTable(after: Snapshot, before: Snapshot): Promise<void> {
@@ -86,12 +98,16 @@ describe('writeCheckpoint', () => {
     await writeCheckpoint(before);
     const key = `_delta_log/${String(before.version).padStart(20, '0')}.checkpoint.parquet`;
     const actions = await readParquetActions(openStore(dir), [key]);
-    expect(actions.filter((a) => a.kind === 'checkpointMetadata')).toEqual([{ kind: 'checkpointMetadata', checkpointMetadata: { version: before.version } }]);
+    expect(actions.filter((a) => a.kind === 'checkpointMetadata')).toEqual([
+      { kind: 'checkpointMetadata', checkpointMetadata: { version: before.version } },
+    ]);
     const plain = await copyTable('basic-with-inserts-deletes-checkpoint');
     const plainSnapshot = await loadSnapshot(openStore(plain));
     await writeCheckpoint(plainSnapshot);
     const plainKey = `_delta_log/${String(plainSnapshot.version).padStart(20, '0')}.checkpoint.parquet`;
-    expect((await readParquetActions(openStore(plain), [plainKey])).some((a) => a.kind === 'checkpointMetadata')).toBe(false);
+    expect((await readParquetActions(openStore(plain), [plainKey])).some((a) => a.kind === 'checkpointMetadata')).toBe(
+      false,
+    );
   });
 
   it('writes _last_checkpoint, and the loader starts from it', async () => {
@@ -100,9 +116,16 @@ describe('writeCheckpoint', () => {
     const before = await loadSnapshot(store);
     const result = await writeCheckpoint(before);
 
-    const stat = await fs.stat(path.join(dir, '_delta_log', `${String(before.version).padStart(20, '0')}.checkpoint.parquet`));
+    const stat = await fs.stat(
+      path.join(dir, '_delta_log', `${String(before.version).padStart(20, '0')}.checkpoint.parquet`),
+    );
     const hint = JSON.parse(new TextDecoder().decode(await store.get(LAST_CHECKPOINT))) as Record<string, unknown>;
-    expect(hint).toEqual({ version: before.version, size: result.numActions, sizeInBytes: stat.size, numOfAddFiles: before.files.length });
+    expect(hint).toEqual({
+      version: before.version,
+      size: result.numActions,
+      sizeInBytes: stat.size,
+      numOfAddFiles: before.files.length,
+    });
     expect(result.sizeInBytes).toBe(stat.size);
     // protocol + metaData + one row per live file (every tombstone is long expired).
     expect(result.numActions).toBe(2 + before.files.length);
@@ -163,7 +186,16 @@ describe('writeCheckpoint of transaction ids and domain metadata', () => {
     const store = openStore(`memory://ckpt-${randomUUID()}/domains`);
     const v0: Action[] = [
       { kind: 'protocol', protocol: { minReaderVersion: 1, minWriterVersion: 7, writerFeatures: ['domainMetadata'] } },
-      { kind: 'metaData', metaData: { id: 't', format: { provider: 'parquet' }, schemaString: '{"type":"struct","fields":[{"name":"x","type":"long","nullable":true,"metadata":{}}]}', partitionColumns: [], configuration: {} } },
+      {
+        kind: 'metaData',
+        metaData: {
+          id: 't',
+          format: { provider: 'parquet' },
+          schemaString: '{"type":"struct","fields":[{"name":"x","type":"long","nullable":true,"metadata":{}}]}',
+          partitionColumns: [],
+          configuration: {},
+        },
+      },
       { kind: 'txn', txn: { appId: 'a', version: 1 } },
       { kind: 'domainMetadata', domainMetadata: { domain: 'keep', configuration: '{"k":1}', removed: false } },
       { kind: 'domainMetadata', domainMetadata: { domain: 'drop', configuration: '{}', removed: false } },
@@ -182,7 +214,10 @@ describe('writeCheckpoint of transaction ids and domain metadata', () => {
     await dropLogExcept(store, 1);
     const after = await loadSnapshot(openStore(store.root));
     expect([...after.domains.values()]).toEqual([{ domain: 'keep', configuration: '{"k":1}', removed: false }]);
-    expect(after.txns).toEqual([{ appId: 'a', version: 2, lastUpdated: 5 }, { appId: 'b', version: 7 }]);
+    expect(after.txns).toEqual([
+      { appId: 'a', version: 2, lastUpdated: 5 },
+      { appId: 'b', version: 7 },
+    ]);
     // Writer 7 without reader 3: writerFeatures set, readerFeatures absent (null in the file).
     expect(after.protocol).toEqual({ minReaderVersion: 1, minWriterVersion: 7, writerFeatures: ['domainMetadata'] });
     expect(after.metadata.format).toEqual({ provider: 'parquet', options: {} });

@@ -46,15 +46,28 @@ export function checkpointInterval(configuration: Readonly<Record<string, string
 }
 
 const MAP = 'MAP(VARCHAR, VARCHAR)';
-const DV = 'STRUCT("storageType" VARCHAR, "pathOrInlineDv" VARCHAR, "offset" INTEGER, "sizeInBytes" INTEGER, "cardinality" BIGINT, "maxRowIndex" BIGINT)';
+const DV =
+  'STRUCT("storageType" VARCHAR, "pathOrInlineDv" VARCHAR, "offset" INTEGER, "sizeInBytes" INTEGER, "cardinality" BIGINT, "maxRowIndex" BIGINT)';
 
 /** Column types of the checkpoint, in Delta's order; Parquet types follow the protocol's appendix. */
 const COLUMNS: ReadonlyArray<readonly [string, string]> = [
   ['txn', 'STRUCT("appId" VARCHAR, "version" BIGINT, "lastUpdated" BIGINT)'],
-  ['add', `STRUCT("path" VARCHAR, "partitionValues" ${MAP}, "size" BIGINT, "modificationTime" BIGINT, "dataChange" BOOLEAN, "stats" VARCHAR, "tags" ${MAP}, "deletionVector" ${DV}, "baseRowId" BIGINT, "defaultRowCommitVersion" BIGINT, "clusteringProvider" VARCHAR)`],
-  ['remove', `STRUCT("path" VARCHAR, "deletionTimestamp" BIGINT, "dataChange" BOOLEAN, "extendedFileMetadata" BOOLEAN, "partitionValues" ${MAP}, "size" BIGINT, "deletionVector" ${DV}, "baseRowId" BIGINT, "defaultRowCommitVersion" BIGINT)`],
-  ['metaData', `STRUCT("id" VARCHAR, "name" VARCHAR, "description" VARCHAR, "format" STRUCT("provider" VARCHAR, "options" ${MAP}), "schemaString" VARCHAR, "partitionColumns" VARCHAR[], "configuration" ${MAP}, "createdTime" BIGINT)`],
-  ['protocol', 'STRUCT("minReaderVersion" INTEGER, "minWriterVersion" INTEGER, "readerFeatures" VARCHAR[], "writerFeatures" VARCHAR[])'],
+  [
+    'add',
+    `STRUCT("path" VARCHAR, "partitionValues" ${MAP}, "size" BIGINT, "modificationTime" BIGINT, "dataChange" BOOLEAN, "stats" VARCHAR, "tags" ${MAP}, "deletionVector" ${DV}, "baseRowId" BIGINT, "defaultRowCommitVersion" BIGINT, "clusteringProvider" VARCHAR)`,
+  ],
+  [
+    'remove',
+    `STRUCT("path" VARCHAR, "deletionTimestamp" BIGINT, "dataChange" BOOLEAN, "extendedFileMetadata" BOOLEAN, "partitionValues" ${MAP}, "size" BIGINT, "deletionVector" ${DV}, "baseRowId" BIGINT, "defaultRowCommitVersion" BIGINT)`,
+  ],
+  [
+    'metaData',
+    `STRUCT("id" VARCHAR, "name" VARCHAR, "description" VARCHAR, "format" STRUCT("provider" VARCHAR, "options" ${MAP}), "schemaString" VARCHAR, "partitionColumns" VARCHAR[], "configuration" ${MAP}, "createdTime" BIGINT)`,
+  ],
+  [
+    'protocol',
+    'STRUCT("minReaderVersion" INTEGER, "minWriterVersion" INTEGER, "readerFeatures" VARCHAR[], "writerFeatures" VARCHAR[])',
+  ],
   ['domainMetadata', 'STRUCT("domain" VARCHAR, "configuration" VARCHAR, "removed" BOOLEAN)'],
   ['checkpointMetadata', `STRUCT("version" BIGINT, "tags" ${MAP})`],
 ];
@@ -63,7 +76,12 @@ const COLUMNS: ReadonlyArray<readonly [string, string]> = [
 export async function writeCheckpoint(snapshot: Snapshot, options: CheckpointOptions = {}): Promise<CheckpointResult> {
   const rows = checkpointRows(snapshot, options.now ?? Date.now());
   const numOfAddFiles = snapshot.files.length;
-  const sizeInBytes = await writeParquet(snapshot.store, classicCheckpointKey(snapshot.version), rows, compression(snapshot.configuration));
+  const sizeInBytes = await writeParquet(
+    snapshot.store,
+    classicCheckpointKey(snapshot.version),
+    rows,
+    compression(snapshot.configuration),
+  );
   const result = { version: snapshot.version, sizeInBytes, numActions: rows.length, numOfAddFiles };
   await writeLastCheckpoint(snapshot.store, result);
   return result;
@@ -80,19 +98,22 @@ function checkpointRows(snapshot: Snapshot, now: number): Record<string, unknown
       minReaderVersion: protocol.minReaderVersion,
       minWriterVersion: protocol.minWriterVersion,
       // The protocol requires non-null feature lists exactly on reader 3 / writer 7.
-      readerFeatures: protocol.minReaderVersion === 3 ? protocol.readerFeatures ?? [] : null,
-      writerFeatures: protocol.minWriterVersion === 7 ? protocol.writerFeatures ?? [] : null,
+      readerFeatures: protocol.minReaderVersion === 3 ? (protocol.readerFeatures ?? []) : null,
+      writerFeatures: protocol.minWriterVersion === 7 ? (protocol.writerFeatures ?? []) : null,
     },
   });
-  rows.push({ metaData: { ...metadata, format: { provider: metadata.format.provider, options: metadata.format.options ?? {} } } });
+  rows.push({
+    metaData: { ...metadata, format: { provider: metadata.format.provider, options: metadata.format.options ?? {} } },
+  });
   // On v2Checkpoint tables the checkpoint is a V2 checkpoint (classic naming is allowed),
   // which must carry a checkpointMetadata action.
   if (hasFeature(protocol, 'v2Checkpoint')) rows.push({ checkpointMetadata: { version: snapshot.version } });
   for (const txn of snapshot.txns) rows.push({ txn });
-  for (const { domain, configuration } of snapshot.domains.values()) rows.push({ domainMetadata: { domain, configuration, removed: false } });
+  for (const { domain, configuration } of snapshot.domains.values())
+    rows.push({ domainMetadata: { domain, configuration, removed: false } });
   for (const add of snapshot.files) {
     // Checkpointed adds restate files already in the table: they change no data.
-    rows.push({ add: { ...add, dataChange: false, stats: writeStats ? add.stats ?? null : null } });
+    rows.push({ add: { ...add, dataChange: false, stats: writeStats ? (add.stats ?? null) : null } });
   }
   for (const remove of snapshot.tombstones) {
     // A tombstone without a timestamp cannot be shown to be young: it has expired.
@@ -109,21 +130,31 @@ function checkpointRows(snapshot: Snapshot, now: number): Record<string, unknown
  * Parquet. Local stores get a sibling temp file renamed over the target (atomic on one
  * filesystem); others a staged file put in one request. Returns the checkpoint's size.
  */
-async function writeParquet(store: ObjectStore, key: string, rows: readonly Record<string, unknown>[], codec: string): Promise<number> {
+async function writeParquet(
+  store: ObjectStore,
+  key: string,
+  rows: readonly Record<string, unknown>[],
+  codec: string,
+): Promise<number> {
   const stage = await stagingDirectory();
   const id = randomUUID();
   const lines = rows.map((row) => JSON.stringify(row));
   const input = path.join(stage, `${id}.checkpoint.json`);
   const target = store.localPath(key);
-  const output = target === undefined ? path.join(stage, `${id}.checkpoint.parquet`) : path.join(path.dirname(target), `.${path.basename(target)}.${id}.tmp`);
+  const output =
+    target === undefined
+      ? path.join(stage, `${id}.checkpoint.parquet`)
+      : path.join(path.dirname(target), `.${path.basename(target)}.${id}.tmp`);
   const longest = lines.reduce((max, line) => Math.max(max, Buffer.byteLength(line)), 0);
   const columns = COLUMNS.map(([name, type]) => `"${name}": '${type.replace(/'/g, "''")}'`).join(', ');
   try {
     await fs.writeFile(input, lines.map((line) => `${line}\n`).join(''));
-    await withConnection((c) => c.run(
-      `COPY (SELECT * FROM read_json(${sqlPath(input)}, format = 'newline_delimited', maximum_object_size = ${Math.max(16 << 20, 2 * longest)}, columns = {${columns}}))
+    await withConnection((c) =>
+      c.run(
+        `COPY (SELECT * FROM read_json(${sqlPath(input)}, format = 'newline_delimited', maximum_object_size = ${Math.max(16 << 20, 2 * longest)}, columns = {${columns}}))
        TO ${sqlPath(output)} (FORMAT parquet, COMPRESSION ${codec})`,
-    ));
+      ),
+    );
     const { size } = await fs.stat(output);
     if (target === undefined) await store.put(key, await fs.readFile(output));
     else await fs.rename(output, target);
@@ -145,8 +176,18 @@ async function writeLastCheckpoint(store: ObjectStore, result: CheckpointResult)
   // A slower writer of an older checkpoint must not move the hint backwards, but a hint
   // naming a checkpoint that does not exist (past the end of the log) is no hint at all.
   const current = await readHintVersion(store);
-  if (current !== undefined && current > result.version && (await store.head(classicCheckpointKey(current))) !== undefined) return;
-  const hint = { version: result.version, size: result.numActions, sizeInBytes: result.sizeInBytes, numOfAddFiles: result.numOfAddFiles };
+  if (
+    current !== undefined &&
+    current > result.version &&
+    (await store.head(classicCheckpointKey(current))) !== undefined
+  )
+    return;
+  const hint = {
+    version: result.version,
+    size: result.numActions,
+    sizeInBytes: result.sizeInBytes,
+    numOfAddFiles: result.numOfAddFiles,
+  };
   await store.put(LAST_CHECKPOINT, JSON.stringify(hint));
 }
 

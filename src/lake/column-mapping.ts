@@ -5,21 +5,31 @@
  * `delta.columnMapping.maxColumnId`. Fields already mapped keep their ids.
  */
 import { randomUUID } from 'node:crypto';
-import { columnMappingMode, isArray, isMap, isStruct, type DataType, type StructField, type StructType } from './schema.js';
+import {
+  columnMappingMode,
+  isArray,
+  isMap,
+  isStruct,
+  type DataType,
+  type StructField,
+  type StructType,
+} from './schema.js';
 
 const ID = 'delta.columnMapping.id';
 const PHYSICAL = 'delta.columnMapping.physicalName';
 const MAX_ID = 'delta.columnMapping.maxColumnId';
 
 export function assignColumnMapping(
-  schema: StructType, configuration: Readonly<Record<string, string>>,
+  schema: StructType,
+  configuration: Readonly<Record<string, string>>,
 ): { schema: StructType; configuration: Readonly<Record<string, string>> } {
   if (columnMappingMode(configuration) === 'none') return { schema, configuration };
   let maxId = Number(configuration[MAX_ID] ?? 0);
   const mapType = (type: DataType): DataType => {
     if (isStruct(type)) return { type: 'struct', fields: type.fields.map(mapField) };
     if (typeof type === 'object' && isArray(type)) return { ...type, elementType: mapType(type.elementType) };
-    if (typeof type === 'object' && isMap(type)) return { ...type, keyType: mapType(type.keyType), valueType: mapType(type.valueType) };
+    if (typeof type === 'object' && isMap(type))
+      return { ...type, keyType: mapType(type.keyType), valueType: mapType(type.valueType) };
     return type;
   };
   const mapField = (field: StructField): StructField => {

@@ -32,22 +32,36 @@ export interface TransactionFootprint {
   readonly appIds: ReadonlySet<string>;
 }
 
-export function checkConflicts(footprint: TransactionFootprint, winningVersion: number, winning: readonly Action[], tableRoot: string): void {
+export function checkConflicts(
+  footprint: TransactionFootprint,
+  winningVersion: number,
+  winning: readonly Action[],
+  tableRoot: string,
+): void {
   const commitInfo = winning.find((a) => a.kind === 'commitInfo');
   const winnerIsBlindAppend = commitInfo?.kind === 'commitInfo' && commitInfo.commitInfo.isBlindAppend === true;
   const fail = (rule: ConflictRule, message: string, details: Record<string, unknown> = {}): never => {
     throw new CommitConflictError(rule, winningVersion, message, details);
   };
   for (const action of winning) {
-    if (action.kind === 'protocol') fail(ConflictRule.protocolChanged, 'the protocol of the table changed; re-read the table and retry.');
-    if (action.kind === 'metaData') fail(ConflictRule.metadataChanged, 'the table metadata (schema, partitioning or properties) changed; re-read the table and retry.');
+    if (action.kind === 'protocol')
+      fail(ConflictRule.protocolChanged, 'the protocol of the table changed; re-read the table and retry.');
+    if (action.kind === 'metaData')
+      fail(
+        ConflictRule.metadataChanged,
+        'the table metadata (schema, partitioning or properties) changed; re-read the table and retry.',
+      );
   }
   if (footprint.readsData) {
     const ignoreAdds = footprint.isolationLevel === 'WriteSerializable' && winnerIsBlindAppend;
     for (const action of winning) {
       if (ignoreAdds || action.kind !== 'add' || !action.add.dataChange) continue;
       if (!footprint.readPredicate || footprint.readPredicate(action.add)) {
-        fail(ConflictRule.concurrentAppend, `a concurrent commit added ${action.add.path} to data this transaction read; retry the operation.`, { path: action.add.path });
+        fail(
+          ConflictRule.concurrentAppend,
+          `a concurrent commit added ${action.add.path} to data this transaction read; retry the operation.`,
+          { path: action.add.path },
+        );
       }
     }
   }
@@ -57,15 +71,27 @@ export function checkConflicts(footprint: TransactionFootprint, winningVersion: 
     if (action.kind !== 'remove') continue;
     const key = fileKey(action.remove, tableRoot);
     if (footprint.readFileKeys.has(key)) {
-      fail(ConflictRule.concurrentDeleteRead, `a concurrent commit removed ${action.remove.path}, which this transaction read; retry the operation.`, { path: action.remove.path });
+      fail(
+        ConflictRule.concurrentDeleteRead,
+        `a concurrent commit removed ${action.remove.path}, which this transaction read; retry the operation.`,
+        { path: action.remove.path },
+      );
     }
     if (footprint.removedFileKeys.has(key)) {
-      fail(ConflictRule.concurrentDeleteDelete, `a concurrent commit also removed ${action.remove.path}; retry the operation.`, { path: action.remove.path });
+      fail(
+        ConflictRule.concurrentDeleteDelete,
+        `a concurrent commit also removed ${action.remove.path}; retry the operation.`,
+        { path: action.remove.path },
+      );
     }
   }
   for (const action of winning) {
     if (action.kind === 'txn' && footprint.appIds.has(action.txn.appId)) {
-      fail(ConflictRule.concurrentTransaction, `a concurrent commit wrote for application id "${action.txn.appId}" (version ${action.txn.version}).`, { appId: action.txn.appId });
+      fail(
+        ConflictRule.concurrentTransaction,
+        `a concurrent commit wrote for application id "${action.txn.appId}" (version ${action.txn.version}).`,
+        { appId: action.txn.appId },
+      );
     }
   }
 }

@@ -43,14 +43,23 @@ export function tableConstraints(schema: StructType, metadata: Metadata): Constr
     if (!field.nullable) {
       // A NOT NULL field inside a struct only binds when the struct itself is present.
       const present = parents.map((_, i) => `${accessPath(path.slice(0, i + 1))} IS NOT NULL`);
-      rules.push({ name: `NOT NULL ${path.join('.')}`, expression: `${path.join('.')} IS NOT NULL`, violation: [...present, `${access} IS NULL`].join(' AND ') });
+      rules.push({
+        name: `NOT NULL ${path.join('.')}`,
+        expression: `${path.join('.')} IS NOT NULL`,
+        violation: [...present, `${access} IS NULL`].join(' AND '),
+      });
     }
     if (isStruct(field.type)) for (const child of field.type.fields) visit(child, path);
   };
   for (const field of schema.fields) visit(field, []);
   for (const field of schema.fields) {
     const invariant = invariantExpression(field);
-    if (invariant) rules.push({ name: `INVARIANT ${field.name}`, expression: invariant, violation: `NOT coalesce((${invariant}), false)` });
+    if (invariant)
+      rules.push({
+        name: `INVARIANT ${field.name}`,
+        expression: invariant,
+        violation: `NOT coalesce((${invariant}), false)`,
+      });
   }
   for (const { name, expression } of checkConstraints(metadata)) {
     rules.push({ name, expression, violation: `NOT coalesce((${expression}), false)` });
@@ -67,12 +76,19 @@ const ROW_ALIAS = '__strata_row';
  */
 export function checkedRelation(relation: string, rules: readonly ConstraintRule[]): string {
   if (rules.length === 0) return relation;
-  const cases = rules.map((rule, i) => `WHEN ${rule.violation} THEN error(${quoteLiteral(`${MARKER}${i}__`)} || to_json(${ROW_ALIAS}))`);
+  const cases = rules.map(
+    (rule, i) => `WHEN ${rule.violation} THEN error(${quoteLiteral(`${MARKER}${i}__`)} || to_json(${ROW_ALIAS}))`,
+  );
   return `SELECT * FROM (${relation}) AS ${ROW_ALIAS} WHERE CASE ${cases.join(' ')} ELSE true END`;
 }
 
 /** The ConstraintViolationError a guard's failure stands for, or undefined for other errors. */
-export function constraintViolation(error: unknown, rules: readonly ConstraintRule[], location: string, operation: string): ConstraintViolationError | undefined {
+export function constraintViolation(
+  error: unknown,
+  rules: readonly ConstraintRule[],
+  location: string,
+  operation: string,
+): ConstraintViolationError | undefined {
   const match = new RegExp(`${MARKER}(\\d+)__(.*)$`, 's').exec(asError(error).message);
   const rule = match ? rules[Number(match[1])] : undefined;
   if (!match || !rule) return undefined;
@@ -80,7 +96,12 @@ export function constraintViolation(error: unknown, rules: readonly ConstraintRu
 }
 
 /** Runs a write of checked rows, turning a guard failure into a ConstraintViolationError. */
-export async function withConstraintErrors<T>(rules: readonly ConstraintRule[], location: string, operation: string, write: () => Promise<T>): Promise<T> {
+export async function withConstraintErrors<T>(
+  rules: readonly ConstraintRule[],
+  location: string,
+  operation: string,
+  write: () => Promise<T>,
+): Promise<T> {
   try {
     return await write();
   } catch (error) {

@@ -18,7 +18,11 @@ export type FileFormat = 'parquet' | 'csv' | 'json';
 
 export const fromSql = (sql: string): DataSource => ({ kind: 'sql', sql });
 export const fromRows = (rows: readonly Readonly<Record<string, unknown>>[]): DataSource => ({ kind: 'rows', rows });
-export const fromFile = (file: string, format?: FileFormat): DataSource => ({ kind: 'file', path: file, ...(format ? { format } : {}) });
+export const fromFile = (file: string, format?: FileFormat): DataSource => ({
+  kind: 'file',
+  path: file,
+  ...(format ? { format } : {}),
+});
 
 /** The file format implied by a file name's extension. */
 export function formatOf(file: string): FileFormat {
@@ -26,7 +30,10 @@ export function formatOf(file: string): FileFormat {
   if (lower.endsWith('.parquet')) return 'parquet';
   if (lower.endsWith('.csv') || lower.endsWith('.tsv')) return 'csv';
   if (lower.endsWith('.json') || lower.endsWith('.jsonl') || lower.endsWith('.ndjson')) return 'json';
-  throw new InvalidArgumentError(`Cannot tell the format of ${file} from its extension; use .parquet, .csv or .jsonl/.ndjson/.json.`, { file });
+  throw new InvalidArgumentError(
+    `Cannot tell the format of ${file} from its extension; use .parquet, .csv or .jsonl/.ndjson/.json.`,
+    { file },
+  );
 }
 
 export interface SourceRelation {
@@ -38,13 +45,20 @@ export interface SourceRelation {
 }
 
 /** The source's columns; a source DuckDB cannot read is a typed error naming it. */
-export async function describeSource(connection: DuckDBConnection, source: SourceRelation): Promise<Array<{ name: string; duckdbType: string }>> {
+export async function describeSource(
+  connection: DuckDBConnection,
+  source: SourceRelation,
+): Promise<Array<{ name: string; duckdbType: string }>> {
   try {
     const reader = await connection.runAndReadAll(`DESCRIBE SELECT * FROM (${source.sql})`);
     return reader.getRowObjectsJson().map((r) => ({ name: String(r.column_name), duckdbType: String(r.column_type) }));
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new InvalidArgumentError(`Cannot read ${source.description}: ${reason}`, { source: source.description }, { cause: error });
+    throw new InvalidArgumentError(
+      `Cannot read ${source.description}: ${reason}`,
+      { source: source.description },
+      { cause: error },
+    );
   }
 }
 
@@ -55,7 +69,8 @@ export async function sourceRelation(source: DataSource): Promise<SourceRelation
     case 'file': {
       const format = source.format ?? formatOf(source.path);
       const file = sqlPath(path.resolve(source.path));
-      const reader = format === 'parquet' ? `read_parquet(${file})` : format === 'csv' ? `read_csv(${file})` : `read_json(${file})`;
+      const reader =
+        format === 'parquet' ? `read_parquet(${file})` : format === 'csv' ? `read_csv(${file})` : `read_json(${file})`;
       return { sql: `SELECT * FROM ${reader}`, description: `${source.path} (as ${format})`, release: async () => {} };
     }
     case 'rows': {

@@ -51,19 +51,26 @@ export interface WriteFilesOptions {
  * data files of the table and returns their add actions (dataChange true).
  */
 export async function writeDataFiles(
-  connection: DuckDBConnection, store: ObjectStore, layout: DataLayout, relation: string, where: WriteFilesOptions = {},
+  connection: DuckDBConnection,
+  store: ObjectStore,
+  layout: DataLayout,
+  relation: string,
+  where: WriteFilesOptions = {},
 ): Promise<WrittenFiles> {
   const batch = randomUUID();
   const localRoot = store.localPath('');
   const stagingKey = `${STAGING_DIR}/${batch}`;
-  const stagingDir = localRoot !== undefined ? store.localPath(stagingKey)! : path.join(await stagingDirectory(), batch);
+  const stagingDir =
+    localRoot !== undefined ? store.localPath(stagingKey)! : path.join(await stagingDirectory(), batch);
   const mode = layout.columnMapping;
   const partitionFields = layout.partitionColumns.map((name) => {
     const field = findField(layout.schema, name);
     if (!field) throw new Error(`partition column ${name} is not in the schema`); // validated at table creation
     return field;
   });
-  const select = layout.schema.fields.map((f) => `${quoteIdent(f.name)} AS ${quoteIdent(physicalName(f, mode))}`).join(', ');
+  const select = layout.schema.fields
+    .map((f) => `${quoteIdent(f.name)} AS ${quoteIdent(physicalName(f, mode))}`)
+    .join(', ');
   const options = [
     'FORMAT parquet',
     "COMPRESSION 'snappy'",
@@ -76,30 +83,40 @@ export async function writeDataFiles(
   ];
   await fs.mkdir(path.dirname(stagingDir), { recursive: true });
   try {
-    const reader = await connection.runAndReadAll(`COPY (SELECT ${select} FROM (${relation})) TO ${sqlPath(stagingDir)} (${options.join(', ')})`);
+    const reader = await connection.runAndReadAll(
+      `COPY (SELECT ${select} FROM (${relation})) TO ${sqlPath(stagingDir)} (${options.join(', ')})`,
+    );
     const files = reader.getRowObjectsJson() as unknown as CopyStatsRow[];
     const leaves = statsLeaves(layout.schema, mode, layout.partitionColumns, layout.configuration);
     const now = Date.now();
-    const adds = await Promise.all(files.filter((f) => Number(f.count) > 0).map(async (file) => {
-      const inStaging = path.relative(stagingDir, file.filename).split(path.sep).join('/').replace(/\.parquet$/, '.snappy.parquet');
-      const relative = where.directory ? `${where.directory}/${inStaging}` : inStaging;
-      await moveIntoTable(store, file.filename, relative);
-      const partitionValues: Record<string, string | null> = {};
-      for (const field of partitionFields) {
-        const raw = (file.partition_keys ?? []).find((k) => k.key === physicalName(field, mode))?.value ?? null;
-        partitionValues[physicalName(field, mode)] = serializePartitionValue(raw, field.type);
-      }
-      const stats = buildFileStats(Number(file.count), leaves, columnStats(file));
-      const add: AddFile = {
-        path: encodeRelativePath(relative),
-        partitionValues,
-        size: Number(file.file_size_bytes),
-        modificationTime: now,
-        dataChange: true,
-        stats: JSON.stringify(stats),
-      };
-      return add;
-    }));
+    const adds = await Promise.all(
+      files
+        .filter((f) => Number(f.count) > 0)
+        .map(async (file) => {
+          const inStaging = path
+            .relative(stagingDir, file.filename)
+            .split(path.sep)
+            .join('/')
+            .replace(/\.parquet$/, '.snappy.parquet');
+          const relative = where.directory ? `${where.directory}/${inStaging}` : inStaging;
+          await moveIntoTable(store, file.filename, relative);
+          const partitionValues: Record<string, string | null> = {};
+          for (const field of partitionFields) {
+            const raw = (file.partition_keys ?? []).find((k) => k.key === physicalName(field, mode))?.value ?? null;
+            partitionValues[physicalName(field, mode)] = serializePartitionValue(raw, field.type);
+          }
+          const stats = buildFileStats(Number(file.count), leaves, columnStats(file));
+          const add: AddFile = {
+            path: encodeRelativePath(relative),
+            partitionValues,
+            size: Number(file.file_size_bytes),
+            modificationTime: now,
+            dataChange: true,
+            stats: JSON.stringify(stats),
+          };
+          return add;
+        }),
+    );
     return {
       adds,
       numRows: files.reduce((n, f) => n + Number(f.count), 0),
@@ -114,7 +131,10 @@ interface CopyStatsRow {
   readonly filename: string;
   readonly count: string | number;
   readonly file_size_bytes: string | number;
-  readonly column_statistics: ReadonlyArray<{ key: string; value: ReadonlyArray<{ key: string; value: string | null }> }> | null;
+  readonly column_statistics: ReadonlyArray<{
+    key: string;
+    value: ReadonlyArray<{ key: string; value: string | null }>;
+  }> | null;
   readonly partition_keys: ReadonlyArray<{ key: string; value: string | null }> | null;
 }
 

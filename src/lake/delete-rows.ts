@@ -8,14 +8,25 @@
  */
 import { ChangeType } from './change-data-writer.js';
 import {
-  assertChangeable, rewriteOperationMetrics, withDmlContext, FILE_COLUMN, ROW_COLUMN, type DmlOptions, type DmlOutcome, type DmlMetrics,
+  assertChangeable,
+  rewriteOperationMetrics,
+  withDmlContext,
+  FILE_COLUMN,
+  ROW_COLUMN,
+  type DmlOptions,
+  type DmlOutcome,
+  type DmlMetrics,
 } from './dml-context.js';
 import { applyRowChanges, type RewriteCounts } from './row-rewriter.js';
 import { quoteIdent } from './schema.js';
 import type { Snapshot } from './snapshot.js';
 import { Transaction } from './transaction.js';
 
-export async function deleteRows(snapshot: Snapshot, predicate?: string, options: DmlOptions = {}): Promise<DmlOutcome> {
+export async function deleteRows(
+  snapshot: Snapshot,
+  predicate?: string,
+  options: DmlOptions = {},
+): Promise<DmlOutcome> {
   assertChangeable(snapshot, 'DELETE');
   const start = Date.now();
   const candidates = options.candidateFiles ?? snapshot.files;
@@ -32,7 +43,10 @@ export async function deleteRows(snapshot: Snapshot, predicate?: string, options
     if (predicate) {
       matched = quoteIdent(context.tempTable('deleted'));
       const columns = context.changeDataFeed ? '*' : `${FILE_COLUMN}, ${ROW_COLUMN}`;
-      await context.run(`CREATE TEMP TABLE ${matched} AS SELECT ${columns} FROM ${view} WHERE coalesce((${predicate}), false)`, `the predicate (${predicate})`);
+      await context.run(
+        `CREATE TEMP TABLE ${matched} AS SELECT ${columns} FROM ${view} WHERE coalesce((${predicate}), false)`,
+        `the predicate (${predicate})`,
+      );
     }
     return applyRowChanges(context, txn, {
       removed: `SELECT ${FILE_COLUMN}, ${ROW_COLUMN} FROM ${matched}`,
@@ -46,7 +60,10 @@ export async function deleteRows(snapshot: Snapshot, predicate?: string, options
 }
 
 /** The uniform metrics of a rewrite plus the statement's own row counts. */
-export function dmlMetrics(counts: RewriteCounts, rows: Partial<Pick<DmlMetrics, 'numDeletedRows' | 'numUpdatedRows' | 'numInsertedRows'>>): DmlMetrics {
+export function dmlMetrics(
+  counts: RewriteCounts,
+  rows: Partial<Pick<DmlMetrics, 'numDeletedRows' | 'numUpdatedRows' | 'numInsertedRows'>>,
+): DmlMetrics {
   return {
     numDeletedRows: rows.numDeletedRows ?? 0,
     numUpdatedRows: rows.numUpdatedRows ?? 0,

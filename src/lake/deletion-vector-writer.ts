@@ -15,7 +15,10 @@ import { encodeZ85 } from './z85.js';
 const FILE_FORMAT_VERSION = 1;
 
 /** Writes the DVs (each sorted, distinct row indexes) into one new file; descriptors in the same order. */
-export async function writeDeletionVectors(store: ObjectStore, rowIndexes: ReadonlyArray<ArrayLike<number>>): Promise<DeletionVectorDescriptor[]> {
+export async function writeDeletionVectors(
+  store: ObjectStore,
+  rowIndexes: ReadonlyArray<ArrayLike<number>>,
+): Promise<DeletionVectorDescriptor[]> {
   if (rowIndexes.length === 0) return [];
   const bitmaps = rowIndexes.map((rows) => encodeDeletionVectorBitmap(rows));
   const total = 1 + bitmaps.reduce((n, b) => n + 4 + b.length + 4, 0);
@@ -30,7 +33,13 @@ export async function writeDeletionVectors(store: ObjectStore, rowIndexes: Reado
     file.set(data, offset + 4);
     view.setUint32(offset + 4 + data.length, crc32(data));
     const rows = rowIndexes[i]!;
-    descriptors.push({ storageType: 'u', pathOrInlineDv: id, offset, sizeInBytes: data.length, cardinality: rows.length });
+    descriptors.push({
+      storageType: 'u',
+      pathOrInlineDv: id,
+      offset,
+      sizeInBytes: data.length,
+      cardinality: rows.length,
+    });
     offset += 4 + data.length + 4;
   });
   await store.put(relativeDeletionVectorKey(descriptors[0]!), file);
@@ -38,7 +47,11 @@ export async function writeDeletionVectors(store: ObjectStore, rowIndexes: Reado
 }
 
 /** The rows a file's new DV must hold: those of its current DV (if any) and the newly deleted ones. */
-export async function mergedDeletedRows(store: ObjectStore, current: DeletionVectorDescriptor | null | undefined, added: readonly number[]): Promise<number[]> {
+export async function mergedDeletedRows(
+  store: ObjectStore,
+  current: DeletionVectorDescriptor | null | undefined,
+  added: readonly number[],
+): Promise<number[]> {
   const existing = current ? await readDeletionVector(current, store) : [];
   return sortedUnion(existing, added);
 }

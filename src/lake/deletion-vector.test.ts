@@ -6,7 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryStore, openStore, type ObjectStore } from '../storage/index.js';
 import type { DeletionVectorDescriptor } from './actions.js';
 import {
-  deletionVectorId, encodeDeletionVectorBitmap, inlineDeletionVector, readDeletionVector, relativeDeletionVectorKey,
+  deletionVectorId,
+  encodeDeletionVectorBitmap,
+  inlineDeletionVector,
+  readDeletionVector,
+  relativeDeletionVectorKey,
   writeDeletionVectorFile,
 } from './deletion-vector.js';
 import { DeletionVectorError } from './errors.js';
@@ -50,7 +54,13 @@ describe('Z85', () => {
 });
 
 describe('descriptors', () => {
-  const relative: DeletionVectorDescriptor = { storageType: 'u', pathOrInlineDv: 'ab^-aqEH.-t@S}K{vb[*k^', offset: 4, sizeInBytes: 40, cardinality: 6 };
+  const relative: DeletionVectorDescriptor = {
+    storageType: 'u',
+    pathOrInlineDv: 'ab^-aqEH.-t@S}K{vb[*k^',
+    offset: 4,
+    sizeInBytes: 40,
+    cardinality: 6,
+  };
 
   it('derive the file of a u descriptor, with and without a random prefix (PROTOCOL.md example 1)', () => {
     expect(relativeDeletionVectorKey(relative)).toBe('ab/deletion_vector_d2c639aa-8816-431a-aaf6-d3fe2512ff61.bin');
@@ -62,19 +72,27 @@ describe('descriptors', () => {
 
   it('that name no file are refused before any read', async () => {
     const store = memoryStore();
-    await expect(readDeletionVector({ ...relative, pathOrInlineDv: 'ab' }, store)).rejects.toThrow(/is not a 'u' descriptor ending in a 20-character Z85 UUID\.$/);
+    await expect(readDeletionVector({ ...relative, pathOrInlineDv: 'ab' }, store)).rejects.toThrow(
+      /is not a 'u' descriptor ending in a 20-character Z85 UUID\.$/,
+    );
     await expect(readDeletionVector({ ...relative, pathOrInlineDv: 'ab"-aqEH.-t@S}K{vb[*k^' }, store)).rejects.toThrow(
       /\(descriptor\) names no readable file: Invalid Z85 character/,
     );
-    await expect(readDeletionVector({ ...relative, storageType: 'p', pathOrInlineDv: 'nope://bucket/x.bin' }, store)).rejects.toThrow(/No object store handles "nope:\/\/"/);
+    await expect(
+      readDeletionVector({ ...relative, storageType: 'p', pathOrInlineDv: 'nope://bucket/x.bin' }, store),
+    ).rejects.toThrow(/No object store handles "nope:\/\/"/);
     const unknown = { ...relative, storageType: 'x' } as unknown as DeletionVectorDescriptor;
     await expect(readDeletionVector(unknown, store)).rejects.toThrow(/unknown storageType "x"/);
   });
 
   it('have the protocol uniqueId as their id', () => {
     expect(deletionVectorId(relative)).toBe('uab^-aqEH.-t@S}K{vb[*k^@4');
-    expect(deletionVectorId({ storageType: 'i', pathOrInlineDv: 'abcde', sizeInBytes: 4, cardinality: 1 })).toBe('iabcde');
-    expect(deletionVectorId({ storageType: 'i', pathOrInlineDv: 'abcde', offset: null, sizeInBytes: 4, cardinality: 1 })).toBe('iabcde');
+    expect(deletionVectorId({ storageType: 'i', pathOrInlineDv: 'abcde', sizeInBytes: 4, cardinality: 1 })).toBe(
+      'iabcde',
+    );
+    expect(
+      deletionVectorId({ storageType: 'i', pathOrInlineDv: 'abcde', offset: null, sizeInBytes: 4, cardinality: 1 }),
+    ).toBe('iabcde');
   });
 });
 
@@ -84,10 +102,17 @@ describe('inline deletion vectors', () => {
   const corrected = '^Bg9^0rr910000000000iXQKl0rr91000f55c8Xg0@@D72lkbi5=-{L';
 
   it('read the protocol example', async () => {
-    const dv: DeletionVectorDescriptor = { storageType: 'i', pathOrInlineDv: corrected, sizeInBytes: 44, cardinality: 6 };
+    const dv: DeletionVectorDescriptor = {
+      storageType: 'i',
+      pathOrInlineDv: corrected,
+      sizeInBytes: 44,
+      cardinality: 6,
+    };
     expect(await readDeletionVector(dv, memoryStore())).toEqual([3, 4, 7, 11, 18, 29]);
     const published = { ...dv, pathOrInlineDv: 'wi5b=000010000siXQKl0rr91000f55c8Xg0@@D72lkbi5=-{L', sizeInBytes: 40 };
-    await expect(readDeletionVector(published, memoryStore())).rejects.toThrow(/Bad deletion vector magic number 3503503716/);
+    await expect(readDeletionVector(published, memoryStore())).rejects.toThrow(
+      /Bad deletion vector magic number 3503503716/,
+    );
   });
 
   it('are written byte for byte as the protocol example', async () => {
@@ -104,7 +129,9 @@ describe('inline deletion vectors', () => {
 
   it('must hold as many rows as the descriptor says', async () => {
     const dv = { ...inlineDeletionVector([1, 2, 3]), cardinality: 4 };
-    await expect(readDeletionVector(dv, memoryStore())).rejects.toThrow(/\(inline\) holds 3 row indexes but its descriptor says cardinality 4/);
+    await expect(readDeletionVector(dv, memoryStore())).rejects.toThrow(
+      /\(inline\) holds 3 row indexes but its descriptor says cardinality 4/,
+    );
   });
 });
 
@@ -157,10 +184,16 @@ describe('deletion vector files', () => {
       const insideUrl = table.url(relativeDeletionVectorKey(inside));
       const outsideUrl = other.url(relativeDeletionVectorKey(outside));
       expect(outsideUrl).toContain('elsewhere%20dir');
-      expect(await readDeletionVector({ ...inside, storageType: 'p', pathOrInlineDv: insideUrl }, table)).toEqual([1, 2]);
-      expect(await readDeletionVector({ ...outside, storageType: 'p', pathOrInlineDv: outsideUrl }, table)).toEqual([3, 4, 5]);
+      expect(await readDeletionVector({ ...inside, storageType: 'p', pathOrInlineDv: insideUrl }, table)).toEqual([
+        1, 2,
+      ]);
+      expect(await readDeletionVector({ ...outside, storageType: 'p', pathOrInlineDv: outsideUrl }, table)).toEqual([
+        3, 4, 5,
+      ]);
       const hadoop = outsideUrl.replace(/^file:\/\/\//, 'file:/');
-      expect(await readDeletionVector({ ...outside, storageType: 'p', pathOrInlineDv: hadoop }, table)).toEqual([3, 4, 5]);
+      expect(await readDeletionVector({ ...outside, storageType: 'p', pathOrInlineDv: hadoop }, table)).toEqual([
+        3, 4, 5,
+      ]);
       expect(pathToFileURL(path.join(dir, 'table')).href).toBe(table.root);
     });
   });
@@ -187,9 +220,14 @@ describe('deletion vector files', () => {
       });
       const error = await readDeletionVector(dv, store).catch((thrown: unknown) => thrown);
       expect(error).toBeInstanceOf(DeletionVectorError);
-      expect((error as DeletionVectorError).message).toMatch(/fails its checksum: stored CRC-32 0x[0-9a-f]{8}, computed 0x[0-9a-f]{8}/);
+      expect((error as DeletionVectorError).message).toMatch(
+        /fails its checksum: stored CRC-32 0x[0-9a-f]{8}, computed 0x[0-9a-f]{8}/,
+      );
       expect((error as DeletionVectorError).message).toContain(store.url(key));
-      expect((error as DeletionVectorError).details).toEqual({ descriptor: deletionVectorId(dv), location: store.url(key) });
+      expect((error as DeletionVectorError).details).toEqual({
+        descriptor: deletionVectorId(dv),
+        location: store.url(key),
+      });
     });
 
     it('are truncated', async () => {
@@ -203,7 +241,9 @@ describe('deletion vector files', () => {
       });
       await expect(readDeletionVector(dv, store)).rejects.toThrow(/format version 2; only version 1/);
       await damage(() => undefined);
-      await expect(readDeletionVector({ ...dv, sizeInBytes: dv.sizeInBytes - 1 }, store)).rejects.toThrow(/stored size of \d+ bytes at offset 1/);
+      await expect(readDeletionVector({ ...dv, sizeInBytes: dv.sizeInBytes - 1 }, store)).rejects.toThrow(
+        /stored size of \d+ bytes at offset 1/,
+      );
       // A valid frame (right size and CRC) around a bitmap of the wrong format.
       const data = encodeDeletionVectorBitmap([2, 3, 5, 7, 11]);
       data[0] = 0xd0;
@@ -214,7 +254,9 @@ describe('deletion vector files', () => {
       const { crc32 } = await import('node:zlib');
       file.writeUInt32BE(crc32(data), 5 + data.length);
       await store.put(key, file);
-      await expect(readDeletionVector(dv, store)).rejects.toThrow(/cannot be decoded: Bad deletion vector magic number/);
+      await expect(readDeletionVector(dv, store)).rejects.toThrow(
+        /cannot be decoded: Bad deletion vector magic number/,
+      );
     });
 
     it('are missing', async () => {
@@ -237,7 +279,10 @@ function goldenDescriptors(): { table: string; dv: DeletionVectorDescriptor }[] 
     for (const file of readdirSync(log).filter((f) => f.endsWith('.json'))) {
       for (const line of readFileSync(path.join(log, file), 'utf8').split('\n')) {
         if (!line.includes('deletionVector')) continue;
-        const action = JSON.parse(line) as { add?: { deletionVector?: DeletionVectorDescriptor | null }; remove?: { deletionVector?: DeletionVectorDescriptor | null } };
+        const action = JSON.parse(line) as {
+          add?: { deletionVector?: DeletionVectorDescriptor | null };
+          remove?: { deletionVector?: DeletionVectorDescriptor | null };
+        };
         const dv = action.add?.deletionVector ?? action.remove?.deletionVector;
         if (dv) found.push({ table, dv });
       }
@@ -261,7 +306,9 @@ describe('deletion vectors written by Spark (delta-golden)', () => {
       // Our writer produces the very bytes Spark wrote for the same rows.
       if (dv.storageType === 'u') {
         const stored = await store.getRange(relativeDeletionVectorKey(dv), (dv.offset ?? 0) + 4, dv.sizeInBytes);
-        expect(Buffer.from(encodeDeletionVectorBitmap(rows)).equals(Buffer.from(stored)), deletionVectorId(dv)).toBe(true);
+        expect(Buffer.from(encodeDeletionVectorBitmap(rows)).equals(Buffer.from(stored)), deletionVectorId(dv)).toBe(
+          true,
+        );
       }
     }
   });

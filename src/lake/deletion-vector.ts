@@ -63,13 +63,20 @@ export function encodeDeletionVectorBitmap(rowIndexes: ArrayLike<number>): Uint8
 export function decodeDeletionVectorBitmap(bytes: Uint8Array): number[] {
   const magic = bytes.length < 4 ? undefined : new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true);
   if (magic !== DELETION_VECTOR_MAGIC) {
-    throw new DeletionVectorError(`Bad deletion vector magic number ${magic ?? '(missing)'}: expected ${DELETION_VECTOR_MAGIC} (portable RoaringBitmapArray).`, { magic });
+    throw new DeletionVectorError(
+      `Bad deletion vector magic number ${magic ?? '(missing)'}: expected ${DELETION_VECTOR_MAGIC} (portable RoaringBitmapArray).`,
+      { magic },
+    );
   }
   return deserializeRoaring64(bytes.subarray(4));
 }
 
 /** The deleted row indexes, sorted ascending. `tableRoot` resolves `p` paths inside the table. */
-export async function readDeletionVector(dv: DeletionVectorDescriptor, store: ObjectStore, tableRoot: string = store.root): Promise<number[]> {
+export async function readDeletionVector(
+  dv: DeletionVectorDescriptor,
+  store: ObjectStore,
+  tableRoot: string = store.root,
+): Promise<number[]> {
   const file = dv.storageType === 'i' ? undefined : locateFile(dv, store, tableRoot);
   const location = file === undefined ? 'inline' : file.store.url(file.key);
   const framed = file === undefined ? undefined : await readFramed(dv, file.store, file.key, location);
@@ -80,17 +87,28 @@ export async function readDeletionVector(dv: DeletionVectorDescriptor, store: Ob
     throw failure(dv, location, `cannot be decoded: ${reasonOf(error)}`, error);
   }
   if (rows.length !== dv.cardinality) {
-    throw failure(dv, location, `holds ${rows.length} row indexes but its descriptor says cardinality ${dv.cardinality}`);
+    throw failure(
+      dv,
+      location,
+      `holds ${rows.length} row indexes but its descriptor says cardinality ${dv.cardinality}`,
+    );
   }
   return rows;
 }
 
 /** Writes a new DV file holding one DV at offset 1; returns its `u` descriptor. */
-export async function writeDeletionVectorFile(store: ObjectStore, rowIndexes: ArrayLike<number>, options: { prefix?: string } = {}): Promise<DeletionVectorDescriptor> {
+export async function writeDeletionVectorFile(
+  store: ObjectStore,
+  rowIndexes: ArrayLike<number>,
+  options: { prefix?: string } = {},
+): Promise<DeletionVectorDescriptor> {
   const prefix = options.prefix ?? '';
   // The prefix becomes a directory name: keep it to characters no store or URL mangles.
   if (!/^[A-Za-z0-9]*$/.test(prefix)) {
-    throw new DeletionVectorError(`Invalid deletion vector prefix ${JSON.stringify(prefix)}: use letters and digits only.`, { prefix });
+    throw new DeletionVectorError(
+      `Invalid deletion vector prefix ${JSON.stringify(prefix)}: use letters and digits only.`,
+      { prefix },
+    );
   }
   const data = encodeDeletionVectorBitmap(rowIndexes);
   const file = new Uint8Array(1 + 4 + data.length + 4);
@@ -114,12 +132,25 @@ export async function writeDeletionVectorFile(store: ObjectStore, rowIndexes: Ar
 /** An `i` descriptor carrying the DV in the log itself (for small DVs). */
 export function inlineDeletionVector(rowIndexes: ArrayLike<number>): DeletionVectorDescriptor {
   const data = encodeDeletionVectorBitmap(rowIndexes);
-  return { storageType: 'i', pathOrInlineDv: encodeZ85(data), sizeInBytes: data.length, cardinality: rowIndexes.length };
+  return {
+    storageType: 'i',
+    pathOrInlineDv: encodeZ85(data),
+    sizeInBytes: data.length,
+    cardinality: rowIndexes.length,
+  };
 }
 
-function locateFile(dv: DeletionVectorDescriptor, store: ObjectStore, tableRoot: string): { store: ObjectStore; key: string } {
+function locateFile(
+  dv: DeletionVectorDescriptor,
+  store: ObjectStore,
+  tableRoot: string,
+): { store: ObjectStore; key: string } {
   if (dv.storageType !== 'u' && dv.storageType !== 'p') {
-    throw failure(dv, 'descriptor', `has unknown storageType ${JSON.stringify(dv.storageType)}; expected 'u', 'i' or 'p'`);
+    throw failure(
+      dv,
+      'descriptor',
+      `has unknown storageType ${JSON.stringify(dv.storageType)}; expected 'u', 'i' or 'p'`,
+    );
   }
   try {
     if (dv.storageType === 'u') return { store, key: relativeDeletionVectorKey(dv) };
@@ -136,7 +167,12 @@ function locateFile(dv: DeletionVectorDescriptor, store: ObjectStore, tableRoot:
 }
 
 /** Reads `size | data | crc` at the descriptor's offset and checks size and checksum. */
-async function readFramed(dv: DeletionVectorDescriptor, store: ObjectStore, key: string, location: string): Promise<Uint8Array> {
+async function readFramed(
+  dv: DeletionVectorDescriptor,
+  store: ObjectStore,
+  key: string,
+  location: string,
+): Promise<Uint8Array> {
   const offset = dv.offset ?? 0;
   if (!Number.isSafeInteger(offset) || offset < 0 || !Number.isSafeInteger(dv.sizeInBytes) || dv.sizeInBytes < 4) {
     throw failure(dv, location, `has an invalid offset ${offset} or sizeInBytes ${dv.sizeInBytes}`);
@@ -151,22 +187,38 @@ async function readFramed(dv: DeletionVectorDescriptor, store: ObjectStore, key:
     throw failure(dv, location, `cannot be read: ${reasonOf(error)}`, error);
   }
   if (checkVersion && chunk[0] !== FILE_FORMAT_VERSION) {
-    throw failure(dv, location, `is in a file of format version ${chunk[0] ?? '(empty file)'}; only version ${FILE_FORMAT_VERSION} is supported`);
+    throw failure(
+      dv,
+      location,
+      `is in a file of format version ${chunk[0] ?? '(empty file)'}; only version ${FILE_FORMAT_VERSION} is supported`,
+    );
   }
   if (chunk.length < length) {
-    throw failure(dv, location, `is truncated: ${length} bytes expected from byte ${from}, the file has ${chunk.length}`);
+    throw failure(
+      dv,
+      location,
+      `is truncated: ${length} bytes expected from byte ${from}, the file has ${chunk.length}`,
+    );
   }
   const view = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
   const at = offset - from;
   const size = view.getUint32(at);
   if (size !== dv.sizeInBytes) {
-    throw failure(dv, location, `has a stored size of ${size} bytes at offset ${offset}, but its descriptor says sizeInBytes ${dv.sizeInBytes}`);
+    throw failure(
+      dv,
+      location,
+      `has a stored size of ${size} bytes at offset ${offset}, but its descriptor says sizeInBytes ${dv.sizeInBytes}`,
+    );
   }
   const data = chunk.subarray(at + 4, at + 4 + size);
   const stored = view.getUint32(at + 4 + size);
   const actual = crc32(data);
   if (stored !== actual) {
-    throw failure(dv, location, `fails its checksum: stored CRC-32 ${hex32(stored)}, computed ${hex32(actual)}; the file is corrupt`);
+    throw failure(
+      dv,
+      location,
+      `fails its checksum: stored CRC-32 ${hex32(stored)}, computed ${hex32(actual)}; the file is corrupt`,
+    );
   }
   return data;
 }
@@ -175,7 +227,11 @@ function failure(dv: DeletionVectorDescriptor, location: string, reason: string,
   const id = deletionVectorId(dv);
   // Inline ids carry the whole bitmap: shorten them for the message, keep them in details.
   const shown = id.length > 60 ? `${id.slice(0, 57)}...` : id;
-  return new DeletionVectorError(`Deletion vector ${shown} (${location}) ${reason}.`, { descriptor: id, location }, cause === undefined ? undefined : { cause });
+  return new DeletionVectorError(
+    `Deletion vector ${shown} (${location}) ${reason}.`,
+    { descriptor: id, location },
+    cause === undefined ? undefined : { cause },
+  );
 }
 
 /** A nested error's message without its `[CODE] ` prefix and final period, to splice into ours. */

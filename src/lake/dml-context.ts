@@ -96,18 +96,37 @@ export function assertChangeable(snapshot: Snapshot, operation: string): void {
 }
 
 /** Runs `work` with a DML context on the snapshot; temp tables and the scan are released after. */
-export async function withDmlContext<T>(snapshot: Snapshot, operation: string, options: DmlOptions, work: (context: DmlContext) => Promise<T>): Promise<T> {
+export async function withDmlContext<T>(
+  snapshot: Snapshot,
+  operation: string,
+  options: DmlOptions,
+  work: (context: DmlContext) => Promise<T>,
+): Promise<T> {
   const run = async (connection: DuckDBConnection) => {
-    const target = await bindScan(connection, snapshot, { files: options.candidateFiles ?? snapshot.files, fileColumn: FILE_COLUMN, rowIndexColumn: ROW_COLUMN });
+    const target = await bindScan(connection, snapshot, {
+      files: options.candidateFiles ?? snapshot.files,
+      fileColumn: FILE_COLUMN,
+      rowIndexColumn: ROW_COLUMN,
+    });
     const temps: string[] = [];
     const id = randomUUID().replace(/-/g, '').slice(0, 12);
-    const wrap = (what: string, error: unknown) => new InvalidTableOperationError(`${operation} on ${snapshot.location}: ${what} cannot be evaluated: ${asError(error).message}`, { location: snapshot.location, operation });
+    const wrap = (what: string, error: unknown) =>
+      new InvalidTableOperationError(
+        `${operation} on ${snapshot.location}: ${what} cannot be evaluated: ${asError(error).message}`,
+        { location: snapshot.location, operation },
+      );
     const context: DmlContext = {
-      connection, snapshot, operation, target,
+      connection,
+      snapshot,
+      operation,
+      target,
       fileByPath: new Map(target.localPaths.map((p, i) => [p, target.files[i]!])),
       layout: {
-        schema: snapshot.schema, partitionColumns: snapshot.partitionColumns, columnMapping: columnMappingMode(snapshot.configuration),
-        configuration: snapshot.configuration, ...(options.targetFileSize ? { targetFileSize: options.targetFileSize } : {}),
+        schema: snapshot.schema,
+        partitionColumns: snapshot.partitionColumns,
+        columnMapping: columnMappingMode(snapshot.configuration),
+        configuration: snapshot.configuration,
+        ...(options.targetFileSize ? { targetFileSize: options.targetFileSize } : {}),
       },
       constraints: tableConstraints(snapshot.schema, snapshot.metadata),
       deletionVectors: deletionVectorsEnabled(snapshot.protocol, snapshot.metadata),
@@ -147,7 +166,11 @@ export async function withDmlContext<T>(snapshot: Snapshot, operation: string, o
  * commitInfo.operationMetrics of a DELETE or UPDATE: the rewrite's file and deletion
  * vector counts, the statement's own row counts (Delta's names), and the elapsed time.
  */
-export function rewriteOperationMetrics(metrics: DmlMetrics, rows: Readonly<Record<string, number>>, start: number): Record<string, number> {
+export function rewriteOperationMetrics(
+  metrics: DmlMetrics,
+  rows: Readonly<Record<string, number>>,
+  start: number,
+): Record<string, number> {
   return {
     numRemovedFiles: metrics.numRemovedFiles,
     numAddedFiles: metrics.numAddedFiles,

@@ -27,7 +27,10 @@ export class ConstraintViolationError extends StrataError {
 
 /** The table is `delta.appendOnly=true` and the operation would remove or change rows. */
 export class AppendOnlyTableError extends StrataError {
-  constructor(readonly location: string, readonly operation: string) {
+  constructor(
+    readonly location: string,
+    readonly operation: string,
+  ) {
     super(
       'LAKE_APPEND_ONLY',
       `${location} is append-only (delta.appendOnly=true): ${operation} would remove or change existing rows. Only appends (and MERGE with insert clauses only) are allowed; unset delta.appendOnly to change data.`,
@@ -38,7 +41,11 @@ export class AppendOnlyTableError extends StrataError {
 
 /** MERGE matched one target row with several source rows, so its outcome is ambiguous. */
 export class MergeCardinalityError extends StrataError {
-  constructor(readonly location: string, readonly matches: number, readonly targetRow: string) {
+  constructor(
+    readonly location: string,
+    readonly matches: number,
+    readonly targetRow: string,
+  ) {
     super(
       'LAKE_MERGE_MULTIPLE_MATCH',
       `MERGE into ${location}: the target row ${targetRow} is matched by ${matches} source rows; each target row may be updated or deleted by at most one source row. Deduplicate the source on the join key or make the ON condition stricter.`,

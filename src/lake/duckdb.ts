@@ -37,7 +37,10 @@ export async function queryRows(connection: DuckDBConnection, sql: string): Prom
   const reader = await connection.runAndReadAll(sql);
   const rows = reader.getRowObjectsJson() as Record<string, unknown>[];
   const names = reader.columnNames();
-  return narrowWideIntegers(rows, reader.columnTypes().flatMap((type, i) => (WIDE_INTEGERS.has(type.typeId) ? [names[i]!] : [])));
+  return narrowWideIntegers(
+    rows,
+    reader.columnTypes().flatMap((type, i) => (WIDE_INTEGERS.has(type.typeId) ? [names[i]!] : [])),
+  );
 }
 
 /**
@@ -45,7 +48,10 @@ export async function queryRows(connection: DuckDBConnection, sql: string): Prom
  * columns, those that fit in 2^53 become numbers (larger ones stay strings, so no
  * value is silently rounded). Rows are changed in place and returned.
  */
-export function narrowWideIntegers<Row extends Record<string, unknown> | unknown[]>(rows: Row[], columns: ReadonlyArray<string | number>): Row[] {
+export function narrowWideIntegers<Row extends Record<string, unknown> | unknown[]>(
+  rows: Row[],
+  columns: ReadonlyArray<string | number>,
+): Row[] {
   for (const row of rows) {
     const cells = row as Record<string | number, unknown>;
     for (const column of columns) {
@@ -56,4 +62,9 @@ export function narrowWideIntegers<Row extends Record<string, unknown> | unknown
   return rows;
 }
 
-export const WIDE_INTEGERS: ReadonlySet<DuckDBTypeId> = new Set([DuckDBTypeId.BIGINT, DuckDBTypeId.UBIGINT, DuckDBTypeId.HUGEINT, DuckDBTypeId.UHUGEINT]);
+export const WIDE_INTEGERS: ReadonlySet<DuckDBTypeId> = new Set([
+  DuckDBTypeId.BIGINT,
+  DuckDBTypeId.UBIGINT,
+  DuckDBTypeId.HUGEINT,
+  DuckDBTypeId.UHUGEINT,
+]);

@@ -2,14 +2,25 @@ import { StrataError, type ErrorDetails } from '../core/index.js';
 
 /** The location holds no Delta table (no `_delta_log`, or an empty one). */
 export class NotADeltaTableError extends StrataError {
-  constructor(readonly location: string, reason = 'it has no _delta_log directory') {
-    super('LAKE_NOT_A_TABLE', `${location} is not a Delta table: ${reason}. Create one with \`strata table create\` or check the path.`, { location });
+  constructor(
+    readonly location: string,
+    reason = 'it has no _delta_log directory',
+  ) {
+    super(
+      'LAKE_NOT_A_TABLE',
+      `${location} is not a Delta table: ${reason}. Create one with \`strata table create\` or check the path.`,
+      { location },
+    );
   }
 }
 
 export class TableExistsError extends StrataError {
   constructor(readonly location: string) {
-    super('LAKE_TABLE_EXISTS', `A Delta table already exists at ${location}; append to it or choose another location.`, { location });
+    super(
+      'LAKE_TABLE_EXISTS',
+      `A Delta table already exists at ${location}; append to it or choose another location.`,
+      { location },
+    );
   }
 }
 
@@ -22,22 +33,41 @@ export class UnsupportedProtocolError extends StrataError {
 
 /** A log file (commit, checkpoint, _last_checkpoint, sidecar) cannot be parsed. */
 export class CorruptLogError extends StrataError {
-  constructor(readonly file: string, reason: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly file: string,
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
     super('LAKE_CORRUPT_LOG', `Corrupt Delta log file ${file}: ${reason}`, { file }, options);
   }
 }
 
 /** The log is missing a commit between the first and last available versions. */
 export class LogGapError extends StrataError {
-  constructor(readonly location: string, readonly missingVersion: number) {
-    super('LAKE_LOG_GAP', `The Delta log of ${location} has no commit for version ${missingVersion}: versions are not contiguous, so the table cannot be reconstructed.`, { location, missingVersion });
+  constructor(
+    readonly location: string,
+    readonly missingVersion: number,
+  ) {
+    super(
+      'LAKE_LOG_GAP',
+      `The Delta log of ${location} has no commit for version ${missingVersion}: versions are not contiguous, so the table cannot be reconstructed.`,
+      { location, missingVersion },
+    );
   }
 }
 
 /** Replay ended without a protocol or metaData action. */
 export class MissingActionError extends StrataError {
-  constructor(readonly location: string, readonly action: 'protocol' | 'metaData', readonly version: number) {
-    super('LAKE_MISSING_ACTION', `The Delta log of ${location} at version ${version} has no ${action} action; the table state cannot be reconstructed.`, { location, action, version });
+  constructor(
+    readonly location: string,
+    readonly action: 'protocol' | 'metaData',
+    readonly version: number,
+  ) {
+    super(
+      'LAKE_MISSING_ACTION',
+      `The Delta log of ${location} at version ${version} has no ${action} action; the table state cannot be reconstructed.`,
+      { location, action, version },
+    );
   }
 }
 
@@ -69,8 +99,17 @@ export type ConflictRule = (typeof ConflictRule)[keyof typeof ConflictRule];
 
 /** A commit lost the race to a winning commit it logically conflicts with. */
 export class CommitConflictError extends StrataError {
-  constructor(readonly rule: ConflictRule, readonly winningVersion: number, message: string, details: ErrorDetails = {}) {
-    super('LAKE_CONFLICT', `Commit conflict (${rule}) with version ${winningVersion}: ${message}`, { rule, winningVersion, ...details });
+  constructor(
+    readonly rule: ConflictRule,
+    readonly winningVersion: number,
+    message: string,
+    details: ErrorDetails = {},
+  ) {
+    super('LAKE_CONFLICT', `Commit conflict (${rule}) with version ${winningVersion}: ${message}`, {
+      rule,
+      winningVersion,
+      ...details,
+    });
   }
 }
 
@@ -83,8 +122,15 @@ export class DeletionVectorError extends StrataError {
 
 /** VACUUM asked to keep tombstones for less than the safe retention. */
 export class VacuumRetentionError extends StrataError {
-  constructor(readonly requestedHours: number, readonly minimumHours: number) {
-    super('LAKE_VACUUM_RETENTION', `Refusing VACUUM with a retention of ${requestedHours} hours: below the table's ${minimumHours}-hour tombstone retention it can delete files that concurrent readers or time travel still need. Pass force to override.`, { requestedHours, minimumHours });
+  constructor(
+    readonly requestedHours: number,
+    readonly minimumHours: number,
+  ) {
+    super(
+      'LAKE_VACUUM_RETENTION',
+      `Refusing VACUUM with a retention of ${requestedHours} hours: below the table's ${minimumHours}-hour tombstone retention it can delete files that concurrent readers or time travel still need. Pass force to override.`,
+      { requestedHours, minimumHours },
+    );
   }
 }
 

@@ -50,7 +50,10 @@ export function localDataPath(path: string, store: ObjectStore): string | undefi
 
 /** The log spelling of a relative key: each segment URL-encoded as the spec requires. */
 export function encodeRelativePath(key: string): string {
-  return key.split('/').map((segment) => encodeURIComponent(segment).replace(/%3D/g, '=')).join('/');
+  return key
+    .split('/')
+    .map((segment) => encodeURIComponent(segment).replace(/%3D/g, '='))
+    .join('/');
 }
 
 function safeDecode(text: string): string {

@@ -46,22 +46,24 @@ async function versionTimes(store: ObjectStore): Promise<VersionTime[]> {
 /** Newest first; at most `limit` entries. */
 export async function readHistory(store: ObjectStore, limit = Infinity): Promise<HistoryEntry[]> {
   const times = (await versionTimes(store)).reverse().slice(0, limit);
-  return Promise.all(times.map(async ({ version, timestamp, key }) => {
-    const actions = await readJsonActions(store, key);
-    const info = actions.find((a) => a.kind === 'commitInfo');
-    const commitInfo: CommitInfo = info?.kind === 'commitInfo' ? info.commitInfo : {};
-    return {
-      version,
-      timestamp: commitInfo.inCommitTimestamp ?? timestamp,
-      operation: commitInfo.operation ?? 'UNKNOWN',
-      operationParameters: commitInfo.operationParameters ?? {},
-      operationMetrics: (commitInfo.operationMetrics as Record<string, unknown> | undefined) ?? {},
-      ...(commitInfo.readVersion !== undefined ? { readVersion: commitInfo.readVersion } : {}),
-      ...(commitInfo.isBlindAppend !== undefined ? { isBlindAppend: commitInfo.isBlindAppend } : {}),
-      ...(commitInfo.engineInfo !== undefined ? { engineInfo: commitInfo.engineInfo } : {}),
-      commitInfo,
-    };
-  }));
+  return Promise.all(
+    times.map(async ({ version, timestamp, key }) => {
+      const actions = await readJsonActions(store, key);
+      const info = actions.find((a) => a.kind === 'commitInfo');
+      const commitInfo: CommitInfo = info?.kind === 'commitInfo' ? info.commitInfo : {};
+      return {
+        version,
+        timestamp: commitInfo.inCommitTimestamp ?? timestamp,
+        operation: commitInfo.operation ?? 'UNKNOWN',
+        operationParameters: commitInfo.operationParameters ?? {},
+        operationMetrics: (commitInfo.operationMetrics as Record<string, unknown> | undefined) ?? {},
+        ...(commitInfo.readVersion !== undefined ? { readVersion: commitInfo.readVersion } : {}),
+        ...(commitInfo.isBlindAppend !== undefined ? { isBlindAppend: commitInfo.isBlindAppend } : {}),
+        ...(commitInfo.engineInfo !== undefined ? { engineInfo: commitInfo.engineInfo } : {}),
+        commitInfo,
+      };
+    }),
+  );
 }
 
 /** The latest version committed at or before `timestamp` (epoch ms). */
@@ -90,11 +92,16 @@ export async function versionAtTimestamp(store: ObjectStore, timestamp: number):
 export function parseTimestamp(text: string): number {
   const trimmed = text.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed);
-  const iso = /^\d{4}-\d\d-\d\d$/.test(trimmed) ? `${trimmed}T00:00:00Z`
-    : /[zZ]|[+-]\d\d:?\d\d$/.test(trimmed) ? trimmed.replace(' ', 'T') : `${trimmed.replace(' ', 'T')}Z`;
+  const iso = /^\d{4}-\d\d-\d\d$/.test(trimmed)
+    ? `${trimmed}T00:00:00Z`
+    : /[zZ]|[+-]\d\d:?\d\d$/.test(trimmed)
+      ? trimmed.replace(' ', 'T')
+      : `${trimmed.replace(' ', 'T')}Z`;
   const millis = Date.parse(iso);
   if (Number.isNaN(millis)) {
-    throw new VersionNotFoundError(`"${text}" is not a timestamp; use ISO 8601 such as 2026-01-01T12:00:00Z.`, { timestamp: text });
+    throw new VersionNotFoundError(`"${text}" is not a timestamp; use ISO 8601 such as 2026-01-01T12:00:00Z.`, {
+      timestamp: text,
+    });
   }
   return millis;
 }

@@ -20,7 +20,10 @@ export function stagingDirectory(): Promise<string> {
 }
 
 /** Local paths for the keys, copying remote objects to temp files; `release` removes the copies. */
-export async function localPathsFor(store: ObjectStore, keys: readonly string[]): Promise<{ paths: string[]; release: () => Promise<void> }> {
+export async function localPathsFor(
+  store: ObjectStore,
+  keys: readonly string[],
+): Promise<{ paths: string[]; release: () => Promise<void> }> {
   const copies: string[] = [];
   const paths = await Promise.all(
     keys.map(async (key) => {

@@ -118,7 +118,10 @@ describe('cleanupExpiredLogs', () => {
     expect(deleted).toContain(`_delta_log/${pad(10)}.checkpoint.parquet`);
     expect(deleted).toContain(`_delta_log/${pad(12)}.json`);
     const left = (await store.list('_delta_log/')).map((m) => m.key.slice('_delta_log/'.length));
-    expect(left.filter((n) => /^\d{20}\./.test(n)).sort()).toEqual([`${pad(13)}.checkpoint.parquet`, `${pad(13)}.json`]);
+    expect(left.filter((n) => /^\d{20}\./.test(n)).sort()).toEqual([
+      `${pad(13)}.checkpoint.parquet`,
+      `${pad(13)}.json`,
+    ]);
     expect(await readRows(await loadSnapshot(openStore(store.root)), { orderBy: 'ALL' })).toEqual(rows);
   });
 });

@@ -31,14 +31,20 @@ interface LogEntry {
 const DAY_MS = 86_400_000;
 const DELETE_BATCH = 16;
 
-export async function cleanupExpiredLogs(store: ObjectStore, snapshot: Snapshot, options: LogCleanupOptions = {}): Promise<{ deleted: string[] }> {
+export async function cleanupExpiredLogs(
+  store: ObjectStore,
+  snapshot: Snapshot,
+  options: LogCleanupOptions = {},
+): Promise<{ deleted: string[] }> {
   const configuration = snapshot.configuration;
   if (configuration['delta.enableExpiredLogCleanup']?.trim().toLowerCase() === 'false') return { deleted: [] };
   const now = options.now ?? Date.now();
   const logRetention = retentionMs(configuration, RetentionProperty.log);
   const logCutoff = startOfUtcDay(now - logRetention);
   // Checkpoints are kept at least as long as delta.checkpointRetentionDuration says, too.
-  const checkpointCutoff = startOfUtcDay(now - Math.max(logRetention, retentionMs(configuration, RetentionProperty.checkpoint)));
+  const checkpointCutoff = startOfUtcDay(
+    now - Math.max(logRetention, retentionMs(configuration, RetentionProperty.checkpoint)),
+  );
 
   const objects = await store.list(`${LOG_DIR}/`);
   const listing = parseLogListing(objects);

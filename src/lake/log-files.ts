@@ -7,8 +7,19 @@ export const LAST_CHECKPOINT = `${LOG_DIR}/_last_checkpoint`;
 export type LogFile =
   | { readonly kind: 'commit'; readonly version: number }
   | { readonly kind: 'checkpoint'; readonly version: number; readonly format: 'classic' }
-  | { readonly kind: 'checkpoint'; readonly version: number; readonly format: 'multipart'; readonly part: number; readonly parts: number }
-  | { readonly kind: 'checkpoint'; readonly version: number; readonly format: 'v2'; readonly encoding: 'json' | 'parquet' };
+  | {
+      readonly kind: 'checkpoint';
+      readonly version: number;
+      readonly format: 'multipart';
+      readonly part: number;
+      readonly parts: number;
+    }
+  | {
+      readonly kind: 'checkpoint';
+      readonly version: number;
+      readonly format: 'v2';
+      readonly encoding: 'json' | 'parquet';
+    };
 
 const COMMIT = /^(\d{20})\.json$/;
 const CLASSIC = /^(\d{20})\.checkpoint\.parquet$/;
@@ -22,7 +33,8 @@ export function parseLogFileName(name: string): LogFile | undefined {
   m = CLASSIC.exec(name);
   if (m) return { kind: 'checkpoint', version: Number(m[1]), format: 'classic' };
   m = MULTIPART.exec(name);
-  if (m) return { kind: 'checkpoint', version: Number(m[1]), format: 'multipart', part: Number(m[2]), parts: Number(m[3]) };
+  if (m)
+    return { kind: 'checkpoint', version: Number(m[1]), format: 'multipart', part: Number(m[2]), parts: Number(m[3]) };
   m = V2.exec(name);
   if (m) return { kind: 'checkpoint', version: Number(m[1]), format: 'v2', encoding: m[2] as 'json' | 'parquet' };
   return undefined;

@@ -26,7 +26,10 @@ describe('log reader', () => {
     const expected = await readRows(await loadSnapshot(openStore(path.join(GOLDEN, 'v2-checkpoint-parquet', 'delta'))));
 
     await store.delete(parquetKey);
-    await store.put('_delta_log/00000000000000000002.checkpoint.3a0d65cd-4056-49b8-937b-95f9e3ee90e5.json', commitText(topLevel));
+    await store.put(
+      '_delta_log/00000000000000000002.checkpoint.3a0d65cd-4056-49b8-937b-95f9e3ee90e5.json',
+      commitText(topLevel),
+    );
     for (const version of [0, 1, 2]) await store.delete(`_delta_log/0000000000000000000${version}.json`);
     await store.delete('_delta_log/_last_checkpoint');
 
@@ -38,10 +41,18 @@ describe('log reader', () => {
   });
 
   it('names the file and line of a malformed commit line', () => {
-    expect(() => parseJsonActions('{"protocol":{"minReaderVersion":1,"minWriterVersion":2}}\n{"add":{"size":1}}\n', 'file:///t/_delta_log/0.json'))
-      .toThrow(CorruptLogError);
-    expect(() => parseJsonActions('{"add":', 'file:///t/_delta_log/0.json')).toThrow(/0\.json: line 1 is not valid JSON/);
-    expect(() => parseJsonActions('{"a":1}\n{"add":{"size":1}}', 'x.json')).toThrow(/line 2: "add" has no valid "path"/);
+    expect(() =>
+      parseJsonActions(
+        '{"protocol":{"minReaderVersion":1,"minWriterVersion":2}}\n{"add":{"size":1}}\n',
+        'file:///t/_delta_log/0.json',
+      ),
+    ).toThrow(CorruptLogError);
+    expect(() => parseJsonActions('{"add":', 'file:///t/_delta_log/0.json')).toThrow(
+      /0\.json: line 1 is not valid JSON/,
+    );
+    expect(() => parseJsonActions('{"a":1}\n{"add":{"size":1}}', 'x.json')).toThrow(
+      /line 2: "add" has no valid "path"/,
+    );
   });
 
   it('ignores action kinds it does not know, as the protocol requires', () => {

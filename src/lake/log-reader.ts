@@ -49,7 +49,10 @@ export async function readParquetActions(store: ObjectStore, keys: readonly stri
       const source = `read_parquet([${paths.map(sqlPath).join(', ')}], union_by_name = true)`;
       const columns = await columnNames(connection, `SELECT * FROM ${source}`);
       if (!columns.some((c) => CHECKPOINT_COLUMNS.has(c))) {
-        throw new CorruptLogError(keys.map((k) => store.url(k)).join(', '), `has none of the checkpoint columns (${[...CHECKPOINT_COLUMNS].join(', ')}); it is not a checkpoint`);
+        throw new CorruptLogError(
+          keys.map((k) => store.url(k)).join(', '),
+          `has none of the checkpoint columns (${[...CHECKPOINT_COLUMNS].join(', ')}); it is not a checkpoint`,
+        );
       }
       const adds = columns.includes('add') ? await readAdds(connection, source) : [];
       // The few non-add rows (protocol, metaData, txn, remove, ...) go through JSON.
@@ -67,16 +70,36 @@ export async function readParquetActions(store: ObjectStore, keys: readonly stri
     });
   } catch (error) {
     if (error instanceof CorruptLogError) throw error;
-    throw new CorruptLogError(keys.map((k) => store.url(k)).join(', '), 'not a readable Parquet checkpoint', { cause: error });
+    throw new CorruptLogError(keys.map((k) => store.url(k)).join(', '), 'not a readable Parquet checkpoint', {
+      cause: error,
+    });
   } finally {
     await release();
   }
 }
 
-const CHECKPOINT_COLUMNS: ReadonlySet<string> = new Set(['protocol', 'metaData', 'add', 'remove', 'txn', 'domainMetadata', 'checkpointMetadata', 'sidecar']);
+const CHECKPOINT_COLUMNS: ReadonlySet<string> = new Set([
+  'protocol',
+  'metaData',
+  'add',
+  'remove',
+  'txn',
+  'domainMetadata',
+  'checkpointMetadata',
+  'sidecar',
+]);
 
 /** Add fields by how they are read: scalars as they are, nested values as JSON text. */
-const ADD_SCALARS = ['path', 'size', 'modificationTime', 'dataChange', 'stats', 'baseRowId', 'defaultRowCommitVersion', 'clusteringProvider'];
+const ADD_SCALARS = [
+  'path',
+  'size',
+  'modificationTime',
+  'dataChange',
+  'stats',
+  'baseRowId',
+  'defaultRowCommitVersion',
+  'clusteringProvider',
+];
 const ADD_NESTED = ['partitionValues', 'tags', 'deletionVector'];
 const ADD_NUMBERS = new Set(['size', 'modificationTime', 'baseRowId', 'defaultRowCommitVersion']);
 
@@ -119,7 +142,9 @@ export async function readCheckpointActions(store: ObjectStore, keys: readonly s
   const actions = [...fromJson, ...fromParquet];
   const sidecars = actions.flatMap((a) => (a.kind === 'sidecar' ? [a.sidecar] : []));
   if (sidecars.length === 0) return actions;
-  const sidecarKeys = sidecars.map((s) => (s.path.includes('/') ? s.path : `${LOG_DIR}/_sidecars/${decodeURIComponent(s.path)}`));
+  const sidecarKeys = sidecars.map((s) =>
+    s.path.includes('/') ? s.path : `${LOG_DIR}/_sidecars/${decodeURIComponent(s.path)}`,
+  );
   return [...actions.filter((a) => a.kind !== 'sidecar'), ...(await readParquetActions(store, sidecarKeys))];
 }
 
@@ -128,9 +153,10 @@ function withoutNulls(object: Record<string, unknown>): Record<string, unknown> 
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(object)) {
     if (value === null) continue;
-    out[key] = typeof value === 'object' && !Array.isArray(value) && key !== 'partitionValues'
-      ? withoutNulls(value as Record<string, unknown>)
-      : value;
+    out[key] =
+      typeof value === 'object' && !Array.isArray(value) && key !== 'partitionValues'
+        ? withoutNulls(value as Record<string, unknown>)
+        : value;
   }
   return out;
 }

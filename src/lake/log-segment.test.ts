@@ -18,10 +18,27 @@ const log = (name: string) => `_delta_log/${name}`;
 describe('log file names', () => {
   it('parses commits and every checkpoint kind, and ignores the rest', () => {
     expect(parseLogFileName('00000000000000000007.json')).toEqual({ kind: 'commit', version: 7 });
-    expect(parseLogFileName('00000000000000000010.checkpoint.parquet')).toEqual({ kind: 'checkpoint', version: 10, format: 'classic' });
-    expect(parseLogFileName('00000000000000000010.checkpoint.0000000002.0000000003.parquet')).toEqual({ kind: 'checkpoint', version: 10, format: 'multipart', part: 2, parts: 3 });
-    expect(parseLogFileName('00000000000000000002.checkpoint.e8fa2696-9728-4e9c-b285-634743fdd4fb.json')).toMatchObject({ format: 'v2', encoding: 'json' });
-    for (const other of ['.00000000000000000001.json.crc', '00000000000000000001.crc', '00000000000000000001.00000000000000000003.compacted.json', '_last_checkpoint']) {
+    expect(parseLogFileName('00000000000000000010.checkpoint.parquet')).toEqual({
+      kind: 'checkpoint',
+      version: 10,
+      format: 'classic',
+    });
+    expect(parseLogFileName('00000000000000000010.checkpoint.0000000002.0000000003.parquet')).toEqual({
+      kind: 'checkpoint',
+      version: 10,
+      format: 'multipart',
+      part: 2,
+      parts: 3,
+    });
+    expect(parseLogFileName('00000000000000000002.checkpoint.e8fa2696-9728-4e9c-b285-634743fdd4fb.json')).toMatchObject(
+      { format: 'v2', encoding: 'json' },
+    );
+    for (const other of [
+      '.00000000000000000001.json.crc',
+      '00000000000000000001.crc',
+      '00000000000000000001.00000000000000000003.compacted.json',
+      '_last_checkpoint',
+    ]) {
       expect(parseLogFileName(other)).toBeUndefined();
     }
   });
@@ -49,7 +66,10 @@ describe('log segments', () => {
 
   it('uses _last_checkpoint to list only the tail, and falls back to listing when it is corrupt or stale', async () => {
     const store = freshStore();
-    await putAll(store, [...Array.from({ length: 4 }, (_, v) => commitKey(v)), log(`${padVersion(2)}.checkpoint.parquet`)]);
+    await putAll(store, [
+      ...Array.from({ length: 4 }, (_, v) => commitKey(v)),
+      log(`${padVersion(2)}.checkpoint.parquet`),
+    ]);
     await store.put(LAST_CHECKPOINT, '{"version":2,"size":3}');
     expect((await loadLogSegment(store, store.root)).checkpoint?.version).toBe(2);
     await store.put(LAST_CHECKPOINT, '{"version":2,'); // truncated
@@ -62,7 +82,10 @@ describe('log segments', () => {
 
   it('time travels to versions before the newest checkpoint', async () => {
     const store = freshStore();
-    await putAll(store, [...Array.from({ length: 6 }, (_, v) => commitKey(v)), log(`${padVersion(4)}.checkpoint.parquet`)]);
+    await putAll(store, [
+      ...Array.from({ length: 6 }, (_, v) => commitKey(v)),
+      log(`${padVersion(4)}.checkpoint.parquet`),
+    ]);
     const segment = await loadLogSegment(store, store.root, 3);
     expect(segment.checkpoint).toBeUndefined();
     expect(segment.commits).toHaveLength(4);

@@ -83,7 +83,11 @@ export function segmentAt(listing: LogListing, location: string, version: number
   if (latest < 0) throw new NotADeltaTableError(location, 'its _delta_log holds no commits or checkpoints');
   const target = version ?? latest;
   if (target > latest || target < 0) {
-    throw new VersionNotFoundError(`Version ${target} of ${location} does not exist; the latest is ${latest}.`, { location, version: target, latest });
+    throw new VersionNotFoundError(`Version ${target} of ${location} does not exist; the latest is ${latest}.`, {
+      location,
+      version: target,
+      latest,
+    });
   }
   const checkpoint = [...listing.checkpoints].reverse().find((c) => c.version <= target);
   const start = checkpoint ? checkpoint.version + 1 : 0;
@@ -93,7 +97,10 @@ export function segmentAt(listing: LogListing, location: string, version: number
     if (!commit) {
       const earliest = Math.min(...commitVersions);
       if (!checkpoint && v === 0 && version !== undefined && earliest > 0) {
-        throw new VersionNotFoundError(`Version ${target} of ${location} is no longer reconstructable: the log was cleaned up before version ${earliest}.`, { location, version: target, earliest });
+        throw new VersionNotFoundError(
+          `Version ${target} of ${location} is no longer reconstructable: the log was cleaned up before version ${earliest}.`,
+          { location, version: target, earliest },
+        );
       }
       throw new LogGapError(location, v);
     }
@@ -106,7 +113,9 @@ export function segmentAt(listing: LogListing, location: string, version: number
 async function readLastCheckpointHint(store: ObjectStore): Promise<number | undefined> {
   try {
     const parsed = JSON.parse(new TextDecoder().decode(await store.get(LAST_CHECKPOINT))) as { version?: unknown };
-    return typeof parsed.version === 'number' && Number.isInteger(parsed.version) && parsed.version >= 0 ? parsed.version : undefined;
+    return typeof parsed.version === 'number' && Number.isInteger(parsed.version) && parsed.version >= 0
+      ? parsed.version
+      : undefined;
   } catch {
     return undefined; // missing or corrupt: listing the whole log is always correct, only slower
   }

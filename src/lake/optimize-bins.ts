@@ -89,5 +89,9 @@ export function numRecords(file: AddFile): number | undefined {
 }
 
 function partitionKey(values: PartitionValues): string {
-  return JSON.stringify(Object.keys(values).sort().map((k) => [k, values[k] ?? null]));
+  return JSON.stringify(
+    Object.keys(values)
+      .sort()
+      .map((k) => [k, values[k] ?? null]),
+  );
 }

@@ -16,7 +16,12 @@ import { zorderedRelation, type ZorderColumn } from './zorder.js';
 const Z_COLUMN = '__strata_zvalue';
 
 /** One bin → its live rows, written as files of at most the target size. */
-export async function rewriteBin(connection: DuckDBConnection, snapshot: Snapshot, bin: Bin, layout: DataLayout): Promise<AddFile[]> {
+export async function rewriteBin(
+  connection: DuckDBConnection,
+  snapshot: Snapshot,
+  bin: Bin,
+  layout: DataLayout,
+): Promise<AddFile[]> {
   const scan = await bindScan(connection, snapshot, { files: bin.files });
   try {
     return (await writeDataFiles(connection, snapshot.store, layout, `SELECT * FROM ${quoteIdent(scan.view)}`)).adds;
@@ -32,14 +37,23 @@ export async function rewriteBin(connection: DuckDBConnection, snapshot: Snapsho
  * that order in its row ids, so each file is a row-id range of it.
  */
 export async function rewriteZordered(
-  connection: DuckDBConnection, snapshot: Snapshot, bin: Bin, layout: DataLayout, columns: readonly ZorderColumn[], maxFileSize: number,
+  connection: DuckDBConnection,
+  snapshot: Snapshot,
+  bin: Bin,
+  layout: DataLayout,
+  columns: readonly ZorderColumn[],
+  maxFileSize: number,
 ): Promise<AddFile[]> {
   const scan = await bindScan(connection, snapshot, { files: bin.files });
   const sorted = `__strata_zorder_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
   try {
     const zordered = await zorderedRelation(connection, `SELECT * FROM ${quoteIdent(scan.view)}`, columns, Z_COLUMN);
-    await connection.run(`CREATE TEMP TABLE ${quoteIdent(sorted)} AS SELECT * FROM (${zordered}) ORDER BY ${quoteIdent(Z_COLUMN)}`);
-    const rows = Number((await connection.runAndReadAll(`SELECT count(*) FROM temp.${quoteIdent(sorted)}`)).getRowsJson()[0]![0]);
+    await connection.run(
+      `CREATE TEMP TABLE ${quoteIdent(sorted)} AS SELECT * FROM (${zordered}) ORDER BY ${quoteIdent(Z_COLUMN)}`,
+    );
+    const rows = Number(
+      (await connection.runAndReadAll(`SELECT count(*) FROM temp.${quoteIdent(sorted)}`)).getRowsJson()[0]![0],
+    );
     const numFiles = Math.max(1, Math.min(rows, Math.ceil(bin.bytes / maxFileSize)));
     const adds: AddFile[] = [];
     for (let file = 0; file < numFiles; file++) {

@@ -10,7 +10,11 @@ import { InvalidTableOperationError } from './errors.js';
 import { duckdbType, findField, physicalName, quoteIdent, quoteLiteral, type DataType } from './schema.js';
 import type { Snapshot } from './snapshot.js';
 
-export async function filesInPartitions(connection: DuckDBConnection, snapshot: Snapshot, predicate: string): Promise<AddFile[]> {
+export async function filesInPartitions(
+  connection: DuckDBConnection,
+  snapshot: Snapshot,
+  predicate: string,
+): Promise<AddFile[]> {
   const partitionColumns = snapshot.partitionColumns;
   if (partitionColumns.length === 0) {
     throw new InvalidTableOperationError(
@@ -33,17 +37,29 @@ export async function filesInPartitions(connection: DuckDBConnection, snapshot: 
     await evaluate(connection, snapshot, predicate, fields, []); // still validates the predicate
     return [];
   }
-  const matching = await evaluate(connection, snapshot, predicate, fields, keys.map((k) => JSON.parse(k) as Array<string | null>));
+  const matching = await evaluate(
+    connection,
+    snapshot,
+    predicate,
+    fields,
+    keys.map((k) => JSON.parse(k) as Array<string | null>),
+  );
   return matching.flatMap((i) => groups.get(keys[i]!)!);
 }
 
 async function evaluate(
-  connection: DuckDBConnection, snapshot: Snapshot, predicate: string,
-  fields: ReadonlyArray<{ name: string; type: DataType }>, partitions: ReadonlyArray<ReadonlyArray<string | null>>,
+  connection: DuckDBConnection,
+  snapshot: Snapshot,
+  predicate: string,
+  fields: ReadonlyArray<{ name: string; type: DataType }>,
+  partitions: ReadonlyArray<ReadonlyArray<string | null>>,
 ): Promise<number[]> {
-  const rows = partitions.length > 0
-    ? partitions.map((values, i) => `(${i}, ${values.map((v) => (v === null ? 'NULL' : quoteLiteral(v))).join(', ')})`).join(', ')
-    : `(NULL, ${fields.map(() => 'NULL').join(', ')})`;
+  const rows =
+    partitions.length > 0
+      ? partitions
+          .map((values, i) => `(${i}, ${values.map((v) => (v === null ? 'NULL' : quoteLiteral(v))).join(', ')})`)
+          .join(', ')
+      : `(NULL, ${fields.map(() => 'NULL').join(', ')})`;
   const raw = fields.map((_, c) => `__p${c}`);
   const typed = fields.map((f, c) => `${typedValue(`CAST(${raw[c]} AS VARCHAR)`, f.type)} AS ${quoteIdent(f.name)}`);
   const sql = `SELECT __i FROM (SELECT __i, ${typed.join(', ')} FROM (VALUES ${rows}) AS __parts(__i, ${raw.join(', ')}))
@@ -71,7 +87,10 @@ function predicateError(error: unknown, predicate: string, snapshot: Snapshot): 
       { predicate, column, partitionColumns: snapshot.partitionColumns },
     );
   }
-  return new InvalidTableOperationError(`OPTIMIZE WHERE (${predicate}) cannot be evaluated on the partition columns (${partitions}): ${reason}`, { predicate });
+  return new InvalidTableOperationError(
+    `OPTIMIZE WHERE (${predicate}) cannot be evaluated on the partition columns (${partitions}): ${reason}`,
+    { predicate },
+  );
 }
 
 function rawValue(values: AddFile['partitionValues'], physical: string, logical: string): string | null {
@@ -84,8 +103,10 @@ function typedValue(expr: string, type: DataType): string {
   if (type === 'string') return expr;
   if (type === 'binary') return `encode(${expr})`;
   if (type === 'timestamp') {
-    return `CASE WHEN regexp_matches(${expr}, '(Z|[+-]\\d\\d:?\\d\\d)$') THEN CAST(${expr} AS TIMESTAMPTZ)`
-      + ` ELSE timezone('UTC', CAST(NULLIF(${expr}, '') AS TIMESTAMP)) END`;
+    return (
+      `CASE WHEN regexp_matches(${expr}, '(Z|[+-]\\d\\d:?\\d\\d)$') THEN CAST(${expr} AS TIMESTAMPTZ)` +
+      ` ELSE timezone('UTC', CAST(NULLIF(${expr}, '') AS TIMESTAMP)) END`
+    );
   }
   return `CAST(NULLIF(${expr}, '') AS ${duckdbType(type)})`;
 }

@@ -91,7 +91,9 @@ export async function optimize(table: SnapshotSource, options: OptimizeOptions =
   positive('targetFileSize', maxFileSize);
   positive('minFileSize', minFileSize);
   if (!(maxDeletedRowsRatio >= 0 && maxDeletedRowsRatio <= 1)) {
-    throw new InvalidTableOperationError(`maxDeletedRowsRatio must be between 0 and 1, not ${maxDeletedRowsRatio}.`, { maxDeletedRowsRatio });
+    throw new InvalidTableOperationError(`maxDeletedRowsRatio must be between 0 and 1, not ${maxDeletedRowsRatio}.`, {
+      maxDeletedRowsRatio,
+    });
   }
   const zorderBy = zorderColumns(snapshot, options.zorderBy ?? []);
   const progress = options.progress ?? silentProgress;
@@ -107,7 +109,8 @@ export async function optimize(table: SnapshotSource, options: OptimizeOptions =
   let result: OptimizeResult;
   try {
     const outcome = await withConnection(async (connection) => {
-      const selected = options.where !== undefined ? await filesInPartitions(connection, snapshot, options.where) : snapshot.files;
+      const selected =
+        options.where !== undefined ? await filesInPartitions(connection, snapshot, options.where) : snapshot.files;
       const plan = planBins(selected, { maxFileSize, minFileSize, maxDeletedRowsRatio, zorder: zorderBy.length > 0 });
       const removed = plan.bins.flatMap((b) => b.files);
       const metrics = {
@@ -120,9 +123,10 @@ export async function optimize(table: SnapshotSource, options: OptimizeOptions =
       if (plan.bins.length === 0) return { metrics, removed };
       for (const [i, bin] of plan.bins.entries()) {
         progress.update('optimize: rewriting files', i, plan.bins.length);
-        const written = zorderBy.length > 0
-          ? await rewriteZordered(connection, snapshot, bin, layout, zorderBy, maxFileSize)
-          : await rewriteBin(connection, snapshot, bin, layout);
+        const written =
+          zorderBy.length > 0
+            ? await rewriteZordered(connection, snapshot, bin, layout, zorderBy, maxFileSize)
+            : await rewriteBin(connection, snapshot, bin, layout);
         added.push(...written);
       }
       progress.update('optimize: rewriting files', plan.bins.length, plan.bins.length);
@@ -142,11 +146,16 @@ export async function optimize(table: SnapshotSource, options: OptimizeOptions =
 
     const txn = new Transaction(snapshot, {
       operation: 'OPTIMIZE',
-      operationParameters: { predicate: JSON.stringify(options.where !== undefined ? [options.where] : []), zOrderBy: JSON.stringify(zorderBy.map((c) => c.name)), auto: false },
+      operationParameters: {
+        predicate: JSON.stringify(options.where !== undefined ? [options.where] : []),
+        zOrderBy: JSON.stringify(zorderBy.map((c) => c.name)),
+        auto: false,
+      },
     });
     // Depends on exactly the files rewritten: a concurrent remove of one is a conflict,
     // a concurrent append is not (the predicate accepts no added file).
-    txn.readFiles(removed, () => false)
+    txn
+      .readFiles(removed, () => false)
       .removeFiles(removed, Date.now(), false)
       .addFiles(added.map((f) => ({ ...f, dataChange: false })))
       .setMetrics(commitMetrics(metrics, added));
@@ -170,13 +179,22 @@ function zorderColumns(snapshot: Snapshot, names: readonly string[]): ZorderColu
   for (const name of names) {
     const field = findField(schema, name);
     if (!field) {
-      throw new InvalidTableOperationError(`ZORDER BY column "${name}" is not in the table (${schema.fields.map((f) => f.name).join(', ')}).`, { column: name });
+      throw new InvalidTableOperationError(
+        `ZORDER BY column "${name}" is not in the table (${schema.fields.map((f) => f.name).join(', ')}).`,
+        { column: name },
+      );
     }
     if (partitions.has(field.name.toLowerCase())) {
-      throw new InvalidTableOperationError(`ZORDER BY column "${field.name}" is a partition column; Z-order by data columns only (each partition is Z-ordered on its own).`, { column: field.name });
+      throw new InvalidTableOperationError(
+        `ZORDER BY column "${field.name}" is a partition column; Z-order by data columns only (each partition is Z-ordered on its own).`,
+        { column: field.name },
+      );
     }
     if (typeof field.type !== 'string' || field.type === 'boolean') {
-      throw new InvalidTableOperationError(`ZORDER BY column "${field.name}" has type ${JSON.stringify(field.type)}; Z-order needs a column with min/max statistics (numbers, strings, dates, timestamps).`, { column: field.name });
+      throw new InvalidTableOperationError(
+        `ZORDER BY column "${field.name}" has type ${JSON.stringify(field.type)}; Z-order needs a column with min/max statistics (numbers, strings, dates, timestamps).`,
+        { column: field.name },
+      );
     }
     const physical = physicalName(field, snapshot.columnMapping);
     if (!leaves.some((leaf) => leaf.path.length === 1 && leaf.path[0] === physical)) {
@@ -185,7 +203,8 @@ function zorderColumns(snapshot: Snapshot, names: readonly string[]): ZorderColu
         { column: field.name },
       );
     }
-    if (resolved.some((c) => c.name === field.name)) throw new InvalidTableOperationError(`ZORDER BY lists column "${field.name}" twice.`, { column: field.name });
+    if (resolved.some((c) => c.name === field.name))
+      throw new InvalidTableOperationError(`ZORDER BY lists column "${field.name}" twice.`, { column: field.name });
     resolved.push({ name: field.name, type: field.type });
   }
   return resolved;
@@ -197,7 +216,10 @@ function tablePropertySize(snapshot: Snapshot): number | undefined {
   if (text === undefined) return undefined;
   const match = /^\s*(\d+(?:\.\d+)?)\s*(b|k|kb|m|mb|g|gb|t|tb)?\s*$/i.exec(text);
   if (!match) {
-    throw new InvalidTableOperationError(`Table property delta.targetFileSize = "${text}" is not a size; use bytes or a unit such as 128mb.`, { property: 'delta.targetFileSize', value: text });
+    throw new InvalidTableOperationError(
+      `Table property delta.targetFileSize = "${text}" is not a size; use bytes or a unit such as 128mb.`,
+      { property: 'delta.targetFileSize', value: text },
+    );
   }
   const unit = (match[2] ?? 'b').toLowerCase()[0]!;
   const scale = { b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }[unit as 'b' | 'k' | 'm' | 'g' | 't'];
@@ -205,13 +227,17 @@ function tablePropertySize(snapshot: Snapshot): number | undefined {
 }
 
 function positive(name: string, value: number): void {
-  if (!Number.isFinite(value) || value <= 0) throw new InvalidTableOperationError(`OPTIMIZE ${name} must be a positive number of bytes, not ${value}.`, { [name]: value });
+  if (!Number.isFinite(value) || value <= 0)
+    throw new InvalidTableOperationError(`OPTIMIZE ${name} must be a positive number of bytes, not ${value}.`, {
+      [name]: value,
+    });
 }
 
 /** Delta's OPTIMIZE operationMetrics (file sizes are of the files added). */
 function commitMetrics(metrics: OptimizeMetrics, added: readonly AddFile[]): Record<string, number> {
   const sizes = added.map((f) => f.size).sort((a, b) => a - b);
-  const pick = (q: number) => (sizes.length === 0 ? 0 : sizes[Math.min(sizes.length - 1, Math.floor(q * sizes.length))]!);
+  const pick = (q: number) =>
+    sizes.length === 0 ? 0 : sizes[Math.min(sizes.length - 1, Math.floor(q * sizes.length))]!;
   return {
     numRemovedFiles: metrics.numFilesRemoved,
     numRemovedBytes: metrics.numBytesRemoved,

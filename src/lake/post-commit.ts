@@ -20,6 +20,8 @@ export async function afterCommit(snapshot: Snapshot): Promise<void> {
       await cleanupExpiredLogs(snapshot.store, snapshot);
     }
   } catch (error) {
-    process.emitWarning(`checkpoint at version ${snapshot.version} of ${snapshot.location} failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.emitWarning(
+      `checkpoint at version ${snapshot.version} of ${snapshot.location} failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }

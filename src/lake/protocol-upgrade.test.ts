@@ -1,20 +1,33 @@
 import { describe, expect, it } from 'vitest';
 import type { Metadata, Protocol } from './actions.js';
-import { changeDataFeedEnabled, deletionVectorsEnabled, minimumProtocol, supportsWriterFeature, upgradeProtocol } from './protocol.js';
+import {
+  changeDataFeedEnabled,
+  deletionVectorsEnabled,
+  minimumProtocol,
+  supportsWriterFeature,
+  upgradeProtocol,
+} from './protocol.js';
 import type { StructType } from './schema.js';
 
 const schema: StructType = { type: 'struct', fields: [{ name: 'id', type: 'long', nullable: true, metadata: {} }] };
-const legacy = (minReaderVersion: number, minWriterVersion: number): Protocol => ({ minReaderVersion, minWriterVersion });
+const legacy = (minReaderVersion: number, minWriterVersion: number): Protocol => ({
+  minReaderVersion,
+  minWriterVersion,
+});
 
 describe('protocol upgrades for new properties', () => {
   it('keeps the protocol when it already covers the properties', () => {
     const current = legacy(1, 4);
-    expect(upgradeProtocol(current, { 'delta.enableChangeDataFeed': 'true', 'delta.constraints.a': 'id > 0' }, schema)).toBe(current);
+    expect(
+      upgradeProtocol(current, { 'delta.enableChangeDataFeed': 'true', 'delta.constraints.a': 'id > 0' }, schema),
+    ).toBe(current);
   });
 
   it('raises the legacy writer version while every feature has one', () => {
     expect(upgradeProtocol(legacy(1, 2), { 'delta.constraints.a': 'id > 0' }, schema)).toEqual(legacy(1, 3));
-    expect(upgradeProtocol(legacy(1, 3), { 'delta.constraints.a': 'id > 0', 'delta.enableChangeDataFeed': 'true' }, schema)).toEqual(legacy(1, 4));
+    expect(
+      upgradeProtocol(legacy(1, 3), { 'delta.constraints.a': 'id > 0', 'delta.enableChangeDataFeed': 'true' }, schema),
+    ).toEqual(legacy(1, 4));
     const mapped = legacy(2, 5);
     expect(upgradeProtocol(mapped, { 'delta.constraints.a': 'id > 0' }, schema)).toBe(mapped);
   });
@@ -24,18 +37,34 @@ describe('protocol upgrades for new properties', () => {
     expect(upgraded.minReaderVersion).toBe(3);
     expect(upgraded.minWriterVersion).toBe(7);
     expect(upgraded.readerFeatures).toEqual(['deletionVectors']);
-    expect([...upgraded.writerFeatures!].sort()).toEqual(['appendOnly', 'changeDataFeed', 'checkConstraints', 'deletionVectors', 'invariants']);
+    expect([...upgraded.writerFeatures!].sort()).toEqual([
+      'appendOnly',
+      'changeDataFeed',
+      'checkConstraints',
+      'deletionVectors',
+      'invariants',
+    ]);
   });
 
   it('adds a writer feature to a table-features protocol', () => {
     const current = minimumProtocol({ 'delta.enableDeletionVectors': 'true' }, false);
-    const upgraded = upgradeProtocol(current, { 'delta.enableDeletionVectors': 'true', 'delta.constraints.a': 'id > 0' }, schema);
+    const upgraded = upgradeProtocol(
+      current,
+      { 'delta.enableDeletionVectors': 'true', 'delta.constraints.a': 'id > 0' },
+      schema,
+    );
     expect(upgraded.writerFeatures).toContain('checkConstraints');
     expect(upgraded.readerFeatures).toEqual(['deletionVectors']);
   });
 
   it('says when writers must produce change data and may write deletion vectors', () => {
-    const metadata = (configuration: Record<string, string>): Metadata => ({ id: 'x', format: { provider: 'parquet' }, schemaString: '{}', partitionColumns: [], configuration });
+    const metadata = (configuration: Record<string, string>): Metadata => ({
+      id: 'x',
+      format: { provider: 'parquet' },
+      schemaString: '{}',
+      partitionColumns: [],
+      configuration,
+    });
     expect(supportsWriterFeature(legacy(1, 4), 'changeDataFeed')).toBe(true);
     expect(changeDataFeedEnabled(legacy(1, 4), metadata({ 'delta.enableChangeDataFeed': 'true' }))).toBe(true);
     expect(changeDataFeedEnabled(legacy(1, 3), metadata({ 'delta.enableChangeDataFeed': 'true' }))).toBe(false);

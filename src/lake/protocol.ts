@@ -8,12 +8,21 @@ import { UnsupportedProtocolError } from './errors.js';
 import type { StructType } from './schema.js';
 
 export const SUPPORTED_READER_FEATURES: ReadonlySet<string> = new Set([
-  'deletionVectors', 'columnMapping', 'timestampNtz', 'v2Checkpoint', 'vacuumProtocolCheck',
+  'deletionVectors',
+  'columnMapping',
+  'timestampNtz',
+  'v2Checkpoint',
+  'vacuumProtocolCheck',
 ]);
 
 /** Writer features whose obligations the writer meets (or that impose none on appends). */
 export const SUPPORTED_WRITER_FEATURES: ReadonlySet<string> = new Set([
-  ...SUPPORTED_READER_FEATURES, 'appendOnly', 'invariants', 'checkConstraints', 'changeDataFeed', 'domainMetadata',
+  ...SUPPORTED_READER_FEATURES,
+  'appendOnly',
+  'invariants',
+  'checkConstraints',
+  'changeDataFeed',
+  'domainMetadata',
 ]);
 
 /** Throws unless this implementation can read tables with the protocol. */
@@ -48,15 +57,26 @@ export function assertWritable(protocol: Protocol, location: string): void {
 export function assertWritableSchema(schema: StructType, location: string): void {
   for (const field of schema.fields) {
     const keys = Object.keys(field.metadata);
-    const feature = keys.includes('delta.generationExpression') ? 'generatedColumns'
-      : keys.some((k) => k.startsWith('delta.identity.')) ? 'identityColumns' : undefined;
+    const feature = keys.includes('delta.generationExpression')
+      ? 'generatedColumns'
+      : keys.some((k) => k.startsWith('delta.identity.'))
+        ? 'identityColumns'
+        : undefined;
     if (feature) {
-      throw new UnsupportedProtocolError(`${location} has column "${field.name}" that needs ${feature}, which Strata does not write yet.`, { location, column: field.name, feature });
+      throw new UnsupportedProtocolError(
+        `${location} has column "${field.name}" that needs ${feature}, which Strata does not write yet.`,
+        { location, column: field.name, feature },
+      );
     }
   }
 }
 
-function assertFeatures(features: readonly string[], supported: ReadonlySet<string>, role: string, location: string): void {
+function assertFeatures(
+  features: readonly string[],
+  supported: ReadonlySet<string>,
+  role: string,
+  location: string,
+): void {
   const missing = features.filter((f) => !supported.has(f));
   if (missing.length > 0) {
     throw new UnsupportedProtocolError(
@@ -161,20 +181,36 @@ function impliedWriterFeatures(writerVersion: number): string[] {
  * Features only implied by the legacy version are carried over when converting, except
  * generated and identity columns when the schema has none (Strata cannot write them).
  */
-export function upgradeProtocol(current: Protocol, configuration: Readonly<Record<string, string>>, schema: StructType): Protocol {
+export function upgradeProtocol(
+  current: Protocol,
+  configuration: Readonly<Record<string, string>>,
+  schema: StructType,
+): Protocol {
   const needed = neededFeatures(configuration, JSON.stringify(schema).includes('"timestamp_ntz"'));
   const neededWriter = needed.writer;
   const neededReader = needed.reader;
   const missingWriter = neededWriter.filter((f) => !supportsWriterFeature(current, f));
-  const currentReader = current.minReaderVersion >= 3 ? current.readerFeatures ?? [] : current.minReaderVersion >= 2 ? ['columnMapping'] : [];
+  const currentReader =
+    current.minReaderVersion >= 3
+      ? (current.readerFeatures ?? [])
+      : current.minReaderVersion >= 2
+        ? ['columnMapping']
+        : [];
   const missingReader = neededReader.filter((f) => !currentReader.includes(f));
   if (missingWriter.length === 0 && missingReader.length === 0) return current;
   if (current.minWriterVersion < 7 && !needed.needsFeatures) {
-    return { minReaderVersion: Math.max(current.minReaderVersion, needed.legacyReader), minWriterVersion: Math.max(current.minWriterVersion, needed.legacyWriter) };
+    return {
+      minReaderVersion: Math.max(current.minReaderVersion, needed.legacyReader),
+      minWriterVersion: Math.max(current.minWriterVersion, needed.legacyWriter),
+    };
   }
   const inSchema = schemaFeatures(schema);
-  const carried = current.minWriterVersion >= 7 ? current.writerFeatures ?? []
-    : impliedWriterFeatures(current.minWriterVersion).filter((f) => !['generatedColumns', 'identityColumns'].includes(f) || inSchema.has(f));
+  const carried =
+    current.minWriterVersion >= 7
+      ? (current.writerFeatures ?? [])
+      : impliedWriterFeatures(current.minWriterVersion).filter(
+          (f) => !['generatedColumns', 'identityColumns'].includes(f) || inSchema.has(f),
+        );
   const writerFeatures = [...new Set([...carried, ...neededWriter])];
   const readerFeatures = [...new Set([...currentReader, ...neededReader])];
   if (readerFeatures.length === 0 && current.minReaderVersion < 3) {
@@ -196,10 +232,16 @@ function schemaFeatures(schema: StructType): Set<string> {
 
 /** Writers must produce change data files: the property is on and the protocol has the feature. */
 export function changeDataFeedEnabled(protocol: Protocol, metadata: Metadata): boolean {
-  return metadata.configuration['delta.enableChangeDataFeed']?.toLowerCase() === 'true' && supportsWriterFeature(protocol, 'changeDataFeed');
+  return (
+    metadata.configuration['delta.enableChangeDataFeed']?.toLowerCase() === 'true' &&
+    supportsWriterFeature(protocol, 'changeDataFeed')
+  );
 }
 
 /** Writers may write deletion vectors: the property is on and the protocol has the feature. */
 export function deletionVectorsEnabled(protocol: Protocol, metadata: Metadata): boolean {
-  return metadata.configuration['delta.enableDeletionVectors']?.toLowerCase() === 'true' && supportsWriterFeature(protocol, 'deletionVectors');
+  return (
+    metadata.configuration['delta.enableDeletionVectors']?.toLowerCase() === 'true' &&
+    supportsWriterFeature(protocol, 'deletionVectors')
+  );
 }

@@ -7,9 +7,16 @@ import { bindScan } from './scan.js';
 import { quoteIdent } from './schema.js';
 import type { Snapshot } from './snapshot.js';
 
-export async function readRows(snapshot: Snapshot, options: { where?: string; orderBy?: string; partitionTimeZone?: string } = {}): Promise<Record<string, unknown>[]> {
+export async function readRows(
+  snapshot: Snapshot,
+  options: { where?: string; orderBy?: string; partitionTimeZone?: string } = {},
+): Promise<Record<string, unknown>[]> {
   return withConnection(async (connection) => {
-    const scan = await bindScan(connection, snapshot, options.partitionTimeZone ? { partitionTimeZone: options.partitionTimeZone } : {});
+    const scan = await bindScan(
+      connection,
+      snapshot,
+      options.partitionTimeZone ? { partitionTimeZone: options.partitionTimeZone } : {},
+    );
     try {
       const where = options.where ? ` WHERE ${options.where}` : '';
       const order = options.orderBy ? ` ORDER BY ${options.orderBy}` : '';

@@ -14,8 +14,18 @@ import type { Transaction } from './transaction.js';
 
 const FILE_COLUMN = '__strata_file';
 
-export async function rewriteMatching(connection: DuckDBConnection, txn: Transaction, predicate: string, newRows: string, layout: DataLayout): Promise<void> {
-  const outside = await count(connection, `SELECT count(*) FROM (${newRows}) WHERE NOT coalesce((${predicate}), false)`, predicate);
+export async function rewriteMatching(
+  connection: DuckDBConnection,
+  txn: Transaction,
+  predicate: string,
+  newRows: string,
+  layout: DataLayout,
+): Promise<void> {
+  const outside = await count(
+    connection,
+    `SELECT count(*) FROM (${newRows}) WHERE NOT coalesce((${predicate}), false)`,
+    predicate,
+  );
   if (outside > 0) {
     throw new InvalidTableOperationError(
       `${outside} row(s) of the new data do not match replaceWhere (${predicate}); every written row must match it.`,
@@ -56,6 +66,9 @@ async function count(connection: DuckDBConnection, sql: string, predicate: strin
   try {
     return Number((await connection.runAndReadAll(sql)).getRowsJson()[0]![0]);
   } catch (error) {
-    throw new InvalidTableOperationError(`replaceWhere predicate (${predicate}) cannot be evaluated: ${error instanceof Error ? error.message : String(error)}`, { predicate }, );
+    throw new InvalidTableOperationError(
+      `replaceWhere predicate (${predicate}) cannot be evaluated: ${error instanceof Error ? error.message : String(error)}`,
+      { predicate },
+    );
   }
 }

@@ -19,10 +19,14 @@ const tempTable = () => path.join(mkdtempSync(path.join(tmpdir(), 'strata-restor
 const localDir = (location: string) => (location.startsWith('file:') ? fileURLToPath(location) : location);
 const schema: StructType = {
   type: 'struct',
-  fields: [{ name: 'id', type: 'long', nullable: true, metadata: {} }, { name: 'name', type: 'string', nullable: true, metadata: {} }],
+  fields: [
+    { name: 'id', type: 'long', nullable: true, metadata: {} },
+    { name: 'name', type: 'string', nullable: true, metadata: {} },
+  ],
 };
 const ids = async (table: DeltaTable) => (await table.rows({ orderBy: 'id' })).map((r) => Number(r.id));
-const commitCount = (location: string) => readdirSync(path.join(localDir(location), '_delta_log')).filter((f) => f.endsWith('.json')).length;
+const commitCount = (location: string) =>
+  readdirSync(path.join(localDir(location), '_delta_log')).filter((f) => f.endsWith('.json')).length;
 
 async function threeVersions(): Promise<DeltaTable> {
   const table = await DeltaTable.create(tempTable(), { schema }); // v0
@@ -42,9 +46,24 @@ describe('RESTORE', () => {
     expect(after.version).toBe(4);
     expect(await ids(after)).toEqual([1, 2]);
     const [entry] = await after.history(1);
-    expect(entry).toMatchObject({ version: 4, operation: 'RESTORE', operationParameters: { version: 1, timestamp: null }, readVersion: 3 });
-    expect(entry!.operationMetrics).toMatchObject({ numRestoredFiles: '1', numRemovedFiles: '1', tableSizeAfterRestore: String(result.metrics.tableSizeAfterRestore) });
-    const lines = readFileSync(path.join(localDir(table.location), '_delta_log', `${'4'.padStart(20, '0')}.json`), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, { dataChange?: boolean }>);
+    expect(entry).toMatchObject({
+      version: 4,
+      operation: 'RESTORE',
+      operationParameters: { version: 1, timestamp: null },
+      readVersion: 3,
+    });
+    expect(entry!.operationMetrics).toMatchObject({
+      numRestoredFiles: '1',
+      numRemovedFiles: '1',
+      tableSizeAfterRestore: String(result.metrics.tableSizeAfterRestore),
+    });
+    const lines = readFileSync(
+      path.join(localDir(table.location), '_delta_log', `${'4'.padStart(20, '0')}.json`),
+      'utf8',
+    )
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, { dataChange?: boolean }>);
     expect(lines.filter((l) => l.add || l.remove).every((l) => (l.add ?? l.remove)!.dataChange === true)).toBe(true);
     // And forward again: restoring the version before the RESTORE.
     await restore(after, { version: 3 });
@@ -61,7 +80,10 @@ describe('RESTORE', () => {
     const result = await restore(table, { timestamp: new Date(between).toISOString() });
     expect(result.restoredVersion).toBe(1);
     expect(await ids(await DeltaTable.open(table.location))).toEqual([1]);
-    expect((await table.history(1))[0]!.operationParameters).toMatchObject({ version: null, timestamp: new Date(between).toISOString() });
+    expect((await table.history(1))[0]!.operationParameters).toMatchObject({
+      version: null,
+      timestamp: new Date(between).toISOString(),
+    });
   });
 
   it('restores the schema when it changed since', async () => {
@@ -82,7 +104,11 @@ describe('RESTORE', () => {
     const before = commitCount(table.location);
     const failure = restore(table, { version: 2 });
     await expect(failure).rejects.toBeInstanceOf(RestoreMissingFilesError);
-    await expect(failure).rejects.toMatchObject({ code: 'LAKE_RESTORE_MISSING_FILES', restoredVersion: 2, missing: needed });
+    await expect(failure).rejects.toMatchObject({
+      code: 'LAKE_RESTORE_MISSING_FILES',
+      restoredVersion: 2,
+      missing: needed,
+    });
     await expect(failure).rejects.toThrow(new RegExp(needed[0]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
     expect(commitCount(table.location)).toBe(before);
     expect((await DeltaTable.open(table.location)).version).toBe(3);
@@ -95,7 +121,10 @@ describe('RESTORE', () => {
   });
 
   it('restores a version whose files carry deletion vectors', async () => {
-    const table = await DeltaTable.create(tempTable(), { schema, properties: { 'delta.enableDeletionVectors': 'true' } });
+    const table = await DeltaTable.create(tempTable(), {
+      schema,
+      properties: { 'delta.enableDeletionVectors': 'true' },
+    });
     await table.append(fromSql('SELECT range AS id, NULL::VARCHAR AS name FROM range(5)'));
     await table.overwrite(fromRows([{ id: 100 }]));
     await restore(table, { version: 1 });
@@ -105,10 +134,29 @@ describe('RESTORE', () => {
 
 describe('mergeProtocols', () => {
   it('never downgrades and unions features', () => {
-    expect(mergeProtocols({ minReaderVersion: 1, minWriterVersion: 2 }, { minReaderVersion: 1, minWriterVersion: 4 })).toEqual({ minReaderVersion: 1, minWriterVersion: 4 });
-    expect(mergeProtocols(
-      { minReaderVersion: 3, minWriterVersion: 7, readerFeatures: ['deletionVectors'], writerFeatures: ['deletionVectors'] },
-      { minReaderVersion: 3, minWriterVersion: 7, readerFeatures: ['columnMapping'], writerFeatures: ['columnMapping', 'appendOnly'] },
-    )).toEqual({ minReaderVersion: 3, minWriterVersion: 7, readerFeatures: ['deletionVectors', 'columnMapping'], writerFeatures: ['deletionVectors', 'columnMapping', 'appendOnly'] });
+    expect(
+      mergeProtocols({ minReaderVersion: 1, minWriterVersion: 2 }, { minReaderVersion: 1, minWriterVersion: 4 }),
+    ).toEqual({ minReaderVersion: 1, minWriterVersion: 4 });
+    expect(
+      mergeProtocols(
+        {
+          minReaderVersion: 3,
+          minWriterVersion: 7,
+          readerFeatures: ['deletionVectors'],
+          writerFeatures: ['deletionVectors'],
+        },
+        {
+          minReaderVersion: 3,
+          minWriterVersion: 7,
+          readerFeatures: ['columnMapping'],
+          writerFeatures: ['columnMapping', 'appendOnly'],
+        },
+      ),
+    ).toEqual({
+      minReaderVersion: 3,
+      minWriterVersion: 7,
+      readerFeatures: ['deletionVectors', 'columnMapping'],
+      writerFeatures: ['deletionVectors', 'columnMapping', 'appendOnly'],
+    });
   });
 });

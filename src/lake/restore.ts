@@ -52,7 +52,11 @@ export interface RestoreResult {
 
 /** Files the restored version needs are gone (usually deleted by VACUUM). */
 export class RestoreMissingFilesError extends StrataError {
-  constructor(readonly location: string, readonly restoredVersion: number, readonly missing: readonly string[]) {
+  constructor(
+    readonly location: string,
+    readonly restoredVersion: number,
+    readonly missing: readonly string[],
+  ) {
     const shown = missing.slice(0, 5).join(', ') + (missing.length > 5 ? ` and ${missing.length - 5} more` : '');
     super(
       'LAKE_RESTORE_MISSING_FILES',
@@ -87,9 +91,14 @@ export async function restore(table: SnapshotSource, target: RestoreTarget): Pro
 
   const txn = new Transaction(current, {
     operation: 'RESTORE',
-    operationParameters: 'version' in target
-      ? { version, timestamp: null }
-      : { version: null, timestamp: typeof target.timestamp === 'number' ? new Date(target.timestamp).toISOString() : target.timestamp },
+    operationParameters:
+      'version' in target
+        ? { version, timestamp: null }
+        : {
+            version: null,
+            timestamp:
+              typeof target.timestamp === 'number' ? new Date(target.timestamp).toISOString() : target.timestamp,
+          },
     isolationLevel: 'Serializable',
   });
   txn.readFiles(current.files);
@@ -105,7 +114,8 @@ export async function restore(table: SnapshotSource, target: RestoreTarget): Pro
     removedFilesSize: size(toRemove),
     restoredFilesSize: size(toAdd),
   };
-  txn.removeFiles(toRemove, Date.now(), true)
+  txn
+    .removeFiles(toRemove, Date.now(), true)
     .addFiles(toAdd.map((f) => ({ ...f, dataChange: true })))
     .setMetrics({ ...metrics });
   const commit = await txn.commit();
@@ -115,7 +125,8 @@ export async function restore(table: SnapshotSource, target: RestoreTarget): Pro
 
 /** The protocol that satisfies both: higher versions and the union of features. */
 export function mergeProtocols(a: Protocol, b: Protocol): Protocol {
-  const union = (x?: readonly string[], y?: readonly string[]) => (x || y ? [...new Set([...(x ?? []), ...(y ?? [])])] : undefined);
+  const union = (x?: readonly string[], y?: readonly string[]) =>
+    x || y ? [...new Set([...(x ?? []), ...(y ?? [])])] : undefined;
   const readerFeatures = union(a.readerFeatures, b.readerFeatures);
   const writerFeatures = union(a.writerFeatures, b.writerFeatures);
   const minReaderVersion = Math.max(a.minReaderVersion, b.minReaderVersion);
@@ -155,7 +166,11 @@ async function exists(store: ObjectStore, path: string): Promise<boolean> {
   const key = relativeKey(path);
   if (key !== undefined) return (await store.head(key)) !== undefined;
   const local = localDataPath(path, store);
-  if (local !== undefined) return fs.access(local).then(() => true, () => false);
+  if (local !== undefined)
+    return fs.access(local).then(
+      () => true,
+      () => false,
+    );
   const prefix = canonicalPath(`${store.root}/`, store.root);
   const absolute = canonicalPath(path, store.root);
   if (absolute.startsWith(prefix)) return (await store.head(absolute.slice(prefix.length))) !== undefined;

@@ -34,7 +34,10 @@ const PART = /(\d+(?:\.\d+)?)\s*([a-z]+)/g;
 
 /** Milliseconds of a Delta interval string; undefined when it is not one. */
 export function parseIntervalMs(text: string): number | undefined {
-  const rest = text.trim().toLowerCase().replace(/^interval\b/, '');
+  const rest = text
+    .trim()
+    .toLowerCase()
+    .replace(/^interval\b/, '');
   if (!WHOLE.test(rest)) return undefined;
   let total = 0;
   for (const [, amount, word] of rest.matchAll(PART)) {

@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DeletionVectorError } from './errors.js';
-import { deserializeRoaring32, deserializeRoaring64, serializeRoaring32, serializeRoaring64 } from './roaring-bitmap.js';
+import {
+  deserializeRoaring32,
+  deserializeRoaring64,
+  serializeRoaring32,
+  serializeRoaring64,
+} from './roaring-bitmap.js';
 
 // Reference bytes below were produced by CRoaring 0.2.66 (Debian libroaring-dev):
 // roaring_bitmap_add each value, roaring_bitmap_run_optimize (unless "no runs"),
@@ -45,7 +50,10 @@ describe('32-bit portable RoaringBitmap', () => {
   });
 
   it('writes bitmap containers exactly as CRoaring does, and reads them back', () => {
-    for (const [values, digest] of [[MIXED, MIXED_SHA256], [DENSE, DENSE_SHA256]] as const) {
+    for (const [values, digest] of [
+      [MIXED, MIXED_SHA256],
+      [DENSE, DENSE_SHA256],
+    ] as const) {
       const bytes = serializeRoaring32(values);
       expect(sha256(bytes)).toBe(digest);
       expect(deserializeRoaring32(bytes)).toEqual(values);
@@ -70,7 +78,14 @@ describe('32-bit portable RoaringBitmap', () => {
   });
 
   it('round-trips edge cases', () => {
-    const cases = [[], [0], [0xffffffff], range(65536, (i) => i), range(100, (i) => 0xffffffff - 99 + i), [0, 65535, 65536, 0xffff0000]];
+    const cases = [
+      [],
+      [0],
+      [0xffffffff],
+      range(65536, (i) => i),
+      range(100, (i) => 0xffffffff - 99 + i),
+      [0, 65535, 65536, 0xffff0000],
+    ];
     for (const values of cases) expect(deserializeRoaring32(serializeRoaring32(values))).toEqual(values);
   });
 
@@ -105,7 +120,15 @@ describe('64-bit portable layout', () => {
     const one = serializeRoaring32([1]);
     const empty = serializeRoaring32([]);
     const seven = serializeRoaring32([7]);
-    const bytes = Buffer.concat([hex('0300000000000000'), hex('00000000'), one, hex('01000000'), empty, hex('02000000'), seven]);
+    const bytes = Buffer.concat([
+      hex('0300000000000000'),
+      hex('00000000'),
+      one,
+      hex('01000000'),
+      empty,
+      hex('02000000'),
+      seven,
+    ]);
     expect(deserializeRoaring64(new Uint8Array(bytes))).toEqual([1, 2 * 2 ** 32 + 7]);
   });
 });

@@ -33,12 +33,18 @@ function corrupt(reason: string, position: number): DeletionVectorError {
 /** A bounds-checked little-endian reader, so truncated input reports where it ended. */
 class Reader {
   private readonly view: DataView;
-  constructor(readonly bytes: Uint8Array, public position: number) {
+  constructor(
+    readonly bytes: Uint8Array,
+    public position: number,
+  ) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
   need(length: number, what: string): void {
     if (this.position + length > this.bytes.length) {
-      throw corrupt(`truncated: ${what} needs ${length} bytes but only ${this.bytes.length - this.position} remain`, this.position);
+      throw corrupt(
+        `truncated: ${what} needs ${length} bytes but only ${this.bytes.length - this.position} remain`,
+        this.position,
+      );
     }
   }
   u16(): number {
@@ -122,7 +128,8 @@ function readContainer(reader: Reader, cardinality: number, isRun: boolean, emit
       }
     }
   }
-  if (count !== cardinality) throw corrupt(`the header declares ${cardinality} values but the container holds ${count}`, start);
+  if (count !== cardinality)
+    throw corrupt(`the header declares ${cardinality} values but the container holds ${count}`, start);
 }
 
 /**
@@ -139,7 +146,8 @@ function readBitmap32(bytes: Uint8Array, offset: number, base: number, out: numb
     readContainer(reader, header.cardinalities[c] ?? 0, header.isRun[c] ?? false, (low) => out.push(high + low));
     // Ascending order across and within containers is what callers binary-search on.
     for (let i = before; i < out.length; i++) {
-      if ((out[i] ?? 0) <= (i === before ? previous : (out[i - 1] ?? 0))) throw corrupt(`values are not strictly ascending (container ${c})`, reader.position);
+      if ((out[i] ?? 0) <= (i === before ? previous : (out[i - 1] ?? 0)))
+        throw corrupt(`values are not strictly ascending (container ${c})`, reader.position);
     }
   }
   return reader.position;
@@ -163,7 +171,8 @@ export function deserializeRoaring64(bytes: Uint8Array): number[] {
   for (let b = 0; b < count; b++) {
     reader.position = position;
     const key = reader.u32();
-    if (key > MAX_SAFE_KEY) throw corrupt(`bitmap key ${key} makes values of 2^53 or more, beyond any row index`, position);
+    if (key > MAX_SAFE_KEY)
+      throw corrupt(`bitmap key ${key} makes values of 2^53 or more, beyond any row index`, position);
     position = readBitmap32(bytes, reader.position, key * TWO_32, out);
   }
   return out;
@@ -211,7 +220,13 @@ function bitmap32Size(planned: readonly PlannedContainer[]): number {
 }
 
 /** Writes a 32-bit bitmap of values[from, to) minus `base` at `offset`; returns the end. */
-function writeBitmap32(view: DataView, offset: number, values: ArrayLike<number>, planned: readonly PlannedContainer[], base: number): number {
+function writeBitmap32(
+  view: DataView,
+  offset: number,
+  values: ArrayLike<number>,
+  planned: readonly PlannedContainer[],
+  base: number,
+): number {
   const n = planned.length;
   const hasRuns = planned.some((c) => c.isRun);
   let p = offset;
@@ -244,12 +259,18 @@ function writeBitmap32(view: DataView, offset: number, values: ArrayLike<number>
   return p;
 }
 
-function writeContainer(view: DataView, p: number, values: ArrayLike<number>, c: PlannedContainer, base: number): number {
+function writeContainer(
+  view: DataView,
+  p: number,
+  values: ArrayLike<number>,
+  c: PlannedContainer,
+  base: number,
+): number {
   const low = (i: number): number => (values[i] ?? 0) - base;
   if (c.isRun) {
     view.setUint16(p, c.runs, true);
     let q = p + 2;
-    for (let i = c.start; i < c.end; ) {
+    for (let i = c.start; i < c.end;) {
       let j = i + 1;
       while (j < c.end && low(j) === low(j - 1) + 1) j++;
       view.setUint16(q, low(i), true);
@@ -297,7 +318,7 @@ export function serializeRoaring32(values: ArrayLike<number>): Uint8Array {
 export function serializeRoaring64(values: ArrayLike<number>): Uint8Array {
   checkSorted(values, Number.MAX_SAFE_INTEGER);
   const buckets: { key: number; planned: PlannedContainer[] }[] = [];
-  for (let start = 0; start < values.length; ) {
+  for (let start = 0; start < values.length;) {
     const key = Math.floor((values[start] ?? 0) / TWO_32);
     let end = start + 1;
     while (end < values.length && (values[end] ?? 0) < (key + 1) * TWO_32) end++;

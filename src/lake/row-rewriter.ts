@@ -57,7 +57,11 @@ interface TouchedFile {
   readonly live: number;
 }
 
-export async function applyRowChanges(context: DmlContext, txn: Transaction, changes: RowChanges): Promise<RewriteCounts> {
+export async function applyRowChanges(
+  context: DmlContext,
+  txn: Transaction,
+  changes: RowChanges,
+): Promise<RewriteCounts> {
   const touched = await touchedFiles(context, changes.removed);
   const emptied = touched.filter((t) => t.removed >= t.live);
   const partial = touched.filter((t) => t.removed < t.live);
@@ -65,8 +69,12 @@ export async function applyRowChanges(context: DmlContext, txn: Transaction, cha
   if (!context.deletionVectors && partial.length > 0) parts.push(keptRows(context, partial, changes.removed));
   if (changes.added) parts.push(checkedRelation(typed(context, changes.added), context.constraints));
   // New rows first: a constraint violation then fails the statement before any DV file exists.
-  const written = parts.length === 0 ? { adds: [], numBytes: 0 } : await withConstraintErrors(context.constraints, context.snapshot.location, context.operation, () =>
-    writeDataFiles(context.connection, context.snapshot.store, context.layout, parts.join(' UNION ALL ')));
+  const written =
+    parts.length === 0
+      ? { adds: [], numBytes: 0 }
+      : await withConstraintErrors(context.constraints, context.snapshot.location, context.operation, () =>
+          writeDataFiles(context.connection, context.snapshot.store, context.layout, parts.join(' UNION ALL ')),
+        );
   const dvs = context.deletionVectors
     ? await markDeleted(context, txn, partial, changes.removed)
     : { added: 0, updated: 0 };
@@ -75,7 +83,12 @@ export async function applyRowChanges(context: DmlContext, txn: Transaction, cha
 
   let numAddedChangeFiles = 0;
   if (context.changeDataFeed && changes.changes && (changes.updates || partial.length > 0)) {
-    const cdc = await writeChangeData(context.connection, context.snapshot.store, context.layout, typed(context, changes.changes, true));
+    const cdc = await writeChangeData(
+      context.connection,
+      context.snapshot.store,
+      context.layout,
+      typed(context, changes.changes, true),
+    );
     txn.addCdcFiles(cdc.files);
     numAddedChangeFiles = cdc.files.length;
   }
@@ -96,8 +109,15 @@ export async function applyRowChanges(context: DmlContext, txn: Transaction, cha
 
 /** The files holding removed rows, with how many rows each loses and how many it has. */
 async function touchedFiles(context: DmlContext, removed: string): Promise<TouchedFile[]> {
-  const rows = await context.query(`SELECT ${FILE_COLUMN} AS path, count(*) AS n FROM (${removed}) GROUP BY ALL`, 'the affected rows');
-  const counted = rows.map((r) => ({ path: String(r.path), removed: Number(r.n), file: context.fileByPath.get(String(r.path))! }));
+  const rows = await context.query(
+    `SELECT ${FILE_COLUMN} AS path, count(*) AS n FROM (${removed}) GROUP BY ALL`,
+    'the affected rows',
+  );
+  const counted = rows.map((r) => ({
+    path: String(r.path),
+    removed: Number(r.n),
+    file: context.fileByPath.get(String(r.path))!,
+  }));
   const unknown = counted.filter((t) => physicalRows(t.file) === undefined);
   const liveCounts = new Map<string, number>();
   if (unknown.length > 0) {
@@ -107,11 +127,19 @@ async function touchedFiles(context: DmlContext, removed: string): Promise<Touch
     );
     for (const r of live) liveCounts.set(String(r.path), Number(r.n));
   }
-  return counted.map((t) => ({ ...t, live: liveCounts.get(t.path) ?? physicalRows(t.file)! - (t.file.deletionVector?.cardinality ?? 0) }));
+  return counted.map((t) => ({
+    ...t,
+    live: liveCounts.get(t.path) ?? physicalRows(t.file)! - (t.file.deletionVector?.cardinality ?? 0),
+  }));
 }
 
 /** Replaces each partially deleted file's entry by one with a DV holding its old and new deleted rows. */
-async function markDeleted(context: DmlContext, txn: Transaction, files: readonly TouchedFile[], removed: string): Promise<{ added: number; updated: number }> {
+async function markDeleted(
+  context: DmlContext,
+  txn: Transaction,
+  files: readonly TouchedFile[],
+  removed: string,
+): Promise<{ added: number; updated: number }> {
   if (files.length === 0) return { added: 0, updated: 0 };
   const rows = await context.query(
     `SELECT ${FILE_COLUMN} AS path, list(${ROW_COLUMN} ORDER BY ${ROW_COLUMN}) AS rows FROM (${removed}) WHERE ${FILE_COLUMN} IN (${files.map((t) => quoteLiteral(t.path)).join(', ')}) GROUP BY ALL`,
@@ -119,17 +147,21 @@ async function markDeleted(context: DmlContext, txn: Transaction, files: readonl
   );
   const positions = new Map(rows.map((r) => [String(r.path), (r.rows as Array<string | number>).map(Number)]));
   const store = context.snapshot.store;
-  const merged = await Promise.all(files.map((t) => mergedDeletedRows(store, t.file.deletionVector, positions.get(t.path) ?? [])));
+  const merged = await Promise.all(
+    files.map((t) => mergedDeletedRows(store, t.file.deletionVector, positions.get(t.path) ?? [])),
+  );
   const descriptors = await writeDeletionVectors(store, merged);
   const numRecords = await Promise.all(files.map((t) => physicalRows(t.file) ?? parquetRowCount(context, t.path)));
   txn.removeFiles(files.map((t) => t.file));
-  txn.addFiles(files.map((t, i): AddFile => ({
-    ...t.file,
-    dataChange: true,
-    deletionVector: descriptors[i]!,
-    // The spec requires numRecords (of the physical file) beside a DV; min/max stay bounds but are no longer tight.
-    stats: JSON.stringify({ ...parseStats(t.file), numRecords: numRecords[i]!, tightBounds: false }),
-  })));
+  txn.addFiles(
+    files.map((t, i): AddFile => ({
+      ...t.file,
+      dataChange: true,
+      deletionVector: descriptors[i]!,
+      // The spec requires numRecords (of the physical file) beside a DV; min/max stay bounds but are no longer tight.
+      stats: JSON.stringify({ ...parseStats(t.file), numRecords: numRecords[i]!, tightBounds: false }),
+    })),
+  );
   const updated = files.filter((t) => t.file.deletionVector).length;
   return { added: files.length - updated, updated };
 }
@@ -137,13 +169,17 @@ async function markDeleted(context: DmlContext, txn: Transaction, files: readonl
 /** Copy-on-write: the rows of partially changed files that stay. */
 function keptRows(context: DmlContext, files: readonly TouchedFile[], removed: string): string {
   const columns = context.snapshot.schema.fields.map((f) => `v.${quoteIdent(f.name)}`).join(', ');
-  return `SELECT ${columns} FROM ${quoteIdent(context.target.view)} AS v ANTI JOIN (${removed}) AS r ON v.${FILE_COLUMN} = r.${FILE_COLUMN} AND v.${ROW_COLUMN} = r.${ROW_COLUMN}`
-    + ` WHERE v.${FILE_COLUMN} IN (${files.map((t) => quoteLiteral(t.path)).join(', ')})`;
+  return (
+    `SELECT ${columns} FROM ${quoteIdent(context.target.view)} AS v ANTI JOIN (${removed}) AS r ON v.${FILE_COLUMN} = r.${FILE_COLUMN} AND v.${ROW_COLUMN} = r.${ROW_COLUMN}` +
+    ` WHERE v.${FILE_COLUMN} IN (${files.map((t) => quoteLiteral(t.path)).join(', ')})`
+  );
 }
 
 /** The relation's table columns cast to the table's types (and `_change_type` when asked), in table order. */
 function typed(context: DmlContext, relation: string, withChangeType = false): string {
-  const columns = context.snapshot.schema.fields.map((f) => `CAST(${quoteIdent(f.name)} AS ${duckdbType(f.type)}) AS ${quoteIdent(f.name)}`);
+  const columns = context.snapshot.schema.fields.map(
+    (f) => `CAST(${quoteIdent(f.name)} AS ${duckdbType(f.type)}) AS ${quoteIdent(f.name)}`,
+  );
   if (withChangeType) columns.push('_change_type');
   return `SELECT ${columns.join(', ')} FROM (${relation})`;
 }
@@ -164,6 +200,9 @@ function physicalRows(file: AddFile): number | undefined {
 }
 
 async function parquetRowCount(context: DmlContext, localPath: string): Promise<number> {
-  const rows = await context.query(`SELECT sum(num_rows) AS n FROM parquet_file_metadata(${sqlPath(localPath)})`, 'the file row count');
+  const rows = await context.query(
+    `SELECT sum(num_rows) AS n FROM parquet_file_metadata(${sqlPath(localPath)})`,
+    'the file row count',
+  );
   return Number(rows[0]?.n ?? 0);
 }

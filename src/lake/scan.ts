@@ -16,7 +16,16 @@ import { localDataPath } from './file-paths.js';
 import { localPathsFor, sqlPath } from './local-files.js';
 import { relativeKey } from './file-paths.js';
 import {
-  duckdbType, isArray, isMap, isStruct, physicalName, quoteIdent, quoteLiteral, type ColumnMappingMode, type DataType, type StructField,
+  duckdbType,
+  isArray,
+  isMap,
+  isStruct,
+  physicalName,
+  quoteIdent,
+  quoteLiteral,
+  type ColumnMappingMode,
+  type DataType,
+  type StructField,
   type StructType,
 } from './schema.js';
 import type { Snapshot } from './snapshot.js';
@@ -54,7 +63,11 @@ export interface ScanOptions {
   readonly schema?: StructType;
 }
 
-export async function bindScan(connection: DuckDBConnection, snapshot: Snapshot, options: ScanOptions = {}): Promise<ScanBinding> {
+export async function bindScan(
+  connection: DuckDBConnection,
+  snapshot: Snapshot,
+  options: ScanOptions = {},
+): Promise<ScanBinding> {
   const id = randomUUID().replace(/-/g, '').slice(0, 12);
   const view = options.view ?? `__delta_scan_${id}`;
   const files = options.files ?? snapshot.files;
@@ -75,7 +88,9 @@ export async function bindScan(connection: DuckDBConnection, snapshot: Snapshot,
     const columns = schema.fields.map((f) => `CAST(NULL AS ${duckdbType(f.type)}) AS ${quoteIdent(f.name)}`);
     if (options.fileColumn) columns.push(`CAST(NULL AS VARCHAR) AS ${quoteIdent(options.fileColumn)}`);
     if (options.rowIndexColumn) columns.push(`CAST(NULL AS BIGINT) AS ${quoteIdent(options.rowIndexColumn)}`);
-    await connection.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(view)} AS SELECT ${columns.join(', ') || '1 AS __empty'} WHERE false`);
+    await connection.run(
+      `CREATE OR REPLACE TEMP VIEW ${quoteIdent(view)} AS SELECT ${columns.join(', ') || '1 AS __empty'} WHERE false`,
+    );
     return { view, files, localPaths: [], release };
   }
 
@@ -91,8 +106,14 @@ export async function bindScan(connection: DuckDBConnection, snapshot: Snapshot,
   const hive = partitionFields.length > 0 ? hiveFolders(snapshot, files, paths, partitionFields, mode) : undefined;
   const readOptions = [
     ...(uniform ? [] : ['union_by_name = true']),
-    ...(hive ? ['hive_partitioning = true', `hive_types = {${partitionFields.map((f) => `${quoteLiteral(hive.get(f.name)!)}: ${quoteLiteral(hiveType(f.type))}`).join(', ')}}`] : ['hive_partitioning = false']),
-    'filename = true', ...(rowNumbers ? ['file_row_number = true'] : []),
+    ...(hive
+      ? [
+          'hive_partitioning = true',
+          `hive_types = {${partitionFields.map((f) => `${quoteLiteral(hive.get(f.name)!)}: ${quoteLiteral(hiveType(f.type))}`).join(', ')}}`,
+        ]
+      : ['hive_partitioning = false']),
+    'filename = true',
+    ...(rowNumbers ? ['file_row_number = true'] : []),
   ];
   const source = `read_parquet([${paths.map(sqlPath).join(', ')}], ${readOptions.join(', ')})`;
   let from = `${source} AS d`;
@@ -110,10 +131,17 @@ export async function bindScan(connection: DuckDBConnection, snapshot: Snapshot,
     from += ` ANTI JOIN temp.${quoteIdent(table)} AS dv ON d.filename = dv.__file AND d.file_row_number = dv.__row`;
   }
   const partitionExpr = (field: StructField): string => {
-    if (!hive) return partitionValueExpr(`pv.${quoteIdent(physicalName(field, mode))}`, field.type, options.partitionTimeZone ?? 'UTC');
+    if (!hive)
+      return partitionValueExpr(
+        `pv.${quoteIdent(physicalName(field, mode))}`,
+        field.type,
+        options.partitionTimeZone ?? 'UTC',
+      );
     // Typed by DuckDB as it reads the folder name (the cast partitionValueExpr would apply).
     const column = `d.${quoteIdent(hive.get(field.name)!)}`;
-    return hiveType(field.type) === 'VARCHAR' ? partitionValueExpr(column, field.type, options.partitionTimeZone ?? 'UTC') : column;
+    return hiveType(field.type) === 'VARCHAR'
+      ? partitionValueExpr(column, field.type, options.partitionTimeZone ?? 'UTC')
+      : column;
   };
 
   const present = uniform ? undefined : await presentColumns(connection, source);
@@ -122,7 +150,8 @@ export async function bindScan(connection: DuckDBConnection, snapshot: Snapshot,
       return `${partitionExpr(field)} AS ${quoteIdent(field.name)}`;
     }
     const physical = physicalName(field, mode);
-    if (present && !present.has(physical.toLowerCase())) return `CAST(NULL AS ${duckdbType(field.type)}) AS ${quoteIdent(field.name)}`;
+    if (present && !present.has(physical.toLowerCase()))
+      return `CAST(NULL AS ${duckdbType(field.type)}) AS ${quoteIdent(field.name)}`;
     return `${logicalExpr(`d.${quoteIdent(physical)}`, field.type, mode)} AS ${quoteIdent(field.name)}`;
   });
   if (options.fileColumn) columns.push(`d.filename AS ${quoteIdent(options.fileColumn)}`);
@@ -132,7 +161,11 @@ export async function bindScan(connection: DuckDBConnection, snapshot: Snapshot,
   return { view, files, localPaths: paths, release };
 }
 
-async function resolveLocalPaths(snapshot: Snapshot, files: readonly AddFile[], cleanups: Array<() => Promise<void>>): Promise<string[]> {
+async function resolveLocalPaths(
+  snapshot: Snapshot,
+  files: readonly AddFile[],
+  cleanups: Array<() => Promise<void>>,
+): Promise<string[]> {
   const local = files.map((f) => localDataPath(f.path, snapshot.store));
   if (local.every((p) => p !== undefined)) return local as string[];
   const remoteKeys = files.filter((_, i) => local[i] === undefined).map((f) => relativeKey(f.path) ?? f.path);
@@ -150,13 +183,18 @@ async function resolveLocalPaths(snapshot: Snapshot, files: readonly AddFile[], 
  * files by name and the columns present are asked of it.
  */
 function everyFileHasEveryColumn(
-  snapshot: Snapshot, files: readonly AddFile[], schema: StructType, partitionColumns: ReadonlySet<string>, mode: ColumnMappingMode,
+  snapshot: Snapshot,
+  files: readonly AddFile[],
+  schema: StructType,
+  partitionColumns: ReadonlySet<string>,
+  mode: ColumnMappingMode,
 ): boolean {
   if (snapshot.protocol.readerFeatures?.includes('typeWidening')) return false;
   const leaves: string[][] = [];
   const visit = (field: StructField, path: readonly string[]): boolean => {
     const physical = [...path, physicalName(field, mode)];
-    if (isStruct(field.type)) return field.type.fields.length > 0 && field.type.fields.every((child) => visit(child, physical));
+    if (isStruct(field.type))
+      return field.type.fields.length > 0 && field.type.fields.every((child) => visit(child, physical));
     if (typeof field.type !== 'string') return false;
     leaves.push(physical);
     return true;
@@ -172,7 +210,9 @@ function parsedNullCounts(file: AddFile): Record<string, unknown> | undefined {
   if (!file.stats) return undefined;
   try {
     const stats = JSON.parse(file.stats) as { nullCount?: unknown };
-    return typeof stats.nullCount === 'object' && stats.nullCount !== null ? stats.nullCount as Record<string, unknown> : undefined;
+    return typeof stats.nullCount === 'object' && stats.nullCount !== null
+      ? (stats.nullCount as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -204,23 +244,30 @@ const PLAIN_VALUE = /^[A-Za-z0-9._-]+$/;
  * DuckDB's hive partitioning (read as VARCHAR) gives the same values as the log.
  */
 function hiveFolders(
-  snapshot: Snapshot, files: readonly AddFile[], paths: readonly string[], fields: readonly StructField[], mode: ColumnMappingMode,
+  snapshot: Snapshot,
+  files: readonly AddFile[],
+  paths: readonly string[],
+  fields: readonly StructField[],
+  mode: ColumnMappingMode,
 ): Map<string, string> | undefined {
   // Writers that also store partition columns in the files would give DuckDB two of each.
   if (snapshot.protocol.writerFeatures?.includes('materializePartitionColumns')) return undefined;
   let keys: Map<string, string> | undefined;
   for (const [i, file] of files.entries()) {
-    const folders = paths[i]!.split('/').slice(0, -1).flatMap((segment) => {
-      const match = HIVE_FOLDER.exec(segment);
-      return match ? [{ key: match[1]!, value: match[2]! }] : [];
-    });
+    const folders = paths[i]!.split('/')
+      .slice(0, -1)
+      .flatMap((segment) => {
+        const match = HIVE_FOLDER.exec(segment);
+        return match ? [{ key: match[1]!, value: match[2]! }] : [];
+      });
     if (folders.length !== fields.length) return undefined;
     const found = new Map<string, string>();
     for (const field of fields) {
       const physical = physicalName(field, mode);
       const value = partitionValue(file.partitionValues, physical, field.name);
       const named = folders.filter((f) => f.key === physical || f.key === field.name);
-      if (value === null || !PLAIN_VALUE.test(value) || named.length !== 1 || named[0]!.value !== value) return undefined;
+      if (value === null || !PLAIN_VALUE.test(value) || named.length !== 1 || named[0]!.value !== value)
+        return undefined;
       found.set(field.name, named[0]!.key);
     }
     if (keys && [...found].some(([name, key]) => keys!.get(name) !== key)) return undefined;
@@ -234,15 +281,23 @@ function hiveFolders(
  * the (plain, non-empty) text is all partitionValueExpr would do, else VARCHAR.
  */
 function hiveType(type: DataType): string {
-  return type === 'binary' || type === 'timestamp' || type === 'timestamp_ntz' || typeof type !== 'string' ? 'VARCHAR' : duckdbType(type);
+  return type === 'binary' || type === 'timestamp' || type === 'timestamp_ntz' || typeof type !== 'string'
+    ? 'VARCHAR'
+    : duckdbType(type);
 }
 
 async function createPartitionTable(
-  connection: DuckDBConnection, table: string, files: readonly AddFile[], paths: readonly string[],
-  fields: readonly StructField[], mode: ColumnMappingMode,
+  connection: DuckDBConnection,
+  table: string,
+  files: readonly AddFile[],
+  paths: readonly string[],
+  fields: readonly StructField[],
+  mode: ColumnMappingMode,
 ): Promise<void> {
   const names = fields.map((f) => physicalName(f, mode));
-  await connection.run(`CREATE TEMP TABLE ${quoteIdent(table)} (__file VARCHAR, ${names.map((n) => `${quoteIdent(n)} VARCHAR`).join(', ')})`);
+  await connection.run(
+    `CREATE TEMP TABLE ${quoteIdent(table)} (__file VARCHAR, ${names.map((n) => `${quoteIdent(n)} VARCHAR`).join(', ')})`,
+  );
   const appender = await connection.createAppender(table, null, 'temp');
   files.forEach((file, i) => {
     appender.appendVarchar(paths[i]!);
@@ -258,7 +313,11 @@ async function createPartitionTable(
 }
 
 async function createDeletedRowsTable(
-  connection: DuckDBConnection, table: string, snapshot: Snapshot, files: readonly AddFile[], paths: readonly string[],
+  connection: DuckDBConnection,
+  table: string,
+  snapshot: Snapshot,
+  files: readonly AddFile[],
+  paths: readonly string[],
 ): Promise<void> {
   await connection.run(`CREATE TEMP TABLE ${quoteIdent(table)} (__file VARCHAR, __row BIGINT)`);
   const deleted = await Promise.all(
@@ -288,8 +347,10 @@ function partitionValueExpr(expr: string, type: DataType, timeZone: string): str
   if (type === 'string') return expr;
   if (type === 'timestamp') {
     // ISO 8601 values carry their zone (usually Z); the others are wall-clock time in `timeZone`.
-    return `CASE WHEN regexp_matches(${expr}, '(Z|[+-]\\d\\d:?\\d\\d)$') THEN CAST(${expr} AS TIMESTAMPTZ)`
-      + ` ELSE timezone(${quoteLiteral(timeZone)}, CAST(NULLIF(${expr}, '') AS TIMESTAMP)) END`;
+    return (
+      `CASE WHEN regexp_matches(${expr}, '(Z|[+-]\\d\\d:?\\d\\d)$') THEN CAST(${expr} AS TIMESTAMPTZ)` +
+      ` ELSE timezone(${quoteLiteral(timeZone)}, CAST(NULLIF(${expr}, '') AS TIMESTAMP)) END`
+    );
   }
   // An empty string is how some writers spell null for non-string types.
   return `CAST(NULLIF(${expr}, '') AS ${duckdbType(type)})`;
@@ -299,11 +360,14 @@ function partitionValueExpr(expr: string, type: DataType, timeZone: string): str
 function logicalExpr(expr: string, type: DataType, mode: ColumnMappingMode): string {
   if (mode === 'none' || !containsStruct(type)) return `CAST(${expr} AS ${duckdbType(type)})`;
   if (isStruct(type)) {
-    const members = type.fields.map((f) => `${quoteIdent(f.name)} := ${logicalExpr(`${expr}.${quoteIdent(physicalName(f, mode))}`, f.type, mode)}`);
+    const members = type.fields.map(
+      (f) => `${quoteIdent(f.name)} := ${logicalExpr(`${expr}.${quoteIdent(physicalName(f, mode))}`, f.type, mode)}`,
+    );
     return `CASE WHEN ${expr} IS NULL THEN NULL ELSE struct_pack(${members.join(', ')}) END`;
   }
   const depth = expr.length; // a fresh lambda name per nesting level
-  if (isArray(type)) return `list_transform(${expr}, lambda __e${depth}: ${logicalExpr(`__e${depth}`, type.elementType, mode)})`;
+  if (isArray(type))
+    return `list_transform(${expr}, lambda __e${depth}: ${logicalExpr(`__e${depth}`, type.elementType, mode)})`;
   if (isMap(type)) {
     const entry = `__m${depth}`;
     const key = logicalExpr(`${entry}.key`, type.keyType, mode);

@@ -12,16 +12,23 @@ import type { Snapshot } from './snapshot.js';
 import { Transaction, type CommitResult } from './transaction.js';
 
 export async function addColumns(snapshot: Snapshot, fields: readonly StructField[]): Promise<CommitResult> {
-  if (fields.length === 0) throw new InvalidTableOperationError('ADD COLUMNS needs at least one column.', { location: snapshot.location });
+  if (fields.length === 0)
+    throw new InvalidTableOperationError('ADD COLUMNS needs at least one column.', { location: snapshot.location });
   const seen = new Set<string>();
   for (const field of fields) {
     const key = field.name.toLowerCase();
     if (findField(snapshot.schema, field.name) || seen.has(key)) {
-      throw new InvalidTableOperationError(`Column "${field.name}" already exists in ${snapshot.location} (names are case-insensitive).`, { column: field.name, location: snapshot.location });
+      throw new InvalidTableOperationError(
+        `Column "${field.name}" already exists in ${snapshot.location} (names are case-insensitive).`,
+        { column: field.name, location: snapshot.location },
+      );
     }
     seen.add(key);
     if (!field.nullable) {
-      throw new InvalidTableOperationError(`Column "${field.name}" cannot be added as NOT NULL: the existing rows have no value for it. Add it as nullable.`, { column: field.name, location: snapshot.location });
+      throw new InvalidTableOperationError(
+        `Column "${field.name}" cannot be added as NOT NULL: the existing rows have no value for it. Add it as nullable.`,
+        { column: field.name, location: snapshot.location },
+      );
     }
   }
   const logical: StructType = { type: 'struct', fields: [...snapshot.schema.fields, ...fields] };

@@ -6,15 +6,21 @@
 import { CorruptLogError, UnsupportedProtocolError } from './errors.js';
 
 export type PrimitiveTypeName =
-  | 'string' | 'long' | 'integer' | 'short' | 'byte' | 'float' | 'double' | 'boolean'
-  | 'binary' | 'date' | 'timestamp' | 'timestamp_ntz' | 'variant';
+  | 'string'
+  | 'long'
+  | 'integer'
+  | 'short'
+  | 'byte'
+  | 'float'
+  | 'double'
+  | 'boolean'
+  | 'binary'
+  | 'date'
+  | 'timestamp'
+  | 'timestamp_ntz'
+  | 'variant';
 
-export type DataType =
-  | PrimitiveTypeName
-  | `decimal(${number},${number})`
-  | StructType
-  | ArrayType
-  | MapType;
+export type DataType = PrimitiveTypeName | `decimal(${number},${number})` | StructType | ArrayType | MapType;
 
 export interface StructField {
   readonly name: string;
@@ -56,8 +62,12 @@ export function parseSchema(schemaString: string, file = 'metaData.schemaString'
 }
 
 export function isStruct(type: unknown): type is StructType {
-  return typeof type === 'object' && type !== null && (type as { type?: unknown }).type === 'struct'
-    && Array.isArray((type as { fields?: unknown }).fields);
+  return (
+    typeof type === 'object' &&
+    type !== null &&
+    (type as { type?: unknown }).type === 'struct' &&
+    Array.isArray((type as { fields?: unknown }).fields)
+  );
 }
 
 export function isArray(type: DataType): type is ArrayType {
@@ -77,9 +87,19 @@ export function decimalParts(type: DataType): { precision: number; scale: number
 }
 
 const PRIMITIVE_TO_DUCKDB: Readonly<Record<PrimitiveTypeName, string>> = {
-  string: 'VARCHAR', long: 'BIGINT', integer: 'INTEGER', short: 'SMALLINT', byte: 'TINYINT',
-  float: 'FLOAT', double: 'DOUBLE', boolean: 'BOOLEAN', binary: 'BLOB', date: 'DATE',
-  timestamp: 'TIMESTAMPTZ', timestamp_ntz: 'TIMESTAMP', variant: 'VARIANT',
+  string: 'VARCHAR',
+  long: 'BIGINT',
+  integer: 'INTEGER',
+  short: 'SMALLINT',
+  byte: 'TINYINT',
+  float: 'FLOAT',
+  double: 'DOUBLE',
+  boolean: 'BOOLEAN',
+  binary: 'BLOB',
+  date: 'DATE',
+  timestamp: 'TIMESTAMPTZ',
+  timestamp_ntz: 'TIMESTAMP',
+  variant: 'VARIANT',
 };
 
 /** The DuckDB type of a Delta type, using logical names for struct fields. */
@@ -99,13 +119,30 @@ export function duckdbType(type: DataType): string {
 }
 
 const DUCKDB_TO_DELTA: Readonly<Record<string, DataType>> = {
-  VARCHAR: 'string', BIGINT: 'long', INTEGER: 'integer', SMALLINT: 'short', TINYINT: 'byte',
-  FLOAT: 'float', DOUBLE: 'double', BOOLEAN: 'boolean', BLOB: 'binary', DATE: 'date',
-  'TIMESTAMP WITH TIME ZONE': 'timestamp', TIMESTAMPTZ: 'timestamp',
-  TIMESTAMP: 'timestamp_ntz', TIMESTAMP_MS: 'timestamp_ntz', TIMESTAMP_S: 'timestamp_ntz', TIMESTAMP_NS: 'timestamp_ntz',
+  VARCHAR: 'string',
+  BIGINT: 'long',
+  INTEGER: 'integer',
+  SMALLINT: 'short',
+  TINYINT: 'byte',
+  FLOAT: 'float',
+  DOUBLE: 'double',
+  BOOLEAN: 'boolean',
+  BLOB: 'binary',
+  DATE: 'date',
+  'TIMESTAMP WITH TIME ZONE': 'timestamp',
+  TIMESTAMPTZ: 'timestamp',
+  TIMESTAMP: 'timestamp_ntz',
+  TIMESTAMP_MS: 'timestamp_ntz',
+  TIMESTAMP_S: 'timestamp_ntz',
+  TIMESTAMP_NS: 'timestamp_ntz',
   // Unsigned and 128-bit integers widen to the next type that holds every value.
-  UTINYINT: 'short', USMALLINT: 'integer', UINTEGER: 'long', UBIGINT: 'decimal(20,0)', HUGEINT: 'decimal(38,0)',
-  UUID: 'string', JSON: 'string',
+  UTINYINT: 'short',
+  USMALLINT: 'integer',
+  UINTEGER: 'long',
+  UBIGINT: 'decimal(20,0)',
+  HUGEINT: 'decimal(38,0)',
+  UUID: 'string',
+  JSON: 'string',
 };
 
 /** The Delta type of a DuckDB column type (for creating tables from query results). */
@@ -122,10 +159,18 @@ export function deltaTypeFromDuckdb(duckType: string): DataType {
   }
   if (upper.startsWith('MAP(')) {
     const [key, value] = splitTopLevel(trimmed.slice(4, -1));
-    return { type: 'map', keyType: deltaTypeFromDuckdb(key ?? 'VARCHAR'), valueType: deltaTypeFromDuckdb(value ?? 'VARCHAR'), valueContainsNull: true };
+    return {
+      type: 'map',
+      keyType: deltaTypeFromDuckdb(key ?? 'VARCHAR'),
+      valueType: deltaTypeFromDuckdb(value ?? 'VARCHAR'),
+      valueContainsNull: true,
+    };
   }
   const known = DUCKDB_TO_DELTA[upper];
-  if (!known) throw new UnsupportedProtocolError(`DuckDB type ${duckType} has no Delta equivalent; cast the column first.`, { type: duckType });
+  if (!known)
+    throw new UnsupportedProtocolError(`DuckDB type ${duckType} has no Delta equivalent; cast the column first.`, {
+      type: duckType,
+    });
   return known;
 }
 
@@ -205,7 +250,10 @@ export function typeToString(type: DataType): string {
 export function sameType(a: DataType, b: DataType): boolean {
   if (typeof a === 'string' || typeof b === 'string') return a === b;
   if (a.type === 'struct' && b.type === 'struct') {
-    return a.fields.length === b.fields.length && a.fields.every((f, i) => f.name === b.fields[i]?.name && sameType(f.type, b.fields[i]!.type));
+    return (
+      a.fields.length === b.fields.length &&
+      a.fields.every((f, i) => f.name === b.fields[i]?.name && sameType(f.type, b.fields[i]!.type))
+    );
   }
   if (a.type === 'array' && b.type === 'array') return sameType(a.elementType, b.elementType);
   if (a.type === 'map' && b.type === 'map') return sameType(a.keyType, b.keyType) && sameType(a.valueType, b.valueType);

@@ -43,7 +43,10 @@ export class Snapshot {
   }
 
   get schema(): StructType {
-    this.cachedSchema ??= parseSchema(this.metadata.schemaString ?? '{"type":"struct","fields":[]}', `${this.location} metaData`);
+    this.cachedSchema ??= parseSchema(
+      this.metadata.schemaString ?? '{"type":"struct","fields":[]}',
+      `${this.location} metaData`,
+    );
     return this.cachedSchema;
   }
 
@@ -113,7 +116,12 @@ export async function loadSnapshot(store: ObjectStore, version?: number): Promis
   const state = emptyState();
   // Read everything concurrently; apply strictly in log order.
   const [checkpointActions, commitActions] = await Promise.all([
-    segment.checkpoint ? readCheckpointActions(store, segment.checkpoint.files.map((f) => f.key)) : Promise.resolve([]),
+    segment.checkpoint
+      ? readCheckpointActions(
+          store,
+          segment.checkpoint.files.map((f) => f.key),
+        )
+      : Promise.resolve([]),
     Promise.all(segment.commits.map((c) => readJsonActions(store, c.key))),
   ]);
   applyActions(state, checkpointActions, store.root);

@@ -8,7 +8,12 @@ const schema: StructType = {
   fields: [
     { name: 'ts', type: 'timestamp', nullable: true, metadata: {} },
     { name: 'ntz', type: 'timestamp_ntz', nullable: true, metadata: {} },
-    { name: 's', type: { type: 'struct', fields: [{ name: 'x', type: 'integer', nullable: true, metadata: {} }] }, nullable: true, metadata: {} },
+    {
+      name: 's',
+      type: { type: 'struct', fields: [{ name: 'x', type: 'integer', nullable: true, metadata: {} }] },
+      nullable: true,
+      metadata: {},
+    },
     { name: 'flag', type: 'boolean', nullable: true, metadata: {} },
     { name: 'p', type: 'string', nullable: true, metadata: {} },
   ],
@@ -18,12 +23,16 @@ describe('file stats', () => {
   it('rounds timestamp bounds outward to milliseconds and nests struct fields', () => {
     const leaves = statsLeaves(schema, 'none', ['p'], {});
     expect(leaves.map((l) => l.path.join('.'))).toEqual(['ts', 'ntz', 's.x', 'flag']);
-    const stats = buildFileStats(3, leaves, new Map([
-      ['"ts"', { min: '2026-01-01 00:00:00.123456+00', max: '2026-01-01 00:00:01.000500+00', null_count: '0' }],
-      ['"ntz"', { min: '2026-01-01 10:00:00', max: '2026-01-01 10:00:00.5', null_count: '1' }],
-      ['"s"."x"', { min: '-4', max: '9', null_count: '2' }],
-      ['"flag"', { min: 'false', max: 'true', null_count: '0' }],
-    ]));
+    const stats = buildFileStats(
+      3,
+      leaves,
+      new Map([
+        ['"ts"', { min: '2026-01-01 00:00:00.123456+00', max: '2026-01-01 00:00:01.000500+00', null_count: '0' }],
+        ['"ntz"', { min: '2026-01-01 10:00:00', max: '2026-01-01 10:00:00.5', null_count: '1' }],
+        ['"s"."x"', { min: '-4', max: '9', null_count: '2' }],
+        ['"flag"', { min: 'false', max: 'true', null_count: '0' }],
+      ]),
+    );
     expect(stats).toEqual({
       numRecords: 3,
       minValues: { ts: '2026-01-01T00:00:00.123Z', ntz: '2026-01-01T10:00:00.000', s: { x: -4 } },
@@ -33,12 +42,20 @@ describe('file stats', () => {
   });
 
   it('honours delta.dataSkippingNumIndexedCols and delta.dataSkippingStatsColumns', () => {
-    expect(statsLeaves(schema, 'none', [], { 'delta.dataSkippingNumIndexedCols': '2' }).map((l) => l.path[0])).toEqual(['ts', 'ntz']);
-    expect(statsLeaves(schema, 'none', [], { 'delta.dataSkippingStatsColumns': 'flag, s' }).map((l) => l.path.join('.'))).toEqual(['s.x', 'flag']);
+    expect(statsLeaves(schema, 'none', [], { 'delta.dataSkippingNumIndexedCols': '2' }).map((l) => l.path[0])).toEqual([
+      'ts',
+      'ntz',
+    ]);
+    expect(
+      statsLeaves(schema, 'none', [], { 'delta.dataSkippingStatsColumns': 'flag, s' }).map((l) => l.path.join('.')),
+    ).toEqual(['s.x', 'flag']);
   });
 
   it('uses physical names under column mapping', () => {
-    const mapped: StructType = { type: 'struct', fields: [{ name: 'a', type: 'long', nullable: true, metadata: { 'delta.columnMapping.physicalName': 'col-1' } }] };
+    const mapped: StructType = {
+      type: 'struct',
+      fields: [{ name: 'a', type: 'long', nullable: true, metadata: { 'delta.columnMapping.physicalName': 'col-1' } }],
+    };
     expect(statsLeaves(mapped, 'name', [], {}).map((l) => l.path)).toEqual([['col-1']]);
   });
 });

@@ -10,7 +10,13 @@
  */
 import { parseDuckdbTimestamp } from './duckdb-time.js';
 import {
-  decimalParts, isStruct, physicalName, type ColumnMappingMode, type DataType, type StructField, type StructType,
+  decimalParts,
+  isStruct,
+  physicalName,
+  type ColumnMappingMode,
+  type DataType,
+  type StructField,
+  type StructType,
 } from './schema.js';
 
 export interface FileStats {
@@ -34,7 +40,12 @@ interface Leaf {
 }
 
 /** The leaf columns that get stats, in schema order, honouring the table's settings. */
-export function statsLeaves(schema: StructType, mode: ColumnMappingMode, partitionColumns: readonly string[], configuration: Readonly<Record<string, string>>): Leaf[] {
+export function statsLeaves(
+  schema: StructType,
+  mode: ColumnMappingMode,
+  partitionColumns: readonly string[],
+  configuration: Readonly<Record<string, string>>,
+): Leaf[] {
   const partitions = new Set(partitionColumns.map((c) => c.toLowerCase()));
   const explicit = configuration['delta.dataSkippingStatsColumns'];
   const wanted = explicit ? new Set(explicit.split(',').map((c) => c.trim().toLowerCase())) : undefined;
@@ -48,7 +59,8 @@ export function statsLeaves(schema: StructType, mode: ColumnMappingMode, partiti
       return;
     }
     if (typeof field.type !== 'string') return; // arrays and maps: no stats
-    if (wanted && !wanted.has(logicalPath.join('.').toLowerCase()) && !wanted.has(logicalPath[0]!.toLowerCase())) return;
+    if (wanted && !wanted.has(logicalPath.join('.').toLowerCase()) && !wanted.has(logicalPath[0]!.toLowerCase()))
+      return;
     leaves.push({ path: physicalPath, type: field.type });
   };
   for (const field of schema.fields) {
@@ -84,11 +96,15 @@ function statValue(text: string, type: DataType, bound: 'min' | 'max'): unknown 
       const prefix = chars.slice(0, STRING_PREFIX).join('');
       return bound === 'min' ? prefix : prefix + MAX_TIE_BREAKER;
     }
-    case 'long': case 'integer': case 'short': case 'byte': {
+    case 'long':
+    case 'integer':
+    case 'short':
+    case 'byte': {
       const n = Number(text);
       return Number.isSafeInteger(n) ? n : undefined;
     }
-    case 'float': case 'double': {
+    case 'float':
+    case 'double': {
       const n = Number(text);
       return Number.isFinite(n) ? n : undefined; // NaN/Infinity cannot be JSON numbers
     }
@@ -98,7 +114,9 @@ function statValue(text: string, type: DataType, bound: 'min' | 'max'): unknown 
       return timestampStat(text, bound, true);
     case 'timestamp_ntz':
       return timestampStat(text, bound, false);
-    case 'boolean': case 'binary': case 'variant':
+    case 'boolean':
+    case 'binary':
+    case 'variant':
       return undefined;
     default:
       return decimalParts(type) ? Number(text) : undefined;

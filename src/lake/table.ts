@@ -118,22 +118,44 @@ export class DeltaTable {
   /** Creates a table (commit 0); with `data`, writes it in the same commit. */
   static async create(location: string | ObjectStore, options: CreateOptions): Promise<DeltaTable> {
     const store = typeof location === 'string' ? openStore(location) : location;
-    if (!options.schema && !options.data) throw new InvalidTableOperationError('Creating a table needs a schema or data to take it from.');
+    if (!options.schema && !options.data)
+      throw new InvalidTableOperationError('Creating a table needs a schema or data to take it from.');
     return onConnection(options.connection, async (connection) => {
       const source = options.data ? await sourceRelation(options.data) : undefined;
       try {
-        const metadata = newMetadata(options.schema ?? schemaFromSource(await describeSource(connection, source!)), options);
+        const metadata = newMetadata(
+          options.schema ?? schemaFromSource(await describeSource(connection, source!)),
+          options,
+        );
         const schema = parseSchema(metadata.schemaString);
         assertWritableSchema(schema, store.root);
         const protocol = minimumProtocol(metadata.configuration, usesTimestampNtz(schema));
-        const txn = new Transaction(emptySnapshot(store, protocol), { operation: source ? 'CREATE TABLE AS SELECT' : 'CREATE TABLE', operationParameters: createParameters(metadata) });
+        const txn = new Transaction(emptySnapshot(store, protocol), {
+          operation: source ? 'CREATE TABLE AS SELECT' : 'CREATE TABLE',
+          operationParameters: createParameters(metadata),
+        });
         txn.setProtocol(protocol).setMetadata(metadata);
         if (source) {
-          const plan = planWrite(schema, await describeSource(connection, source), { location: store.root, inferredTypes: options.data?.kind !== 'sql' });
+          const plan = planWrite(schema, await describeSource(connection, source), {
+            location: store.root,
+            inferredTypes: options.data?.kind !== 'sql',
+          });
           const rules = tableConstraints(schema, metadata);
           const written = await withConstraintErrors(rules, store.root, 'CREATE TABLE AS SELECT', () =>
-            writeDataFiles(connection, store, layoutOf(schema, metadata), checkedRelation(`SELECT ${plan.projection} FROM (${source.sql}) src`, rules)));
-          txn.addFiles(written.adds).setMetrics({ numFiles: written.adds.length, numOutputRows: written.numRows, numOutputBytes: written.numBytes });
+            writeDataFiles(
+              connection,
+              store,
+              layoutOf(schema, metadata),
+              checkedRelation(`SELECT ${plan.projection} FROM (${source.sql}) src`, rules),
+            ),
+          );
+          txn
+            .addFiles(written.adds)
+            .setMetrics({
+              numFiles: written.adds.length,
+              numOutputRows: written.numRows,
+              numOutputBytes: written.numBytes,
+            });
         }
         const result = await txn.commit();
         return new DeltaTable(result.snapshot);
@@ -144,11 +166,30 @@ export class DeltaTable {
   }
 
   /** Appends to the table at `location`, creating it (with `partitionColumns`) if absent. */
-  static async appendOrCreate(location: string, data: DataSource, options: WriteOptions & { partitionColumns?: readonly string[]; properties?: Readonly<Record<string, string>> } = {}): Promise<{ table: DeltaTable; result: WriteResult }> {
+  static async appendOrCreate(
+    location: string,
+    data: DataSource,
+    options: WriteOptions & {
+      partitionColumns?: readonly string[];
+      properties?: Readonly<Record<string, string>>;
+    } = {},
+  ): Promise<{ table: DeltaTable; result: WriteResult }> {
     if (!(await DeltaTable.exists(location))) {
-      const table = await DeltaTable.create(location, { data, ...(options.partitionColumns ? { partitionColumns: options.partitionColumns } : {}), ...(options.properties ? { properties: options.properties } : {}) });
+      const table = await DeltaTable.create(location, {
+        data,
+        ...(options.partitionColumns ? { partitionColumns: options.partitionColumns } : {}),
+        ...(options.properties ? { properties: options.properties } : {}),
+      });
       const add = table.snapshot.files;
-      return { table, result: { version: table.version, numFiles: add.length, numRows: table.snapshot.numRecords ?? 0, skipped: false } };
+      return {
+        table,
+        result: {
+          version: table.version,
+          numFiles: add.length,
+          numRows: table.snapshot.numRecords ?? 0,
+          skipped: false,
+        },
+      };
     }
     const table = await DeltaTable.open(location);
     return { table, result: await table.append(data, options) };
@@ -165,10 +206,19 @@ export class DeltaTable {
   }
 
   async overwrite(data: DataSource, options: OverwriteOptions = {}): Promise<WriteResult> {
-    const parameters = { mode: 'Overwrite', ...(options.replaceWhere ? { predicate: JSON.stringify([options.replaceWhere]) } : {}) };
+    const parameters = {
+      mode: 'Overwrite',
+      ...(options.replaceWhere ? { predicate: JSON.stringify([options.replaceWhere]) } : {}),
+    };
     return this.write(data, options, 'WRITE', parameters, async (txn, connection, relation) => {
       if (options.replaceWhere) {
-        await rewriteMatching(connection, txn, options.replaceWhere, relation, layoutOf(txn.snapshot.schema, txn.snapshot.metadata));
+        await rewriteMatching(
+          connection,
+          txn,
+          options.replaceWhere,
+          relation,
+          layoutOf(txn.snapshot.schema, txn.snapshot.metadata),
+        );
       } else {
         txn.readFiles(txn.snapshot.files).removeFiles(txn.snapshot.files);
       }
@@ -194,7 +244,11 @@ export class DeltaTable {
   }
 
   /** MERGE INTO this table (alias `target`) USING `source` (alias `source`); one MERGE commit. */
-  async merge(source: DataSource, spec: MergeSpec, options: DmlOptions = {}): Promise<DmlResult & { numSourceRows: number }> {
+  async merge(
+    source: DataSource,
+    spec: MergeSpec,
+    options: DmlOptions = {},
+  ): Promise<DmlResult & { numSourceRows: number }> {
     const outcome = await mergeInto(this.current, source, spec, options);
     return { ...(await this.dml(Promise.resolve(outcome))), numSourceRows: outcome.numSourceRows };
   }
@@ -242,7 +296,10 @@ export class DeltaTable {
   }
 
   private async write(
-    data: DataSource, options: OverwriteOptions, operation: string, parameters: Record<string, unknown>,
+    data: DataSource,
+    options: OverwriteOptions,
+    operation: string,
+    parameters: Record<string, unknown>,
     prepare: (txn: Transaction, connection: DuckDBConnection, relation: string) => Promise<void>,
   ): Promise<WriteResult> {
     const snapshot = this.current;
@@ -259,11 +316,21 @@ export class DeltaTable {
         let schema = snapshot.schema;
         let metadata = snapshot.metadata;
         if (options.overwriteSchema) {
-          metadata = { ...newMetadata(schemaFromSource(columns), { partitionColumns: options.partitionColumns ?? [], properties: metadata.configuration }), id: metadata.id };
+          metadata = {
+            ...newMetadata(schemaFromSource(columns), {
+              partitionColumns: options.partitionColumns ?? [],
+              properties: metadata.configuration,
+            }),
+            id: metadata.id,
+          };
           schema = parseSchema(metadata.schemaString);
           txn.setMetadata(metadata);
         }
-        const plan = planWrite(schema, columns, { location: snapshot.location, inferredTypes: data.kind !== 'sql', ...(options.mergeSchema ? { mergeSchema: true } : {}) });
+        const plan = planWrite(schema, columns, {
+          location: snapshot.location,
+          inferredTypes: data.kind !== 'sql',
+          ...(options.mergeSchema ? { mergeSchema: true } : {}),
+        });
         if (plan.addedColumns.length > 0) {
           const mapped = assignColumnMapping(plan.schema, metadata.configuration);
           schema = mapped.schema;
@@ -271,19 +338,31 @@ export class DeltaTable {
           txn.setMetadata(metadata);
         }
         const relation = `SELECT ${plan.projection} FROM (${source.sql}) src`;
-        const layout = { ...layoutOf(plan.addedColumns.length > 0 ? schema : plan.schema, metadata), ...(options.targetFileSize ? { targetFileSize: options.targetFileSize } : {}) };
+        const layout = {
+          ...layoutOf(plan.addedColumns.length > 0 ? schema : plan.schema, metadata),
+          ...(options.targetFileSize ? { targetFileSize: options.targetFileSize } : {}),
+        };
         const rules = tableConstraints(layout.schema, metadata);
         const what = `${operation} (${String(parameters.mode ?? '')})`;
         if (options.replaceWhere && rules.length > 0) {
           // replaceWhere rewrites kept rows before the new ones are written: check first, so a violation leaves no file behind.
-          await withConstraintErrors(rules, snapshot.location, what, () => connection.run(`SELECT count(*) FROM (${checkedRelation(relation, rules)})`));
+          await withConstraintErrors(rules, snapshot.location, what, () =>
+            connection.run(`SELECT count(*) FROM (${checkedRelation(relation, rules)})`),
+          );
         }
         await prepare(txn, connection, relation);
         progress.update('writing data files', 0);
         const written = await withConstraintErrors(rules, snapshot.location, what, () =>
-          writeDataFiles(connection, snapshot.store, layout, checkedRelation(relation, rules)));
+          writeDataFiles(connection, snapshot.store, layout, checkedRelation(relation, rules)),
+        );
         progress.update('writing data files', written.adds.length, written.adds.length);
-        txn.addFiles(written.adds).setMetrics({ numFiles: written.adds.length, numOutputRows: written.numRows, numOutputBytes: written.numBytes });
+        txn
+          .addFiles(written.adds)
+          .setMetrics({
+            numFiles: written.adds.length,
+            numOutputRows: written.numRows,
+            numOutputBytes: written.numBytes,
+          });
         if (options.txn) txn.setTxn(options.txn.appId, options.txn.version);
         result.commit = await txn.commit();
         result.numFiles = written.adds.length;
@@ -299,12 +378,23 @@ export class DeltaTable {
   }
 }
 
-function newMetadata(logicalSchema: StructType, options: Pick<CreateOptions, 'partitionColumns' | 'properties' | 'name' | 'description'>): Metadata {
+function newMetadata(
+  logicalSchema: StructType,
+  options: Pick<CreateOptions, 'partitionColumns' | 'properties' | 'name' | 'description'>,
+): Metadata {
   const { schema, configuration } = assignColumnMapping(logicalSchema, options.properties ?? {});
   const partitionColumns = (options.partitionColumns ?? []).map((name) => {
     const field = findField(schema, name);
-    if (!field) throw new InvalidTableOperationError(`Partition column "${name}" is not in the schema (${schema.fields.map((f) => f.name).join(', ')}).`, { column: name });
-    if (typeof field.type !== 'string') throw new InvalidTableOperationError(`Partition column "${name}" must have a primitive type, not ${JSON.stringify(field.type)}.`, { column: name });
+    if (!field)
+      throw new InvalidTableOperationError(
+        `Partition column "${name}" is not in the schema (${schema.fields.map((f) => f.name).join(', ')}).`,
+        { column: name },
+      );
+    if (typeof field.type !== 'string')
+      throw new InvalidTableOperationError(
+        `Partition column "${name}" must have a primitive type, not ${JSON.stringify(field.type)}.`,
+        { column: name },
+      );
     return field.name;
   });
   return {
@@ -337,7 +427,10 @@ function layoutOf(schema: StructType, metadata: Metadata): DataLayout {
   };
 }
 
-function onConnection<T>(connection: DuckDBConnection | undefined, work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+function onConnection<T>(
+  connection: DuckDBConnection | undefined,
+  work: (connection: DuckDBConnection) => Promise<T>,
+): Promise<T> {
   return connection ? work(connection) : withConnection(work);
 }
 

@@ -10,7 +10,17 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ENGINE_INFO } from '../core/index.js';
-import type { Action, AddCdcFile, AddFile, CommitInfo, DomainMetadata, Metadata, Protocol, RemoveFile, Txn } from './actions.js';
+import type {
+  Action,
+  AddCdcFile,
+  AddFile,
+  CommitInfo,
+  DomainMetadata,
+  Metadata,
+  Protocol,
+  RemoveFile,
+  Txn,
+} from './actions.js';
 import { commitText } from './actions.js';
 import { checkConflicts, type IsolationLevel, type TransactionFootprint } from './conflict-checker.js';
 import { CommitConflictError, ConflictRule, InvalidTableOperationError, TableExistsError } from './errors.js';
@@ -50,7 +60,10 @@ export class Transaction {
   private readonly readFileKeys = new Set<string>();
   private operationMetrics: Record<string, string> = {};
 
-  constructor(readonly snapshot: Snapshot, private readonly options: TransactionOptions) {}
+  constructor(
+    readonly snapshot: Snapshot,
+    private readonly options: TransactionOptions,
+  ) {}
 
   addFiles(files: readonly AddFile[]): this {
     this.adds.push(...files);
@@ -60,8 +73,12 @@ export class Transaction {
   removeFiles(files: readonly AddFile[], deletionTimestamp = Date.now(), dataChange = true): this {
     for (const file of files) {
       this.removes.push({
-        path: file.path, deletionTimestamp, dataChange, extendedFileMetadata: true,
-        partitionValues: file.partitionValues, size: file.size,
+        path: file.path,
+        deletionTimestamp,
+        dataChange,
+        extendedFileMetadata: true,
+        partitionValues: file.partitionValues,
+        size: file.size,
         ...(file.stats ? { stats: file.stats } : {}),
         ...(file.deletionVector ? { deletionVector: file.deletionVector } : {}),
         ...(file.tags ? { tags: file.tags } : {}),
@@ -124,7 +141,10 @@ export class Transaction {
     assertWritable(protocol, snapshot.location);
     const metadata = this.newMetadata ?? snapshot.metadata;
     if (isAppendOnly(metadata) && this.removes.some((r) => r.dataChange)) {
-      throw new InvalidTableOperationError(`${snapshot.location} is append-only (delta.appendOnly=true): this ${this.options.operation} would remove data.`, { location: snapshot.location });
+      throw new InvalidTableOperationError(
+        `${snapshot.location} is append-only (delta.appendOnly=true): this ${this.options.operation} would remove data.`,
+        { location: snapshot.location },
+      );
     }
     const footprint = this.footprint();
     const maxAttempts = this.options.maxAttempts ?? 1000;
@@ -136,7 +156,11 @@ export class Transaction {
       if (await snapshot.store.putIfAbsent(key, commitText(actions))) {
         applyActions(state, actions, snapshot.location);
         const commit = { key, size: 0, lastModified: Date.now() };
-        const segment = { version, commits: [commit], listing: { commits: new Map([[version, commit]]), checkpoints: [] } };
+        const segment = {
+          version,
+          commits: [commit],
+          listing: { commits: new Map([[version, commit]]), checkpoints: [] },
+        };
         return { version, snapshot: finishSnapshot(snapshot.store, segment, state), attempts: attempt };
       }
       if (snapshot.version < 0) throw new TableExistsError(snapshot.location);
@@ -148,7 +172,11 @@ export class Transaction {
       }
       version += winners.length;
     }
-    throw new CommitConflictError(ConflictRule.tooManyRetries, version - 1, `lost the race for ${maxAttempts} versions in a row; the table is too busy, retry later.`);
+    throw new CommitConflictError(
+      ConflictRule.tooManyRetries,
+      version - 1,
+      `lost the race for ${maxAttempts} versions in a row; the table is too busy, retry later.`,
+    );
   }
 
   /**
@@ -161,7 +189,9 @@ export class Transaction {
     const versions: number[] = [];
     for (let v = version; listing.commits.has(v); v++) versions.push(v);
     if (versions.length === 0) versions.push(version); // listed before it became visible
-    return Promise.all(versions.map(async (v) => [v, await readJsonActions(this.snapshot.store, commitKey(v))] as [number, Action[]]));
+    return Promise.all(
+      versions.map(async (v) => [v, await readJsonActions(this.snapshot.store, commitKey(v))] as [number, Action[]]),
+    );
   }
 
   private footprint(): TransactionFootprint {

@@ -9,7 +9,13 @@
 import { ChangeType } from './change-data-writer.js';
 import { dmlMetrics } from './delete-rows.js';
 import {
-  assertChangeable, rewriteOperationMetrics, withDmlContext, FILE_COLUMN, ROW_COLUMN, type DmlOptions, type DmlOutcome,
+  assertChangeable,
+  rewriteOperationMetrics,
+  withDmlContext,
+  FILE_COLUMN,
+  ROW_COLUMN,
+  type DmlOptions,
+  type DmlOutcome,
 } from './dml-context.js';
 import { InvalidTableOperationError } from './errors.js';
 import { applyRowChanges } from './row-rewriter.js';
@@ -20,7 +26,12 @@ import { Transaction } from './transaction.js';
 /** Column name → SQL expression giving its new value. */
 export type Assignments = Readonly<Record<string, string>>;
 
-export async function updateRows(snapshot: Snapshot, set: Assignments, predicate?: string, options: DmlOptions = {}): Promise<DmlOutcome> {
+export async function updateRows(
+  snapshot: Snapshot,
+  set: Assignments,
+  predicate?: string,
+  options: DmlOptions = {},
+): Promise<DmlOutcome> {
   assertChangeable(snapshot, 'UPDATE');
   const assignments = resolveAssignments(snapshot.schema, set, snapshot.location);
   const start = Date.now();
@@ -40,14 +51,20 @@ export async function updateRows(snapshot: Snapshot, set: Assignments, predicate
     );
     const values = snapshot.schema.fields.map((field) => {
       const expression = assignments.get(field.name);
-      return expression === undefined ? quoteIdent(field.name) : `CAST((${expression}) AS ${duckdbType(field.type)}) AS ${quoteIdent(field.name)}`;
+      return expression === undefined
+        ? quoteIdent(field.name)
+        : `CAST((${expression}) AS ${duckdbType(field.type)}) AS ${quoteIdent(field.name)}`;
     });
-    await context.run(`CREATE TEMP TABLE ${updated} AS SELECT ${FILE_COLUMN}, ${ROW_COLUMN}, ${values.join(', ')} FROM ${matched}`, `the SET expressions (${describe(set)})`);
+    await context.run(
+      `CREATE TEMP TABLE ${updated} AS SELECT ${FILE_COLUMN}, ${ROW_COLUMN}, ${values.join(', ')} FROM ${matched}`,
+      `the SET expressions (${describe(set)})`,
+    );
     return applyRowChanges(context, txn, {
       removed: `SELECT ${FILE_COLUMN}, ${ROW_COLUMN} FROM ${matched}`,
       added: `SELECT ${context.columnList} FROM ${updated}`,
-      changes: `SELECT ${context.columnList}, '${ChangeType.updatePreimage}' AS _change_type FROM ${matched}`
-        + ` UNION ALL SELECT ${context.columnList}, '${ChangeType.updatePostimage}' AS _change_type FROM ${updated}`,
+      changes:
+        `SELECT ${context.columnList}, '${ChangeType.updatePreimage}' AS _change_type FROM ${matched}` +
+        ` UNION ALL SELECT ${context.columnList}, '${ChangeType.updatePostimage}' AS _change_type FROM ${updated}`,
       updates: true,
     });
   });
@@ -59,18 +76,28 @@ export async function updateRows(snapshot: Snapshot, set: Assignments, predicate
 /** SET targets resolved to the table's column names (case-insensitively, as Delta does). */
 export function resolveAssignments(schema: StructType, set: Assignments, location: string): Map<string, string> {
   const resolved = new Map<string, string>();
-  if (Object.keys(set).length === 0) throw new InvalidTableOperationError(`UPDATE of ${location} needs at least one column to set.`, { location });
+  if (Object.keys(set).length === 0)
+    throw new InvalidTableOperationError(`UPDATE of ${location} needs at least one column to set.`, { location });
   for (const [column, expression] of Object.entries(set)) {
     const field = findField(schema, column);
     if (!field) {
-      throw new InvalidTableOperationError(`Cannot set column "${column}": ${location} has no such column (its columns are ${schema.fields.map((f) => f.name).join(', ')}).`, { column, location });
+      throw new InvalidTableOperationError(
+        `Cannot set column "${column}": ${location} has no such column (its columns are ${schema.fields.map((f) => f.name).join(', ')}).`,
+        { column, location },
+      );
     }
-    if (resolved.has(field.name)) throw new InvalidTableOperationError(`Column "${field.name}" is assigned twice.`, { column: field.name, location });
+    if (resolved.has(field.name))
+      throw new InvalidTableOperationError(`Column "${field.name}" is assigned twice.`, {
+        column: field.name,
+        location,
+      });
     resolved.set(field.name, expression);
   }
   return resolved;
 }
 
 function describe(set: Assignments): string {
-  return Object.entries(set).map(([column, expression]) => `${column} = ${expression}`).join(', ');
+  return Object.entries(set)
+    .map(([column, expression]) => `${column} = ${expression}`)
+    .join(', ');
 }

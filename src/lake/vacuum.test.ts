@@ -41,7 +41,13 @@ async function setup(name: string): Promise<string> {
   await fs.mkdir(path.join(dir, 'stray=1'));
   await fs.mkdir(path.join(dir, '_staging'));
   await fs.mkdir(path.join(dir, '_strata_staging', 'killed-writer'), { recursive: true });
-  for (const file of ['stray.parquet', 'stray=1/orphan.parquet', '_staging/part.parquet', '.hidden.parquet', '_strata_staging/killed-writer/part-1.parquet']) {
+  for (const file of [
+    'stray.parquet',
+    'stray=1/orphan.parquet',
+    '_staging/part.parquet',
+    '.hidden.parquet',
+    '_strata_staging/killed-writer/part-1.parquet',
+  ]) {
     await fs.writeFile(path.join(dir, file), 'not tracked by the log');
   }
   for (const file of await walk(dir)) await fs.utimes(path.join(dir, file), OLD, OLD);
@@ -50,11 +56,15 @@ async function setup(name: string): Promise<string> {
 
 /** What VACUUM must delete: every visible file that is neither live nor a live DV file. */
 function expectedCandidates(all: readonly string[], snapshot: Snapshot): string[] {
-  const live = new Set(snapshot.files.flatMap((f) => [
-    decodeURIComponent(f.path),
-    ...(f.deletionVector?.storageType === 'u' ? [relativeDeletionVectorKey(f.deletionVector)] : []),
-  ]));
-  const hidden = (f: string) => !f.startsWith('_strata_staging/') && f.split('/').some((s) => s.startsWith('.') || (s.startsWith('_') && !s.includes('=')));
+  const live = new Set(
+    snapshot.files.flatMap((f) => [
+      decodeURIComponent(f.path),
+      ...(f.deletionVector?.storageType === 'u' ? [relativeDeletionVectorKey(f.deletionVector)] : []),
+    ]),
+  );
+  const hidden = (f: string) =>
+    !f.startsWith('_strata_staging/') &&
+    f.split('/').some((s) => s.startsWith('.') || (s.startsWith('_') && !s.includes('=')));
   return all.filter((f) => !live.has(f) && !hidden(f)).sort();
 }
 
@@ -63,35 +73,44 @@ async function sortedRows(dir: string): Promise<string[]> {
 }
 
 describe('vacuum', () => {
-  it.each(['basic-with-inserts-deletes-checkpoint', 'basic-with-inserts-overwrite-restore', 'dv-partitioned-with-checkpoint'])(
-    '%s: deletes exactly the removed and untracked files', async (name) => {
-      const dir = await setup(name);
-      const snapshot = await loadSnapshot(openStore(dir));
-      const rows = await sortedRows(dir);
-      const all = await walk(dir);
-      const expected = expectedCandidates(all, snapshot);
-      // Every removed file that is not live again is among them, as are both strays.
-      const live = new Set(snapshot.files.map((f) => decodeURIComponent(f.path)));
-      for (const t of snapshot.tombstones) if (!live.has(decodeURIComponent(t.path))) expect(expected).toContain(decodeURIComponent(t.path));
-      // ...and what a killed writer left in its staging folder.
-      expect(expected).toEqual(expect.arrayContaining(['stray.parquet', 'stray=1/orphan.parquet', '_strata_staging/killed-writer/part-1.parquet']));
+  it.each([
+    'basic-with-inserts-deletes-checkpoint',
+    'basic-with-inserts-overwrite-restore',
+    'dv-partitioned-with-checkpoint',
+  ])('%s: deletes exactly the removed and untracked files', async (name) => {
+    const dir = await setup(name);
+    const snapshot = await loadSnapshot(openStore(dir));
+    const rows = await sortedRows(dir);
+    const all = await walk(dir);
+    const expected = expectedCandidates(all, snapshot);
+    // Every removed file that is not live again is among them, as are both strays.
+    const live = new Set(snapshot.files.map((f) => decodeURIComponent(f.path)));
+    for (const t of snapshot.tombstones)
+      if (!live.has(decodeURIComponent(t.path))) expect(expected).toContain(decodeURIComponent(t.path));
+    // ...and what a killed writer left in its staging folder.
+    expect(expected).toEqual(
+      expect.arrayContaining([
+        'stray.parquet',
+        'stray=1/orphan.parquet',
+        '_strata_staging/killed-writer/part-1.parquet',
+      ]),
+    );
 
-      const dry = await vacuum(snapshot, { dryRun: true });
-      expect(dry).toEqual({ deleted: expected, dryRun: true, retentionHours: 168 });
-      expect(await walk(dir)).toEqual(all);
+    const dry = await vacuum(snapshot, { dryRun: true });
+    expect(dry).toEqual({ deleted: expected, dryRun: true, retentionHours: 168 });
+    expect(await walk(dir)).toEqual(all);
 
-      const updates: number[] = [];
-      const real = await vacuum(snapshot, { progress: { update: (_label, done) => updates.push(done) } });
-      expect(real.deleted).toEqual(expected);
-      expect(updates[updates.length - 1]).toBe(expected.length);
-      const left = await walk(dir);
-      expect(left.sort()).toEqual(all.filter((f) => !expected.includes(f)).sort());
-      expect(left).toEqual(expect.arrayContaining(['_staging/part.parquet', '.hidden.parquet']));
-      expect(existsSync(path.join(dir, 'stray=1'))).toBe(false); // emptied folder removed
-      expect(await sortedRows(dir)).toEqual(rows);
-      expect((await vacuum(await loadSnapshot(openStore(dir)), { dryRun: true })).deleted).toEqual([]);
-    },
-  );
+    const updates: number[] = [];
+    const real = await vacuum(snapshot, { progress: { update: (_label, done) => updates.push(done) } });
+    expect(real.deleted).toEqual(expected);
+    expect(updates[updates.length - 1]).toBe(expected.length);
+    const left = await walk(dir);
+    expect(left.sort()).toEqual(all.filter((f) => !expected.includes(f)).sort());
+    expect(left).toEqual(expect.arrayContaining(['_staging/part.parquet', '.hidden.parquet']));
+    expect(existsSync(path.join(dir, 'stray=1'))).toBe(false); // emptied folder removed
+    expect(await sortedRows(dir)).toEqual(rows);
+    expect((await vacuum(await loadSnapshot(openStore(dir)), { dryRun: true })).deleted).toEqual([]);
+  });
 
   it('keeps files modified within the retention and files removed after the cutoff', async () => {
     const dir = await setup('basic-with-inserts-overwrite-restore');
@@ -123,13 +142,29 @@ describe('vacuum', () => {
   it('uses delta.deletedFileRetentionDuration as the default and the minimum', async () => {
     const store = openStore(`memory://vacuum-${randomUUID()}/t`);
     const schemaString = '{"type":"struct","fields":[{"name":"x","type":"long","nullable":true,"metadata":{}}]}';
-    await store.put(commitKey(0), commitText([
-      { kind: 'protocol', protocol: { minReaderVersion: 1, minWriterVersion: 2 } },
-      { kind: 'metaData', metaData: { id: 't', format: { provider: 'parquet' }, schemaString, partitionColumns: [], configuration: { 'delta.deletedFileRetentionDuration': 'interval 2 days' } } },
-    ]));
+    await store.put(
+      commitKey(0),
+      commitText([
+        { kind: 'protocol', protocol: { minReaderVersion: 1, minWriterVersion: 2 } },
+        {
+          kind: 'metaData',
+          metaData: {
+            id: 't',
+            format: { provider: 'parquet' },
+            schemaString,
+            partitionColumns: [],
+            configuration: { 'delta.deletedFileRetentionDuration': 'interval 2 days' },
+          },
+        },
+      ]),
+    );
     await store.put('orphan.parquet', 'x');
     const snapshot = await loadSnapshot(store);
-    expect(await vacuum(snapshot, { now: Date.now() + 47 * HOUR })).toEqual({ deleted: [], dryRun: false, retentionHours: 48 });
+    expect(await vacuum(snapshot, { now: Date.now() + 47 * HOUR })).toEqual({
+      deleted: [],
+      dryRun: false,
+      retentionHours: 48,
+    });
     await expect(vacuum(snapshot, { retentionHours: 47 })).rejects.toBeInstanceOf(VacuumRetentionError);
     expect((await vacuum(snapshot, { now: Date.now() + 49 * HOUR })).deleted).toEqual(['orphan.parquet']);
     expect(await store.head('orphan.parquet')).toBeUndefined();
@@ -142,9 +177,18 @@ describe('vacuum', () => {
     expect((await vacuum(snapshot, { dryRun: true })).deleted).toContain('stray.parquet');
 
     const store = openStore(dir);
-    await store.put(commitKey(snapshot.version + 1), commitText([
-      { kind: 'protocol', protocol: { ...snapshot.protocol, writerFeatures: [...(snapshot.protocol.writerFeatures ?? []), 'futureWriterFeature'] } },
-    ]));
+    await store.put(
+      commitKey(snapshot.version + 1),
+      commitText([
+        {
+          kind: 'protocol',
+          protocol: {
+            ...snapshot.protocol,
+            writerFeatures: [...(snapshot.protocol.writerFeatures ?? []), 'futureWriterFeature'],
+          },
+        },
+      ]),
+    );
     await expect(vacuum(await loadSnapshot(store))).rejects.toBeInstanceOf(UnsupportedProtocolError);
     expect(existsSync(path.join(dir, 'stray.parquet'))).toBe(true);
   });

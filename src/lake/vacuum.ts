@@ -50,9 +50,12 @@ export async function vacuum(snapshot: Snapshot, options: VacuumOptions = {}): P
   const minimumHours = retentionMs(snapshot.configuration, RetentionProperty.deletedFiles) / HOUR_MS;
   const retentionHours = options.retentionHours ?? minimumHours;
   if (!Number.isFinite(retentionHours) || retentionHours < 0) {
-    throw new InvalidTableOperationError(`VACUUM retention must be a number of hours ≥ 0, not ${retentionHours}.`, { retentionHours });
+    throw new InvalidTableOperationError(`VACUUM retention must be a number of hours ≥ 0, not ${retentionHours}.`, {
+      retentionHours,
+    });
   }
-  if (retentionHours < minimumHours && options.force !== true) throw new VacuumRetentionError(retentionHours, minimumHours);
+  if (retentionHours < minimumHours && options.force !== true)
+    throw new VacuumRetentionError(retentionHours, minimumHours);
   const cutoff = (options.now ?? Date.now()) - retentionHours * HOUR_MS;
   const dryRun = options.dryRun === true;
 
@@ -79,10 +82,7 @@ function protectedKeys(snapshot: Snapshot, cutoff: number): Set<string> {
     if (dv.storageType === 'u') return relativeDeletionVectorKey(dv);
     return dv.storageType === 'p' ? keyOf(dv.pathOrInlineDv) : undefined;
   };
-  const referenced = [
-    ...snapshot.files,
-    ...snapshot.tombstones.filter((t) => (t.deletionTimestamp ?? 0) > cutoff),
-  ];
+  const referenced = [...snapshot.files, ...snapshot.tombstones.filter((t) => (t.deletionTimestamp ?? 0) > cutoff)];
   const keys = new Set<string>();
   for (const file of referenced) {
     for (const key of [keyOf(file.path), file.deletionVector ? dvKey(file.deletionVector) : undefined]) {
@@ -99,7 +99,9 @@ function protectedKeys(snapshot: Snapshot, cutoff: number): Set<string> {
  */
 function isHidden(key: string): boolean {
   if (key.startsWith(`${STAGING_DIR}/`)) return false;
-  return key.split('/').some((segment) => segment.startsWith('.') || (segment.startsWith('_') && !segment.includes('=')));
+  return key
+    .split('/')
+    .some((segment) => segment.startsWith('.') || (segment.startsWith('_') && !segment.includes('=')));
 }
 
 async function deleteAll(store: ObjectStore, keys: readonly string[], progress: ProgressReporter): Promise<void> {
@@ -116,7 +118,8 @@ async function deleteAll(store: ObjectStore, keys: readonly string[], progress: 
 async function removeEmptyDirectories(store: ObjectStore, deletedKeys: readonly string[]): Promise<void> {
   const folders = new Set<string>();
   for (const key of deletedKeys) {
-    for (let slash = key.lastIndexOf('/'); slash > 0; slash = key.lastIndexOf('/', slash - 1)) folders.add(key.slice(0, slash));
+    for (let slash = key.lastIndexOf('/'); slash > 0; slash = key.lastIndexOf('/', slash - 1))
+      folders.add(key.slice(0, slash));
   }
   // Deepest first, so a parent is tried after its children.
   const ordered = [...folders].sort((a, b) => b.split('/').length - a.split('/').length);

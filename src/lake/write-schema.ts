@@ -6,7 +6,15 @@
  */
 import { SchemaMismatchError } from './errors.js';
 import {
-  deltaTypeFromDuckdb, duckdbType, findField, quoteIdent, sameType, typeToString, type DataType, type StructField, type StructType,
+  deltaTypeFromDuckdb,
+  duckdbType,
+  findField,
+  quoteIdent,
+  sameType,
+  typeToString,
+  type DataType,
+  type StructField,
+  type StructType,
 } from './schema.js';
 
 export interface SourceColumn {
@@ -48,7 +56,10 @@ export function planWrite(table: StructType, source: readonly SourceColumn[], op
   for (const column of source) {
     const key = column.name.toLowerCase();
     if (seen.has(key)) {
-      throw new SchemaMismatchError(`The data has column "${column.name}" twice (names are case-insensitive); rename one.`, { column: column.name, location: options.location });
+      throw new SchemaMismatchError(
+        `The data has column "${column.name}" twice (names are case-insensitive); rename one.`,
+        { column: column.name, location: options.location },
+      );
     }
     seen.add(key);
   }
@@ -73,7 +84,10 @@ export function planWrite(table: StructType, source: readonly SourceColumn[], op
     const column = sourceByName.get(field.name.toLowerCase());
     if (!column) {
       if (!field.nullable) {
-        throw new SchemaMismatchError(`Column "${field.name}" is NOT NULL in ${options.location} but the data does not have it.`, { column: field.name, location: options.location });
+        throw new SchemaMismatchError(
+          `Column "${field.name}" is NOT NULL in ${options.location} but the data does not have it.`,
+          { column: field.name, location: options.location },
+        );
       }
       return `CAST(NULL AS ${duckdbType(field.type)}) AS ${quoteIdent(field.name)}`;
     }
@@ -102,11 +116,26 @@ function assertCompatible(field: StructField, column: SourceColumn, options: Pla
     if (field.type.startsWith('decimal(') && (incoming.startsWith('decimal(') || INTEGERS.includes(incoming))) return;
     // SQL literals such as 1.5 are decimals; a double column takes them as its nearest value.
     if (incoming.startsWith('decimal(') && field.type === 'double') return;
-    if ((incoming === 'timestamp' && field.type === 'timestamp_ntz') || (incoming === 'timestamp_ntz' && field.type === 'timestamp')) return;
-    if (options.inferredTypes && INTEGERS.includes(incoming) && (INTEGERS.includes(field.type) || ['float', 'double'].includes(field.type))) return;
+    if (
+      (incoming === 'timestamp' && field.type === 'timestamp_ntz') ||
+      (incoming === 'timestamp_ntz' && field.type === 'timestamp')
+    )
+      return;
+    if (
+      options.inferredTypes &&
+      INTEGERS.includes(incoming) &&
+      (INTEGERS.includes(field.type) || ['float', 'double'].includes(field.type))
+    )
+      return;
     // JSON integers mixing signs are read as HUGEINT (decimal(38,0)); the cast checks each value.
-    if (options.inferredTypes && /^decimal\(\d+,0\)$/.test(incoming) && (INTEGERS.includes(field.type) || ['float', 'double'].includes(field.type))) return;
-    if (options.inferredTypes && incoming === 'double' && (field.type === 'float' || field.type.startsWith('decimal('))) return;
+    if (
+      options.inferredTypes &&
+      /^decimal\(\d+,0\)$/.test(incoming) &&
+      (INTEGERS.includes(field.type) || ['float', 'double'].includes(field.type))
+    )
+      return;
+    if (options.inferredTypes && incoming === 'double' && (field.type === 'float' || field.type.startsWith('decimal(')))
+      return;
     if (options.inferredTypes && incoming === 'string' && FROM_TEXT.includes(field.type)) return;
   }
   throw mismatch(field, typeToString(incoming), location);
@@ -121,5 +150,13 @@ function mismatch(field: StructField, incoming: string, location: string): Schem
 
 /** A Delta schema for a new table from the source's columns. */
 export function schemaFromSource(source: readonly SourceColumn[]): StructType {
-  return { type: 'struct', fields: source.map((c) => ({ name: c.name, type: deltaTypeFromDuckdb(c.duckdbType), nullable: true, metadata: {} })) };
+  return {
+    type: 'struct',
+    fields: source.map((c) => ({
+      name: c.name,
+      type: deltaTypeFromDuckdb(c.duckdbType),
+      nullable: true,
+      metadata: {},
+    })),
+  };
 }

@@ -41,7 +41,10 @@ export function encodeZ85(bytes: Uint8Array): string {
  */
 export function decodeZ85(text: string, byteLength?: number): Uint8Array {
   if (text.length % 5 !== 0) {
-    throw new DeletionVectorError(`Invalid Z85 text of ${text.length} characters: the length must be a multiple of 5.`, { length: text.length });
+    throw new DeletionVectorError(
+      `Invalid Z85 text of ${text.length} characters: the length must be a multiple of 5.`,
+      { length: text.length },
+    );
   }
   const decodedLength = (text.length / 5) * 4;
   const length = byteLength ?? decodedLength;
@@ -58,13 +61,18 @@ export function decodeZ85(text: string, byteLength?: number): Uint8Array {
       const position = g * 5 + i;
       const digit = DIGITS[text.charCodeAt(position)] ?? -1;
       if (digit < 0) {
-        throw new DeletionVectorError(`Invalid Z85 character ${JSON.stringify(text.charAt(position))} at position ${position}.`, { position });
+        throw new DeletionVectorError(
+          `Invalid Z85 character ${JSON.stringify(text.charAt(position))} at position ${position}.`,
+          { position },
+        );
       }
       value = value * 85 + digit;
     }
     // Five digits can express up to 85^5 - 1, more than 32 bits hold.
     if (value > 0xffffffff) {
-      throw new DeletionVectorError(`Invalid Z85 group at position ${g * 5}: its value exceeds 32 bits.`, { position: g * 5 });
+      throw new DeletionVectorError(`Invalid Z85 group at position ${g * 5}: its value exceeds 32 bits.`, {
+        position: g * 5,
+      });
     }
     out[g * 4] = value >>> 24;
     out[g * 4 + 1] = (value >>> 16) & 0xff;

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { queryRows, withConnection } from './duckdb.js';
-import { bucketExpressions, interleaveBits, interleavedRelation, zorderBits, zorderedRelation, type ZorderColumn } from './zorder.js';
+import {
+  bucketExpressions,
+  interleaveBits,
+  interleavedRelation,
+  zorderBits,
+  zorderedRelation,
+  type ZorderColumn,
+} from './zorder.js';
 
 describe('interleaveBits', () => {
   it('puts the first column in the most significant bit of each group', () => {
@@ -23,7 +30,8 @@ describe('interleaveBits', () => {
     // Every point of the lower-left 4x4 quadrant comes before any point outside it.
     const inside: bigint[] = [];
     const outside: bigint[] = [];
-    for (let x = 0n; x < 8n; x++) for (let y = 0n; y < 8n; y++) (x < 4n && y < 4n ? inside : outside).push(interleaveBits([x, y], 3));
+    for (let x = 0n; x < 8n; x++)
+      for (let y = 0n; y < 8n; y++) (x < 4n && y < 4n ? inside : outside).push(interleaveBits([x, y], 3));
     expect(inside.reduce((a, b) => (a > b ? a : b))).toBeLessThan(outside.reduce((a, b) => (a < b ? a : b)));
   });
 
@@ -41,13 +49,25 @@ describe('Z-values in DuckDB', () => {
   it('interleave exactly as the reference, for 1 to 5 columns', async () => {
     for (let d = 1; d <= 5; d++) {
       const bits = zorderBits(d);
-      const cases = Array.from({ length: 40 }, () => Array.from({ length: d }, () => BigInt(Math.floor(Math.random() * 2 ** bits))));
-      cases.push(Array.from({ length: d }, () => BigInt(2 ** bits - 1)), Array.from({ length: d }, () => 0n));
+      const cases = Array.from({ length: 40 }, () =>
+        Array.from({ length: d }, () => BigInt(Math.floor(Math.random() * 2 ** bits))),
+      );
+      cases.push(
+        Array.from({ length: d }, () => BigInt(2 ** bits - 1)),
+        Array.from({ length: d }, () => 0n),
+      );
       const names = Array.from({ length: d }, (_, j) => `c${j}`);
       const values = cases.map((row, i) => `(${i}, ${row.map((v) => `${v}::UBIGINT`).join(', ')})`).join(', ');
       const relation = `SELECT * FROM (VALUES ${values}) t(i, ${names.join(', ')})`;
-      const rows = await withConnection((c) => queryRows(c, `SELECT i, CAST(z AS VARCHAR) AS z FROM (${interleavedRelation(relation, names, bits, 'z')}) ORDER BY i`));
-      rows.forEach((row, i) => expect(row.z, `d=${d} values ${cases[i]!.join(',')}`).toBe(interleaveBits(cases[i]!, bits).toString()));
+      const rows = await withConnection((c) =>
+        queryRows(
+          c,
+          `SELECT i, CAST(z AS VARCHAR) AS z FROM (${interleavedRelation(relation, names, bits, 'z')}) ORDER BY i`,
+        ),
+      );
+      rows.forEach((row, i) =>
+        expect(row.z, `d=${d} values ${cases[i]!.join(',')}`).toBe(interleaveBits(cases[i]!, bits).toString()),
+      );
     }
   });
 
@@ -58,7 +78,11 @@ describe('Z-values in DuckDB', () => {
   });
 
   const columns: ZorderColumn[] = [
-    { name: 'n', type: 'double' }, { name: 's', type: 'string' }, { name: 'd', type: 'date' }, { name: 't', type: 'timestamp' }, { name: 'x', type: 'long' },
+    { name: 'n', type: 'double' },
+    { name: 's', type: 'string' },
+    { name: 'd', type: 'date' },
+    { name: 't', type: 'timestamp' },
+    { name: 'x', type: 'long' },
   ];
   const data = `SELECT CASE WHEN range % 50 = 0 THEN NULL ELSE exp(range / 100.0) END AS n,
       CASE WHEN range % 50 = 1 THEN NULL ELSE 'k' || lpad(range::VARCHAR, 5, '0') END AS s,
@@ -70,7 +94,10 @@ describe('Z-values in DuckDB', () => {
     const bits = 8;
     const rows = await withConnection(async (c) => {
       const buckets = await bucketExpressions(c, data, columns, bits);
-      return queryRows(c, `SELECT ${columns.map((col, j) => `${col.name}, ${buckets[j]} AS b_${col.name}`).join(', ')} FROM (${data})`);
+      return queryRows(
+        c,
+        `SELECT ${columns.map((col, j) => `${col.name}, ${buckets[j]} AS b_${col.name}`).join(', ')} FROM (${data})`,
+      );
     });
     for (const { name } of columns) {
       const pairs = rows.map((r) => [r[name], Number(r[`b_${name}`])] as const);
@@ -79,7 +106,10 @@ describe('Z-values in DuckDB', () => {
       const byValue = [...present].sort((a, b) => (key(a[0]) < key(b[0]) ? -1 : key(a[0]) > key(b[0]) ? 1 : 0));
       for (let i = 1; i < byValue.length; i++) expect(byValue[i]![1], name).toBeGreaterThanOrEqual(byValue[i - 1]![1]);
       const lowest = Math.min(...present.map(([, b]) => b));
-      expect(pairs.filter(([v]) => v === null).every(([, b]) => b <= lowest), name).toBe(true);
+      expect(
+        pairs.filter(([v]) => v === null).every(([, b]) => b <= lowest),
+        name,
+      ).toBe(true);
       const all = pairs.map(([, b]) => b);
       expect(Math.min(...all), name).toBe(0);
       expect(Math.max(...all), name).toBe(2 ** bits - 1);
@@ -91,7 +121,9 @@ describe('Z-values in DuckDB', () => {
   });
 
   it('adds the Z-value column to every row', async () => {
-    const rows = await withConnection(async (c) => queryRows(c, `SELECT * FROM (${await zorderedRelation(c, data, columns.slice(0, 2), 'z')}) LIMIT 1`));
+    const rows = await withConnection(async (c) =>
+      queryRows(c, `SELECT * FROM (${await zorderedRelation(c, data, columns.slice(0, 2), 'z')}) LIMIT 1`),
+    );
     expect(Object.keys(rows[0]!)).toEqual(['n', 's', 'd', 't', 'x', 'z']);
   });
 });

@@ -54,7 +54,12 @@ export function interleaveBits(values: readonly bigint[], bits: number): bigint 
  * The rows of `relation` with an extra UBIGINT column `zColumn`: their Z-value over
  * `columns`. Samples the relation once (for the numeric columns' bounds).
  */
-export async function zorderedRelation(connection: DuckDBConnection, relation: string, columns: readonly ZorderColumn[], zColumn: string): Promise<string> {
+export async function zorderedRelation(
+  connection: DuckDBConnection,
+  relation: string,
+  columns: readonly ZorderColumn[],
+  zColumn: string,
+): Promise<string> {
   const bits = zorderBits(columns.length);
   const buckets = await bucketExpressions(connection, relation, columns, bits);
   const names = columns.map((_, j) => `${zColumn}_b${j}`);
@@ -63,7 +68,12 @@ export async function zorderedRelation(connection: DuckDBConnection, relation: s
 }
 
 /** Per column, an SQL expression (over `relation`'s columns) of its bucket in [0, 2^bits). */
-export async function bucketExpressions(connection: DuckDBConnection, relation: string, columns: readonly ZorderColumn[], bits: number): Promise<string[]> {
+export async function bucketExpressions(
+  connection: DuckDBConnection,
+  relation: string,
+  columns: readonly ZorderColumn[],
+  bits: number,
+): Promise<string[]> {
   const numeric = columns.map((c) => numericExpr(quoteIdent(c.name), c.type));
   const sampled = numeric.flatMap((expr, j) => (expr === undefined ? [] : [{ j, expr }]));
   const bounds = new Map<number, Array<number | null>>();
@@ -79,9 +89,10 @@ export async function bucketExpressions(connection: DuckDBConnection, relation: 
   }
   return columns.map((column, j) => {
     const expr = numeric[j];
-    const bucket = expr === undefined
-      ? `ntile(${2 ** bits}) OVER (ORDER BY ${quoteIdent(column.name)} ASC NULLS FIRST) - 1`
-      : `CASE WHEN ${expr} IS NULL THEN 0 ELSE ${piecewise(expr, bounds.get(j) ?? [], bits)} END`;
+    const bucket =
+      expr === undefined
+        ? `ntile(${2 ** bits}) OVER (ORDER BY ${quoteIdent(column.name)} ASC NULLS FIRST) - 1`
+        : `CASE WHEN ${expr} IS NULL THEN 0 ELSE ${piecewise(expr, bounds.get(j) ?? [], bits)} END`;
     return `CAST(${bucket} AS UBIGINT)`;
   });
 }
@@ -90,7 +101,12 @@ export async function bucketExpressions(connection: DuckDBConnection, relation: 
  * `relation` (which has UBIGINT columns `bucketColumns`, each < 2^bits) with those
  * columns replaced by their interleaving, named `zColumn`.
  */
-export function interleavedRelation(relation: string, bucketColumns: readonly string[], bits: number, zColumn: string): string {
+export function interleavedRelation(
+  relation: string,
+  bucketColumns: readonly string[],
+  bits: number,
+  zColumn: string,
+): string {
   const d = bucketColumns.length;
   const cols = bucketColumns.map(quoteIdent);
   let sql = relation;
@@ -115,7 +131,8 @@ export function interleavedRelation(relation: string, bucketColumns: readonly st
 function numericExpr(column: string, type: DataType): string | undefined {
   if (typeof type !== 'string') return undefined;
   if (type === 'date' || type === 'timestamp' || type === 'timestamp_ntz') return `CAST(epoch(${column}) AS DOUBLE)`;
-  if (['byte', 'short', 'integer', 'long', 'float', 'double'].includes(type) || type.startsWith('decimal')) return `CAST(${column} AS DOUBLE)`;
+  if (['byte', 'short', 'integer', 'long', 'float', 'double'].includes(type) || type.startsWith('decimal'))
+    return `CAST(${column} AS DOUBLE)`;
   return undefined;
 }
 

@@ -23,7 +23,8 @@ function deadPid(): number {
   return spawnSync(process.execPath, ['-e', '']).pid!;
 }
 
-const record = (fields: Record<string, unknown>) => JSON.stringify({ hostname: hostname(), acquiredAt: '2026-01-01T00:00:00.000Z', token: 'old', ...fields });
+const record = (fields: Record<string, unknown>) =>
+  JSON.stringify({ hostname: hostname(), acquiredAt: '2026-01-01T00:00:00.000Z', token: 'old', ...fields });
 
 describe('acquireDirectoryLock', () => {
   it('records the holder and removes the file on release (only once)', async () => {
@@ -54,13 +55,22 @@ describe('acquireDirectoryLock', () => {
     lock.release();
   });
 
-  it.runIf(processStartTicks('self') !== undefined)('takes over a lock whose pid now belongs to a process started at another time', async () => {
-    const dir = tempDir();
-    writeFileSync(path.join(dir, 'strata.lock'), record({ pid: process.pid, processStartTicks: processStartTicks('self')! - 1 }));
-    const lock = await acquireDirectoryLock(dir);
-    expect(JSON.parse(readFileSync(lock.file, 'utf8'))).toMatchObject({ pid: process.pid, processStartTicks: processStartTicks('self') });
-    lock.release();
-  });
+  it.runIf(processStartTicks('self') !== undefined)(
+    'takes over a lock whose pid now belongs to a process started at another time',
+    async () => {
+      const dir = tempDir();
+      writeFileSync(
+        path.join(dir, 'strata.lock'),
+        record({ pid: process.pid, processStartTicks: processStartTicks('self')! - 1 }),
+      );
+      const lock = await acquireDirectoryLock(dir);
+      expect(JSON.parse(readFileSync(lock.file, 'utf8'))).toMatchObject({
+        pid: process.pid,
+        processStartTicks: processStartTicks('self'),
+      });
+      lock.release();
+    },
+  );
 
   it('ignores a takeover guard left by a dead process', async () => {
     const dir = tempDir();

@@ -43,20 +43,28 @@ export async function acquireDirectoryLock(directory: string, fileName = 'strata
         await sleep(20); // its creator is still writing it
         continue;
       }
-      throw new MetaLockFileError(file, `it holds no readable lock record (${JSON.stringify(text.slice(0, 80))}). If no process uses ${directory}, delete the file.`);
+      throw new MetaLockFileError(
+        file,
+        `it holds no readable lock record (${JSON.stringify(text.slice(0, 80))}). If no process uses ${directory}, delete the file.`,
+      );
     }
     const reason = refusal(holder);
     if (reason) throw new MetaLockedError(directory, file, publicHolder(holder), reason);
     await takeOver(file, text);
   }
-  throw new MetaLockFileError(file, `it kept changing over ${MAX_ATTEMPTS} attempts; another process is opening and closing ${directory} in a loop.`);
+  throw new MetaLockFileError(
+    file,
+    `it kept changing over ${MAX_ATTEMPTS} attempts; another process is opening and closing ${directory} in a loop.`,
+  );
 }
 
 /** Why a live holder keeps the lock, or undefined when the holder is dead. */
 function refusal(holder: LockRecord): string | undefined {
-  if (holder.hostname !== hostname()) return `a process on another host (${holder.hostname}), which cannot be checked from here`;
+  if (holder.hostname !== hostname())
+    return `a process on another host (${holder.hostname}), which cannot be checked from here`;
   if (processState(holder.pid, holder.processStartTicks) === ProcessState.dead) return undefined;
-  if (holder.pid === process.pid) return 'this process, through another open handle (share that handle instead of opening again)';
+  if (holder.pid === process.pid)
+    return 'this process, through another open handle (share that handle instead of opening again)';
   return 'another process';
 }
 
@@ -65,7 +73,9 @@ async function takeOver(file: string, staleText: string): Promise<void> {
   const guard = `${file}.takeover`;
   if (!createExclusive(guard, JSON.stringify(ownRecord()))) {
     const other = parseRecord(readText(guard) ?? '');
-    const guardStale = other ? other.hostname === hostname() && processState(other.pid, other.processStartTicks) === ProcessState.dead : ageMs(guard) > UNWRITTEN_GRACE_MS;
+    const guardStale = other
+      ? other.hostname === hostname() && processState(other.pid, other.processStartTicks) === ProcessState.dead
+      : ageMs(guard) > UNWRITTEN_GRACE_MS;
     if (guardStale) removeFile(guard);
     else await sleep(10);
     return;
@@ -97,7 +107,9 @@ function ownRecord(): LockRecord {
     hostname: hostname(),
     acquiredAt: new Date().toISOString(),
     processStartedAt: new Date(Date.now() - process.uptime() * 1000).toISOString(),
-    command: [path.basename(process.argv[0] ?? 'node'), ...process.argv.slice(1).map((a) => path.basename(a))].join(' ').slice(0, 200),
+    command: [path.basename(process.argv[0] ?? 'node'), ...process.argv.slice(1).map((a) => path.basename(a))]
+      .join(' ')
+      .slice(0, 200),
     token: randomUUID(),
     ...(ticks === undefined ? {} : { processStartTicks: ticks }),
   };
@@ -105,5 +117,11 @@ function ownRecord(): LockRecord {
 
 function publicHolder(record: LockRecord): LockHolder {
   const { pid, hostname: host, acquiredAt, processStartedAt, command } = record;
-  return { pid, hostname: host, acquiredAt, ...(processStartedAt ? { processStartedAt } : {}), ...(command ? { command } : {}) };
+  return {
+    pid,
+    hostname: host,
+    acquiredAt,
+    ...(processStartedAt ? { processStartedAt } : {}),
+    ...(command ? { command } : {}),
+  };
 }

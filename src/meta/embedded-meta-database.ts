@@ -18,7 +18,10 @@ import { PGliteDialect } from './pglite-dialect.js';
 
 export const LOCK_FILE_NAME = 'strata.lock';
 
-export async function openEmbeddedMetaDatabase(directory: string, options: { migrate?: boolean } = {}): Promise<MetaDatabase> {
+export async function openEmbeddedMetaDatabase(
+  directory: string,
+  options: { migrate?: boolean } = {},
+): Promise<MetaDatabase> {
   const target = path.resolve(directory);
   mkdirSync(target, { recursive: true });
   const lock = await acquireDirectoryLock(target, LOCK_FILE_NAME);

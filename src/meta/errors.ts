@@ -17,7 +17,12 @@ export interface LockHolder {
  * writes, so a second opener is refused instead.
  */
 export class MetaLockedError extends StrataError {
-  constructor(readonly directory: string, readonly lockFile: string, readonly holder: LockHolder, reason: string) {
+  constructor(
+    readonly directory: string,
+    readonly lockFile: string,
+    readonly holder: LockHolder,
+    reason: string,
+  ) {
     super(
       'META_LOCKED',
       `The metadata database in ${directory} is in use by ${reason} (pid ${holder.pid} on ${holder.hostname}, since ${holder.acquiredAt}${holder.command ? `, running ${holder.command}` : ''}). ` +
@@ -30,16 +35,28 @@ export class MetaLockedError extends StrataError {
 
 /** The lock file exists but cannot be read as a lock (or cannot be created at all). */
 export class MetaLockFileError extends StrataError {
-  constructor(readonly lockFile: string, reason: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly lockFile: string,
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
     super('META_LOCK_FILE', `Cannot take the metadata lock ${lockFile}: ${reason}`, { lockFile }, options);
   }
 }
 
 /** The database server cannot be reached or refused the connection. */
 export class MetaConnectionError extends StrataError {
-  constructor(readonly target: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly target: string,
+    options?: { cause?: unknown },
+  ) {
     const reason = options?.cause instanceof Error ? `: ${options.cause.message}` : '';
-    super('META_CONNECTION', `Cannot use the metadata database ${target}${reason}. Check the URL (STRATA_DATABASE_URL) and that the server is running.`, { target }, options);
+    super(
+      'META_CONNECTION',
+      `Cannot use the metadata database ${target}${reason}. Check the URL (STRATA_DATABASE_URL) and that the server is running.`,
+      { target },
+      options,
+    );
   }
 }
 

@@ -27,7 +27,13 @@ export function createExclusive(file: string, text: string): boolean {
 export function parseRecord(text: string): LockRecord | undefined {
   try {
     const value = JSON.parse(text) as Partial<LockRecord>;
-    if (typeof value.pid === 'number' && typeof value.hostname === 'string' && typeof value.token === 'string' && typeof value.acquiredAt === 'string') return value as LockRecord;
+    if (
+      typeof value.pid === 'number' &&
+      typeof value.hostname === 'string' &&
+      typeof value.token === 'string' &&
+      typeof value.acquiredAt === 'string'
+    )
+      return value as LockRecord;
   } catch {
     // empty or half-written
   }
@@ -55,6 +61,7 @@ export function removeFile(file: string): void {
   try {
     unlinkSync(file);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new MetaLockFileError(file, (error as Error).message, { cause: error });
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw new MetaLockFileError(file, (error as Error).message, { cause: error });
   }
 }

@@ -24,12 +24,21 @@ const provider: MigrationProvider = {
 };
 
 export async function migrateToLatest(db: Kysely<Database>, target: string): Promise<MigrationReport> {
-  const migrator = new Migrator({ db, provider, migrationTableName: MIGRATION_TABLE, migrationLockTableName: MIGRATION_LOCK_TABLE });
+  const migrator = new Migrator({
+    db,
+    provider,
+    migrationTableName: MIGRATION_TABLE,
+    migrationLockTableName: MIGRATION_LOCK_TABLE,
+  });
   let outcome: Awaited<ReturnType<Migrator['migrateToLatest']>>;
   try {
     outcome = await migrator.migrateToLatest();
   } catch (error) {
-    throw new MetaMigrationError(`Could not migrate the metadata database ${target}: ${(error as Error).message}`, { target }, { cause: error });
+    throw new MetaMigrationError(
+      `Could not migrate the metadata database ${target}: ${(error as Error).message}`,
+      { target },
+      { cause: error },
+    );
   }
   const failed = outcome.results?.find((r) => r.status === 'Error');
   if (outcome.error !== undefined) {

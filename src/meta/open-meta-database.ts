@@ -33,9 +33,12 @@ export type MetaConfig =
 export function resolveMetaConfig(options: MetaDatabaseOptions): MetaConfig {
   const url = options.databaseUrl ?? (options.env ?? process.env)[DATABASE_URL_ENV];
   if (url !== undefined && url.trim() !== '') return { kind: MetaKind.server, url: url.trim() };
-  const directory = options.directory ?? (options.warehouse === undefined ? undefined : path.join(options.warehouse, META_DIRECTORY));
+  const directory =
+    options.directory ?? (options.warehouse === undefined ? undefined : path.join(options.warehouse, META_DIRECTORY));
   if (directory === undefined) {
-    throw new InvalidArgumentError(`No metadata database configured: pass a warehouse directory (embedded database) or a PostgreSQL URL (databaseUrl or ${DATABASE_URL_ENV}).`);
+    throw new InvalidArgumentError(
+      `No metadata database configured: pass a warehouse directory (embedded database) or a PostgreSQL URL (databaseUrl or ${DATABASE_URL_ENV}).`,
+    );
   }
   return { kind: MetaKind.embedded, directory: path.resolve(directory) };
 }
@@ -43,5 +46,7 @@ export function resolveMetaConfig(options: MetaDatabaseOptions): MetaConfig {
 export async function openMetaDatabase(options: MetaDatabaseOptions): Promise<MetaDatabase> {
   const config = resolveMetaConfig(options);
   const migrate = options.migrate === undefined ? {} : { migrate: options.migrate };
-  return config.kind === MetaKind.server ? openServerMetaDatabase(config.url, migrate) : openEmbeddedMetaDatabase(config.directory, migrate);
+  return config.kind === MetaKind.server
+    ? openServerMetaDatabase(config.url, migrate)
+    : openEmbeddedMetaDatabase(config.directory, migrate);
 }

@@ -1,8 +1,15 @@
 /** A Kysely dialect for PGlite: Postgres SQL, Postgres introspection, our one-connection driver. */
 import type { PGlite } from '@electric-sql/pglite';
 import {
-  PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler,
-  type DatabaseIntrospector, type Dialect, type DialectAdapter, type Driver, type Kysely, type QueryCompiler,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  type DatabaseIntrospector,
+  type Dialect,
+  type DialectAdapter,
+  type Driver,
+  type Kysely,
+  type QueryCompiler,
 } from 'kysely';
 import { PGliteDriver } from './pglite-driver.js';
 

@@ -9,7 +9,13 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { PGlite } from '@electric-sql/pglite';
-import { CompiledQuery, type DatabaseConnection, type Driver, type QueryResult, type TransactionSettings } from 'kysely';
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  type QueryResult,
+  type TransactionSettings,
+} from 'kysely';
 import { MetaNestedAccessError } from './errors.js';
 
 interface Scope {
@@ -55,7 +61,10 @@ export class PGliteDriver implements Driver {
   private tail: Promise<void> = Promise.resolve();
   private release: (() => void) | undefined;
 
-  constructor(pg: PGlite, private readonly target: string) {
+  constructor(
+    pg: PGlite,
+    private readonly target: string,
+  ) {
     this.connection = new PGliteConnection(pg);
   }
 
@@ -89,8 +98,13 @@ export class PGliteDriver implements Driver {
   }
 
   async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
-    const modes = [settings.isolationLevel ? `isolation level ${settings.isolationLevel}` : '', settings.accessMode ?? ''].filter(Boolean);
-    await connection.executeQuery(CompiledQuery.raw(modes.length > 0 ? `start transaction ${modes.join(' ')}` : 'begin'));
+    const modes = [
+      settings.isolationLevel ? `isolation level ${settings.isolationLevel}` : '',
+      settings.accessMode ?? '',
+    ].filter(Boolean);
+    await connection.executeQuery(
+      CompiledQuery.raw(modes.length > 0 ? `start transaction ${modes.join(' ')}` : 'begin'),
+    );
   }
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {

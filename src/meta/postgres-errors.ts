@@ -17,6 +17,7 @@ export function hasPgErrorCode(error: unknown, code: PgErrorCode): boolean {
 
 /** The violated constraint's name, when the error names one. */
 export function pgConstraint(error: unknown): string | undefined {
-  const constraint = typeof error === 'object' && error !== null ? (error as { constraint?: unknown }).constraint : undefined;
+  const constraint =
+    typeof error === 'object' && error !== null ? (error as { constraint?: unknown }).constraint : undefined;
   return typeof constraint === 'string' ? constraint : undefined;
 }

@@ -17,7 +17,9 @@ export interface ServerOptions {
 /** int8 (count(*), bigint columns) as a JS number, as PGlite reads it: both backends return the same values. */
 const types: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === pg.types.builtins.INT8 && format !== 'binary' ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    oid === pg.types.builtins.INT8 && format !== 'binary'
+      ? (value: string) => Number(value)
+      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
 export async function openServerMetaDatabase(url: string, options: ServerOptions = {}): Promise<MetaDatabase> {
@@ -37,7 +39,10 @@ export async function openServerMetaDatabase(url: string, options: ServerOptions
     await end();
     throw new MetaConnectionError(target, { cause: error });
   }
-  return KyselyMetaDatabase.open({ kind: MetaKind.server, target, dialect: new PostgresDialect({ pool }), close: end }, options);
+  return KyselyMetaDatabase.open(
+    { kind: MetaKind.server, target, dialect: new PostgresDialect({ pool }), close: end },
+    options,
+  );
 }
 
 /** The URL without its password, for messages and logs. */

@@ -2,7 +2,10 @@ import { StrataError, type ErrorDetails } from '../core/index.js';
 
 /** The object does not exist. */
 export class ObjectNotFoundError extends StrataError {
-  constructor(readonly url: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly url: string,
+    options?: { cause?: unknown },
+  ) {
     super('STORAGE_NOT_FOUND', `No object at ${url}.`, { url }, options);
   }
 }
@@ -16,7 +19,11 @@ export class UnsupportedStoreError extends StrataError {
 
 /** Any other I/O failure, with the OS/SDK error as cause. */
 export class StorageIoError extends StrataError {
-  constructor(readonly url: string, operation: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly url: string,
+    operation: string,
+    options?: { cause?: unknown },
+  ) {
     const reason = options?.cause instanceof Error ? `: ${options.cause.message}` : '';
     super('STORAGE_IO', `Could not ${operation} ${url}${reason}`, { url, operation }, options);
   }

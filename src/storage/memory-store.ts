@@ -68,7 +68,11 @@ export class MemoryStore implements ObjectStore {
     const out: ObjectMeta[] = [];
     for (const [key, entry] of this.objects) {
       if (key.startsWith(full) && key > after) {
-        out.push({ key: key.slice(this.keyPrefix.length), size: entry.data.byteLength, lastModified: entry.lastModified });
+        out.push({
+          key: key.slice(this.keyPrefix.length),
+          size: entry.data.byteLength,
+          lastModified: entry.lastModified,
+        });
       }
     }
     return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));

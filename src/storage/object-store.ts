@@ -40,5 +40,8 @@ export interface ObjectStore {
 }
 
 export function joinKey(...parts: string[]): string {
-  return parts.filter((p) => p !== '').join('/').replace(/\/{2,}/g, '/');
+  return parts
+    .filter((p) => p !== '')
+    .join('/')
+    .replace(/\/{2,}/g, '/');
 }

@@ -20,11 +20,16 @@ describe('API auth', () => {
     const none = await api.fetch('/v1/tables', { token: null });
     expect(none.status).toBe(401);
     expect(none.headers.get('www-authenticate')).toContain('Bearer');
-    expect(await none.json()).toMatchObject({ code: 'API_UNAUTHORIZED', message: expect.stringContaining('strata token create') });
+    expect(await none.json()).toMatchObject({
+      code: 'API_UNAUTHORIZED',
+      message: expect.stringContaining('strata token create'),
+    });
 
     const malformed = await api.fetch('/v1/tables', { headers: { authorization: 'Basic abc' }, token: null });
     expect(malformed.status).toBe(401);
-    const unknown = await api.fetch('/v1/tables', { token: 'strata_000000000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' });
+    const unknown = await api.fetch('/v1/tables', {
+      token: 'strata_000000000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+    });
     expect(unknown.status).toBe(401);
     // The right id with a wrong secret is as unknown as anything else.
     const forged = api.tokens.reader.slice(0, -3) + (api.tokens.reader.endsWith('AAA') ? 'BBB' : 'AAA');
@@ -56,7 +61,13 @@ describe('API auth', () => {
 
   it('lets each role do only what it may', async () => {
     const row = JSON.stringify([{ id: 1000, region: 'EU', amount: 1, day: '2024-02-01' }]);
-    const post = (token: string) => api.fetch('/v1/tables/main.sales/rows', { method: 'POST', headers: { 'content-type': 'application/json' }, body: row, token });
+    const post = (token: string) =>
+      api.fetch('/v1/tables/main.sales/rows', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: row,
+        token,
+      });
     const versionBefore = (await api.catalog.openTable('main.sales')).version;
     const byReader = await post(api.tokens.reader);
     expect(byReader.status).toBe(403);
@@ -72,7 +83,11 @@ describe('API auth', () => {
   });
 
   it('creates tokens through the admin routes, for servers that own the database', async () => {
-    const created = await api.fetch('/v1/admin/tokens', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'via-api', role: 'reader' }) });
+    const created = await api.fetch('/v1/admin/tokens', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'via-api', role: 'reader' }),
+    });
     expect(created.status).toBe(201);
     const { token } = (await created.json()) as { token: string };
     expect((await api.fetch('/v1/tables', { token })).status).toBe(200);
@@ -87,8 +102,9 @@ describe('insecure local mode', () => {
     try {
       const response = await api.fetch('/v1/admin/tokens', { token: null });
       expect(response.status).toBe(200);
-      await expect(ApiServer.start({ catalog: api.catalog, host: '0.0.0.0', port: 0, insecureLocal: true, logLevel: 'silent' }))
-        .rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('0.0.0.0') });
+      await expect(
+        ApiServer.start({ catalog: api.catalog, host: '0.0.0.0', port: 0, insecureLocal: true, logLevel: 'silent' }),
+      ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('0.0.0.0') });
     } finally {
       await api.close();
     }

@@ -24,7 +24,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function rows(path: string, etag?: string): Promise<{ status: number; etag: string | null; body: unknown }> {
   const response = await api.fetch(path, etag === undefined ? {} : { headers: { 'if-none-match': etag } });
-  return { status: response.status, etag: response.headers.get('etag'), body: response.status === 200 ? await response.json() : null };
+  return {
+    status: response.status,
+    etag: response.headers.get('etag'),
+    body: response.status === 200 ? await response.json() : null,
+  };
 }
 
 describe('ETags without DuckDB', () => {
@@ -68,7 +72,12 @@ describe('table lookups', () => {
   });
 
   it('sees DDL through the API at once', async () => {
-    const ddl = (sql: string) => api.fetch('/v1/sql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sql }) });
+    const ddl = (sql: string) =>
+      api.fetch('/v1/sql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ sql }),
+      });
     expect((await ddl('CREATE TABLE swapped (id BIGINT)')).status).toBe(200);
     expect((await ddl('INSERT INTO swapped VALUES (1)')).status).toBe(200);
     expect((await rows('/v1/tables/swapped/rows')).body).toEqual([{ id: 1 }]);
@@ -93,17 +102,28 @@ describe('table lookups', () => {
 });
 
 describe('compressed cached bodies', () => {
-  const decode: Record<string, (bytes: Buffer) => Buffer> = { br: brotliDecompressSync, gzip: gunzipSync, deflate: inflateSync };
+  const decode: Record<string, (bytes: Buffer) => Buffer> = {
+    br: brotliDecompressSync,
+    gzip: gunzipSync,
+    deflate: inflateSync,
+  };
 
-  function raw(path: string, acceptEncoding: string): Promise<{ headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+  function raw(
+    path: string,
+    acceptEncoding: string,
+  ): Promise<{ headers: Record<string, string | string[] | undefined>; body: Buffer }> {
     const url = new URL(path, api.url);
     return new Promise((resolve, reject) => {
-      const req = httpRequest(url, { headers: { authorization: `Bearer ${api.tokens.admin}`, 'accept-encoding': acceptEncoding } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
-        res.on('error', reject);
-      });
+      const req = httpRequest(
+        url,
+        { headers: { authorization: `Bearer ${api.tokens.admin}`, 'accept-encoding': acceptEncoding } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+          res.on('error', reject);
+        },
+      );
       req.on('error', reject);
       req.end();
     });

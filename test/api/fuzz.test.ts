@@ -12,16 +12,111 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seededRandom, seedFrom } from '../support/random.js';
 import { startTestApi, type TestApi } from './helpers/api-harness.js';
 
-const SEED = process.env.STRATA_FUZZ_SEED === 'random' ? seedFrom('') : process.env.STRATA_FUZZ_SEED ? seedFrom('STRATA_FUZZ_SEED') : 20_261_124;
+const SEED =
+  process.env.STRATA_FUZZ_SEED === 'random'
+    ? seedFrom('')
+    : process.env.STRATA_FUZZ_SEED
+      ? seedFrom('STRATA_FUZZ_SEED')
+      : 20_261_124;
 const REQUESTS = 600;
 
-const COLUMNS = ['id', 'region', 'amount', 'day', 'name', 'country', 'nope', 'select', 'or', 'and', '', '"id"', 'id;drop'];
-const OPERATORS = ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'like', 'ilike', 'in', 'is', 'not.eq', 'not.in', 'fts', 'cs', '', 'eq.eq'];
-const VALUES = ['5', 'abc', 'EU', '(1,2)', '(a,"b,c")', 'null', 'true', '2024-01-03', "x'); DROP TABLE sales; --", '1e309', '-0', '%E2%82%AC', '*', '', '((', ')', '9999999999999999999999', "read_csv('/etc/passwd')"];
-const SPECIAL_KEYS = ['select', 'order', 'limit', 'offset', 'after', 'at_version', 'or', 'and', 'all', 'max_rows', 'format'];
-const NAMES = ['main.sales', 'sales', 'customers', 'main.customers', 'nope', 'main.', '..', '%00', 'a'.repeat(300), 'main.sales;', "sales'"];
-const CONTENT_TYPES = ['application/json', 'application/x-ndjson', 'text/csv', 'application/vnd.apache.parquet', 'application/octet-stream', 'text/plain', 'application/graphql'];
-const ACCEPTS = ['application/json', 'application/x-ndjson', 'text/csv', 'application/vnd.apache.parquet', 'image/png', '*/*', 'text/event-stream'];
+const COLUMNS = [
+  'id',
+  'region',
+  'amount',
+  'day',
+  'name',
+  'country',
+  'nope',
+  'select',
+  'or',
+  'and',
+  '',
+  '"id"',
+  'id;drop',
+];
+const OPERATORS = [
+  'eq',
+  'neq',
+  'gt',
+  'gte',
+  'lt',
+  'lte',
+  'like',
+  'ilike',
+  'in',
+  'is',
+  'not.eq',
+  'not.in',
+  'fts',
+  'cs',
+  '',
+  'eq.eq',
+];
+const VALUES = [
+  '5',
+  'abc',
+  'EU',
+  '(1,2)',
+  '(a,"b,c")',
+  'null',
+  'true',
+  '2024-01-03',
+  "x'); DROP TABLE sales; --",
+  '1e309',
+  '-0',
+  '%E2%82%AC',
+  '*',
+  '',
+  '((',
+  ')',
+  '9999999999999999999999',
+  "read_csv('/etc/passwd')",
+];
+const SPECIAL_KEYS = [
+  'select',
+  'order',
+  'limit',
+  'offset',
+  'after',
+  'at_version',
+  'or',
+  'and',
+  'all',
+  'max_rows',
+  'format',
+];
+const NAMES = [
+  'main.sales',
+  'sales',
+  'customers',
+  'main.customers',
+  'nope',
+  'main.',
+  '..',
+  '%00',
+  'a'.repeat(300),
+  'main.sales;',
+  "sales'",
+];
+const CONTENT_TYPES = [
+  'application/json',
+  'application/x-ndjson',
+  'text/csv',
+  'application/vnd.apache.parquet',
+  'application/octet-stream',
+  'text/plain',
+  'application/graphql',
+];
+const ACCEPTS = [
+  'application/json',
+  'application/x-ndjson',
+  'text/csv',
+  'application/vnd.apache.parquet',
+  'image/png',
+  '*/*',
+  'text/event-stream',
+];
 
 describe('API fuzz', () => {
   let api: TestApi;
@@ -31,8 +126,12 @@ describe('API fuzz', () => {
 
   beforeAll(async () => {
     api = await startTestApi();
-    const document = (await (await fetch(`${api.url}/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
-    routes = Object.entries(document.paths).flatMap(([path, methods]) => Object.keys(methods).map((method) => ({ method: method.toUpperCase(), path })));
+    const document = (await (await fetch(`${api.url}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    routes = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((method) => ({ method: method.toUpperCase(), path })),
+    );
     routes.push({ method: 'POST', path: '/graphql' }, { method: 'GET', path: '/graphql' });
     // Streams never end on their own: they are covered by their own tests.
     routes = routes.filter((r) => !r.path.startsWith('/v1/streams'));
@@ -41,7 +140,11 @@ describe('API fuzz', () => {
   afterAll(async () => api?.close());
 
   function value(): string {
-    return random() < 0.85 ? pick(VALUES) : String.fromCharCode(...Array.from({ length: 1 + Math.floor(random() * 8) }, () => Math.floor(random() * 0x2fff)));
+    return random() < 0.85
+      ? pick(VALUES)
+      : String.fromCharCode(
+          ...Array.from({ length: 1 + Math.floor(random() * 8) }, () => Math.floor(random() * 0x2fff)),
+        );
   }
 
   function queryString(): string {
@@ -50,8 +153,16 @@ describe('API fuzz', () => {
     for (let i = 0; i < count; i++) {
       const roll = random();
       if (roll < 0.45) params.append(pick(COLUMNS), `${pick(OPERATORS)}.${value()}`);
-      else if (roll < 0.6) params.append(pick(['or', 'and']), `(${pick(COLUMNS)}.${pick(OPERATORS)}.${value()},${pick(COLUMNS)}.${pick(OPERATORS)}.${value()})`);
-      else if (roll < 0.9) params.append(pick(SPECIAL_KEYS), random() < 0.5 ? `${pick(COLUMNS)}${pick(['', '.desc', '.asc.nullsfirst', '.sum()', ',count()'])}` : value());
+      else if (roll < 0.6)
+        params.append(
+          pick(['or', 'and']),
+          `(${pick(COLUMNS)}.${pick(OPERATORS)}.${value()},${pick(COLUMNS)}.${pick(OPERATORS)}.${value()})`,
+        );
+      else if (roll < 0.9)
+        params.append(
+          pick(SPECIAL_KEYS),
+          random() < 0.5 ? `${pick(COLUMNS)}${pick(['', '.desc', '.asc.nullsfirst', '.sum()', ',count()'])}` : value(),
+        );
       else params.append(value(), value());
     }
     return params.toString();
@@ -60,13 +171,37 @@ describe('API fuzz', () => {
   function body(contentType: string): string | Buffer | undefined {
     const roll = random();
     if (roll < 0.15) return undefined;
-    if (roll < 0.3) return Buffer.from(Array.from({ length: Math.floor(random() * 64) }, () => Math.floor(random() * 256)));
-    if (contentType === 'application/x-ndjson') return Array.from({ length: 3 }, () => JSON.stringify({ id: pick([1, 'x', null, 1.5]), region: value() })).join('\n');
+    if (roll < 0.3)
+      return Buffer.from(Array.from({ length: Math.floor(random() * 64) }, () => Math.floor(random() * 256)));
+    if (contentType === 'application/x-ndjson')
+      return Array.from({ length: 3 }, () => JSON.stringify({ id: pick([1, 'x', null, 1.5]), region: value() })).join(
+        '\n',
+      );
     const candidates: unknown[] = [
-      [{ id: 7000 + Math.floor(random() * 1000), region: 'EU', amount: 1.5, day: '2024-01-01' }, { id: 'not a number', region: 3 }],
+      [
+        { id: 7000 + Math.floor(random() * 1000), region: 'EU', amount: 1.5, day: '2024-01-01' },
+        { id: 'not a number', region: 3 },
+      ],
       [{ nope: 1 }],
-      { sql: pick(['SELECT 1', 'SELECT * FROM sales', "SELECT * FROM read_csv('/etc/passwd')", 'DELETE FROM sales', 'ATTACH \'x.db\'', value()]) },
-      { query: pick(['{ sales { id } }', '{ sales(where: {id: {_eq: "x"}}) { id } }', 'mutation { delete_sales(where: {}) { affected_rows } }', '{', value()]) },
+      {
+        sql: pick([
+          'SELECT 1',
+          'SELECT * FROM sales',
+          "SELECT * FROM read_csv('/etc/passwd')",
+          'DELETE FROM sales',
+          "ATTACH 'x.db'",
+          value(),
+        ]),
+      },
+      {
+        query: pick([
+          '{ sales { id } }',
+          '{ sales(where: {id: {_eq: "x"}}) { id } }',
+          'mutation { delete_sales(where: {}) { affected_rows } }',
+          '{',
+          value(),
+        ]),
+      },
       { params: { n: value() } },
       { set: { amount: value() } },
       { from: value(), to: value(), dryRun: random() < 0.5 },
@@ -88,7 +223,9 @@ describe('API fuzz', () => {
 
   async function versions(): Promise<Record<string, number>> {
     const tables = await api.catalog.listTables();
-    return Object.fromEntries(await Promise.all(tables.map(async (t) => [t.name, (await api.catalog.openTable(t.name)).version] as const)));
+    return Object.fromEntries(
+      await Promise.all(tables.map(async (t) => [t.name, (await api.catalog.openTable(t.name)).version] as const)),
+    );
   }
 
   it('answers every random request with a 2xx/3xx or a typed 4xx, writing nothing on refusal', async () => {
@@ -102,9 +239,16 @@ describe('API fuzz', () => {
       const url = `${concretePath(route.path)}${query === '' ? '' : `?${query}`}`;
       const token = pick([api.tokens.admin, api.tokens.writer, api.tokens.reader]);
       const before = await versions();
-      const pending = setTimeout(() => console.log(`still waiting after 10 s: #${i} ${route.method} ${url} (${contentType}) ${String(payload).slice(0, 200)}`), 10_000);
+      const pending = setTimeout(
+        () =>
+          console.log(
+            `still waiting after 10 s: #${i} ${route.method} ${url} (${contentType}) ${String(payload).slice(0, 200)}`,
+          ),
+        10_000,
+      );
       const response = await api.fetch(url, {
-        method: route.method, token,
+        method: route.method,
+        token,
         headers: { accept: pick(ACCEPTS), ...(payload === undefined ? {} : { 'content-type': contentType }) },
         ...(payload === undefined ? {} : { body: payload as BodyInit }),
         signal: AbortSignal.timeout(30_000),
@@ -121,9 +265,11 @@ describe('API fuzz', () => {
         } catch {
           failures.push(`${what} (error body is not JSON)`);
         }
-        if (typeof parsed.code !== 'string' || typeof parsed.message !== 'string' || typeof parsed.details !== 'object') failures.push(`${what} (error body lacks code/message/details)`);
+        if (typeof parsed.code !== 'string' || typeof parsed.message !== 'string' || typeof parsed.details !== 'object')
+          failures.push(`${what} (error body lacks code/message/details)`);
         const after = await versions();
-        if (JSON.stringify(after) !== JSON.stringify(before)) failures.push(`${what} (refused, yet tables changed: ${JSON.stringify(before)} → ${JSON.stringify(after)})`);
+        if (JSON.stringify(after) !== JSON.stringify(before))
+          failures.push(`${what} (refused, yet tables changed: ${JSON.stringify(before)} → ${JSON.stringify(after)})`);
       }
     }
     console.log(`statuses: ${JSON.stringify(Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])))}`);

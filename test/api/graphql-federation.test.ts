@@ -27,34 +27,61 @@ describe('GraphQL federation', () => {
   let api: TestApi;
   let reviews: Server;
   let gateway: ApolloGateway;
-  let run: (query: string) => Promise<{ data?: Record<string, unknown> | null; errors?: readonly { message: string }[] }>;
+  let run: (
+    query: string,
+  ) => Promise<{ data?: Record<string, unknown> | null; errors?: readonly { message: string }[] }>;
 
   beforeAll(async () => {
     api = await startTestApi();
-    const schema = buildSubgraphSchema([{
-      typeDefs: parse(REVIEWS_SDL),
-      resolvers: { Query: { top_reviews: () => [{ stars: 5, customer: { id: 3 } }, { stars: 2, customer: { id: 8 } }] } },
-    }]);
+    const schema = buildSubgraphSchema([
+      {
+        typeDefs: parse(REVIEWS_SDL),
+        resolvers: {
+          Query: {
+            top_reviews: () => [
+              { stars: 5, customer: { id: 3 } },
+              { stars: 2, customer: { id: 8 } },
+            ],
+          },
+        },
+      },
+    ]);
     reviews = createServer(createYoga({ schema, graphqlEndpoint: '/graphql', logging: false }));
     await new Promise<void>((resolve) => reviews.listen(0, '127.0.0.1', resolve));
     const reviewsUrl = `http://127.0.0.1:${(reviews.address() as AddressInfo).port}/graphql`;
     const token = api.tokens.reader;
     gateway = new ApolloGateway({
-      supergraphSdl: new IntrospectAndCompose({ subgraphs: [{ name: 'strata', url: `${api.url}/graphql` }, { name: 'reviews', url: reviewsUrl }] }),
-      buildService: ({ url }) => new RemoteGraphQLDataSource({
-        ...(url === undefined ? {} : { url }),
-        willSendRequest: ({ request }) => {
-          request.http?.headers.set('authorization', `Bearer ${token}`);
-        },
+      supergraphSdl: new IntrospectAndCompose({
+        subgraphs: [
+          { name: 'strata', url: `${api.url}/graphql` },
+          { name: 'reviews', url: reviewsUrl },
+        ],
       }),
+      buildService: ({ url }) =>
+        new RemoteGraphQLDataSource({
+          ...(url === undefined ? {} : { url }),
+          willSendRequest: ({ request }) => {
+            request.http?.headers.set('authorization', `Bearer ${token}`);
+          },
+        }),
     });
     const { schema: supergraph, executor } = await gateway.load();
     run = async (query) => {
       const document = parse(query);
       const operation = getOperationAST(document)!;
       const context = {
-        request: { query }, document, source: query, operation, operationName: null, schema: supergraph, context: {},
-        queryHash: createHash('sha256').update(query).digest('hex'), logger: console, metrics: {}, overallCachePolicy: {}, schemaHash: 'x',
+        request: { query },
+        document,
+        source: query,
+        operation,
+        operationName: null,
+        schema: supergraph,
+        context: {},
+        queryHash: createHash('sha256').update(query).digest('hex'),
+        logger: console,
+        metrics: {},
+        overallCachePolicy: {},
+        schemaHash: 'x',
         cache: { get: async () => undefined, set: async () => undefined, delete: async () => true },
       };
       return executor(context as unknown as Parameters<typeof executor>[0]);
@@ -70,7 +97,18 @@ describe('GraphQL federation', () => {
   it('serves _service and _entities for keyed tables', async () => {
     const service = await gql(api, '{ _service { sdl } }');
     expect((service.data?._service as { sdl: string }).sdl).toMatch(/type customers\s+@key\(fields: "id"\)/);
-    const entities = await gql(api, 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on customers { id name } } }', { variables: { r: [{ __typename: 'customers', id: 2 }, { __typename: 'customers', id: 99 }] } });
+    const entities = await gql(
+      api,
+      'query ($r: [_Any!]!) { _entities(representations: $r) { ... on customers { id name } } }',
+      {
+        variables: {
+          r: [
+            { __typename: 'customers', id: 2 },
+            { __typename: 'customers', id: 99 },
+          ],
+        },
+      },
+    );
     expect(entities.data?._entities).toEqual([{ id: 2, name: 'customer 2' }, null]);
   });
 

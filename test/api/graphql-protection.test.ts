@@ -10,7 +10,11 @@ import { codes, gql } from './helpers/graphql-client.js';
 describe('GraphQL limits', () => {
   let api: TestApi;
   beforeAll(async () => {
-    api = await startTestApi({ server: { graphql: { maxDepth: 3, maxAliases: 2, maxTokens: 60, maxDirectives: 2, maxCost: 14, introspection: false } } });
+    api = await startTestApi({
+      server: {
+        graphql: { maxDepth: 3, maxAliases: 2, maxTokens: 60, maxDirectives: 2, maxCost: 14, introspection: false },
+      },
+    });
   });
   afterAll(async () => {
     await api?.close();
@@ -26,10 +30,16 @@ describe('GraphQL limits', () => {
     const deep = await gql(api, '{ sales_aggregate { aggregate { max { id } } } }');
     expect(codes(deep)).toContain('MAX_DEPTH_EXCEEDED');
     expect(deep.status).toBeLessThan(500);
-    expect(codes(await gql(api, '{ a: sales(limit: 1) { id } b: sales(limit: 1) { id } c: sales(limit: 1) { id } }'))).toContain('MAX_ALIASES_EXCEEDED');
+    expect(
+      codes(await gql(api, '{ a: sales(limit: 1) { id } b: sales(limit: 1) { id } c: sales(limit: 1) { id } }')),
+    ).toContain('MAX_ALIASES_EXCEEDED');
     expect(codes(await gql(api, `{ sales(limit: 1) { ${'id '.repeat(70)} } }`))).toContain('MAX_TOKENS_EXCEEDED');
-    expect(codes(await gql(api, '{ sales(limit: 1) @skip(if: false) { id @skip(if: false) region @skip(if: false) } }'))).toContain('MAX_DIRECTIVES_EXCEEDED');
-    expect(codes(await gql(api, '{ sales { id region amount day } customers { id name country } strata_tables }'))).toContain('MAX_COST_EXCEEDED');
+    expect(
+      codes(await gql(api, '{ sales(limit: 1) @skip(if: false) { id @skip(if: false) region @skip(if: false) } }')),
+    ).toContain('MAX_DIRECTIVES_EXCEEDED');
+    expect(
+      codes(await gql(api, '{ sales { id region amount day } customers { id name country } strata_tables }')),
+    ).toContain('MAX_COST_EXCEEDED');
   });
 
   it('hides field suggestions and introspection', async () => {
@@ -46,7 +56,11 @@ describe('GraphQL persisted operations and rate limits', () => {
   const hash = 'a'.repeat(64);
   let api: TestApi;
   beforeAll(async () => {
-    api = await startTestApi({ server: { graphql: { persistedOperations: { [hash]: '{ strata_tables }' }, persistedOnly: true, rateLimitPerMinute: 4 } } });
+    api = await startTestApi({
+      server: {
+        graphql: { persistedOperations: { [hash]: '{ strata_tables }' }, persistedOnly: true, rateLimitPerMinute: 4 },
+      },
+    });
   });
   afterAll(async () => {
     await api?.close();
@@ -61,14 +75,20 @@ describe('GraphQL persisted operations and rate limits', () => {
     expect(arbitrary.errors?.length).toBe(1);
     expect(arbitrary.data ?? null).toBeNull();
     expect(codes(arbitrary)).toEqual(['PERSISTED_QUERY_ONLY']);
-    const unknown = await gql(api, '', { token, extensions: { persistedQuery: { version: 1, sha256Hash: 'b'.repeat(64) } } });
+    const unknown = await gql(api, '', {
+      token,
+      extensions: { persistedQuery: { version: 1, sha256Hash: 'b'.repeat(64) } },
+    });
     expect(codes(unknown)[0]).toMatch(/PERSISTED_QUERY_NOT_FOUND/);
     await gql(api, '', { token, extensions: { persistedQuery: { version: 1, sha256Hash: hash } } });
     const limited = await gql(api, '', { token, extensions: { persistedQuery: { version: 1, sha256Hash: hash } } });
     expect(limited.status).toBe(429);
     expect(codes(limited)).toEqual(['API_RATE_LIMITED']);
     // Another token has its own budget.
-    const other = await gql(api, '', { token: await api.token('reader'), extensions: { persistedQuery: { version: 1, sha256Hash: hash } } });
+    const other = await gql(api, '', {
+      token: await api.token('reader'),
+      extensions: { persistedQuery: { version: 1, sha256Hash: hash } },
+    });
     expect(other.status).toBe(200);
   });
 });

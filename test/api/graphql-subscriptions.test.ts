@@ -45,14 +45,20 @@ function h2Subscribe(session: http2.ClientHttp2Session, headers: http2.OutgoingH
       text += chunk;
       for (const message of text.split('\n\n').slice(0, -1)) {
         const lines = message.split('\n');
-        if (lines.includes('event: next')) resolve(JSON.parse(lines.find((l) => l.startsWith('data: '))!.slice('data: '.length)));
+        if (lines.includes('event: next'))
+          resolve(JSON.parse(lines.find((l) => l.startsWith('data: '))!.slice('data: '.length)));
       }
     });
     request.once('end', () => reject(new Error(`stream ended before a next event: ${text}`)));
     request.once('error', reject);
   });
   next.catch(() => undefined);
-  return { headers: responded, status: responded.then((h) => Number(h[':status'])), next, close: () => request.close() };
+  return {
+    headers: responded,
+    status: responded.then((h) => Number(h[':status'])),
+    next,
+    close: () => request.close(),
+  };
 }
 
 describe('GraphQL subscriptions', () => {
@@ -65,7 +71,10 @@ describe('GraphQL subscriptions', () => {
   });
 
   async function insert(id: number): Promise<void> {
-    const answer = await gql(api, `mutation { insert_sales(objects: [{ id: ${id}, region: "NEW" }]) { affected_rows } }`);
+    const answer = await gql(
+      api,
+      `mutation { insert_sales(objects: [{ id: ${id}, region: "NEW" }]) { affected_rows } }`,
+    );
     expect(answer.errors).toBeUndefined();
   }
 
@@ -73,23 +82,34 @@ describe('GraphQL subscriptions', () => {
     const client = wsClient(api, api.tokens.reader);
     try {
       const received = new Promise<Commit>((resolve, reject) => {
-        client.subscribe<{ sales_changes: Commit }>({ query: SUBSCRIPTION }, {
-          next: (result) => (result.data ? resolve(result.data.sales_changes) : reject(new Error(JSON.stringify(result.errors)))),
-          error: reject,
-          complete: () => undefined,
-        });
+        client.subscribe<{ sales_changes: Commit }>(
+          { query: SUBSCRIPTION },
+          {
+            next: (result) =>
+              result.data ? resolve(result.data.sales_changes) : reject(new Error(JSON.stringify(result.errors))),
+            error: reject,
+            complete: () => undefined,
+          },
+        );
       });
       await settle();
       await insert(1001);
       const commit = await received;
-      expect(commit).toMatchObject({ table: 'main.sales', operation: 'WRITE', rows: [{ id: 1001, region: 'NEW', _change_type: 'insert' }] });
+      expect(commit).toMatchObject({
+        table: 'main.sales',
+        operation: 'WRITE',
+        rows: [{ id: 1001, region: 'NEW', _change_type: 'insert' }],
+      });
     } finally {
       await client.dispose();
     }
   });
 
   it('delivers a commit over graphql-sse', async () => {
-    const client = createSseClient({ url: `${api.url}/graphql/stream`, headers: { authorization: `Bearer ${api.tokens.reader}` } });
+    const client = createSseClient({
+      url: `${api.url}/graphql/stream`,
+      headers: { authorization: `Bearer ${api.tokens.reader}` },
+    });
     const events = client.iterate<{ sales_changes: Commit }>({ query: SUBSCRIPTION });
     try {
       const first = events.next();
@@ -97,7 +117,10 @@ describe('GraphQL subscriptions', () => {
       await insert(1002);
       const result = await first;
       expect(result.done).toBe(false);
-      expect(result.value?.data?.sales_changes).toMatchObject({ table: 'main.sales', rows: [{ id: 1002, _change_type: 'insert' }] });
+      expect(result.value?.data?.sales_changes).toMatchObject({
+        table: 'main.sales',
+        rows: [{ id: 1002, _change_type: 'insert' }],
+      });
     } finally {
       await events.return?.(undefined);
       client.dispose();
@@ -105,14 +128,21 @@ describe('GraphQL subscriptions', () => {
   });
 
   it('delivers a commit over graphql-sse in single connection mode', async () => {
-    const client = createSseClient({ url: `${api.url}/graphql/stream`, headers: { authorization: `Bearer ${api.tokens.reader}` }, singleConnection: true });
+    const client = createSseClient({
+      url: `${api.url}/graphql/stream`,
+      headers: { authorization: `Bearer ${api.tokens.reader}` },
+      singleConnection: true,
+    });
     const events = client.iterate<{ sales_changes: Commit }>({ query: SUBSCRIPTION });
     try {
       const first = events.next();
       await settle();
       await insert(1003);
       const result = await first;
-      expect(result.value?.data?.sales_changes).toMatchObject({ table: 'main.sales', rows: [{ id: 1003, _change_type: 'insert' }] });
+      expect(result.value?.data?.sales_changes).toMatchObject({
+        table: 'main.sales',
+        rows: [{ id: 1003, _change_type: 'insert' }],
+      });
     } finally {
       await events.return?.(undefined);
       client.dispose();
@@ -123,8 +153,16 @@ describe('GraphQL subscriptions', () => {
     const session = http2.connect(api.url);
     try {
       const authorization = `Bearer ${api.tokens.reader}`;
-      const byPost = h2Subscribe(session, { ':method': 'POST', ':path': '/graphql/stream', 'content-type': 'application/json', authorization }, JSON.stringify({ query: SUBSCRIPTION }));
-      const byGet = h2Subscribe(session, { ':method': 'GET', ':path': `/graphql/stream?query=${encodeURIComponent(SUBSCRIPTION)}`, authorization });
+      const byPost = h2Subscribe(
+        session,
+        { ':method': 'POST', ':path': '/graphql/stream', 'content-type': 'application/json', authorization },
+        JSON.stringify({ query: SUBSCRIPTION }),
+      );
+      const byGet = h2Subscribe(session, {
+        ':method': 'GET',
+        ':path': `/graphql/stream?query=${encodeURIComponent(SUBSCRIPTION)}`,
+        authorization,
+      });
       for (const stream of [byPost, byGet]) {
         expect(await stream.status).toBe(200);
         expect((await stream.headers)['content-type']).toMatch(/^text\/event-stream/);
@@ -132,7 +170,9 @@ describe('GraphQL subscriptions', () => {
       await settle();
       await insert(1004);
       for (const stream of [byPost, byGet]) {
-        expect(await stream.next).toMatchObject({ data: { sales_changes: { table: 'main.sales', rows: [{ id: 1004, _change_type: 'insert' }] } } });
+        expect(await stream.next).toMatchObject({
+          data: { sales_changes: { table: 'main.sales', rows: [{ id: 1004, _change_type: 'insert' }] } },
+        });
         stream.close();
       }
     } finally {
@@ -144,39 +184,67 @@ describe('GraphQL subscriptions', () => {
     const malformed = '/graphql/stream?nope=fts.x&limit=%E2%90%85&offset=day.desc';
     for (const accept of ['text/event-stream', 'application/json', '*/*', 'image/png', undefined]) {
       for (const method of ['GET', 'POST', 'DELETE']) {
-        const response = await api.fetch(malformed, { method, headers: accept === undefined ? {} : { accept }, signal: AbortSignal.timeout(5000) });
+        const response = await api.fetch(malformed, {
+          method,
+          headers: accept === undefined ? {} : { accept },
+          signal: AbortSignal.timeout(5000),
+        });
         expect(response.status, `${method} ${accept}`).toBeGreaterThanOrEqual(400);
         expect(response.status, `${method} ${accept}`).toBeLessThan(500);
-        expect(await response.json()).toMatchObject({ code: expect.any(String), message: expect.any(String), details: expect.any(Object) });
+        expect(await response.json()).toMatchObject({
+          code: expect.any(String),
+          message: expect.any(String),
+          details: expect.any(Object),
+        });
       }
     }
     // A stream registered by one token (PUT) is nobody else's: another token's GET finds no stream.
     const put = await api.fetch('/graphql/stream', { method: 'PUT', token: api.tokens.writer });
     expect(put.status).toBe(201);
     const streamToken = await put.text();
-    const foreign = await api.fetch('/graphql/stream', { headers: { accept: 'text/event-stream', 'x-graphql-event-stream-token': streamToken }, token: api.tokens.reader, signal: AbortSignal.timeout(5000) });
+    const foreign = await api.fetch('/graphql/stream', {
+      headers: { accept: 'text/event-stream', 'x-graphql-event-stream-token': streamToken },
+      token: api.tokens.reader,
+      signal: AbortSignal.timeout(5000),
+    });
     expect(foreign.status).toBe(400);
-    const tokenless = await api.fetch(malformed, { headers: { accept: 'text/event-stream' }, token: api.tokens.writer, signal: AbortSignal.timeout(5000) });
+    const tokenless = await api.fetch(malformed, {
+      headers: { accept: 'text/event-stream' },
+      token: api.tokens.writer,
+      signal: AbortSignal.timeout(5000),
+    });
     expect(tokenless.status).toBe(400);
     // Operations refused before they run are HTTP errors with the GraphQL code.
     const invalid = await api.fetch('/graphql/stream', {
-      method: 'POST', headers: { accept: 'text/event-stream', 'content-type': 'application/json' }, body: JSON.stringify({ query: 'subscription { nope_changes { version } }' }), signal: AbortSignal.timeout(5000),
+      method: 'POST',
+      headers: { accept: 'text/event-stream', 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'subscription { nope_changes { version } }' }),
+      signal: AbortSignal.timeout(5000),
     });
     expect(invalid.status).toBe(400);
-    expect(await invalid.json()).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', details: { errors: [expect.objectContaining({ message: expect.any(String) })] } });
+    expect(await invalid.json()).toMatchObject({
+      code: 'GRAPHQL_VALIDATION_FAILED',
+      details: { errors: [expect.objectContaining({ message: expect.any(String) })] },
+    });
   });
 
   it('refuses a WebSocket with a bad token, and answers bad subscriptions with errors', async () => {
     const bad = wsClient(api, 'nope', { retryAttempts: 0 });
     const closed = await new Promise<unknown>((resolve) => {
-      bad.subscribe({ query: SUBSCRIPTION }, { next: () => undefined, error: resolve, complete: () => resolve('complete') });
+      bad.subscribe(
+        { query: SUBSCRIPTION },
+        { next: () => undefined, error: resolve, complete: () => resolve('complete') },
+      );
     });
     expect((closed as { code?: number }).code).toBe(4403);
     await bad.dispose();
 
     const client = wsClient(api, api.tokens.reader);
     const errors = await new Promise<unknown>((resolve) => {
-      client.subscribe({ query: 'subscription { nope_changes { version } }' }, { next: () => undefined, error: resolve, complete: () => resolve('complete') });
+      client.subscribe(
+        { query: 'subscription { nope_changes { version } }' },
+        { next: () => undefined, error: resolve, complete: () => resolve('complete') },
+      );
     });
     expect(JSON.stringify(errors)).toContain('GRAPHQL_VALIDATION_FAILED');
     await client.dispose();

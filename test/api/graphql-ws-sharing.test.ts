@@ -22,15 +22,22 @@ interface Change {
 const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
 
 /** Subscribes and records every `sales_changes` payload; `stop()` completes it from the client. */
-function follow(client: Client, query: string): { readonly received: Change[]; readonly completed: Promise<void>; stop(): void } {
+function follow(
+  client: Client,
+  query: string,
+): { readonly received: Change[]; readonly completed: Promise<void>; stop(): void } {
   const received: Change[] = [];
   let stop = () => undefined as void;
   const completed = new Promise<void>((resolve, reject) => {
-    stop = client.subscribe<{ sales_changes: Change }>({ query }, {
-      next: (result) => (result.data ? received.push(result.data.sales_changes) : reject(new Error(JSON.stringify(result.errors)))),
-      error: reject,
-      complete: resolve,
-    });
+    stop = client.subscribe<{ sales_changes: Change }>(
+      { query },
+      {
+        next: (result) =>
+          result.data ? received.push(result.data.sales_changes) : reject(new Error(JSON.stringify(result.errors))),
+        error: reject,
+        complete: resolve,
+      },
+    );
   });
   completed.catch(() => undefined);
   return { received, completed, stop: () => stop() };
@@ -54,7 +61,10 @@ describe('shared WebSocket subscriptions', () => {
   });
 
   async function insert(id: number, region: string): Promise<void> {
-    const answer = await gql(api, `mutation { insert_sales(objects: [{ id: ${id}, region: "${region}" }]) { affected_rows } }`);
+    const answer = await gql(
+      api,
+      `mutation { insert_sales(objects: [{ id: ${id}, region: "${region}" }]) { affected_rows } }`,
+    );
     expect(answer.errors).toBeUndefined();
   }
 

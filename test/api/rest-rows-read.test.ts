@@ -47,19 +47,25 @@ describe('GET /v1/tables/{name}/rows filters', () => {
 
   it('selects, orders, limits and offsets', async () => {
     const page = await rows('select=id,r:region&order=id.desc&limit=3&offset=1');
-    expect(page).toEqual([{ id: 99, r: 'EU' }, { id: 98, r: 'APAC' }, { id: 97, r: 'US' }]);
+    expect(page).toEqual([
+      { id: 99, r: 'EU' },
+      { id: 98, r: 'APAC' },
+      { id: 97, r: 'US' },
+    ]);
     expect(await rows('limit=0')).toEqual([]);
   });
 
   it('aggregates, grouping by the plain columns', async () => {
-    const groups = await rows('select=region,total:amount.sum(),count(),top:id.max()&order=region') as unknown as Array<Record<string, unknown>>;
+    const groups = (await rows(
+      'select=region,total:amount.sum(),count(),top:id.max()&order=region',
+    )) as unknown as Array<Record<string, unknown>>;
     expect(groups).toEqual([
       { region: 'APAC', total: expect.any(Number), count: 33, top: 98 },
       { region: 'EU', total: expect.any(Number), count: 33, top: 99 },
       { region: 'US', total: expect.any(Number), count: 34, top: 100 },
     ]);
     expect((groups as Array<{ total: number }>).reduce((s, g) => s + g.total, 0)).toBeCloseTo(1.5 * 5050);
-    const all = await rows('select=count(),amount.avg()&id=lte.4') as unknown as Array<Record<string, unknown>>;
+    const all = (await rows('select=count(),amount.avg()&id=lte.4')) as unknown as Array<Record<string, unknown>>;
     expect(all).toEqual([{ count: 4, avg: 3.75 }]);
   });
 
@@ -88,10 +94,14 @@ describe('GET /v1/tables/{name}/rows filters', () => {
 
   it('reads older versions with at_version', async () => {
     await api.sql("INSERT INTO customers VALUES (11, 'late', 'FR')");
-    const history = (await (await api.fetch('/v1/tables/customers/history')).json()) as { history: Array<{ version: number }> };
+    const history = (await (await api.fetch('/v1/tables/customers/history')).json()) as {
+      history: Array<{ version: number }>;
+    };
     const latest = history.history[0]!.version;
-    const now = await (await api.fetch('/v1/tables/customers/rows?select=id')).json() as unknown[];
-    const before = await (await api.fetch(`/v1/tables/customers/rows?select=id&at_version=${latest - 1}`)).json() as unknown[];
+    const now = (await (await api.fetch('/v1/tables/customers/rows?select=id')).json()) as unknown[];
+    const before = (await (
+      await api.fetch(`/v1/tables/customers/rows?select=id&at_version=${latest - 1}`)
+    ).json()) as unknown[];
     expect(now).toHaveLength(11);
     expect(before).toHaveLength(10);
   });
@@ -124,20 +134,40 @@ describe('formats', () => {
     const query = '/v1/tables/main.sales/rows?select=id,region,day&order=id&limit=3';
     const ndjson = await api.fetch(query, { headers: { accept: 'application/x-ndjson' } });
     expect(ndjson.headers.get('content-type')).toMatch(/application\/x-ndjson/);
-    expect((await ndjson.text()).trim().split('\n').map((l) => JSON.parse(l) as unknown)).toEqual([
-      { id: 1, region: 'US', day: '2024-01-02' }, { id: 2, region: 'APAC', day: '2024-01-03' }, { id: 3, region: 'EU', day: '2024-01-04' },
+    expect(
+      (await ndjson.text())
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as unknown),
+    ).toEqual([
+      { id: 1, region: 'US', day: '2024-01-02' },
+      { id: 2, region: 'APAC', day: '2024-01-03' },
+      { id: 3, region: 'EU', day: '2024-01-04' },
     ]);
     const csv = await api.fetch(query, { headers: { accept: 'text/csv' } });
     expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
-    expect((await csv.text()).split('\r\n')).toEqual(['id,region,day', '1,US,2024-01-02', '2,APAC,2024-01-03', '3,EU,2024-01-04', '']);
+    expect((await csv.text()).split('\r\n')).toEqual([
+      'id,region,day',
+      '1,US,2024-01-02',
+      '2,APAC,2024-01-03',
+      '3,EU,2024-01-04',
+      '',
+    ]);
     const parquet = await api.fetch(query, { headers: { accept: 'application/vnd.apache.parquet' } });
     expect(parquet.headers.get('content-type')).toBe('application/vnd.apache.parquet');
     const file = path.join(tmpdir(), `rest-test-${randomUUID()}.parquet`);
     writeFileSync(file, Buffer.from(await parquet.arrayBuffer()));
     try {
-      const back = await withConnection((c) => queryRows(c, `SELECT id, region, CAST(day AS VARCHAR) AS day, typeof(id) AS t FROM read_parquet('${file}') ORDER BY id`));
+      const back = await withConnection((c) =>
+        queryRows(
+          c,
+          `SELECT id, region, CAST(day AS VARCHAR) AS day, typeof(id) AS t FROM read_parquet('${file}') ORDER BY id`,
+        ),
+      );
       expect(back).toEqual([
-        { id: 1, region: 'US', day: '2024-01-02', t: 'BIGINT' }, { id: 2, region: 'APAC', day: '2024-01-03', t: 'BIGINT' }, { id: 3, region: 'EU', day: '2024-01-04', t: 'BIGINT' },
+        { id: 1, region: 'US', day: '2024-01-02', t: 'BIGINT' },
+        { id: 2, region: 'APAC', day: '2024-01-03', t: 'BIGINT' },
+        { id: 3, region: 'EU', day: '2024-01-04', t: 'BIGINT' },
       ]);
     } finally {
       rmSync(file, { force: true });
@@ -155,14 +185,18 @@ describe('caching', () => {
     const again = await api.fetch(query, { headers: { 'if-none-match': etag } });
     expect(again.status).toBe(304);
     // The same request written in another parameter order is the same resource.
-    const reordered = await api.fetch('/v1/tables/main.sales/rows?order=region&select=region,amount.sum()', { headers: { 'if-none-match': etag } });
+    const reordered = await api.fetch('/v1/tables/main.sales/rows?order=region&select=region,amount.sum()', {
+      headers: { 'if-none-match': etag },
+    });
     expect(reordered.status).toBe(304);
-    await api.sql('INSERT INTO sales VALUES (1000, \'EU\', 1.0, DATE \'2024-02-01\')');
+    await api.sql("INSERT INTO sales VALUES (1000, 'EU', 1.0, DATE '2024-02-01')");
     const changed = await api.fetch(query, { headers: { 'if-none-match': etag } });
     expect(changed.status).toBe(200);
     expect(changed.headers.get('etag')).not.toBe(etag);
     await api.sql('DELETE FROM sales WHERE id = 1000');
     const detail = await api.fetch('/v1/tables/main.sales');
-    expect((await api.fetch('/v1/tables/main.sales', { headers: { 'if-none-match': detail.headers.get('etag')! } })).status).toBe(304);
+    expect(
+      (await api.fetch('/v1/tables/main.sales', { headers: { 'if-none-match': detail.headers.get('etag')! } })).status,
+    ).toBe(304);
   });
 });

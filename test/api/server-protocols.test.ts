@@ -18,26 +18,39 @@ const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtur
 const cert = readFileSync(path.join(fixtures, 'localhost-cert.pem'));
 const key = readFileSync(path.join(fixtures, 'localhost-key.pem'));
 
-function h2Get(session: http2.ClientHttp2Session, pathAndQuery: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http2.IncomingHttpHeaders; body: Buffer }> {
+function h2Get(
+  session: http2.ClientHttp2Session,
+  pathAndQuery: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: http2.IncomingHttpHeaders; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const stream = session.request({ ':path': pathAndQuery, ...headers });
     const chunks: Buffer[] = [];
     let responseHeaders: http2.IncomingHttpHeaders = {};
     stream.on('response', (h) => (responseHeaders = h));
     stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    stream.on('end', () => resolve({ status: Number(responseHeaders[':status']), headers: responseHeaders, body: Buffer.concat(chunks) }));
+    stream.on('end', () =>
+      resolve({ status: Number(responseHeaders[':status']), headers: responseHeaders, body: Buffer.concat(chunks) }),
+    );
     stream.on('error', reject);
   });
 }
 
 /** A GET whose body is not decompressed, to see the bytes on the wire. */
-function rawGet(url: string, headers: Record<string, string>): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+function rawGet(
+  url: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
   return new Promise((resolve, reject) => {
-    http.get(url, { headers }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, body: Buffer.concat(chunks) }));
-    }).on('error', reject);
+    http
+      .get(url, { headers }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () =>
+          resolve({ status: response.statusCode!, headers: response.headers, body: Buffer.concat(chunks) }),
+        );
+      })
+      .on('error', reject);
   });
 }
 
@@ -58,7 +71,9 @@ describe('API server transport (h2c + HTTP/1.1 on one port)', () => {
         h2Get(session, '/health'),
       ]);
       expect(a.status).toBe(200);
-      expect((JSON.parse(a.body.toString()) as { tables: { name: string }[] }).tables.map((t) => t.name).sort()).toEqual(['main.customers', 'main.sales']);
+      expect(
+        (JSON.parse(a.body.toString()) as { tables: { name: string }[] }).tables.map((t) => t.name).sort(),
+      ).toEqual(['main.customers', 'main.sales']);
       expect(JSON.parse(b.body.toString())).toEqual({ status: 'ok' });
     } finally {
       session.close();
@@ -83,7 +98,15 @@ describe('API server transport (h2c + HTTP/1.1 on one port)', () => {
     expect(response.status).toBe(200);
     const document = (await response.json()) as { openapi: string; paths: Record<string, unknown> };
     expect(document.openapi).toMatch(/^3\./);
-    for (const route of ['/v1/tables', '/v1/tables/{name}', '/v1/tables/{name}/rows', '/v1/tables/{name}/history', '/v1/sql', '/v1/flows', '/v1/runs/{runId}']) {
+    for (const route of [
+      '/v1/tables',
+      '/v1/tables/{name}',
+      '/v1/tables/{name}/rows',
+      '/v1/tables/{name}/history',
+      '/v1/sql',
+      '/v1/flows',
+      '/v1/runs/{runId}',
+    ]) {
       expect(Object.keys(document.paths)).toContain(route);
     }
   });
@@ -102,8 +125,17 @@ describe('API server transport (h2c + HTTP/1.1 on one port)', () => {
   it('answers unknown routes and bad JSON with the one error shape', async () => {
     const missing = await api.fetch('/v1/nothing-here');
     expect(missing.status).toBe(404);
-    expect(await missing.json()).toMatchObject({ code: 'API_NOT_FOUND', message: expect.stringContaining('/v1/nothing-here'), details: {} });
-    const bad = await api.fetch('/v1/tables/main.sales/rows', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[{"id": 1,' , token: api.tokens.writer });
+    expect(await missing.json()).toMatchObject({
+      code: 'API_NOT_FOUND',
+      message: expect.stringContaining('/v1/nothing-here'),
+      details: {},
+    });
+    const bad = await api.fetch('/v1/tables/main.sales/rows', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '[{"id": 1,',
+      token: api.tokens.writer,
+    });
     expect(bad.status).toBe(400);
     const body = (await bad.json()) as { code: string; message: string; details: unknown };
     expect(body.code).toBe('API_BAD_REQUEST');
@@ -129,10 +161,16 @@ describe('API server over TLS', () => {
       session.close();
     }
     const h1 = await new Promise<{ status: number; version: string }>((resolve, reject) => {
-      https.get(`${api.url}/health`, { ca: cert, agent: new https.Agent({ ca: cert, ALPNProtocols: ['http/1.1'] }) }, (response) => {
-        response.resume();
-        response.on('end', () => resolve({ status: response.statusCode!, version: response.httpVersion }));
-      }).on('error', reject);
+      https
+        .get(
+          `${api.url}/health`,
+          { ca: cert, agent: new https.Agent({ ca: cert, ALPNProtocols: ['http/1.1'] }) },
+          (response) => {
+            response.resume();
+            response.on('end', () => resolve({ status: response.statusCode!, version: response.httpVersion }));
+          },
+        )
+        .on('error', reject);
     });
     expect(h1).toEqual({ status: 200, version: '1.1' });
   });

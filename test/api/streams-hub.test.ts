@@ -28,7 +28,10 @@ interface Collector extends StreamListener {
 
 function collector(): Collector {
   const c: Collector = {
-    events: [], wires: [], heartbeats: 0, ended: undefined,
+    events: [],
+    wires: [],
+    heartbeats: 0,
+    ended: undefined,
     event(event, wire) {
       c.events.push(event);
       c.wires.push(wire);
@@ -43,7 +46,11 @@ function collector(): Collector {
   return c;
 }
 
-type CommitData = { version: number; operation: string; changes: { rows: Record<string, unknown>[]; truncated: boolean } | null };
+type CommitData = {
+  version: number;
+  operation: string;
+  changes: { rows: Record<string, unknown>[]; truncated: boolean } | null;
+};
 const dataOf = (event: StreamEvent): CommitData => event.data as unknown as CommitData;
 
 describe('EventHub on a warehouse', () => {
@@ -91,11 +98,24 @@ describe('EventHub on a warehouse', () => {
     const [insert, update] = listeners[0]!.events;
     expect(insert).toMatchObject({ id: String(latest - 1), topic: 'tables/main.sales', type: 'commit' });
     expect(dataOf(insert!)).toMatchObject({ version: latest - 1, operation: 'WRITE', changes: { truncated: false } });
-    expect(dataOf(insert!).changes!.rows.map((r) => [r.id, r._change_type]).sort()).toEqual([[1, 'insert'], [2, 'insert']]);
-    expect(dataOf(update!).changes!.rows.map((r) => r._change_type).sort()).toEqual(['update_postimage', 'update_preimage']);
+    expect(
+      dataOf(insert!)
+        .changes!.rows.map((r) => [r.id, r._change_type])
+        .sort(),
+    ).toEqual([
+      [1, 'insert'],
+      [2, 'insert'],
+    ]);
+    expect(
+      dataOf(update!)
+        .changes!.rows.map((r) => r._change_type)
+        .sort(),
+    ).toEqual(['update_postimage', 'update_preimage']);
     // One serialization: every listener got the very same Buffer.
     expect(listeners.every((l) => l.wires[0] === listeners[0]!.wires[0])).toBe(true);
-    expect(listeners[0]!.wires[0]!.toString()).toMatch(new RegExp(`^id: ${latest - 1}\nevent: commit\ndata: \\{.*\\}\n\n$`));
+    expect(listeners[0]!.wires[0]!.toString()).toMatch(
+      new RegExp(`^id: ${latest - 1}\nevent: commit\ndata: \\{.*\\}\n\n$`),
+    );
     expect(listeners[0]!.heartbeats).toBeGreaterThan(0);
     attachments.forEach((a) => a.detach());
     expect(h.stats()).toMatchObject({ topics: 0, listeners: 0 });
@@ -114,8 +134,11 @@ describe('EventHub on a warehouse', () => {
     const h = hub({ maxChangeRows: 5 });
     const full = collector();
     const summary = collector();
-    await Promise.all([h.attach('tables/sales', full).ready, h.attach('tables/sales', summary, { withoutChanges: true }).ready]);
-    await sql('INSERT INTO sales SELECT i, \'APAC\', CAST(i AS DOUBLE) FROM range(100, 110) t(i)');
+    await Promise.all([
+      h.attach('tables/sales', full).ready,
+      h.attach('tables/sales', summary, { withoutChanges: true }).ready,
+    ]);
+    await sql("INSERT INTO sales SELECT i, 'APAC', CAST(i AS DOUBLE) FROM range(100, 110) t(i)");
     h.tableCommitted('sales');
     await until(() => full.events.length === 1 && summary.events.length === 1, 15_000, 'the commit');
     expect(dataOf(full.events[0]!).changes).toMatchObject({ truncated: true });
@@ -177,11 +200,15 @@ describe('EventHub on a warehouse', () => {
   it('ends a subscription to a missing table with its error, and refuses bad topics and ids', async () => {
     const h = hub();
     const subscription = h.subscribe('tables/nope');
-    await expect(subscription[Symbol.asyncIterator]().next()).rejects.toMatchObject({ code: 'CATALOG_TABLE_NOT_FOUND' });
+    await expect(subscription[Symbol.asyncIterator]().next()).rejects.toMatchObject({
+      code: 'CATALOG_TABLE_NOT_FOUND',
+    });
     expect(h.stats()).toMatchObject({ topics: 0, listeners: 0 });
     expect(() => h.attach('bogus', collector())).toThrow(expect.objectContaining({ code: 'API_STREAM_TOPIC' }));
     expect(() => h.attach('runs', collector())).toThrow(expect.objectContaining({ code: 'API_NOT_FOUND' }));
-    expect(() => h.attach('tables/sales', collector(), { lastEventId: 'abc' })).toThrow(expect.objectContaining({ code: 'API_BAD_REQUEST' }));
+    expect(() => h.attach('tables/sales', collector(), { lastEventId: 'abc' })).toThrow(
+      expect.objectContaining({ code: 'API_BAD_REQUEST' }),
+    );
   });
 
   it('publishes metrics on attach and every interval, and retains them for resumption', async () => {
@@ -209,7 +236,12 @@ describe('EventHub run topics', () => {
     });
     const harness = await openHarness(BACKENDS[0]![1], { flows: [flow], worker: false });
     const flows = new LocalFlowControl(harness.system);
-    const h = EventHub.open({ catalog: harness.system.catalog, flows, metrics: new ApiMetrics({ processMetrics: false }), pollMs: 20 });
+    const h = EventHub.open({
+      catalog: harness.system.catalog,
+      flows,
+      metrics: new ApiMetrics({ processMetrics: false }),
+      pollMs: 20,
+    });
     try {
       const all: StreamEvent[] = [];
       await h.attach('runs', { event: (e) => all.push(e) }).ready;
@@ -218,11 +250,17 @@ describe('EventHub run topics', () => {
       await h.attach(`runs/${runId}`, { event: (e) => one.push(e) }).ready;
       await harness.system.startWorker({ executor: inProcessExecutor([flow]), pollMs: 20, leaseMs: 30_000 });
       await harness.waitForRun(runId);
-      const runEnded = (events: StreamEvent[]) => events.some((e) => e.type === 'run' && (e.data as { state: string }).state === 'success');
+      const runEnded = (events: StreamEvent[]) =>
+        events.some((e) => e.type === 'run' && (e.data as { state: string }).state === 'success');
       await until(() => runEnded(all) && runEnded(one), 15_000, 'the run to be seen finishing');
       expect(all.every((e) => e.type === 'run' && (e.data as { id: number }).id === runId)).toBe(true);
       const tasks = one.filter((e) => e.type === 'task').map((e) => e.data as { taskId: string; state: string });
-      expect(tasks.filter((t) => t.state === 'success').map((t) => t.taskId).sort()).toEqual(['extract', 'load']);
+      expect(
+        tasks
+          .filter((t) => t.state === 'success')
+          .map((t) => t.taskId)
+          .sort(),
+      ).toEqual(['extract', 'load']);
       // Tasks are published before the run state that follows from them.
       const last = one.at(-1)!;
       expect(last).toMatchObject({ type: 'run', data: { state: 'success', tasksDone: 2 } });

@@ -31,7 +31,9 @@ const PRINCIPALS: Record<string, Principal> = {
 };
 
 function streamApp(ctx: ApiContext, options: { http2?: boolean } = {}): FastifyInstance {
-  const app = (options.http2 ? Fastify({ http2: true, forceCloseConnections: true }) : Fastify({ forceCloseConnections: true })) as unknown as FastifyInstance;
+  const app = (options.http2
+    ? Fastify({ http2: true, forceCloseConnections: true })
+    : Fastify({ forceCloseConnections: true })) as unknown as FastifyInstance;
   app.decorateRequest('principal', undefined);
   app.addHook('onRequest', async (request) => {
     request.principal = PRINCIPALS[String(request.headers['x-test-principal'] ?? 'admin')];
@@ -66,7 +68,13 @@ describe('SSE stream routes', () => {
     await sql(`CREATE TABLE sales (id BIGINT, region VARCHAR, amount DOUBLE) TBLPROPERTIES ('delta.enableChangeDataFeed' = 'true');
       CREATE TABLE plain (id BIGINT)`);
     hub = EventHub.open({ catalog, flows: undefined, metrics, pollMs: 5_000, heartbeatMs: 100 });
-    context = { catalog, tables: new CatalogTableAccess(catalog), events: hub, flows: undefined, metrics } as unknown as ApiContext;
+    context = {
+      catalog,
+      tables: new CatalogTableAccess(catalog),
+      events: hub,
+      flows: undefined,
+      metrics,
+    } as unknown as ApiContext;
     app = streamApp(context);
     url = await app.listen({ host: '127.0.0.1', port: 0 });
   });
@@ -92,7 +100,11 @@ describe('SSE stream routes', () => {
     for (const client of clients) {
       const [frame] = commits(client.frames);
       expect(frame!.id).toBe(String(committed));
-      expect(JSON.parse(frame!.data)).toMatchObject({ table: 'main.sales', version: committed, changes: { rows: [{ id: 1, region: 'EU', amount: 2.5, _change_type: 'insert' }], truncated: false } });
+      expect(JSON.parse(frame!.data)).toMatchObject({
+        table: 'main.sales',
+        version: committed,
+        changes: { rows: [{ id: 1, region: 'EU', amount: 2.5, _change_type: 'insert' }], truncated: false },
+      });
     }
     clients.forEach((c) => c.close());
     await until(() => hub.listenerCount() === 0 && hub.stats().topics === 0, 15_000, 'every listener to be removed');
@@ -197,7 +209,12 @@ describe('SSE stream routes', () => {
   it('disconnects a client whose unsent bytes exceed the bound instead of buffering', () => {
     let destroyed = false;
     const writes: Buffer[] = [];
-    const response = { writableLength: 0, write: (b: Buffer) => writes.push(b), destroy: () => void (destroyed = true), end: () => undefined };
+    const response = {
+      writableLength: 0,
+      write: (b: Buffer) => writes.push(b),
+      destroy: () => void (destroyed = true),
+      end: () => undefined,
+    };
     const client = new SseClient(response as unknown as SseResponse, 100);
     client.write(Buffer.from('a'));
     response.writableLength = 101;

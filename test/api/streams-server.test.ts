@@ -15,13 +15,19 @@ describe('SSE streams in the API server', () => {
   });
 
   it('streams commits made behind the server to a token holder, uncompressed', async () => {
-    const client = await connectSse(`${api.url}/v1/streams/tables/sales`, { authorization: `Bearer ${api.tokens.reader}`, 'accept-encoding': 'gzip, br' });
+    const client = await connectSse(`${api.url}/v1/streams/tables/sales`, {
+      authorization: `Bearer ${api.tokens.reader}`,
+      'accept-encoding': 'gzip, br',
+    });
     expect(client.status).toBe(200);
     expect(client.headers['content-encoding']).toBeUndefined();
     await client.waitFor((frames) => frames.some((f) => f.event === 'ready'));
     await api.sql(`INSERT INTO sales VALUES (1000, 'EU', 1.0, DATE '2024-02-01')`);
     await client.waitFor((frames) => commits(frames).length === 1);
-    expect(JSON.parse(commits(client.frames)[0]!.data)).toMatchObject({ table: 'main.sales', changes: { rows: [{ id: 1000, _change_type: 'insert' }] } });
+    expect(JSON.parse(commits(client.frames)[0]!.data)).toMatchObject({
+      table: 'main.sales',
+      changes: { rows: [{ id: 1000, _change_type: 'insert' }] },
+    });
     client.close();
     await until(() => api.server.context.events.listenerCount() === 0, 5_000, 'the disconnect');
   });

@@ -8,8 +8,17 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
-  Catalog, InvalidLocationError, InvalidNameError, LocationInUseError, SchemaAlreadyExistsError, SchemaNotEmptyError, SchemaNotFoundError,
-  TableAlreadyExistsError, TableNotFoundError, TableNotRecordedError, initWarehouse,
+  Catalog,
+  InvalidLocationError,
+  InvalidNameError,
+  LocationInUseError,
+  SchemaAlreadyExistsError,
+  SchemaNotEmptyError,
+  SchemaNotFoundError,
+  TableAlreadyExistsError,
+  TableNotFoundError,
+  TableNotRecordedError,
+  initWarehouse,
 } from '../../src/catalog/index.js';
 import { DeltaTable, fromRows } from '../../src/lake/index.js';
 import { describeBackends, type BackendSetup } from '../meta/helpers/backends.js';
@@ -32,8 +41,19 @@ describeBackends('Catalog', (backend) => {
   });
 
   it('creates a managed table under the lake root and records it', async () => {
-    const table = await catalog.createTable('people', { schema: PEOPLE, partitionColumns: ['day'], properties: { 'delta.appendOnly': 'true' } });
-    expect(table).toMatchObject({ name: 'main.people', schema: 'main', table: 'people', kind: 'managed', owner: 'alice', location: path.join(setup.warehouse, 'lake', 'main', 'people') });
+    const table = await catalog.createTable('people', {
+      schema: PEOPLE,
+      partitionColumns: ['day'],
+      properties: { 'delta.appendOnly': 'true' },
+    });
+    expect(table).toMatchObject({
+      name: 'main.people',
+      schema: 'main',
+      table: 'people',
+      kind: 'managed',
+      owner: 'alice',
+      location: path.join(setup.warehouse, 'lake', 'main', 'people'),
+    });
     expect(table.createdAt).toBeInstanceOf(Date);
     expect(await catalog.getTable('people')).toEqual(table);
     const delta = await catalog.openTable('main.people');
@@ -43,10 +63,18 @@ describeBackends('Catalog', (backend) => {
   });
 
   it('creates a table from data in one commit', async () => {
-    await catalog.createTable('scores', { data: fromRows([{ id: 1, score: 2.5 }, { id: 2, score: 4 }]) });
+    await catalog.createTable('scores', {
+      data: fromRows([
+        { id: 1, score: 2.5 },
+        { id: 2, score: 4 },
+      ]),
+    });
     const delta = await catalog.openTable('scores');
     expect(delta.version).toBe(0);
-    expect(await delta.rows({ orderBy: 'id' })).toEqual([{ id: 1, score: 2.5 }, { id: 2, score: 4 }]);
+    expect(await delta.rows({ orderBy: 'id' })).toEqual([
+      { id: 1, score: 2.5 },
+      { id: 2, score: 4 },
+    ]);
   });
 
   it('resolves names as SQL does: unquoted parts fold to lower case, quoted ones keep it', async () => {
@@ -97,7 +125,9 @@ describeBackends('Catalog', (backend) => {
     const table = await catalog.createTable('sales.orders', { schema: PEOPLE });
     expect(table.location).toBe(path.join(setup.warehouse, 'lake', 'sales', 'orders'));
     await expect(catalog.dropSchema('sales')).rejects.toBeInstanceOf(SchemaNotEmptyError);
-    await expect(catalog.createTable('slaes.x', { schema: PEOPLE })).rejects.toThrow(/CATALOG_SCHEMA_NOT_FOUND.*slaes.*Did you mean sales\?/);
+    await expect(catalog.createTable('slaes.x', { schema: PEOPLE })).rejects.toThrow(
+      /CATALOG_SCHEMA_NOT_FOUND.*slaes.*Did you mean sales\?/,
+    );
     await expect(catalog.listTables('nope')).rejects.toBeInstanceOf(SchemaNotFoundError);
     await catalog.dropTable('sales.orders', { purge: true });
     expect(await catalog.dropSchema('sales')).toBe(true);
@@ -116,7 +146,10 @@ describeBackends('Catalog', (backend) => {
   });
 
   it('creates an external table at a given location, and registers an existing Delta table', async () => {
-    const created = await catalog.createTable('ext_created', { schema: PEOPLE, location: path.join(outside, 'created') });
+    const created = await catalog.createTable('ext_created', {
+      schema: PEOPLE,
+      location: path.join(outside, 'created'),
+    });
     expect(created).toMatchObject({ kind: 'external', location: path.join(outside, 'created') });
     expect(await DeltaTable.exists(created.location)).toBe(true);
 
@@ -128,15 +161,25 @@ describeBackends('Catalog', (backend) => {
   });
 
   it('validates external locations', async () => {
-    await expect(catalog.registerExternal('ext_missing', path.join(outside, 'no-such-table'))).rejects.toBeInstanceOf(InvalidLocationError);
-    await expect(catalog.registerExternal('ext_missing', path.join(outside, 'no-such-table'))).rejects.toThrow(/not a readable Delta table/);
-    await expect(catalog.createTable('ext_inside', { schema: PEOPLE, location: path.join(setup.warehouse, 'lake', 'elsewhere') })).rejects.toThrow(/CATALOG_INVALID_LOCATION.*managed lake root/);
+    await expect(catalog.registerExternal('ext_missing', path.join(outside, 'no-such-table'))).rejects.toBeInstanceOf(
+      InvalidLocationError,
+    );
+    await expect(catalog.registerExternal('ext_missing', path.join(outside, 'no-such-table'))).rejects.toThrow(
+      /not a readable Delta table/,
+    );
+    await expect(
+      catalog.createTable('ext_inside', { schema: PEOPLE, location: path.join(setup.warehouse, 'lake', 'elsewhere') }),
+    ).rejects.toThrow(/CATALOG_INVALID_LOCATION.*managed lake root/);
     const shared = path.join(outside, 'shared');
     await catalog.createTable('ext_one', { schema: PEOPLE, location: shared });
     await expect(catalog.registerExternal('ext_two', shared)).rejects.toBeInstanceOf(LocationInUseError);
-    await expect(catalog.registerExternal('ext_two', shared)).rejects.toThrow(/CATALOG_LOCATION_IN_USE.*already registered as table main\.ext_one/);
+    await expect(catalog.registerExternal('ext_two', shared)).rejects.toThrow(
+      /CATALOG_LOCATION_IN_USE.*already registered as table main\.ext_one/,
+    );
     await DeltaTable.create(path.join(outside, 'occupied'), { schema: PEOPLE });
-    await expect(catalog.createTable('ext_occupied', { schema: PEOPLE, location: path.join(outside, 'occupied') })).rejects.toThrow(/already holds a Delta table: register it with registerExternal/);
+    await expect(
+      catalog.createTable('ext_occupied', { schema: PEOPLE, location: path.join(outside, 'occupied') }),
+    ).rejects.toThrow(/already holds a Delta table: register it with registerExternal/);
   });
 
   it('drops tables: managed files stay without purge (a new table of that name goes beside them) and go with it; external files always stay', async () => {
@@ -154,7 +197,10 @@ describeBackends('Catalog', (backend) => {
     expect(existsSync(purged.location)).toBe(false);
     await catalog.createTable('drop_purged', { schema: PEOPLE }); // the name and place are free again
 
-    const external = await catalog.createTable('drop_external', { schema: PEOPLE, location: path.join(outside, 'drop-external') });
+    const external = await catalog.createTable('drop_external', {
+      schema: PEOPLE,
+      location: path.join(outside, 'drop-external'),
+    });
     await expect(catalog.dropTable('drop_external', { purge: true })).rejects.toThrow(/external.*purge is refused/);
     await catalog.dropTable('drop_external');
     expect(await DeltaTable.exists(external.location)).toBe(true);
@@ -175,15 +221,24 @@ describeBackends('Catalog', (backend) => {
     await catalog.createTable('raw_users', { schema: PEOPLE });
     await catalog.createTable('daily', { schema: PEOPLE });
     const edges = await catalog.recordLineage({ from: ['raw_events', 'RAW_USERS'], to: 'daily', operation: 'INSERT' });
-    expect(edges.map((e) => [e.from, e.to, e.operation])).toEqual([['main.raw_events', 'main.daily', 'INSERT'], ['main.raw_users', 'main.daily', 'INSERT']]);
+    expect(edges.map((e) => [e.from, e.to, e.operation])).toEqual([
+      ['main.raw_events', 'main.daily', 'INSERT'],
+      ['main.raw_users', 'main.daily', 'INSERT'],
+    ]);
     expect(edges[0]?.recordedAt).toBeInstanceOf(Date);
     await catalog.recordLineage({ from: 'daily', to: 'daily', operation: 'MERGE' });
     const lineage = await catalog.lineage('daily');
-    expect(lineage.upstream.map((e) => `${e.from} ${e.operation}`)).toEqual(['main.raw_events INSERT', 'main.raw_users INSERT', 'main.daily MERGE']);
+    expect(lineage.upstream.map((e) => `${e.from} ${e.operation}`)).toEqual([
+      'main.raw_events INSERT',
+      'main.raw_users INSERT',
+      'main.daily MERGE',
+    ]);
     expect(lineage.downstream.map((e) => e.to)).toEqual(['main.daily']);
     expect((await catalog.lineage('raw_events')).downstream.map((e) => e.to)).toEqual(['main.daily']);
 
-    await expect(catalog.recordLineage({ from: 'raw_evnts', to: 'daily', operation: 'INSERT' })).rejects.toThrow(/Did you mean main\.raw_events\?/);
+    await expect(catalog.recordLineage({ from: 'raw_evnts', to: 'daily', operation: 'INSERT' })).rejects.toThrow(
+      /Did you mean main\.raw_events\?/,
+    );
     await catalog.dropTable('raw_users', { purge: true });
     await catalog.createTable('raw_users', { schema: PEOPLE });
     expect((await catalog.lineage('daily')).upstream.map((e) => e.from)).toEqual(['main.raw_events', 'main.daily']);
@@ -191,7 +246,10 @@ describeBackends('Catalog', (backend) => {
   });
 
   it('lets exactly one of two concurrent creates of a name win', async () => {
-    for (const [i, location] of [[0, undefined], [1, path.join(outside, 'race-b')]] as const) {
+    for (const [i, location] of [
+      [0, undefined],
+      [1, path.join(outside, 'race-b')],
+    ] as const) {
       const results = await Promise.allSettled([
         catalog.createTable(`race_${i}`, { schema: PEOPLE, location: location && `${location}-1` }),
         catalog.createTable(`race_${i}`, { schema: PEOPLE, location: location && `${location}-2` }),
@@ -216,7 +274,9 @@ describeBackends('Catalog', (backend) => {
     const broken = await Catalog.open({ warehouse: setup.warehouse, meta: failing });
     const failure = broken.createTable('unrecorded', { schema: PEOPLE });
     await expect(failure).rejects.toBeInstanceOf(TableNotRecordedError);
-    await expect(failure).rejects.toThrow(/CATALOG_NOT_RECORDED.*main\.unrecorded was created at .*lake\/main\/unrecorded.*the database went away/);
+    await expect(failure).rejects.toThrow(
+      /CATALOG_NOT_RECORDED.*main\.unrecorded was created at .*lake\/main\/unrecorded.*the database went away/,
+    );
     await broken.close(); // does not close the shared database
     expect(await catalog.findTable('unrecorded')).toBeUndefined();
     expect(await DeltaTable.exists(path.join(setup.warehouse, 'lake', 'main', 'unrecorded'))).toBe(true);

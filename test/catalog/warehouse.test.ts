@@ -2,7 +2,13 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Catalog, WarehouseConfigError, WarehouseNotFoundError, findWarehouse, initWarehouse } from '../../src/catalog/index.js';
+import {
+  Catalog,
+  WarehouseConfigError,
+  WarehouseNotFoundError,
+  findWarehouse,
+  initWarehouse,
+} from '../../src/catalog/index.js';
 import { DATABASE_URL_ENV, MetaLockedError, MIGRATIONS } from '../../src/meta/index.js';
 import { describeBackends, tempDir, type BackendSetup } from '../meta/helpers/backends.js';
 import { PEOPLE } from './helpers/fixtures.js';
@@ -31,8 +37,15 @@ describeBackends('Warehouse', (backend) => {
     expect(first.created).toBe(true);
     expect(first.migrations.applied).toEqual(Object.keys(MIGRATIONS));
     expect(existsSync(path.join(setup.warehouse, 'lake'))).toBe(true);
-    const config = JSON.parse(readFileSync(path.join(setup.warehouse, 'strata.json'), 'utf8')) as Record<string, unknown>;
-    expect(config).toMatchObject({ format: 1, id: first.warehouse.config.id, metadata: backend.name === 'pglite' ? 'embedded' : 'server' });
+    const config = JSON.parse(readFileSync(path.join(setup.warehouse, 'strata.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    expect(config).toMatchObject({
+      format: 1,
+      id: first.warehouse.config.id,
+      metadata: backend.name === 'pglite' ? 'embedded' : 'server',
+    });
     expect(JSON.stringify(config)).not.toContain('postgresql://'); // no URL (or password) in the file
     if (backend.name === 'pglite') expect(existsSync(path.join(setup.warehouse, 'meta', 'PG_VERSION'))).toBe(true);
     expect(first.warehouse).toMatchObject({ directory: setup.warehouse, lakeRoot: path.join(setup.warehouse, 'lake') });
@@ -53,8 +66,12 @@ describeBackends('Warehouse', (backend) => {
       expect(findWarehouse({ cwd: elsewhere, env: { STRATA_WAREHOUSE: setup.warehouse } })).toEqual(warehouse);
       expect(() => findWarehouse({ cwd: elsewhere, env: {} })).toThrow(WarehouseNotFoundError);
       expect(() => findWarehouse({ cwd: elsewhere, env: {} })).toThrow(/strata init/);
-      expect(() => findWarehouse({ cwd: elsewhere, env: { STRATA_WAREHOUSE: elsewhere } })).toThrow(/STRATA_WAREHOUSE names .* not a warehouse/);
-      await expect(Catalog.open({ warehouse: elsewhere, env: setup.env })).rejects.toBeInstanceOf(WarehouseNotFoundError);
+      expect(() => findWarehouse({ cwd: elsewhere, env: { STRATA_WAREHOUSE: elsewhere } })).toThrow(
+        /STRATA_WAREHOUSE names .* not a warehouse/,
+      );
+      await expect(Catalog.open({ warehouse: elsewhere, env: setup.env })).rejects.toBeInstanceOf(
+        WarehouseNotFoundError,
+      );
     } finally {
       rmSync(elsewhere, { recursive: true, force: true });
     }
@@ -96,42 +113,58 @@ describeBackends('Warehouse', (backend) => {
     const wrongEnv = backend.name === 'pglite' ? { [DATABASE_URL_ENV]: 'postgresql://x@127.0.0.1:1/x' } : {};
     const refused = Catalog.open({ warehouse: setup.warehouse, env: wrongEnv });
     await expect(refused).rejects.toBeInstanceOf(WarehouseConfigError);
-    await expect(refused).rejects.toThrow(backend.name === 'pglite' ? /keeps its metadata embedded.*Unset it/ : /keeps its metadata in a PostgreSQL server: set STRATA_DATABASE_URL/);
+    await expect(refused).rejects.toThrow(
+      backend.name === 'pglite'
+        ? /keeps its metadata embedded.*Unset it/
+        : /keeps its metadata in a PostgreSQL server: set STRATA_DATABASE_URL/,
+    );
   });
 });
 
-describeBackends('Warehouse on an embedded database', (backend) => {
-  it('can be open in one catalog at a time', async () => {
-    const setup = await backend.create();
-    try {
-      await initWarehouse(setup.warehouse, { env: {} });
-      const first = await Catalog.open({ warehouse: setup.warehouse, env: {} });
-      await expect(Catalog.open({ warehouse: setup.warehouse, env: {} })).rejects.toBeInstanceOf(MetaLockedError);
-      await expect(initWarehouse(setup.warehouse, { env: {} })).rejects.toBeInstanceOf(MetaLockedError);
-      await first.close();
-      await (await Catalog.open({ warehouse: setup.warehouse, env: {} })).close();
-    } finally {
-      await setup.dispose();
-    }
-  });
-}, 'pglite');
+describeBackends(
+  'Warehouse on an embedded database',
+  (backend) => {
+    it('can be open in one catalog at a time', async () => {
+      const setup = await backend.create();
+      try {
+        await initWarehouse(setup.warehouse, { env: {} });
+        const first = await Catalog.open({ warehouse: setup.warehouse, env: {} });
+        await expect(Catalog.open({ warehouse: setup.warehouse, env: {} })).rejects.toBeInstanceOf(MetaLockedError);
+        await expect(initWarehouse(setup.warehouse, { env: {} })).rejects.toBeInstanceOf(MetaLockedError);
+        await first.close();
+        await (await Catalog.open({ warehouse: setup.warehouse, env: {} })).close();
+      } finally {
+        await setup.dispose();
+      }
+    });
+  },
+  'pglite',
+);
 
-describeBackends('Warehouse on a server database', (backend) => {
-  it('refuses to share one database between two warehouses', async () => {
-    const setup = await backend.create();
-    const other = tempDir();
-    try {
-      await initWarehouse(setup.warehouse, { env: setup.env });
-      const refused = initWarehouse(other, { env: setup.env });
-      await expect(refused).rejects.toBeInstanceOf(WarehouseConfigError);
-      await expect(refused).rejects.toThrow(new RegExp(`belongs to another warehouse .*initialized at ${setup.warehouse}.*Each warehouse needs its own database`));
-      expect(existsSync(path.join(other, 'strata.json'))).toBe(false);
-    } finally {
-      rmSync(other, { recursive: true, force: true });
-      await setup.dispose();
-    }
-  });
-}, 'postgres');
+describeBackends(
+  'Warehouse on a server database',
+  (backend) => {
+    it('refuses to share one database between two warehouses', async () => {
+      const setup = await backend.create();
+      const other = tempDir();
+      try {
+        await initWarehouse(setup.warehouse, { env: setup.env });
+        const refused = initWarehouse(other, { env: setup.env });
+        await expect(refused).rejects.toBeInstanceOf(WarehouseConfigError);
+        await expect(refused).rejects.toThrow(
+          new RegExp(
+            `belongs to another warehouse .*initialized at ${setup.warehouse}.*Each warehouse needs its own database`,
+          ),
+        );
+        expect(existsSync(path.join(other, 'strata.json'))).toBe(false);
+      } finally {
+        rmSync(other, { recursive: true, force: true });
+        await setup.dispose();
+      }
+    });
+  },
+  'postgres',
+);
 
 describe('Catalog.open without a warehouse', () => {
   it('says how to make one', async () => {

@@ -73,7 +73,9 @@ describe('strata flow on the embedded database', { timeout: 240_000 }, () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/^flow\s+schedule\s+paused\s+next run\s+last run\s+tasks\n/);
     expect(run.stdout).toMatch(/broken\s+manual\s+no\s+-\s+-\s+1\n/);
-    expect(run.stdout).toMatch(/daily\s+cron 0 3 \* \* \* \(Europe\/Paris\)\s+no\s+\d{4}-\d\d-\d\d 0[12]:00:00Z\s+-\s+1\n/);
+    expect(run.stdout).toMatch(
+      /daily\s+cron 0 3 \* \* \* \(Europe\/Paris\)\s+no\s+\d{4}-\d\d-\d\d 0[12]:00:00Z\s+-\s+1\n/,
+    );
     expect(run.stdout).toMatch(/hello\s+manual\s+no\s+-\s+-\s+3\n/);
     expect(run.stdout).not.toContain('twice');
     expect(run.stderr).toContain('[FLOW_DEFINITION] Flow "twice"');
@@ -88,7 +90,7 @@ describe('strata flow on the embedded database', { timeout: 240_000 }, () => {
     expect(run.stdout).toMatch(new RegExp(`run ${helloRun} hello success in [\\d.]+s \\(3/3 tasks\\)`));
   });
 
-  it('shows runs, one run task by task, and the tasks\' log lines', async () => {
+  it("shows runs, one run task by task, and the tasks' log lines", async () => {
     const [runs, one, square, greet] = [
       await strata(['flow', 'status', 'hello'], at),
       await strata(['flow', 'status', 'hello', '--run', String(helloRun)], at),
@@ -103,16 +105,23 @@ describe('strata flow on the embedded database', { timeout: 240_000 }, () => {
     expect(one.stdout).toMatch(/square \[4\/4 success\]\s+success/);
     expect(one.stdout).toMatch(/items\s+success\s+1\/1/);
     // Instances run in parallel: lines of different instances interleave.
-    expect(square.stdout.trim().split('\n').map((l) => l.replace(/^\S+ \S+ /, '')).sort()).toEqual(
-      [1, 2, 3, 4].map((i) => `#1 [${i - 1}] log    squaring ${i}`));
+    expect(
+      square.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.replace(/^\S+ \S+ /, ''))
+        .sort(),
+    ).toEqual([1, 2, 3, 4].map((i) => `#1 [${i - 1}] log    squaring ${i}`));
     expect(greet.stdout).toMatch(/#1 stdout hello cli: 1,4,9,16\n$/);
   });
 
-  it('fails a run with the user\'s error message and the flow file in the stack', async () => {
+  it("fails a run with the user's error message and the flow file in the stack", async () => {
     const run = await strata(['flow', 'run', 'broken', '--wait'], at);
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/run \d+ broken failed in/);
-    expect(run.stderr).toMatch(/task load of run \d+ failed \(attempt 1\/1, threw\):\n\s+Error: orders file is empty\n\s+at parseOrders \(.*flows\/broken\.ts:4:9\)/);
+    expect(run.stderr).toMatch(
+      /task load of run \d+ failed \(attempt 1\/1, threw\):\n\s+Error: orders file is empty\n\s+at parseOrders \(.*flows\/broken\.ts:4:9\)/,
+    );
     expect(run.stderr).toContain('error: [FLOW_RUN_FAILED] Run');
   });
 
@@ -121,21 +130,33 @@ describe('strata flow on the embedded database', { timeout: 240_000 }, () => {
     expect((await strata(['flow', 'list'], at)).stdout).toMatch(/daily\s+cron .*\s+yes\s+-/);
     expect(await strata(['flow', 'unpause', 'daily'], at)).toMatchObject({ code: 0, stdout: 'unpaused daily\n' });
     const unknown = await strata(['flow', 'pause', 'nope'], at);
-    expect(unknown).toMatchObject({ code: 1, stderr: expect.stringContaining('[FLOW_NOT_FOUND] No flow "nope" (flows: broken, daily, hello)') });
+    expect(unknown).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('[FLOW_NOT_FOUND] No flow "nope" (flows: broken, daily, hello)'),
+    });
   });
 
   it('backfills: a dry run, the runs themselves, then a dry run that keeps them', async () => {
     const range = ['--from', '2026-01-01', '--to', '2026-01-03T12:00:00Z'];
     const dry = await strata(['flow', 'backfill', 'daily', ...range, '--dry-run'], at);
     expect(dry.code).toBe(0);
-    expect(dry.stdout).toBe(['backfill of daily (dry run): would create 3, would re-run 0, keep 0',
-      '  create  2026-01-01 02:00:00Z', '  create  2026-01-02 02:00:00Z', '  create  2026-01-03 02:00:00Z', ''].join('\n'));
+    expect(dry.stdout).toBe(
+      [
+        'backfill of daily (dry run): would create 3, would re-run 0, keep 0',
+        '  create  2026-01-01 02:00:00Z',
+        '  create  2026-01-02 02:00:00Z',
+        '  create  2026-01-03 02:00:00Z',
+        '',
+      ].join('\n'),
+    );
     const real = await strata(['flow', 'backfill', 'daily', ...range, '--wait'], at);
     expect(real.code).toBe(0);
     expect(real.stdout).toMatch(/backfill of daily #\d+: create 3, re-run 0, keep 0/);
     expect(real.stdout.match(/run \d+ daily \[2026-01-0\d 02:00:00Z\] success/g)).toHaveLength(3);
     const again = await strata(['flow', 'backfill', 'daily', ...range, '--dry-run', '--reprocess', 'failed'], at);
-    expect(again.stdout).toMatch(/would create 0, would re-run 0, keep 3\n(\s+keep\s+2026-01-0\d 02:00:00Z\s+\(run \d+, success\)\n){3}$/);
+    expect(again.stdout).toMatch(
+      /would create 0, would re-run 0, keep 3\n(\s+keep\s+2026-01-0\d 02:00:00Z\s+\(run \d+, success\)\n){3}$/,
+    );
   });
 
   it('goes through `strata up` and its control socket while it owns the warehouse', async () => {
@@ -158,7 +179,10 @@ describe('strata flow on the embedded database', { timeout: 240_000 }, () => {
       await new Promise((resolve) => setTimeout(resolve, 1_500)); // a few more announcement rounds
       expect(up.output.stdout.match(new RegExp(`run ${id} hello success`, 'g'))).toHaveLength(1);
       const local = await strata(['flow', 'run', 'hello', '--local'], at);
-      expect(local).toMatchObject({ code: 1, stderr: expect.stringContaining('--local: the warehouse is open in another process') });
+      expect(local).toMatchObject({
+        code: 1,
+        stderr: expect.stringContaining('--local: the warehouse is open in another process'),
+      });
     } finally {
       expect(await up.stop('SIGTERM')).toBe(0);
     }
@@ -167,47 +191,61 @@ describe('strata flow on the embedded database', { timeout: 240_000 }, () => {
   });
 });
 
-describeBackends('strata flow on a PostgreSQL server', (backend) => {
-  let setup: BackendSetup;
-  const at = () => ({ cwd: setup.warehouse, env: { ...setup.env } });
+describeBackends(
+  'strata flow on a PostgreSQL server',
+  (backend) => {
+    let setup: BackendSetup;
+    const at = () => ({ cwd: setup.warehouse, env: { ...setup.env } });
 
-  beforeAll(async () => {
-    setup = await backend.create();
-    expect((await strata(['init', '.'], at())).code).toBe(0);
-    writeFlows(setup.warehouse, { 'hello.ts': HELLO });
-  }, 120_000);
-  afterAll(async () => setup?.dispose());
+    beforeAll(async () => {
+      setup = await backend.create();
+      expect((await strata(['init', '.'], at())).code).toBe(0);
+      writeFlows(setup.warehouse, { 'hello.ts': HELLO });
+    }, 120_000);
+    afterAll(async () => setup?.dispose());
 
-  it('runs a flow with --local, and through a `strata up` in another process', { timeout: 240_000 }, async () => {
-    const local = await strata(['flow', 'run', 'hello', '--local'], at());
-    expect(local.code).toBe(0);
-    expect(local.stdout).toMatch(/run \d+ hello success/);
-    const up = startStrata(['up', '--slots', '1', '--no-api'], at());
-    try {
-      await up.waitFor('strata up: scheduler + worker');
-      expect(up.output.stdout).not.toContain('control socket');
-      const run = await strata(['flow', 'run', 'hello', '--wait'], at());
-      expect(run.code).toBe(0);
-      expect(run.stdout).toMatch(/run \d+ hello success/);
-      expect((await strata(['flow', 'status', 'hello'], at())).stdout).toMatch(/manual\s+success[\s\S]*manual\s+success/);
-    } finally {
-      expect(await up.stop('SIGTERM')).toBe(0);
-    }
-  });
+    it('runs a flow with --local, and through a `strata up` in another process', { timeout: 240_000 }, async () => {
+      const local = await strata(['flow', 'run', 'hello', '--local'], at());
+      expect(local.code).toBe(0);
+      expect(local.stdout).toMatch(/run \d+ hello success/);
+      const up = startStrata(['up', '--slots', '1', '--no-api'], at());
+      try {
+        await up.waitFor('strata up: scheduler + worker');
+        expect(up.output.stdout).not.toContain('control socket');
+        const run = await strata(['flow', 'run', 'hello', '--wait'], at());
+        expect(run.code).toBe(0);
+        expect(run.stdout).toMatch(/run \d+ hello success/);
+        expect((await strata(['flow', 'status', 'hello'], at())).stdout).toMatch(
+          /manual\s+success[\s\S]*manual\s+success/,
+        );
+      } finally {
+        expect(await up.stop('SIGTERM')).toBe(0);
+      }
+    });
 
-  it('serves the API with tokens kept on the server (`strata token create`, `strata serve`)', { timeout: 240_000 }, async () => {
-    const created = await strata(['token', 'create', '--name', 'ops', '--role', 'writer'], at());
-    expect(created.code).toBe(0);
-    const token = created.stdout.trim();
-    const serve = startStrata(['serve', '--port', '0', '--log-level', 'silent'], at());
-    try {
-      await serve.waitFor('API on http://127.0.0.1:');
-      const apiUrl = /API on (http:\/\/127\.0\.0\.1:\d+)/.exec(serve.output.stdout)![1]!;
-      expect((await fetch(`${apiUrl}/v1/flows`)).status).toBe(401);
-      const triggered = await fetch(`${apiUrl}/v1/flows/hello/runs`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' });
-      expect(triggered.status).toBe(201);
-    } finally {
-      expect(await serve.stop('SIGTERM')).toBe(0);
-    }
-  });
-}, 'postgres');
+    it(
+      'serves the API with tokens kept on the server (`strata token create`, `strata serve`)',
+      { timeout: 240_000 },
+      async () => {
+        const created = await strata(['token', 'create', '--name', 'ops', '--role', 'writer'], at());
+        expect(created.code).toBe(0);
+        const token = created.stdout.trim();
+        const serve = startStrata(['serve', '--port', '0', '--log-level', 'silent'], at());
+        try {
+          await serve.waitFor('API on http://127.0.0.1:');
+          const apiUrl = /API on (http:\/\/127\.0\.0\.1:\d+)/.exec(serve.output.stdout)![1]!;
+          expect((await fetch(`${apiUrl}/v1/flows`)).status).toBe(401);
+          const triggered = await fetch(`${apiUrl}/v1/flows/hello/runs`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+            body: '{}',
+          });
+          expect(triggered.status).toBe(201);
+        } finally {
+          expect(await serve.stop('SIGTERM')).toBe(0);
+        }
+      },
+    );
+  },
+  'postgres',
+);

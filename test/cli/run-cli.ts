@@ -19,7 +19,10 @@ export interface CliRun {
 }
 
 /** With `input`, that text is the command's standard input (otherwise it has none). */
-export function strata(args: readonly string[], options: { cwd?: string; env?: Record<string, string>; input?: string } = {}): Promise<CliRun> {
+export function strata(
+  args: readonly string[],
+  options: { cwd?: string; env?: Record<string, string>; input?: string } = {},
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', tsx, main, ...args], {
       cwd: options.cwd ?? process.cwd(),
@@ -49,7 +52,10 @@ export interface BackgroundCli {
 }
 
 /** Starts a long-running `strata` command (`strata up`) in the background. */
-export function startStrata(args: readonly string[], options: { cwd?: string; env?: Record<string, string> } = {}): BackgroundCli {
+export function startStrata(
+  args: readonly string[],
+  options: { cwd?: string; env?: Record<string, string> } = {},
+): BackgroundCli {
   const child = spawn(process.execPath, ['--import', tsx, main, ...args], {
     cwd: options.cwd ?? process.cwd(),
     env: { ...process.env, ...options.env },
@@ -65,7 +71,10 @@ export function startStrata(args: readonly string[], options: { cwd?: string; en
     async waitFor(text, timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
       while (!output.stdout.includes(text)) {
-        if (child.exitCode !== null || Date.now() > deadline) throw new Error(`strata ${args.join(' ')} never printed "${text}"; stdout: ${output.stdout}\nstderr: ${output.stderr}`);
+        if (child.exitCode !== null || Date.now() > deadline)
+          throw new Error(
+            `strata ${args.join(' ')} never printed "${text}"; stdout: ${output.stdout}\nstderr: ${output.stderr}`,
+          );
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     },

@@ -8,17 +8,28 @@ describe('strata init and sql in a warehouse', { timeout: 180_000 }, () => {
   it('creates a warehouse, then runs DDL, DML and queries by table name', async () => {
     const dir = tempDir('strata-wh-');
     const init = await strata(['init', dir]);
-    expect(init).toMatchObject({ code: 0, stdout: expect.stringMatching(/created warehouse at .*lake: .*metadata: embedded/) });
+    expect(init).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/created warehouse at .*lake: .*metadata: embedded/),
+    });
     expect((await strata(['init', dir])).stdout).toMatch(/already a warehouse/);
 
-    const create = await strata(['sql', 'CREATE TABLE t (id BIGINT, name VARCHAR); INSERT INTO t VALUES (1, \'a\'), (2, \'b\')'], { cwd: dir });
+    const create = await strata(
+      ['sql', "CREATE TABLE t (id BIGINT, name VARCHAR); INSERT INTO t VALUES (1, 'a'), (2, 'b')"],
+      { cwd: dir },
+    );
     expect(create).toMatchObject({ code: 0, stdout: expect.stringContaining('inserted 2 rows (version 1)') });
 
     const script = path.join(dir, 'change.sql');
     writeFileSync(script, "-- a script\nUPDATE t SET name = 'z' WHERE id = 2;\nDELETE FROM t WHERE id = 1;\n");
-    expect(await strata(['sql', '-f', script], { cwd: dir })).toMatchObject({ code: 0, stdout: expect.stringMatching(/updated 1 rows[\s\S]*deleted 1 rows/) });
+    expect(await strata(['sql', '-f', script], { cwd: dir })).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/updated 1 rows[\s\S]*deleted 1 rows/),
+    });
 
-    const query = await strata(['sql', 'SELECT id, name FROM t; SELECT count(*) AS n FROM t AT (VERSION => 1)'], { cwd: dir });
+    const query = await strata(['sql', 'SELECT id, name FROM t; SELECT count(*) AS n FROM t AT (VERSION => 1)'], {
+      cwd: dir,
+    });
     expect(query.stdout).toMatch(/id +name\n.*\n +2 +z\n\(1 row\)/);
     expect(query.stdout).toMatch(/n\n.*\n2\n/);
 
@@ -32,7 +43,8 @@ describe('strata init and sql in a warehouse', { timeout: 180_000 }, () => {
   it('runs the interactive shell: multi-line statements, \\d, errors that do not end the session', async () => {
     const dir = tempDir('strata-wh-');
     await strata(['init', dir]);
-    const input = 'CREATE TABLE kv (k VARCHAR,\n v INT);\nINSERT INTO kv VALUES (\'x\', 1);\n\\d\n\\d kv\nSELECT * FROM missing;\nSELECT v FROM kv;\n\\q\n';
+    const input =
+      "CREATE TABLE kv (k VARCHAR,\n v INT);\nINSERT INTO kv VALUES ('x', 1);\n\\d\n\\d kv\nSELECT * FROM missing;\nSELECT v FROM kv;\n\\q\n";
     const run = await strata(['sql', '--interactive'], { cwd: dir, input, env: { HOME: dir } });
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('created table main.kv');

@@ -27,7 +27,9 @@ beforeAll(async () => {
   const table = await DeltaTable.create(clustered, { data: fromSql(`${EVENT_ROWS} FROM range(0, 5000)`) });
   for (let i = 1; i < 20; i++) await table.append(fromSql(`${EVENT_ROWS} FROM range(${i * 5000}, ${(i + 1) * 5000})`));
   await DeltaTable.create(users, {
-    data: fromSql("SELECT range * 2000 + 7 AS user_id, CASE WHEN range < 5 THEN 'north' ELSE 'south' END AS region FROM range(50)"),
+    data: fromSql(
+      "SELECT range * 2000 + 7 AS user_id, CASE WHEN range < 5 THEN 'north' ELSE 'south' END AS region FROM range(50)",
+    ),
   });
 }, 120_000);
 
@@ -46,7 +48,12 @@ describe('static pruning', () => {
   it('keeps only the files a selective predicate can match, with the same rows', async () => {
     const sql = `SELECT id, name, amount FROM delta_scan('${events}') WHERE id BETWEEN 41500 AND 41600`;
     const explained = await explainSql(sql);
-    expect(explained.scans[0]).toMatchObject({ filesTotal: 100, filesKept: 1, skippedByStats: 99, skippedByPartition: 0 });
+    expect(explained.scans[0]).toMatchObject({
+      filesTotal: 100,
+      filesKept: 1,
+      skippedByStats: 99,
+      skippedByPartition: 0,
+    });
     const { pruned } = await differential(sql);
     expect(pruned.rowCount).toBe(101);
   });
@@ -65,17 +72,39 @@ describe('static pruning', () => {
 
   it('agrees with the pruneFiles API', async () => {
     const table = await DeltaTable.open(clustered);
-    const result = await pruneFiles(table.snapshot, "ts < TIMESTAMPTZ '2026-01-01 03:00:00+00' AND name LIKE 'user-00%'");
+    const result = await pruneFiles(
+      table.snapshot,
+      "ts < TIMESTAMPTZ '2026-01-01 03:00:00+00' AND name LIKE 'user-00%'",
+    );
     expect(result.kept).toHaveLength(3); // ids below 10,800: files 0, 1, 2
     expect(result.skipped).toHaveLength(17);
   });
 
   it.each([
-    'id = 12345', 'id <> 5', 'id < 1000 OR id > 99000', 'NOT (id >= 1000)', 'bucket = 7 AND kind = 3', "name = 'user-0042'",
-    "name LIKE 'user-04%'", "name >= 'user-0499'", "ts >= TIMESTAMPTZ '2026-01-01 20:00:00+00'", "ts BETWEEN '2026-01-01 01:00:00' AND '2026-01-01 01:10:00'",
-    "CAST(ts AS DATE) = DATE '2026-01-02'", 'amount IS NULL AND id < 3000', 'amount > 149000', 'amount = 15.00', 's.x = 99 AND id < 500',
-    "s.y = '77777'", 'id IN (5, 50005, 99999)', 'id NOT IN (1, 2, 3) AND id < 10', 'kind = 3 OR bucket = 4', 'id + 1 = 100',
-    'id = 12345 OR random() < 0', 'bucket IS NULL', 'id > 99999.5', "id < '1000'",
+    'id = 12345',
+    'id <> 5',
+    'id < 1000 OR id > 99000',
+    'NOT (id >= 1000)',
+    'bucket = 7 AND kind = 3',
+    "name = 'user-0042'",
+    "name LIKE 'user-04%'",
+    "name >= 'user-0499'",
+    "ts >= TIMESTAMPTZ '2026-01-01 20:00:00+00'",
+    "ts BETWEEN '2026-01-01 01:00:00' AND '2026-01-01 01:10:00'",
+    "CAST(ts AS DATE) = DATE '2026-01-02'",
+    'amount IS NULL AND id < 3000',
+    'amount > 149000',
+    'amount = 15.00',
+    's.x = 99 AND id < 500',
+    "s.y = '77777'",
+    'id IN (5, 50005, 99999)',
+    'id NOT IN (1, 2, 3) AND id < 10',
+    'kind = 3 OR bucket = 4',
+    'id + 1 = 100',
+    'id = 12345 OR random() < 0',
+    'bucket IS NULL',
+    'id > 99999.5',
+    "id < '1000'",
   ])('%s: same rows as a full scan', async (predicate) => {
     for (const table of [events, clustered]) {
       await differential(`SELECT id, bucket, kind, name, ts, amount, s FROM delta_scan('${table}') WHERE ${predicate}`);
@@ -96,7 +125,9 @@ describe('static pruning', () => {
     ];
     for (const sql of queries) await differential(sql);
     // Sampling happens before WHERE: pruning would change the sample.
-    const sampled = await explainSql(`SELECT count(*) FROM delta_scan('${events}') WHERE id < 50000 USING SAMPLE 10% (bernoulli, 7)`);
+    const sampled = await explainSql(
+      `SELECT count(*) FROM delta_scan('${events}') WHERE id < 50000 USING SAMPLE 10% (bernoulli, 7)`,
+    );
     expect(sampled.scans[0]!.filesKept).toBe(100);
   });
 
@@ -144,14 +175,21 @@ describe('static pruning', () => {
 });
 
 describe('dynamic pruning for joins', () => {
-  it('prunes the big side to the files that may hold the small side\'s keys', async () => {
+  it("prunes the big side to the files that may hold the small side's keys", async () => {
     const sql = `SELECT e.id, u.region FROM delta_scan('${events}') e JOIN delta_scan('${users}') u ON e.id = u.user_id WHERE u.region = 'north'`;
     const explained = await explainSql(sql);
     const big = explained.scans[0]!;
     expect(big.skippedByJoin).toBe(95);
     expect(big.filesKept).toBe(5);
-    expect(big.joins[0]).toMatchObject({ column: 'id', buildColumn: 'user_id', keys: '5 keys in [7, 8007]', skipped: 95 });
-    expect(explained.text).toMatch(/join: id = delta_scan\('.*users'\)\.user_id: 5 keys in \[7, 8007\]; 95 files skipped/);
+    expect(big.joins[0]).toMatchObject({
+      column: 'id',
+      buildColumn: 'user_id',
+      keys: '5 keys in [7, 8007]',
+      skipped: 95,
+    });
+    expect(explained.text).toMatch(
+      /join: id = delta_scan\('.*users'\)\.user_id: 5 keys in \[7, 8007\]; 95 files skipped/,
+    );
     const { pruned } = await differential(sql);
     expect(pruned.rowCount).toBe(5);
     const unpruned = await runSql(sql, { joinPruning: false });
@@ -159,7 +197,10 @@ describe('dynamic pruning for joins', () => {
   });
 
   it('uses the key range when the keys are many, and USING, semi and padded-side joins', async () => {
-    const ranged = await explainSql(`SELECT count(*) FROM delta_scan('${users}') u JOIN delta_scan('${clustered}') c ON c.id = u.user_id`, { joinPruning: { maxKeys: 3 } });
+    const ranged = await explainSql(
+      `SELECT count(*) FROM delta_scan('${users}') u JOIN delta_scan('${clustered}') c ON c.id = u.user_id`,
+      { joinPruning: { maxKeys: 3 } },
+    );
     expect(ranged.scans[1]!.joins[0]!.keys).toBe('50 keys in [7, 98007]');
     const queries = [
       `SELECT count(*) FROM delta_scan('${users}') u JOIN delta_scan('${clustered}') c ON c.id = u.user_id WHERE u.user_id < 30000`,
@@ -181,8 +222,10 @@ describe('dynamic pruning for joins', () => {
 });
 
 describe('explainSql', () => {
-  it('prints files and bytes kept and skipped per scan, then DuckDB\'s plan', async () => {
-    const result = await explainSql(`EXPLAIN SELECT kind, count(*) FROM delta_scan('${events}') AS e WHERE e.bucket < 10 AND e.id >= 9500 GROUP BY kind`);
+  it("prints files and bytes kept and skipped per scan, then DuckDB's plan", async () => {
+    const result = await explainSql(
+      `EXPLAIN SELECT kind, count(*) FROM delta_scan('${events}') AS e WHERE e.bucket < 10 AND e.id >= 9500 GROUP BY kind`,
+    );
     expect(result.scans).toHaveLength(1);
     const lines = result.text.split('\n');
     expect(lines[0]).toBe(`delta_scan('${events}') AS e — file://${events} version 0`);

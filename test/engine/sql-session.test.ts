@@ -13,39 +13,48 @@ import { SqlSession, type StatementResult } from '../../src/engine/index.js';
 import { describeBackends, type BackendSetup } from '../meta/helpers/backends.js';
 
 describeBackends('SQL session', (backend) => {
-let catalog: Catalog;
-let session: SqlSession;
-let setup: BackendSetup;
+  let catalog: Catalog;
+  let session: SqlSession;
+  let setup: BackendSetup;
 
-beforeAll(async () => {
-  setup = await backend.create();
-  await initWarehouse(setup.warehouse, { env: setup.env });
-  catalog = await Catalog.open({ warehouse: setup.warehouse, env: setup.env });
-  session = new SqlSession(catalog);
-});
+  beforeAll(async () => {
+    setup = await backend.create();
+    await initWarehouse(setup.warehouse, { env: setup.env });
+    catalog = await Catalog.open({ warehouse: setup.warehouse, env: setup.env });
+    session = new SqlSession(catalog);
+  });
 
-afterAll(async () => {
-  await catalog?.close();
-  await setup?.dispose();
-});
+  afterAll(async () => {
+    await catalog?.close();
+    await setup?.dispose();
+  });
 
-/** Rows of the last statement's result as objects. */
-async function rows(sql: string): Promise<Record<string, unknown>[]> {
-  const results = await session.execute(sql);
-  const last = results[results.length - 1]!;
-  return last.rows.map((row) => Object.fromEntries(last.columns.map((c, i) => [c.name, row[i]])));
-}
+  /** Rows of the last statement's result as objects. */
+  async function rows(sql: string): Promise<Record<string, unknown>[]> {
+    const results = await session.execute(sql);
+    const last = results[results.length - 1]!;
+    return last.rows.map((row) => Object.fromEntries(last.columns.map((c, i) => [c.name, row[i]])));
+  }
 
-async function run(sql: string): Promise<StatementResult[]> {
-  return session.execute(sql);
-}
+  async function run(sql: string): Promise<StatementResult[]> {
+    return session.execute(sql);
+  }
 
   it('creates, inserts, queries by name and travels in time', async () => {
     await run(`CREATE TABLE people (id BIGINT NOT NULL, name VARCHAR, team VARCHAR) PARTITIONED BY (team)`);
-    await run(`INSERT INTO people VALUES (1, 'ada', 'a'), (2, 'bob', 'b'); INSERT INTO people (id, name, team) SELECT 3, 'cy', 'a'`);
-    expect(await rows('SELECT id, name FROM people ORDER BY id')).toEqual([{ id: 1, name: 'ada' }, { id: 2, name: 'bob' }, { id: 3, name: 'cy' }]);
+    await run(
+      `INSERT INTO people VALUES (1, 'ada', 'a'), (2, 'bob', 'b'); INSERT INTO people (id, name, team) SELECT 3, 'cy', 'a'`,
+    );
+    expect(await rows('SELECT id, name FROM people ORDER BY id')).toEqual([
+      { id: 1, name: 'ada' },
+      { id: 2, name: 'bob' },
+      { id: 3, name: 'cy' },
+    ]);
     expect(await rows('SELECT count(*) AS n FROM main.people AT (VERSION => 1)')).toEqual([{ n: 2 }]);
-    expect(await rows('SELECT p.team, count(*) AS n FROM people p GROUP BY p.team ORDER BY 1')).toEqual([{ team: 'a', n: 2 }, { team: 'b', n: 1 }]);
+    expect(await rows('SELECT p.team, count(*) AS n FROM people p GROUP BY p.team ORDER BY 1')).toEqual([
+      { team: 'a', n: 2 },
+      { team: 'b', n: 1 },
+    ]);
     const tables = await rows('SHOW TABLES');
     expect(tables.map((t) => t.name)).toContain('people');
   });
@@ -56,19 +65,27 @@ async function run(sql: string): Promise<StatementResult[]> {
     const [deleted] = await run('DELETE FROM stock WHERE id IN (SELECT id FROM gone)');
     expect(deleted!.message).toBe('deleted 2 rows');
     await run('UPDATE stock s SET qty = s.qty + 5 WHERE s.id >= 8');
-    expect(await rows('SELECT id, qty FROM stock WHERE id >= 7 ORDER BY id')).toEqual([{ id: 7, qty: 10 }, { id: 8, qty: 15 }, { id: 9, qty: 15 }]);
+    expect(await rows('SELECT id, qty FROM stock WHERE id >= 7 ORDER BY id')).toEqual([
+      { id: 7, qty: 10 },
+      { id: 8, qty: 15 },
+      { id: 9, qty: 15 },
+    ]);
     await run(`CREATE TABLE updates AS SELECT * FROM (VALUES (3, 0), (9, 1), (42, 7)) t(id, qty)`);
     const [merged] = await run(`MERGE INTO stock AS t USING updates AS u ON t.id = u.id
       WHEN MATCHED AND u.qty = 0 THEN DELETE
       WHEN MATCHED THEN UPDATE SET qty = u.qty
       WHEN NOT MATCHED THEN INSERT (id, name, qty) VALUES (u.id, 'new', u.qty)`);
     expect(merged!.message).toBe('merged: 1 updated, 1 inserted, 1 deleted');
-    expect(await rows('SELECT id, name, qty FROM stock WHERE id IN (3, 9, 42) ORDER BY id')).toEqual([{ id: 9, name: 'item9', qty: 1 }, { id: 42, name: 'new', qty: 7 }]);
+    expect(await rows('SELECT id, name, qty FROM stock WHERE id IN (3, 9, 42) ORDER BY id')).toEqual([
+      { id: 9, name: 'item9', qty: 1 },
+      { id: 42, name: 'new', qty: 7 },
+    ]);
     const history = await rows('DESCRIBE HISTORY stock');
     expect(history.map((h) => h.operation)).toEqual(['MERGE', 'UPDATE', 'DELETE', 'CREATE TABLE AS SELECT']);
     // The log records the statement's own text, not the views it was bound to.
     expect(history.map((h) => h.operationParameters).slice(1, 3)).toEqual([
-      JSON.stringify({ predicate: 's.id >= 8' }), JSON.stringify({ predicate: JSON.stringify(['id IN (SELECT id FROM gone)']) }),
+      JSON.stringify({ predicate: 's.id >= 8' }),
+      JSON.stringify({ predicate: JSON.stringify(['id IN (SELECT id FROM gone)']) }),
     ]);
   });
 
@@ -104,7 +121,9 @@ async function run(sql: string): Promise<StatementResult[]> {
 
   it('explains a query with the files kept and skipped per scan', async () => {
     await run(`CREATE TABLE parts (id BIGINT, p VARCHAR) PARTITIONED BY (p)`);
-    await run(`INSERT INTO parts VALUES (1, 'a'); INSERT INTO parts VALUES (2, 'b'); INSERT INTO parts VALUES (3, 'c')`);
+    await run(
+      `INSERT INTO parts VALUES (1, 'a'); INSERT INTO parts VALUES (2, 'b'); INSERT INTO parts VALUES (3, 'c')`,
+    );
     const [explained] = await run(`EXPLAIN SELECT * FROM parts WHERE p = 'b'`);
     expect(explained!.message).toMatch(/files: 3 total, 1 kept, 2 skipped \(2 by partition/);
   });

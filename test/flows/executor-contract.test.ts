@@ -9,8 +9,15 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  ChildProcessExecutor, InProcessExecutor, loadFlowFile,
-  type Executor, type FlowResolver, type JsonValue, type LogStream, type TaskHost, type TaskRequest,
+  ChildProcessExecutor,
+  InProcessExecutor,
+  loadFlowFile,
+  type Executor,
+  type FlowResolver,
+  type JsonValue,
+  type LogStream,
+  type TaskHost,
+  type TaskRequest,
 } from '../../src/flows/index.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'strata-executor-'));
@@ -114,8 +121,14 @@ describe.each(Object.entries(implementations))('Executor contract: %s', (_name, 
   afterAll(() => executor.close(1_000));
 
   it('runs a task with its params and inputs and returns its JSON output', async () => {
-    const outcome = await executor.run(request('echo', { params: { who: 'ada' }, inputs: { list: ['a', 'b'] }, attempt: 2 }), host);
-    expect(outcome).toEqual({ kind: 'success', output: { inputs: { list: ['a', 'b'] }, params: { who: 'ada' }, attempt: 2, runId: 7 } });
+    const outcome = await executor.run(
+      request('echo', { params: { who: 'ada' }, inputs: { list: ['a', 'b'] }, attempt: 2 }),
+      host,
+    );
+    expect(outcome).toEqual({
+      kind: 'success',
+      output: { inputs: { list: ['a', 'b'] }, params: { who: 'ada' }, attempt: 2, runId: 7 },
+    });
   });
 
   it('resolves table locations through the host', async () => {
@@ -138,12 +151,18 @@ describe.each(Object.entries(implementations))('Executor contract: %s', (_name, 
 
   it('reports an async rejection with a non-Error value', async () => {
     const outcome = await executor.run(request('rejects'), host);
-    expect(outcome).toMatchObject({ kind: 'failed', failure: { reason: 'threw', message: expect.stringContaining('not an error') } });
+    expect(outcome).toMatchObject({
+      kind: 'failed',
+      failure: { reason: 'threw', message: expect.stringContaining('not an error') },
+    });
   });
 
   it('times out a task that never settles, aborting it, and keeps working', async () => {
     const outcome = await executor.run(request('hangs', { timeoutMs: 100 }), host);
-    expect(outcome).toMatchObject({ kind: 'failed', failure: { reason: 'timeout', message: 'timed out after 100 ms' } });
+    expect(outcome).toMatchObject({
+      kind: 'failed',
+      failure: { reason: 'timeout', message: 'timed out after 100 ms' },
+    });
     expect((await executor.run(request('echo'), host)).kind).toBe('success');
   });
 
@@ -155,25 +174,41 @@ describe.each(Object.entries(implementations))('Executor contract: %s', (_name, 
 
   it.runIf(isolated)('reports a task that exits its process, and keeps working', async () => {
     const outcome = await executor.run(request('exits'), host);
-    expect(outcome).toMatchObject({ kind: 'failed', failure: { reason: 'exited', exitCode: 3, message: expect.stringContaining('exited with code 3') } });
+    expect(outcome).toMatchObject({
+      kind: 'failed',
+      failure: { reason: 'exited', exitCode: 3, message: expect.stringContaining('exited with code 3') },
+    });
     expect((await executor.run(request('echo'), host)).kind).toBe('success');
   });
 
   it('re-imports a flow file that changed', async () => {
     const file = path.join(dir, `changing-${_name}.ts`);
     const write = (value: number, mtime: Date) => {
-      writeFileSync(file, `import { defineFlow } from 'strata';\nexport default defineFlow({ id: 'changing' }, (f) => void f.task('value', () => ${value}));\n`);
+      writeFileSync(
+        file,
+        `import { defineFlow } from 'strata';\nexport default defineFlow({ id: 'changing' }, (f) => void f.task('value', () => ${value}));\n`,
+      );
       utimesSync(file, mtime, mtime);
     };
     write(1, new Date(2_000_000_000_000));
-    expect(await executor.run(request('value', { flowId: 'changing', sourceFile: file }), host)).toEqual({ kind: 'success', output: 1 });
+    expect(await executor.run(request('value', { flowId: 'changing', sourceFile: file }), host)).toEqual({
+      kind: 'success',
+      output: 1,
+    });
     write(2, new Date(2_000_000_060_000));
-    expect(await executor.run(request('value', { flowId: 'changing', sourceFile: file }), host)).toEqual({ kind: 'success', output: 2 });
+    expect(await executor.run(request('value', { flowId: 'changing', sourceFile: file }), host)).toEqual({
+      kind: 'success',
+      output: 2,
+    });
   });
 
   it('turns ctx.skip() and ctx.defer() into their outcomes', async () => {
     expect(await executor.run(request('skips'), host)).toEqual({ kind: 'skipped', reason: 'nothing to do' });
-    expect(await executor.run(request('defers'), host)).toEqual({ kind: 'deferred', delayMs: 5000, reason: 'waiting for data' });
+    expect(await executor.run(request('defers'), host)).toEqual({
+      kind: 'deferred',
+      delayMs: 5000,
+      reason: 'waiting for data',
+    });
   });
 
   it('relays log lines to the host under the attempt', async () => {
@@ -194,7 +229,10 @@ describe.each(Object.entries(implementations))('Executor contract: %s', (_name, 
   it('refuses outputs that are not JSON', async () => {
     for (const taskId of ['returns-function', 'returns-bigint']) {
       const outcome = await executor.run(request(taskId), host);
-      expect(outcome).toMatchObject({ kind: 'failed', failure: { reason: 'output', message: expect.stringMatching(/not JSON/) } });
+      expect(outcome).toMatchObject({
+        kind: 'failed',
+        failure: { reason: 'output', message: expect.stringMatching(/not JSON/) },
+      });
     }
   });
 
@@ -220,7 +258,9 @@ describe.each(Object.entries(implementations))('Executor contract: %s', (_name, 
     const barrierDir = path.join(dir, `barrier-${_name}`);
     mkdirSync(barrierDir);
     try {
-      const attempts = Array.from({ length: parties }, (_, i) => wide.run(request('barrier', { mapIndex: i, params: { barrierDir, parties } }), host));
+      const attempts = Array.from({ length: parties }, (_, i) =>
+        wide.run(request('barrier', { mapIndex: i, params: { barrierDir, parties } }), host),
+      );
       expect(await Promise.all(attempts)).toEqual([0, 1, 2, 3].map((i) => ({ kind: 'success', output: i })));
     } finally {
       await wide.close(1_000);

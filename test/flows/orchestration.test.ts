@@ -4,7 +4,13 @@
  * defer, pools, priorities and parameters.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { defineFlow, durationExpectations, Scheduler, TriggerRule, type FlowDefinition } from '../../src/flows/index.js';
+import {
+  defineFlow,
+  durationExpectations,
+  Scheduler,
+  TriggerRule,
+  type FlowDefinition,
+} from '../../src/flows/index.js';
 import { describeBackends } from '../meta/helpers/backends.js';
 import { openHarness, type Harness } from './helpers/flow-harness.js';
 
@@ -20,7 +26,10 @@ describeBackends('orchestration', (backend) => {
     const flow = defineFlow({ id: 'fan', params: { factor: 2 } }, (f) => {
       const list = f.task('list', async () => [1, 2, 3, 4]);
       const scaled = f.map('scale', list, async (ctx, n) => n * ctx.params.factor);
-      const total = f.task('total', { inputs: { scaled, list } }, async (_ctx, { scaled, list }) => ({ sum: scaled.reduce((a, b) => a + b, 0), count: list.length }));
+      const total = f.task('total', { inputs: { scaled, list } }, async (_ctx, { scaled, list }) => ({
+        sum: scaled.reduce((a, b) => a + b, 0),
+        count: list.length,
+      }));
       f.task('report', { inputs: { total } }, async (_ctx, { total }) => `sum=${total.sum}`);
     });
     const h = await open([flow]);
@@ -50,8 +59,17 @@ describeBackends('orchestration', (backend) => {
     expect(task.output).toBe(3);
     expect(task.attempt).toBe(3);
     expect(calls).toBe(3);
-    const attempts = await h.system.queue.meta.db.selectFrom('task_attempts').select(['attempt', 'outcome']).where('task_instance_id', '=', task.id).orderBy('attempt').execute();
-    expect(attempts).toEqual([{ attempt: 1, outcome: 'up_for_retry' }, { attempt: 2, outcome: 'up_for_retry' }, { attempt: 3, outcome: 'success' }]);
+    const attempts = await h.system.queue.meta.db
+      .selectFrom('task_attempts')
+      .select(['attempt', 'outcome'])
+      .where('task_instance_id', '=', task.id)
+      .orderBy('attempt')
+      .execute();
+    expect(attempts).toEqual([
+      { attempt: 1, outcome: 'up_for_retry' },
+      { attempt: 2, outcome: 'up_for_retry' },
+      { attempt: 3, outcome: 'success' },
+    ]);
   });
 
   it('applies trigger rules: failures propagate as upstream_failed, cleanup runs on all_done, one_failed alerts', async () => {
@@ -72,8 +90,14 @@ describeBackends('orchestration', (backend) => {
     expect((await h.waitForRun(run.runId)).state).toBe('failed');
     const states = Object.fromEntries([...(await h.tasks(run.runId))].map(([id, t]) => [id, t.state]));
     expect(states).toEqual({
-      boom: 'failed', ok: 'success', after: 'upstream_failed', cleanup: 'success', alert: 'success',
-      downstream_of_after: 'upstream_failed', skipper: 'skipped', after_skip: 'skipped',
+      boom: 'failed',
+      ok: 'success',
+      after: 'upstream_failed',
+      cleanup: 'success',
+      alert: 'success',
+      downstream_of_after: 'upstream_failed',
+      skipper: 'skipped',
+      after_skip: 'skipped',
     });
     const boom = (await h.tasks(run.runId)).get('boom')!;
     expect(boom.error).toMatchObject({ reason: 'threw', message: 'kaboom' });
@@ -81,7 +105,9 @@ describeBackends('orchestration', (backend) => {
 
   it('passes large outputs through lake tables: the consumer reads the version the producer wrote', async () => {
     const flow = defineFlow({ id: 'big' }, (f) => {
-      const produce = f.task('produce', async (ctx) => ctx.outputTable(Array.from({ length: 5000 }, (_, i) => ({ id: i, group: i % 7 }))));
+      const produce = f.task('produce', async (ctx) =>
+        ctx.outputTable(Array.from({ length: 5000 }, (_, i) => ({ id: i, group: i % 7 }))),
+      );
       f.task('consume', { inputs: { produce } }, async (ctx, { produce }) => {
         const rows = await ctx.readTable(produce);
         return { rows: rows.length, sum: rows.reduce((a, r) => a + Number(r.id), 0) };
@@ -101,7 +127,9 @@ describeBackends('orchestration', (backend) => {
       f.task('missing', async (ctx) => ctx.tableLocation('main.nope'));
     });
     const h = await open([flow]);
-    const table = await h.system.catalog.createTable('orders', { schema: { type: 'struct', fields: [{ name: 'id', type: 'long', nullable: true, metadata: {} }] } });
+    const table = await h.system.catalog.createTable('orders', {
+      schema: { type: 'struct', fields: [{ name: 'id', type: 'long', nullable: true, metadata: {} }] },
+    });
     const run = await h.system.trigger('located');
     await h.waitForRun(run.runId);
     const tasks = await h.tasks(run.runId);
@@ -119,13 +147,21 @@ describeBackends('orchestration', (backend) => {
     await h.waitForRun(old.runId);
     await h.waitForRun(recent.runId);
     const db = h.system.queue.meta.db;
-    await db.updateTable('flow_runs').set({ ended_at: new Date(Date.now() - 40 * 86_400_000) }).where('id', '=', old.runId).execute();
+    await db
+      .updateTable('flow_runs')
+      .set({ ended_at: new Date(Date.now() - 40 * 86_400_000) })
+      .where('id', '=', old.runId)
+      .execute();
     const retention = new Scheduler(h.system.queue, { retentionDays: 30 });
     await retention.tick();
-    expect((await db.selectFrom('flow_runs').select('id').where('flow_id', '=', 'kept').execute()).map((r) => r.id)).toEqual([recent.runId]);
+    expect(
+      (await db.selectFrom('flow_runs').select('id').where('flow_id', '=', 'kept').execute()).map((r) => r.id),
+    ).toEqual([recent.runId]);
     const instances = await db.selectFrom('task_instances').select('run_id').where('flow_id', '=', 'kept').execute();
     expect(instances.map((i) => i.run_id)).toEqual([recent.runId]);
-    expect(await db.selectFrom('task_attempts').select('run_id').where('flow_id', '=', 'kept').execute()).toEqual([{ run_id: recent.runId }]);
+    expect(await db.selectFrom('task_attempts').select('run_id').where('flow_id', '=', 'kept').execute()).toEqual([
+      { run_id: recent.runId },
+    ]);
     expect(await db.selectFrom('task_logs').select('line').execute()).toEqual([{ line: 'hello' }]);
   });
 
@@ -136,7 +172,12 @@ describeBackends('orchestration', (backend) => {
     });
     const h = await open([flow]);
     for (const size of [10, 100, 1000]) await h.waitForRun((await h.system.trigger('sized', { size })).runId);
-    const sizes = await h.system.queue.meta.db.selectFrom('task_attempts').select('input_bytes').where('task_id', '=', 'consume').orderBy('id').execute();
+    const sizes = await h.system.queue.meta.db
+      .selectFrom('task_attempts')
+      .select('input_bytes')
+      .where('task_id', '=', 'consume')
+      .orderBy('id')
+      .execute();
     // {"text":"…"} as JSON: 11 bytes around the text.
     expect(sizes.map((s) => s.input_bytes)).toEqual([21, 111, 1011]);
     const expectations = await durationExpectations(h.system.queue.meta.db, 'sized', ['text', 'consume']);

@@ -27,14 +27,18 @@ describeBackends('scheduling', (backend) => {
     await harness?.close();
     harness = undefined;
   });
-  const open = async (flows: FlowDefinition[], worker = true) => (harness = await openHarness(backend, { flows, worker }));
+  const open = async (flows: FlowDefinition[], worker = true) =>
+    (harness = await openHarness(backend, { flows, worker }));
   const runs = (h: Harness, flowId: string) => runsOfFlow(h.system.queue.meta.db, flowId, 1000);
 
   it('catches up an interval schedule from its start date, one run per tick, each with its logical date', async () => {
     const start = new Date(Math.floor((Date.now() - 5.5 * HOUR) / HOUR) * HOUR);
-    const flow = defineFlow({ id: 'hourly', schedule: every('1h'), catchup: true, startDate: start.toISOString() }, (f) => {
-      f.task('stamp', async (ctx) => ctx.logicalDate ?? 'none');
-    });
+    const flow = defineFlow(
+      { id: 'hourly', schedule: every('1h'), catchup: true, startDate: start.toISOString() },
+      (f) => {
+        f.task('stamp', async (ctx) => ctx.logicalDate ?? 'none');
+      },
+    );
     const h = await open([flow]);
     const expected = Math.floor((Date.now() - start.getTime()) / HOUR) + 1;
     const done = await until('catch-up runs', async () => {
@@ -44,20 +48,33 @@ describeBackends('scheduling', (backend) => {
     expect(done).toHaveLength(expected);
     const dates = done.map((r) => r.logicalDate!.getTime()).sort((a, b) => a - b);
     expect(dates).toEqual(Array.from({ length: expected }, (_, k) => start.getTime() + k * HOUR));
-    const outputs = await h.system.queue.meta.db.selectFrom('task_instances').select('output').where('flow_id', '=', 'hourly').execute();
+    const outputs = await h.system.queue.meta.db
+      .selectFrom('task_instances')
+      .select('output')
+      .where('flow_id', '=', 'hourly')
+      .execute();
     expect(outputs.map((o) => o.output).sort()).toEqual(dates.map((d) => new Date(d).toISOString()));
   });
 
   it('without catchup, runs a cron flow at its next tick only (never for the past), in its time zone', async () => {
-    const flow = defineFlow({ id: 'nightly', schedule: cron('30 2 * * *', { timezone: 'Europe/Paris' }), startDate: '2020-01-01T00:00:00Z' }, (f) => {
-      f.task('noop', async () => null);
-    });
+    const flow = defineFlow(
+      { id: 'nightly', schedule: cron('30 2 * * *', { timezone: 'Europe/Paris' }), startDate: '2020-01-01T00:00:00Z' },
+      (f) => {
+        f.task('noop', async () => null);
+      },
+    );
     const h = await open([flow], false);
     await h.scheduler.tick();
     expect(await runs(h, 'nightly')).toHaveLength(0);
-    const row = await h.system.queue.meta.db.selectFrom('flow_definitions').select('next_tick_at').where('id', '=', 'nightly').executeTakeFirstOrThrow();
+    const row = await h.system.queue.meta.db
+      .selectFrom('flow_definitions')
+      .select('next_tick_at')
+      .where('id', '=', 'nightly')
+      .executeTakeFirstOrThrow();
     const next = row.next_tick_at!;
-    expect(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' }).format(next)).toBe('02:30');
+    expect(
+      new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' }).format(next),
+    ).toBe('02:30');
     // Three days pass: one run, for the latest tick.
     await h.scheduler.tick(new Date(next.getTime() + 2 * 86_400_000 + 60_000));
     const created = await runs(h, 'nightly');
@@ -82,10 +99,11 @@ describeBackends('scheduling', (backend) => {
 
     const first = await h.system.backfill('daily', { from, to, maxActiveRuns: 2 });
     expect(first.create).toHaveLength(5);
-    const settled = async () => until('backfill runs', async () => {
-      const all = await runs(h, 'daily');
-      return all.length === 5 && all.every((r) => r.state === 'success' || r.state === 'failed') ? all : undefined;
-    });
+    const settled = async () =>
+      until('backfill runs', async () => {
+        const all = await runs(h, 'daily');
+        return all.length === 5 && all.every((r) => r.state === 'success' || r.state === 'failed') ? all : undefined;
+      });
     const firstRuns = await settled();
     expect(firstRuns.filter((r) => r.state === 'failed').map((r) => r.logicalDate!.toISOString())).toEqual([failDay]);
 
@@ -106,14 +124,25 @@ describeBackends('scheduling', (backend) => {
 
   it('keeps a pool within its slots and runs higher priority first', async () => {
     const flow = defineFlow({ id: 'pooled' }, (f) => {
-      for (let i = 0; i < 8; i++) f.task(`t${i}`, { pool: 'db', priority: i }, async () => new Promise((resolve) => setTimeout(() => resolve(i), 30)));
+      for (let i = 0; i < 8; i++)
+        f.task(
+          `t${i}`,
+          { pool: 'db', priority: i },
+          async () => new Promise((resolve) => setTimeout(() => resolve(i), 30)),
+        );
     });
     const h = await open([flow]);
     await h.system.setPool('db', 2);
     let maxRunning = 0;
     const run = await h.system.trigger('pooled');
     for (;;) {
-      const { rows } = await h.system.queue.meta.db.selectFrom('task_instances').select((eb) => eb.fn.countAll<number>().as('n')).where('pool', '=', 'db').where('state', 'in', ['queued', 'running']).execute().then((r) => ({ rows: r }));
+      const { rows } = await h.system.queue.meta.db
+        .selectFrom('task_instances')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('pool', '=', 'db')
+        .where('state', 'in', ['queued', 'running'])
+        .execute()
+        .then((r) => ({ rows: r }));
       maxRunning = Math.max(maxRunning, Number(rows[0]!.n));
       const state = (await runsOfFlow(h.system.queue.meta.db, 'pooled', 1))[0]!.state;
       if (state === 'success' || state === 'failed') break;
@@ -121,9 +150,20 @@ describeBackends('scheduling', (backend) => {
     }
     expect(maxRunning).toBeLessThanOrEqual(2);
     expect(maxRunning).toBeGreaterThan(0);
-    const order = await h.system.queue.meta.db.selectFrom('task_attempts').select('task_id').where('run_id', '=', run.runId).orderBy('started_at').orderBy('id').execute();
+    const order = await h.system.queue.meta.db
+      .selectFrom('task_attempts')
+      .select('task_id')
+      .where('run_id', '=', run.runId)
+      .orderBy('started_at')
+      .orderBy('id')
+      .execute();
     // The first two started are the highest priorities (t7, t6); the last is the lowest.
-    expect(order.slice(0, 2).map((o) => o.task_id).sort()).toEqual(['t6', 't7']);
+    expect(
+      order
+        .slice(0, 2)
+        .map((o) => o.task_id)
+        .sort(),
+    ).toEqual(['t6', 't7']);
     expect(order.at(-1)?.task_id).toBe('t0');
   });
 
@@ -156,7 +196,11 @@ describeBackends('scheduling', (backend) => {
     await h.system.catalog.createTable('orders', { schema: PEOPLE });
     // The first sighting of version 0 is recorded, not run.
     await until('first sighting', async () => {
-      const row = await h.system.queue.meta.db.selectFrom('flow_definitions').select('table_versions').where('id', '=', 'consumer').executeTakeFirstOrThrow();
+      const row = await h.system.queue.meta.db
+        .selectFrom('flow_definitions')
+        .select('table_versions')
+        .where('id', '=', 'consumer')
+        .executeTakeFirstOrThrow();
       return (row.table_versions as Record<string, number>)['main.orders'] === 0 ? true : undefined;
     });
     expect(await runs(h, 'consumer')).toHaveLength(0);
@@ -170,11 +214,15 @@ describeBackends('scheduling', (backend) => {
 
     const run = await h.system.trigger('producer');
     await h.waitForRun(run.runId);
-    const events = await h.system.queue.meta.db.selectFrom('flow_asset_events').select(['table_name', 'direction', 'table_version']).where('run_id', '=', run.runId).orderBy('direction').execute();
+    const events = await h.system.queue.meta.db
+      .selectFrom('flow_asset_events')
+      .select(['table_name', 'direction', 'table_version'])
+      .where('run_id', '=', run.runId)
+      .orderBy('direction')
+      .execute();
     expect(events).toEqual([
       { table_name: 'main.orders', direction: 'read', table_version: 1 },
       { table_name: 'main.orders', direction: 'write', table_version: 1 },
     ]);
   });
 });
-

@@ -9,7 +9,11 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src/storage/index.js';
 import { DeltaTable, Transaction, fromSql, type AddFile, type DeletionVectorDescriptor } from '../../src/lake/index.js';
-import { inlineDeletionVector, relativeDeletionVectorKey, writeDeletionVectorFile } from '../../src/lake/deletion-vector.js';
+import {
+  inlineDeletionVector,
+  relativeDeletionVectorKey,
+  writeDeletionVectorFile,
+} from '../../src/lake/deletion-vector.js';
 
 async function tableWithOneFile() {
   const location = path.join(mkdtempSync(path.join(tmpdir(), 'strata-dv-')), 'table');
@@ -26,7 +30,11 @@ async function tableWithOneFile() {
 async function attach(table: DeltaTable, dv: DeletionVectorDescriptor): Promise<number[]> {
   const file = table.snapshot.files[0]!;
   const withDv: AddFile = { ...file, dataChange: true, deletionVector: dv };
-  await new Transaction(table.snapshot, { operation: 'DELETE' }).readFiles([file]).removeFiles([file]).addFiles([withDv]).commit();
+  await new Transaction(table.snapshot, { operation: 'DELETE' })
+    .readFiles([file])
+    .removeFiles([file])
+    .addFiles([withDv])
+    .commit();
   const reopened = await DeltaTable.open(table.location);
   return (await reopened.rows({ orderBy: 'id' })).map((r) => Number(r.id));
 }

@@ -10,7 +10,16 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src/storage/index.js';
 import {
-  ChangeDataFeedError, DeltaTable, VersionNotFoundError, fromRows, fromSql, queryRows, quoteIdent, readChanges, tableChanges, withConnection,
+  ChangeDataFeedError,
+  DeltaTable,
+  VersionNotFoundError,
+  fromRows,
+  fromSql,
+  queryRows,
+  quoteIdent,
+  readChanges,
+  tableChanges,
+  withConnection,
   type StructType,
 } from '../../src/lake/index.js';
 
@@ -27,10 +36,18 @@ const CDF = { 'delta.enableChangeDataFeed': 'true' };
 const tempLocation = () => path.join(mkdtempSync(path.join(tmpdir(), 'strata-cdf-')), 'table');
 
 function commit(table: DeltaTable, version: number): Array<Record<string, Record<string, unknown>>> {
-  const file = path.join(openStore(table.location).localPath('')!, '_delta_log', `${String(version).padStart(20, '0')}.json`);
-  return readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, Record<string, unknown>>);
+  const file = path.join(
+    openStore(table.location).localPath('')!,
+    '_delta_log',
+    `${String(version).padStart(20, '0')}.json`,
+  );
+  return readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, Record<string, unknown>>);
 }
-const cdcActions = (table: DeltaTable, version: number) => commit(table, version).flatMap((l) => (l.cdc ? [l.cdc] : []));
+const cdcActions = (table: DeltaTable, version: number) =>
+  commit(table, version).flatMap((l) => (l.cdc ? [l.cdc] : []));
 
 /** Changes as compact strings `version:type:id:name`, sorted. */
 async function changes(table: DeltaTable, from: number, to?: number): Promise<string[]> {
@@ -39,8 +56,18 @@ async function changes(table: DeltaTable, from: number, to?: number): Promise<st
 }
 
 async function people(properties: Record<string, string> = {}, partitionColumns: string[] = []): Promise<DeltaTable> {
-  const table = await DeltaTable.create(tempLocation(), { schema, properties: { ...CDF, ...properties }, partitionColumns });
-  await table.append(fromRows([{ id: 1, name: 'ann', region: 'eu' }, { id: 2, name: 'bob', region: 'us' }, { id: 3, name: 'cy', region: 'eu' }]));
+  const table = await DeltaTable.create(tempLocation(), {
+    schema,
+    properties: { ...CDF, ...properties },
+    partitionColumns,
+  });
+  await table.append(
+    fromRows([
+      { id: 1, name: 'ann', region: 'eu' },
+      { id: 2, name: 'bob', region: 'us' },
+      { id: 3, name: 'cy', region: 'eu' },
+    ]),
+  );
   return table;
 }
 
@@ -50,16 +77,30 @@ describe('change data files', () => {
     it(`records deletes, update pre/post images and inserts (${kind})`, async () => {
       const table = await people(properties);
       await table.delete('id = 2');
-      await table.update({ name: "upper(name)" }, 'id = 3');
-      await table.merge(fromRows([{ id: 1, name: 'anna', region: 'eu' }, { id: 4, name: 'dan', region: 'us' }]), {
-        on: 'target.id = source.id',
-        clauses: [{ when: 'matched', action: { kind: 'update', set: { name: 'source.name' } } }, { when: 'notMatched', action: { kind: 'insert', values: '*' } }],
-      });
+      await table.update({ name: 'upper(name)' }, 'id = 3');
+      await table.merge(
+        fromRows([
+          { id: 1, name: 'anna', region: 'eu' },
+          { id: 4, name: 'dan', region: 'us' },
+        ]),
+        {
+          on: 'target.id = source.id',
+          clauses: [
+            { when: 'matched', action: { kind: 'update', set: { name: 'source.name' } } },
+            { when: 'notMatched', action: { kind: 'insert', values: '*' } },
+          ],
+        },
+      );
       expect(await changes(table, 0)).toEqual([
-        '1:insert:1:ann', '1:insert:2:bob', '1:insert:3:cy',
+        '1:insert:1:ann',
+        '1:insert:2:bob',
+        '1:insert:3:cy',
         '2:delete:2:bob',
-        '3:update_postimage:3:CY', '3:update_preimage:3:cy',
-        '4:insert:4:dan', '4:update_postimage:1:anna', '4:update_preimage:1:ann',
+        '3:update_postimage:3:CY',
+        '3:update_preimage:3:cy',
+        '4:insert:4:dan',
+        '4:update_postimage:1:anna',
+        '4:update_preimage:1:ann',
       ]);
       for (const version of [2, 3, 4]) {
         const cdc = cdcActions(table, version);
@@ -75,17 +116,27 @@ describe('change data files', () => {
     const table = await people({}, ['region']);
     await table.update({ name: "name || '!'" }, "region = 'eu' AND id = 1");
     const cdc = cdcActions(table, 2);
-    expect(cdc.map((c) => [String(c.path).replace(/cdc-.*$/, 'cdc-*'), c.partitionValues])).toEqual([['_change_data/region=eu/cdc-*', { region: 'eu' }]]);
-    expect(existsSync(path.join(openStore(table.location).localPath('')!, decodeURIComponent(String(cdc[0]!.path))))).toBe(true);
+    expect(cdc.map((c) => [String(c.path).replace(/cdc-.*$/, 'cdc-*'), c.partitionValues])).toEqual([
+      ['_change_data/region=eu/cdc-*', { region: 'eu' }],
+    ]);
+    expect(
+      existsSync(path.join(openStore(table.location).localPath('')!, decodeURIComponent(String(cdc[0]!.path)))),
+    ).toBe(true);
     const rows = await readChanges(table, 2, 2, { orderBy: '_change_type' });
-    expect(rows.map((r) => [r._change_type, r.id, r.name, r.region])).toEqual([['update_postimage', 1, 'ann!', 'eu'], ['update_preimage', 1, 'ann', 'eu']]);
+    expect(rows.map((r) => [r._change_type, r.id, r.name, r.region])).toEqual([
+      ['update_postimage', 1, 'ann!', 'eu'],
+      ['update_preimage', 1, 'ann', 'eu'],
+    ]);
   });
 
   it('reads delete-only and insert-only commits from their remove and add files', async () => {
     const table = await people();
     await table.delete();
     expect(cdcActions(table, 2)).toEqual([]);
-    await table.merge(fromRows([{ id: 7, name: 'eve', region: 'eu' }]), { on: 'target.id = source.id', clauses: [{ when: 'notMatched', action: { kind: 'insert', values: '*' } }] });
+    await table.merge(fromRows([{ id: 7, name: 'eve', region: 'eu' }]), {
+      on: 'target.id = source.id',
+      clauses: [{ when: 'notMatched', action: { kind: 'insert', values: '*' } }],
+    });
     expect(cdcActions(table, 3)).toEqual([]);
     expect(await changes(table, 2)).toEqual(['2:delete:1:ann', '2:delete:2:bob', '2:delete:3:cy', '3:insert:7:eve']);
   });
@@ -110,9 +161,17 @@ describe('reading version ranges', () => {
       try {
         const columns = await queryRows(connection, `DESCRIBE ${quoteIdent(binding.view)}`);
         expect(columns.map((c) => [c.column_name, c.column_type])).toEqual([
-          ['id', 'BIGINT'], ['name', 'VARCHAR'], ['region', 'VARCHAR'], ['_change_type', 'VARCHAR'], ['_commit_version', 'BIGINT'], ['_commit_timestamp', 'TIMESTAMP WITH TIME ZONE'],
+          ['id', 'BIGINT'],
+          ['name', 'VARCHAR'],
+          ['region', 'VARCHAR'],
+          ['_change_type', 'VARCHAR'],
+          ['_commit_version', 'BIGINT'],
+          ['_commit_timestamp', 'TIMESTAMP WITH TIME ZONE'],
         ]);
-        const rows = await queryRows(connection, "SELECT _commit_version AS v, epoch_ms(_commit_timestamp) AS ms, count(*) AS n FROM people_changes GROUP BY ALL ORDER BY v");
+        const rows = await queryRows(
+          connection,
+          'SELECT _commit_version AS v, epoch_ms(_commit_timestamp) AS ms, count(*) AS n FROM people_changes GROUP BY ALL ORDER BY v',
+        );
         expect(rows).toEqual([
           { v: 1, ms: history.find((h) => h.version === 1)!.timestamp, n: 3 },
           { v: 2, ms: history.find((h) => h.version === 2)!.timestamp, n: 1 },
@@ -120,7 +179,9 @@ describe('reading version ranges', () => {
       } finally {
         await binding.release();
       }
-      expect(await queryRows(connection, "SELECT count(*) AS n FROM duckdb_views() WHERE view_name = 'people_changes'")).toEqual([{ n: 0 }]);
+      expect(
+        await queryRows(connection, "SELECT count(*) AS n FROM duckdb_views() WHERE view_name = 'people_changes'"),
+      ).toEqual([{ n: 0 }]);
     });
   });
 

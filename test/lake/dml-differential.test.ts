@@ -11,7 +11,16 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DeltaTable, fromSql, queryRows, readChanges, type DmlMetrics, type MergeAction, type MergeClause, type MergeSpec } from '../../src/lake/index.js';
+import {
+  DeltaTable,
+  fromSql,
+  queryRows,
+  readChanges,
+  type DmlMetrics,
+  type MergeAction,
+  type MergeClause,
+  type MergeSpec,
+} from '../../src/lake/index.js';
 import { seedFrom, seededRandom } from '../support/random.js';
 
 const SEED = seedFrom('STRATA_DML_SEED');
@@ -31,12 +40,20 @@ class Gen {
   }
 }
 
-interface Row { id: number; k: number | null; s: string | null; x: number | null; p: string | null }
+interface Row {
+  id: number;
+  k: number | null;
+  s: string | null;
+  x: number | null;
+  p: string | null;
+}
 
-const literal = (v: string | number | null, type: string) => (v === null ? `NULL::${type}` : typeof v === 'number' ? `${v}::${type}` : `'${v}'::${type}`);
-const valuesSql = (rows: readonly Row[]) => rows.length === 0
-  ? 'SELECT NULL::BIGINT AS id, NULL::INTEGER AS k, NULL::VARCHAR AS s, NULL::DOUBLE AS x, NULL::VARCHAR AS p WHERE false'
-  : `SELECT * FROM (VALUES ${rows.map((r) => `(${literal(r.id, 'BIGINT')}, ${literal(r.k, 'INTEGER')}, ${literal(r.s, 'VARCHAR')}, ${literal(r.x, 'DOUBLE')}, ${literal(r.p, 'VARCHAR')})`).join(', ')}) AS v(id, k, s, x, p)`;
+const literal = (v: string | number | null, type: string) =>
+  v === null ? `NULL::${type}` : typeof v === 'number' ? `${v}::${type}` : `'${v}'::${type}`;
+const valuesSql = (rows: readonly Row[]) =>
+  rows.length === 0
+    ? 'SELECT NULL::BIGINT AS id, NULL::INTEGER AS k, NULL::VARCHAR AS s, NULL::DOUBLE AS x, NULL::VARCHAR AS p WHERE false'
+    : `SELECT * FROM (VALUES ${rows.map((r) => `(${literal(r.id, 'BIGINT')}, ${literal(r.k, 'INTEGER')}, ${literal(r.s, 'VARCHAR')}, ${literal(r.x, 'DOUBLE')}, ${literal(r.p, 'VARCHAR')})`).join(', ')}) AS v(id, k, s, x, p)`;
 
 function randomRow(g: Gen, id: number): Row {
   return {
@@ -51,12 +68,21 @@ function randomRow(g: Gen, id: number): Row {
 function predicate(g: Gen, depth = 0): string {
   if (depth < 2 && g.chance(0.3)) {
     const op = g.pick(['AND', 'OR', 'NOT']);
-    return op === 'NOT' ? `NOT (${predicate(g, depth + 1)})` : `(${predicate(g, depth + 1)}) ${op} (${predicate(g, depth + 1)})`;
+    return op === 'NOT'
+      ? `NOT (${predicate(g, depth + 1)})`
+      : `(${predicate(g, depth + 1)}) ${op} (${predicate(g, depth + 1)})`;
   }
   return g.pick([
-    () => `k = ${g.int(0, 9)}`, () => `k > ${g.int(0, 9)}`, () => 'k IS NULL', () => `id % ${g.int(2, 7)} = ${g.int(0, 1)}`,
-    () => `x < ${g.int(-100, 100)}`, () => `s LIKE 's${g.int(1, 3)}%'`, () => `p = '${g.pick(['a', 'b', 'c'])}'`,
-    () => 'p IS NULL', () => 's IS NULL', () => `id BETWEEN ${g.int(0, 60)} AND ${g.int(40, 140)}`,
+    () => `k = ${g.int(0, 9)}`,
+    () => `k > ${g.int(0, 9)}`,
+    () => 'k IS NULL',
+    () => `id % ${g.int(2, 7)} = ${g.int(0, 1)}`,
+    () => `x < ${g.int(-100, 100)}`,
+    () => `s LIKE 's${g.int(1, 3)}%'`,
+    () => `p = '${g.pick(['a', 'b', 'c'])}'`,
+    () => 'p IS NULL',
+    () => 's IS NULL',
+    () => `id BETWEEN ${g.int(0, 60)} AND ${g.int(40, 140)}`,
   ])();
 }
 
@@ -78,13 +104,31 @@ function mergeSpec(g: Gen): MergeSpec {
   for (let n = g.int(1, 4); n > 0; n--) {
     const when = g.pick(['matched', 'notMatched', 'notMatchedBySource'] as const);
     if (when === 'matched') {
-      const condition = g.pick([undefined, 'source.k > target.k', 'target.x > 10', "source.p = 'a'", 'target.k IS NULL']);
-      const sets: Array<Record<string, string>> = [{ k: 'source.k', s: "concat(target.s, '+', source.s)" }, { x: 'source.x + 1', p: 'source.p' }, assignments(g, 'target.')];
-      const action = g.pick<MergeAction>([{ kind: 'delete' }, { kind: 'update', set: '*' }, { kind: 'update', set: g.pick(sets) }]);
+      const condition = g.pick([
+        undefined,
+        'source.k > target.k',
+        'target.x > 10',
+        "source.p = 'a'",
+        'target.k IS NULL',
+      ]);
+      const sets: Array<Record<string, string>> = [
+        { k: 'source.k', s: "concat(target.s, '+', source.s)" },
+        { x: 'source.x + 1', p: 'source.p' },
+        assignments(g, 'target.'),
+      ];
+      const action = g.pick<MergeAction>([
+        { kind: 'delete' },
+        { kind: 'update', set: '*' },
+        { kind: 'update', set: g.pick(sets) },
+      ]);
       clauses.push({ when, ...(condition ? { condition } : {}), action });
     } else if (when === 'notMatched') {
       const condition = g.pick([undefined, 'source.k < 5', 'source.x IS NOT NULL']);
-      const values = g.pick<'*' | Record<string, string>>(['*', { id: 'source.id', k: 'source.k', s: "'ins'" }, { id: 'source.id', p: 'source.p', x: 'source.x * 2' }]);
+      const values = g.pick<'*' | Record<string, string>>([
+        '*',
+        { id: 'source.id', k: 'source.k', s: "'ins'" },
+        { id: 'source.id', p: 'source.p', x: 'source.x * 2' },
+      ]);
       clauses.push({ when, ...(condition ? { condition } : {}), action: { kind: 'insert', values } });
     } else {
       const condition = g.pick([undefined, 'target.k = 3', "target.p = 'b'", 'target.x < 0']);
@@ -94,21 +138,31 @@ function mergeSpec(g: Gen): MergeSpec {
     }
   }
   // Only the last clause of a kind may omit its condition (Delta refuses the others).
-  const guarded = clauses.map((c, i) => (c.condition === undefined && clauses.slice(i + 1).some((d) => d.when === c.when)
-    ? { ...c, condition: c.when === 'notMatched' ? 'source.k > 3' : 'target.k > 3' } : c));
+  const guarded = clauses.map((c, i) =>
+    c.condition === undefined && clauses.slice(i + 1).some((d) => d.when === c.when)
+      ? { ...c, condition: c.when === 'notMatched' ? 'source.k > 3' : 'target.k > 3' }
+      : c,
+  );
   return { on: 'target.id = source.id', clauses: guarded };
 }
 
 /** The same MERGE as DuckDB SQL. */
 function mergeSql(spec: MergeSpec, source: string): string {
   const clause = (c: MergeClause) => {
-    const when = c.when === 'matched' ? 'WHEN MATCHED' : c.when === 'notMatched' ? 'WHEN NOT MATCHED' : 'WHEN NOT MATCHED BY SOURCE';
+    const when =
+      c.when === 'matched'
+        ? 'WHEN MATCHED'
+        : c.when === 'notMatched'
+          ? 'WHEN NOT MATCHED'
+          : 'WHEN NOT MATCHED BY SOURCE';
     const condition = c.condition ? ` AND ${c.condition}` : '';
     const a = c.action;
     if (a.kind === 'delete') return `${when}${condition} THEN DELETE`;
     if (a.kind === 'update') {
       const set = a.set === '*' ? Object.fromEntries(COLUMNS.map((col) => [col, `source.${col}`])) : a.set;
-      return `${when}${condition} THEN UPDATE SET ${Object.entries(set).map(([col, e]) => `${col} = ${e}`).join(', ')}`;
+      return `${when}${condition} THEN UPDATE SET ${Object.entries(set)
+        .map(([col, e]) => `${col} = ${e}`)
+        .join(', ')}`;
     }
     const values = a.values === '*' ? Object.fromEntries(COLUMNS.map((col) => [col, `source.${col}`])) : a.values;
     return `${when}${condition} THEN INSERT (${Object.keys(values).join(', ')}) VALUES (${Object.values(values).join(', ')})`;
@@ -116,7 +170,8 @@ function mergeSql(spec: MergeSpec, source: string): string {
   return `MERGE INTO ref AS target USING (${source}) AS source ON ${spec.on} ${spec.clauses.map(clause).join(' ')}`;
 }
 
-const canonical = (rows: readonly Record<string, unknown>[]) => rows.map((r) => JSON.stringify(COLUMNS.map((c) => r[c] ?? null))).sort();
+const canonical = (rows: readonly Record<string, unknown>[]) =>
+  rows.map((r) => JSON.stringify(COLUMNS.map((c) => r[c] ?? null))).sort();
 
 function counts(rows: readonly string[]): Map<string, number> {
   const out = new Map<string, number>();
@@ -159,8 +214,10 @@ async function run(g: Gen, ref: DuckDBConnection, variant: { dv: boolean; partit
     schema: {
       type: 'struct',
       fields: [
-        { name: 'id', type: 'long', nullable: true, metadata: {} }, { name: 'k', type: 'integer', nullable: true, metadata: {} },
-        { name: 's', type: 'string', nullable: true, metadata: {} }, { name: 'x', type: 'double', nullable: true, metadata: {} },
+        { name: 'id', type: 'long', nullable: true, metadata: {} },
+        { name: 'k', type: 'integer', nullable: true, metadata: {} },
+        { name: 's', type: 'string', nullable: true, metadata: {} },
+        { name: 'x', type: 'double', nullable: true, metadata: {} },
         { name: 'p', type: 'string', nullable: true, metadata: {} },
       ],
     },
@@ -190,7 +247,11 @@ async function run(g: Gen, ref: DuckDBConnection, variant: { dv: boolean; partit
       const set = assignments(g);
       description = `UPDATE SET ${JSON.stringify(set)} WHERE ${where ?? '(all)'}`;
       deletionVectorsWritten += dvCount(await table.update(set, where));
-      await ref.run(`UPDATE ref SET ${Object.entries(set).map(([c, e]) => `${c} = ${e}`).join(', ')}${where ? ` WHERE ${where}` : ''}`);
+      await ref.run(
+        `UPDATE ref SET ${Object.entries(set)
+          .map(([c, e]) => `${c} = ${e}`)
+          .join(', ')}${where ? ` WHERE ${where}` : ''}`,
+      );
     } else {
       // Distinct source ids, half of them present in the target: no target row has two matches.
       const ids = new Set<number>();
@@ -220,7 +281,12 @@ async function run(g: Gen, ref: DuckDBConnection, variant: { dv: boolean; partit
 const dvCount = (result: DmlMetrics) => result.numDeletionVectorsAdded + result.numDeletionVectorsUpdated;
 
 /** previous − deletes − preimages + postimages + inserts = current, as multisets. */
-function expectChangesExplain(previous: readonly string[], current: readonly string[], changes: readonly Record<string, unknown>[], context: string): void {
+function expectChangesExplain(
+  previous: readonly string[],
+  current: readonly string[],
+  changes: readonly Record<string, unknown>[],
+  context: string,
+): void {
   const state = counts(previous);
   for (const change of changes) {
     const row = JSON.stringify(COLUMNS.map((c) => change[c] ?? null));

@@ -10,8 +10,19 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src/storage/index.js';
 import {
-  AppendOnlyTableError, CommitConflictError, DeltaTable, InvalidTableOperationError, MergeCardinalityError, fromRows, fromSql,
-  queryRows, readChanges, withConnection, type AddFile, type DeletionVectorDescriptor, type StructType,
+  AppendOnlyTableError,
+  CommitConflictError,
+  DeltaTable,
+  InvalidTableOperationError,
+  MergeCardinalityError,
+  fromRows,
+  fromSql,
+  queryRows,
+  readChanges,
+  withConnection,
+  type AddFile,
+  type DeletionVectorDescriptor,
+  type StructType,
 } from '../../src/lake/index.js';
 import { readDeletionVector, relativeDeletionVectorKey } from '../../src/lake/deletion-vector.js';
 
@@ -27,10 +38,15 @@ const schema: StructType = {
 const tempLocation = () => path.join(mkdtempSync(path.join(tmpdir(), 'strata-dml-')), 'table');
 
 /** A table with three files of 10 rows: ids 0-9, 10-19, 20-29; grp = 'g' + (id % 3). */
-async function threeFiles(properties: Record<string, string> = {}, partitionColumns: string[] = []): Promise<DeltaTable> {
+async function threeFiles(
+  properties: Record<string, string> = {},
+  partitionColumns: string[] = [],
+): Promise<DeltaTable> {
   const table = await DeltaTable.create(tempLocation(), { schema, properties, partitionColumns });
   for (let f = 0; f < 3; f++) {
-    await table.append(fromSql(`SELECT range AS id, 'g' || (range % 3) AS grp, range * 1.5 AS v FROM range(${f * 10}, ${f * 10 + 10})`));
+    await table.append(
+      fromSql(`SELECT range AS id, 'g' || (range % 3) AS grp, range * 1.5 AS v FROM range(${f * 10}, ${f * 10 + 10})`),
+    );
   }
   return table;
 }
@@ -44,17 +60,27 @@ const ids = async (table: DeltaTable) => (await table.rows({ orderBy: 'id' })).m
 
 function commit(location: string, version: number): Array<Record<string, Record<string, unknown>>> {
   const file = path.join(openStore(location).localPath('')!, '_delta_log', `${String(version).padStart(20, '0')}.json`);
-  return readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, Record<string, unknown>>);
+  return readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, Record<string, unknown>>);
 }
 
-const actionsOf = (location: string, version: number, kind: string) => commit(location, version).flatMap((l) => (l[kind] ? [l[kind]] : []));
+const actionsOf = (location: string, version: number, kind: string) =>
+  commit(location, version).flatMap((l) => (l[kind] ? [l[kind]] : []));
 
 describe('DELETE with deletion vectors', () => {
   it('writes one DV file for the commit, in the spec format, readable after reopening', async () => {
     const table = await threeFiles(DV);
     const before = new Map(table.snapshot.files.map((f) => [f.path, f]));
     const result = await table.delete('id % 10 IN (1, 4) AND id < 20');
-    expect(result).toMatchObject({ numDeletedRows: 4, numDeletionVectorsAdded: 2, numRemovedFiles: 0, numAddedFiles: 0, numCopiedRows: 0 });
+    expect(result).toMatchObject({
+      numDeletedRows: 4,
+      numDeletionVectorsAdded: 2,
+      numRemovedFiles: 0,
+      numAddedFiles: 0,
+      numCopiedRows: 0,
+    });
 
     const bins = readdirSync(dirOf(table)).filter((f) => f.endsWith('.bin'));
     expect(bins).toHaveLength(1);
@@ -81,7 +107,9 @@ describe('DELETE with deletion vectors', () => {
     const reopened = await DeltaTable.open(table.location);
     expect(reopened.snapshot.files).toHaveLength(3);
     expect(reopened.snapshot.numRecords).toBe(26);
-    expect(await ids(reopened)).toEqual(Array.from({ length: 30 }, (_, i) => i).filter((i) => !(i < 20 && [1, 4].includes(i % 10))));
+    expect(await ids(reopened)).toEqual(
+      Array.from({ length: 30 }, (_, i) => i).filter((i) => !(i < 20 && [1, 4].includes(i % 10))),
+    );
   });
 
   it('merges a new DV with the file existing one and removes the old (path, DV) entry', async () => {
@@ -95,7 +123,9 @@ describe('DELETE with deletion vectors', () => {
     expect(removed[0]!.deletionVector).toEqual(first.deletionVector);
     const file = table.snapshot.files.find((f) => f.path === first.path)!;
     expect(file.deletionVector!.cardinality).toBe(4);
-    expect(await readDeletionVector(file.deletionVector as DeletionVectorDescriptor, openStore(table.location))).toEqual([2, 3, 5, 9]);
+    expect(
+      await readDeletionVector(file.deletionVector as DeletionVectorDescriptor, openStore(table.location)),
+    ).toEqual([2, 3, 5, 9]);
     const reopened = await DeltaTable.open(table.location);
     expect(reopened.snapshot.files.filter((f) => f.path === first.path)).toHaveLength(1);
     expect((await ids(reopened)).slice(0, 6)).toEqual([0, 1, 4, 6, 7, 8]);
@@ -105,7 +135,12 @@ describe('DELETE with deletion vectors', () => {
     const table = await threeFiles(DV);
     await table.delete('id = 11');
     const result = await table.delete('id >= 10 AND id < 20');
-    expect(result).toMatchObject({ numDeletedRows: 9, numRemovedFiles: 1, numDeletionVectorsRemoved: 1, numDeletionVectorsAdded: 0 });
+    expect(result).toMatchObject({
+      numDeletedRows: 9,
+      numRemovedFiles: 1,
+      numDeletionVectorsRemoved: 1,
+      numDeletionVectorsAdded: 0,
+    });
     expect(actionsOf(table.location, result.version, 'add')).toEqual([]);
     expect(table.snapshot.files).toHaveLength(2);
     expect(table.snapshot.files.every((f) => !f.deletionVector)).toBe(true);
@@ -115,10 +150,15 @@ describe('DELETE with deletion vectors', () => {
     const table = await threeFiles(DV);
     const result = await table.update({ v: 'v * 100', grp: "'changed'" }, 'id IN (3, 13)');
     expect(result).toMatchObject({ numUpdatedRows: 2, numDeletionVectorsAdded: 2, numAddedFiles: 1, numCopiedRows: 0 });
-    const added = (actionsOf(table.location, result.version, 'add') as unknown as AddFile[]).filter((a) => !a.deletionVector);
+    const added = (actionsOf(table.location, result.version, 'add') as unknown as AddFile[]).filter(
+      (a) => !a.deletionVector,
+    );
     expect(JSON.parse(added[0]!.stats!).numRecords).toBe(2);
     const rows = await table.rows({ where: "grp = 'changed'", orderBy: 'id' });
-    expect(rows).toEqual([{ id: 3, grp: 'changed', v: 450 }, { id: 13, grp: 'changed', v: 1950 }]);
+    expect(rows).toEqual([
+      { id: 3, grp: 'changed', v: 450 },
+      { id: 13, grp: 'changed', v: 1950 },
+    ]);
     expect((await table.rows()).length).toBe(30);
   });
 });
@@ -128,7 +168,13 @@ describe('copy-on-write DML', () => {
     const table = await threeFiles();
     const before = table.snapshot.files.map((f) => f.path);
     const result = await table.delete('id IN (12, 13)');
-    expect(result).toMatchObject({ numDeletedRows: 2, numCopiedRows: 8, numRemovedFiles: 1, numAddedFiles: 1, numDeletionVectorsAdded: 0 });
+    expect(result).toMatchObject({
+      numDeletedRows: 2,
+      numCopiedRows: 8,
+      numRemovedFiles: 1,
+      numAddedFiles: 1,
+      numDeletionVectorsAdded: 0,
+    });
     const after = table.snapshot.files.map((f) => f.path);
     expect(after.filter((p) => before.includes(p))).toHaveLength(2);
     expect(table.snapshot.files.every((f) => !f.deletionVector)).toBe(true);
@@ -140,7 +186,12 @@ describe('copy-on-write DML', () => {
     const table = await threeFiles({}, ['grp']);
     await table.update({ grp: "'g9'" }, 'id < 3');
     const counts = await table.rows({ orderBy: 'grp' });
-    expect(counts.filter((r) => r.grp === 'g9').map((r) => Number(r.id)).sort()).toEqual([0, 1, 2]);
+    expect(
+      counts
+        .filter((r) => r.grp === 'g9')
+        .map((r) => Number(r.id))
+        .sort(),
+    ).toEqual([0, 1, 2]);
     expect(table.snapshot.files.some((f) => f.partitionValues.grp === 'g9')).toBe(true);
     expect(counts).toHaveLength(30);
   });
@@ -149,7 +200,13 @@ describe('copy-on-write DML', () => {
     for (const properties of [{}, DV]) {
       const location = `memory://dml-${Date.now()}-${Math.random()}/t`;
       const table = await DeltaTable.create(location, { schema, properties });
-      await table.append(fromRows([{ id: 1, grp: 'a' }, { id: 2, grp: 'b' }, { id: 3, grp: 'a' }]));
+      await table.append(
+        fromRows([
+          { id: 1, grp: 'a' },
+          { id: 2, grp: 'b' },
+          { id: 3, grp: 'a' },
+        ]),
+      );
       await table.delete("grp = 'b'");
       await table.update({ v: '7' }, 'id = 3');
       expect(await ids(await DeltaTable.open(location))).toEqual([1, 3]);
@@ -164,12 +221,22 @@ describe('commitInfo', () => {
     const del = await table.delete('id = 1');
     const info = (v: number) => commit(table.location, v)[0]!.commitInfo!;
     expect(info(del.version)).toMatchObject({
-      operation: 'DELETE', operationParameters: { predicate: '["id = 1"]' }, isBlindAppend: false, readVersion: del.version - 1,
-      operationMetrics: { numDeletedRows: '1', numCopiedRows: '9', numRemovedFiles: '1', numAddedFiles: '1', numDeletionVectorsAdded: '0' },
+      operation: 'DELETE',
+      operationParameters: { predicate: '["id = 1"]' },
+      isBlindAppend: false,
+      readVersion: del.version - 1,
+      operationMetrics: {
+        numDeletedRows: '1',
+        numCopiedRows: '9',
+        numRemovedFiles: '1',
+        numAddedFiles: '1',
+        numDeletionVectorsAdded: '0',
+      },
     });
     const upd = await table.update({ v: '0' }, 'id < 5');
     expect(info(upd.version)).toMatchObject({
-      operation: 'UPDATE', operationParameters: { predicate: 'id < 5' },
+      operation: 'UPDATE',
+      operationParameters: { predicate: 'id < 5' },
       operationMetrics: { numUpdatedRows: '4', numCopiedRows: '5', numRemovedFiles: '1', numAddedFiles: '1' },
     });
     const merged = await table.merge(fromSql('SELECT * FROM (VALUES (2, 20.0), (100, 1.0)) s(id, v)'), {
@@ -190,9 +257,16 @@ describe('commitInfo', () => {
         notMatchedBySourcePredicates: '[{"predicate":"target.id >= 25","actionType":"delete"}]',
       },
       operationMetrics: {
-        numSourceRows: '2', numTargetRowsInserted: '1', numTargetRowsUpdated: '1', numTargetRowsMatchedUpdated: '1',
-        numTargetRowsDeleted: '5', numTargetRowsNotMatchedBySourceDeleted: '5', numTargetRowsMatchedDeleted: '0',
-        numTargetRowsCopied: '13', numTargetFilesRemoved: '2', numOutputRows: '15',
+        numSourceRows: '2',
+        numTargetRowsInserted: '1',
+        numTargetRowsUpdated: '1',
+        numTargetRowsMatchedUpdated: '1',
+        numTargetRowsDeleted: '5',
+        numTargetRowsNotMatchedBySourceDeleted: '5',
+        numTargetRowsMatchedDeleted: '0',
+        numTargetRowsCopied: '13',
+        numTargetFilesRemoved: '2',
+        numOutputRows: '15',
       },
     });
     expect((await table.history(1))[0]!.operation).toBe('MERGE');
@@ -211,14 +285,19 @@ describe('MERGE semantics', () => {
       ],
     });
     const rows = await table.rows({ where: 'id < 6', orderBy: 'id' });
-    expect(rows.map((r) => [r.id, r.grp])).toEqual([[1, 'first'], [3, 'first'], [5, 'second']]);
+    expect(rows.map((r) => [r.id, r.grp])).toEqual([
+      [1, 'first'],
+      [3, 'first'],
+      [5, 'second'],
+    ]);
   });
 
   it('refuses a target row matched by several source rows, naming it, and commits nothing', async () => {
     const table = await threeFiles();
     const version = table.version;
     const failure = table.merge(fromSql('SELECT * FROM (VALUES (7, 1.0), (7, 2.0)) s(id, v)'), {
-      on: 'target.id = source.id', clauses: [{ when: 'matched', action: { kind: 'update', set: { v: 'source.v' } } }],
+      on: 'target.id = source.id',
+      clauses: [{ when: 'matched', action: { kind: 'update', set: { v: 'source.v' } } }],
     });
     await expect(failure).rejects.toBeInstanceOf(MergeCardinalityError);
     await expect(failure).rejects.toThrow(/\{"id":7,"grp":"g1","v":10\.5\} is matched by 2 source rows/);
@@ -228,7 +307,8 @@ describe('MERGE semantics', () => {
   it('allows several matches when the only matched clause is an unconditional DELETE', async () => {
     const table = await threeFiles(DV);
     const result = await table.merge(fromSql('SELECT * FROM (VALUES (7), (7), (8)) s(id)'), {
-      on: 'target.id = source.id', clauses: [{ when: 'matched', action: { kind: 'delete' } }],
+      on: 'target.id = source.id',
+      clauses: [{ when: 'matched', action: { kind: 'delete' } }],
     });
     expect(result.numDeletedRows).toBe(2);
     expect(await ids(table)).not.toContain(7);
@@ -237,29 +317,62 @@ describe('MERGE semantics', () => {
 
   it('inserts with "*" and updates with "*" by column name', async () => {
     const table = await threeFiles();
-    await table.merge(fromRows([{ v: 9, id: 1, grp: 'x' }, { grp: 'y', id: 50, v: 5 }]), {
-      on: 'target.id = source.id',
-      clauses: [{ when: 'matched', action: { kind: 'update', set: '*' } }, { when: 'notMatched', action: { kind: 'insert', values: '*' } }],
-    });
-    expect(await table.rows({ where: 'id IN (1, 50)', orderBy: 'id' })).toEqual([{ id: 1, grp: 'x', v: 9 }, { id: 50, grp: 'y', v: 5 }]);
+    await table.merge(
+      fromRows([
+        { v: 9, id: 1, grp: 'x' },
+        { grp: 'y', id: 50, v: 5 },
+      ]),
+      {
+        on: 'target.id = source.id',
+        clauses: [
+          { when: 'matched', action: { kind: 'update', set: '*' } },
+          { when: 'notMatched', action: { kind: 'insert', values: '*' } },
+        ],
+      },
+    );
+    expect(await table.rows({ where: 'id IN (1, 50)', orderBy: 'id' })).toEqual([
+      { id: 1, grp: 'x', v: 9 },
+      { id: 50, grp: 'y', v: 5 },
+    ]);
   });
 
   it('refuses malformed specs with typed errors', async () => {
     const table = await threeFiles();
     const source = fromSql('SELECT 1 AS id');
-    await expect(table.merge(source, { on: 'target.id = source.id', clauses: [] })).rejects.toThrow(/at least one WHEN clause/);
-    await expect(table.merge(source, { on: 'target.id = source.id', clauses: [{ when: 'matched', action: { kind: 'insert', values: '*' } }] }))
-      .rejects.toThrow(/clause 1 \(WHEN MATCHED\) cannot INSERT/);
-    await expect(table.merge(source, {
-      on: 'target.id = source.id',
-      clauses: [{ when: 'matched', action: { kind: 'delete' } }, { when: 'matched', condition: 'true', action: { kind: 'delete' } }],
-    })).rejects.toThrow(/only the last one may omit its condition/);
-    await expect(table.merge(source, { on: 'target.id = source.id', clauses: [{ when: 'notMatched', action: { kind: 'insert', values: '*' } }] }))
-      .rejects.toThrow(/source has no "grp"/);
-    await expect(table.merge(source, { on: 'target.nope = source.id', clauses: [{ when: 'matched', action: { kind: 'delete' } }] }))
-      .rejects.toBeInstanceOf(InvalidTableOperationError);
+    await expect(table.merge(source, { on: 'target.id = source.id', clauses: [] })).rejects.toThrow(
+      /at least one WHEN clause/,
+    );
+    await expect(
+      table.merge(source, {
+        on: 'target.id = source.id',
+        clauses: [{ when: 'matched', action: { kind: 'insert', values: '*' } }],
+      }),
+    ).rejects.toThrow(/clause 1 \(WHEN MATCHED\) cannot INSERT/);
+    await expect(
+      table.merge(source, {
+        on: 'target.id = source.id',
+        clauses: [
+          { when: 'matched', action: { kind: 'delete' } },
+          { when: 'matched', condition: 'true', action: { kind: 'delete' } },
+        ],
+      }),
+    ).rejects.toThrow(/only the last one may omit its condition/);
+    await expect(
+      table.merge(source, {
+        on: 'target.id = source.id',
+        clauses: [{ when: 'notMatched', action: { kind: 'insert', values: '*' } }],
+      }),
+    ).rejects.toThrow(/source has no "grp"/);
+    await expect(
+      table.merge(source, {
+        on: 'target.nope = source.id',
+        clauses: [{ when: 'matched', action: { kind: 'delete' } }],
+      }),
+    ).rejects.toBeInstanceOf(InvalidTableOperationError);
     await expect(table.update({ nope: '1' })).rejects.toThrow(/no such column/);
-    await expect(table.delete('nope > 1')).rejects.toThrow(/DELETE on .* the predicate \(nope > 1\) cannot be evaluated/);
+    await expect(table.delete('nope > 1')).rejects.toThrow(
+      /DELETE on .* the predicate \(nope > 1\) cannot be evaluated/,
+    );
   });
 });
 
@@ -269,12 +382,16 @@ describe('append-only tables', () => {
     const version = table.version;
     await expect(table.delete('id = 1')).rejects.toBeInstanceOf(AppendOnlyTableError);
     await expect(table.update({ v: '0' })).rejects.toBeInstanceOf(AppendOnlyTableError);
-    const upsert = table.merge(fromSql('SELECT 1 AS id'), { on: 'target.id = source.id', clauses: [{ when: 'matched', action: { kind: 'delete' } }] });
+    const upsert = table.merge(fromSql('SELECT 1 AS id'), {
+      on: 'target.id = source.id',
+      clauses: [{ when: 'matched', action: { kind: 'delete' } }],
+    });
     await expect(upsert).rejects.toBeInstanceOf(AppendOnlyTableError);
     await expect(upsert).rejects.toThrow(/\[LAKE_APPEND_ONLY\].*append-only/);
     expect((await DeltaTable.open(table.location)).version).toBe(version);
     const inserted = await table.merge(fromSql("SELECT * FROM (VALUES (1, 'a'), (99, 'b')) s(id, grp)"), {
-      on: 'target.id = source.id', clauses: [{ when: 'notMatched', action: { kind: 'insert', values: { id: 'source.id', grp: 'source.grp' } } }],
+      on: 'target.id = source.id',
+      clauses: [{ when: 'notMatched', action: { kind: 'insert', values: { id: 'source.id', grp: 'source.grp' } } }],
     });
     expect(inserted).toMatchObject({ numInsertedRows: 1, numRemovedFiles: 0 });
   });
@@ -282,16 +399,29 @@ describe('append-only tables', () => {
 
 describe('table layouts and connections', () => {
   it('changes column-mapped tables by logical name and records their changes', async () => {
-    const table = await threeFiles({ 'delta.columnMapping.mode': 'name', 'delta.enableChangeDataFeed': 'true' }, ['grp']);
+    const table = await threeFiles({ 'delta.columnMapping.mode': 'name', 'delta.enableChangeDataFeed': 'true' }, [
+      'grp',
+    ]);
     await table.update({ v: '-1' }, "grp = 'g1' AND id < 10");
     await table.delete('id = 0');
-    await table.merge(fromRows([{ id: 3, v: 33 }]), { on: 'target.id = source.id', clauses: [{ when: 'matched', action: { kind: 'update', set: { v: 'source.v' } } }] });
+    await table.merge(fromRows([{ id: 3, v: 33 }]), {
+      on: 'target.id = source.id',
+      clauses: [{ when: 'matched', action: { kind: 'update', set: { v: 'source.v' } } }],
+    });
     const reopened = await DeltaTable.open(table.location);
     expect(await reopened.rows({ where: 'id < 5', orderBy: 'id' })).toEqual([
-      { id: 1, grp: 'g1', v: -1 }, { id: 2, grp: 'g2', v: 3 }, { id: 3, grp: 'g0', v: 33 }, { id: 4, grp: 'g1', v: -1 },
+      { id: 1, grp: 'g1', v: -1 },
+      { id: 2, grp: 'g2', v: 3 },
+      { id: 3, grp: 'g0', v: 33 },
+      { id: 4, grp: 'g1', v: -1 },
     ]);
     const changes = await readChanges(table, table.version - 2, table.version);
-    expect(changes.filter((c) => c._change_type === 'update_postimage').map((c) => Number(c.id)).sort((a, b) => a - b)).toEqual([1, 3, 4, 7]);
+    expect(
+      changes
+        .filter((c) => c._change_type === 'update_postimage')
+        .map((c) => Number(c.id))
+        .sort((a, b) => a - b),
+    ).toEqual([1, 3, 4, 7]);
   });
 
   it('starts from an empty table: MERGE inserts, DELETE and UPDATE change nothing', async () => {
@@ -299,7 +429,11 @@ describe('table layouts and connections', () => {
     expect((await table.delete('id = 1')).numDeletedRows).toBe(0);
     expect((await table.update({ v: '1' })).numUpdatedRows).toBe(0);
     const merged = await table.merge(fromRows([{ id: 1, grp: 'a', v: 1 }]), {
-      on: 'target.id = source.id', clauses: [{ when: 'matched', action: { kind: 'delete' } }, { when: 'notMatched', action: { kind: 'insert', values: '*' } }],
+      on: 'target.id = source.id',
+      clauses: [
+        { when: 'matched', action: { kind: 'delete' } },
+        { when: 'notMatched', action: { kind: 'insert', values: '*' } },
+      ],
     });
     expect(merged).toMatchObject({ numInsertedRows: 1, numDeletedRows: 0 });
     expect(await ids(table)).toEqual([1]);
@@ -309,11 +443,18 @@ describe('table layouts and connections', () => {
     const table = await threeFiles();
     await withConnection(async (connection) => {
       await connection.run("CREATE TEMP VIEW updates AS SELECT * FROM (VALUES (5, 'five')) u(id, grp)");
-      await table.merge(fromSql('SELECT * FROM updates'), {
-        on: 'target.id = source.id', clauses: [{ when: 'matched', action: { kind: 'update', set: { grp: 'source.grp' } } }],
-      }, { connection });
+      await table.merge(
+        fromSql('SELECT * FROM updates'),
+        {
+          on: 'target.id = source.id',
+          clauses: [{ when: 'matched', action: { kind: 'update', set: { grp: 'source.grp' } } }],
+        },
+        { connection },
+      );
       await table.delete('id IN (SELECT id + 1 FROM updates)', { connection });
-      expect(await queryRows(connection, "SELECT count(*) AS n FROM duckdb_tables() WHERE table_name LIKE '__strata_%'")).toEqual([{ n: 0 }]);
+      expect(
+        await queryRows(connection, "SELECT count(*) AS n FROM duckdb_tables() WHERE table_name LIKE '__strata_%'"),
+      ).toEqual([{ n: 0 }]);
     });
     expect(await table.rows({ where: 'id IN (5, 6)' })).toEqual([{ id: 5, grp: 'five', v: 7.5 }]);
   });
@@ -327,7 +468,9 @@ describe('concurrency and candidate files', () => {
       await table.delete('id = 1');
       const failure = stale.delete('id = 2');
       await expect(failure).rejects.toBeInstanceOf(CommitConflictError);
-      await expect(failure).rejects.toThrow(/\[LAKE_CONFLICT\] Commit conflict \(concurrent-(append|delete-read|delete-delete)\)/);
+      await expect(failure).rejects.toThrow(
+        /\[LAKE_CONFLICT\] Commit conflict \(concurrent-(append|delete-read|delete-delete)\)/,
+      );
       expect(await ids(await DeltaTable.open(table.location))).toContain(2);
     }
   });

@@ -9,8 +9,18 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
-  CommitConflictError, DeltaTable, InvalidTableOperationError, Transaction, fromRows, fromSql, queryRows, withConnection,
-  type AddFile, type PrimitiveTypeName, type StructField, type StructType,
+  CommitConflictError,
+  DeltaTable,
+  InvalidTableOperationError,
+  Transaction,
+  fromRows,
+  fromSql,
+  queryRows,
+  withConnection,
+  type AddFile,
+  type PrimitiveTypeName,
+  type StructField,
+  type StructType,
 } from '../../src/lake/index.js';
 import { inlineDeletionVector } from '../../src/lake/deletion-vector.js';
 import { optimize } from '../../src/lake/index.js';
@@ -19,7 +29,10 @@ const tempTable = () => path.join(mkdtempSync(path.join(tmpdir(), 'strata-optimi
 /** A local directory for a path or a file:// URL (table.location is a URL). */
 const localDir = (location: string) => (location.startsWith('file:') ? fileURLToPath(location) : location);
 const field = (name: string, type: PrimitiveTypeName): StructField => ({ name, type, nullable: true, metadata: {} });
-const schema: StructType = { type: 'struct', fields: [field('id', 'long'), field('name', 'string'), field('score', 'double')] };
+const schema: StructType = {
+  type: 'struct',
+  fields: [field('id', 'long'), field('name', 'string'), field('score', 'double')],
+};
 
 /** Rows as a sorted list of JSON texts: equal iff the multisets are equal. */
 const multiset = (rows: Record<string, unknown>[]) => rows.map((r) => JSON.stringify(r)).sort();
@@ -27,7 +40,10 @@ const multiset = (rows: Record<string, unknown>[]) => rows.map((r) => JSON.strin
 type LogLine = Record<string, Record<string, unknown>>;
 function logLines(location: string, version: number): LogLine[] {
   const file = path.join(localDir(location), '_delta_log', `${String(version).padStart(20, '0')}.json`);
-  return readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as LogLine);
+  return readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as LogLine);
 }
 
 async function smallFilesTable(appends: number, partitioned = false): Promise<DeltaTable> {
@@ -38,7 +54,9 @@ async function smallFilesTable(appends: number, partitioned = false): Promise<De
   });
   for (let i = 0; i < appends; i++) {
     const region = partitioned ? `, CASE WHEN range % 2 = 0 THEN 'eu' ELSE 'us' END AS region` : '';
-    await table.append(fromSql(`SELECT ${i * 100} + range AS id, 'n' || range AS name, random() AS score${region} FROM range(100)`));
+    await table.append(
+      fromSql(`SELECT ${i * 100} + range AS id, 'n' || range AS name, random() AS score${region} FROM range(100)`),
+    );
   }
   return table;
 }
@@ -73,14 +91,22 @@ describe('OPTIMIZE bin-packing', () => {
 
     const lines = logLines(table.location, before + 1);
     const info = lines[0]!.commitInfo!;
-    expect(info).toMatchObject({ operation: 'OPTIMIZE', isBlindAppend: false, operationParameters: { predicate: '[]', zOrderBy: '[]', auto: false } });
+    expect(info).toMatchObject({
+      operation: 'OPTIMIZE',
+      isBlindAppend: false,
+      operationParameters: { predicate: '[]', zOrderBy: '[]', auto: false },
+    });
     expect(info.operationMetrics).toMatchObject({ numRemovedFiles: '12', numAddedFiles: '1' });
     const removes = lines.flatMap((l) => (l.remove ? [l.remove] : []));
     const adds = lines.flatMap((l) => (l.add ? [l.add] : []));
     expect(removes).toHaveLength(12);
     expect(adds).toHaveLength(1);
     expect([...removes, ...adds].every((a) => a.dataChange === false)).toBe(true);
-    expect(JSON.parse(String(adds[0]!.stats))).toMatchObject({ numRecords: 1200, minValues: { id: 0 }, maxValues: { id: 1199 } });
+    expect(JSON.parse(String(adds[0]!.stats))).toMatchObject({
+      numRecords: 1200,
+      minValues: { id: 0 },
+      maxValues: { id: 1199 },
+    });
 
     // Time travel to before the OPTIMIZE still reads the old files.
     const old = await DeltaTable.open(table.location, { version: before });
@@ -109,12 +135,19 @@ describe('OPTIMIZE bin-packing', () => {
 
   it('honours minFileSize: files at or above it are left alone', async () => {
     const table = await smallFilesTable(4);
-    await table.append(fromSql(`SELECT 10000 + range AS id, md5(range::VARCHAR) AS name, random() AS score FROM range(20000)`));
+    await table.append(
+      fromSql(`SELECT 10000 + range AS id, md5(range::VARCHAR) AS name, random() AS score FROM range(20000)`),
+    );
     const big = table.snapshot.files.reduce((a, b) => (a.size > b.size ? a : b));
     const small = Math.max(...table.snapshot.files.filter((f) => f !== big).map((f) => f.size));
     expect(big.size).toBeGreaterThan(small);
     const result = await optimize(table, { minFileSize: small + 1 });
-    expect(result.metrics).toMatchObject({ totalConsideredFiles: 4, numFilesRemoved: 4, numFilesAdded: 1, totalFilesSkipped: 1 });
+    expect(result.metrics).toMatchObject({
+      totalConsideredFiles: 4,
+      numFilesRemoved: 4,
+      numFilesAdded: 1,
+      totalFilesSkipped: 1,
+    });
     const after = await DeltaTable.open(table.location);
     expect(after.snapshot.files.map((f) => f.path)).toContain(big.path);
     expect(after.snapshot.files).toHaveLength(2);
@@ -126,10 +159,19 @@ describe('OPTIMIZE bin-packing', () => {
     await table.append(fromSql('SELECT range AS id, NULL::VARCHAR AS name, NULL::DOUBLE AS score FROM range(10)'));
     const file = table.snapshot.files[0]!;
     const withDv: AddFile = { ...file, deletionVector: inlineDeletionVector([0, 3]) };
-    await new Transaction(table.snapshot, { operation: 'DELETE' }).readFiles([file]).removeFiles([file]).addFiles([withDv]).commit();
+    await new Transaction(table.snapshot, { operation: 'DELETE' })
+      .readFiles([file])
+      .removeFiles([file])
+      .addFiles([withDv])
+      .commit();
     const deleted = await DeltaTable.open(location);
     const result = await optimize(deleted);
-    expect(result.metrics).toMatchObject({ numFilesRemoved: 1, numFilesAdded: 1, numDeletionVectorsRemoved: 1, numDeletionVectorRowsRemoved: 2 });
+    expect(result.metrics).toMatchObject({
+      numFilesRemoved: 1,
+      numFilesAdded: 1,
+      numDeletionVectorsRemoved: 1,
+      numDeletionVectorRowsRemoved: 2,
+    });
     const after = await DeltaTable.open(location);
     expect(after.snapshot.files.every((f) => !f.deletionVector)).toBe(true);
     expect((await after.rows({ orderBy: 'id' })).map((r) => r.id)).toEqual([1, 2, 4, 5, 6, 7, 8, 9]);
@@ -144,8 +186,15 @@ describe('OPTIMIZE layouts', () => {
     const location = tempTable();
     const table = await DeltaTable.create(location, { schema, properties: { 'delta.columnMapping.mode': 'name' } });
     await table.append(fromSql(`SELECT range AS id, 'a' || range AS name, range / 10 AS score FROM range(50)`));
-    await table.append(fromSql(`SELECT 100 + range AS id, NULL::VARCHAR AS name, NULL::DOUBLE AS score, 'x' || range AS extra FROM range(50)`), { mergeSchema: true });
-    await table.append(fromSql(`SELECT 200 + range AS id, 'c' AS name, 1.0 AS score, NULL::VARCHAR AS extra FROM range(50)`));
+    await table.append(
+      fromSql(
+        `SELECT 100 + range AS id, NULL::VARCHAR AS name, NULL::DOUBLE AS score, 'x' || range AS extra FROM range(50)`,
+      ),
+      { mergeSchema: true },
+    );
+    await table.append(
+      fromSql(`SELECT 200 + range AS id, 'c' AS name, 1.0 AS score, NULL::VARCHAR AS extra FROM range(50)`),
+    );
     const rowsBefore = multiset(await table.rows());
     const result = await optimize(table, { zorderBy: ['score', 'extra'] });
     expect(result.metrics).toMatchObject({ numFilesRemoved: 3, numFilesAdded: 1 });
@@ -160,8 +209,11 @@ describe('OPTIMIZE layouts', () => {
 describe('OPTIMIZE WHERE', () => {
   it('touches only the partitions the predicate selects', async () => {
     const table = await smallFilesTable(5, true);
-    const files = (t: DeltaTable, region: string) => t.snapshot.files.filter((f) => f.partitionValues.region === region);
-    const usBefore = files(table, 'us').map((f) => f.path).sort();
+    const files = (t: DeltaTable, region: string) =>
+      t.snapshot.files.filter((f) => f.partitionValues.region === region);
+    const usBefore = files(table, 'us')
+      .map((f) => f.path)
+      .sort();
     expect(files(table, 'eu')).toHaveLength(5);
     const rowsBefore = multiset(await table.rows());
 
@@ -169,9 +221,15 @@ describe('OPTIMIZE WHERE', () => {
     expect(result.metrics).toMatchObject({ numFilesRemoved: 5, numFilesAdded: 1, partitionsOptimized: 1 });
     const after = await DeltaTable.open(table.location);
     expect(files(after, 'eu')).toHaveLength(1);
-    expect(files(after, 'us').map((f) => f.path).sort()).toEqual(usBefore);
+    expect(
+      files(after, 'us')
+        .map((f) => f.path)
+        .sort(),
+    ).toEqual(usBefore);
     expect(multiset(await after.rows())).toEqual(rowsBefore);
-    expect(logLines(table.location, after.version)[0]!.commitInfo!.operationParameters).toMatchObject({ predicate: `["region = 'eu'"]` });
+    expect(logLines(table.location, after.version)[0]!.commitInfo!.operationParameters).toMatchObject({
+      predicate: `["region = 'eu'"]`,
+    });
   });
 
   it('refuses a predicate on a data column, naming it, and writes nothing', async () => {
@@ -180,7 +238,9 @@ describe('OPTIMIZE WHERE', () => {
     await expect(failure).rejects.toBeInstanceOf(InvalidTableOperationError);
     await expect(failure).rejects.toThrow(/"score", which is not a partition column.*\(region\)/);
     await expect(failure).rejects.toMatchObject({ details: { column: 'score' } });
-    await expect(optimize(table, { where: "region = 'eu' AND nope = 1" })).rejects.toMatchObject({ details: { column: 'nope' } });
+    await expect(optimize(table, { where: "region = 'eu' AND nope = 1" })).rejects.toMatchObject({
+      details: { column: 'nope' },
+    });
     expect((await DeltaTable.open(table.location)).version).toBe(table.version);
   });
 
@@ -191,18 +251,36 @@ describe('OPTIMIZE WHERE', () => {
 });
 
 describe('OPTIMIZE ZORDER BY', () => {
-  interface Box { a: [number, number]; b: [number, number] }
+  interface Box {
+    a: [number, number];
+    b: [number, number];
+  }
   /** Files whose [min, max] box in (a, b) intersects the query box: those a reader cannot skip. */
-  const overlapping = (files: readonly AddFile[], box: Box) => files.filter((f) => {
-    const stats = JSON.parse(String(f.stats)) as { minValues: Record<string, number>; maxValues: Record<string, number> };
-    return stats.minValues.a! <= box.a[1] && stats.maxValues.a! >= box.a[0] && stats.minValues.b! <= box.b[1] && stats.maxValues.b! >= box.b[0];
-  }).length;
+  const overlapping = (files: readonly AddFile[], box: Box) =>
+    files.filter((f) => {
+      const stats = JSON.parse(String(f.stats)) as {
+        minValues: Record<string, number>;
+        maxValues: Record<string, number>;
+      };
+      return (
+        stats.minValues.a! <= box.a[1] &&
+        stats.maxValues.a! >= box.a[0] &&
+        stats.minValues.b! <= box.b[1] &&
+        stats.maxValues.b! >= box.b[0]
+      );
+    }).length;
 
   it('clusters rows so a two-column query box hits far fewer files, with the same rows', async () => {
     const location = tempTable();
-    const table = await DeltaTable.create(location, { schema: { type: 'struct', fields: [field('a', 'long'), field('b', 'long'), field('payload', 'string')] } });
+    const table = await DeltaTable.create(location, {
+      schema: { type: 'struct', fields: [field('a', 'long'), field('b', 'long'), field('payload', 'string')] },
+    });
     for (let i = 0; i < 32; i++) {
-      await table.append(fromSql(`SELECT floor(random() * 1000)::BIGINT AS a, floor(random() * 1000)::BIGINT AS b, md5(random()::VARCHAR) AS payload FROM range(2000)`));
+      await table.append(
+        fromSql(
+          `SELECT floor(random() * 1000)::BIGINT AS a, floor(random() * 1000)::BIGINT AS b, md5(random()::VARCHAR) AS payload FROM range(2000)`,
+        ),
+      );
     }
     const box: Box = { a: [100, 199], b: [600, 699] };
     const query = 'a BETWEEN 100 AND 199 AND b BETWEEN 600 AND 699';
@@ -238,7 +316,10 @@ describe('OPTIMIZE ZORDER BY', () => {
 
   it('refuses unknown and partition columns with a typed error naming them', async () => {
     const table = await smallFilesTable(2, true);
-    await expect(optimize(table, { zorderBy: ['id', 'nope'] })).rejects.toMatchObject({ code: 'LAKE_INVALID_OPERATION', details: { column: 'nope' } });
+    await expect(optimize(table, { zorderBy: ['id', 'nope'] })).rejects.toMatchObject({
+      code: 'LAKE_INVALID_OPERATION',
+      details: { column: 'nope' },
+    });
     await expect(optimize(table, { zorderBy: ['region'] })).rejects.toThrow(/"region" is a partition column/);
     await expect(optimize(table, { zorderBy: ['id', 'ID'] })).rejects.toThrow(/twice/);
     expect((await DeltaTable.open(table.location)).version).toBe(table.version);

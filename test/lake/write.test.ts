@@ -7,7 +7,15 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  DeltaTable, SchemaMismatchError, InvalidTableOperationError, TableExistsError, fromFile, fromRows, fromSql, withConnection, queryRows,
+  DeltaTable,
+  SchemaMismatchError,
+  InvalidTableOperationError,
+  TableExistsError,
+  fromFile,
+  fromRows,
+  fromSql,
+  withConnection,
+  queryRows,
   type StructType,
 } from '../../src/lake/index.js';
 import { StrataError } from '../../src/core/index.js';
@@ -28,7 +36,10 @@ const sortById = (rows: Record<string, unknown>[]) => [...rows].sort((a, b) => N
 
 function logLines(location: string, version: number): Record<string, Record<string, unknown>>[] {
   const file = path.join(location, '_delta_log', `${String(version).padStart(20, '0')}.json`);
-  return readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, Record<string, unknown>>);
+  return readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, Record<string, unknown>>);
 }
 
 describe('creating and appending', () => {
@@ -36,10 +47,12 @@ describe('creating and appending', () => {
     const location = tempTable();
     const table = await DeltaTable.create(location, { schema });
     expect(table.version).toBe(0);
-    const result = await table.append(fromRows([
-      { id: 1, name: 'a', day: '2026-01-01', score: 1.5 },
-      { id: 2, name: null, day: '2026-01-02', score: null },
-    ]));
+    const result = await table.append(
+      fromRows([
+        { id: 1, name: 'a', day: '2026-01-01', score: 1.5 },
+        { id: 2, name: null, day: '2026-01-02', score: null },
+      ]),
+    );
     expect(result).toMatchObject({ version: 1, numRows: 2, skipped: false });
     expect(sortById(await table.rows())).toEqual([
       { id: 1, name: 'a', day: '2026-01-01', score: 1.5 },
@@ -47,7 +60,12 @@ describe('creating and appending', () => {
     ]);
     const lines = logLines(location, 1);
     const commitInfo = lines[0]!.commitInfo!;
-    expect(commitInfo).toMatchObject({ operation: 'WRITE', readVersion: 0, isBlindAppend: true, operationParameters: { mode: 'Append' } });
+    expect(commitInfo).toMatchObject({
+      operation: 'WRITE',
+      readVersion: 0,
+      isBlindAppend: true,
+      operationParameters: { mode: 'Append' },
+    });
     expect(String(commitInfo.engineInfo)).toMatch(/^strata\/\d+\.\d+\.\d+/);
     const add = lines.find((l) => l.add)!.add!;
     expect(JSON.parse(String(add.stats))).toEqual({
@@ -81,36 +99,55 @@ describe('creating and appending', () => {
   it('writes Hive-style partition folders with the spec serialization of partition values', async () => {
     const location = tempTable();
     const table = await DeltaTable.create(location, {
-      schema: { type: 'struct', fields: [...schema.fields, { name: 'region', type: 'string', nullable: true, metadata: {} }, { name: 'ts', type: 'timestamp', nullable: true, metadata: {} }] },
+      schema: {
+        type: 'struct',
+        fields: [
+          ...schema.fields,
+          { name: 'region', type: 'string', nullable: true, metadata: {} },
+          { name: 'ts', type: 'timestamp', nullable: true, metadata: {} },
+        ],
+      },
       partitionColumns: ['region', 'ts'],
     });
-    await table.append(fromSql(`SELECT * FROM (VALUES
+    await table.append(
+      fromSql(`SELECT * FROM (VALUES
       (1, 'a', DATE '2026-01-01', 1.0, 'eu/west=1', TIMESTAMPTZ '2026-01-01 10:00:00+00'),
       (2, 'b', DATE '2026-01-01', 2.0, NULL, NULL),
-      (3, 'c', DATE '2026-01-02', 3.0, 'eu/west=1', TIMESTAMPTZ '2026-01-01 10:00:00+00')) t(id, name, day, score, region, ts)`));
+      (3, 'c', DATE '2026-01-02', 3.0, 'eu/west=1', TIMESTAMPTZ '2026-01-01 10:00:00+00')) t(id, name, day, score, region, ts)`),
+    );
     const adds = logLines(location, 1).flatMap((l) => (l.add ? [l.add] : []));
-    expect(adds.map((a) => a.partitionValues).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual([
+    expect(
+      adds.map((a) => a.partitionValues).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
+    ).toEqual([
       { region: 'eu/west=1', ts: '2026-01-01T10:00:00.000000Z' },
       { region: null, ts: null },
     ]);
-    expect(readdirSync(location).sort()).toEqual(expect.arrayContaining(['_delta_log', 'region=__HIVE_DEFAULT_PARTITION__']));
+    expect(readdirSync(location).sort()).toEqual(
+      expect.arrayContaining(['_delta_log', 'region=__HIVE_DEFAULT_PARTITION__']),
+    );
     for (const add of adds) {
       const file = path.join(location, decodeURIComponent(String(add.path)));
       expect(readFileSync(file).subarray(0, 4).toString()).toBe('PAR1');
       // Partition columns live in the log, not in the data files.
-      const columns = await withConnection((c) => queryRows(c, `DESCRIBE SELECT * FROM read_parquet('${file}', hive_partitioning = false)`));
+      const columns = await withConnection((c) =>
+        queryRows(c, `DESCRIBE SELECT * FROM read_parquet('${file}', hive_partitioning = false)`),
+      );
       expect(columns.map((c) => c.column_name)).toEqual(['id', 'name', 'day', 'score']);
     }
     const rows = sortById(await table.rows());
     expect(rows.map((r) => [r.id, r.region, r.ts])).toEqual([
-      [1, 'eu/west=1', '2026-01-01 10:00:00+00'], [2, null, null], [3, 'eu/west=1', '2026-01-01 10:00:00+00'],
+      [1, 'eu/west=1', '2026-01-01 10:00:00+00'],
+      [2, null, null],
+      [3, 'eu/west=1', '2026-01-01 10:00:00+00'],
     ]);
   });
 
   it('splits output into files of the target size', async () => {
     const location = tempTable();
     const table = await DeltaTable.create(location, { schema });
-    const result = await table.append(fromSql(`SELECT range AS id, md5(range::VARCHAR) AS name FROM range(200000)`), { targetFileSize: 1024 * 1024 });
+    const result = await table.append(fromSql(`SELECT range AS id, md5(range::VARCHAR) AS name FROM range(200000)`), {
+      targetFileSize: 1024 * 1024,
+    });
     expect(result.numFiles).toBeGreaterThan(1);
     expect(table.snapshot.files).toHaveLength(result.numFiles);
     expect(table.snapshot.numRecords).toBe(200000);
@@ -153,7 +190,11 @@ describe('schema enforcement and evolution', () => {
     await table.append(fromRows([{ id: 1 }]));
     await expect(table.append(fromRows([{ id: 2, extra: 'x' }]))).rejects.toThrow(/"extra".*mergeSchema/);
     await table.append(fromRows([{ id: 2, extra: 'x' }]), { mergeSchema: true });
-    expect(table.snapshot.schema.fields.map((f) => [f.name, f.type, f.nullable])).toContainEqual(['extra', 'string', true]);
+    expect(table.snapshot.schema.fields.map((f) => [f.name, f.type, f.nullable])).toContainEqual([
+      'extra',
+      'string',
+      true,
+    ]);
     expect(sortById(await table.rows()).map((r) => r.extra)).toEqual([null, 'x']);
   });
 
@@ -179,9 +220,18 @@ describe('overwrite', () => {
   it('replaceWhere replaces only matching rows, rewriting files that hold both kinds', async () => {
     const location = tempTable();
     const table = await DeltaTable.create(location, { schema });
-    await table.append(fromRows([{ id: 1, name: 'keep' }, { id: 2, name: 'old' }, { id: 3, name: 'old' }]));
+    await table.append(
+      fromRows([
+        { id: 1, name: 'keep' },
+        { id: 2, name: 'old' },
+        { id: 3, name: 'old' },
+      ]),
+    );
     await table.overwrite(fromRows([{ id: 20, name: 'old' }]), { replaceWhere: "name = 'old'" });
-    expect(sortById(await table.rows()).map((r) => [r.id, r.name])).toEqual([[1, 'keep'], [20, 'old']]);
+    expect(sortById(await table.rows()).map((r) => [r.id, r.name])).toEqual([
+      [1, 'keep'],
+      [20, 'old'],
+    ]);
     const commit = logLines(location, 2);
     expect(commit[0]!.commitInfo!.operationParameters).toEqual({ mode: 'Overwrite', predicate: '["name = \'old\'"]' });
   });
@@ -223,7 +273,11 @@ describe('idempotent writes and time travel', () => {
     await expect(DeltaTable.open(location, { version: 9 })).rejects.toThrow(/Version 9 .* latest is 2/);
     await expect(DeltaTable.open(location, { timestamp: '2000-01-01' })).rejects.toThrow(/no version at 2000-01-01/);
     const history = await table.history();
-    expect(history.map((h) => [h.version, h.operation])).toEqual([[2, 'WRITE'], [1, 'WRITE'], [0, 'CREATE TABLE']]);
+    expect(history.map((h) => [h.version, h.operation])).toEqual([
+      [2, 'WRITE'],
+      [1, 'WRITE'],
+      [0, 'CREATE TABLE'],
+    ]);
   });
 });
 
@@ -234,9 +288,12 @@ describe('checkpoints after commits', () => {
     for (let i = 1; i <= 7; i++) await table.append(fromRows([{ id: i }]));
     const log = readdirSync(path.join(location, '_delta_log'));
     expect(log.filter((f) => f.endsWith('.checkpoint.parquet')).sort()).toEqual([
-      `${'3'.padStart(20, '0')}.checkpoint.parquet`, `${'6'.padStart(20, '0')}.checkpoint.parquet`,
+      `${'3'.padStart(20, '0')}.checkpoint.parquet`,
+      `${'6'.padStart(20, '0')}.checkpoint.parquet`,
     ]);
-    expect(JSON.parse(readFileSync(path.join(location, '_delta_log', '_last_checkpoint'), 'utf8'))).toMatchObject({ version: 6 });
+    expect(JSON.parse(readFileSync(path.join(location, '_delta_log', '_last_checkpoint'), 'utf8'))).toMatchObject({
+      version: 6,
+    });
     const reopened = await DeltaTable.open(location);
     expect(reopened.snapshot.segment.checkpoint?.version).toBe(6);
     expect(sortById(await reopened.rows()).map((r) => r.id)).toEqual([1, 2, 3, 4, 5, 6, 7]);
@@ -253,7 +310,9 @@ describe('column mapping and stores', () => {
     await table.append(fromRows([{ id: 1, name: 'n' }]));
     expect(await table.rows()).toEqual([{ id: 1, name: 'n', day: null, score: null }]);
     const file = path.join(location, decodeURIComponent(table.snapshot.files[0]!.path));
-    const columns = await withConnection((c) => queryRows(c, `DESCRIBE SELECT * FROM read_parquet('${file}', hive_partitioning = false)`));
+    const columns = await withConnection((c) =>
+      queryRows(c, `DESCRIBE SELECT * FROM read_parquet('${file}', hive_partitioning = false)`),
+    );
     expect(columns.map((c) => String(c.column_name)).every((n) => n.startsWith('col-'))).toBe(true);
   });
 

@@ -7,7 +7,13 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { LOCK_FILE_NAME, META_DIRECTORY, MetaLockedError, openMetaDatabase, type MetaDatabase } from '../../src/meta/index.js';
+import {
+  LOCK_FILE_NAME,
+  META_DIRECTORY,
+  MetaLockedError,
+  openMetaDatabase,
+  type MetaDatabase,
+} from '../../src/meta/index.js';
 import { BACKENDS, type BackendSetup } from './helpers/backends.js';
 import { MetaWorker, stopWorkers } from './helpers/child-process.js';
 
@@ -39,14 +45,25 @@ describe('embedded metadata database lock', { timeout: 180_000 }, () => {
   }
 
   async function workerKeys(meta: MetaDatabase): Promise<string[]> {
-    return (await meta.db.selectFrom('strata_settings').select('key').where('key', 'like', 'worker.%').orderBy('key').execute()).map((r) => r.key);
+    return (
+      await meta.db
+        .selectFrom('strata_settings')
+        .select('key')
+        .where('key', 'like', 'worker.%')
+        .orderBy('key')
+        .execute()
+    ).map((r) => r.key);
   }
 
   it('refuses a second process, naming the holder; after the holder closes, the second one gets in', async () => {
     const setup = await fresh();
     const holder = new MetaWorker({ warehouse: setup.warehouse, mode: 'hold' });
     expect(await holder.firstEvent()).toMatchObject({ event: 'open', pid: holder.pid });
-    const lock = JSON.parse(readFileSync(lockFile(setup), 'utf8')) as { pid: number; hostname: string; acquiredAt: string };
+    const lock = JSON.parse(readFileSync(lockFile(setup), 'utf8')) as {
+      pid: number;
+      hostname: string;
+      acquiredAt: string;
+    };
     expect(lock).toMatchObject({ pid: holder.pid, hostname: hostname() });
 
     const second = new MetaWorker({ warehouse: setup.warehouse, mode: 'open' });
@@ -120,6 +137,8 @@ describe('embedded metadata database lock', { timeout: 180_000 }, () => {
     const record = { pid: 1, hostname: 'elsewhere.example', acquiredAt: '2026-01-01T00:00:00.000Z', token: 't' };
     writeFileSync(lockFile(setup), JSON.stringify(record));
     const refused = openMetaDatabase({ warehouse: setup.warehouse, env: {} });
-    await expect(refused).rejects.toThrow(/META_LOCKED.*another host \(elsewhere\.example\).*pid 1 on elsewhere\.example, since 2026-01-01T00:00:00\.000Z/);
+    await expect(refused).rejects.toThrow(
+      /META_LOCKED.*another host \(elsewhere\.example\).*pid 1 on elsewhere\.example, since 2026-01-01T00:00:00\.000Z/,
+    );
   });
 });

@@ -7,7 +7,14 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  hasPgErrorCode, MetaClosedError, MetaKind, MIGRATION_TABLE, MIGRATIONS, openMetaDatabase, PgErrorCode, type MetaDatabase,
+  hasPgErrorCode,
+  MetaClosedError,
+  MetaKind,
+  MIGRATION_TABLE,
+  MIGRATIONS,
+  openMetaDatabase,
+  PgErrorCode,
+  type MetaDatabase,
 } from '../../src/meta/index.js';
 import { describeBackends, type BackendSetup } from './helpers/backends.js';
 
@@ -18,7 +25,14 @@ describeBackends('MetaDatabase contract', (backend) => {
   let meta: MetaDatabase;
   const open = (setup: BackendSetup) => openMetaDatabase({ warehouse: setup.warehouse, env: setup.env });
   const keysLike = async (prefix: string) =>
-    (await meta.db.selectFrom('strata_settings').select('key').where('key', 'like', `${prefix}%`).orderBy('key').execute()).map((r) => r.key);
+    (
+      await meta.db
+        .selectFrom('strata_settings')
+        .select('key')
+        .where('key', 'like', `${prefix}%`)
+        .orderBy('key')
+        .execute()
+    ).map((r) => r.key);
 
   beforeAll(async () => {
     shared = await backend.create();
@@ -41,14 +55,18 @@ describeBackends('MetaDatabase contract', (backend) => {
     await meta.close();
     meta = await open(shared);
     expect(meta.migrations).toEqual({ applied: [], current: latest });
-    const rows = await sql<{ name: string }>`select name from ${sql.table(MIGRATION_TABLE)} order by name`.execute(meta.db);
+    const rows = await sql<{ name: string }>`select name from ${sql.table(MIGRATION_TABLE)} order by name`.execute(
+      meta.db,
+    );
     expect(rows.rows.map((r) => r.name)).toEqual(Object.keys(MIGRATIONS));
     expect((await meta.db.selectFrom('catalog_schemas').select('name').execute()).length).toBe(1);
   });
 
   it('keeps committed data across close and open', async () => {
     await meta.db.insertInto('strata_settings').values({ key: 'persist.plain', value: 'yes' }).execute();
-    await meta.transaction((trx) => trx.insertInto('strata_settings').values({ key: 'persist.transaction', value: 'yes' }).execute());
+    await meta.transaction((trx) =>
+      trx.insertInto('strata_settings').values({ key: 'persist.transaction', value: 'yes' }).execute(),
+    );
     await meta.close();
     meta = await open(shared);
     expect(await keysLike('persist.')).toEqual(['persist.plain', 'persist.transaction']);
@@ -69,26 +87,56 @@ describeBackends('MetaDatabase contract', (backend) => {
   });
 
   it('runs many concurrent transactions, each atomically', async () => {
-    await Promise.all(Array.from({ length: 20 }, (_, i) => meta.transaction(async (trx) => {
-      await trx.insertInto('strata_settings').values({ key: `many.${String(i).padStart(2, '0')}`, value: String(i) }).execute();
-      const own = await trx.selectFrom('strata_settings').select('value').where('key', '=', `many.${String(i).padStart(2, '0')}`).executeTakeFirstOrThrow();
-      expect(own.value).toBe(String(i));
-      if (i % 4 === 0) throw new Error('rolled back');
-    }).catch(() => undefined)));
-    const { count } = await meta.db.selectFrom('strata_settings').select((eb) => eb.fn.countAll<number>().as('count')).where('key', 'like', 'many.%').executeTakeFirstOrThrow();
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        meta
+          .transaction(async (trx) => {
+            await trx
+              .insertInto('strata_settings')
+              .values({ key: `many.${String(i).padStart(2, '0')}`, value: String(i) })
+              .execute();
+            const own = await trx
+              .selectFrom('strata_settings')
+              .select('value')
+              .where('key', '=', `many.${String(i).padStart(2, '0')}`)
+              .executeTakeFirstOrThrow();
+            expect(own.value).toBe(String(i));
+            if (i % 4 === 0) throw new Error('rolled back');
+          })
+          .catch(() => undefined),
+      ),
+    );
+    const { count } = await meta.db
+      .selectFrom('strata_settings')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .where('key', 'like', 'many.%')
+      .executeTakeFirstOrThrow();
     expect(count).toBe(15);
   });
 
   it('reports constraint violations with the PostgreSQL error code', async () => {
     await meta.db.insertInto('strata_settings').values({ key: 'dup', value: '1' }).execute();
-    const error = await meta.db.insertInto('strata_settings').values({ key: 'dup', value: '2' }).execute().catch((e: unknown) => e);
+    const error = await meta.db
+      .insertInto('strata_settings')
+      .values({ key: 'dup', value: '2' })
+      .execute()
+      .catch((e: unknown) => e);
     expect(hasPgErrorCode(error, PgErrorCode.uniqueViolation)).toBe(true);
-    const fk = await meta.db.insertInto('catalog_tables').values({ id: 'x', schema_name: 'nope', table_name: 't', location: '/x', kind: 'managed', owner: null }).execute().catch((e: unknown) => e);
+    const fk = await meta.db
+      .insertInto('catalog_tables')
+      .values({ id: 'x', schema_name: 'nope', table_name: 't', location: '/x', kind: 'managed', owner: null })
+      .execute()
+      .catch((e: unknown) => e);
     expect(hasPgErrorCode(fk, PgErrorCode.foreignKeyViolation)).toBe(true);
   });
 
   it('reads the same JavaScript types on every backend', async () => {
-    const row = await sql<{ n: unknown; t: unknown; j: unknown; b: unknown }>`select count(*) as n, now() as t, '{"a":[1]}'::jsonb as j, true as b`.execute(meta.db);
+    const row = await sql<{
+      n: unknown;
+      t: unknown;
+      j: unknown;
+      b: unknown;
+    }>`select count(*) as n, now() as t, '{"a":[1]}'::jsonb as j, true as b`.execute(meta.db);
     expect(row.rows[0]).toEqual({ n: 1, t: expect.any(Date), j: { a: [1] }, b: true });
     const created = await meta.db.selectFrom('catalog_schemas').select('created_at').executeTakeFirstOrThrow();
     expect(created.created_at).toBeInstanceOf(Date);
@@ -102,7 +150,9 @@ describeBackends('MetaDatabase contract', (backend) => {
         await scoped.db.insertInto('strata_settings').values({ key: 'scoped', value: '1' }).execute();
       }
       const again = await open(setup);
-      expect((await again.db.selectFrom('strata_settings').select('key').execute()).map((r) => r.key)).toEqual(['scoped']);
+      expect((await again.db.selectFrom('strata_settings').select('key').execute()).map((r) => r.key)).toEqual([
+        'scoped',
+      ]);
       await again.close();
       await again.close();
       await expect(again.transaction(async () => 1)).rejects.toBeInstanceOf(MetaClosedError);

@@ -11,9 +11,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { StrataError } from '../../src/core/index.js';
-import {
-  CorruptLogError, DeltaTable, LogGapError, fromSql,
-} from '../../src/lake/index.js';
+import { CorruptLogError, DeltaTable, LogGapError, fromSql } from '../../src/lake/index.js';
 import { batchProblems, batchSchema, batchSql, commitFile, countBatches, listTree, logDir } from './helpers/batches.js';
 import { seededRandom } from '../support/random.js';
 
@@ -101,7 +99,12 @@ describe('a garbage commit', () => {
     await expectCorrupt(DeltaTable.open(location), location, commitName(3));
   });
 
-  it.each([['an array', '[1,2,3]'], ['a string', '"add"'], ['a number', '42'], ['null', 'null']])('a line that is JSON but %s: CorruptLogError naming the commit', async (_what, line) => {
+  it.each([
+    ['an array', '[1,2,3]'],
+    ['a string', '"add"'],
+    ['a number', '42'],
+    ['null', 'null'],
+  ])('a line that is JSON but %s: CorruptLogError naming the commit', async (_what, line) => {
     const location = await fourAppends();
     const original = readFileSync(commitFile(location, 3), 'utf8');
     writeFileSync(commitFile(location, 3), `${original}${line}\n`);
@@ -126,25 +129,37 @@ describe('a garbage commit', () => {
 describe('a corrupt checkpoint', () => {
   const damage: ReadonlyArray<readonly [string, (file: string) => void]> = [
     ['garbage bytes', (file) => writeFileSync(file, 'PAR1 this is not a parquet file at all PAR1')],
-    ['truncated to half', (file) => writeFileSync(file, readFileSync(file).subarray(0, Math.floor(readFileSync(file).length / 2)))],
+    [
+      'truncated to half',
+      (file) => writeFileSync(file, readFileSync(file).subarray(0, Math.floor(readFileSync(file).length / 2))),
+    ],
     ['emptied', (file) => writeFileSync(file, '')],
-    ['its footer cut off', (file) => writeFileSync(file, readFileSync(file).subarray(0, readFileSync(file).length - 12))],
+    [
+      'its footer cut off',
+      (file) => writeFileSync(file, readFileSync(file).subarray(0, readFileSync(file).length - 12)),
+    ],
   ];
 
-  it.each(damage)('%s: CorruptLogError naming the checkpoint (found through _last_checkpoint)', async (_what, spoil) => {
-    const location = await fourAppends({ checkpoints: true });
-    spoil(path.join(logDir(location), checkpointName(4)));
-    await expectCorrupt(DeltaTable.open(location), location, checkpointName(4));
-  });
+  it.each(damage)(
+    '%s: CorruptLogError naming the checkpoint (found through _last_checkpoint)',
+    async (_what, spoil) => {
+      const location = await fourAppends({ checkpoints: true });
+      spoil(path.join(logDir(location), checkpointName(4)));
+      await expectCorrupt(DeltaTable.open(location), location, checkpointName(4));
+    },
+  );
 
-  it.each(damage)('%s: CorruptLogError naming the checkpoint (found by listing, no _last_checkpoint)', async (_what, spoil) => {
-    const location = await fourAppends({ checkpoints: true });
-    unlinkSync(path.join(logDir(location), '_last_checkpoint'));
-    spoil(path.join(logDir(location), checkpointName(4)));
-    await expectCorrupt(DeltaTable.open(location), location, checkpointName(4));
-    // Time travel to before the damaged checkpoint uses the older, intact one.
-    expect(await batchesAt(location, 3)).toEqual([1, 2, 3]);
-  });
+  it.each(damage)(
+    '%s: CorruptLogError naming the checkpoint (found by listing, no _last_checkpoint)',
+    async (_what, spoil) => {
+      const location = await fourAppends({ checkpoints: true });
+      unlinkSync(path.join(logDir(location), '_last_checkpoint'));
+      spoil(path.join(logDir(location), checkpointName(4)));
+      await expectCorrupt(DeltaTable.open(location), location, checkpointName(4));
+      // Time travel to before the damaged checkpoint uses the older, intact one.
+      expect(await batchesAt(location, 3)).toEqual([1, 2, 3]);
+    },
+  );
 
   // Known bug (see the report): a readable Parquet file without checkpoint columns
   // (here a data file copied over the checkpoint) yields no actions, and the load fails
@@ -182,7 +197,10 @@ describe('a corrupt _last_checkpoint falls back to listing the log', () => {
     expect(await batchesAt(location)).toEqual([1, 2, 3, 4, 5, 6]);
     expect((await DeltaTable.open(location)).snapshot.segment.checkpoint?.version).toBe(6);
     // The next checkpoint repairs the hint (for the bogus "past the end" hint see the known bug below).
-    if (!text.includes('99')) expect(JSON.parse(readFileSync(path.join(logDir(location), '_last_checkpoint'), 'utf8'))).toMatchObject({ version: 6 });
+    if (!text.includes('99'))
+      expect(JSON.parse(readFileSync(path.join(logDir(location), '_last_checkpoint'), 'utf8'))).toMatchObject({
+        version: 6,
+      });
   });
 
   // Known bug (see the report): checkpoint-writer keeps a hint that names a version
@@ -194,7 +212,9 @@ describe('a corrupt _last_checkpoint falls back to listing the log', () => {
     const table = await DeltaTable.open(location);
     await table.append(fromSql(batchSql(0, 5)));
     await table.append(fromSql(batchSql(0, 6)));
-    expect(JSON.parse(readFileSync(path.join(logDir(location), '_last_checkpoint'), 'utf8'))).toMatchObject({ version: 6 });
+    expect(JSON.parse(readFileSync(path.join(logDir(location), '_last_checkpoint'), 'utf8'))).toMatchObject({
+      version: 6,
+    });
   });
 
   it('a missing _last_checkpoint: same', async () => {
@@ -236,25 +256,33 @@ describe('a write attempted on a corrupt table', () => {
   const corruptions: ReadonlyArray<readonly [string, boolean, (location: string) => void, string]> = [
     ['a truncated latest commit', false, (l) => truncateMidLine(commitFile(l, 4), 'last'), commitName(4)],
     ['a garbage commit in the middle', false, (l) => writeFileSync(commitFile(l, 2), 'garbage\n'), commitName(2)],
-    ['a corrupt checkpoint', true, (l) => writeFileSync(path.join(logDir(l), checkpointName(4)), 'garbage'), checkpointName(4)],
+    [
+      'a corrupt checkpoint',
+      true,
+      (l) => writeFileSync(path.join(logDir(l), checkpointName(4)), 'garbage'),
+      checkpointName(4),
+    ],
     ['a missing commit', false, (l) => unlinkSync(commitFile(l, 2)), ''],
   ];
 
-  it.each(corruptions)('with %s: open, append and appendOrCreate fail typed and write nothing at all', async (_what, checkpoints, spoil, name) => {
-    const location = await fourAppends({ checkpoints });
-    spoil(location);
-    const before = listTree(location);
-    const attempts = [
-      () => DeltaTable.open(location).then((t) => t.append(fromSql(batchSql(0, 9)))),
-      () => DeltaTable.appendOrCreate(location, fromSql(batchSql(0, 9))),
-      () => DeltaTable.open(location).then((t) => t.overwrite(fromSql(batchSql(0, 9)))),
-    ];
-    for (const attempt of attempts) {
-      if (name) await expectCorrupt(attempt(), location, name);
-      else expect(await failure(attempt())).toBeInstanceOf(LogGapError);
-    }
-    expect(listTree(location)).toEqual(before);
-  });
+  it.each(corruptions)(
+    'with %s: open, append and appendOrCreate fail typed and write nothing at all',
+    async (_what, checkpoints, spoil, name) => {
+      const location = await fourAppends({ checkpoints });
+      spoil(location);
+      const before = listTree(location);
+      const attempts = [
+        () => DeltaTable.open(location).then((t) => t.append(fromSql(batchSql(0, 9)))),
+        () => DeltaTable.appendOrCreate(location, fromSql(batchSql(0, 9))),
+        () => DeltaTable.open(location).then((t) => t.overwrite(fromSql(batchSql(0, 9)))),
+      ];
+      for (const attempt of attempts) {
+        if (name) await expectCorrupt(attempt(), location, name);
+        else expect(await failure(attempt())).toBeInstanceOf(LogGapError);
+      }
+      expect(listTree(location)).toEqual(before);
+    },
+  );
 
   it('through a handle opened before the damage: the commit fails typed and the log is untouched', async () => {
     const location = await fourAppends();

@@ -16,7 +16,16 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeltaTable, fromSql } from '../../src/lake/index.js';
 import {
-  type BatchCount, batchProblems, batchSchema, batchSql, commitVersions, contiguityProblems, countBatches, logDir, readCommit, rowsFor,
+  type BatchCount,
+  batchProblems,
+  batchSchema,
+  batchSql,
+  commitVersions,
+  contiguityProblems,
+  countBatches,
+  logDir,
+  readCommit,
+  rowsFor,
 } from './helpers/batches.js';
 import { seedFrom, seededRandom } from '../support/random.js';
 import { sleep, stopWorkers, workerCommand, WorkerProcess, type WorkerCommand } from './helpers/worker-process.js';
@@ -112,17 +121,32 @@ describe('crash safety under SIGKILL', () => {
 
       // The data: each batch all-or-nothing, each exactly once.
       const live = new Set(table.snapshot.files.map((f) => f.path));
-      expect([...scannedFiles].filter((p) => !live.has(p)), `${label}: files that were in the table are gone`).toEqual([]);
+      expect(
+        [...scannedFiles].filter((p) => !live.has(p)),
+        `${label}: files that were in the table are gone`,
+      ).toEqual([]);
       const fresh = table.snapshot.files.filter((f) => !scannedFiles.has(f.path));
       const counts = await countBatches(table.snapshot, fresh);
-      expect([...counts].flatMap(([batch, count]) => batchProblems(batch, count)), `${label}: partial batches`).toEqual([]);
-      expect([...counts.keys()].filter((b) => seen.has(b)), `${label}: batches committed twice`).toEqual([]);
+      expect(
+        [...counts].flatMap(([batch, count]) => batchProblems(batch, count)),
+        `${label}: partial batches`,
+      ).toEqual([]);
+      expect(
+        [...counts.keys()].filter((b) => seen.has(b)),
+        `${label}: batches committed twice`,
+      ).toEqual([]);
       for (const [batch, count] of counts) seen.set(batch, count);
       for (const f of fresh) scannedFiles.add(f.path);
       if (full) {
         const all = await countBatches(table.snapshot);
-        expect([...all].flatMap(([batch, count]) => batchProblems(batch, count)), `${label}: partial batches (full scan)`).toEqual([]);
-        expect([...all.keys()].sort((a, b) => a - b), `${label}: full scan`).toEqual([...seen.keys()].sort((a, b) => a - b));
+        expect(
+          [...all].flatMap(([batch, count]) => batchProblems(batch, count)),
+          `${label}: partial batches (full scan)`,
+        ).toEqual([]);
+        expect(
+          [...all.keys()].sort((a, b) => a - b),
+          `${label}: full scan`,
+        ).toEqual([...seen.keys()].sort((a, b) => a - b));
       }
 
       // Only batches a worker attempted; each ACKed one present.
@@ -133,7 +157,9 @@ describe('crash safety under SIGKILL', () => {
         if (ok.includes(batch)) continue;
         // Committed but not acknowledged: only the one in flight when the run was killed.
         const next = ok.length === 0 ? run * BATCHES_PER_RUN : Math.max(...ok) + 1;
-        expect(run < runsSoFar && batch === next, `${label}: batch ${batch} is present but was never in flight`).toBe(true);
+        expect(run < runsSoFar && batch === next, `${label}: batch ${batch} is present but was never in flight`).toBe(
+          true,
+        );
         unacked++;
       }
       const missing = [...acked.values()].flat().filter((b) => !seen.has(b));
@@ -144,15 +170,23 @@ describe('crash safety under SIGKILL', () => {
     // Loading node, the bundle and DuckDB's native library costs a worker ~0.5 s of CPU,
     // so worker r + 1 is started as soon as worker r is released, and loads while r
     // runs and the table is checked after r's kill; it touches the table only after GO.
-    const spawnRun = (run: number) => new WorkerProcess(worker, {
-      location, writer: 0, firstBatch: run * BATCHES_PER_RUN, count: run < KILLS ? BATCHES_PER_RUN - 1 : 10, waitForGo: true,
-    });
+    const spawnRun = (run: number) =>
+      new WorkerProcess(worker, {
+        location,
+        writer: 0,
+        firstBatch: run * BATCHES_PER_RUN,
+        count: run < KILLS ? BATCHES_PER_RUN - 1 : 10,
+        waitForGo: true,
+      });
     let next = spawnRun(0);
     let previousUnacked = 0;
     for (let run = 0; run < KILLS; run++) {
       const child = next;
       let mark = Date.now();
-      expect(await child.waitForLine((l) => l === 'LOADED'), `run ${run}: worker died while starting:\n${child.stderr}`).toBe('LOADED');
+      expect(
+        await child.waitForLine((l) => l === 'LOADED'),
+        `run ${run}: worker died while starting:\n${child.stderr}`,
+      ).toBe('LOADED');
       child.send('GO');
       // The next worker loads while this one runs and the table is checked after its kill.
       next = spawnRun(run + 1);
@@ -172,7 +206,10 @@ describe('crash safety under SIGKILL', () => {
       const status = await child.exited;
       timing.runningChild += Date.now() - mark;
       mark = Date.now();
-      expect(status, `run ${run}: the worker must die by our SIGKILL, not on its own:\n${child.stderr}`).toEqual({ code: null, signal: 'SIGKILL' });
+      expect(status, `run ${run}: the worker must die by our SIGKILL, not on its own:\n${child.stderr}`).toEqual({
+        code: null,
+        signal: 'SIGKILL',
+      });
       const ackedNow = child.lines.flatMap((l) => (l.startsWith('ACK ') ? [Number(l.slice(4))] : []));
       acked.set(run, ackedNow);
       if (!child.lines.some((l) => l.startsWith('READY'))) stats.killsBeforeReady++;
@@ -191,7 +228,10 @@ describe('crash safety under SIGKILL', () => {
     last.send('GO');
     const status = await last.exited;
     expect(status, last.stderr).toEqual({ code: 0, signal: null });
-    acked.set(finalRun, last.lines.flatMap((l) => (l.startsWith('ACK ') ? [Number(l.slice(4))] : [])));
+    acked.set(
+      finalRun,
+      last.lines.flatMap((l) => (l.startsWith('ACK ') ? [Number(l.slice(4))] : [])),
+    );
     expect(acked.get(finalRun)).toHaveLength(10);
     const { table } = await verify('after the final clean run', finalRun + 1, true);
 
@@ -199,19 +239,24 @@ describe('crash safety under SIGKILL', () => {
     const final = leftovers(location, referenced);
     console.log(
       `crash-safety: ${KILLS} kills in ${((Date.now() - started) / 1000).toFixed(1)} s; ${table.version} commits, ${totalAcked} acknowledged; ` +
-      `kills between commit and ACK: ${stats.committedUnacked}; before READY: ${stats.killsBeforeReady}; runs without any ACK: ${stats.killsWithoutAck}; ` +
-      `leftovers now: ${JSON.stringify(final)}; time waiting for the next worker to load ${(timing.waitLoaded / 1000).toFixed(1)} s, ` +
-      `workers running until killed ${(timing.runningChild / 1000).toFixed(1)} s, checking the table ${(timing.verify / 1000).toFixed(1)} s`,
+        `kills between commit and ACK: ${stats.committedUnacked}; before READY: ${stats.killsBeforeReady}; runs without any ACK: ${stats.killsWithoutAck}; ` +
+        `leftovers now: ${JSON.stringify(final)}; time waiting for the next worker to load ${(timing.waitLoaded / 1000).toFixed(1)} s, ` +
+        `workers running until killed ${(timing.runningChild / 1000).toFixed(1)} s, checking the table ${(timing.verify / 1000).toFixed(1)} s`,
     );
     // The schedule must actually have exercised kills inside the write path (leftovers
     // only come from kills mid-write; nothing cleans them up here).
     expect(totalAcked).toBeGreaterThan(KILLS / 2);
-    expect(final.orphanDataFiles + final.stagingFolders + final.tempCommits + final.checkpointTemps + stats.committedUnacked).toBeGreaterThan(0);
+    expect(
+      final.orphanDataFiles + final.stagingFolders + final.tempCommits + final.checkpointTemps + stats.committedUnacked,
+    ).toBeGreaterThan(0);
   }, 240_000);
 
   it('leftovers of a killed writer (temp commit, staging folder, checkpoint temp, orphan data file) never break reads or writes', async () => {
     const location = tempTable();
-    const table = await DeltaTable.create(location, { schema: batchSchema, properties: { 'delta.checkpointInterval': '2' } });
+    const table = await DeltaTable.create(location, {
+      schema: batchSchema,
+      properties: { 'delta.checkpointInterval': '2' },
+    });
     await table.append(fromSql(batchSql(1, 1)));
     await table.append(fromSql(batchSql(1, 2))); // checkpoint at 2
     const next = table.version + 1;
@@ -219,12 +264,21 @@ describe('crash safety under SIGKILL', () => {
 
     // What each crash point leaves, byte for byte as the writers name them:
     // a commit temp cut mid-line (LocalStore.putIfAbsent before its link),
-    writeFileSync(path.join(log, `.strata-tmp-${randomUUID()}`), '{"commitInfo":{"operation":"WRITE"}}\n{"add":{"path":"part-gone.snappy.par');
+    writeFileSync(
+      path.join(log, `.strata-tmp-${randomUUID()}`),
+      '{"commitInfo":{"operation":"WRITE"}}\n{"add":{"path":"part-gone.snappy.par',
+    );
     // a half-written checkpoint parquet for the next version (checkpoint-writer before its rename),
-    writeFileSync(path.join(log, `.${String(next).padStart(20, '0')}.checkpoint.parquet.${randomUUID()}.tmp`), 'PAR1 not really');
+    writeFileSync(
+      path.join(log, `.${String(next).padStart(20, '0')}.checkpoint.parquet.${randomUUID()}.tmp`),
+      'PAR1 not really',
+    );
     // a staging folder with a partial data file (data-writer before the rename into the table),
     mkdirSync(path.join(location, '_strata_staging', randomUUID()), { recursive: true });
-    writeFileSync(path.join(location, '_strata_staging', readdirSync(path.join(location, '_strata_staging'))[0]!, 'data_0.parquet'), 'PAR1 truncated');
+    writeFileSync(
+      path.join(location, '_strata_staging', readdirSync(path.join(location, '_strata_staging'))[0]!, 'data_0.parquet'),
+      'PAR1 truncated',
+    );
     // and a data file renamed into the table whose commit never happened (garbage on purpose: no reader may touch it).
     writeFileSync(path.join(location, `part-${randomUUID()}.snappy.parquet`), 'not parquet at all');
 

@@ -25,7 +25,10 @@ export class Authenticator {
   readonly #touched = new Map<string, number>();
   readonly #cacheMs: number;
 
-  constructor(private readonly meta: MetaDatabase, readonly options: AuthenticatorOptions) {
+  constructor(
+    private readonly meta: MetaDatabase,
+    readonly options: AuthenticatorOptions,
+  ) {
     this.#cacheMs = options.cacheMs ?? 5_000;
   }
 
@@ -33,20 +36,37 @@ export class Authenticator {
     const presented = bearer(authorization);
     if (presented === undefined) {
       if (this.options.insecureLocal) return LOCAL_ADMIN;
-      throw new UnauthorizedError('This server needs an API token: send `Authorization: Bearer <token>` (create one with `strata token create`).');
+      throw new UnauthorizedError(
+        'This server needs an API token: send `Authorization: Bearer <token>` (create one with `strata token create`).',
+      );
     }
     const now = Date.now();
     const remembered = this.#remembered.get(presented);
     if (remembered !== undefined && remembered.until > now && remembered.expiresAt > now) return remembered.principal;
     const token = await findToken(this.meta, presented);
     if (token === undefined) throw new UnauthorizedError('The API token is not valid (unknown or malformed).');
-    if (token.revokedAt !== null) throw new UnauthorizedError(`The API token "${token.name}" was revoked at ${token.revokedAt.toISOString()}.`, { token: token.name });
+    if (token.revokedAt !== null)
+      throw new UnauthorizedError(`The API token "${token.name}" was revoked at ${token.revokedAt.toISOString()}.`, {
+        token: token.name,
+      });
     if (token.expiresAt !== null && token.expiresAt.getTime() <= now) {
-      throw new UnauthorizedError(`The API token "${token.name}" expired at ${token.expiresAt.toISOString()}; create a new one.`, { token: token.name, expiredAt: token.expiresAt.toISOString() });
+      throw new UnauthorizedError(
+        `The API token "${token.name}" expired at ${token.expiresAt.toISOString()}; create a new one.`,
+        { token: token.name, expiredAt: token.expiresAt.toISOString() },
+      );
     }
-    const principal: Principal = { tokenId: token.id, name: token.name, role: token.role, grants: await grantsOf(this.meta, token.role) };
+    const principal: Principal = {
+      tokenId: token.id,
+      name: token.name,
+      role: token.role,
+      grants: await grantsOf(this.meta, token.role),
+    };
     if (this.#remembered.size >= MAX_REMEMBERED) this.#remembered.clear();
-    this.#remembered.set(presented, { principal, until: now + this.#cacheMs, expiresAt: token.expiresAt?.getTime() ?? Infinity });
+    this.#remembered.set(presented, {
+      principal,
+      until: now + this.#cacheMs,
+      expiresAt: token.expiresAt?.getTime() ?? Infinity,
+    });
     this.#touch(token.id, now);
     return principal;
   }

@@ -42,7 +42,10 @@ export function hasRole(principal: Principal, needed: ApiRole): boolean {
 /** Throws ForbiddenError unless the principal's role is at least `needed`. */
 export function requireRole(principal: Principal, needed: ApiRole, action: string): void {
   if (!hasRole(principal, needed)) {
-    throw new ForbiddenError(`${action} needs the ${needed} role; token "${principal.name}" is a ${principal.role}.`, { role: principal.role, needed });
+    throw new ForbiddenError(`${action} needs the ${needed} role; token "${principal.name}" is a ${principal.role}.`, {
+      role: principal.role,
+      needed,
+    });
   }
 }
 

@@ -11,6 +11,7 @@ declare module 'fastify' {
 
 export function principalOf(request: FastifyRequest): Principal {
   // The auth hook runs on every route; a handler without one is a wiring bug.
-  if (request.principal === undefined) throw new Error(`no principal on ${request.method} ${request.url}: the auth hook did not run`);
+  if (request.principal === undefined)
+    throw new Error(`no principal on ${request.method} ${request.url}: the auth hook did not run`);
   return request.principal;
 }

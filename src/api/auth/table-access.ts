@@ -12,7 +12,10 @@ import { TableLookup } from './table-lookup.js';
 
 export class CatalogTableAccess implements TableAccessControl {
   /** `lookup`: shared with the query service, so DDL through the server invalidates both. */
-  constructor(private readonly catalog: Catalog, private readonly lookup: TableLookup = new TableLookup(catalog)) {}
+  constructor(
+    private readonly catalog: Catalog,
+    private readonly lookup: TableLookup = new TableLookup(catalog),
+  ) {}
 
   async access(principal: Principal, name: string, mode: 'read' | 'write'): Promise<TableAccess> {
     if (mode === 'write') requireRole(principal, 'writer', `Writing to ${name}`);

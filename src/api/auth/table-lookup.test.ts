@@ -15,7 +15,16 @@ function fakeCatalog(tables: Map<string, CatalogTable>): { catalog: Catalog; que
   return { catalog, queries: () => queries };
 }
 
-const table = (location: string) => ({ id: location, name: 'main.t', schema: 'main', table: 't', location, kind: 'managed', createdAt: new Date(0) }) as CatalogTable;
+const table = (location: string) =>
+  ({
+    id: location,
+    name: 'main.t',
+    schema: 'main',
+    table: 't',
+    location,
+    kind: 'managed',
+    createdAt: new Date(0),
+  }) as CatalogTable;
 
 describe('TableLookup', () => {
   it('remembers found tables until invalidated, and never a missing one', async () => {

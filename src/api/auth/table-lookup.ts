@@ -34,7 +34,10 @@ export class TableLookup {
   readonly #maxEntries: number;
   #generation = 0;
 
-  constructor(readonly catalog: Catalog, options: TableLookupOptions = {}) {
+  constructor(
+    readonly catalog: Catalog,
+    options: TableLookupOptions = {},
+  ) {
     this.ttlMs = options.ttlMs ?? 1000;
     this.#maxEntries = options.maxEntries ?? 1024;
   }
@@ -57,7 +60,9 @@ export class TableLookup {
     const known = this.#remembered(name);
     if (known !== undefined) return known;
     const found = await this.#lookup(() => this.catalog.findTable(name));
-    return found.value === undefined ? undefined : this.#remember(name, { value: found.value, generation: found.generation });
+    return found.value === undefined
+      ? undefined
+      : this.#remember(name, { value: found.value, generation: found.generation });
   }
 
   /** Forgets every table: called after DDL through this server. */

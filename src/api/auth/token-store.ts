@@ -35,27 +35,56 @@ export interface StoredToken extends TokenInfo {
   readonly secretHash: string;
 }
 
-export async function createToken(meta: MetaDatabase, options: { name: string; role: ApiRole; expiresInMs?: number }): Promise<CreatedToken> {
-  if (!API_ROLES.includes(options.role)) throw new BadRequestError(`Unknown role "${options.role}": use one of ${API_ROLES.join(', ')}.`, { role: options.role });
-  if (!/^[\w.@-]{1,64}$/.test(options.name)) throw new BadRequestError(`Token name "${options.name}" must be 1–64 letters, digits, '_', '.', '@' or '-'.`, { name: options.name });
+export async function createToken(
+  meta: MetaDatabase,
+  options: { name: string; role: ApiRole; expiresInMs?: number },
+): Promise<CreatedToken> {
+  if (!API_ROLES.includes(options.role))
+    throw new BadRequestError(`Unknown role "${options.role}": use one of ${API_ROLES.join(', ')}.`, {
+      role: options.role,
+    });
+  if (!/^[\w.@-]{1,64}$/.test(options.name))
+    throw new BadRequestError(`Token name "${options.name}" must be 1–64 letters, digits, '_', '.', '@' or '-'.`, {
+      name: options.name,
+    });
   const id = randomBytes(6).toString('hex');
   const secret = randomBytes(32).toString('base64url');
   const expiresAt = options.expiresInMs === undefined ? null : new Date(Date.now() + options.expiresInMs);
-  const taken = await meta.db.selectFrom('api_tokens').select('id').where('name', '=', options.name).where('revoked_at', 'is', null).executeTakeFirst();
-  if (taken) throw new BadRequestError(`A token named "${options.name}" exists; revoke it first or choose another name.`, { name: options.name });
+  const taken = await meta.db
+    .selectFrom('api_tokens')
+    .select('id')
+    .where('name', '=', options.name)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  if (taken)
+    throw new BadRequestError(`A token named "${options.name}" exists; revoke it first or choose another name.`, {
+      name: options.name,
+    });
   // A revoked token's name can be reused: the old row keeps its id under a retired name.
-  await meta.db.updateTable('api_tokens').set({ name: sql<string>`name || '#' || id` })
-    .where('name', '=', options.name).where('revoked_at', 'is not', null).execute();
-  await meta.db.insertInto('api_tokens').values({ id, name: options.name, role: options.role, secret_hash: hashSecret(secret), expires_at: expiresAt }).execute();
+  await meta.db
+    .updateTable('api_tokens')
+    .set({ name: sql<string>`name || '#' || id` })
+    .where('name', '=', options.name)
+    .where('revoked_at', 'is not', null)
+    .execute();
+  await meta.db
+    .insertInto('api_tokens')
+    .values({ id, name: options.name, role: options.role, secret_hash: hashSecret(secret), expires_at: expiresAt })
+    .execute();
   return { id, name: options.name, role: options.role, token: `strata_${id}_${secret}`, expiresAt };
 }
 
 /** Revokes a token by name or id; NotFoundError when there is no live one. */
 export async function revokeToken(meta: MetaDatabase, nameOrId: string): Promise<TokenInfo> {
-  const rows = await meta.db.updateTable('api_tokens').set({ revoked_at: new Date() })
-    .where((eb) => eb.or([eb('name', '=', nameOrId), eb('id', '=', nameOrId)])).where('revoked_at', 'is', null)
-    .returningAll().execute();
-  if (rows.length === 0) throw new NotFoundError(`No live token named "${nameOrId}" (see \`strata token list\`).`, { token: nameOrId });
+  const rows = await meta.db
+    .updateTable('api_tokens')
+    .set({ revoked_at: new Date() })
+    .where((eb) => eb.or([eb('name', '=', nameOrId), eb('id', '=', nameOrId)]))
+    .where('revoked_at', 'is', null)
+    .returningAll()
+    .execute();
+  if (rows.length === 0)
+    throw new NotFoundError(`No live token named "${nameOrId}" (see \`strata token list\`).`, { token: nameOrId });
   return toInfo(rows[0]!);
 }
 
@@ -84,6 +113,22 @@ function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }
 
-function toInfo(row: { id: string; name: string; role: ApiRole; created_at: Date; expires_at: Date | null; revoked_at: Date | null; last_used_at: Date | null }): TokenInfo {
-  return { id: row.id, name: row.name, role: row.role, createdAt: row.created_at, expiresAt: row.expires_at, revokedAt: row.revoked_at, lastUsedAt: row.last_used_at };
+function toInfo(row: {
+  id: string;
+  name: string;
+  role: ApiRole;
+  created_at: Date;
+  expires_at: Date | null;
+  revoked_at: Date | null;
+  last_used_at: Date | null;
+}): TokenInfo {
+  return {
+    id: row.id,
+    name: row.name,
+    role: row.role,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    revokedAt: row.revoked_at,
+    lastUsedAt: row.last_used_at,
+  };
 }

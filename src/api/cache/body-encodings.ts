@@ -35,7 +35,11 @@ export function encodeBody(body: Buffer, encoding: BodyEncoding): Promise<Buffer
  * to leave the body to @fastify/compress (too small, not compressible, or nothing we
  * produce is acceptable). Only ever a coding the client accepts (q > 0).
  */
-export function chooseEncoding(acceptEncoding: string | undefined, contentType: string, size: number): BodyEncoding | undefined {
+export function chooseEncoding(
+  acceptEncoding: string | undefined,
+  contentType: string,
+  size: number,
+): BodyEncoding | undefined {
   if (acceptEncoding === undefined || size < COMPRESS_THRESHOLD || !compressible(contentType)) return undefined;
   const weights = new Map<string, number>();
   for (const part of acceptEncoding.toLowerCase().split(',')) {
@@ -60,5 +64,7 @@ export function chooseEncoding(acceptEncoding: string | undefined, contentType: 
 /** Text-like bodies; Parquet is compressed inside already. */
 function compressible(contentType: string): boolean {
   const type = contentType.split(';', 1)[0]!.trim().toLowerCase();
-  return type.startsWith('text/') || type.endsWith('/json') || type.endsWith('+json') || type === 'application/x-ndjson';
+  return (
+    type.startsWith('text/') || type.endsWith('/json') || type.endsWith('+json') || type === 'application/x-ndjson'
+  );
 }

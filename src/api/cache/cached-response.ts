@@ -22,9 +22,17 @@ export interface CacheableResponse {
   produce(): Promise<CachedBody>;
 }
 
-export async function sendCacheable(ctx: ApiContext, request: FastifyRequest, reply: FastifyReply, response: CacheableResponse): Promise<FastifyReply> {
+export async function sendCacheable(
+  ctx: ApiContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  response: CacheableResponse,
+): Promise<FastifyReply> {
   const etag = ResponseCache.etag(response.key, visibilityKey(principalOf(request)), response.tables);
-  reply.header('etag', etag).header('cache-control', ctx.cacheControl).header('vary', 'Accept, Accept-Encoding, Authorization');
+  reply
+    .header('etag', etag)
+    .header('cache-control', ctx.cacheControl)
+    .header('vary', 'Accept, Accept-Encoding, Authorization');
   if (matchesEtag(request.headers['if-none-match'], etag)) {
     ctx.metrics.cacheOutcome('not_modified');
     return reply.code(304).send();
@@ -38,7 +46,11 @@ export async function sendCacheable(ctx: ApiContext, request: FastifyRequest, re
 }
 
 /** The body cached under `etag`, else the one `produce` computes, then cached (the metrics count a hit or miss). */
-export async function cachedOrProduced(ctx: ApiContext, etag: string, produce: () => Promise<CachedBody>): Promise<CachedBody> {
+export async function cachedOrProduced(
+  ctx: ApiContext,
+  etag: string,
+  produce: () => Promise<CachedBody>,
+): Promise<CachedBody> {
   const cached = ctx.cache.get(etag);
   ctx.metrics.cacheOutcome(cached === undefined ? 'miss' : 'hit');
   if (cached !== undefined) return cached;
@@ -48,7 +60,12 @@ export async function cachedOrProduced(ctx: ApiContext, etag: string, produce: (
 }
 
 /** The body compressed as the client asks, when the cache holds it (or now does); else compress does it. */
-async function encodedBody(ctx: ApiContext, request: FastifyRequest, etag: string, cached: CachedBody): Promise<{ encoding: BodyEncoding; bytes: Buffer } | undefined> {
+async function encodedBody(
+  ctx: ApiContext,
+  request: FastifyRequest,
+  etag: string,
+  cached: CachedBody,
+): Promise<{ encoding: BodyEncoding; bytes: Buffer } | undefined> {
   // Partial content and opting out are compress's to decide; a body not kept (too large, cache off) is left to it too.
   if (request.headers['x-no-compression'] !== undefined || request.headers.range !== undefined) return undefined;
   const encoding = chooseEncoding(request.headers['accept-encoding'], cached.contentType, cached.body.length);

@@ -36,8 +36,13 @@ export class ResponseCache {
 
   /** A strong ETag (quoted) for `request` (any JSON value, already normalized) over `tables`. */
   static etag(request: unknown, visibility: string, tables: readonly TableRead[]): string {
-    const versions = [...tables].map((t) => [t.location, t.version]).sort((a, b) => String(a[0]).localeCompare(String(b[0])) || Number(a[1]) - Number(b[1]));
-    const hash = createHash('sha256').update(JSON.stringify([request, visibility, versions])).digest('base64url').slice(0, 32);
+    const versions = [...tables]
+      .map((t) => [t.location, t.version])
+      .sort((a, b) => String(a[0]).localeCompare(String(b[0])) || Number(a[1]) - Number(b[1]));
+    const hash = createHash('sha256')
+      .update(JSON.stringify([request, visibility, versions]))
+      .digest('base64url')
+      .slice(0, 32);
     return `"${hash}"`;
   }
 

@@ -30,7 +30,11 @@ export interface OperationDeps {
   readonly limiter: RateLimiter;
 }
 
-export async function prepareOperation(deps: OperationDeps, principal: Principal, params: OperationParams): Promise<EnvelopedArgs | readonly GraphQLError[]> {
+export async function prepareOperation(
+  deps: OperationDeps,
+  principal: Principal,
+  params: OperationParams,
+): Promise<EnvelopedArgs | readonly GraphQLError[]> {
   try {
     deps.limiter.take(principal);
     if (typeof params.query !== 'string' || params.query === '') {

@@ -10,7 +10,16 @@ import type { ColumnModel, TableModel } from './table-models.js';
 
 export type BoolExp = Readonly<Record<string, unknown>>;
 
-const OPERATORS: Readonly<Record<string, string>> = { _eq: '=', _neq: '<>', _gt: '>', _gte: '>=', _lt: '<', _lte: '<=', _like: 'LIKE', _ilike: 'ILIKE' };
+const OPERATORS: Readonly<Record<string, string>> = {
+  _eq: '=',
+  _neq: '<>',
+  _gt: '>',
+  _gte: '>=',
+  _lt: '<',
+  _lte: '<=',
+  _like: 'LIKE',
+  _ilike: 'ILIKE',
+};
 
 /** `CAST('<value>' AS <type>)` (a typed NULL for null, so a VALUES column of nulls keeps its type). */
 export function sqlLiteral(column: ColumnModel, value: unknown): string {
@@ -21,7 +30,8 @@ export function sqlLiteral(column: ColumnModel, value: unknown): string {
 
 function columnByField(model: TableModel, field: string): ColumnModel {
   const column = model.columns.find((c) => c.field === field);
-  if (column === undefined) throw new GraphqlInputError(`${model.name} has no column "${field}".`, { table: model.catalogName, field });
+  if (column === undefined)
+    throw new GraphqlInputError(`${model.name} has no column "${field}".`, { table: model.catalogName, field });
   return column;
 }
 
@@ -30,7 +40,10 @@ function comparison(column: ColumnModel, ops: BoolExp): string[] {
   return Object.entries(ops).map(([op, value]) => {
     if (op === '_is_null') return `${target} IS ${value === true ? '' : 'NOT '}NULL`;
     if (value === null || value === undefined) {
-      throw new GraphqlInputError(`${column.field}.${op} cannot be null; use _is_null to test for missing values.`, { field: column.field, op });
+      throw new GraphqlInputError(`${column.field}.${op} cannot be null; use _is_null to test for missing values.`, {
+        field: column.field,
+        op,
+      });
     }
     if (op === '_in' || op === '_nin') {
       const values = (value as readonly unknown[]).map((v) => sqlLiteral(column, v));
@@ -68,22 +81,33 @@ export function whereSql(model: TableModel, where: BoolExp | null | undefined): 
 }
 
 const DIRECTIONS: Readonly<Record<string, string>> = {
-  asc: 'ASC', asc_nulls_first: 'ASC NULLS FIRST', asc_nulls_last: 'ASC NULLS LAST',
-  desc: 'DESC', desc_nulls_first: 'DESC NULLS FIRST', desc_nulls_last: 'DESC NULLS LAST',
+  asc: 'ASC',
+  asc_nulls_first: 'ASC NULLS FIRST',
+  asc_nulls_last: 'ASC NULLS LAST',
+  desc: 'DESC',
+  desc_nulls_first: 'DESC NULLS FIRST',
+  desc_nulls_last: 'DESC NULLS LAST',
 };
 
 /** `ORDER BY ...` text (empty when not ordered). */
 export function orderBySql(model: TableModel, orderBy: readonly BoolExp[] | BoolExp | null | undefined): string {
   if (orderBy === null || orderBy === undefined) return '';
   const items = Array.isArray(orderBy) ? (orderBy as readonly BoolExp[]) : [orderBy as BoolExp];
-  const terms = items.flatMap((item) => Object.entries(item).filter(([, d]) => d !== null && d !== undefined)
-    .map(([field, direction]) => `${quoteIdent(columnByField(model, field).column)} ${DIRECTIONS[String(direction)] ?? 'ASC'}`));
+  const terms = items.flatMap((item) =>
+    Object.entries(item)
+      .filter(([, d]) => d !== null && d !== undefined)
+      .map(
+        ([field, direction]) =>
+          `${quoteIdent(columnByField(model, field).column)} ${DIRECTIONS[String(direction)] ?? 'ASC'}`,
+      ),
+  );
   return terms.length === 0 ? '' : ` ORDER BY ${terms.join(', ')}`;
 }
 
 /** A non-negative integer argument, or a typed error naming it. */
 export function countArgument(name: string, value: unknown, max?: number): number | undefined {
   if (value === null || value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw new GraphqlInputError(`${name} must be a non-negative integer, not ${String(value)}.`, { argument: name });
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
+    throw new GraphqlInputError(`${name} must be a non-negative integer, not ${String(value)}.`, { argument: name });
   return max === undefined ? value : Math.min(value, max);
 }

@@ -3,7 +3,14 @@
  * tasks, and `trigger_flow(flow, params)` (writers and admins). Field names are
  * snake_case like the table fields; values come from FlowControl's plain views.
  */
-import { FlowParamsError, type FlowControl, type JsonValue, type RunDetail, type RunView, type TaskView } from '../../flows/index.js';
+import {
+  FlowParamsError,
+  type FlowControl,
+  type JsonValue,
+  type RunDetail,
+  type RunView,
+  type TaskView,
+} from '../../flows/index.js';
 import { requireRole } from '../auth/principal.js';
 import { countArgument } from './filter-sql.js';
 import type { FieldResolver, GraphqlContext } from './graphql-context.js';
@@ -77,15 +84,35 @@ export const FLOW_MUTATION_FIELDS = ['trigger_flow(flow: String!, params: JSON):
 
 function task(t: TaskView): Record<string, unknown> {
   return {
-    id: t.id, task_id: t.taskId, map_index: t.mapIndex, state: t.state, attempt: t.attempt, max_attempts: t.maxAttempts,
-    started_at: t.startedAt, ended_at: t.endedAt, duration_ms: t.durationMs, expected_ms: t.expectedMs, overdue: t.overdue, error: t.error,
+    id: t.id,
+    task_id: t.taskId,
+    map_index: t.mapIndex,
+    state: t.state,
+    attempt: t.attempt,
+    max_attempts: t.maxAttempts,
+    started_at: t.startedAt,
+    ended_at: t.endedAt,
+    duration_ms: t.durationMs,
+    expected_ms: t.expectedMs,
+    overdue: t.overdue,
+    error: t.error,
   };
 }
 
 function run(flows: FlowControl, r: RunView, detail?: RunDetail): Record<string, unknown> {
   return {
-    id: r.id, flow_id: r.flowId, kind: r.kind, state: r.state, params: r.params, logical_date: r.logicalDate, created_at: r.createdAt,
-    started_at: r.startedAt, ended_at: r.endedAt, tasks_total: r.tasksTotal, tasks_done: r.tasksDone, eta_ms: detail?.etaMs ?? null,
+    id: r.id,
+    flow_id: r.flowId,
+    kind: r.kind,
+    state: r.state,
+    params: r.params,
+    logical_date: r.logicalDate,
+    created_at: r.createdAt,
+    started_at: r.startedAt,
+    ended_at: r.endedAt,
+    tasks_total: r.tasksTotal,
+    tasks_done: r.tasksDone,
+    eta_ms: detail?.etaMs ?? null,
     // Tasks are read only when asked for: a list of runs does not query every run's tasks.
     tasks: async () => (detail ?? (await flows.run(r.id))).tasks.map(task),
   };
@@ -94,22 +121,39 @@ function run(flows: FlowControl, r: RunView, detail?: RunDetail): Record<string,
 async function allRuns(flows: FlowControl, flow: string | undefined, limit: number): Promise<RunView[]> {
   if (flow !== undefined) return flows.runs(flow, limit);
   const lists = await Promise.all((await flows.list()).map((f) => flows.runs(f.id, limit)));
-  return lists.flat().sort((a, b) => b.id - a.id).slice(0, limit);
+  return lists
+    .flat()
+    .sort((a, b) => b.id - a.id)
+    .slice(0, limit);
 }
 
 export function flowQueryResolvers(flows: FlowControl): Record<string, FieldResolver> {
   return {
-    flows: async () => (await flows.list()).map((f) => ({
-      id: f.id, description: f.description, schedule: f.schedule, paused: f.paused, next_tick_at: f.nextTickAt, source_file: f.sourceFile,
-      task_count: f.tasks, active_runs: f.activeRuns,
-      runs: async (args: { limit?: number | null }) => (await flows.runs(f.id, runLimit(args.limit))).map((r) => run(flows, r)),
-    })),
-    runs: async (_s, args) => (await allRuns(flows, (args.flow as string | null) ?? undefined, runLimit(args.limit))).map((r) => run(flows, r)),
+    flows: async () =>
+      (await flows.list()).map((f) => ({
+        id: f.id,
+        description: f.description,
+        schedule: f.schedule,
+        paused: f.paused,
+        next_tick_at: f.nextTickAt,
+        source_file: f.sourceFile,
+        task_count: f.tasks,
+        active_runs: f.activeRuns,
+        runs: async (args: { limit?: number | null }) =>
+          (await flows.runs(f.id, runLimit(args.limit))).map((r) => run(flows, r)),
+      })),
+    runs: async (_s, args) =>
+      (await allRuns(flows, (args.flow as string | null) ?? undefined, runLimit(args.limit))).map((r) => run(flows, r)),
     run: async (_s, args) => {
       const id = Number(args.id);
       if (!Number.isInteger(id)) return null;
       const detail = await flows.run(id).catch((error: unknown) => {
-        if (typeof error === 'object' && error !== null && String((error as { code?: unknown }).code).includes('NOT_FOUND')) return null;
+        if (
+          typeof error === 'object' &&
+          error !== null &&
+          String((error as { code?: unknown }).code).includes('NOT_FOUND')
+        )
+          return null;
         throw error;
       });
       return detail === null ? null : run(flows, detail.run, detail);
@@ -129,7 +173,9 @@ export function flowMutationResolvers(flows: FlowControl): Record<string, FieldR
       }
       const triggered = await flows.trigger(flow, params as Record<string, JsonValue>);
       return {
-        run_id: triggered.runId, created: triggered.created, state: triggered.state,
+        run_id: triggered.runId,
+        created: triggered.created,
+        state: triggered.state,
         run: async () => {
           const detail = await flows.run(triggered.runId);
           return run(flows, detail.run, detail);

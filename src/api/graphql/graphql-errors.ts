@@ -51,8 +51,15 @@ function extensionsOf(error: StrataError): Record<string, unknown> {
 export function toGraphQLError(error: unknown): GraphQLError {
   const wrapper = isGraphQLError(error) ? error : undefined;
   const original = wrapper ? wrapper.originalError : error;
-  const location = wrapper ? { nodes: wrapper.nodes, source: wrapper.source, positions: wrapper.positions, path: wrapper.path } : {};
-  if (original instanceof StrataError) return new GraphQLError(original.message, { ...location, originalError: original, extensions: extensionsOf(original) });
+  const location = wrapper
+    ? { nodes: wrapper.nodes, source: wrapper.source, positions: wrapper.positions, path: wrapper.path }
+    : {};
+  if (original instanceof StrataError)
+    return new GraphQLError(original.message, {
+      ...location,
+      originalError: original,
+      extensions: extensionsOf(original),
+    });
   if (wrapper !== undefined && (original === undefined || original === null || isGraphQLError(original))) {
     // graphql-armor throws its refusals during validation, without a code.
     return wrapper.extensions?.code === undefined ? withCode(wrapper, 'GRAPHQL_VALIDATION_FAILED') : wrapper;
@@ -64,15 +71,30 @@ export function toGraphQLError(error: unknown): GraphQLError {
 }
 
 const LIMIT_CODES: readonly (readonly [RegExp, string])[] = [
-  [/Token limit/, 'MAX_TOKENS_EXCEEDED'], [/depth limit/, 'MAX_DEPTH_EXCEEDED'], [/Aliases limit/, 'MAX_ALIASES_EXCEEDED'],
-  [/Directives limit/, 'MAX_DIRECTIVES_EXCEEDED'], [/Cost limit/, 'MAX_COST_EXCEEDED'], [/introspection/i, 'INTROSPECTION_DISABLED'],
+  [/Token limit/, 'MAX_TOKENS_EXCEEDED'],
+  [/depth limit/, 'MAX_DEPTH_EXCEEDED'],
+  [/Aliases limit/, 'MAX_ALIASES_EXCEEDED'],
+  [/Directives limit/, 'MAX_DIRECTIVES_EXCEEDED'],
+  [/Cost limit/, 'MAX_COST_EXCEEDED'],
+  [/introspection/i, 'INTROSPECTION_DISABLED'],
 ];
 
 /** A parse or validation error with an extension code (graphql-js and graphql-armor give none). */
-export function withCode(error: GraphQLError, fallback: 'GRAPHQL_PARSE_FAILED' | 'GRAPHQL_VALIDATION_FAILED'): GraphQLError {
+export function withCode(
+  error: GraphQLError,
+  fallback: 'GRAPHQL_PARSE_FAILED' | 'GRAPHQL_VALIDATION_FAILED',
+): GraphQLError {
   if (error.extensions?.code !== undefined && error.extensions.http !== undefined) return error;
-  const code = (error.extensions?.code as string | undefined) ?? LIMIT_CODES.find(([pattern]) => pattern.test(error.message))?.[1] ?? fallback;
+  const code =
+    (error.extensions?.code as string | undefined) ??
+    LIMIT_CODES.find(([pattern]) => pattern.test(error.message))?.[1] ??
+    fallback;
   // yoga answers with the status an error's extensions.http gives: a refused operation is the client's fault (400).
   const http = { status: 400 };
-  return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, extensions: { ...error.extensions, code, http } });
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    extensions: { ...error.extensions, code, http },
+  });
 }

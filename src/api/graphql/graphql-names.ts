@@ -9,10 +9,42 @@ import { DEFAULT_SCHEMA } from '../../catalog/index.js';
 
 /** Root field and type names the generated per-table names must not take. */
 export const RESERVED_NAMES: ReadonlySet<string> = new Set([
-  'Query', 'Mutation', 'Subscription', 'String', 'Int', 'Float', 'Boolean', 'ID', 'BigInt', 'JSON',
-  'strata_tables', 'Flow', 'Run', 'Task', 'TriggeredRun', 'RunEvent', 'order_by', 'flows', 'runs', 'run', 'trigger_flow', 'run_changes',
-  'String_comparison_exp', 'Int_comparison_exp', 'Float_comparison_exp', 'Boolean_comparison_exp', 'BigInt_comparison_exp', 'JSON_comparison_exp',
-  '_service', '_entities', '_Service', '_Entity', '_Any', 'link__Import', 'federation__FieldSet', 'link__Purpose',
+  'Query',
+  'Mutation',
+  'Subscription',
+  'String',
+  'Int',
+  'Float',
+  'Boolean',
+  'ID',
+  'BigInt',
+  'JSON',
+  'strata_tables',
+  'Flow',
+  'Run',
+  'Task',
+  'TriggeredRun',
+  'RunEvent',
+  'order_by',
+  'flows',
+  'runs',
+  'run',
+  'trigger_flow',
+  'run_changes',
+  'String_comparison_exp',
+  'Int_comparison_exp',
+  'Float_comparison_exp',
+  'Boolean_comparison_exp',
+  'BigInt_comparison_exp',
+  'JSON_comparison_exp',
+  '_service',
+  '_entities',
+  '_Service',
+  '_Entity',
+  '_Any',
+  'link__Import',
+  'federation__FieldSet',
+  'link__Purpose',
 ]);
 
 /** A valid GraphQL name from any text (never starting with `__`, which GraphQL reserves). */
@@ -28,7 +60,11 @@ export function tableBaseName(schema: string, table: string): string {
 }
 
 /** Names every key uniquely: `base`, then `base_2`, `base_3`, ... past taken and reserved ones. */
-export function assignNames<K>(entries: readonly (readonly [K, string])[], taken: ReadonlySet<string>, clashes: (name: string) => readonly string[] = (n) => [n]): Map<K, string> {
+export function assignNames<K>(
+  entries: readonly (readonly [K, string])[],
+  taken: ReadonlySet<string>,
+  clashes: (name: string) => readonly string[] = (n) => [n],
+): Map<K, string> {
   const used = new Set<string>(taken);
   const out = new Map<K, string>();
   for (const [key, base] of entries) {
@@ -43,8 +79,28 @@ export function assignNames<K>(entries: readonly (readonly [K, string])[], taken
 /** Every root field and type name a table named `name` generates (so a clash on any of them renames the table). */
 export function tableDerivedNames(name: string): string[] {
   return [
-    name, `${name}_aggregate`, `${name}_changes`, `insert_${name}`, `update_${name}`, `delete_${name}`,
-    ...['bool_exp', 'order_by', 'select_column', 'aggregate_fields', 'group', 'group_key', 'sum_fields', 'avg_fields', 'min_fields', 'max_fields',
-      'insert_input', 'set_input', 'mutation_response', 'commit', 'change'].map((suffix) => `${name}_${suffix}`),
+    name,
+    `${name}_aggregate`,
+    `${name}_changes`,
+    `insert_${name}`,
+    `update_${name}`,
+    `delete_${name}`,
+    ...[
+      'bool_exp',
+      'order_by',
+      'select_column',
+      'aggregate_fields',
+      'group',
+      'group_key',
+      'sum_fields',
+      'avg_fields',
+      'min_fields',
+      'max_fields',
+      'insert_input',
+      'set_input',
+      'mutation_response',
+      'commit',
+      'change',
+    ].map((suffix) => `${name}_${suffix}`),
   ];
 }

@@ -23,8 +23,17 @@ export interface GraphqlHandle {
 }
 
 function rateLimited(reply: FastifyReply, error: RateLimitedError): FastifyReply {
-  return reply.code(429).header('retry-after', String(error.retryAfterSeconds)).header('content-type', 'application/json')
-    .send(JSON.stringify({ errors: [{ message: error.message, extensions: { code: error.code, retryAfterSeconds: error.retryAfterSeconds } }] }));
+  return reply
+    .code(429)
+    .header('retry-after', String(error.retryAfterSeconds))
+    .header('content-type', 'application/json')
+    .send(
+      JSON.stringify({
+        errors: [
+          { message: error.message, extensions: { code: error.code, retryAfterSeconds: error.retryAfterSeconds } },
+        ],
+      }),
+    );
 }
 
 /**
@@ -37,7 +46,12 @@ function bodyOf(response: Response): unknown {
   return typeof init === 'string' || Buffer.isBuffer(init) || init instanceof Uint8Array ? init : response.body;
 }
 
-export async function registerGraphql(app: FastifyInstance, ctx: ApiContext, options: GraphqlOptions, authenticate: Authenticate): Promise<GraphqlHandle> {
+export async function registerGraphql(
+  app: FastifyInstance,
+  ctx: ApiContext,
+  options: GraphqlOptions,
+  authenticate: Authenticate,
+): Promise<GraphqlHandle> {
   const registry = new SchemaRegistry(ctx, options.schemaRefreshMs ?? GRAPHQL_DEFAULTS.schemaRefreshMs);
   const limiter = new RateLimiter(options.rateLimitPerMinute);
   const yoga = createStrataYoga(options, ctx.metrics);
@@ -55,7 +69,12 @@ export async function registerGraphql(app: FastifyInstance, ctx: ApiContext, opt
         throw error;
       }
       const schema = await registry.schemaFor(principal);
-      const response = await yoga.handleNodeRequestAndResponse(request, reply, { req: request, reply, principal, schema });
+      const response = await yoga.handleNodeRequestAndResponse(request, reply, {
+        req: request,
+        reply,
+        principal,
+        schema,
+      });
       response.headers.forEach((value, key) => void reply.header(key, value));
       reply.status(response.status);
       return reply.send(bodyOf(response));

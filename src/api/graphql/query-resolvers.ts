@@ -31,11 +31,19 @@ const decodedBodies = new WeakMap<CachedBody, unknown>();
  * is shared by every hit, so callers must not mutate it.
  */
 export async function cachedRead<T>(
-  ctx: ApiContext, principal: Principal, model: TableModel, atVersion: unknown, select: string, rest: string,
+  ctx: ApiContext,
+  principal: Principal,
+  model: TableModel,
+  atVersion: unknown,
+  select: string,
+  rest: string,
   decode: (rows: readonly (readonly SqlValue[])[]) => T,
 ): Promise<T> {
   const pinned = countArgument('at_version', atVersion);
-  const { tables, version } = await planTableRead({ name: model.catalogName, location: model.location }, pinned ?? null);
+  const { tables, version } = await planTableRead(
+    { name: model.catalogName, location: model.location },
+    pinned ?? null,
+  );
   const sql = (at: number | undefined) => `SELECT ${select} FROM ${pinnedTableRef(model.sqlName, at)} ${rest}`;
   const etag = ResponseCache.etag({ graphql: sql(pinned) }, visibilityKey(principal), tables);
   const body = await cachedOrProduced(ctx, etag, async () => {
@@ -63,12 +71,20 @@ function toObject(columns: readonly ColumnModel[], row: readonly SqlValue[]): Ro
   return out;
 }
 
-export async function listRows(ctx: ApiContext, principal: Principal, model: TableModel, args: Readonly<Record<string, unknown>>): Promise<Row[]> {
+export async function listRows(
+  ctx: ApiContext,
+  principal: Principal,
+  model: TableModel,
+  args: Readonly<Record<string, unknown>>,
+): Promise<Row[]> {
   const limit = countArgument('limit', args.limit, ctx.limits.maxRows) ?? ctx.limits.maxRows;
   const offset = countArgument('offset', args.offset);
-  const rest = `WHERE ${whereSql(model, args.where as BoolExp | undefined)}`
-    + `${orderBySql(model, args.order_by as BoolExp[] | undefined)} LIMIT ${limit}${offset ? ` OFFSET ${offset}` : ''}`;
-  return cachedRead(ctx, principal, model, args.at_version, selectList(model.columns), rest, (rows) => rows.map((row) => toObject(model.columns, row)));
+  const rest =
+    `WHERE ${whereSql(model, args.where as BoolExp | undefined)}` +
+    `${orderBySql(model, args.order_by as BoolExp[] | undefined)} LIMIT ${limit}${offset ? ` OFFSET ${offset}` : ''}`;
+  return cachedRead(ctx, principal, model, args.at_version, selectList(model.columns), rest, (rows) =>
+    rows.map((row) => toObject(model.columns, row)),
+  );
 }
 
 interface Aggregate {
@@ -81,8 +97,10 @@ function aggregates(model: TableModel): Aggregate[] {
   const out: Aggregate[] = [{ sql: 'count(*)', path: ['count'] }];
   for (const c of model.columns) {
     const col = quoteIdent(c.column);
-    if (c.type.numeric) out.push({ sql: `sum(${col})`, path: ['sum', c.field] }, { sql: `avg(${col})`, path: ['avg', c.field] });
-    if (c.type.ordered) out.push({ sql: `min(${col})`, path: ['min', c.field] }, { sql: `max(${col})`, path: ['max', c.field] });
+    if (c.type.numeric)
+      out.push({ sql: `sum(${col})`, path: ['sum', c.field] }, { sql: `avg(${col})`, path: ['avg', c.field] });
+    if (c.type.ordered)
+      out.push({ sql: `min(${col})`, path: ['min', c.field] }, { sql: `max(${col})`, path: ['max', c.field] });
   }
   return out;
 }
@@ -109,33 +127,51 @@ function selected(info: GraphQLResolveInfo): Set<string> {
   return names;
 }
 
-export async function aggregateRows(ctx: ApiContext, principal: Principal, model: TableModel, args: Readonly<Record<string, unknown>>, info: GraphQLResolveInfo): Promise<Record<string, unknown>> {
+export async function aggregateRows(
+  ctx: ApiContext,
+  principal: Principal,
+  model: TableModel,
+  args: Readonly<Record<string, unknown>>,
+  info: GraphQLResolveInfo,
+): Promise<Record<string, unknown>> {
   const list = aggregates(model);
   const aggSql = list.map((a) => a.sql).join(', ');
   const where = `WHERE ${whereSql(model, args.where as BoolExp | undefined)}`;
   const wanted = selected(info);
   const out: Record<string, unknown> = { aggregate: null, groups: [] };
   if (wanted.has('aggregate')) {
-    out.aggregate = await cachedRead(ctx, principal, model, args.at_version, aggSql, where, ([row]) => aggregateObject(list, row ?? []));
+    out.aggregate = await cachedRead(ctx, principal, model, args.at_version, aggSql, where, ([row]) =>
+      aggregateObject(list, row ?? []),
+    );
   }
-  const groupBy = ((args.group_by as string[] | null | undefined) ?? []).map((field) => model.columns.find((c) => c.field === field)!);
+  const groupBy = ((args.group_by as string[] | null | undefined) ?? []).map((field) =>
+    model.columns.find((c) => c.field === field)!,
+  );
   if (wanted.has('groups') && groupBy.length > 0) {
     const keys = groupBy.map((c) => quoteIdent(c.column)).join(', ');
     const limit = countArgument('limit', args.limit, ctx.limits.maxRows) ?? ctx.limits.maxRows;
     const offset = countArgument('offset', args.offset);
     const rest = `${where} GROUP BY ${keys} ORDER BY ${keys} LIMIT ${limit}${offset ? ` OFFSET ${offset}` : ''}`;
-    out.groups = await cachedRead(ctx, principal, model, args.at_version, `${keys}, ${aggSql}`, rest, (rows) => rows.map((row) => ({
-      key: toObject(groupBy, row.slice(0, groupBy.length)),
-      aggregate: aggregateObject(list, row.slice(groupBy.length)),
-    })));
+    out.groups = await cachedRead(ctx, principal, model, args.at_version, `${keys}, ${aggSql}`, rest, (rows) =>
+      rows.map((row) => ({
+        key: toObject(groupBy, row.slice(0, groupBy.length)),
+        aggregate: aggregateObject(list, row.slice(groupBy.length)),
+      })),
+    );
   }
   return out;
 }
 
 /** The entity a federation gateway refers to by its key fields, or null. */
-export async function resolveReference(ctx: ApiContext, principal: Principal, model: TableModel, reference: Readonly<Record<string, unknown>>): Promise<Row | null> {
+export async function resolveReference(
+  ctx: ApiContext,
+  principal: Principal,
+  model: TableModel,
+  reference: Readonly<Record<string, unknown>>,
+): Promise<Row | null> {
   const where: Record<string, unknown> = {};
-  for (const field of model.key ?? []) where[field] = reference[field] === null ? { _is_null: true } : { _eq: reference[field] };
+  for (const field of model.key ?? [])
+    where[field] = reference[field] === null ? { _is_null: true } : { _eq: reference[field] };
   const [row] = await listRows(ctx, principal, model, { where, limit: 1 });
   return row ?? null;
 }
@@ -143,6 +179,7 @@ export async function resolveReference(ctx: ApiContext, principal: Principal, mo
 export function queryResolvers(ctx: ApiContext, model: TableModel): Record<string, FieldResolver> {
   return {
     [model.name]: (_source, args, context: GraphqlContext) => listRows(ctx, context.principal, model, args),
-    [`${model.name}_aggregate`]: (_source, args, context: GraphqlContext, info) => aggregateRows(ctx, context.principal, model, args, info),
+    [`${model.name}_aggregate`]: (_source, args, context: GraphqlContext, info) =>
+      aggregateRows(ctx, context.principal, model, args, info),
   };
 }

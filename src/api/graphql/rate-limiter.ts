@@ -26,7 +26,10 @@ export class RateLimiter {
     window.count++;
     if (window.count > this.perMinute) {
       const retryAfterSeconds = Math.max(1, Math.ceil((window.start + WINDOW_MS - now) / 1000));
-      throw new RateLimitedError(`Token "${principal.name}" sent more than ${this.perMinute} GraphQL operations this minute; retry in ${retryAfterSeconds} s.`, retryAfterSeconds);
+      throw new RateLimitedError(
+        `Token "${principal.name}" sent more than ${this.perMinute} GraphQL operations this minute; retry in ${retryAfterSeconds} s.`,
+        retryAfterSeconds,
+      );
     }
   }
 

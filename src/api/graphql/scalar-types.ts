@@ -29,16 +29,26 @@ export interface ColumnType {
 }
 
 export function columnType(type: DataType): ColumnType {
-  if (typeof type !== 'string' || type === 'variant') return { scalar: 'JSON', sqlType: 'JSON', ordered: false, numeric: false };
+  if (typeof type !== 'string' || type === 'variant')
+    return { scalar: 'JSON', sqlType: 'JSON', ordered: false, numeric: false };
   const sqlType = duckdbType(type);
   if (decimalParts(type)) return { scalar: 'String', sqlType, ordered: true, numeric: true };
   switch (type) {
-    case 'integer': case 'short': case 'byte': return { scalar: 'Int', sqlType, ordered: true, numeric: true };
-    case 'long': return { scalar: 'BigInt', sqlType, ordered: true, numeric: true };
-    case 'float': case 'double': return { scalar: 'Float', sqlType, ordered: true, numeric: true };
-    case 'boolean': return { scalar: 'Boolean', sqlType, ordered: false, numeric: false };
-    case 'binary': return { scalar: 'String', sqlType, ordered: false, numeric: false };
-    default: return { scalar: 'String', sqlType, ordered: true, numeric: false };
+    case 'integer':
+    case 'short':
+    case 'byte':
+      return { scalar: 'Int', sqlType, ordered: true, numeric: true };
+    case 'long':
+      return { scalar: 'BigInt', sqlType, ordered: true, numeric: true };
+    case 'float':
+    case 'double':
+      return { scalar: 'Float', sqlType, ordered: true, numeric: true };
+    case 'boolean':
+      return { scalar: 'Boolean', sqlType, ordered: false, numeric: false };
+    case 'binary':
+      return { scalar: 'String', sqlType, ordered: false, numeric: false };
+    default:
+      return { scalar: 'String', sqlType, ordered: true, numeric: false };
   }
 }
 
@@ -53,8 +63,11 @@ const DIGITS = /^-?\d+$/;
 function bigIntValue(value: unknown): number | string {
   if (typeof value === 'number' && Number.isInteger(value)) return value;
   if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
-  if (typeof value === 'string' && DIGITS.test(value)) return Number.isSafeInteger(Number(value)) ? Number(value) : value;
-  throw new GraphQLError(`BigInt cannot represent ${JSON.stringify(value)}: send an integer or a string of digits.`, { extensions: { code: 'BAD_USER_INPUT' } });
+  if (typeof value === 'string' && DIGITS.test(value))
+    return Number.isSafeInteger(Number(value)) ? Number(value) : value;
+  throw new GraphQLError(`BigInt cannot represent ${JSON.stringify(value)}: send an integer or a string of digits.`, {
+    extensions: { code: 'BAD_USER_INPUT' },
+  });
 }
 
 export const BigIntScalar = new GraphQLScalarType({
@@ -64,19 +77,31 @@ export const BigIntScalar = new GraphQLScalarType({
   parseValue: (value) => bigIntValue(value),
   parseLiteral: (node) => {
     if (node.kind === Kind.INT || node.kind === Kind.STRING) return bigIntValue(node.value);
-    throw new GraphQLError('BigInt literals are integers or strings of digits.', { nodes: [node], extensions: { code: 'BAD_USER_INPUT' } });
+    throw new GraphQLError('BigInt literals are integers or strings of digits.', {
+      nodes: [node],
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
   },
 });
 
 function literalJson(node: ValueNode, variables: Readonly<Record<string, unknown>> | null | undefined): unknown {
   switch (node.kind) {
-    case Kind.INT: case Kind.FLOAT: return Number(node.value);
-    case Kind.STRING: case Kind.ENUM: return node.value;
-    case Kind.BOOLEAN: return node.value;
-    case Kind.NULL: return null;
-    case Kind.LIST: return node.values.map((v) => literalJson(v, variables));
-    case Kind.OBJECT: return Object.fromEntries(node.fields.map((f) => [f.name.value, literalJson(f.value, variables)]));
-    case Kind.VARIABLE: return variables?.[node.name.value];
+    case Kind.INT:
+    case Kind.FLOAT:
+      return Number(node.value);
+    case Kind.STRING:
+    case Kind.ENUM:
+      return node.value;
+    case Kind.BOOLEAN:
+      return node.value;
+    case Kind.NULL:
+      return null;
+    case Kind.LIST:
+      return node.values.map((v) => literalJson(v, variables));
+    case Kind.OBJECT:
+      return Object.fromEntries(node.fields.map((f) => [f.name.value, literalJson(f.value, variables)]));
+    case Kind.VARIABLE:
+      return variables?.[node.name.value];
   }
 }
 

@@ -6,7 +6,13 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse, type GraphQLSchema } from 'graphql';
 import type { ApiContext } from '../api-context.js';
-import { FLOW_MUTATION_FIELDS, FLOW_QUERY_FIELDS, FLOW_SDL, flowMutationResolvers, flowQueryResolvers } from './flow-schema.js';
+import {
+  FLOW_MUTATION_FIELDS,
+  FLOW_QUERY_FIELDS,
+  FLOW_SDL,
+  flowMutationResolvers,
+  flowQueryResolvers,
+} from './flow-schema.js';
 import type { FieldResolver, GraphqlContext, ResolverMap, SubscriptionResolver } from './graphql-context.js';
 import { mutationResolvers } from './mutation-resolvers.js';
 import { queryResolvers, resolveReference } from './query-resolvers.js';
@@ -25,13 +31,28 @@ export function buildGraphqlSchema(ctx: ApiContext, models: readonly TableModel[
   const flows = ctx.flows;
   const tables = models.map((m) => tableSdl(m, canWrite));
   const sdl = [
-    FEDERATION_LINK, 'scalar BigInt', 'scalar JSON', comparisonSdl(), ...tables.map((t) => t.types), flows ? FLOW_SDL : '',
-    rootType('Query', ['"""The catalog names of the tables this token sees."""\n  strata_tables: [String!]!', ...tables.flatMap((t) => t.query), ...(flows ? FLOW_QUERY_FIELDS : [])]),
+    FEDERATION_LINK,
+    'scalar BigInt',
+    'scalar JSON',
+    comparisonSdl(),
+    ...tables.map((t) => t.types),
+    flows ? FLOW_SDL : '',
+    rootType('Query', [
+      '"""The catalog names of the tables this token sees."""\n  strata_tables: [String!]!',
+      ...tables.flatMap((t) => t.query),
+      ...(flows ? FLOW_QUERY_FIELDS : []),
+    ]),
     rootType('Mutation', [...tables.flatMap((t) => t.mutation), ...(flows && canWrite ? FLOW_MUTATION_FIELDS : [])]),
-    rootType('Subscription', [...tables.flatMap((t) => t.subscription), ...(flows ? ['run_changes(run_id: ID): RunEvent!'] : [])]),
+    rootType('Subscription', [
+      ...tables.flatMap((t) => t.subscription),
+      ...(flows ? ['run_changes(run_id: ID): RunEvent!'] : []),
+    ]),
   ].join('\n');
 
-  const query: Record<string, FieldResolver> = { strata_tables: () => models.map((m) => m.catalogName), ...(flows ? flowQueryResolvers(flows) : {}) };
+  const query: Record<string, FieldResolver> = {
+    strata_tables: () => models.map((m) => m.catalogName),
+    ...(flows ? flowQueryResolvers(flows) : {}),
+  };
   const mutation: Record<string, FieldResolver> = flows && canWrite ? flowMutationResolvers(flows) : {};
   const subscription: Record<string, SubscriptionResolver> = flows ? runSubscriptionResolvers(flows, ctx.events) : {};
   const resolvers: ResolverMap = { BigInt: BigIntScalar, JSON: JsonScalar };
@@ -41,7 +62,8 @@ export function buildGraphqlSchema(ctx: ApiContext, models: readonly TableModel[
     Object.assign(subscription, tableSubscriptionResolvers(ctx, model));
     if (model.key !== null) {
       // Apollo calls __resolveReference(representation, context, info), not a field resolver's (source, args, context).
-      const resolveRef = (representation: Record<string, unknown>, context: GraphqlContext) => resolveReference(ctx, context.principal, model, representation);
+      const resolveRef = (representation: Record<string, unknown>, context: GraphqlContext) =>
+        resolveReference(ctx, context.principal, model, representation);
       resolvers[model.name] = { __resolveReference: resolveRef as unknown as FieldResolver };
     }
   }

@@ -18,7 +18,10 @@ export class SchemaRegistry {
   readonly #byVisibility: TtlMemo<GraphQLSchema>;
   readonly #schemas = new Map<string, GraphQLSchema>();
 
-  constructor(private readonly ctx: ApiContext, refreshMs: number) {
+  constructor(
+    private readonly ctx: ApiContext,
+    refreshMs: number,
+  ) {
     this.#tableInfo = new TtlMemo(refreshMs, 10_000);
     this.#byVisibility = new TtlMemo(refreshMs);
   }

@@ -34,7 +34,13 @@ export interface Subscriber {
 
 /** What subscribers share a group by (with the schema, which keys the outer map). */
 export function sharingKey(principal: Principal, params: OperationParams): string {
-  return JSON.stringify([principal.role, visibilityKey(principal), params.operationName ?? null, params.variables ?? null, params.query ?? null]);
+  return JSON.stringify([
+    principal.role,
+    visibilityKey(principal),
+    params.operationName ?? null,
+    params.variables ?? null,
+    params.query ?? null,
+  ]);
 }
 
 /** The `next` payload exactly as graphql-ws serializes it (errors through toJSON, omitted when absent). */
@@ -48,7 +54,11 @@ class Member implements AsyncIterableIterator<never> {
   #ended: Error | true | undefined;
   #waiting: { resolve: (r: IteratorResult<never>) => void; reject: (e: Error) => void } | undefined;
 
-  constructor(readonly subscriber: Subscriber, private readonly batcher: FrameBatcher, private readonly leave: (member: Member) => void) {
+  constructor(
+    readonly subscriber: Subscriber,
+    private readonly batcher: FrameBatcher,
+    private readonly leave: (member: Member) => void,
+  ) {
     this.#prefix = `{"id":${JSON.stringify(subscriber.id)},"type":"next","payload":`;
   }
 
@@ -75,7 +85,9 @@ class Member implements AsyncIterableIterator<never> {
   next(): Promise<IteratorResult<never>> {
     if (this.#ended === true) return Promise.resolve(DONE);
     if (this.#ended !== undefined) return Promise.reject(this.#ended);
-    return new Promise((resolve, reject) => { this.#waiting = { resolve, reject }; });
+    return new Promise((resolve, reject) => {
+      this.#waiting = { resolve, reject };
+    });
   }
 
   return(): Promise<IteratorResult<never>> {
@@ -100,12 +112,16 @@ class Group {
   #source: AsyncIterator<ExecutionResult> | undefined;
   readonly #ready: Promise<ExecutionResult | undefined>;
 
-  constructor(private readonly args: EnvelopedArgs, private readonly batcher: FrameBatcher, private readonly forget: () => void) {
+  constructor(
+    private readonly args: EnvelopedArgs,
+    private readonly batcher: FrameBatcher,
+    private readonly forget: () => void,
+  ) {
     this.#ready = (async () => {
       try {
         const result = await args.rootValue.subscribe(args);
         // Refused at subscribe time (e.g. an unknown run): every waiting subscriber gets the answer; later ones try afresh.
-        if (!isAsyncIterable(result)) return this.#close(), result as ExecutionResult;
+        if (!isAsyncIterable(result)) return (this.#close(), result as ExecutionResult);
         this.#source = result[Symbol.asyncIterator]();
         void this.#pump(this.#source);
         return undefined;
@@ -120,7 +136,14 @@ class Group {
   argsFor(subscriber: Subscriber): EnvelopedArgs {
     this.#expected++;
     const { schema, document, operationName, variableValues, contextValue } = this.args;
-    return { schema, document, operationName, variableValues, contextValue, rootValue: { execute: this.args.rootValue.execute, subscribe: () => this.#join(subscriber) } };
+    return {
+      schema,
+      document,
+      operationName,
+      variableValues,
+      contextValue,
+      rootValue: { execute: this.args.rootValue.execute, subscribe: () => this.#join(subscriber) },
+    };
   }
 
   async #join(subscriber: Subscriber): Promise<AsyncIterableIterator<never> | ExecutionResult> {
@@ -178,7 +201,7 @@ export class SharedSubscriptions {
   /** Starts a group from a prepared subscription (or joins one started meanwhile). */
   start(schema: GraphQLSchema, key: string, prepared: EnvelopedArgs, subscriber: Subscriber): ExecutionArgs {
     let groups = this.#groups.get(schema);
-    if (groups === undefined) this.#groups.set(schema, groups = new Map());
+    if (groups === undefined) this.#groups.set(schema, (groups = new Map()));
     let group = groups.get(key);
     if (group === undefined) {
       const started: Group = new Group(prepared, this.#batcher, () => {

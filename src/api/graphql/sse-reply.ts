@@ -65,12 +65,20 @@ export async function sendSseResponse(reply: FastifyReply, [body, init]: SseResp
   if (init.status >= 400) {
     const http = toHttpError(refusal(init.status, body, init.statusText));
     const allow = init.headers?.allow;
-    void reply.code(init.status).headers({ ...http.headers, ...(allow === undefined ? {} : { allow }) }).send(http.body);
+    void reply
+      .code(init.status)
+      .headers({ ...http.headers, ...(allow === undefined ? {} : { allow }) })
+      .send(http.body);
     return;
   }
-  const headers = Object.fromEntries(Object.entries(init.headers ?? {}).filter(([name]) => !HOP_BY_HOP.has(name.toLowerCase())));
+  const headers = Object.fromEntries(
+    Object.entries(init.headers ?? {}).filter(([name]) => !HOP_BY_HOP.has(name.toLowerCase())),
+  );
   if (body === null || typeof body === 'string') {
-    void reply.code(init.status).headers(headers).send(body ?? undefined);
+    void reply
+      .code(init.status)
+      .headers(headers)
+      .send(body ?? undefined);
     return;
   }
   // An event stream: written to the raw response, so no onSend hook (compression) buffers it.

@@ -25,14 +25,20 @@ export const SSE_PATH = '/graphql/stream';
 type OperationContext = Record<string, unknown>;
 
 function ownerTag(principal: Principal): string {
-  return createHash('sha256').update(principal.tokenId ?? `name:${principal.name}`).digest('base64url').slice(0, 16);
+  return createHash('sha256')
+    .update(principal.tokenId ?? `name:${principal.name}`)
+    .digest('base64url')
+    .slice(0, 16);
 }
 
 /** The stream token, always `<owner>.<id>`: a token given by another principal names a stream that does not exist. */
 function streamToken(request: FastifyRequest): string {
   const owner = ownerTag(principalOf(request));
   const header = request.headers[TOKEN_HEADER_KEY];
-  const given = (Array.isArray(header) ? header[0] : header) ?? new URL(request.url, 'http://localhost').searchParams.get(TOKEN_QUERY_KEY) ?? '';
+  const given =
+    (Array.isArray(header) ? header[0] : header) ??
+    new URL(request.url, 'http://localhost').searchParams.get(TOKEN_QUERY_KEY) ??
+    '';
   if (given === '') return `${owner}.${randomUUID()}`;
   return given.startsWith(`${owner}.`) ? given : `${owner}.${given}`;
 }
@@ -47,7 +53,8 @@ export function attachSse(app: FastifyInstance, deps: OperationDeps, metrics: Ap
       // Refused before anything runs: an HTTP error, like POST /graphql's 4xx, not an empty stream.
       const original = prepared[0]?.originalError;
       if (original instanceof StrataError) throw original;
-      if (prepared.some((e) => e.extensions.code === 'INTERNAL_SERVER_ERROR')) throw new Error('preparing a GraphQL operation failed');
+      if (prepared.some((e) => e.extensions.code === 'INTERNAL_SERVER_ERROR'))
+        throw new Error('preparing a GraphQL operation failed');
       throw new GraphqlOperationError(prepared);
     },
     execute: (args: ExecutionArgs) => (args as EnvelopedArgs).rootValue.execute(args) as never,

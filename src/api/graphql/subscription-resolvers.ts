@@ -36,7 +36,10 @@ function topicEvents(events: EventHub, topic: string): AsyncIterableIterator<Str
   return iterator;
 }
 
-function mapEvents<T>(events: AsyncIterableIterator<StreamEvent>, map: (event: StreamEvent) => T | undefined): AsyncIterableIterator<T> {
+function mapEvents<T>(
+  events: AsyncIterableIterator<StreamEvent>,
+  map: (event: StreamEvent) => T | undefined,
+): AsyncIterableIterator<T> {
   const iterator: AsyncIterableIterator<T> = {
     next: async () => {
       for (;;) {
@@ -56,16 +59,25 @@ function mapEvents<T>(events: AsyncIterableIterator<StreamEvent>, map: (event: S
 }
 
 function record(value: JsonValue | undefined): Readonly<Record<string, JsonValue>> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Readonly<Record<string, JsonValue>>) : {};
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Readonly<Record<string, JsonValue>>)
+    : {};
 }
 
 /** The hub's `changes` ({ rows, truncated } | null) as `<table>_change` objects, `_commit_version` from the event. */
-function changeRows(model: TableModel, changes: JsonValue | undefined, version: JsonValue | undefined): Record<string, unknown>[] | null {
+function changeRows(
+  model: TableModel,
+  changes: JsonValue | undefined,
+  version: JsonValue | undefined,
+): Record<string, unknown>[] | null {
   const rows = Array.isArray(changes) ? changes : record(changes).rows;
   if (!Array.isArray(rows)) return null;
   return rows.map((change) => {
     const row = record(change);
-    const out: Record<string, unknown> = { _change_type: row._change_type ?? 'unknown', _commit_version: row._commit_version ?? version ?? null };
+    const out: Record<string, unknown> = {
+      _change_type: row._change_type ?? 'unknown',
+      _commit_version: row._commit_version ?? version ?? null,
+    };
     for (const c of model.columns) out[c.field] = row[c.column] ?? null;
     return out;
   });
@@ -89,7 +101,9 @@ export function tableSubscriptionResolvers(ctx: ApiContext, model: TableModel): 
     [`${model.name}_changes`]: {
       subscribe: async (_s, _args, context: GraphqlContext) => {
         const access = await ctx.tables.access(context.principal, model.catalogName, 'read');
-        return mapEvents(topicEvents(ctx.events, `tables/${model.catalogName}`), (event) => commitPayload(model, event, access.rowFilter === null));
+        return mapEvents(topicEvents(ctx.events, `tables/${model.catalogName}`), (event) =>
+          commitPayload(model, event, access.rowFilter === null),
+        );
       },
       resolve: (payload) => payload,
     },
@@ -109,7 +123,8 @@ export function runSubscriptionResolvers(flows: FlowControl, events: EventHub): 
         let topic = 'runs';
         if (args.run_id !== null && args.run_id !== undefined) {
           const id = String(args.run_id);
-          if (!RUN_ID.test(id)) throw new GraphqlInputError(`run_id must be a run id (a positive integer), not "${id}".`, { run_id: id });
+          if (!RUN_ID.test(id))
+            throw new GraphqlInputError(`run_id must be a run id (a positive integer), not "${id}".`, { run_id: id });
           await known.get(id, async () => (await flows.run(Number(id)), true));
           topic = `runs/${id}`;
         }

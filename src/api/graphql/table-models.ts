@@ -61,22 +61,46 @@ export function tableSchemaInfo(memo: TtlMemo<TableSchemaInfo>, location: string
   });
 }
 
-export async function loadTableModels(ctx: ApiContext, principal: Principal, memo: TtlMemo<TableSchemaInfo>): Promise<TableModel[]> {
+export async function loadTableModels(
+  ctx: ApiContext,
+  principal: Principal,
+  memo: TtlMemo<TableSchemaInfo>,
+): Promise<TableModel[]> {
   const tables = [...(await ctx.tables.visible(principal))].sort((a, b) => a.name.localeCompare(b.name));
-  const loaded = await Promise.all(tables.map(async (table) => {
-    const access = await ctx.tables.access(principal, table.name, 'read');
-    return { table, columns: access.columns, info: await tableSchemaInfo(memo, table.location) };
-  }));
-  const names = assignNames(loaded.map((l) => [l.table.name, tableBaseName(l.table.schema, l.table.table)] as const), RESERVED_NAMES, tableDerivedNames);
+  const loaded = await Promise.all(
+    tables.map(async (table) => {
+      const access = await ctx.tables.access(principal, table.name, 'read');
+      return { table, columns: access.columns, info: await tableSchemaInfo(memo, table.location) };
+    }),
+  );
+  const names = assignNames(
+    loaded.map((l) => [l.table.name, tableBaseName(l.table.schema, l.table.table)] as const),
+    RESERVED_NAMES,
+    tableDerivedNames,
+  );
   return loaded.map(({ table, columns, info }) => tableModel(table, names.get(table.name)!, info, columns));
 }
 
-function tableModel(table: CatalogTable, name: string, info: TableSchemaInfo, allowed: readonly string[] | null): TableModel {
+function tableModel(
+  table: CatalogTable,
+  name: string,
+  info: TableSchemaInfo,
+  allowed: readonly string[] | null,
+): TableModel {
   const allow = allowed === null ? null : new Set(allowed.map((c) => c.toLowerCase()));
   const fields = info.fields.filter((f) => allow === null || allow.has(f.name.toLowerCase()));
-  const fieldNames = assignNames(fields.map((f) => [f.name, sanitizeName(f.name)] as const), new Set(['_change_type', '_commit_version']));
-  const columns = fields.map((f) => ({ column: f.name, field: fieldNames.get(f.name)!, type: columnType(f.type), deltaType: f.type }));
-  const key = info.keyColumns?.map((k) => columns.find((c) => c.column.toLowerCase() === k.toLowerCase())?.field) ?? null;
+  const fieldNames = assignNames(
+    fields.map((f) => [f.name, sanitizeName(f.name)] as const),
+    new Set(['_change_type', '_commit_version']),
+  );
+  const columns = fields.map((f) => ({
+    column: f.name,
+    field: fieldNames.get(f.name)!,
+    type: columnType(f.type),
+    deltaType: f.type,
+  }));
+  const key =
+    info.keyColumns?.map((k) => columns.find((c) => c.column.toLowerCase() === k.toLowerCase())?.field) ?? null;
   return {
     catalogName: table.name,
     sqlName: sqlTableName(table),
@@ -90,6 +114,14 @@ function tableModel(table: CatalogTable, name: string, info: TableSchemaInfo, al
 
 /** Equal fingerprints: the same generated schema. */
 export function modelsFingerprint(models: readonly TableModel[], canWrite: boolean, flows: boolean): string {
-  const shape = models.map((m) => [m.catalogName, m.name, m.key, m.changeDataFeed, m.columns.map((c) => [c.column, c.field, c.deltaType])]);
-  return createHash('sha256').update(JSON.stringify([shape, canWrite, flows])).digest('base64url');
+  const shape = models.map((m) => [
+    m.catalogName,
+    m.name,
+    m.key,
+    m.changeDataFeed,
+    m.columns.map((c) => [c.column, c.field, c.deltaType]),
+  ]);
+  return createHash('sha256')
+    .update(JSON.stringify([shape, canWrite, flows]))
+    .digest('base64url');
 }

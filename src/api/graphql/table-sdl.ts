@@ -13,7 +13,10 @@ export function comparisonSdl(): string {
   _in: [${scalar}!] _nin: [${scalar}!] _is_null: Boolean${extra}
 }`;
   return [
-    ordered('String', ' _like: String _ilike: String'), ordered('Int'), ordered('BigInt'), ordered('Float'),
+    ordered('String', ' _like: String _ilike: String'),
+    ordered('Int'),
+    ordered('BigInt'),
+    ordered('Float'),
     'input Boolean_comparison_exp { _eq: Boolean _neq: Boolean _in: [Boolean!] _nin: [Boolean!] _is_null: Boolean }',
     'input JSON_comparison_exp { _is_null: Boolean }',
     'enum order_by { asc asc_nulls_first asc_nulls_last desc desc_nulls_first desc_nulls_last }',
@@ -52,10 +55,22 @@ export function tableSdl(model: TableModel, canWrite: boolean): TableSdl {
     `input ${n}_order_by {\n${fields(cols.map((c) => `${c.field}: order_by`))}\n}`,
     `enum ${n}_select_column {\n${fields(cols.map((c) => c.field))}\n}`,
     `type ${n}_aggregate_fields {\n${fields(aggregateFields)}\n}`,
-    optionalType(`${n}_sum_fields`, numeric.map((c) => `${c.field}: ${sumScalar(c.type)}`)),
-    optionalType(`${n}_avg_fields`, numeric.map((c) => `${c.field}: Float`)),
-    optionalType(`${n}_min_fields`, ordered.map((c) => `${c.field}: ${c.type.scalar}`)),
-    optionalType(`${n}_max_fields`, ordered.map((c) => `${c.field}: ${c.type.scalar}`)),
+    optionalType(
+      `${n}_sum_fields`,
+      numeric.map((c) => `${c.field}: ${sumScalar(c.type)}`),
+    ),
+    optionalType(
+      `${n}_avg_fields`,
+      numeric.map((c) => `${c.field}: Float`),
+    ),
+    optionalType(
+      `${n}_min_fields`,
+      ordered.map((c) => `${c.field}: ${c.type.scalar}`),
+    ),
+    optionalType(
+      `${n}_max_fields`,
+      ordered.map((c) => `${c.field}: ${c.type.scalar}`),
+    ),
     `type ${n}_group_key {\n${fields(cols.map((c) => `${c.field}: ${c.type.scalar}`))}\n}`,
     `type ${n}_group {\n  key: ${n}_group_key!\n  aggregate: ${n}_aggregate_fields!\n}`,
     `"""The whole-table aggregate, and per group when group_by is given."""\ntype ${n}_aggregate {\n  aggregate: ${n}_aggregate_fields!\n  groups: [${n}_group!]!\n}`,
@@ -76,11 +91,13 @@ export function tableSdl(model: TableModel, canWrite: boolean): TableSdl {
       `${n}(${readArgs}, order_by: [${n}_order_by!], limit: Int, offset: Int): [${n}!]!`,
       `${n}_aggregate(${readArgs}, group_by: [${n}_select_column!], limit: Int, offset: Int): ${n}_aggregate!`,
     ],
-    mutation: canWrite ? [
-      `insert_${n}(objects: [${n}_insert_input!]!): ${n}_mutation_response!`,
-      `update_${n}(where: ${n}_bool_exp!, _set: ${n}_set_input!): ${n}_mutation_response!`,
-      `delete_${n}(where: ${n}_bool_exp!): ${n}_mutation_response!`,
-    ] : [],
+    mutation: canWrite
+      ? [
+          `insert_${n}(objects: [${n}_insert_input!]!): ${n}_mutation_response!`,
+          `update_${n}(where: ${n}_bool_exp!, _set: ${n}_set_input!): ${n}_mutation_response!`,
+          `delete_${n}(where: ${n}_bool_exp!): ${n}_mutation_response!`,
+        ]
+      : [],
     subscription: [`${n}_changes: ${n}_commit!`],
   };
 }

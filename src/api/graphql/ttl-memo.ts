@@ -6,7 +6,10 @@
 export class TtlMemo<T> {
   readonly #entries = new Map<string, { readonly expires: number; readonly value: Promise<T> }>();
 
-  constructor(private readonly ttlMs: number, private readonly maxEntries = 1000) {}
+  constructor(
+    private readonly ttlMs: number,
+    private readonly maxEntries = 1000,
+  ) {}
 
   get(key: string, compute: () => Promise<T>): Promise<T> {
     const now = Date.now();
@@ -18,7 +21,8 @@ export class TtlMemo<T> {
       if (this.#entries.get(key)?.value === value) this.#entries.delete(key);
     });
     if (this.#entries.size > this.maxEntries) {
-      for (const [k, e] of this.#entries) if (e.expires <= now || this.#entries.size > this.maxEntries) this.#entries.delete(k);
+      for (const [k, e] of this.#entries)
+        if (e.expires <= now || this.#entries.size > this.maxEntries) this.#entries.delete(k);
     }
     return value;
   }

@@ -36,17 +36,24 @@ const principalSchema: AnyPlugin = {
 
 function errorCodes(metrics: ApiMetrics): AnyPlugin {
   return {
-    onParse: () => ({ result, replaceParseResult }) => {
-      if (isGraphQLError(result)) replaceParseResult(withCode(result, 'GRAPHQL_PARSE_FAILED'));
-    },
-    onValidate: () => ({ result, setResult }) => {
-      if (result.length === 0) return;
-      metrics.graphqlOperation('invalid', 'error');
-      setResult(result.map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED')));
-    },
+    onParse:
+      () =>
+      ({ result, replaceParseResult }) => {
+        if (isGraphQLError(result)) replaceParseResult(withCode(result, 'GRAPHQL_PARSE_FAILED'));
+      },
+    onValidate:
+      () =>
+      ({ result, setResult }) => {
+        if (result.length === 0) return;
+        metrics.graphqlOperation('invalid', 'error');
+        setResult(result.map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED')));
+      },
     onExecute: ({ args }) => {
       const operation = getOperationAST(args.document, args.operationName)?.operation ?? 'unknown';
-      return { onExecuteDone: ({ result }) => metrics.graphqlOperation(operation, 'errors' in result && (result.errors?.length ?? 0) > 0 ? 'error' : 'ok') };
+      return {
+        onExecuteDone: ({ result }) =>
+          metrics.graphqlOperation(operation, 'errors' in result && (result.errors?.length ?? 0) > 0 ? 'error' : 'ok'),
+      };
     },
     onSubscribe: () => {
       metrics.graphqlOperation('subscription', 'ok');
@@ -73,14 +80,20 @@ function protection(options: GraphqlOptions): AnyPlugin[] {
 function persisted(options: GraphqlOptions): AnyPlugin[] {
   const operations = options.persistedOperations ?? {};
   if (Object.keys(operations).length === 0 && options.persistedOnly !== true) return [];
-  return [usePersistedOperations({
-    getPersistedOperation: (key: string) => operations[key] ?? null,
-    allowArbitraryOperations: options.persistedOnly !== true,
-    customErrors: {
-      persistedQueryOnly: { message: 'This endpoint runs persisted operations only: send extensions.persistedQuery.sha256Hash of a registered operation.', extensions: { code: 'PERSISTED_QUERY_ONLY' } },
-      notFound: { message: 'No persisted operation has this id.', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } },
-    },
-  }) as AnyPlugin];
+  return [
+    usePersistedOperations({
+      getPersistedOperation: (key: string) => operations[key] ?? null,
+      allowArbitraryOperations: options.persistedOnly !== true,
+      customErrors: {
+        persistedQueryOnly: {
+          message:
+            'This endpoint runs persisted operations only: send extensions.persistedQuery.sha256Hash of a registered operation.',
+          extensions: { code: 'PERSISTED_QUERY_ONLY' },
+        },
+        notFound: { message: 'No persisted operation has this id.', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } },
+      },
+    }) as AnyPlugin,
+  ];
 }
 
 export function createStrataYoga(options: GraphqlOptions, metrics: ApiMetrics): StrataYoga {

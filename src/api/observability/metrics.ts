@@ -21,15 +21,43 @@ export class ApiMetrics {
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'strata_' });
     const registers = [this.registry];
-    this.#requests = new Counter({ name: 'strata_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['method', 'route', 'status'], registers });
+    this.#requests = new Counter({
+      name: 'strata_http_requests_total',
+      help: 'HTTP requests by route and status',
+      labelNames: ['method', 'route', 'status'],
+      registers,
+    });
     this.#latency = new Histogram({
-      name: 'strata_http_request_duration_seconds', help: 'Time from request to response', labelNames: ['method', 'route'], registers,
+      name: 'strata_http_request_duration_seconds',
+      help: 'Time from request to response',
+      labelNames: ['method', 'route'],
+      registers,
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
     });
-    this.#cache = new Counter({ name: 'strata_api_cache_total', help: 'Cacheable responses by outcome', labelNames: ['outcome'], registers });
-    this.#streams = new Gauge({ name: 'strata_stream_clients', help: 'Open stream clients by transport', labelNames: ['transport'], registers });
-    this.#graphql = new Counter({ name: 'strata_graphql_operations_total', help: 'GraphQL operations by type and outcome', labelNames: ['operation', 'outcome'], registers });
-    this.#events = new Counter({ name: 'strata_stream_events_total', help: 'Events published, by topic kind', labelNames: ['topic_kind'], registers });
+    this.#cache = new Counter({
+      name: 'strata_api_cache_total',
+      help: 'Cacheable responses by outcome',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.#streams = new Gauge({
+      name: 'strata_stream_clients',
+      help: 'Open stream clients by transport',
+      labelNames: ['transport'],
+      registers,
+    });
+    this.#graphql = new Counter({
+      name: 'strata_graphql_operations_total',
+      help: 'GraphQL operations by type and outcome',
+      labelNames: ['operation', 'outcome'],
+      registers,
+    });
+    this.#events = new Counter({
+      name: 'strata_stream_events_total',
+      help: 'Events published, by topic kind',
+      labelNames: ['topic_kind'],
+      registers,
+    });
   }
 
   request(method: string, route: string, status: number, seconds: number): void {
@@ -61,7 +89,12 @@ export class ApiMetrics {
   async snapshot(): Promise<Record<string, number>> {
     const out: Record<string, number> = {};
     for (const metric of await this.registry.getMetricsAsJSON()) {
-      if (!metric.name.startsWith('strata_http_requests_total') && !metric.name.startsWith('strata_stream_clients') && !metric.name.startsWith('strata_api_cache')) continue;
+      if (
+        !metric.name.startsWith('strata_http_requests_total') &&
+        !metric.name.startsWith('strata_stream_clients') &&
+        !metric.name.startsWith('strata_api_cache')
+      )
+        continue;
       out[metric.name] = (metric.values as { value: number }[]).reduce((sum, v) => sum + v.value, 0);
     }
     return out;

@@ -15,7 +15,9 @@ const tags = ['admin'];
 export function registerAdminRoutes(app: FastifyInstance, ctx: ApiContext, authenticator: Authenticator): void {
   // An encapsulated plugin: its admin check runs on these routes only, not on every request.
   void app.register(async (admin) => {
-    admin.addHook('preHandler', async (request) => requireRole(principalOf(request), 'admin', 'Managing tokens and grants'));
+    admin.addHook('preHandler', async (request) =>
+      requireRole(principalOf(request), 'admin', 'Managing tokens and grants'),
+    );
     adminRoutes(admin, ctx, authenticator);
   });
 }
@@ -23,47 +25,99 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: ApiContext, authe
 function adminRoutes(app: FastifyInstance, ctx: ApiContext, authenticator: Authenticator): void {
   const meta = ctx.catalog.meta;
 
-  app.get('/v1/admin/tokens', { schema: { tags, summary: 'Tokens (never their secrets)' } }, async () => ({ tokens: await listTokens(meta) }));
+  app.get('/v1/admin/tokens', { schema: { tags, summary: 'Tokens (never their secrets)' } }, async () => ({
+    tokens: await listTokens(meta),
+  }));
 
-  app.post<{ Body: { name: string; role: ApiRole; expiresInSeconds?: number } }>('/v1/admin/tokens', {
-    schema: {
-      tags, summary: 'Create a token; the response is the only time its secret is shown',
-      body: {
-        type: 'object', required: ['name', 'role'], additionalProperties: false,
-        properties: { name: { type: 'string' }, role: { type: 'string', enum: ['admin', 'writer', 'reader'] }, expiresInSeconds: { type: 'integer', minimum: 1 } },
+  app.post<{ Body: { name: string; role: ApiRole; expiresInSeconds?: number } }>(
+    '/v1/admin/tokens',
+    {
+      schema: {
+        tags,
+        summary: 'Create a token; the response is the only time its secret is shown',
+        body: {
+          type: 'object',
+          required: ['name', 'role'],
+          additionalProperties: false,
+          properties: {
+            name: { type: 'string' },
+            role: { type: 'string', enum: ['admin', 'writer', 'reader'] },
+            expiresInSeconds: { type: 'integer', minimum: 1 },
+          },
+        },
       },
     },
-  }, async (request, reply) => {
-    const { name, role, expiresInSeconds } = request.body;
-    return reply.code(201).send(await createToken(meta, { name, role, ...(expiresInSeconds === undefined ? {} : { expiresInMs: expiresInSeconds * 1000 }) }));
-  });
+    async (request, reply) => {
+      const { name, role, expiresInSeconds } = request.body;
+      return reply
+        .code(201)
+        .send(
+          await createToken(meta, {
+            name,
+            role,
+            ...(expiresInSeconds === undefined ? {} : { expiresInMs: expiresInSeconds * 1000 }),
+          }),
+        );
+    },
+  );
 
-  app.delete<{ Params: { token: string } }>('/v1/admin/tokens/:token', { schema: { tags, summary: 'Revoke a token by name or id' } }, async (request) => {
-    const revoked = await revokeToken(meta, request.params.token);
-    authenticator.forget();
-    return revoked;
-  });
+  app.delete<{ Params: { token: string } }>(
+    '/v1/admin/tokens/:token',
+    { schema: { tags, summary: 'Revoke a token by name or id' } },
+    async (request) => {
+      const revoked = await revokeToken(meta, request.params.token);
+      authenticator.forget();
+      return revoked;
+    },
+  );
 
-  app.get('/v1/admin/grants', { schema: { tags, summary: 'Grants of the writer and reader roles' } }, async () => ({ grants: await listGrants(meta) }));
+  app.get('/v1/admin/grants', { schema: { tags, summary: 'Grants of the writer and reader roles' } }, async () => ({
+    grants: await listGrants(meta),
+  }));
 
-  app.put<{ Params: { role: GrantableRole; table: string }; Body: { columns?: string[] | null; rowFilter?: string | null } }>('/v1/admin/grants/:role/:table', {
-    schema: {
-      tags, summary: 'Grant a role a table (optionally only some columns and rows)',
-      params: { type: 'object', properties: { role: { type: 'string', enum: ['writer', 'reader'] }, table: { type: 'string' } }, required: ['role', 'table'] },
-      body: {
-        type: 'object', additionalProperties: false,
-        properties: { columns: { type: ['array', 'null'], items: { type: 'string' } }, rowFilter: { type: ['string', 'null'] } },
+  app.put<{
+    Params: { role: GrantableRole; table: string };
+    Body: { columns?: string[] | null; rowFilter?: string | null };
+  }>(
+    '/v1/admin/grants/:role/:table',
+    {
+      schema: {
+        tags,
+        summary: 'Grant a role a table (optionally only some columns and rows)',
+        params: {
+          type: 'object',
+          properties: { role: { type: 'string', enum: ['writer', 'reader'] }, table: { type: 'string' } },
+          required: ['role', 'table'],
+        },
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            columns: { type: ['array', 'null'], items: { type: 'string' } },
+            rowFilter: { type: ['string', 'null'] },
+          },
+        },
       },
     },
-  }, async (request) => {
-    const grant = await setGrant(ctx.catalog, { role: request.params.role, table: request.params.table, columns: request.body?.columns ?? null, rowFilter: request.body?.rowFilter ?? null });
-    authenticator.forget();
-    return grant;
-  });
+    async (request) => {
+      const grant = await setGrant(ctx.catalog, {
+        role: request.params.role,
+        table: request.params.table,
+        columns: request.body?.columns ?? null,
+        rowFilter: request.body?.rowFilter ?? null,
+      });
+      authenticator.forget();
+      return grant;
+    },
+  );
 
-  app.delete<{ Params: { role: GrantableRole; table: string } }>('/v1/admin/grants/:role/:table', { schema: { tags, summary: "Remove a role's grant on a table" } }, async (request, reply) => {
-    await removeGrant(ctx.catalog, request.params.role, request.params.table);
-    authenticator.forget();
-    return reply.code(204).send();
-  });
+  app.delete<{ Params: { role: GrantableRole; table: string } }>(
+    '/v1/admin/grants/:role/:table',
+    { schema: { tags, summary: "Remove a role's grant on a table" } },
+    async (request, reply) => {
+      await removeGrant(ctx.catalog, request.params.role, request.params.table);
+      authenticator.forget();
+      return reply.code(204).send();
+    },
+  );
 }

@@ -12,7 +12,12 @@ export type RowsBody =
   | { readonly kind: 'parquet'; readonly bytes: Buffer };
 
 export const NDJSON_TYPES = ['application/x-ndjson', 'application/ndjson', 'application/jsonl'];
-export const PARQUET_TYPES = ['application/vnd.apache.parquet', 'application/parquet', 'application/x-parquet', 'application/octet-stream'];
+export const PARQUET_TYPES = [
+  'application/vnd.apache.parquet',
+  'application/parquet',
+  'application/x-parquet',
+  'application/octet-stream',
+];
 
 export function registerBodyParsers(app: FastifyInstance, bodyLimit: number): void {
   app.addContentTypeParser(NDJSON_TYPES, { parseAs: 'string', bodyLimit }, (_request, body, done) => {
@@ -35,9 +40,14 @@ export function parseNdjson(text: string): Array<Record<string, unknown>> {
     try {
       value = JSON.parse(line);
     } catch (error) {
-      throw new BadRequestError(`NDJSON line ${index + 1} is not JSON: ${(error as Error).message}.`, { line: index + 1 }, { cause: error });
+      throw new BadRequestError(
+        `NDJSON line ${index + 1} is not JSON: ${(error as Error).message}.`,
+        { line: index + 1 },
+        { cause: error },
+      );
     }
-    if (!isRecord(value)) throw new BadRequestError(`NDJSON line ${index + 1} is not a JSON object.`, { line: index + 1 });
+    if (!isRecord(value))
+      throw new BadRequestError(`NDJSON line ${index + 1} is not a JSON object.`, { line: index + 1 });
     rows.push(value);
   });
   return rows;
@@ -47,7 +57,11 @@ export function parseNdjson(text: string): Array<Record<string, unknown>> {
 export function rowsBodyOf(body: unknown): RowsBody {
   if (Buffer.isBuffer(body)) return { kind: 'parquet', bytes: body };
   const rows = Array.isArray(body) ? body : isRecord(body) ? [body] : undefined;
-  if (rows === undefined) throw new BadRequestError('The body must be a JSON array of row objects, one object, NDJSON or a Parquet file.', {});
+  if (rows === undefined)
+    throw new BadRequestError(
+      'The body must be a JSON array of row objects, one object, NDJSON or a Parquet file.',
+      {},
+    );
   const bad = rows.findIndex((r) => !isRecord(r));
   if (bad >= 0) throw new BadRequestError(`Row ${bad} of the body is not a JSON object.`, { row: bad });
   return { kind: 'rows', rows: rows as Array<Record<string, unknown>> };

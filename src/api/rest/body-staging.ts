@@ -34,7 +34,8 @@ export async function stageRows(body: RowsBody, rules: StagingRules): Promise<St
   const file = path.join(os.tmpdir(), `strata-api-${randomUUID()}.${body.kind === 'parquet' ? 'parquet' : 'ndjson'}`);
   const release = () => fs.rm(file, { force: true });
   try {
-    const sql = body.kind === 'parquet' ? await stageParquet(file, body.bytes, rules) : await stageJson(file, body.rows, rules);
+    const sql =
+      body.kind === 'parquet' ? await stageParquet(file, body.bytes, rules) : await stageJson(file, body.rows, rules);
     const rowCount = await checkRows(sql, rules.rowFilter);
     return { sql, rowCount, release };
   } catch (error) {
@@ -43,10 +44,20 @@ export async function stageRows(body: RowsBody, rules: StagingRules): Promise<St
   }
 }
 
-async function stageJson(file: string, rows: readonly Readonly<Record<string, unknown>>[], rules: StagingRules): Promise<string> {
+async function stageJson(
+  file: string,
+  rows: readonly Readonly<Record<string, unknown>>[],
+  rules: StagingRules,
+): Promise<string> {
   const names = new Map<string, string>();
-  for (const row of rows) for (const key of Object.keys(row)) if (!names.has(key)) names.set(key, writableColumn(key, rules).name);
-  await fs.writeFile(file, rows.map((row) => JSON.stringify(Object.fromEntries(Object.entries(row).map(([k, v]) => [names.get(k)!, v])))).join('\n'));
+  for (const row of rows)
+    for (const key of Object.keys(row)) if (!names.has(key)) names.set(key, writableColumn(key, rules).name);
+  await fs.writeFile(
+    file,
+    rows
+      .map((row) => JSON.stringify(Object.fromEntries(Object.entries(row).map(([k, v]) => [names.get(k)!, v]))))
+      .join('\n'),
+  );
   const types = rules.columns.map((c) => `${quoteLiteral(c.name)}: ${quoteLiteral(c.type)}`).join(', ');
   return `SELECT ${rules.columns.map((c) => quoteIdent(c.name)).join(', ')} FROM read_json(${quoteLiteral(file)}, format = 'newline_delimited', columns = {${types}})`;
 }
@@ -59,7 +70,11 @@ async function stageParquet(file: string, bytes: Buffer, rules: StagingRules): P
       const reader = await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`);
       return reader.getRowObjectsJson().map((r) => String(r.column_name));
     } catch (error) {
-      throw new BadRequestError(`The body is not a readable Parquet file: ${(error as Error).message}`, {}, { cause: error });
+      throw new BadRequestError(
+        `The body is not a readable Parquet file: ${(error as Error).message}`,
+        {},
+        { cause: error },
+      );
     }
   });
   const given = new Map(present.map((name) => [writableColumn(name, rules).name, name]));
@@ -73,7 +88,10 @@ async function stageParquet(file: string, bytes: Buffer, rules: StagingRules): P
 function writableColumn(name: string, rules: StagingRules): TableColumn {
   const column = resolveColumn(rules.columns, name);
   if (rules.writable !== null && !rules.writable.includes(column.name)) {
-    throw new ForbiddenError(`Column "${column.name}" is not writable with this token; its grant allows ${rules.writable.join(', ')}.`, { column: column.name });
+    throw new ForbiddenError(
+      `Column "${column.name}" is not writable with this token; its grant allows ${rules.writable.join(', ')}.`,
+      { column: column.name },
+    );
   }
   return column;
 }
@@ -84,19 +102,32 @@ async function checkRows(sql: string, rowFilter: string | null): Promise<number>
   const [count, bad] = await withConnection(async (connection) => {
     try {
       // hash(staged) reads every column: a bare count(*) would let DuckDB skip converting them.
-      const reader = await connection.runAndReadAll(`SELECT count(*)::DOUBLE, (${outside})::DOUBLE, sum(hash(staged)) FROM (${sql}) AS staged`);
+      const reader = await connection.runAndReadAll(
+        `SELECT count(*)::DOUBLE, (${outside})::DOUBLE, sum(hash(staged)) FROM (${sql}) AS staged`,
+      );
       return (reader.getRows()[0] ?? [0, 0]).slice(0, 2).map(Number);
     } catch (error) {
-      throw new BadRequestError(`The body's rows do not fit the table's columns: ${duckdbReason(error)}`, {}, { cause: error });
+      throw new BadRequestError(
+        `The body's rows do not fit the table's columns: ${duckdbReason(error)}`,
+        {},
+        { cause: error },
+      );
     }
   });
   if (!count) throw new BadRequestError('The body holds no rows; nothing was written.', {});
-  if (bad) throw new ForbiddenError(`${bad} of the ${count} rows are outside the rows this token may write (its row filter: ${rowFilter}); nothing was written.`, { rows: bad });
+  if (bad)
+    throw new ForbiddenError(
+      `${bad} of the ${count} rows are outside the rows this token may write (its row filter: ${rowFilter}); nothing was written.`,
+      { rows: bad },
+    );
   return count;
 }
 
 /** DuckDB's message without the staging file's path and its hints about read options. */
 function duckdbReason(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0]!.replace(/ in file "[^"]*"/, '').replace(/^Invalid Input Error: /, '');
+  return message
+    .split('\n')[0]!
+    .replace(/ in file "[^"]*"/, '')
+    .replace(/^Invalid Input Error: /, '');
 }

@@ -4,7 +4,11 @@ import type { RowFormat } from './formats-negotiation.js';
 import { parquetBody } from './formats-parquet.js';
 import { csvHeader, csvLines, jsonBody, ndjsonLines, type Row } from './formats-writers.js';
 
-export async function encodeRows(format: RowFormat, columns: readonly SqlColumn[], rows: readonly Row[]): Promise<Buffer> {
+export async function encodeRows(
+  format: RowFormat,
+  columns: readonly SqlColumn[],
+  rows: readonly Row[],
+): Promise<Buffer> {
   switch (format) {
     case 'json':
       return jsonBody(columns, rows);

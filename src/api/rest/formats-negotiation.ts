@@ -31,16 +31,27 @@ const MEDIA_TYPES: Readonly<Record<string, RowFormat>> = {
 };
 
 /** The format to answer in; `allowed` limits it (e.g. no Parquet for some routes). */
-export function negotiateFormat(accept: string | undefined, allowed: readonly RowFormat[] = Object.values(RowFormat)): RowFormat {
+export function negotiateFormat(
+  accept: string | undefined,
+  allowed: readonly RowFormat[] = Object.values(RowFormat),
+): RowFormat {
   if (accept === undefined || accept.trim() === '') return 'json';
-  const ranges = accept.split(',').map((part, index) => {
-    const [type = '', ...params] = part.split(';').map((s) => s.trim().toLowerCase());
-    const q = params.find((p) => p.startsWith('q='));
-    return { type, q: q === undefined ? 1 : Number(q.slice(2)), index };
-  }).filter((r) => r.q > 0).sort((a, b) => b.q - a.q || a.index - b.index);
+  const ranges = accept
+    .split(',')
+    .map((part, index) => {
+      const [type = '', ...params] = part.split(';').map((s) => s.trim().toLowerCase());
+      const q = params.find((p) => p.startsWith('q='));
+      return { type, q: q === undefined ? 1 : Number(q.slice(2)), index };
+    })
+    .filter((r) => r.q > 0)
+    .sort((a, b) => b.q - a.q || a.index - b.index);
   for (const range of ranges) {
     const format = MEDIA_TYPES[range.type];
     if (format !== undefined && allowed.includes(format)) return format;
   }
-  throw new UnsupportedMediaTypeError(406, `Cannot answer in "${accept}"; ask for one of ${allowed.map((f) => CONTENT_TYPES[f].split(';')[0]).join(', ')}.`, { accept });
+  throw new UnsupportedMediaTypeError(
+    406,
+    `Cannot answer in "${accept}"; ask for one of ${allowed.map((f) => CONTENT_TYPES[f].split(';')[0]).join(', ')}.`,
+    { accept },
+  );
 }

@@ -23,11 +23,16 @@ export async function parquetBody(columns: readonly SqlColumn[], rows: readonly 
       relation = `SELECT ${columns.map((c, i) => `CAST(NULL AS ${c.type}) AS ${quoteIdent(names[i]!)}`).join(', ') || '1 AS "empty"'} WHERE false`;
     } else {
       // Staged under positional keys: result column names may repeat or be any text.
-      await fs.writeFile(input, rows.map((row) => JSON.stringify(Object.fromEntries(row.map((v, i) => [`c${i}`, v])))).join('\n'));
+      await fs.writeFile(
+        input,
+        rows.map((row) => JSON.stringify(Object.fromEntries(row.map((v, i) => [`c${i}`, v])))).join('\n'),
+      );
       const types = columns.map((c, i) => `${quoteLiteral(`c${i}`)}: ${quoteLiteral(c.type)}`).join(', ');
       relation = `SELECT ${columns.map((_, i) => `"c${i}" AS ${quoteIdent(names[i]!)}`).join(', ')} FROM read_json(${quoteLiteral(input)}, format = 'newline_delimited', columns = {${types}})`;
     }
-    await withConnection((connection) => connection.run(`COPY (${relation}) TO ${quoteLiteral(output)} (FORMAT parquet)`));
+    await withConnection((connection) =>
+      connection.run(`COPY (${relation}) TO ${quoteLiteral(output)} (FORMAT parquet)`),
+    );
     return await fs.readFile(output);
   } finally {
     await Promise.all([fs.rm(input, { force: true }), fs.rm(output, { force: true })]);

@@ -13,11 +13,15 @@ const COLUMNS = [
 ];
 const FROM = '"main"."sales"';
 
-const compile = (parameters: Record<string, string>, limit = 100) => compileRowQuery(parseRowQuery(parameters), COLUMNS, FROM, limit);
+const compile = (parameters: Record<string, string>, limit = 100) =>
+  compileRowQuery(parseRowQuery(parameters), COLUMNS, FROM, limit);
 
 describe('compileRowQuery', () => {
   it('compiles a plain query with typed, quoted values', () => {
-    const compiled = compile({ select: 'id,r:region', id: 'gte.5', region: "in.(EU,o'x)", order: 'id.desc', offset: '3' }, 10);
+    const compiled = compile(
+      { select: 'id,r:region', id: 'gte.5', region: "in.(EU,o'x)", order: 'id.desc', offset: '3' },
+      10,
+    );
     expect(compiled.sql).toBe(
       `SELECT "id", "region" AS "r" FROM ${FROM} WHERE ("id" >= CAST('5' AS BIGINT)) AND ("region" IN ('EU', 'o''x')) ORDER BY "id" DESC NULLS FIRST LIMIT 10 OFFSET 3`,
     );
@@ -26,7 +30,12 @@ describe('compileRowQuery', () => {
   });
 
   it('compiles like, is and negation', () => {
-    const { sql } = compile({ region: 'like.E*', day: 'not.is.null', ok: 'is.true', or: '(amount.lt.1,region.ilike.*x*)' });
+    const { sql } = compile({
+      region: 'like.E*',
+      day: 'not.is.null',
+      ok: 'is.true',
+      or: '(amount.lt.1,region.ilike.*x*)',
+    });
     expect(sql).toContain(`(CAST("region" AS VARCHAR) LIKE 'E%')`);
     expect(sql).toContain('(NOT ("day" IS NULL))');
     expect(sql).toContain('("ok" IS TRUE)');
@@ -43,7 +52,9 @@ describe('compileRowQuery', () => {
   it('adds the keyset condition after a cursor', () => {
     const order = parseRowQuery({ order: 'region,id' }).order;
     const { sql } = compile({ order: 'region,id', after: encodeCursor(order, ['EU', 7]) });
-    expect(sql).toContain(`WHERE ((("region" > 'EU' OR "region" IS NULL)) OR ("region" = 'EU' AND ("id" > CAST(7 AS BIGINT) OR "id" IS NULL)))`);
+    expect(sql).toContain(
+      `WHERE ((("region" > 'EU' OR "region" IS NULL)) OR ("region" = 'EU' AND ("id" > CAST(7 AS BIGINT) OR "id" IS NULL)))`,
+    );
     expect(() => compile({ order: 'id', after: encodeCursor(order, ['EU', 7]) })).toThrow(/made for order/);
     expect(() => compile({ after: 'abc' })).toThrow(/needs an order/);
   });
@@ -61,7 +72,14 @@ describe('compileRowQuery', () => {
 
 describe('checkLiterals', () => {
   it('names the column and type of a value that does not cast', async () => {
-    await expect(checkLiterals([{ column: 'id', type: 'BIGINT', value: '5' }, { column: 'day', type: 'DATE', value: '2024-01-02' }])).resolves.toBeUndefined();
-    await expect(checkLiterals([{ column: 'id', type: 'BIGINT', value: 'abc' }])).rejects.toThrow(/"abc" for column "id" is not a valid BIGINT/);
+    await expect(
+      checkLiterals([
+        { column: 'id', type: 'BIGINT', value: '5' },
+        { column: 'day', type: 'DATE', value: '2024-01-02' },
+      ]),
+    ).resolves.toBeUndefined();
+    await expect(checkLiterals([{ column: 'id', type: 'BIGINT', value: 'abc' }])).rejects.toThrow(
+      /"abc" for column "id" is not a valid BIGINT/,
+    );
   });
 });

@@ -28,18 +28,29 @@ interface Output {
   readonly aggregate: boolean;
 }
 
-const NUMERIC = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL\(\d+,\d+\))$/;
+const NUMERIC =
+  /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL\(\d+,\d+\))$/;
 
-export function compileRowQuery(query: RowQuery, columns: readonly TableColumn[], from: string, limit: number): CompiledRowQuery {
+export function compileRowQuery(
+  query: RowQuery,
+  columns: readonly TableColumn[],
+  from: string,
+  limit: number,
+): CompiledRowQuery {
   const literals: TypedLiteral[] = [];
   const outputs = outputsOf(query.select, columns);
   const aggregate = outputs.some((o) => o.aggregate);
   const where = compileConditions(query.where, columns, literals);
   const keyset = orderTerms(query, outputs, columns, aggregate);
   const after = query.after === null ? null : keysetPredicate(keyset, decodeCursor(query.after, query.order));
-  const orderBy = keyset.length === 0 ? '' : ` ORDER BY ${keyset.map((k) => `${k.sql} ${k.term.direction.toUpperCase()} NULLS ${k.term.nulls.toUpperCase()}`).join(', ')}`;
+  const orderBy =
+    keyset.length === 0
+      ? ''
+      : ` ORDER BY ${keyset.map((k) => `${k.sql} ${k.term.direction.toUpperCase()} NULLS ${k.term.nulls.toUpperCase()}`).join(', ')}`;
   const page = ` LIMIT ${limit}${query.offset ? ` OFFSET ${query.offset}` : ''}`;
-  const list = outputs.map((o) => (o.sql === quoteIdent(o.name) ? o.sql : `${o.sql} AS ${quoteIdent(o.name)}`)).join(', ');
+  const list = outputs
+    .map((o) => (o.sql === quoteIdent(o.name) ? o.sql : `${o.sql} AS ${quoteIdent(o.name)}`))
+    .join(', ');
   let sql: string;
   if (aggregate) {
     const keys = outputs.filter((o) => !o.aggregate).map((o) => o.sql);
@@ -62,24 +73,44 @@ function outputsOf(select: readonly SelectItem[] | null, columns: readonly Table
     if (item.column === null) return { name: item.alias ?? 'count', sql: 'count(*)', column: null, aggregate: true };
     const column = resolveColumn(columns, item.column);
     if ((item.fn === 'sum' || item.fn === 'avg') && !NUMERIC.test(column.type)) {
-      throw new BadRequestError(`${item.fn}() needs a numeric column; "${column.name}" is ${column.type}.`, { column: column.name, type: column.type, aggregate: item.fn });
+      throw new BadRequestError(`${item.fn}() needs a numeric column; "${column.name}" is ${column.type}.`, {
+        column: column.name,
+        type: column.type,
+        aggregate: item.fn,
+      });
     }
-    return { name: item.alias ?? item.fn, sql: `${item.fn}(${quoteIdent(column.name)})`, column: null, aggregate: true };
+    return {
+      name: item.alias ?? item.fn,
+      sql: `${item.fn}(${quoteIdent(column.name)})`,
+      column: null,
+      aggregate: true,
+    };
   });
   const seen = new Set<string>();
   for (const o of outputs) {
-    if (seen.has(o.name)) throw new BadRequestError(`Two selected items are named "${o.name}"; give one an alias (alias:item).`, { name: o.name });
+    if (seen.has(o.name))
+      throw new BadRequestError(`Two selected items are named "${o.name}"; give one an alias (alias:item).`, {
+        name: o.name,
+      });
     seen.add(o.name);
   }
   return outputs;
 }
 
-function orderTerms(query: RowQuery, outputs: readonly Output[], columns: readonly TableColumn[], aggregate: boolean): KeysetTerm[] {
+function orderTerms(
+  query: RowQuery,
+  outputs: readonly Output[],
+  columns: readonly TableColumn[],
+  aggregate: boolean,
+): KeysetTerm[] {
   return query.order.map((term): KeysetTerm => {
     if (aggregate) {
       const output = outputs.find((o) => o.name === term.name);
       if (!output) {
-        throw new BadRequestError(`Cannot order by "${term.name}": an aggregate query orders by its output names (${outputs.map((o) => o.name).join(', ')}).`, { order: term.name });
+        throw new BadRequestError(
+          `Cannot order by "${term.name}": an aggregate query orders by its output names (${outputs.map((o) => o.name).join(', ')}).`,
+          { order: term.name },
+        );
       }
       return { term, sql: `q.${quoteIdent(output.name)}`, type: output.column?.type ?? null };
     }
@@ -91,6 +122,10 @@ function orderTerms(query: RowQuery, outputs: readonly Output[], columns: readon
 
 function cursorColumns(keyset: readonly KeysetTerm[], outputs: readonly Output[], aggregate: boolean): number[] | null {
   if (keyset.length === 0) return null;
-  const indexes = keyset.map((k) => outputs.findIndex((o) => (aggregate ? `q.${quoteIdent(o.name)}` : o.column ? quoteIdent(o.column.name) : '') === k.sql));
+  const indexes = keyset.map((k) =>
+    outputs.findIndex(
+      (o) => (aggregate ? `q.${quoteIdent(o.name)}` : o.column ? quoteIdent(o.column.name) : '') === k.sql,
+    ),
+  );
   return indexes.every((i) => i >= 0) ? indexes : null;
 }

@@ -25,7 +25,10 @@ export function resolveColumn(columns: readonly TableColumn[], name: string): Ta
   const lower = name.toLowerCase();
   const found = columns.find((c) => c.name === name) ?? columns.find((c) => c.name.toLowerCase() === lower);
   if (!found) {
-    throw new BadRequestError(`Unknown column "${name}"; the columns are ${columns.map((c) => c.name).join(', ')}.`, { column: name, columns: columns.map((c) => c.name) });
+    throw new BadRequestError(`Unknown column "${name}"; the columns are ${columns.map((c) => c.name).join(', ')}.`, {
+      column: name,
+      columns: columns.map((c) => c.name),
+    });
   }
   return found;
 }
@@ -44,7 +47,11 @@ export function typedLiteral(column: TableColumn, value: string, literals: Typed
 const COMPARISON = { eq: '=', neq: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
 
 /** The conditions ANDed, or null when there are none. */
-export function compileConditions(conditions: readonly Condition[], columns: readonly TableColumn[], literals: TypedLiteral[]): string | null {
+export function compileConditions(
+  conditions: readonly Condition[],
+  columns: readonly TableColumn[],
+  literals: TypedLiteral[],
+): string | null {
   if (conditions.length === 0) return null;
   return conditions.map((c) => compileCondition(c, columns, literals)).join(' AND ');
 }
@@ -69,7 +76,10 @@ function conditionBody(condition: Condition, columns: readonly TableColumn[], li
     case 'is':
       if (condition.value === 'null') return `(${ident} IS NULL)`;
       if (column.type !== 'BOOLEAN') {
-        throw new BadRequestError(`Filter is.${condition.value} needs a BOOLEAN column; "${column.name}" is ${column.type} (use is.null).`, { column: column.name, type: column.type });
+        throw new BadRequestError(
+          `Filter is.${condition.value} needs a BOOLEAN column; "${column.name}" is ${column.type} (use is.null).`,
+          { column: column.name, type: column.type },
+        );
       }
       return condition.value === 'unknown' ? `(${ident} IS NULL)` : `(${ident} IS ${condition.value.toUpperCase()})`;
     case 'compare':

@@ -23,7 +23,8 @@ export function encodeCursor(order: readonly OrderTerm[], values: readonly unkno
 }
 
 export function decodeCursor(text: string, order: readonly OrderTerm[]): CursorValue[] {
-  if (order.length === 0) throw new BadRequestError('after= (keyset pagination) needs an order= parameter.', { after: text });
+  if (order.length === 0)
+    throw new BadRequestError('after= (keyset pagination) needs an order= parameter.', { after: text });
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
@@ -33,10 +34,15 @@ export function decodeCursor(text: string, order: readonly OrderTerm[]): CursorV
   const cursor = parsed as { o?: unknown; v?: unknown } | undefined;
   const values = cursor?.v;
   if (!Array.isArray(values) || typeof cursor?.o !== 'string' || !values.every(isCursorValue)) {
-    throw new BadRequestError(`after= "${text}" is not a cursor; use the one in the previous page's Link header.`, { after: text });
+    throw new BadRequestError(`after= "${text}" is not a cursor; use the one in the previous page's Link header.`, {
+      after: text,
+    });
   }
   if (cursor.o !== signature(order) || values.length !== order.length) {
-    throw new BadRequestError(`after= cursor was made for order=${cursor.o}, but this request orders by ${signature(order)}.`, { after: text });
+    throw new BadRequestError(
+      `after= cursor was made for order=${cursor.o}, but this request orders by ${signature(order)}.`,
+      { after: text },
+    );
   }
   return values;
 }
@@ -61,12 +67,22 @@ function equalTo(t: KeysetTerm, value: CursorValue): string {
 }
 
 function literal(t: KeysetTerm, value: Exclude<CursorValue, null>): string {
-  const text = typeof value === 'string' ? quoteLiteral(value) : typeof value === 'boolean' ? String(value).toUpperCase() : String(value);
+  const text =
+    typeof value === 'string'
+      ? quoteLiteral(value)
+      : typeof value === 'boolean'
+        ? String(value).toUpperCase()
+        : String(value);
   return t.type === null || t.type === 'VARCHAR' ? text : `CAST(${text} AS ${t.type})`;
 }
 
 function isCursorValue(value: unknown): value is CursorValue {
-  return value === null || typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
+  return (
+    value === null ||
+    typeof value === 'string' ||
+    typeof value === 'boolean' ||
+    (typeof value === 'number' && Number.isFinite(value))
+  );
 }
 
 function signature(order: readonly OrderTerm[]): string {

@@ -21,10 +21,21 @@ export const IS_VALUES = ['null', 'true', 'false', 'unknown'] as const;
 export type IsValue = (typeof IS_VALUES)[number];
 
 export type Condition =
-  | { readonly kind: 'compare'; readonly column: string; readonly op: Exclude<FilterOp, 'in' | 'is'>; readonly value: string; readonly negated: boolean }
+  | {
+      readonly kind: 'compare';
+      readonly column: string;
+      readonly op: Exclude<FilterOp, 'in' | 'is'>;
+      readonly value: string;
+      readonly negated: boolean;
+    }
   | { readonly kind: 'in'; readonly column: string; readonly values: readonly string[]; readonly negated: boolean }
   | { readonly kind: 'is'; readonly column: string; readonly value: IsValue; readonly negated: boolean }
-  | { readonly kind: 'group'; readonly join: 'and' | 'or'; readonly conditions: readonly Condition[]; readonly negated: boolean };
+  | {
+      readonly kind: 'group';
+      readonly join: 'and' | 'or';
+      readonly conditions: readonly Condition[];
+      readonly negated: boolean;
+    };
 
 /** `column=<text>`: the operator and value part of one filter parameter. */
 export function parseColumnFilter(column: string, text: string): Condition {
@@ -66,7 +77,10 @@ function parseOperation(column: string, text: string, where: string): Condition 
   if (op === 'is') {
     const lower = value.toLowerCase();
     if (!(IS_VALUES as readonly string[]).includes(lower)) {
-      throw new BadRequestError(`Malformed filter "${where}": is. takes ${IS_VALUES.join(', ')}, not "${value}".`, { filter: where, value });
+      throw new BadRequestError(`Malformed filter "${where}": is. takes ${IS_VALUES.join(', ')}, not "${value}".`, {
+        filter: where,
+        value,
+      });
     }
     return { kind: 'is', column, negated, value: lower as IsValue };
   }
@@ -77,7 +91,10 @@ function parseOperation(column: string, text: string, where: string): Condition 
 class ListReader {
   #i = 0;
 
-  constructor(private readonly text: string, private readonly where: string) {}
+  constructor(
+    private readonly text: string,
+    private readonly where: string,
+  ) {}
 
   valueList(): string[] {
     const values = this.list(() => this.value());
@@ -168,4 +185,3 @@ class ListReader {
     throw new BadRequestError(`Malformed filter "${this.where}": ${reason}.`, { filter: this.where });
   }
 }
-

@@ -5,7 +5,13 @@ import { parseOrder, parseSelect } from './row-query-select.js';
 
 describe('filters', () => {
   it('parses each operator, with not.', () => {
-    expect(parseColumnFilter('id', 'eq.5')).toEqual({ kind: 'compare', column: 'id', op: 'eq', value: '5', negated: false });
+    expect(parseColumnFilter('id', 'eq.5')).toEqual({
+      kind: 'compare',
+      column: 'id',
+      op: 'eq',
+      value: '5',
+      negated: false,
+    });
     for (const op of ['neq', 'gt', 'gte', 'lt', 'lte', 'like', 'ilike']) {
       expect(parseColumnFilter('a', `${op}.x.y`)).toMatchObject({ op, value: 'x.y' });
     }
@@ -15,7 +21,12 @@ describe('filters', () => {
   });
 
   it('parses in-lists with quoted values', () => {
-    expect(parseColumnFilter('r', 'in.(EU,"a,b","q\\"x")')).toEqual({ kind: 'in', column: 'r', values: ['EU', 'a,b', 'q"x'], negated: false });
+    expect(parseColumnFilter('r', 'in.(EU,"a,b","q\\"x")')).toEqual({
+      kind: 'in',
+      column: 'r',
+      values: ['EU', 'a,b', 'q"x'],
+      negated: false,
+    });
     expect(parseColumnFilter('r', 'in.()')).toMatchObject({ values: [] });
   });
 
@@ -25,19 +36,31 @@ describe('filters', () => {
     if (group.kind !== 'group') throw new Error('not a group');
     expect(group.conditions).toEqual([
       { kind: 'compare', column: 'id', op: 'eq', value: '1', negated: false },
-      { kind: 'group', join: 'and', negated: false, conditions: [
-        { kind: 'compare', column: 'region', op: 'eq', value: 'EU', negated: false },
-        { kind: 'compare', column: 'amount', op: 'gt', value: '5', negated: false },
-      ] },
+      {
+        kind: 'group',
+        join: 'and',
+        negated: false,
+        conditions: [
+          { kind: 'compare', column: 'region', op: 'eq', value: 'EU', negated: false },
+          { kind: 'compare', column: 'amount', op: 'gt', value: '5', negated: false },
+        ],
+      },
       { kind: 'in', column: 'id', values: ['7', '8'], negated: false },
-      { kind: 'group', join: 'and', negated: true, conditions: [{ kind: 'is', column: 'id', value: 'null', negated: false }] },
+      {
+        kind: 'group',
+        join: 'and',
+        negated: true,
+        conditions: [{ kind: 'is', column: 'id', value: 'null', negated: false }],
+      },
     ]);
     expect(parseLogicalFilter('not.and', '(a.eq.1)')).toMatchObject({ join: 'and', negated: true });
   });
 
   it('rejects malformed filters', () => {
-    for (const text of ['5', 'equals.5', 'is.maybe', 'in.(1,2', 'in.1,2']) expect(() => parseColumnFilter('a', text)).toThrow(/API_BAD_REQUEST/);
-    for (const text of ['a.eq.1', '(a.eq.1', '(a.eq.1))', '(a)', '(a.zz.1)']) expect(() => parseLogicalFilter('or', text)).toThrow(/Malformed filter/);
+    for (const text of ['5', 'equals.5', 'is.maybe', 'in.(1,2', 'in.1,2'])
+      expect(() => parseColumnFilter('a', text)).toThrow(/API_BAD_REQUEST/);
+    for (const text of ['a.eq.1', '(a.eq.1', '(a.eq.1))', '(a)', '(a.zz.1)'])
+      expect(() => parseLogicalFilter('or', text)).toThrow(/Malformed filter/);
   });
 });
 
@@ -67,7 +90,15 @@ describe('select and order', () => {
 
 describe('parseRowQuery', () => {
   it('separates reserved parameters from filters', () => {
-    const query = parseRowQuery({ select: 'id', order: 'id.desc', limit: '10', offset: '5', at_version: '2', id: ['gt.1', 'lt.9'], or: '(a.eq.1,b.eq.2)' });
+    const query = parseRowQuery({
+      select: 'id',
+      order: 'id.desc',
+      limit: '10',
+      offset: '5',
+      at_version: '2',
+      id: ['gt.1', 'lt.9'],
+      or: '(a.eq.1,b.eq.2)',
+    });
     expect(query).toMatchObject({ limit: 10, offset: 5, atVersion: 2, after: null, all: false });
     expect(query.where).toHaveLength(3);
   });
@@ -80,6 +111,9 @@ describe('parseRowQuery', () => {
   });
 
   it('normalizes parameter order', () => {
-    expect(normalizedParameters({ b: '1', a: ['2', '3'] })).toEqual([['a', ['2', '3']], ['b', ['1']]]);
+    expect(normalizedParameters({ b: '1', a: ['2', '3'] })).toEqual([
+      ['a', ['2', '3']],
+      ['b', ['1']],
+    ]);
   });
 });

@@ -54,7 +54,8 @@ export function parseRowQuery(parameters: QueryParameters): RowQuery {
   const select = single(parameters, 'select');
   const order = single(parameters, 'order');
   const all = single(parameters, 'all');
-  if (all !== undefined && all !== 'true' && all !== 'false') throw new BadRequestError(`all must be true or false, not "${all}".`, { all });
+  if (all !== undefined && all !== 'true' && all !== 'false')
+    throw new BadRequestError(`all must be true or false, not "${all}".`, { all });
   return {
     select: select === undefined ? null : parseSelect(select),
     where,
@@ -72,22 +73,26 @@ export function parseRowQuery(parameters: QueryParameters): RowQuery {
  * equal requests written differently share an ETag and cache entry.
  */
 export function normalizedParameters(parameters: QueryParameters): Array<[string, string[]]> {
-  return Object.keys(parameters).sort().flatMap((key) => {
-    const raw = parameters[key];
-    return raw === undefined ? [] : [[key, typeof raw === 'string' ? [raw] : [...raw]] as [string, string[]]];
-  });
+  return Object.keys(parameters)
+    .sort()
+    .flatMap((key) => {
+      const raw = parameters[key];
+      return raw === undefined ? [] : [[key, typeof raw === 'string' ? [raw] : [...raw]] as [string, string[]]];
+    });
 }
 
 function single(parameters: QueryParameters, key: string): string | undefined {
   const raw = parameters[key];
   if (raw === undefined || typeof raw === 'string') return raw;
-  if (raw.length > 1) throw new BadRequestError(`${key} is given ${raw.length} times; give it once.`, { parameter: key });
+  if (raw.length > 1)
+    throw new BadRequestError(`${key} is given ${raw.length} times; give it once.`, { parameter: key });
   return raw[0];
 }
 
 function count(parameters: QueryParameters, key: string): number | null {
   const text = single(parameters, key);
   if (text === undefined) return null;
-  if (!/^\d{1,15}$/.test(text.trim())) throw new BadRequestError(`${key} must be a non-negative integer, not "${text}".`, { parameter: key, value: text });
+  if (!/^\d{1,15}$/.test(text.trim()))
+    throw new BadRequestError(`${key} must be a non-negative integer, not "${text}".`, { parameter: key, value: text });
   return Number(text.trim());
 }

@@ -10,7 +10,12 @@ export type AggregateFunction = (typeof AGGREGATES)[number];
 export type SelectItem =
   | { readonly kind: 'column'; readonly column: string; readonly alias: string | null }
   /** `column` null: `count()`, counting rows. */
-  | { readonly kind: 'aggregate'; readonly fn: AggregateFunction; readonly column: string | null; readonly alias: string | null };
+  | {
+      readonly kind: 'aggregate';
+      readonly fn: AggregateFunction;
+      readonly column: string | null;
+      readonly alias: string | null;
+    };
 
 export interface OrderTerm {
   /** A column, or in an aggregate query an output name (alias, grouped column, function name). */
@@ -36,7 +41,8 @@ function parseSelectItem(part: string): SelectItem {
   const aggregate = /^(.+)\.([a-z]+)\(\)$/.exec(body);
   if (aggregate) {
     const fn = aggregate[2]!;
-    if (!(AGGREGATES as readonly string[]).includes(fn)) throw bad(`unknown aggregate "${fn}()" (use ${AGGREGATES.map((a) => `${a}()`).join(', ')})`, part);
+    if (!(AGGREGATES as readonly string[]).includes(fn))
+      throw bad(`unknown aggregate "${fn}()" (use ${AGGREGATES.map((a) => `${a}()`).join(', ')})`, part);
     return { kind: 'aggregate', fn: fn as AggregateFunction, column: aggregate[1]!, alias };
   }
   if (/[()]/.test(body)) throw bad(`"${body}" is neither a column nor column.aggregate()`, part);
@@ -59,7 +65,9 @@ export function parseOrder(text: string): OrderTerm[] {
       rest = rest.slice(0, directionMatch.index);
     }
     if (rest === '' || /[(),]/.test(rest)) {
-      throw new BadRequestError(`Malformed order "${part}": expected name[.asc|.desc][.nullsfirst|.nullslast].`, { order: part });
+      throw new BadRequestError(`Malformed order "${part}": expected name[.asc|.desc][.nullsfirst|.nullslast].`, {
+        order: part,
+      });
     }
     return { name: rest, direction, nulls: nulls ?? (direction === 'asc' ? 'last' : 'first') };
   });

@@ -16,6 +16,10 @@ export async function checkLiterals(literals: readonly TypedLiteral[]): Promise<
   });
   const bad = literals.find((_, i) => row[i] !== true);
   if (bad) {
-    throw new BadRequestError(`Value "${bad.value}" for column "${bad.column}" is not a valid ${bad.type}.`, { column: bad.column, type: bad.type, value: bad.value });
+    throw new BadRequestError(`Value "${bad.value}" for column "${bad.column}" is not a valid ${bad.type}.`, {
+      column: bad.column,
+      type: bad.type,
+      value: bad.value,
+    });
   }
 }

@@ -9,7 +9,13 @@ import type { Snapshot } from '../../lake/index.js';
 import { refuseRowsLeavingFilter } from '../sql/row-filter-checks.js';
 import type { TableAccess } from '../api-context.js';
 import { BadRequestError } from '../errors.js';
-import { compileConditions, resolveColumn, typedLiteral, type TableColumn, type TypedLiteral } from './row-query-conditions.js';
+import {
+  compileConditions,
+  resolveColumn,
+  typedLiteral,
+  type TableColumn,
+  type TypedLiteral,
+} from './row-query-conditions.js';
 import type { RowQuery } from './row-query-parser.js';
 import { checkLiterals } from './row-query-values.js';
 import { tableColumns, visibleColumns } from './tables-source.js';
@@ -23,7 +29,10 @@ export interface DmlPlan {
 /** The predicate of a PATCH or DELETE; a request without filters needs `all=true`. */
 export async function dmlPredicate(query: RowQuery, access: TableAccess, snapshot: Snapshot): Promise<DmlPlan> {
   if (query.where.length === 0 && !query.all) {
-    throw new BadRequestError('A PATCH or DELETE without filters would change every row; add filters (e.g. id=eq.5) or all=true.', {});
+    throw new BadRequestError(
+      'A PATCH or DELETE without filters would change every row; add filters (e.g. id=eq.5) or all=true.',
+      {},
+    );
   }
   const columns = tableColumns(snapshot.schema);
   const literals: TypedLiteral[] = [];
@@ -34,7 +43,12 @@ export async function dmlPredicate(query: RowQuery, access: TableAccess, snapsho
 }
 
 /** PATCH body → SET assignments (column → typed SQL literal) of granted columns. */
-export function assignmentsOf(body: unknown, columns: readonly TableColumn[], access: TableAccess, literals: TypedLiteral[]): Record<string, string> {
+export function assignmentsOf(
+  body: unknown,
+  columns: readonly TableColumn[],
+  access: TableAccess,
+  literals: TypedLiteral[],
+): Record<string, string> {
   if (typeof body !== 'object' || body === null || Array.isArray(body) || Object.keys(body).length === 0) {
     throw new BadRequestError('The PATCH body must be a JSON object of column → new value.', {});
   }
@@ -43,15 +57,26 @@ export function assignmentsOf(body: unknown, columns: readonly TableColumn[], ac
     // Only granted columns resolve: another name is an unknown column (400), as in the filters.
     const column = resolveColumn(visibleColumns(columns, access.columns), name);
     if (value === null) set[column.name] = 'NULL';
-    else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') set[column.name] = typedLiteral(column, String(value), literals);
-    else throw new BadRequestError(`The new value of "${column.name}" must be a JSON string, number, boolean or null.`, { column: column.name });
+    else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+      set[column.name] = typedLiteral(column, String(value), literals);
+    else
+      throw new BadRequestError(`The new value of "${column.name}" must be a JSON string, number, boolean or null.`, {
+        column: column.name,
+      });
   }
   return set;
 }
 
 /** ForbiddenError when an updated row would fall outside the principal's row filter. */
-export function checkUpdatedRows(snapshot: Snapshot, plan: DmlPlan, set: Readonly<Record<string, string>>, rowFilter: string | null): Promise<void> {
+export function checkUpdatedRows(
+  snapshot: Snapshot,
+  plan: DmlPlan,
+  set: Readonly<Record<string, string>>,
+  rowFilter: string | null,
+): Promise<void> {
   // Request values are untyped text literals: each is cast to its column's type, as the update will.
-  const typed = Object.fromEntries(plan.columns.filter((c) => set[c.name] !== undefined).map((c) => [c.name, `CAST(${set[c.name]} AS ${c.type})`]));
+  const typed = Object.fromEntries(
+    plan.columns.filter((c) => set[c.name] !== undefined).map((c) => [c.name, `CAST(${set[c.name]} AS ${c.type})`]),
+  );
   return refuseRowsLeavingFilter(snapshot, typed, plan.predicate, rowFilter);
 }

@@ -23,36 +23,60 @@ import { tableColumns, visibleColumns } from './tables-source.js';
 import type { SqlValue } from '../../engine/index.js';
 
 export function registerRowsReadRoute(app: FastifyInstance, ctx: ApiContext): void {
-  app.get<{ Params: { name: string }; Querystring: QueryParameters }>('/v1/tables/:name/rows', {
-    schema: {
-      tags: TABLE_TAGS,
-      summary: 'Rows of a table: PostgREST-style filters, select (with aggregates), order, limit/offset, keyset pages, time travel',
-      params: NAME_PARAMS, querystring: ROWS_QUERY, response: READ_RESPONSES,
-    },
-  }, async (request, reply) => {
-    const principal = principalOf(request);
-    const query = parseRowQuery(request.query);
-    const format = negotiateFormat(request.headers.accept);
-    const access = await ctx.tables.access(principal, request.params.name, 'read');
-    const planned = await planTableRead(access.table, query.atVersion);
-    const limit = Math.min(query.limit ?? ctx.limits.defaultPageSize, ctx.limits.maxRows);
-    return sendCacheable(ctx, request, reply, {
-      key: { route: 'rows', table: access.table.name, query: normalizedParameters(request.query), format },
-      tables: planned.tables,
-      produce: async () => {
-        const snapshot = (await DeltaTable.open(access.table.location, { version: planned.version })).snapshot;
-        const columns = visibleColumns(tableColumns(snapshot.schema), access.columns);
-        const compiled = compileRowQuery(query, columns, pinnedTableRef(sqlTableName(access.table), planned.version), limit);
-        await checkLiterals(compiled.literals);
-        const result = await ctx.queries.run({ principal, sql: compiled.sql, maxRows: limit, timeoutMs: ctx.limits.queryTimeoutMs });
-        const body = await encodeRows(format, result.columns, result.rows);
-        const last = result.rows[result.rows.length - 1];
-        const full = limit > 0 && result.rows.length === limit && last !== undefined && compiled.cursorColumns !== null;
-        const link = full ? nextPageLink(request, query, compiled.cursorColumns!.map((i) => last[i] ?? null)) : undefined;
-        return { contentType: CONTENT_TYPES[format], body, ...(link === undefined ? {} : { headers: { link } }) };
+  app.get<{ Params: { name: string }; Querystring: QueryParameters }>(
+    '/v1/tables/:name/rows',
+    {
+      schema: {
+        tags: TABLE_TAGS,
+        summary:
+          'Rows of a table: PostgREST-style filters, select (with aggregates), order, limit/offset, keyset pages, time travel',
+        params: NAME_PARAMS,
+        querystring: ROWS_QUERY,
+        response: READ_RESPONSES,
       },
-    });
-  });
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const query = parseRowQuery(request.query);
+      const format = negotiateFormat(request.headers.accept);
+      const access = await ctx.tables.access(principal, request.params.name, 'read');
+      const planned = await planTableRead(access.table, query.atVersion);
+      const limit = Math.min(query.limit ?? ctx.limits.defaultPageSize, ctx.limits.maxRows);
+      return sendCacheable(ctx, request, reply, {
+        key: { route: 'rows', table: access.table.name, query: normalizedParameters(request.query), format },
+        tables: planned.tables,
+        produce: async () => {
+          const snapshot = (await DeltaTable.open(access.table.location, { version: planned.version })).snapshot;
+          const columns = visibleColumns(tableColumns(snapshot.schema), access.columns);
+          const compiled = compileRowQuery(
+            query,
+            columns,
+            pinnedTableRef(sqlTableName(access.table), planned.version),
+            limit,
+          );
+          await checkLiterals(compiled.literals);
+          const result = await ctx.queries.run({
+            principal,
+            sql: compiled.sql,
+            maxRows: limit,
+            timeoutMs: ctx.limits.queryTimeoutMs,
+          });
+          const body = await encodeRows(format, result.columns, result.rows);
+          const last = result.rows[result.rows.length - 1];
+          const full =
+            limit > 0 && result.rows.length === limit && last !== undefined && compiled.cursorColumns !== null;
+          const link = full
+            ? nextPageLink(
+                request,
+                query,
+                compiled.cursorColumns!.map((i) => last[i] ?? null),
+              )
+            : undefined;
+          return { contentType: CONTENT_TYPES[format], body, ...(link === undefined ? {} : { headers: { link } }) };
+        },
+      });
+    },
+  );
 }
 
 function nextPageLink(request: FastifyRequest, query: RowQuery, values: readonly SqlValue[]): string {

@@ -24,49 +24,79 @@ import { ERROR } from './tables-schemas.js';
 type SqlBody = { sql: string } | string;
 
 export function registerSqlRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  app.post<{ Body: SqlBody; Querystring: { max_rows?: number } }>('/v1/sql', {
-    bodyLimit: ctx.limits.bodyBytes,
-    schema: {
-      tags: ['sql'],
-      summary: 'Run one SQL statement: queries for every role (streamed as NDJSON/CSV), writes for writers, DDL for admins',
-      querystring: { type: 'object', properties: { max_rows: { type: 'integer', minimum: 0, description: 'Lower the row limit of this query' } } },
-      body: {
-        oneOf: [
-          { type: 'object', required: ['sql'], properties: { sql: { type: 'string', minLength: 1 } } },
-          { type: 'string', minLength: 1, description: 'The statement as text/plain' },
-        ],
-      },
-      response: {
-        200: { description: 'Query rows (JSON, NDJSON, CSV or Parquet by Accept) or, for other statements, `{statement, message, version}`' },
-        400: ERROR, 403: ERROR, 404: ERROR, 406: ERROR, 408: ERROR, 413: ERROR,
+  app.post<{ Body: SqlBody; Querystring: { max_rows?: number } }>(
+    '/v1/sql',
+    {
+      bodyLimit: ctx.limits.bodyBytes,
+      schema: {
+        tags: ['sql'],
+        summary:
+          'Run one SQL statement: queries for every role (streamed as NDJSON/CSV), writes for writers, DDL for admins',
+        querystring: {
+          type: 'object',
+          properties: { max_rows: { type: 'integer', minimum: 0, description: 'Lower the row limit of this query' } },
+        },
+        body: {
+          oneOf: [
+            { type: 'object', required: ['sql'], properties: { sql: { type: 'string', minLength: 1 } } },
+            { type: 'string', minLength: 1, description: 'The statement as text/plain' },
+          ],
+        },
+        response: {
+          200: {
+            description:
+              'Query rows (JSON, NDJSON, CSV or Parquet by Accept) or, for other statements, `{statement, message, version}`',
+          },
+          400: ERROR,
+          403: ERROR,
+          404: ERROR,
+          406: ERROR,
+          408: ERROR,
+          413: ERROR,
+        },
       },
     },
-  }, async (request, reply) => {
-    const principal = principalOf(request);
-    const text = typeof request.body === 'string' ? request.body : request.body.sql;
-    const statements = splitStatements(text);
-    if (statements.length !== 1) throw new BadRequestError(`Send one statement per request; the text has ${statements.length}.`, { statements: statements.length });
-    const statement = parseStatement(statements[0]!);
-    if (statement.kind !== 'query') {
-      const result = await ctx.queries.execute(principal, statements[0]!);
-      announce(ctx, statement, result);
-      return statementBody(result);
-    }
-    const format = negotiateFormat(request.headers.accept);
-    const maxRows = Math.min(request.query.max_rows ?? ctx.limits.maxRows, ctx.limits.maxRows);
-    const query: QueryRequest = { principal, sql: statements[0]!, maxRows, timeoutMs: ctx.limits.queryTimeoutMs };
-    reply.header('content-type', CONTENT_TYPES[format]).header('x-strata-max-rows', String(maxRows));
-    if (format === 'ndjson' || format === 'csv') return reply.send(await streamed(ctx, query, format));
-    const result = await ctx.queries.run(query);
-    if (format === 'parquet') return reply.send(await encodeRows('parquet', result.columns, result.rows));
-    return reply.send(Buffer.from(JSON.stringify({
-      columns: result.columns, rows: result.rows.map((r) => rowObject(result.columns, r)), rowCount: result.rowCount, truncated: result.truncated,
-    })));
-  });
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const text = typeof request.body === 'string' ? request.body : request.body.sql;
+      const statements = splitStatements(text);
+      if (statements.length !== 1)
+        throw new BadRequestError(`Send one statement per request; the text has ${statements.length}.`, {
+          statements: statements.length,
+        });
+      const statement = parseStatement(statements[0]!);
+      if (statement.kind !== 'query') {
+        const result = await ctx.queries.execute(principal, statements[0]!);
+        announce(ctx, statement, result);
+        return statementBody(result);
+      }
+      const format = negotiateFormat(request.headers.accept);
+      const maxRows = Math.min(request.query.max_rows ?? ctx.limits.maxRows, ctx.limits.maxRows);
+      const query: QueryRequest = { principal, sql: statements[0]!, maxRows, timeoutMs: ctx.limits.queryTimeoutMs };
+      reply.header('content-type', CONTENT_TYPES[format]).header('x-strata-max-rows', String(maxRows));
+      if (format === 'ndjson' || format === 'csv') return reply.send(await streamed(ctx, query, format));
+      const result = await ctx.queries.run(query);
+      if (format === 'parquet') return reply.send(await encodeRows('parquet', result.columns, result.rows));
+      return reply.send(
+        Buffer.from(
+          JSON.stringify({
+            columns: result.columns,
+            rows: result.rows.map((r) => rowObject(result.columns, r)),
+            rowCount: result.rowCount,
+            truncated: result.truncated,
+          }),
+        ),
+      );
+    },
+  );
 }
 
 /** The query's batches as NDJSON or CSV text; the query's resources go when the stream ends or breaks. */
-async function streamed(ctx: ApiContext, query: QueryRequest, format: Extract<RowFormat, 'ndjson' | 'csv'>): Promise<Readable> {
+async function streamed(
+  ctx: ApiContext,
+  query: QueryRequest,
+  format: Extract<RowFormat, 'ndjson' | 'csv'>,
+): Promise<Readable> {
   // Started before the response, so a bad query is still a 4xx rather than a cut stream.
   const stream = await ctx.queries.stream(query);
   async function* lines(): AsyncGenerator<string> {
@@ -95,7 +125,10 @@ function announce(ctx: ApiContext, statement: Statement, result: StatementResult
   if (result.version === undefined) return;
   const ref = statement.kind === 'merge' ? statement.target : 'name' in statement ? statement.name : undefined;
   if (ref === undefined) return;
-  const name = formatTableName(ctx.catalog.resolve(ref.schema === undefined ? quoteIdentifier(ref.table) : { schema: ref.schema, table: ref.table }));
+  const name = formatTableName(
+    ctx.catalog.resolve(
+      ref.schema === undefined ? quoteIdentifier(ref.table) : { schema: ref.schema, table: ref.table },
+    ),
+  );
   ctx.events.tableCommitted(name);
 }
-

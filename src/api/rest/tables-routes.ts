@@ -30,58 +30,106 @@ export function registerTableRoutes(app: FastifyInstance, ctx: ApiContext): void
 }
 
 function registerCatalogRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  app.get('/v1/tables', {
-    schema: { tags: TABLE_TAGS, summary: 'The tables this token can see', response: { 200: { description: '`{ tables: [{name, schema, table, kind, owner, createdAt}] }`' } } },
-  }, async (request) => {
-    const tables = await ctx.tables.visible(principalOf(request));
-    return { tables: tables.map(listed) };
-  });
-
-  app.get<{ Params: { name: string } }>('/v1/tables/:name', {
-    schema: {
-      tags: TABLE_TAGS, summary: 'A table: columns and types, version, partitioning, properties', params: NAME_PARAMS,
-      response: { 200: { description: 'The table (cacheable: ETag from its version)' }, 304: { description: 'Not modified' }, 404: ERROR },
-    },
-  }, async (request, reply) => {
-    const principal = principalOf(request);
-    const access = await ctx.tables.access(principal, request.params.name, 'read');
-    const planned = await planTableRead(access.table, null);
-    const admin = hasRole(principal, 'admin');
-    return sendCacheable(ctx, request, reply, {
-      key: { route: 'table', table: access.table.name, admin },
-      tables: planned.tables,
-      produce: async () => {
-        const snapshot = (await DeltaTable.open(access.table.location, { version: planned.version })).snapshot;
-        return { contentType: CONTENT_TYPES.json, body: Buffer.from(JSON.stringify(detail(access, snapshot, admin))) };
+  app.get(
+    '/v1/tables',
+    {
+      schema: {
+        tags: TABLE_TAGS,
+        summary: 'The tables this token can see',
+        response: { 200: { description: '`{ tables: [{name, schema, table, kind, owner, createdAt}] }`' } },
       },
-    });
-  });
-
-  app.get<{ Params: { name: string }; Querystring: { limit?: number } }>('/v1/tables/:name/history', {
-    schema: {
-      tags: TABLE_TAGS, summary: 'Commits of a table, newest first', params: NAME_PARAMS,
-      querystring: { type: 'object', properties: { limit: { type: 'integer', minimum: 0, description: 'Most entries (default: the page size)' } } },
-      response: { 200: { description: '`{ history: [{version, timestamp, operation, operationParameters, operationMetrics, ...}] }`' }, 304: { description: 'Not modified' }, 404: ERROR },
     },
-  }, async (request, reply) => {
-    const principal = principalOf(request);
-    const access = await ctx.tables.access(principal, request.params.name, 'read');
-    const planned = await planTableRead(access.table, null);
-    const limit = Math.min(request.query.limit ?? ctx.limits.defaultPageSize, ctx.limits.maxRows);
-    return sendCacheable(ctx, request, reply, {
-      key: { route: 'history', table: access.table.name, limit },
-      tables: planned.tables,
-      produce: async () => {
-        // History of the planned version and older, so the body matches the ETag even if a commit lands meanwhile.
-        const entries = (await (await DeltaTable.open(access.table.location)).history()).filter((e) => e.version <= planned.version).slice(0, limit);
-        return { contentType: CONTENT_TYPES.json, body: Buffer.from(JSON.stringify({ table: access.table.name, history: entries.map(historyEntry) })) };
+    async (request) => {
+      const tables = await ctx.tables.visible(principalOf(request));
+      return { tables: tables.map(listed) };
+    },
+  );
+
+  app.get<{ Params: { name: string } }>(
+    '/v1/tables/:name',
+    {
+      schema: {
+        tags: TABLE_TAGS,
+        summary: 'A table: columns and types, version, partitioning, properties',
+        params: NAME_PARAMS,
+        response: {
+          200: { description: 'The table (cacheable: ETag from its version)' },
+          304: { description: 'Not modified' },
+          404: ERROR,
+        },
       },
-    });
-  });
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const access = await ctx.tables.access(principal, request.params.name, 'read');
+      const planned = await planTableRead(access.table, null);
+      const admin = hasRole(principal, 'admin');
+      return sendCacheable(ctx, request, reply, {
+        key: { route: 'table', table: access.table.name, admin },
+        tables: planned.tables,
+        produce: async () => {
+          const snapshot = (await DeltaTable.open(access.table.location, { version: planned.version })).snapshot;
+          return {
+            contentType: CONTENT_TYPES.json,
+            body: Buffer.from(JSON.stringify(detail(access, snapshot, admin))),
+          };
+        },
+      });
+    },
+  );
+
+  app.get<{ Params: { name: string }; Querystring: { limit?: number } }>(
+    '/v1/tables/:name/history',
+    {
+      schema: {
+        tags: TABLE_TAGS,
+        summary: 'Commits of a table, newest first',
+        params: NAME_PARAMS,
+        querystring: {
+          type: 'object',
+          properties: { limit: { type: 'integer', minimum: 0, description: 'Most entries (default: the page size)' } },
+        },
+        response: {
+          200: {
+            description: '`{ history: [{version, timestamp, operation, operationParameters, operationMetrics, ...}] }`',
+          },
+          304: { description: 'Not modified' },
+          404: ERROR,
+        },
+      },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const access = await ctx.tables.access(principal, request.params.name, 'read');
+      const planned = await planTableRead(access.table, null);
+      const limit = Math.min(request.query.limit ?? ctx.limits.defaultPageSize, ctx.limits.maxRows);
+      return sendCacheable(ctx, request, reply, {
+        key: { route: 'history', table: access.table.name, limit },
+        tables: planned.tables,
+        produce: async () => {
+          // History of the planned version and older, so the body matches the ETag even if a commit lands meanwhile.
+          const entries = (await (await DeltaTable.open(access.table.location)).history())
+            .filter((e) => e.version <= planned.version)
+            .slice(0, limit);
+          return {
+            contentType: CONTENT_TYPES.json,
+            body: Buffer.from(JSON.stringify({ table: access.table.name, history: entries.map(historyEntry) })),
+          };
+        },
+      });
+    },
+  );
 }
 
 function listed(table: CatalogTable): Record<string, unknown> {
-  return { name: table.name, schema: table.schema, table: table.table, kind: table.kind, owner: table.owner ?? null, createdAt: table.createdAt.toISOString() };
+  return {
+    name: table.name,
+    schema: table.schema,
+    table: table.table,
+    kind: table.kind,
+    owner: table.owner ?? null,
+    createdAt: table.createdAt.toISOString(),
+  };
 }
 
 function detail(access: TableAccess, snapshot: Snapshot, admin: boolean): Record<string, unknown> {
@@ -93,7 +141,12 @@ function detail(access: TableAccess, snapshot: Snapshot, admin: boolean): Record
     // Where the files are is an operator's concern, and a path says more than a reader needs.
     ...(admin ? { location: access.table.location } : {}),
     version: snapshot.version,
-    columns: fields.map((f) => ({ name: f.name, type: typeToString(f.type), duckdbType: duckdbType(f.type), nullable: f.nullable })),
+    columns: fields.map((f) => ({
+      name: f.name,
+      type: typeToString(f.type),
+      duckdbType: duckdbType(f.type),
+      nullable: f.nullable,
+    })),
     partitionColumns: snapshot.partitionColumns.filter((c) => fields.some((f) => f.name === c)),
     properties: metadata.configuration,
     description: metadata.description ?? null,

@@ -12,11 +12,15 @@ export const NAME_PARAMS = {
 } as const;
 
 const READ_PARAMETERS = {
-  select: { type: 'string', description: 'Columns (`a,b`, `alias:a`) and aggregates (`region,total:amount.sum(),count()`); plain columns group aggregates' },
+  select: {
+    type: 'string',
+    description:
+      'Columns (`a,b`, `alias:a`) and aggregates (`region,total:amount.sum(),count()`); plain columns group aggregates',
+  },
   order: { type: 'string', description: '`a.desc,b.asc.nullsfirst`' },
   limit: { type: 'string', description: 'Page size (default and cap from the server limits)' },
   offset: { type: 'string', description: 'Rows to skip' },
-  after: { type: 'string', description: "Keyset cursor from the previous page's `Link: rel=\"next\"` header" },
+  after: { type: 'string', description: 'Keyset cursor from the previous page\'s `Link: rel="next"` header' },
   at_version: { type: 'string', description: 'Time travel: read the table as of this version' },
   or: { type: 'string', description: 'Filters, any of: `(a.eq.1,b.gt.2)`' },
   and: { type: 'string', description: 'Filters, all of: `(a.eq.1,or(b.lt.0,b.gt.9))`' },
@@ -25,7 +29,8 @@ const READ_PARAMETERS = {
 export const ROWS_QUERY = {
   type: 'object',
   additionalProperties: true,
-  description: 'Any other key is a column filter: `<column>=[not.]op.value`, op among eq, neq, gt, gte, lt, lte, like, ilike, in, is',
+  description:
+    'Any other key is a column filter: `<column>=[not.]op.value`, op among eq, neq, gt, gte, lt, lte, like, ilike, in, is',
   properties: READ_PARAMETERS,
 } as const;
 
@@ -40,13 +45,22 @@ export const WRITE_QUERY = {
 export const ERROR = { description: 'Error: `{code, message, details}`' };
 
 export const READ_RESPONSES = {
-  200: { description: 'Rows as JSON (array of objects), NDJSON, CSV or Parquet by Accept; `ETag` and `Link: rel="next"` headers' },
+  200: {
+    description:
+      'Rows as JSON (array of objects), NDJSON, CSV or Parquet by Accept; `ETag` and `Link: rel="next"` headers',
+  },
   304: { description: 'Not modified (If-None-Match matched the ETag)' },
-  400: ERROR, 404: ERROR, 406: ERROR,
+  400: ERROR,
+  404: ERROR,
+  406: ERROR,
 };
 
 export const WRITE_RESPONSES = {
-  400: ERROR, 403: ERROR, 404: ERROR, 413: ERROR, 415: ERROR,
+  400: ERROR,
+  403: ERROR,
+  404: ERROR,
+  413: ERROR,
+  415: ERROR,
 };
 
 export const WRITE_RESULT = {

@@ -16,7 +16,10 @@ export class GrantResolver implements TableResolver {
   /** The catalog name of every location resolved so far. */
   readonly names = new Map<string, string>();
 
-  constructor(private readonly lookup: TableLookup, private readonly principal: Principal) {}
+  constructor(
+    private readonly lookup: TableLookup,
+    private readonly principal: Principal,
+  ) {}
 
   async resolveTable(schema: string | undefined, table: string): Promise<string | RestrictedTable> {
     const name = schema ? { schema, table } : table;
@@ -24,9 +27,12 @@ export class GrantResolver implements TableResolver {
     // Without grants every table exists, and the catalog's error may suggest close names.
     const found = grants === null ? await this.lookup.get(name) : await this.lookup.find(name);
     const grant = found && grants !== null ? grants.get(found.name) : undefined;
-    if (!found || (grants !== null && !grant)) throw new TableNotFoundError(found?.name ?? formatTableName(this.lookup.catalog.resolve(name)), []);
+    if (!found || (grants !== null && !grant))
+      throw new TableNotFoundError(found?.name ?? formatTableName(this.lookup.catalog.resolve(name)), []);
     this.names.set(found.location, found.name);
-    return restricted(grant) ? { location: found.location, columns: grant.columns, rowFilter: grant.rowFilter } : found.location;
+    return restricted(grant)
+      ? { location: found.location, columns: grant.columns, rowFilter: grant.rowFilter }
+      : found.location;
   }
 }
 

@@ -5,7 +5,12 @@
  * which surfaces as QueryTimeoutError. Closing, finishing the loop or breaking out of
  * it releases the views and closes the connection, exactly once.
  */
-import { JsonDuckDBValueConverter, type DuckDBConnection, type DuckDBDataChunk, type DuckDBResult } from '@duckdb/node-api';
+import {
+  JsonDuckDBValueConverter,
+  type DuckDBConnection,
+  type DuckDBDataChunk,
+  type DuckDBResult,
+} from '@duckdb/node-api';
 import { sqlError, type BoundSql, type SqlColumn, type SqlValue } from '../../engine/index.js';
 import { WIDE_INTEGERS, narrowWideIntegers } from '../../lake/index.js';
 import { QueryTimeoutError } from '../errors.js';
@@ -18,7 +23,10 @@ export class QueryDeadline {
   private expired = false;
   private readonly timer: NodeJS.Timeout;
 
-  constructor(private readonly connection: DuckDBConnection, readonly timeoutMs: number) {
+  constructor(
+    private readonly connection: DuckDBConnection,
+    readonly timeoutMs: number,
+  ) {
     this.timer = setTimeout(() => {
       this.expired = true;
       connection.interrupt();
@@ -29,7 +37,11 @@ export class QueryDeadline {
 
   /** The error to raise for a failure: the timeout when the deadline caused it. */
   failure(error: unknown, bound?: Pick<BoundSql, 'tables'>): unknown {
-    if (this.expired) return new QueryTimeoutError(`The query ran longer than its limit of ${this.timeoutMs} ms and was stopped. Narrow it (filters, LIMIT) or ask for a longer timeout.`, { timeoutMs: this.timeoutMs });
+    if (this.expired)
+      return new QueryTimeoutError(
+        `The query ran longer than its limit of ${this.timeoutMs} ms and was stopped. Narrow it (filters, LIMIT) or ask for a longer timeout.`,
+        { timeoutMs: this.timeoutMs },
+      );
     return bound ? sqlError(error, bound) : error;
   }
 
@@ -58,7 +70,13 @@ export class LimitedStream implements QueryStream {
   ) {}
 
   /** Starts the bound query; on failure everything is released and the typed error thrown. */
-  static async start(connection: DuckDBConnection, bound: BoundSql, deadline: QueryDeadline, maxRows: number, tables: readonly TableRead[]): Promise<LimitedStream> {
+  static async start(
+    connection: DuckDBConnection,
+    bound: BoundSql,
+    deadline: QueryDeadline,
+    maxRows: number,
+    tables: readonly TableRead[],
+  ): Promise<LimitedStream> {
     try {
       deadline.check();
       const result = await connection.stream(bound.sql);
@@ -136,5 +154,8 @@ async function release(connection: DuckDBConnection, bound: BoundSql, deadline: 
 
 function convert(chunk: DuckDBDataChunk, result: DuckDBResult, limit: number): SqlValue[][] {
   const rows = (chunk.convertRows(JsonDuckDBValueConverter) as SqlValue[][]).slice(0, Math.max(0, limit));
-  return narrowWideIntegers(rows, result.columnTypes().flatMap((type, i) => (WIDE_INTEGERS.has(type.typeId) ? [i] : [])));
+  return narrowWideIntegers(
+    rows,
+    result.columnTypes().flatMap((type, i) => (WIDE_INTEGERS.has(type.typeId) ? [i] : [])),
+  );
 }

@@ -10,20 +10,32 @@ import { ForbiddenError } from '../errors.js';
  * Refuses an UPDATE (`set`: column → SQL expression, over the rows matching `predicate`,
  * or all rows) that would write rows the row filter does not admit.
  */
-export async function refuseRowsLeavingFilter(snapshot: Snapshot, set: Readonly<Record<string, string>>, predicate: string | undefined, rowFilter: string | null): Promise<void> {
+export async function refuseRowsLeavingFilter(
+  snapshot: Snapshot,
+  set: Readonly<Record<string, string>>,
+  predicate: string | undefined,
+  rowFilter: string | null,
+): Promise<void> {
   if (rowFilter === null) return;
-  const projection = snapshot.schema.fields.map((f) => (set[f.name] === undefined ? quoteIdent(f.name) : `${set[f.name]} AS ${quoteIdent(f.name)}`));
+  const projection = snapshot.schema.fields.map((f) =>
+    set[f.name] === undefined ? quoteIdent(f.name) : `${set[f.name]} AS ${quoteIdent(f.name)}`,
+  );
   const outside = await withConnection(async (connection) => {
     const scan = await bindScan(connection, snapshot);
     try {
       const updated = `SELECT ${projection.join(', ')} FROM ${quoteIdent(scan.view)}${predicate ? ` WHERE coalesce((${predicate}), false)` : ''}`;
-      const reader = await connection.runAndReadAll(`SELECT count(*)::DOUBLE FROM (${updated}) AS u WHERE NOT coalesce((${rowFilter}), false)`);
+      const reader = await connection.runAndReadAll(
+        `SELECT count(*)::DOUBLE FROM (${updated}) AS u WHERE NOT coalesce((${rowFilter}), false)`,
+      );
       return Number(reader.getRows()[0]?.[0] ?? 0);
     } finally {
       await scan.release();
     }
   });
   if (outside > 0) {
-    throw new ForbiddenError(`${outside} updated rows would leave the rows this token may write (its row filter: ${rowFilter}); nothing was written.`, { rows: outside });
+    throw new ForbiddenError(
+      `${outside} updated rows would leave the rows this token may write (its row filter: ${rowFilter}); nothing was written.`,
+      { rows: outside },
+    );
   }
 }

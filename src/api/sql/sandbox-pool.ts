@@ -30,7 +30,10 @@ export class SandboxPool {
     const directories = locations.map((location) => {
       const directory = localDirectory(location);
       if (directory === undefined) {
-        throw new UnsupportedStatementError(`The table at ${location} is in a remote store, which the SQL sandbox cannot read yet.`, { location });
+        throw new UnsupportedStatementError(
+          `The table at ${location} is in a remote store, which the SQL sandbox cannot read yet.`,
+          { location },
+        );
       }
       return directory;
     });
@@ -66,10 +69,13 @@ export class SandboxPool {
   /** True when the current instance may read every one of `locations` (no new one is needed). */
   async allows(locations: readonly string[]): Promise<boolean> {
     const sandbox = await this.current?.catch(() => undefined);
-    return sandbox !== undefined && locations.every((location) => {
-      const directory = localDirectory(location);
-      return directory !== undefined && sandbox.allows(directory);
-    });
+    return (
+      sandbox !== undefined &&
+      locations.every((location) => {
+        const directory = localDirectory(location);
+        return directory !== undefined && sandbox.allows(directory);
+      })
+    );
   }
 
   async close(): Promise<void> {
@@ -84,7 +90,9 @@ export class SandboxPool {
   private async create(needed: readonly string[]): Promise<SandboxDuckdb> {
     const tables = await this.catalog.listTables();
     const lakeRoot = this.catalog.warehouse.lakeRoot;
-    const external = tables.map((t) => localDirectory(t.location)).filter((d): d is string => d !== undefined && !isInsideDirectory(lakeRoot, d));
+    const external = tables
+      .map((t) => localDirectory(t.location))
+      .filter((d): d is string => d !== undefined && !isInsideDirectory(lakeRoot, d));
     return SandboxDuckdb.create([lakeRoot, ...external, ...needed]);
   }
 }

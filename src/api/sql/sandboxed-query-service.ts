@@ -19,8 +19,15 @@
  */
 import type { Catalog } from '../../catalog/index.js';
 import {
-  SqlSession, UnsupportedStatementError, bindSandboxedSql, checkSandboxedSql, localDirectory, parseStatement, splitStatements,
-  type StatementResult, type Statement,
+  SqlSession,
+  UnsupportedStatementError,
+  bindSandboxedSql,
+  checkSandboxedSql,
+  localDirectory,
+  parseStatement,
+  splitStatements,
+  type StatementResult,
+  type Statement,
 } from '../../engine/index.js';
 import type { ApiLimits } from '../api-context.js';
 import { ApiRole, requireRole, visibilityKey, type Principal } from '../auth/principal.js';
@@ -43,7 +50,12 @@ export interface SandboxedQueryServiceOptions {
 type WriteStatement = Extract<Statement, { kind: 'insert' | 'delete' | 'update' | 'merge' }>;
 
 function isWrite(statement: Statement): statement is WriteStatement {
-  return statement.kind === 'insert' || statement.kind === 'delete' || statement.kind === 'update' || statement.kind === 'merge';
+  return (
+    statement.kind === 'insert' ||
+    statement.kind === 'delete' ||
+    statement.kind === 'update' ||
+    statement.kind === 'merge'
+  );
 }
 
 export class SandboxedQueryService implements QueryService {
@@ -76,7 +88,13 @@ export class SandboxedQueryService implements QueryService {
     const stream = await this.stream(request);
     const rows: (readonly unknown[])[] = [];
     for await (const batch of stream) rows.push(...batch);
-    return { columns: stream.columns, rows: rows as QueryResult['rows'], rowCount: rows.length, truncated: stream.truncated, tables: stream.tables };
+    return {
+      columns: stream.columns,
+      rows: rows as QueryResult['rows'],
+      rowCount: rows.length,
+      truncated: stream.truncated,
+      tables: stream.tables,
+    };
   }
 
   async stream(request: QueryRequest): Promise<QueryStream & { readonly truncated: boolean }> {
@@ -95,7 +113,13 @@ export class SandboxedQueryService implements QueryService {
       const bound = await bindSandboxedSql(connection, request.sql, resolver).catch((error: unknown) => {
         throw deadline!.failure(error);
       });
-      return await LimitedStream.start(connection, bound, deadline, this.maxRowsOf(request), boundReads(bound.tables, planned.changeFeeds, resolver));
+      return await LimitedStream.start(
+        connection,
+        bound,
+        deadline,
+        this.maxRowsOf(request),
+        boundReads(bound.tables, planned.changeFeeds, resolver),
+      );
     } catch (error) {
       // LimitedStream.start releases what it was given; anything earlier is released here.
       deadline?.clear();
@@ -110,7 +134,10 @@ export class SandboxedQueryService implements QueryService {
 
   async execute(principal: Principal, sql: string): Promise<StatementResult> {
     const statements = splitStatements(sql);
-    if (statements.length !== 1) throw new UnsupportedStatementError(`Give one statement at a time here; the text has ${statements.length}.`, { statements: statements.length });
+    if (statements.length !== 1)
+      throw new UnsupportedStatementError(`Give one statement at a time here; the text has ${statements.length}.`, {
+        statements: statements.length,
+      });
     const statement = parseStatement(statements[0]!);
     if (statement.kind === 'query') {
       const result = await this.run({ principal, sql: statement.sql });
@@ -123,7 +150,9 @@ export class SandboxedQueryService implements QueryService {
       requireRole(principal, ApiRole.admin, describe(statement));
     }
     // Every local table's directory, so the statement's subqueries can read any of them.
-    const locations = (await this.catalog.listTables()).map((t) => t.location).filter((l) => localDirectory(l) !== undefined);
+    const locations = (await this.catalog.listTables())
+      .map((t) => t.location)
+      .filter((l) => localDirectory(l) !== undefined);
     const session = new SqlSession(this.catalog, {
       resolver: this.resolver(principal),
       connect: () => this.pool.connect(locations),

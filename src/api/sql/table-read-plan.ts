@@ -22,7 +22,10 @@ export interface PlannedRead {
  * next one, so a commit by any process changes the ETag at once. A pinned version is
  * taken as given; reading it fails when it does not exist.
  */
-export async function planTableRead(table: { readonly name: string; readonly location: string }, atVersion: number | null): Promise<PlannedRead> {
+export async function planTableRead(
+  table: { readonly name: string; readonly location: string },
+  atVersion: number | null,
+): Promise<PlannedRead> {
   const { name, location } = table;
   const version = atVersion ?? (await openSnapshot(location)).version;
   return { tables: [{ name, location, version }], version };

@@ -6,7 +6,14 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import {
-  checkSandboxedSql, findDeltaScanCalls, locationOf, openSnapshot, rewriteNamedTables, significant, stringValue, tokenize,
+  checkSandboxedSql,
+  findDeltaScanCalls,
+  locationOf,
+  openSnapshot,
+  rewriteNamedTables,
+  significant,
+  stringValue,
+  tokenize,
   type BoundTable,
 } from '../../engine/index.js';
 import type { GrantResolver } from './grant-resolver.js';
@@ -25,17 +32,30 @@ export interface PlannedReads {
  * SQL text and the catalog names it resolves, so it can be remembered (PlanMemo).
  */
 export interface ReadShape {
-  readonly scans: ReadonlyArray<{ readonly name: string; readonly location: string; readonly version?: number; readonly timestamp?: string | number }>;
+  readonly scans: ReadonlyArray<{
+    readonly name: string;
+    readonly location: string;
+    readonly version?: number;
+    readonly timestamp?: string | number;
+  }>;
   readonly changeFeeds: ReadonlyArray<{ readonly name: string; readonly location: string }>;
 }
 
 /** Checks the query against the sandbox policy and lists what it would read. */
-export async function planReads(connection: DuckDBConnection, sql: string, resolver: GrantResolver): Promise<PlannedReads> {
+export async function planReads(
+  connection: DuckDBConnection,
+  sql: string,
+  resolver: GrantResolver,
+): Promise<PlannedReads> {
   return currentReads(await readShape(connection, sql, resolver));
 }
 
 /** Checks the query against the sandbox policy and finds its shape (no table is opened). */
-export async function readShape(connection: DuckDBConnection, sql: string, resolver: GrantResolver): Promise<ReadShape> {
+export async function readShape(
+  connection: DuckDBConnection,
+  sql: string,
+  resolver: GrantResolver,
+): Promise<ReadShape> {
   await checkSandboxedSql(connection, sql);
   const rewritten = await rewriteNamedTables(connection, sql, resolver);
   const scans = findDeltaScanCalls(rewritten).map((call) => ({
@@ -44,27 +64,42 @@ export async function readShape(connection: DuckDBConnection, sql: string, resol
     ...(call.version === undefined ? {} : { version: call.version }),
     ...(call.timestamp === undefined ? {} : { timestamp: call.timestamp }),
   }));
-  const changeFeeds = await Promise.all(changeFeedTables(rewritten).map(async ([schema, table]) => {
-    const location = locationOf(await resolver.resolveTable(schema, table))!;
-    return { name: nameOf(resolver, location), location };
-  }));
+  const changeFeeds = await Promise.all(
+    changeFeedTables(rewritten).map(async ([schema, table]) => {
+      const location = locationOf(await resolver.resolveTable(schema, table))!;
+      return { name: nameOf(resolver, location), location };
+    }),
+  );
   return { scans, changeFeeds };
 }
 
 /** The table states of a shape now: unpinned scans and change feeds at their latest versions. */
 export async function currentReads(shape: ReadShape): Promise<PlannedReads> {
-  const scans = await Promise.all(shape.scans.map(async (scan): Promise<TableRead> => ({
-    name: scan.name,
-    location: scan.location,
-    version: scan.version ?? (await openSnapshot(scan.location, scan.timestamp !== undefined ? { timestamp: scan.timestamp } : {})).version,
-  })));
-  const changeFeeds = await Promise.all(shape.changeFeeds.map(async (feed) => ({ ...feed, version: (await openSnapshot(feed.location)).version })));
+  const scans = await Promise.all(
+    shape.scans.map(async (scan): Promise<TableRead> => ({
+      name: scan.name,
+      location: scan.location,
+      version:
+        scan.version ??
+        (await openSnapshot(scan.location, scan.timestamp !== undefined ? { timestamp: scan.timestamp } : {})).version,
+    })),
+  );
+  const changeFeeds = await Promise.all(
+    shape.changeFeeds.map(async (feed) => ({ ...feed, version: (await openSnapshot(feed.location)).version })),
+  );
   return { tables: distinct([...scans, ...changeFeeds]), changeFeeds };
 }
 
 /** The states a bound query read: its scans as bound, plus the planned change feeds. */
-export function boundReads(bound: readonly BoundTable[], changeFeeds: readonly TableRead[], resolver: GrantResolver): TableRead[] {
-  return distinct([...bound.map((t) => ({ name: nameOf(resolver, t.call.path), location: t.call.path, version: t.version })), ...changeFeeds]);
+export function boundReads(
+  bound: readonly BoundTable[],
+  changeFeeds: readonly TableRead[],
+  resolver: GrantResolver,
+): TableRead[] {
+  return distinct([
+    ...bound.map((t) => ({ name: nameOf(resolver, t.call.path), location: t.call.path, version: t.version })),
+    ...changeFeeds,
+  ]);
 }
 
 function nameOf(resolver: GrantResolver, location: string): string {
@@ -77,10 +112,16 @@ function changeFeedTables(sql: string): Array<[string | undefined, string]> {
   const names: Array<[string | undefined, string]> = [];
   tokens.forEach((token, i) => {
     const argument = tokens[i + 2];
-    if (token.kind !== 'word' || token.text.toLowerCase() !== 'table_changes' || tokens[i + 1]?.text !== '(' || tokens[i - 1]?.text === '.') return;
+    if (
+      token.kind !== 'word' ||
+      token.text.toLowerCase() !== 'table_changes' ||
+      tokens[i + 1]?.text !== '(' ||
+      tokens[i - 1]?.text === '.'
+    )
+      return;
     if (argument?.kind !== 'string') return;
     const text = stringValue(argument);
-    names.push(text.includes('.') ? text.split('.', 2) as [string, string] : [undefined, text]);
+    names.push(text.includes('.') ? (text.split('.', 2) as [string, string]) : [undefined, text]);
   });
   return names;
 }

@@ -5,8 +5,16 @@
  */
 import type { JsonValue } from '../../flows/index.js';
 import {
-  changeDataFeedEnabled, queryRows, quoteIdent, tableChanges, toAction, withConnection, DeltaTable,
-  type CommitInfo, type Metadata, type Protocol,
+  changeDataFeedEnabled,
+  queryRows,
+  quoteIdent,
+  tableChanges,
+  toAction,
+  withConnection,
+  DeltaTable,
+  type CommitInfo,
+  type Metadata,
+  type Protocol,
 } from '../../lake/index.js';
 import { openStore, type ObjectStore } from '../../storage/index.js';
 
@@ -49,7 +57,12 @@ export async function readCommit(options: CommitOptions): Promise<{ [key: string
     else if (action?.kind === 'protocol') options.feed.protocol = action.protocol;
     else if (action?.kind === 'metaData') options.feed.metadata = action.metaData;
   }
-  const millis = info.inCommitTimestamp ?? options.modifiedAt ?? (await store.head(key))?.lastModified ?? info.timestamp ?? Date.now();
+  const millis =
+    info.inCommitTimestamp ??
+    options.modifiedAt ??
+    (await store.head(key))?.lastModified ??
+    info.timestamp ??
+    Date.now();
   const changes = changeDataFeedEnabled(options.feed.protocol, options.feed.metadata)
     ? await changedRows(store, options.version, options.maxChangeRows)
     : null;
@@ -67,13 +80,20 @@ export async function readCommit(options: CommitOptions): Promise<{ [key: string
 /** Change columns the event already says once (`version`, `timestamp`). */
 const COMMIT_COLUMNS = ['_commit_version', '_commit_timestamp'];
 
-async function changedRows(store: ObjectStore, version: number, maxRows: number): Promise<{ rows: JsonValue[]; truncated: boolean }> {
+async function changedRows(
+  store: ObjectStore,
+  version: number,
+  maxRows: number,
+): Promise<{ rows: JsonValue[]; truncated: boolean }> {
   const feed = await tableChanges(store, version, version);
   const columns = [...feed.schema.fields.map((f) => f.name), '_change_type'].filter((c) => !COMMIT_COLUMNS.includes(c));
   const rows = await withConnection(async (connection) => {
     const binding = await feed.bind(connection);
     try {
-      return await queryRows(connection, `SELECT ${columns.map(quoteIdent).join(', ')} FROM ${quoteIdent(binding.view)} LIMIT ${maxRows + 1}`);
+      return await queryRows(
+        connection,
+        `SELECT ${columns.map(quoteIdent).join(', ')} FROM ${quoteIdent(binding.view)} LIMIT ${maxRows + 1}`,
+      );
     } finally {
       await binding.release();
     }

@@ -58,14 +58,26 @@ export class EventHub {
     if (this.#closed) throw new StreamClosedError(topic);
     const ref = parseTopic(this.options.catalog, topic);
     if ((ref.kind === 'runs' || ref.kind === 'run') && this.options.flows === undefined) {
-      throw new NotFoundError(`Topic "${ref.topic}" needs flows, and this server runs without them.`, { topic: ref.topic });
+      throw new NotFoundError(`Topic "${ref.topic}" needs flows, and this server runs without them.`, {
+        topic: ref.topic,
+      });
     }
-    const after = options.lastEventId === undefined || options.lastEventId.trim() === '' ? undefined : parseEventId(options.lastEventId);
+    const after =
+      options.lastEventId === undefined || options.lastEventId.trim() === ''
+        ? undefined
+        : parseEventId(options.lastEventId);
     if (options.lastEventId !== undefined && options.lastEventId.trim() !== '' && after === undefined) {
-      throw new BadRequestError(`Last-Event-ID "${options.lastEventId}" is not an event id of this server; ids are integers.`, { lastEventId: options.lastEventId });
+      throw new BadRequestError(
+        `Last-Event-ID "${options.lastEventId}" is not an event id of this server; ids are integers.`,
+        { lastEventId: options.lastEventId },
+      );
     }
     const channel = this.#channels.get(ref.topic) ?? this.#open(ref);
-    const attached: Attached = { listener, withoutChanges: options.withoutChanges ?? false, pending: after === undefined ? null : [] };
+    const attached: Attached = {
+      listener,
+      withoutChanges: options.withoutChanges ?? false,
+      pending: after === undefined ? null : [],
+    };
     channel.listeners.add(attached);
     this.#listeners += 1;
     let detached = false;
@@ -74,7 +86,8 @@ export class EventHub {
       detached = true;
       this.#remove(channel, attached);
     };
-    const work = after === undefined ? channel.poller.started : channel.resume(attached, after, this.options.maxReplay ?? 1000);
+    const work =
+      after === undefined ? channel.poller.started : channel.resume(attached, after, this.options.maxReplay ?? 1000);
     const ready = work.catch((error: unknown) => {
       detach();
       throw error;
@@ -92,7 +105,11 @@ export class EventHub {
   /** Publishes to a non-table topic's listeners (table topics publish their commits themselves). */
   publish(topic: string, type: string, data: JsonValue): void {
     const ref = parseTopic(this.options.catalog, topic);
-    if (ref.kind === 'table') throw new InvalidArgumentError(`Table topics publish their own commits; call tableCommitted("${ref.table}") after a write instead.`, { topic });
+    if (ref.kind === 'table')
+      throw new InvalidArgumentError(
+        `Table topics publish their own commits; call tableCommitted("${ref.table}") after a write instead.`,
+        { topic },
+      );
     const channel = this.#channels.get(ref.topic);
     if (channel) this.#emit(channel, type, data);
   }
@@ -138,7 +155,7 @@ export class EventHub {
   #open(ref: TopicRef): TopicChannel {
     const sink: SourceSink = { emit: (type, data, seq) => this.#emit(channel, type, data, seq) };
     const source = this.#source(ref, sink);
-    const interval = ref.kind === 'metrics' ? this.options.metricsMs ?? 5000 : this.options.pollMs ?? 500;
+    const interval = ref.kind === 'metrics' ? (this.options.metricsMs ?? 5000) : (this.options.pollMs ?? 500);
     const poller = new SourcePoller(source, interval, (error) => this.options.onError?.(error, ref.topic));
     const channel = new TopicChannel(ref, source, poller, this.options.historyPerTopic ?? 256);
     this.#channels.set(ref.topic, channel);
@@ -156,7 +173,13 @@ export class EventHub {
     };
     switch (ref.kind) {
       case 'table':
-        return new TableSource({ catalog: this.options.catalog, table: ref.table, sink, maxChangeRows: this.options.maxChangeRows ?? 1000, onRead });
+        return new TableSource({
+          catalog: this.options.catalog,
+          table: ref.table,
+          sink,
+          maxChangeRows: this.options.maxChangeRows ?? 1000,
+          onRead,
+        });
       case 'runs':
         return new AllRunsSource(this.options.flows!, sink, onRead);
       case 'run':

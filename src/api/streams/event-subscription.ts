@@ -17,7 +17,10 @@ export class QueuedSubscription implements EventSubscription, StreamListener {
   #ended = false;
   #error: unknown;
 
-  constructor(readonly topic: string, private readonly maxQueued: number) {}
+  constructor(
+    readonly topic: string,
+    private readonly maxQueued: number,
+  ) {}
 
   /** Connects the subscription to the hub's attachment (made with this object as its listener). */
   bind(attachment: Attachment): void {

@@ -4,7 +4,10 @@ import type { ApiMetrics } from '../observability/metrics.js';
 import type { SourceSink, TopicSource } from './topic-source.js';
 
 export class MetricsSource implements TopicSource {
-  constructor(private readonly metrics: ApiMetrics, private readonly sink: SourceSink) {}
+  constructor(
+    private readonly metrics: ApiMetrics,
+    private readonly sink: SourceSink,
+  ) {}
 
   // The state is the event: a new listener wants figures now, not after an interval.
   start(): Promise<void> {

@@ -22,7 +22,11 @@ export class AllRunsSource implements TopicSource {
   readonly #flows = new Map<string, string>();
   #maxRunId = 0;
 
-  constructor(private readonly flows: FlowControl, private readonly sink: SourceSink, private readonly onRead: () => void) {}
+  constructor(
+    private readonly flows: FlowControl,
+    private readonly sink: SourceSink,
+    private readonly onRead: () => void,
+  ) {}
 
   async start(): Promise<void> {
     await this.#look(false);
@@ -66,7 +70,12 @@ export class RunSource implements TopicSource {
   #run = '';
   readonly #tasks = new Map<number, string>();
 
-  constructor(private readonly flows: FlowControl, private readonly runId: number, private readonly sink: SourceSink, private readonly onRead: () => void) {}
+  constructor(
+    private readonly flows: FlowControl,
+    private readonly runId: number,
+    private readonly sink: SourceSink,
+    private readonly onRead: () => void,
+  ) {}
 
   async start(): Promise<void> {
     await this.#look(false);
@@ -83,7 +92,8 @@ export class RunSource implements TopicSource {
     // Tasks first: a client seeing the run finish has already seen how each task ended.
     for (const task of detail.tasks) {
       const taskState = taskKey(task);
-      if (publish && this.#tasks.get(task.id) !== taskState) this.sink.emit('task', asJson({ runId: this.runId, flowId: detail.run.flowId, ...task }));
+      if (publish && this.#tasks.get(task.id) !== taskState)
+        this.sink.emit('task', asJson({ runId: this.runId, flowId: detail.run.flowId, ...task }));
       this.#tasks.set(task.id, taskState);
     }
     if (publish && key !== this.#run) this.sink.emit('run', asJson(detail.run));

@@ -16,7 +16,10 @@ export type SseResponse = ServerResponse | Http2ServerResponse;
 export class SseClient implements StreamListener {
   #closed = false;
 
-  constructor(private readonly response: SseResponse, private readonly maxBufferedBytes: number) {}
+  constructor(
+    private readonly response: SseResponse,
+    private readonly maxBufferedBytes: number,
+  ) {}
 
   get closed(): boolean {
     return this.#closed;
@@ -58,6 +61,9 @@ function buffered(response: SseResponse): number {
 }
 
 function errorBody(error: unknown): { code: string; message: string } {
-  const code = typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : 'INTERNAL';
+  const code =
+    typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string'
+      ? error.code
+      : 'INTERNAL';
   return { code, message: code === 'INTERNAL' ? 'The stream failed; reconnect to resume.' : (error as Error).message };
 }

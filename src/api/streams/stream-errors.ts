@@ -3,7 +3,12 @@ import { StrataError, type ErrorDetails } from '../../core/index.js';
 
 /** A topic name that is not one of `tables/<name>`, `runs`, `runs/<id>`, `metrics` (400). */
 export class UnknownTopicError extends StrataError {
-  constructor(readonly topic: string, message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
+  constructor(
+    readonly topic: string,
+    message: string,
+    details: ErrorDetails = {},
+    options?: { cause?: unknown },
+  ) {
     super('API_STREAM_TOPIC', message, { ...details, topic }, options);
   }
 }
@@ -14,14 +19,25 @@ export class UnknownTopicError extends StrataError {
  * Reconnect with the last event id seen to resume.
  */
 export class StreamLaggedError extends StrataError {
-  constructor(readonly topic: string, readonly queued: number) {
-    super('API_STREAM_LAGGED', `The subscriber to "${topic}" fell ${queued} events behind and was dropped; resubscribe with the last event id it saw.`, { topic, queued });
+  constructor(
+    readonly topic: string,
+    readonly queued: number,
+  ) {
+    super(
+      'API_STREAM_LAGGED',
+      `The subscriber to "${topic}" fell ${queued} events behind and was dropped; resubscribe with the last event id it saw.`,
+      { topic, queued },
+    );
   }
 }
 
 /** The hub was closed (the server is stopping); clients should reconnect later (503). */
 export class StreamClosedError extends StrataError {
   constructor(readonly topic: string) {
-    super('API_STREAM_CLOSED', `The event stream "${topic}" closed because the server is stopping; reconnect with the last event id seen.`, { topic });
+    super(
+      'API_STREAM_CLOSED',
+      `The event stream "${topic}" closed because the server is stopping; reconnect with the last event id seen.`,
+      { topic },
+    );
   }
 }

@@ -34,42 +34,76 @@ export function registerStreamRoutes(app: FastifyInstance, ctx: ApiContext, opti
   // Compression would buffer events until a block fills; hijacked replies bypass it anyway, this says so.
   const route = (summary: string, params?: object) => ({
     compress: false as const,
-    schema: { tags, summary, querystring: lastEventQuery, produces: ['text/event-stream'], ...(params ? { params } : {}) },
+    schema: {
+      tags,
+      summary,
+      querystring: lastEventQuery,
+      produces: ['text/event-stream'],
+      ...(params ? { params } : {}),
+    },
   });
-  const open = (request: FastifyRequest<{ Querystring: StreamQuery }>, reply: FastifyReply, topic: string, attach: AttachOptions = {}): void => {
+  const open = (
+    request: FastifyRequest<{ Querystring: StreamQuery }>,
+    reply: FastifyReply,
+    topic: string,
+    attach: AttachOptions = {},
+  ): void => {
     openStream(ctx, request, reply, topic, { ...attach, ...lastEventIdOf(request) }, options);
   };
 
-  app.get<{ Params: { name: string }; Querystring: StreamQuery }>('/v1/streams/tables/:name', route('Commits of a table as they happen', {
-    type: 'object', properties: { name: { type: 'string' } }, required: ['name'],
-  }), async (request, reply) => {
-    const access = await ctx.tables.access(principalOf(request), request.params.name, 'read');
-    // Change rows are serialized once for everybody: a principal limited to some columns or rows gets commits without them.
-    open(request, reply, `tables/${access.table.name}`, { withoutChanges: access.columns !== null || access.rowFilter !== null });
-  });
+  app.get<{ Params: { name: string }; Querystring: StreamQuery }>(
+    '/v1/streams/tables/:name',
+    route('Commits of a table as they happen', {
+      type: 'object',
+      properties: { name: { type: 'string' } },
+      required: ['name'],
+    }),
+    async (request, reply) => {
+      const access = await ctx.tables.access(principalOf(request), request.params.name, 'read');
+      // Change rows are serialized once for everybody: a principal limited to some columns or rows gets commits without them.
+      open(request, reply, `tables/${access.table.name}`, {
+        withoutChanges: access.columns !== null || access.rowFilter !== null,
+      });
+    },
+  );
 
-  app.get<{ Querystring: StreamQuery }>('/v1/streams/runs', route('State changes of every flow run'), async (request, reply) => {
-    principalOf(request);
-    flowsOf(ctx);
-    open(request, reply, RUNS_TOPIC);
-  });
+  app.get<{ Querystring: StreamQuery }>(
+    '/v1/streams/runs',
+    route('State changes of every flow run'),
+    async (request, reply) => {
+      principalOf(request);
+      flowsOf(ctx);
+      open(request, reply, RUNS_TOPIC);
+    },
+  );
 
-  app.get<{ Params: { runId: number }; Querystring: StreamQuery }>('/v1/streams/runs/:runId', route("One run's run and task state changes", {
-    type: 'object', properties: { runId: { type: 'integer', minimum: 1 } }, required: ['runId'],
-  }), async (request, reply) => {
-    principalOf(request);
-    await flowsOf(ctx).run(request.params.runId);
-    open(request, reply, runTopic(request.params.runId));
-  });
+  app.get<{ Params: { runId: number }; Querystring: StreamQuery }>(
+    '/v1/streams/runs/:runId',
+    route("One run's run and task state changes", {
+      type: 'object',
+      properties: { runId: { type: 'integer', minimum: 1 } },
+      required: ['runId'],
+    }),
+    async (request, reply) => {
+      principalOf(request);
+      await flowsOf(ctx).run(request.params.runId);
+      open(request, reply, runTopic(request.params.runId));
+    },
+  );
 
-  app.get<{ Querystring: StreamQuery }>('/v1/streams/metrics', route("The server's live metrics every few seconds"), async (request, reply) => {
-    principalOf(request);
-    open(request, reply, METRICS_TOPIC);
-  });
+  app.get<{ Querystring: StreamQuery }>(
+    '/v1/streams/metrics',
+    route("The server's live metrics every few seconds"),
+    async (request, reply) => {
+      principalOf(request);
+      open(request, reply, METRICS_TOPIC);
+    },
+  );
 }
 
 function flowsOf(ctx: ApiContext): NonNullable<ApiContext['flows']> {
-  if (ctx.flows === undefined) throw new NotFoundError('This server runs without flows, so it has no run streams (start it with `strata up`).');
+  if (ctx.flows === undefined)
+    throw new NotFoundError('This server runs without flows, so it has no run streams (start it with `strata up`).');
   return ctx.flows;
 }
 
@@ -80,7 +114,14 @@ function lastEventIdOf(request: FastifyRequest<{ Querystring: StreamQuery }>): {
   return value === undefined || value === '' ? {} : { lastEventId: value };
 }
 
-function openStream(ctx: ApiContext, request: FastifyRequest, reply: FastifyReply, topic: string, attach: AttachOptions, options: StreamRouteOptions): void {
+function openStream(
+  ctx: ApiContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  topic: string,
+  attach: AttachOptions,
+  options: StreamRouteOptions,
+): void {
   const response = reply.raw;
   const client = new SseClient(response, options.maxBufferedBytes ?? 1024 * 1024);
   // Attaching first: a bad Last-Event-ID or topic still fails as a JSON error. Nothing

@@ -12,7 +12,8 @@ export type TopicRef =
   | { readonly kind: 'run'; readonly topic: string; readonly runId: number }
   | { readonly kind: 'metrics'; readonly topic: string };
 
-export const tableTopic = (catalog: Catalog, name: string): string => `tables/${formatTableName(catalog.resolve(name))}`;
+export const tableTopic = (catalog: Catalog, name: string): string =>
+  `tables/${formatTableName(catalog.resolve(name))}`;
 export const runTopic = (runId: number): string => `runs/${runId}`;
 export const RUNS_TOPIC = 'runs';
 export const METRICS_TOPIC = 'metrics';
@@ -22,7 +23,8 @@ export function parseTopic(catalog: Catalog, topic: string): TopicRef {
   if (topic === METRICS_TOPIC) return { kind: 'metrics', topic };
   if (topic.startsWith('runs/')) {
     const id = topic.slice('runs/'.length);
-    if (!/^[1-9]\d{0,15}$/.test(id)) throw new UnknownTopicError(topic, `"${id}" in topic "${topic}" is not a run id; use runs/<positive integer>.`);
+    if (!/^[1-9]\d{0,15}$/.test(id))
+      throw new UnknownTopicError(topic, `"${id}" in topic "${topic}" is not a run id; use runs/<positive integer>.`);
     return { kind: 'run', topic, runId: Number(id) };
   }
   if (topic.startsWith('tables/')) {
@@ -30,11 +32,19 @@ export function parseTopic(catalog: Catalog, topic: string): TopicRef {
     try {
       table = formatTableName(catalog.resolve(topic.slice('tables/'.length)));
     } catch (error) {
-      throw new UnknownTopicError(topic, `"${topic}" does not name a table; use tables/<schema.table>.`, {}, { cause: error });
+      throw new UnknownTopicError(
+        topic,
+        `"${topic}" does not name a table; use tables/<schema.table>.`,
+        {},
+        { cause: error },
+      );
     }
     return { kind: 'table', topic: `tables/${table}`, table };
   }
-  throw new UnknownTopicError(topic, `Unknown topic "${topic}"; topics are tables/<schema.table>, runs, runs/<runId> and metrics.`);
+  throw new UnknownTopicError(
+    topic,
+    `Unknown topic "${topic}"; topics are tables/<schema.table>, runs, runs/<runId> and metrics.`,
+  );
 }
 
 /** Event ids are decimal integers; anything else in Last-Event-ID is refused by the caller. */

@@ -47,8 +47,12 @@ export class TableSource implements TopicSource {
       const head = await this.#store!.head(commitKey(next));
       if (head === undefined) return;
       const data = await readCommit({
-        table: this.options.table, location: this.#location, version: next, feed: this.#feed!,
-        maxChangeRows: this.options.maxChangeRows, modifiedAt: head.lastModified,
+        table: this.options.table,
+        location: this.#location,
+        version: next,
+        feed: this.#feed!,
+        maxChangeRows: this.options.maxChangeRows,
+        modifiedAt: head.lastModified,
       });
       this.options.onRead();
       this.#version = next;
@@ -64,7 +68,13 @@ export class TableSource implements TopicSource {
     const { feed } = await feedStateAt(this.#location, Math.max(0, first - 1));
     const out: ReplayedEvent[] = [];
     for (let version = first; version <= upTo; version++) {
-      const data = await readCommit({ table: this.options.table, location: this.#location, version, feed, maxChangeRows: this.options.maxChangeRows });
+      const data = await readCommit({
+        table: this.options.table,
+        location: this.#location,
+        version,
+        feed,
+        maxChangeRows: this.options.maxChangeRows,
+      });
       out.push({ type: 'commit', data, seq: version });
     }
     return out;

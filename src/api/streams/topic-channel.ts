@@ -21,7 +21,12 @@ export class TopicChannel {
   readonly ring: EventRing;
   readonly #summaries = new WeakMap<WireEvent, WireEvent>();
 
-  constructor(readonly ref: TopicRef, readonly source: TopicSource, readonly poller: SourcePoller, history: number) {
+  constructor(
+    readonly ref: TopicRef,
+    readonly source: TopicSource,
+    readonly poller: SourcePoller,
+    history: number,
+  ) {
     this.ring = new EventRing(history);
   }
 
@@ -41,7 +46,14 @@ export class TopicChannel {
   /** The commit without its changed rows, built once per event for every listener that needs it. */
   #summary(entry: WireEvent): WireEvent {
     const data = entry.event.data;
-    if (data === null || typeof data !== 'object' || Array.isArray(data) || !('changes' in data) || data.changes === null) return entry;
+    if (
+      data === null ||
+      typeof data !== 'object' ||
+      Array.isArray(data) ||
+      !('changes' in data) ||
+      data.changes === null
+    )
+      return entry;
     let summary = this.#summaries.get(entry);
     if (!summary) {
       summary = wireEvent({ ...entry.event, data: { ...data, changes: null } }, entry.seq);
@@ -59,7 +71,9 @@ export class TopicChannel {
     const gapEnd = (retained[0]?.seq ?? (this.source.position?.() ?? after) + 1) - 1;
     if (this.source.replay && gapEnd > after) {
       const reread = await this.source.replay(after, gapEnd, maxReplay);
-      replay = reread.map((e) => wireEvent({ id: String(e.seq), topic: this.ref.topic, type: e.type, data: e.data }, e.seq));
+      replay = reread.map((e) =>
+        wireEvent({ id: String(e.seq), topic: this.ref.topic, type: e.type, data: e.data }, e.seq),
+      );
     }
     // Retained events again: more may have arrived during the re-read (they are pending too; seq filters duplicates).
     replay.push(...this.ring.after(replay.at(-1)?.seq ?? after));

@@ -44,7 +44,11 @@ export class SourcePoller {
   #stopped = false;
   #ready = false;
 
-  constructor(readonly source: TopicSource, private readonly intervalMs: number, private readonly onError: (error: unknown) => void) {
+  constructor(
+    readonly source: TopicSource,
+    private readonly intervalMs: number,
+    private readonly onError: (error: unknown) => void,
+  ) {
     this.started = source.start().then(() => {
       this.#ready = true;
       this.#schedule();

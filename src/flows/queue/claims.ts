@@ -42,7 +42,13 @@ interface RunRow {
   source_file: string | null;
 }
 
-export async function claimTasks(ctx: QueueContext, workerId: string, limit: number, leaseMs: number, warehouse: string | undefined): Promise<ClaimedTask[]> {
+export async function claimTasks(
+  ctx: QueueContext,
+  workerId: string,
+  limit: number,
+  leaseMs: number,
+  warehouse: string | undefined,
+): Promise<ClaimedTask[]> {
   if (limit <= 0) return [];
   // One statement (no explicit transaction): the claim and what the attempts need of their runs.
   const db = ctx.meta.db;
@@ -66,7 +72,8 @@ export async function claimTasks(ctx: QueueContext, workerId: string, limit: num
     const plan = plans.get(row.run_id)!;
     const task = planTask(plan, row.task_id);
     const inputs: Record<string, JsonValue> = {};
-    for (const [name, upstream] of Object.entries(task.inputs)) inputs[name] = outputs.get(`${row.run_id}/${upstream}`) ?? null;
+    for (const [name, upstream] of Object.entries(task.inputs))
+      inputs[name] = outputs.get(`${row.run_id}/${upstream}`) ?? null;
     const inputBytes = Object.keys(inputs).length === 0 ? 0 : JSON.stringify(inputs).length;
     const request: TaskRequest = {
       taskInstanceId: row.id,
@@ -98,7 +105,11 @@ export async function claimTasks(ctx: QueueContext, workerId: string, limit: num
   return claimed;
 }
 
-async function upstreamOutputs(db: Db, rows: readonly ClaimedRow[], plans: ReadonlyMap<number, IndexedPlan>): Promise<Map<string, JsonValue>> {
+async function upstreamOutputs(
+  db: Db,
+  rows: readonly ClaimedRow[],
+  plans: ReadonlyMap<number, IndexedPlan>,
+): Promise<Map<string, JsonValue>> {
   const runIds: number[] = [];
   const taskIds: string[] = [];
   for (const row of rows) {

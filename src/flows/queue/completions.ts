@@ -40,9 +40,14 @@ interface Decided {
   readonly refund: number;
 }
 
-export async function completeAttempts(ctx: QueueContext, results: readonly AttemptResult[]): Promise<CompletionReport> {
+export async function completeAttempts(
+  ctx: QueueContext,
+  results: readonly AttemptResult[],
+): Promise<CompletionReport> {
   if (results.length === 0) return { accepted: 0, rejected: [], queued: 0, endedRuns: [] };
-  const decided = results.map(decide).sort((a, b) => a.result.claimed.request.taskInstanceId - b.result.claimed.request.taskInstanceId);
+  const decided = results
+    .map(decide)
+    .sort((a, b) => a.result.claimed.request.taskInstanceId - b.result.claimed.request.taskInstanceId);
   let effects = newEffects();
   const accepted = await inTransaction(ctx.meta, async (trx) => {
     effects = newEffects(); // a retried transaction starts over
@@ -65,9 +70,19 @@ function decide(result: AttemptResult): Decided {
     case 'success':
       return { ...base, state: TaskState.success, output: JSON.stringify(outcome.output) };
     case 'skipped':
-      return { ...base, state: TaskState.skipped, error: JSON.stringify({ reason: 'skipped', message: outcome.reason }) };
+      return {
+        ...base,
+        state: TaskState.skipped,
+        error: JSON.stringify({ reason: 'skipped', message: outcome.reason }),
+      };
     case 'deferred':
-      return { ...base, state: TaskState.deferred, nextAttemptAt: new Date(Date.now() + outcome.delayMs), refund: 1, error: JSON.stringify({ reason: 'deferred', message: outcome.reason }) };
+      return {
+        ...base,
+        state: TaskState.deferred,
+        nextAttemptAt: new Date(Date.now() + outcome.delayMs),
+        refund: 1,
+        error: JSON.stringify({ reason: 'deferred', message: outcome.reason }),
+      };
     case 'failed': {
       const { attempt, maxAttempts } = claimed.request;
       const error = JSON.stringify(outcome.failure);
@@ -78,7 +93,11 @@ function decide(result: AttemptResult): Decided {
   }
 }
 
-async function recordAndPropagate(trx: Trx, decided: readonly Decided[], effects: PropagationEffects): Promise<number[]> {
+async function recordAndPropagate(
+  trx: Trx,
+  decided: readonly Decided[],
+  effects: PropagationEffects,
+): Promise<number[]> {
   const accepted = await recordAttempts(trx, decided);
   if (accepted.length === 0) return [];
 
@@ -88,7 +107,12 @@ async function recordAndPropagate(trx: Trx, decided: readonly Decided[], effects
   }
   const finished = accepted
     .filter((d) => isFinished(d.state))
-    .map(({ result: { claimed }, state }) => ({ runId: claimed.request.runId, taskId: claimed.request.taskId, parentId: claimed.parentId, state }));
+    .map(({ result: { claimed }, state }) => ({
+      runId: claimed.request.runId,
+      taskId: claimed.request.taskId,
+      parentId: claimed.parentId,
+      state,
+    }));
   const plans = new Map(accepted.map((d) => [d.result.claimed.request.runId, d.result.claimed.plan]));
   await propagateFinished(trx, finished, async (runId) => plans.get(runId)!, effects);
   await promotePools(trx, effects);

@@ -55,7 +55,11 @@ export async function registerFlow(ctx: QueueContext, flow: FlowDefinition): Pro
 }
 
 export async function setPaused(ctx: QueueContext, flowId: string, paused: boolean): Promise<boolean> {
-  const result = await ctx.meta.db.updateTable('flow_definitions').set({ paused, updated_at: new Date() }).where('id', '=', flowId).executeTakeFirst();
+  const result = await ctx.meta.db
+    .updateTable('flow_definitions')
+    .set({ paused, updated_at: new Date() })
+    .where('id', '=', flowId)
+    .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }
 
@@ -71,5 +75,8 @@ export async function setPool(ctx: QueueContext, name: string, slots: number, de
 /** The error for a flow id that is not registered, listing the ones that are. */
 export async function flowNotFound(db: Db, flowId: string): Promise<FlowNotFoundError> {
   const known = await db.selectFrom('flow_definitions').select('id').orderBy('id').execute();
-  return new FlowNotFoundError(flowId, known.map((k) => k.id));
+  return new FlowNotFoundError(
+    flowId,
+    known.map((k) => k.id),
+  );
 }

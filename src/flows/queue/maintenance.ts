@@ -43,19 +43,34 @@ export async function reapExpiredLeases(ctx: QueueContext): Promise<number> {
           'message', 'the worker running this attempt (' || coalesce(expired.lease_owner, '?') || ') stopped renewing its lease: it died, hung or lost its connection'),
         lease_owner = null, lease_expires_at = null
       from expired where t.id = expired.id
-      returning t.id, t.run_id, t.flow_id, t.task_id, t.parent_id, t.state, t.attempt, expired.lease_owner, t.pool`.execute(trx);
+      returning t.id, t.run_id, t.flow_id, t.task_id, t.parent_id, t.state, t.attempt, expired.lease_owner, t.pool`.execute(
+      trx,
+    );
     if (rows.length === 0) return rows;
     await sql`
       insert into task_attempts (task_instance_id, run_id, flow_id, task_id, attempt, worker_id, outcome, started_at, ended_at, duration_ms, error)
       select t.id, t.run_id, t.flow_id, t.task_id, t.attempt, v.owner, 'lost', coalesce(t.started_at, now()), now(),
              extract(epoch from now() - coalesce(t.started_at, now())) * 1000, t.error
-      from task_instances t join unnest(${rows.map((r) => r.id)}::bigint[], ${rows.map((r) => r.lease_owner)}::text[]) as v(id, owner) on v.id = t.id`.execute(trx);
+      from task_instances t join unnest(${rows.map((r) => r.id)}::bigint[], ${rows.map((r) => r.lease_owner)}::text[]) as v(id, owner) on v.id = t.id`.execute(
+      trx,
+    );
     for (const row of rows) if (row.pool !== null) effects.pools.add(row.pool);
-    const failed = rows.filter((r) => r.state === TaskState.failed).map((r) => ({ runId: r.run_id, taskId: r.task_id, parentId: r.parent_id, state: r.state }));
-    await propagateFinished(trx, failed, async (runId) => {
-      const run = await trx.selectFrom('flow_runs').select(['flow_id', 'version_hash']).where('id', '=', runId).executeTakeFirstOrThrow();
-      return ctx.plans.get(trx, run.flow_id, run.version_hash);
-    }, effects);
+    const failed = rows
+      .filter((r) => r.state === TaskState.failed)
+      .map((r) => ({ runId: r.run_id, taskId: r.task_id, parentId: r.parent_id, state: r.state }));
+    await propagateFinished(
+      trx,
+      failed,
+      async (runId) => {
+        const run = await trx
+          .selectFrom('flow_runs')
+          .select(['flow_id', 'version_hash'])
+          .where('id', '=', runId)
+          .executeTakeFirstOrThrow();
+        return ctx.plans.get(trx, run.flow_id, run.version_hash);
+      },
+      effects,
+    );
     await promotePools(trx, effects);
     return rows;
   });

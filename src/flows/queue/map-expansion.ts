@@ -10,7 +10,13 @@ import { planTask, type IndexedPlan } from '../flow-plan.js';
 import { TaskState } from '../task-states.js';
 import type { FinishedTask, PropagationEffects, Trx } from './task-propagation.js';
 
-export async function expandMappedTasks(trx: Trx, plan: IndexedPlan, runId: number, taskIds: readonly string[], effects: PropagationEffects): Promise<FinishedTask[]> {
+export async function expandMappedTasks(
+  trx: Trx,
+  plan: IndexedPlan,
+  runId: number,
+  taskIds: readonly string[],
+  effects: PropagationEffects,
+): Promise<FinishedTask[]> {
   const finished: FinishedTask[] = [];
   for (const taskId of taskIds) {
     const task = planTask(plan, taskId);
@@ -22,13 +28,21 @@ export async function expandMappedTasks(trx: Trx, plan: IndexedPlan, runId: numb
     if (parent === undefined) continue;
     const items = parent.output;
     if (!Array.isArray(items)) {
-      const error = { reason: 'threw', name: 'MapSourceError', message: `"${taskId}" maps over the output of "${task.mapOver!}", which is not a list (got ${items === null ? 'null' : typeof items}).` };
-      await sql`update task_instances set state = 'failed', ended_at = now(), error = ${JSON.stringify(error)}::jsonb where id = ${parent.id}`.execute(trx);
+      const error = {
+        reason: 'threw',
+        name: 'MapSourceError',
+        message: `"${taskId}" maps over the output of "${task.mapOver!}", which is not a list (got ${items === null ? 'null' : typeof items}).`,
+      };
+      await sql`update task_instances set state = 'failed', ended_at = now(), error = ${JSON.stringify(error)}::jsonb where id = ${parent.id}`.execute(
+        trx,
+      );
       finished.push({ taskId, state: TaskState.failed });
       continue;
     }
     if (items.length === 0) {
-      await sql`update task_instances set state = 'success', started_at = now(), ended_at = now(), output = '[]'::jsonb, children_total = 0, children_unfinished = 0 where id = ${parent.id}`.execute(trx);
+      await sql`update task_instances set state = 'success', started_at = now(), ended_at = now(), output = '[]'::jsonb, children_total = 0, children_unfinished = 0 where id = ${parent.id}`.execute(
+        trx,
+      );
       finished.push({ taskId, state: TaskState.success });
       continue;
     }
@@ -51,7 +65,10 @@ export async function expandMappedTasks(trx: Trx, plan: IndexedPlan, runId: numb
  * Map instances finished: count them off their parents; a parent whose instances all
  * finished finishes itself (returned, per run, for propagation).
  */
-export async function finishMapInstances(trx: Trx, parents: ReadonlyMap<number, number>): Promise<{ runId: number; taskId: string; state: TaskState }[]> {
+export async function finishMapInstances(
+  trx: Trx,
+  parents: ReadonlyMap<number, number>,
+): Promise<{ runId: number; taskId: string; state: TaskState }[]> {
   const ids = [...parents.keys()].sort((a, b) => a - b);
   const { rows } = await sql<{ id: number; run_id: number; task_id: string; children_unfinished: number }>`
     update task_instances t set children_unfinished = t.children_unfinished - v.n
@@ -75,7 +92,11 @@ export async function finishMapInstances(trx: Trx, parents: ReadonlyMap<number, 
           'message', agg.failed || ' of ' || agg.total || ' map instances failed') else null end
       from agg where p.id = ${parent.id}
       returning agg.failed, agg.total`.execute(trx);
-    finished.push({ runId: parent.run_id, taskId: parent.task_id, state: (summary[0]?.failed ?? 0) > 0 ? TaskState.failed : TaskState.success });
+    finished.push({
+      runId: parent.run_id,
+      taskId: parent.task_id,
+      state: (summary[0]?.failed ?? 0) > 0 ? TaskState.failed : TaskState.success,
+    });
   }
   return finished;
 }

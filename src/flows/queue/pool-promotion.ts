@@ -12,11 +12,17 @@ export const DEFAULT_POOL_SLOTS = 16;
 
 export async function promotePools(trx: Trx, effects: PropagationEffects): Promise<void> {
   for (const pool of [...effects.pools].sort()) {
-    await sql`insert into flow_pools (name, slots) values (${pool}, ${DEFAULT_POOL_SLOTS}) on conflict (name) do nothing`.execute(trx);
-    const { rows } = await sql<{ slots: number }>`select slots from flow_pools where name = ${pool} for update`.execute(trx);
+    await sql`insert into flow_pools (name, slots) values (${pool}, ${DEFAULT_POOL_SLOTS}) on conflict (name) do nothing`.execute(
+      trx,
+    );
+    const { rows } = await sql<{ slots: number }>`select slots from flow_pools where name = ${pool} for update`.execute(
+      trx,
+    );
     const slots = rows[0]?.slots ?? DEFAULT_POOL_SLOTS;
     const { rows: used } = await sql<{ n: number }>`
-      select count(*)::int as n from task_instances where pool = ${pool} and state in ('queued', 'running') and children_total is null`.execute(trx);
+      select count(*)::int as n from task_instances where pool = ${pool} and state in ('queued', 'running') and children_total is null`.execute(
+      trx,
+    );
     const free = slots - (used[0]?.n ?? 0);
     if (free <= 0) continue;
     const { rows: promoted } = await sql<{ id: number }>`

@@ -24,7 +24,12 @@ export class PlanCache {
     const key = `${flowId}@${hash}`;
     const cached = this.#plans.get(key);
     if (cached !== undefined) return cached;
-    const row = await db.selectFrom('flow_versions').select('plan').where('flow_id', '=', flowId).where('version_hash', '=', hash).executeTakeFirst();
+    const row = await db
+      .selectFrom('flow_versions')
+      .select('plan')
+      .where('flow_id', '=', flowId)
+      .where('version_hash', '=', hash)
+      .executeTakeFirst();
     if (row === undefined) throw new Error(`internal: flow version ${key} is not stored`);
     const indexed = indexPlan(row.plan as FlowPlan, hash);
     this.#plans.set(key, indexed);
@@ -46,7 +51,8 @@ export async function inTransaction<T>(meta: MetaDatabase, fn: (trx: Transaction
     try {
       return await meta.transaction(fn);
     } catch (error) {
-      const retryable = hasPgErrorCode(error, PgErrorCode.deadlockDetected) || hasPgErrorCode(error, PgErrorCode.serializationFailure);
+      const retryable =
+        hasPgErrorCode(error, PgErrorCode.deadlockDetected) || hasPgErrorCode(error, PgErrorCode.serializationFailure);
       if (!retryable || attempt >= 10) throw error;
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
     }

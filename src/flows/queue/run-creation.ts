@@ -47,7 +47,12 @@ export async function createRun(ctx: QueueContext, run: NewRun): Promise<Created
               ${run.backfillId ?? null}, ${run.triggeredBy ?? null}, ${plan.plan.tasks.length}, ${plan.plan.tasks.length})
       on conflict (flow_id, run_key) do nothing returning id`.execute(trx);
     if (rows[0] === undefined) {
-      const existing = await trx.selectFrom('flow_runs').select(['id', 'state']).where('flow_id', '=', run.flowId).where('run_key', '=', run.runKey).executeTakeFirstOrThrow();
+      const existing = await trx
+        .selectFrom('flow_runs')
+        .select(['id', 'state'])
+        .where('flow_id', '=', run.flowId)
+        .where('run_key', '=', run.runKey)
+        .executeTakeFirstOrThrow();
       return { runId: existing.id, created: false, state: existing.state };
     }
     const runId = rows[0].id;
@@ -66,7 +71,12 @@ async function lockFlow(trx: Trx, flowId: string): Promise<{ version_hash: strin
   return rows[0];
 }
 
-export async function insertTaskInstances(trx: Trx, plan: IndexedPlan, runId: number, only?: readonly string[]): Promise<void> {
+export async function insertTaskInstances(
+  trx: Trx,
+  plan: IndexedPlan,
+  runId: number,
+  only?: readonly string[],
+): Promise<void> {
   const wanted = only === undefined ? undefined : new Set(only);
   const tasks = wanted === undefined ? plan.plan.tasks : plan.plan.tasks.filter((t) => wanted.has(t.id));
   if (tasks.length === 0) return;
@@ -83,12 +93,24 @@ export async function insertTaskInstances(trx: Trx, plan: IndexedPlan, runId: nu
  * backfill's runs also stay within the backfill's own limit. The caller holds the
  * flow's row lock. Returns the started run ids.
  */
-export async function startQueuedRuns(trx: Trx, ctx: QueueContext, flowId: string, maxActiveRuns: number, effects: PropagationEffects): Promise<number[]> {
+export async function startQueuedRuns(
+  trx: Trx,
+  ctx: QueueContext,
+  flowId: string,
+  maxActiveRuns: number,
+  effects: PropagationEffects,
+): Promise<number[]> {
   const { rows: active } = await sql<{ running: number }>`
     select count(*)::int as running from flow_runs where flow_id = ${flowId} and state = 'running'`.execute(trx);
   const free = maxActiveRuns - (active[0]?.running ?? 0);
   if (free <= 0) return [];
-  const { rows: candidates } = await sql<{ id: number; version_hash: string; backfill_id: number | null; backfill_limit: number | null; backfill_running: number }>`
+  const { rows: candidates } = await sql<{
+    id: number;
+    version_hash: string;
+    backfill_id: number | null;
+    backfill_limit: number | null;
+    backfill_running: number;
+  }>`
     select r.id, r.version_hash, b.id as backfill_id, b.max_active_runs as backfill_limit, coalesce(br.n, 0) as backfill_running
     from flow_runs r
     left join flow_backfills b on b.id = r.backfill_id
@@ -106,7 +128,9 @@ export async function startQueuedRuns(trx: Trx, ctx: QueueContext, flowId: strin
     }
     const plan = await ctx.plans.get(trx, flowId, candidate.version_hash);
     await sql`update flow_runs set state = 'running', started_at = now() where id = ${candidate.id}`.execute(trx);
-    const roots = plan.plan.tasks.filter((t) => t.upstream.length === 0 || t.triggerRule === TriggerRule.always).map((t) => t.id);
+    const roots = plan.plan.tasks
+      .filter((t) => t.upstream.length === 0 || t.triggerRule === TriggerRule.always)
+      .map((t) => t.id);
     // Roots never map (a map needs an upstream), so nothing finishes on the spot here.
     await startTasks(trx, plan, candidate.id, roots, effects);
     started.push(candidate.id);
@@ -117,7 +141,12 @@ export async function startQueuedRuns(trx: Trx, ctx: QueueContext, flowId: strin
 
 /** Starts queued runs of every flow that has some (the scheduler's tick). */
 export async function startWaitingRuns(ctx: QueueContext): Promise<number> {
-  const flows = await ctx.meta.db.selectFrom('flow_runs').select('flow_id').distinct().where('state', '=', 'queued').execute();
+  const flows = await ctx.meta.db
+    .selectFrom('flow_runs')
+    .select('flow_id')
+    .distinct()
+    .where('state', '=', 'queued')
+    .execute();
   let started = 0;
   for (const { flow_id: flowId } of flows) {
     const effects = newEffects();
@@ -138,9 +167,18 @@ export async function startWaitingRuns(ctx: QueueContext): Promise<number> {
  * left the flow marked removed, new ones added; the run queued again.
  */
 export async function clearRun(trx: Trx, ctx: QueueContext, runId: number): Promise<void> {
-  const run = await trx.selectFrom('flow_runs').select(['flow_id', 'state']).where('id', '=', runId).forUpdate().executeTakeFirstOrThrow();
+  const run = await trx
+    .selectFrom('flow_runs')
+    .select(['flow_id', 'state'])
+    .where('id', '=', runId)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
   if (run.state === RunState.running || run.state === RunState.queued) return;
-  const flow = await trx.selectFrom('flow_definitions').select('version_hash').where('id', '=', run.flow_id).executeTakeFirstOrThrow();
+  const flow = await trx
+    .selectFrom('flow_definitions')
+    .select('version_hash')
+    .where('id', '=', run.flow_id)
+    .executeTakeFirstOrThrow();
   const plan = await ctx.plans.get(trx, run.flow_id, flow.version_hash);
   const taskIds = plan.plan.tasks.map((t) => t.id);
   await sql`delete from task_instances where run_id = ${runId} and map_index >= 0`.execute(trx);
@@ -150,7 +188,11 @@ export async function clearRun(trx: Trx, ctx: QueueContext, runId: number): Prom
       children_total = null, children_unfinished = null, queued_at = null, started_at = null, ended_at = case when task_id = any(${taskIds}::text[]) then null else now() end,
       next_attempt_at = null, lease_owner = null, lease_expires_at = null
     where run_id = ${runId}`.execute(trx);
-  const present = new Set((await trx.selectFrom('task_instances').select('task_id').where('run_id', '=', runId).execute()).map((p) => p.task_id));
+  const present = new Set(
+    (await trx.selectFrom('task_instances').select('task_id').where('run_id', '=', runId).execute()).map(
+      (p) => p.task_id,
+    ),
+  );
   const missing = taskIds.filter((id) => !present.has(id));
   await insertTaskInstances(trx, plan, runId, missing);
   await sql`
@@ -160,14 +202,26 @@ export async function clearRun(trx: Trx, ctx: QueueContext, runId: number): Prom
 }
 
 /** The flow's parameter defaults overridden by the run's; unknown names and type changes are refused. */
-export function resolveParams(plan: IndexedPlan, given: Readonly<Record<string, JsonValue>>): Record<string, JsonValue> {
+export function resolveParams(
+  plan: IndexedPlan,
+  given: Readonly<Record<string, JsonValue>>,
+): Record<string, JsonValue> {
   const defaults = plan.plan.params as Record<string, JsonValue>;
   const known = Object.keys(defaults);
   for (const [name, value] of Object.entries(given)) {
-    if (!(name in defaults)) throw new FlowParamsError(plan.plan.flowId, `has no parameter "${name}" (parameters: ${known.join(', ') || 'none'}).`, { name });
+    if (!(name in defaults))
+      throw new FlowParamsError(
+        plan.plan.flowId,
+        `has no parameter "${name}" (parameters: ${known.join(', ') || 'none'}).`,
+        { name },
+      );
     const expected = defaults[name] === null ? undefined : typeof defaults[name];
     if (expected !== undefined && value !== null && typeof value !== expected) {
-      throw new FlowParamsError(plan.plan.flowId, `parameter "${name}" must be a ${expected} like its default (${JSON.stringify(defaults[name])}), got ${JSON.stringify(value)}.`, { name });
+      throw new FlowParamsError(
+        plan.plan.flowId,
+        `parameter "${name}" must be a ${expected} like its default (${JSON.stringify(defaults[name])}), got ${JSON.stringify(value)}.`,
+        { name },
+      );
     }
   }
   return { ...defaults, ...given };

@@ -35,7 +35,13 @@ export function newEffects(): PropagationEffects {
 }
 
 const counterOf = (state: TaskState): 'success' | 'failed' | 'skipped' | undefined =>
-  state === TaskState.success ? 'success' : state === TaskState.failed || state === TaskState.upstreamFailed ? 'failed' : state === TaskState.skipped || state === TaskState.removed ? 'skipped' : undefined;
+  state === TaskState.success
+    ? 'success'
+    : state === TaskState.failed || state === TaskState.upstreamFailed
+      ? 'failed'
+      : state === TaskState.skipped || state === TaskState.removed
+        ? 'skipped'
+        : undefined;
 
 /** A task instance (a map instance or not) that reached a finished state in this transaction. */
 export interface FinishedInstance {
@@ -63,11 +69,20 @@ export async function propagateFinished(
     if (instance.parentId !== null) parents.set(instance.parentId, (parents.get(instance.parentId) ?? 0) + 1);
     else add(instance.runId, { taskId: instance.taskId, state: instance.state });
   }
-  if (parents.size > 0) for (const parent of await finishMapInstances(trx, parents)) add(parent.runId, { taskId: parent.taskId, state: parent.state });
-  for (const runId of [...byRun.keys()].sort((a, b) => a - b)) await propagate(trx, await planFor(runId), runId, byRun.get(runId)!, effects);
+  if (parents.size > 0)
+    for (const parent of await finishMapInstances(trx, parents))
+      add(parent.runId, { taskId: parent.taskId, state: parent.state });
+  for (const runId of [...byRun.keys()].sort((a, b) => a - b))
+    await propagate(trx, await planFor(runId), runId, byRun.get(runId)!, effects);
 }
 
-export async function propagate(trx: Trx, plan: IndexedPlan, runId: number, finished: readonly FinishedTask[], effects: PropagationEffects): Promise<void> {
+export async function propagate(
+  trx: Trx,
+  plan: IndexedPlan,
+  runId: number,
+  finished: readonly FinishedTask[],
+  effects: PropagationEffects,
+): Promise<void> {
   let wave = finished;
   let finishedCount = 0;
   while (wave.length > 0) {
@@ -98,17 +113,29 @@ async function applyIncrements(
   // `task_id = any(...)` is for the planner: with only the join on task_id it probes the
   // (run_id, task_id, map_index) index by run_id alone and reads the whole run.
   const ids = [...increments.keys()].sort();
-  const { rows } = await sql<{ id: number; task_id: string; upstream_total: number; upstream_success: number; upstream_failed: number; upstream_skipped: number }>`
+  const { rows } = await sql<{
+    id: number;
+    task_id: string;
+    upstream_total: number;
+    upstream_success: number;
+    upstream_failed: number;
+    upstream_skipped: number;
+  }>`
     update task_instances t set
       upstream_success = t.upstream_success + v.s, upstream_failed = t.upstream_failed + v.f, upstream_skipped = t.upstream_skipped + v.k
     from unnest(${ids}::text[], ${ids.map((id) => increments.get(id)!.success)}::int[], ${ids.map((id) => increments.get(id)!.failed)}::int[], ${ids.map((id) => increments.get(id)!.skipped)}::int[]) as v(task_id, s, f, k)
     where t.run_id = ${runId} and t.task_id = any(${ids}::text[]) and t.task_id = v.task_id and t.map_index = -1 and t.state = 'none'
-    returning t.id, t.task_id, t.upstream_total, t.upstream_success, t.upstream_failed, t.upstream_skipped`.execute(trx);
+    returning t.id, t.task_id, t.upstream_total, t.upstream_success, t.upstream_failed, t.upstream_skipped`.execute(
+    trx,
+  );
   const toStart: string[] = [];
   const ended: { id: number; taskId: string; state: TaskState }[] = [];
   for (const row of rows) {
     const decision = decideTrigger(planTask(plan, row.task_id).triggerRule, {
-      total: row.upstream_total, success: row.upstream_success, failed: row.upstream_failed, skipped: row.upstream_skipped,
+      total: row.upstream_total,
+      success: row.upstream_success,
+      failed: row.upstream_failed,
+      skipped: row.upstream_skipped,
     });
     if (decision === 'run') toStart.push(row.task_id);
     else if (decision !== 'wait') ended.push({ id: row.id, taskId: row.task_id, state: decision });
@@ -128,7 +155,13 @@ async function applyIncrements(
  * (the pool promotes them), or expanded when mapped. Returns tasks that finished on
  * the spot (a map over an empty list succeeds at once; over a non-list, fails).
  */
-export async function startTasks(trx: Trx, plan: IndexedPlan, runId: number, taskIds: readonly string[], effects: PropagationEffects): Promise<FinishedTask[]> {
+export async function startTasks(
+  trx: Trx,
+  plan: IndexedPlan,
+  runId: number,
+  taskIds: readonly string[],
+  effects: PropagationEffects,
+): Promise<FinishedTask[]> {
   if (taskIds.length === 0) return [];
   const mapped = taskIds.filter((id) => planTask(plan, id).mapOver !== undefined);
   const plain = taskIds.filter((id) => planTask(plan, id).mapOver === undefined);
@@ -137,7 +170,9 @@ export async function startTasks(trx: Trx, plan: IndexedPlan, runId: number, tas
     await sql`
       update task_instances t set state = v.state, queued_at = case when v.state = 'queued' then now() else null end
       from unnest(${plain}::text[], ${states}::text[]) as v(task_id, state)
-      where t.run_id = ${runId} and t.task_id = any(${plain}::text[]) and t.task_id = v.task_id and t.map_index = -1`.execute(trx);
+      where t.run_id = ${runId} and t.task_id = any(${plain}::text[]) and t.task_id = v.task_id and t.map_index = -1`.execute(
+      trx,
+    );
     effects.queued += states.filter((s) => s === TaskState.queued).length;
     for (const id of plain) {
       const pool = planTask(plan, id).pool;
@@ -147,9 +182,16 @@ export async function startTasks(trx: Trx, plan: IndexedPlan, runId: number, tas
   return mapped.length === 0 ? [] : expandMappedTasks(trx, plan, runId, mapped, effects);
 }
 
-async function finishRunIfDone(trx: Trx, runId: number, finishedCount: number, effects: PropagationEffects): Promise<void> {
+async function finishRunIfDone(
+  trx: Trx,
+  runId: number,
+  finishedCount: number,
+  effects: PropagationEffects,
+): Promise<void> {
   const { rows } = await sql<{ tasks_unfinished: number }>`
-    update flow_runs set tasks_unfinished = tasks_unfinished - ${finishedCount} where id = ${runId} returning tasks_unfinished`.execute(trx);
+    update flow_runs set tasks_unfinished = tasks_unfinished - ${finishedCount} where id = ${runId} returning tasks_unfinished`.execute(
+    trx,
+  );
   if (rows[0] === undefined || rows[0].tasks_unfinished > 0) return;
   await sql`
     update flow_runs set ended_at = now(), state = case when exists (

@@ -69,7 +69,9 @@ export const flowsMigration: Migration = {
         unique (flow_id, run_key)
       )`.execute(db);
     await sql`create index flow_runs_flow_idx on flow_runs (flow_id, id desc)`.execute(db);
-    await sql`create index flow_runs_active_idx on flow_runs (flow_id, id) where state in ('queued', 'running')`.execute(db);
+    await sql`create index flow_runs_active_idx on flow_runs (flow_id, id) where state in ('queued', 'running')`.execute(
+      db,
+    );
     await sql`create index flow_runs_backfill_idx on flow_runs (backfill_id) where backfill_id is not null`.execute(db);
     await sql`create index flow_runs_ended_idx on flow_runs (ended_at)`.execute(db);
     await sql`
@@ -105,14 +107,26 @@ export const flowsMigration: Migration = {
         error jsonb,
         unique (run_id, task_id, map_index)
       )`.execute(db);
-    await sql`create index task_instances_claim_idx on task_instances (priority desc, id) where state = 'queued'`.execute(db);
-    await sql`create index task_instances_due_idx on task_instances (next_attempt_at) where state in ('up_for_retry', 'deferred')`.execute(db);
-    await sql`create index task_instances_lease_idx on task_instances (lease_expires_at) where state = 'running'`.execute(db);
-    await sql`create index task_instances_pool_idx on task_instances (pool, priority desc, id) where state = 'scheduled'`.execute(db);
-    await sql`create index task_instances_pool_active_idx on task_instances (pool) where state in ('queued', 'running') and pool is not null`.execute(db);
+    await sql`create index task_instances_claim_idx on task_instances (priority desc, id) where state = 'queued'`.execute(
+      db,
+    );
+    await sql`create index task_instances_due_idx on task_instances (next_attempt_at) where state in ('up_for_retry', 'deferred')`.execute(
+      db,
+    );
+    await sql`create index task_instances_lease_idx on task_instances (lease_expires_at) where state = 'running'`.execute(
+      db,
+    );
+    await sql`create index task_instances_pool_idx on task_instances (pool, priority desc, id) where state = 'scheduled'`.execute(
+      db,
+    );
+    await sql`create index task_instances_pool_active_idx on task_instances (pool) where state in ('queued', 'running') and pool is not null`.execute(
+      db,
+    );
     await sql`create index task_instances_latest_idx on task_instances (flow_id, task_id, id desc)`.execute(db);
     await sql`create index task_instances_failed_idx on task_instances (ended_at) where state = 'failed'`.execute(db);
-    await sql`create index task_instances_parent_idx on task_instances (parent_id) where parent_id is not null`.execute(db);
+    await sql`create index task_instances_parent_idx on task_instances (parent_id) where parent_id is not null`.execute(
+      db,
+    );
     await sql`
       create table task_attempts (
         id bigint generated always as identity primary key,
@@ -183,7 +197,19 @@ export const flowsMigration: Migration = {
   },
 
   async down(db: Kysely<unknown>): Promise<void> {
-    for (const table of ['flow_workers', 'flow_pools', 'flow_asset_events', 'task_checkpoints', 'task_logs', 'task_attempts', 'task_instances', 'flow_runs', 'flow_backfills', 'flow_versions', 'flow_definitions']) {
+    for (const table of [
+      'flow_workers',
+      'flow_pools',
+      'flow_asset_events',
+      'task_checkpoints',
+      'task_logs',
+      'task_attempts',
+      'task_instances',
+      'flow_runs',
+      'flow_backfills',
+      'flow_versions',
+      'flow_definitions',
+    ]) {
       await db.schema.dropTable(table).execute();
     }
   },

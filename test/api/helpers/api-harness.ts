@@ -7,7 +7,14 @@
  *                   amount = id * 1.5, day 2024-01-01 + id % 10 days
  *   main.customers  (id BIGINT, name VARCHAR, country VARCHAR), 10 rows, GraphQL key id
  */
-import { ApiServer, createToken, setGrant, type ApiRole, type ApiServerOptions, type GrantableRole } from '../../../src/api/index.js';
+import {
+  ApiServer,
+  createToken,
+  setGrant,
+  type ApiRole,
+  type ApiServerOptions,
+  type GrantableRole,
+} from '../../../src/api/index.js';
 import { Catalog, initWarehouse } from '../../../src/catalog/index.js';
 import { SqlSession } from '../../../src/engine/index.js';
 import type { FlowControl } from '../../../src/flows/index.js';
@@ -50,7 +57,10 @@ let tokenNumber = 0;
 export async function startTestApi(options: TestApiOptions = {}): Promise<TestApi> {
   const given = options.catalog;
   // A PGlite directory copied from the cached template: initdb per test would take seconds.
-  const own = options.backend === undefined && given === undefined ? await BACKENDS.find(([name]) => name === 'pglite')![1].create() : undefined;
+  const own =
+    options.backend === undefined && given === undefined
+      ? await BACKENDS.find(([name]) => name === 'pglite')![1].create()
+      : undefined;
   const backend = options.backend ?? own;
   const warehouse = given?.warehouse.directory ?? backend!.warehouse;
   const env = backend?.env ?? {};
@@ -58,17 +68,34 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
   const catalog = given ?? (await Catalog.open({ warehouse, env }));
   const session = new SqlSession(catalog);
   if (options.seed ?? true) await seed(session);
-  const server = await ApiServer.start({ catalog, port: 0, logLevel: 'silent', tokenCacheMs: 0, ...(options.flows ? { flows: options.flows } : {}), ...options.server });
+  const server = await ApiServer.start({
+    catalog,
+    port: 0,
+    logLevel: 'silent',
+    tokenCacheMs: 0,
+    ...(options.flows ? { flows: options.flows } : {}),
+    ...options.server,
+  });
   const token = async (role: ApiRole, grants: readonly GrantSpec[] = []): Promise<string> => {
     for (const grant of grants) {
-      await setGrant(catalog, { role: role as GrantableRole, table: grant.table, columns: grant.columns ?? null, rowFilter: grant.rowFilter ?? null });
+      await setGrant(catalog, {
+        role: role as GrantableRole,
+        table: grant.table,
+        columns: grant.columns ?? null,
+        rowFilter: grant.rowFilter ?? null,
+      });
     }
     server.authenticator.forget();
     return (await createToken(catalog.meta, { name: `${role}-${++tokenNumber}`, role })).token;
   };
   const tokens = { admin: await token('admin'), writer: await token('writer'), reader: await token('reader') };
   return {
-    url: server.url, warehouse, catalog, server, tokens, token,
+    url: server.url,
+    warehouse,
+    catalog,
+    server,
+    tokens,
+    token,
     sql: async (statement) => void (await session.execute(statement)),
     fetch: (pathAndQuery, init = {}) => {
       const { token: given, ...rest } = init;

@@ -15,11 +15,19 @@ export interface GraphqlAnswer {
   readonly errors?: { message: string; extensions?: { code?: string } & Record<string, unknown> }[];
 }
 
-export async function gql(api: ServerLike, query: string, options: { token?: string | null; variables?: Record<string, unknown>; extensions?: Record<string, unknown> } = {}): Promise<GraphqlAnswer> {
+export async function gql(
+  api: ServerLike,
+  query: string,
+  options: { token?: string | null; variables?: Record<string, unknown>; extensions?: Record<string, unknown> } = {},
+): Promise<GraphqlAnswer> {
   const response = await api.fetch('/graphql', {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify({ ...(query === '' ? {} : { query }), ...(options.variables ? { variables: options.variables } : {}), ...(options.extensions ? { extensions: options.extensions } : {}) }),
+    body: JSON.stringify({
+      ...(query === '' ? {} : { query }),
+      ...(options.variables ? { variables: options.variables } : {}),
+      ...(options.extensions ? { extensions: options.extensions } : {}),
+    }),
     ...(options.token === undefined ? {} : { token: options.token }),
   });
   const body = (await response.json()) as Omit<GraphqlAnswer, 'status'>;

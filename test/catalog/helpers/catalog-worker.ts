@@ -19,6 +19,12 @@ await new Promise<void>((resolve) => {
   process.stdin.on('end', () => process.exit(3));
 });
 const results = await Promise.allSettled(names.map((name) => catalog.createTable(name, { schema: PEOPLE })));
-results.forEach((r, i) => say(r.status === 'fulfilled' ? { name: names[i], ok: true } : { name: names[i], code: r.reason instanceof StrataError ? r.reason.code : String(r.reason) }));
+results.forEach((r, i) =>
+  say(
+    r.status === 'fulfilled'
+      ? { name: names[i], ok: true }
+      : { name: names[i], code: r.reason instanceof StrataError ? r.reason.code : String(r.reason) },
+  ),
+);
 await catalog.close();
 process.exit(0);

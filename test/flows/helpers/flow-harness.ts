@@ -4,8 +4,16 @@
  */
 import { initWarehouse } from '../../../src/catalog/index.js';
 import {
-  FlowSystem, InProcessExecutor, getRun, taskInstancesOfRun,
-  type FlowDefinition, type RunSummary, type Scheduler, type TaskInstanceSummary, type Worker, type Executor,
+  FlowSystem,
+  InProcessExecutor,
+  getRun,
+  taskInstancesOfRun,
+  type FlowDefinition,
+  type RunSummary,
+  type Scheduler,
+  type TaskInstanceSummary,
+  type Worker,
+  type Executor,
 } from '../../../src/flows/index.js';
 import type { BackendSetup, TestBackend } from '../../meta/helpers/backends.js';
 
@@ -39,16 +47,33 @@ export async function openHarness(backend: TestBackend, options: HarnessOptions)
   const setup = await backend.create();
   await initWarehouse(setup.warehouse, { env: setup.env });
   const system = await FlowSystem.open({ warehouse: setup.warehouse, env: setup.env });
-  const scheduler = await system.startScheduler({ flows: options.flows, tickMs: options.tickMs ?? 50, flowsDirectory: undefined });
-  const worker = options.worker === false ? undefined : await system.startWorker({ executor: options.executor ?? inProcessExecutor(options.flows), pollMs: 100, leaseMs: options.leaseMs ?? 30_000 });
+  const scheduler = await system.startScheduler({
+    flows: options.flows,
+    tickMs: options.tickMs ?? 50,
+    flowsDirectory: undefined,
+  });
+  const worker =
+    options.worker === false
+      ? undefined
+      : await system.startWorker({
+          executor: options.executor ?? inProcessExecutor(options.flows),
+          pollMs: 100,
+          leaseMs: options.leaseMs ?? 30_000,
+        });
   return {
-    setup, system, scheduler, worker,
+    setup,
+    system,
+    scheduler,
+    worker,
     async waitForRun(runId, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const run = await getRun(system.queue.meta.db, runId);
         if (run !== undefined && (run.state === 'success' || run.state === 'failed')) return run;
-        if (Date.now() > deadline) throw new Error(`run ${runId} did not finish: ${JSON.stringify(run)} ${JSON.stringify(await taskInstancesOfRun(system.queue.meta.db, runId))}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `run ${runId} did not finish: ${JSON.stringify(run)} ${JSON.stringify(await taskInstancesOfRun(system.queue.meta.db, runId))}`,
+          );
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     },

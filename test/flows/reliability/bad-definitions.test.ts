@@ -58,10 +58,12 @@ interface Problem {
 
 /** Problems by flow id (definition errors) or file name (load errors); errors may come from another copy of the module, so not by class. */
 function byOwner(problems: readonly Error[]): Map<string, Problem> {
-  return new Map(problems.map((p) => {
-    const problem = p as unknown as Problem;
-    return [problem.flowId ?? path.basename(problem.file ?? '?'), problem];
-  }));
+  return new Map(
+    problems.map((p) => {
+      const problem = p as unknown as Problem;
+      return [problem.flowId ?? path.basename(problem.file ?? '?'), problem];
+    }),
+  );
 }
 
 function expectProblems(problems: readonly Error[], dir: string): void {
@@ -74,10 +76,17 @@ function expectProblems(problems: readonly Error[], dir: string): void {
   };
   definition('cyclic', /dependency cycle: first -> second -> first/);
   definition('orphaned', /task "lonely" depends on "ghost", which is not declared/);
-  definition('twin', new RegExp(`defined in both ${escape(path.join(dir, 'twin-1.ts'))} and ${escape(path.join(dir, 'twin-2.ts'))}`));
+  definition(
+    'twin',
+    new RegExp(`defined in both ${escape(path.join(dir, 'twin-1.ts'))} and ${escape(path.join(dir, 'twin-2.ts'))}`),
+  );
   definition('badly_timed', /cron expression "61 \* \* \* \*" is invalid/);
   definition('doubled', /task id "same" is declared twice/);
-  expect(found.get('broken.ts')).toMatchObject({ name: 'FlowLoadError', code: 'FLOW_LOAD', file: path.join(dir, 'broken.ts') });
+  expect(found.get('broken.ts')).toMatchObject({
+    name: 'FlowLoadError',
+    code: 'FLOW_LOAD',
+    file: path.join(dir, 'broken.ts'),
+  });
   expect(found.get('broken.ts')!.message).toMatch(/could not be imported/);
 }
 
@@ -96,7 +105,9 @@ describe('loadFlowDirectory on a folder with bad flow files', () => {
     const dir = path.join(warehouse, 'flows');
     const loaded = await loadFlowDirectory(dir);
     expect([...loaded.flows.keys()].sort()).toEqual(['good', 'twin']);
-    expect(loaded.flows.get('twin')!.sourceFile, 'the first file (by name) wins a duplicate id').toBe(path.join(dir, 'twin-1.ts'));
+    expect(loaded.flows.get('twin')!.sourceFile, 'the first file (by name) wins a duplicate id').toBe(
+      path.join(dir, 'twin-1.ts'),
+    );
     expect([...loaded.flows.get('good')!.tasks.keys()]).toEqual(['a', 'b']);
     expect(loaded.problems).toHaveLength(6);
     expectProblems(loaded.problems, dir);
@@ -110,20 +121,24 @@ describeBackends('a scheduler loading a flows/ folder with bad files', (backend)
     flows = undefined;
   });
 
-  it('reports each problem once, registers only the good flows, and runs the good one', { timeout: 120_000 }, async () => {
-    const f = (flows = await openFileFlows(backend, BAD_FLOWS, new ChildProcessExecutor({ slots: 1 })));
-    const dir = path.join(f.setup.warehouse, 'flows');
-    expectProblems(f.problems, dir);
-    // Reloading finds the same problems and does not report them again.
-    await f.scheduler.reload();
-    expect(f.problems).toHaveLength(6);
+  it(
+    'reports each problem once, registers only the good flows, and runs the good one',
+    { timeout: 120_000 },
+    async () => {
+      const f = (flows = await openFileFlows(backend, BAD_FLOWS, new ChildProcessExecutor({ slots: 1 })));
+      const dir = path.join(f.setup.warehouse, 'flows');
+      expectProblems(f.problems, dir);
+      // Reloading finds the same problems and does not report them again.
+      await f.scheduler.reload();
+      expect(f.problems).toHaveLength(6);
 
-    expect((await listFlows(f.system.queue.meta.db)).map((flow) => flow.id)).toEqual(['good', 'twin']);
-    for (const refused of ['cyclic', 'orphaned', 'badly_timed', 'doubled', 'broken']) {
-      await expect(f.system.trigger(refused), refused).rejects.toThrow(/FLOW_NOT_FOUND/);
-    }
-    const { runId } = await f.system.trigger('good');
-    expect((await f.waitForRun(runId)).state).toBe('success');
-    expect(markerLines(f.setup.warehouse, 'good')).toEqual(['a', 'b']);
-  });
+      expect((await listFlows(f.system.queue.meta.db)).map((flow) => flow.id)).toEqual(['good', 'twin']);
+      for (const refused of ['cyclic', 'orphaned', 'badly_timed', 'doubled', 'broken']) {
+        await expect(f.system.trigger(refused), refused).rejects.toThrow(/FLOW_NOT_FOUND/);
+      }
+      const { runId } = await f.system.trigger('good');
+      expect((await f.waitForRun(runId)).state).toBe('success');
+      expect(markerLines(f.setup.warehouse, 'good')).toEqual(['a', 'b']);
+    },
+  );
 });

@@ -56,11 +56,17 @@ describeBackends('a worker SIGKILLed mid-task', (backend) => {
     const first = await bed.startNode('worker-1');
     const runId = await bed.trigger('crash');
 
-    const started = await waitFor('the first attempt to start', () => markerLines(bed!.warehouse, 'slow').find((l) => l.startsWith('start 1 ')));
+    const started = await waitFor('the first attempt to start', () =>
+      markerLines(bed!.warehouse, 'slow').find((l) => l.startsWith('start 1 ')),
+    );
     await first.kill();
     // The task's own process (the child-process executor's) dies with its worker: no orphan keeps running it.
     const taskPid = Number(started.split(' ')[2]);
-    await waitFor(`the killed worker's task process ${taskPid} to exit`, () => (isAlive(taskPid) ? undefined : true), 20_000);
+    await waitFor(
+      `the killed worker's task process ${taskPid} to exit`,
+      () => (isAlive(taskPid) ? undefined : true),
+      20_000,
+    );
     openGate(bed.warehouse, 'release');
 
     await bed.startNode('worker-2');
@@ -68,13 +74,26 @@ describeBackends('a worker SIGKILLed mid-task', (backend) => {
     expect(run.state).toBe('success');
 
     const db = await bed.database();
-    const instances = await db.selectFrom('task_instances').select(['id', 'task_id', 'state', 'attempt', 'output']).where('run_id', '=', runId).orderBy('task_id').execute();
+    const instances = await db
+      .selectFrom('task_instances')
+      .select(['id', 'task_id', 'state', 'attempt', 'output'])
+      .where('run_id', '=', runId)
+      .orderBy('task_id')
+      .execute();
     expect(instances.map(({ task_id, state, attempt, output }) => ({ task_id, state, attempt, output }))).toEqual([
       { task_id: 'down', state: 'success', attempt: 1, output: 42 },
       { task_id: 'slow', state: 'success', attempt: 2, output: 41 },
     ]);
-    const attempts = await db.selectFrom('task_attempts').select(['task_id', 'attempt', 'outcome', 'worker_id', 'error']).where('run_id', '=', runId).orderBy('task_id').orderBy('attempt').execute();
-    expect(attempts.map(({ task_id, attempt, outcome, worker_id }) => ({ task_id, attempt, outcome, worker_id }))).toEqual([
+    const attempts = await db
+      .selectFrom('task_attempts')
+      .select(['task_id', 'attempt', 'outcome', 'worker_id', 'error'])
+      .where('run_id', '=', runId)
+      .orderBy('task_id')
+      .orderBy('attempt')
+      .execute();
+    expect(
+      attempts.map(({ task_id, attempt, outcome, worker_id }) => ({ task_id, attempt, outcome, worker_id })),
+    ).toEqual([
       { task_id: 'down', attempt: 1, outcome: 'success', worker_id: 'worker-2' },
       { task_id: 'slow', attempt: 1, outcome: 'lost', worker_id: 'worker-1' },
       { task_id: 'slow', attempt: 2, outcome: 'success', worker_id: 'worker-2' },
@@ -82,44 +101,75 @@ describeBackends('a worker SIGKILLed mid-task', (backend) => {
     expect(attempts.find((a) => a.outcome === 'lost')?.error).toMatchObject({ reason: 'lost', name: 'WorkerLost' });
 
     // Side effects: the killed attempt started and never finished; the retry and the downstream ran once each.
-    expect(markerLines(bed.warehouse, 'slow').map((l) => l.split(' ').slice(0, 2).join(' '))).toEqual(['start 1', 'start 2', 'done 2']);
+    expect(markerLines(bed.warehouse, 'slow').map((l) => l.split(' ').slice(0, 2).join(' '))).toEqual([
+      'start 1',
+      'start 2',
+      'done 2',
+    ]);
     expect(markerLines(bed.warehouse, 'down')).toEqual(['run 1']);
   });
 
-  it('resumes a long task from its last checkpoint: no step saved before the kill is redone', { timeout: 240_000 }, async () => {
-    bed = await CrashBed.open(backend, { 'resumable.ts': RESUMABLE_FLOW });
-    const first = await bed.startNode('worker-1');
-    const runId = await bed.trigger('resumable');
+  it(
+    'resumes a long task from its last checkpoint: no step saved before the kill is redone',
+    { timeout: 240_000 },
+    async () => {
+      bed = await CrashBed.open(backend, { 'resumable.ts': RESUMABLE_FLOW });
+      const first = await bed.startNode('worker-1');
+      const runId = await bed.trigger('resumable');
 
-    await waitFor('the first attempt to reach step 5', () => (markerLines(bed!.warehouse, 'long').includes('begin 1 5') ? true : undefined));
-    await first.kill();
-    const taskPid = Number(markerLines(bed.warehouse, 'long')[0]!.split(' ')[3]);
-    await waitFor(`the killed worker's task process ${taskPid} to exit`, () => (isAlive(taskPid) ? undefined : true), 20_000);
-    openGate(bed.warehouse, 'release');
+      await waitFor('the first attempt to reach step 5', () =>
+        markerLines(bed!.warehouse, 'long').includes('begin 1 5') ? true : undefined,
+      );
+      await first.kill();
+      const taskPid = Number(markerLines(bed.warehouse, 'long')[0]!.split(' ')[3]);
+      await waitFor(
+        `the killed worker's task process ${taskPid} to exit`,
+        () => (isAlive(taskPid) ? undefined : true),
+        20_000,
+      );
+      openGate(bed.warehouse, 'release');
 
-    await bed.startNode('worker-2');
-    const run = await bed.waitForRun(runId);
-    expect(run.state).toBe('success');
+      await bed.startNode('worker-2');
+      const run = await bed.waitForRun(runId);
+      expect(run.state).toBe('success');
 
-    const lines = markerLines(bed.warehouse, 'long');
-    const steps = (kind: string, attempt: number) => lines.filter((l) => l.startsWith(`${kind} ${attempt} `)).map((l) => Number(l.split(' ')[2]));
-    expect(steps('resume', 1)).toEqual([0]);
-    expect(steps('saved', 1)).toEqual([1, 2, 3, 4]);
-    expect(steps('begin', 1)).toEqual([1, 2, 3, 4, 5]);
-    expect(steps('resume', 2)).toEqual([4]);
-    expect(steps('begin', 2)).toEqual([5, 6, 7, 8, 9, 10]);
-    expect(steps('saved', 2)).toEqual([5, 6, 7, 8, 9, 10]);
-    expect(lines.filter((l) => !['1', '2'].includes(l.split(' ')[1]!)), 'lines of other attempts').toEqual([]);
+      const lines = markerLines(bed.warehouse, 'long');
+      const steps = (kind: string, attempt: number) =>
+        lines.filter((l) => l.startsWith(`${kind} ${attempt} `)).map((l) => Number(l.split(' ')[2]));
+      expect(steps('resume', 1)).toEqual([0]);
+      expect(steps('saved', 1)).toEqual([1, 2, 3, 4]);
+      expect(steps('begin', 1)).toEqual([1, 2, 3, 4, 5]);
+      expect(steps('resume', 2)).toEqual([4]);
+      expect(steps('begin', 2)).toEqual([5, 6, 7, 8, 9, 10]);
+      expect(steps('saved', 2)).toEqual([5, 6, 7, 8, 9, 10]);
+      expect(
+        lines.filter((l) => !['1', '2'].includes(l.split(' ')[1]!)),
+        'lines of other attempts',
+      ).toEqual([]);
 
-    const db = await bed.database();
-    const task = await db.selectFrom('task_instances').select(['id', 'state', 'attempt', 'output']).where('run_id', '=', runId).executeTakeFirstOrThrow();
-    expect(task).toMatchObject({ state: 'success', attempt: 2, output: { steps: 10, attempt: 2 } });
-    const checkpoint = await db.selectFrom('task_checkpoints').select(['attempt', 'value']).where('task_instance_id', '=', task.id).executeTakeFirstOrThrow();
-    expect(checkpoint).toEqual({ attempt: 2, value: { step: 10 } });
-    const attempts = await db.selectFrom('task_attempts').select(['attempt', 'outcome', 'worker_id']).where('task_instance_id', '=', task.id).orderBy('attempt').execute();
-    expect(attempts).toEqual([
-      { attempt: 1, outcome: 'lost', worker_id: 'worker-1' },
-      { attempt: 2, outcome: 'success', worker_id: 'worker-2' },
-    ]);
-  });
+      const db = await bed.database();
+      const task = await db
+        .selectFrom('task_instances')
+        .select(['id', 'state', 'attempt', 'output'])
+        .where('run_id', '=', runId)
+        .executeTakeFirstOrThrow();
+      expect(task).toMatchObject({ state: 'success', attempt: 2, output: { steps: 10, attempt: 2 } });
+      const checkpoint = await db
+        .selectFrom('task_checkpoints')
+        .select(['attempt', 'value'])
+        .where('task_instance_id', '=', task.id)
+        .executeTakeFirstOrThrow();
+      expect(checkpoint).toEqual({ attempt: 2, value: { step: 10 } });
+      const attempts = await db
+        .selectFrom('task_attempts')
+        .select(['attempt', 'outcome', 'worker_id'])
+        .where('task_instance_id', '=', task.id)
+        .orderBy('attempt')
+        .execute();
+      expect(attempts).toEqual([
+        { attempt: 1, outcome: 'lost', worker_id: 'worker-1' },
+        { attempt: 2, outcome: 'success', worker_id: 'worker-2' },
+      ]);
+    },
+  );
 });

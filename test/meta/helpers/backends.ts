@@ -58,7 +58,11 @@ const pglite: TestBackend = {
  * never see half of one.
  */
 async function pgliteTemplate(): Promise<string> {
-  const version = (JSON.parse(readFileSync(path.join(PROJECT, 'node_modules/@electric-sql/pglite/package.json'), 'utf8')) as { version: string }).version;
+  const version = (
+    JSON.parse(readFileSync(path.join(PROJECT, 'node_modules/@electric-sql/pglite/package.json'), 'utf8')) as {
+      version: string;
+    }
+  ).version;
   const template = path.join(PROJECT, 'node_modules', '.cache', `strata-pglite-template-${version}`);
   if (existsSync(path.join(template, 'PG_VERSION'))) return template;
   mkdirSync(path.dirname(template), { recursive: true });
@@ -123,7 +127,11 @@ function warnOnce(): void {
  * `describe.each` over the backends. For postgres without a server: a failing test
  * under CI, a skipped one (named with the reason) locally.
  */
-export function describeBackends(title: string, body: (backend: TestBackend) => void, only?: TestBackend['name']): void {
+export function describeBackends(
+  title: string,
+  body: (backend: TestBackend) => void,
+  only?: TestBackend['name'],
+): void {
   const backends = BACKENDS.filter(([name]) => only === undefined || name === only);
   describe.each(backends)(`${title} [%s]`, (name, backend) => {
     if (name === 'postgres' && serverUrl === undefined) {

@@ -23,7 +23,11 @@ export class MetaWorker {
   private waiters: Array<() => void> = [];
 
   constructor(config: { warehouse: string; mode: 'hold' | 'open' | 'exit' }) {
-    this.child = spawn(process.execPath, ['--import', 'tsx', path.join(HERE, 'meta-worker.ts'), JSON.stringify(config)], { cwd: PROJECT });
+    this.child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(HERE, 'meta-worker.ts'), JSON.stringify(config)],
+      { cwd: PROJECT },
+    );
     let partial = '';
     this.child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       const lines = (partial + chunk).split('\n');
@@ -34,11 +38,13 @@ export class MetaWorker {
     this.child.stderr.setEncoding('utf8').on('data', (chunk: string) => (this.stderr += chunk));
     this.child.stdin.on('error', () => {});
     running.add(this);
-    this.exited = new Promise((resolve) => this.child.on('close', (code) => {
-      running.delete(this);
-      this.wake();
-      resolve(code);
-    }));
+    this.exited = new Promise((resolve) =>
+      this.child.on('close', (code) => {
+        running.delete(this);
+        this.wake();
+        resolve(code);
+      }),
+    );
   }
 
   get pid(): number {
@@ -51,7 +57,8 @@ export class MetaWorker {
     let exited = false;
     void this.exited.then(() => (exited = true));
     while (this.events.length === 0) {
-      if (exited || Date.now() > deadline) throw new Error(`worker ${this.pid} reported nothing; stderr:\n${this.stderr}`);
+      if (exited || Date.now() > deadline)
+        throw new Error(`worker ${this.pid} reported nothing; stderr:\n${this.stderr}`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, 200);
         this.waiters.push(() => {

@@ -9,12 +9,18 @@
 import { openMetaDatabase } from '../../../src/meta/index.js';
 import { StrataError } from '../../../src/core/index.js';
 
-const { warehouse, mode } = JSON.parse(process.argv[2] ?? '{}') as { warehouse: string; mode: 'hold' | 'open' | 'exit' };
+const { warehouse, mode } = JSON.parse(process.argv[2] ?? '{}') as {
+  warehouse: string;
+  mode: 'hold' | 'open' | 'exit';
+};
 const say = (value: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(value)}\n`);
 
 try {
   const meta = await openMetaDatabase({ warehouse, env: {} });
-  await meta.db.insertInto('strata_settings').values({ key: `worker.${process.pid}`, value: mode }).execute();
+  await meta.db
+    .insertInto('strata_settings')
+    .values({ key: `worker.${process.pid}`, value: mode })
+    .execute();
   say({ event: 'open', pid: process.pid });
   if (mode === 'exit') process.exit(0);
   if (mode === 'open') {
@@ -22,14 +28,19 @@ try {
   } else {
     process.stdin.setEncoding('utf8');
     process.stdin.on('data', (chunk: string) => {
-      if (chunk.includes('CLOSE')) void meta.close().then(() => {
-        say({ event: 'closed' });
-        process.exit(0);
-      });
+      if (chunk.includes('CLOSE'))
+        void meta.close().then(() => {
+          say({ event: 'closed' });
+          process.exit(0);
+        });
     });
     process.stdin.on('end', () => process.exit(0));
   }
 } catch (error) {
-  say({ event: 'error', code: error instanceof StrataError ? error.code : undefined, message: (error as Error).message });
+  say({
+    event: 'error',
+    code: error instanceof StrataError ? error.code : undefined,
+    message: (error as Error).message,
+  });
   process.exit(1);
 }

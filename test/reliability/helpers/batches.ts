@@ -7,7 +7,14 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { bindScan, queryRows, withConnection, type AddFile, type Snapshot, type StructType } from '../../../src/lake/index.js';
+import {
+  bindScan,
+  queryRows,
+  withConnection,
+  type AddFile,
+  type Snapshot,
+  type StructType,
+} from '../../../src/lake/index.js';
 
 export const batchSchema: StructType = {
   type: 'struct',
@@ -40,14 +47,24 @@ export async function countBatches(snapshot: Snapshot, files?: readonly AddFile[
   return withConnection(async (connection) => {
     const scan = await bindScan(connection, snapshot, files ? { files } : {});
     try {
-      const rows = await queryRows(connection, `
+      const rows = await queryRows(
+        connection,
+        `
         SELECT batch, min(writer) AS writer, count(DISTINCT writer) AS writers, count(*) AS n,
                count(DISTINCT seq) AS d, min(seq) AS lo, max(seq) AS hi
-        FROM "${scan.view}" GROUP BY batch`);
+        FROM "${scan.view}" GROUP BY batch`,
+      );
       const out = new Map<number, BatchCount>();
       for (const r of rows) {
-        if (Number(r.writers) !== 1) throw new Error(`batch ${String(r.batch)} has rows of ${String(r.writers)} writers`);
-        out.set(Number(r.batch), { writer: Number(r.writer), rows: Number(r.n), distinctSeq: Number(r.d), minSeq: Number(r.lo), maxSeq: Number(r.hi) });
+        if (Number(r.writers) !== 1)
+          throw new Error(`batch ${String(r.batch)} has rows of ${String(r.writers)} writers`);
+        out.set(Number(r.batch), {
+          writer: Number(r.writer),
+          rows: Number(r.n),
+          distinctSeq: Number(r.d),
+          minSeq: Number(r.lo),
+          maxSeq: Number(r.hi),
+        });
       }
       return out;
     } finally {
@@ -60,11 +77,14 @@ export async function countBatches(snapshot: Snapshot, files?: readonly AddFile[
 export function batchProblems(batch: number, count: BatchCount): string[] {
   const n = rowsFor(batch);
   if (count.rows === n && count.distinctSeq === n && count.minSeq === 0 && count.maxSeq === n - 1) return [];
-  return [`batch ${batch}: ${count.rows} rows (${count.distinctSeq} distinct seq ${count.minSeq}..${count.maxSeq}), expected exactly ${n}`];
+  return [
+    `batch ${batch}: ${count.rows} rows (${count.distinctSeq} distinct seq ${count.minSeq}..${count.maxSeq}), expected exactly ${n}`,
+  ];
 }
 
 export const logDir = (location: string) => path.join(location, '_delta_log');
-export const commitFile = (location: string, version: number) => path.join(logDir(location), `${String(version).padStart(20, '0')}.json`);
+export const commitFile = (location: string, version: number) =>
+  path.join(logDir(location), `${String(version).padStart(20, '0')}.json`);
 
 /** Versions of the JSON commits present in `_delta_log`, ascending. */
 export function commitVersions(location: string): number[] {
@@ -98,7 +118,8 @@ export interface CommitSummary {
 /** Parses one commit file strictly: every line must be a complete JSON object. */
 export function readCommit(location: string, version: number): CommitSummary {
   const text = readFileSync(commitFile(location, version), 'utf8');
-  if (!text.endsWith('\n') && !text.endsWith('}')) throw new Error(`commit ${version} does not end with a complete line`);
+  if (!text.endsWith('\n') && !text.endsWith('}'))
+    throw new Error(`commit ${version} does not end with a complete line`);
   const addedRows = new Map<number, number>();
   const adds: string[] = [];
   const removes: string[] = [];
@@ -114,8 +135,15 @@ export function readCommit(location: string, version: number): CommitSummary {
     if (action.remove) removes.push(String(action.remove.path));
     if (action.add) {
       adds.push(String(action.add.path));
-      const stats = JSON.parse(String(action.add.stats)) as { numRecords: number; minValues: { batch: number }; maxValues: { batch: number } };
-      if (stats.minValues.batch !== stats.maxValues.batch) throw new Error(`commit ${version} adds a file mixing batches ${stats.minValues.batch}..${stats.maxValues.batch}`);
+      const stats = JSON.parse(String(action.add.stats)) as {
+        numRecords: number;
+        minValues: { batch: number };
+        maxValues: { batch: number };
+      };
+      if (stats.minValues.batch !== stats.maxValues.batch)
+        throw new Error(
+          `commit ${version} adds a file mixing batches ${stats.minValues.batch}..${stats.maxValues.batch}`,
+        );
       addedRows.set(stats.minValues.batch, (addedRows.get(stats.minValues.batch) ?? 0) + stats.numRecords);
     }
   }

@@ -29,7 +29,13 @@ async function main(): Promise<void> {
     result = { ok: true, version: written.version };
   } catch (error) {
     if (!(error instanceof StrataError)) throw error;
-    result = { ok: false, name: error.name, code: error.code, rule: error instanceof CommitConflictError ? error.rule : undefined, message: error.message };
+    result = {
+      ok: false,
+      name: error.name,
+      code: error.code,
+      rule: error instanceof CommitConflictError ? error.rule : undefined,
+      message: error.message,
+    };
   }
   process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
 }
@@ -37,7 +43,7 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(0),
   (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(1);
   },
 );

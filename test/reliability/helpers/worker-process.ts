@@ -35,8 +35,14 @@ export async function workerCommand(name: string): Promise<WorkerCommand> {
     // Unique per build: several vitest forks may build the same worker at once.
     const outfile = path.join(CACHE, `strata-reliability-${name}-${process.pid}-${randomUUID().slice(0, 8)}.mjs`);
     await esbuild.build({
-      entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20',
-      packages: 'external', logLevel: 'error',
+      entryPoints: [entry],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      packages: 'external',
+      logLevel: 'error',
     });
     return { command: process.execPath, args: [outfile], dispose: () => rmSync(outfile, { force: true }) };
   } catch {
@@ -69,7 +75,10 @@ export class WorkerProcess {
   private status: ExitStatus | undefined;
 
   constructor(command: WorkerCommand, config: unknown) {
-    this.child = spawn(command.command, [...command.args, JSON.stringify(config)], { cwd: PROJECT, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child = spawn(command.command, [...command.args, JSON.stringify(config)], {
+      cwd: PROJECT,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     this.child.stdout.setEncoding('utf8');
     this.child.stderr.setEncoding('utf8');
     this.child.stdout.on('data', (chunk: string) => {
@@ -109,7 +118,8 @@ export class WorkerProcess {
       const found = this.lines.find(match);
       if (found !== undefined) return found;
       if (this.status) return undefined;
-      if (Date.now() > deadline) throw new Error(`worker ${this.pid} printed no matching line within ${timeoutMs} ms; stderr:\n${this.stderr}`);
+      if (Date.now() > deadline)
+        throw new Error(`worker ${this.pid} printed no matching line within ${timeoutMs} ms; stderr:\n${this.stderr}`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, Math.max(1, deadline - Date.now()));
         this.waiters.push(() => {

@@ -23,12 +23,21 @@ import { WorkerProcess, type WorkerCommand } from '../../../reliability/helpers/
 import type { NodeConfig } from './flow-node.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const NODE_COMMAND: WorkerCommand = { command: process.execPath, args: ['--import', 'tsx', path.join(HERE, 'flow-node.ts')], dispose: () => {} };
+const NODE_COMMAND: WorkerCommand = {
+  command: process.execPath,
+  args: ['--import', 'tsx', path.join(HERE, 'flow-node.ts')],
+  dispose: () => {},
+};
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Polls `probe` until it returns something other than undefined. */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000, everyMs = 25): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 60_000,
+  everyMs = 25,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -57,7 +66,9 @@ const until = async (ctx, gate) => {
 export function markerLines(warehouse: string, name: string): string[] {
   const file = path.join(warehouse, 'markers', name);
   if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8').split('\n').filter((line) => line !== '');
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '');
 }
 
 /** Opens a gate a task waits on (`until(ctx, gate)`). */
@@ -101,7 +112,10 @@ export class FlowNode {
   static async start(config: NodeConfig): Promise<FlowNode> {
     const node = new FlowNode(new WorkerProcess(NODE_COMMAND, config));
     const ready = await node.process.waitForLine((line) => line === 'READY', 120_000);
-    if (ready === undefined) throw new Error(`flow node exited before READY (${JSON.stringify(await node.process.exited)}):\n${node.process.stderr}`);
+    if (ready === undefined)
+      throw new Error(
+        `flow node exited before READY (${JSON.stringify(await node.process.exited)}):\n${node.process.stderr}`,
+      );
     return node;
   }
 
@@ -122,14 +136,16 @@ export class FlowNode {
   async kill(): Promise<void> {
     this.process.kill('SIGKILL');
     const status = await this.process.exited;
-    if (status.signal !== 'SIGKILL') throw new Error(`flow node ended with ${JSON.stringify(status)} before it was killed:\n${this.process.stderr}`);
+    if (status.signal !== 'SIGKILL')
+      throw new Error(`flow node ended with ${JSON.stringify(status)} before it was killed:\n${this.process.stderr}`);
   }
 
   /** Graceful stop (roles closed, database closed). */
   async stop(): Promise<void> {
     this.process.send('STOP');
     const status = await this.process.exited;
-    if (status.code !== 0) throw new Error(`flow node did not stop cleanly (${JSON.stringify(status)}):\n${this.process.stderr}`);
+    if (status.code !== 0)
+      throw new Error(`flow node did not stop cleanly (${JSON.stringify(status)}):\n${this.process.stderr}`);
   }
 }
 
@@ -142,7 +158,10 @@ export class CrashBed {
   #live: FlowNode | undefined;
   readonly #nodes: FlowNode[] = [];
 
-  private constructor(readonly backend: TestBackend['name'], readonly setup: BackendSetup) {}
+  private constructor(
+    readonly backend: TestBackend['name'],
+    readonly setup: BackendSetup,
+  ) {}
 
   static async open(backend: TestBackend, flows: Readonly<Record<string, string>>): Promise<CrashBed> {
     const setup = await backend.create();
@@ -151,7 +170,10 @@ export class CrashBed {
     const bed = new CrashBed(backend.name, setup);
     if (backend.name === 'postgres') {
       bed.#system = await FlowSystem.open({ warehouse: setup.warehouse, env: setup.env });
-      await bed.#system.startScheduler({ tickMs: 100, onError: (error) => process.stderr.write(`test scheduler: ${error.message}\n`) });
+      await bed.#system.startScheduler({
+        tickMs: 100,
+        onError: (error) => process.stderr.write(`test scheduler: ${error.message}\n`),
+      });
     }
     return bed;
   }
@@ -184,10 +206,15 @@ export class CrashBed {
   }
 
   async waitForRun(runId: number, timeoutMs = 90_000): Promise<RunSummary> {
-    return waitFor(`run ${runId} to finish`, async () => {
-      const run = await this.run(runId);
-      return run !== undefined && (run.state === 'success' || run.state === 'failed') ? run : undefined;
-    }, timeoutMs, 50);
+    return waitFor(
+      `run ${runId} to finish`,
+      async () => {
+        const run = await this.run(runId);
+        return run !== undefined && (run.state === 'success' || run.state === 'failed') ? run : undefined;
+      },
+      timeoutMs,
+      50,
+    );
   }
 
   /** The database, for checks: on PGlite the live node is stopped first and the test opens the database itself. */
@@ -223,7 +250,11 @@ export interface FileFlows {
   close(): Promise<void>;
 }
 
-export async function openFileFlows(backend: TestBackend, flows: Readonly<Record<string, string>>, executor: Executor): Promise<FileFlows> {
+export async function openFileFlows(
+  backend: TestBackend,
+  flows: Readonly<Record<string, string>>,
+  executor: Executor,
+): Promise<FileFlows> {
   const setup = await backend.create();
   await initWarehouse(setup.warehouse, { env: setup.env });
   for (const [name, body] of Object.entries(flows)) writeFlow(setup.warehouse, name, body);
@@ -232,12 +263,20 @@ export async function openFileFlows(backend: TestBackend, flows: Readonly<Record
   const scheduler = await system.startScheduler({ tickMs: 50, onProblem: (problem) => problems.push(problem) });
   await system.startWorker({ executor, pollMs: 50, leaseMs: 60_000 });
   return {
-    setup, system, scheduler, problems,
+    setup,
+    system,
+    scheduler,
+    problems,
     waitForRun: (runId, timeoutMs = 90_000) =>
-      waitFor(`run ${runId} to finish`, async () => {
-        const run = await getRun(system.queue.meta.db, runId);
-        return run !== undefined && (run.state === 'success' || run.state === 'failed') ? run : undefined;
-      }, timeoutMs, 50),
+      waitFor(
+        `run ${runId} to finish`,
+        async () => {
+          const run = await getRun(system.queue.meta.db, runId);
+          return run !== undefined && (run.state === 'success' || run.state === 'failed') ? run : undefined;
+        },
+        timeoutMs,
+        50,
+      ),
     async close() {
       await system.close();
       await setup.dispose();

@@ -11,13 +11,25 @@
  * `STOP` closes the roles gracefully, prints `STOPPED` and exits 0. When stdin ends
  * (the parent is gone) it exits at once: a node never runs unsupervised.
  */
-import { ChildProcessExecutor, FlowSystem, getRun, InProcessExecutor, loadFlowFile, type Executor } from '../../../../src/flows/index.js';
+import {
+  ChildProcessExecutor,
+  FlowSystem,
+  getRun,
+  InProcessExecutor,
+  loadFlowFile,
+  type Executor,
+} from '../../../../src/flows/index.js';
 
 export interface NodeConfig {
   readonly warehouse: string;
   readonly env: Readonly<Record<string, string>>;
   readonly scheduler?: { readonly tickMs: number };
-  readonly worker?: { readonly id: string; readonly leaseMs: number; readonly executor: 'child-process' | 'in-process'; readonly slots?: number };
+  readonly worker?: {
+    readonly id: string;
+    readonly leaseMs: number;
+    readonly executor: 'child-process' | 'in-process';
+    readonly slots?: number;
+  };
 }
 
 function executorFor(kind: 'child-process' | 'in-process', slots: number): Executor {
@@ -38,10 +50,17 @@ async function main(): Promise<void> {
   const config = JSON.parse(process.argv[2]!) as NodeConfig;
   const system = await FlowSystem.open({ warehouse: config.warehouse, env: config.env });
   const report = (role: string) => (error: Error) => process.stderr.write(`${role}: ${error.stack ?? error.message}\n`);
-  if (config.scheduler !== undefined) await system.startScheduler({ tickMs: config.scheduler.tickMs, reloadMs: 60_000, onError: report('scheduler') });
+  if (config.scheduler !== undefined)
+    await system.startScheduler({ tickMs: config.scheduler.tickMs, reloadMs: 60_000, onError: report('scheduler') });
   if (config.worker !== undefined) {
     const { id, leaseMs, executor, slots } = config.worker;
-    await system.startWorker({ id, leaseMs, pollMs: 100, executor: executorFor(executor, slots ?? 2), onError: report('worker') });
+    await system.startWorker({
+      id,
+      leaseMs,
+      pollMs: 100,
+      executor: executorFor(executor, slots ?? 2),
+      onError: report('worker'),
+    });
   }
 
   let buffered = '';
@@ -76,6 +95,6 @@ async function handle(system: FlowSystem, line: string): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

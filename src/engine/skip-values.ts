@@ -124,9 +124,24 @@ const TIMESTAMP = /^(-?\d{4,})-(\d\d)-(\d\d)[ T](\d\d):(\d\d)(?::(\d\d)(?:\.(\d{
 export function parseDate(text: string): bigint | undefined {
   const match = DATE.exec(text.trim());
   if (!match) return undefined;
-  const millis = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
-  if (!Number.isFinite(millis) || new Date(millis).getUTCDate() !== Number(match[3])) return undefined;
-  return BigInt(millis / 86_400_000);
+  const millis = utcMillis(Number(match[1]), Number(match[2]), Number(match[3]), 0, 0, 0);
+  return millis === undefined ? undefined : BigInt(millis / 86_400_000);
+}
+
+/**
+ * Milliseconds since the epoch of a proleptic Gregorian date and time, or undefined when
+ * a field is out of range. `Date.UTC` reads years 0–99 as 1900–1999 (so `0001-01-01`
+ * would become 1901): the year is set on its own with `setUTCFullYear`, which does not.
+ */
+function utcMillis(year: number, month: number, day: number, hour: number, minute: number, second: number) {
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return undefined;
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(hour, minute, second, 0);
+  const millis = date.getTime();
+  // Beyond JavaScript's ±275,760 years, or a day the month does not have (02-30).
+  if (!Number.isFinite(millis) || date.getUTCDate() !== day) return undefined;
+  return millis;
 }
 
 /**
@@ -137,8 +152,8 @@ export function parseTimestamp(text: string): { micros: bigint; zoned: boolean }
   const match = TIMESTAMP.exec(text.trim());
   if (!match) return undefined;
   const [, year, month, day, hour, minute, second = '0', fraction = '', zone] = match;
-  let millis = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second));
-  if (!Number.isFinite(millis) || Number(month) > 12 || Number(day) > 31 || Number(hour) > 23) return undefined;
+  let millis = utcMillis(Number(year), Number(month), Number(day), Number(hour), Number(minute), Number(second));
+  if (millis === undefined) return undefined;
   if (zone && zone.toUpperCase() !== 'Z') {
     const sign = zone.startsWith('-') ? -1 : 1;
     const digits = zone.slice(1).replace(':', '');
@@ -157,9 +172,14 @@ export function display(value: Value): string {
     case 'bool':
       return String(value.value);
     case 'time': {
-      const millis = Number(value.value / 1000n);
+      // Floor division: a negative time's millisecond is the one before it.
+      const micros = value.value;
+      const millis = Number((micros - (((micros % 1000n) + 1000n) % 1000n)) / 1000n);
+      // DuckDB's dates reach years JavaScript's Date cannot show (it would throw).
+      if (!(Math.abs(millis) <= 8.64e15)) return `${micros} µs`;
       const iso = new Date(millis).toISOString();
-      return value.zone === 'date' ? iso.slice(0, 10) : value.zone === 'ntz' ? iso.slice(0, -1).replace('T', ' ') : iso;
+      const day = iso.slice(0, iso.indexOf('T'));
+      return value.zone === 'date' ? day : value.zone === 'ntz' ? iso.slice(0, -1).replace('T', ' ') : iso;
     }
   }
 }

@@ -34,3 +34,69 @@ describe('decideTrigger', () => {
     expect(decideTrigger(rule, given)).toBe(expected);
   });
 });
+
+describe('decideTrigger keeps waiting until the outcome is decided', () => {
+  it.each([
+    // Nothing finished yet: every rule but `always` waits.
+    [TriggerRule.allSuccess, counts(0, 0, 0), 'wait'],
+    [TriggerRule.allFailed, counts(0, 0, 0), 'wait'],
+    [TriggerRule.allDone, counts(0, 0, 0), 'wait'],
+    [TriggerRule.allSkipped, counts(0, 0, 0), 'wait'],
+    [TriggerRule.oneSuccess, counts(0, 0, 0), 'wait'],
+    [TriggerRule.oneFailed, counts(0, 0, 0), 'wait'],
+    [TriggerRule.oneDone, counts(0, 0, 0), 'wait'],
+    [TriggerRule.noneFailed, counts(0, 0, 0), 'wait'],
+    [TriggerRule.noneFailedMinOneSuccess, counts(0, 0, 0), 'wait'],
+    [TriggerRule.noneSkipped, counts(0, 0, 0), 'wait'],
+    // Some finished, none decides the rule yet.
+    [TriggerRule.allFailed, counts(0, 2, 0), 'wait'],
+    [TriggerRule.allSkipped, counts(0, 0, 2), 'wait'],
+    [TriggerRule.allDone, counts(0, 0, 2), 'wait'],
+    [TriggerRule.allDone, counts(0, 2, 0), 'wait'],
+    [TriggerRule.oneSuccess, counts(0, 1, 1), 'wait'],
+    [TriggerRule.oneFailed, counts(1, 0, 1), 'wait'],
+    [TriggerRule.oneFailed, counts(0, 0, 2), 'wait'],
+    [TriggerRule.noneFailed, counts(1, 0, 1), 'wait'],
+    [TriggerRule.noneFailedMinOneSuccess, counts(1, 0, 1), 'wait'],
+    [TriggerRule.noneFailedMinOneSuccess, counts(0, 0, 2), 'wait'],
+    [TriggerRule.noneSkipped, counts(1, 1, 0), 'wait'],
+    // Only skipped upstreams count as done too.
+    [TriggerRule.allDone, counts(0, 0, 3), 'run'],
+    [TriggerRule.allDone, counts(0, 3, 0), 'run'],
+    [TriggerRule.oneDone, counts(0, 0, 3), 'skipped'],
+    [TriggerRule.oneDone, counts(1, 0, 0), 'run'],
+    [TriggerRule.oneFailed, counts(0, 0, 3), 'skipped'],
+    [TriggerRule.oneFailed, counts(2, 0, 1), 'skipped'],
+    [TriggerRule.oneSuccess, counts(0, 3, 0), 'upstream_failed'],
+    [TriggerRule.oneSuccess, counts(0, 1, 2), 'upstream_failed'],
+    // Early decisions while others still run.
+    [TriggerRule.allSuccess, counts(0, 0, 1), 'skipped'],
+    [TriggerRule.allSuccess, counts(0, 1, 1), 'upstream_failed'],
+    [TriggerRule.allFailed, counts(0, 1, 1), 'skipped'],
+    [TriggerRule.allSkipped, counts(1, 0, 1), 'skipped'],
+    [TriggerRule.noneFailed, counts(0, 1, 0), 'upstream_failed'],
+    [TriggerRule.noneSkipped, counts(1, 0, 1), 'skipped'],
+    [TriggerRule.noneSkipped, counts(0, 3, 0), 'run'],
+    [TriggerRule.always, counts(0, 3, 0), 'run'],
+    // A total of zero is done at once.
+    [TriggerRule.allSuccess, counts(0, 0, 0, 0), 'run'],
+    [TriggerRule.oneSuccess, counts(0, 0, 0, 0), 'skipped'],
+  ] as const)('%s with %o → %s', (rule, given, expected) => {
+    expect(decideTrigger(rule, given)).toBe(expected);
+  });
+
+  it('tells none_failed from none_failed_min_one_success', () => {
+    const cases = [counts(0, 0, 3), counts(1, 0, 2), counts(3, 0, 0), counts(0, 1, 2), counts(0, 0, 2)];
+    const pairs = cases.map((c) => [
+      decideTrigger(TriggerRule.noneFailed, c),
+      decideTrigger(TriggerRule.noneFailedMinOneSuccess, c),
+    ]);
+    expect(pairs).toEqual([
+      ['run', 'skipped'], // all skipped: only the min-one-success rule needs a success
+      ['run', 'run'],
+      ['run', 'run'],
+      ['upstream_failed', 'upstream_failed'],
+      ['wait', 'wait'],
+    ]);
+  });
+});

@@ -3,6 +3,7 @@
  * the surrogate range, date and timestamp text (years before 1000, offsets), display.
  */
 import { describe, expect, it } from 'vitest';
+import type { DataType } from '../lake/index.js';
 import {
   compareStrings,
   compareValues,
@@ -37,18 +38,23 @@ describe('domains', () => {
     ['binary', undefined],
     ['variant', undefined],
   ])('%s → %s', (type, domain) => {
-    expect(domainOf(type)).toBe(domain);
+    expect(domainOf(type as DataType)).toBe(domain);
   });
 
   it('has no domain for nested types, and tells time zones and NaN-capable types', () => {
     expect(domainOf({ type: 'struct', fields: [] })).toBeUndefined();
-    expect(['date', 'timestamp', 'timestamp_ntz', 'string'].map(timeZoneKindOf)).toEqual([
+    expect(['date', 'timestamp', 'timestamp_ntz', 'string'].map((t) => timeZoneKindOf(t as DataType))).toEqual([
       'date',
       'tz',
       'ntz',
       undefined,
     ]);
-    expect(['float', 'double', 'long', 'decimal(10,2)'].map(mayHoldNaN)).toEqual([true, true, false, false]);
+    expect(['float', 'double', 'long', 'decimal(10,2)'].map((t) => mayHoldNaN(t as DataType))).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ]);
   });
 });
 

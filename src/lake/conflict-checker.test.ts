@@ -131,4 +131,35 @@ describe('checkConflicts', () => {
     );
     expect(() => checkConflicts(rewrite(), 3, [add('q.parquet')], root)).toThrow(/q\.parquet/);
   });
+
+  it('says what to do next and carries the file or application id in its details', () => {
+    const caught = (footprint: TransactionFootprint, winning: Action[]) => {
+      try {
+        checkConflicts(footprint, 2, winning, root);
+      } catch (error) {
+        return error as CommitConflictError;
+      }
+      throw new Error('expected a conflict');
+    };
+    const protocol = caught(blindAppend, [
+      { kind: 'protocol', protocol: { minReaderVersion: 1, minWriterVersion: 2 } },
+    ]);
+    expect(protocol.message).toMatch(/protocol of the table changed; re-read the table and retry/);
+    const metadata = caught(blindAppend, [{ kind: 'metaData', metaData: {} } as unknown as Action]);
+    expect(metadata.message).toMatch(/metadata \(schema, partitioning or properties\) changed; re-read/);
+    const append = caught(rewrite(), [add('z.parquet')]);
+    expect(append.message).toMatch(/added z\.parquet to data this transaction read; retry/);
+    expect(append.details).toMatchObject({ path: 'z.parquet' });
+    const read = caught(rewrite(), [remove('b.parquet')]);
+    expect(read.message).toMatch(/removed b\.parquet, which this transaction read; retry/);
+    expect(read.details).toMatchObject({ path: 'b.parquet' });
+    const both = caught(rewrite({ readFileKeys: new Set() }), [remove('a.parquet')]);
+    expect(both.message).toMatch(/also removed a\.parquet; retry/);
+    expect(both.details).toMatchObject({ path: 'a.parquet' });
+    const txn = caught({ ...blindAppend, appIds: new Set(['app']) }, [
+      { kind: 'txn', txn: { appId: 'app', version: 9 } },
+    ]);
+    expect(txn.message).toMatch(/application id "app" \(version 9\)/);
+    expect(txn.details).toMatchObject({ appId: 'app' });
+  });
 });

@@ -143,7 +143,7 @@ describe('ranges where the file min or max equals the literal', () => {
     [or(lt(x, n(10)), ge(x, n(20))), 'tf'],
     [and(), 't'],
     [or(), 'f'],
-  ])('%o → %s', (predicate, expected) => {
+  ])('case %#', (predicate, expected) => {
     expect(outcomes(predicate, file10to20)).toBe(expected);
   });
 });
@@ -171,7 +171,7 @@ describe('<>, IN and NULLs', () => {
     [eq(x, n(1)), file('x', null, null, 10), 'n'], // all NULL: only NULL
     [not(eq(x, n(1))), file('x', null, null, 10), 'n'],
     [eq(x, n(1)), file('x', 1, 2, 10, 12), 'tfn'],
-  ])('%o on %o → %s', (predicate, target, expected) => {
+  ])('case %#', (predicate, target, expected) => {
     expect(outcomes(predicate, target)).toBe(expected);
   });
 });
@@ -196,7 +196,7 @@ describe('NaN on FLOAT and DOUBLE columns (above every number, never in stats)',
     [f, le(f, n(10)), 'tf'],
     [f, not(le(f, n(10))), 'tf'],
     [f, ne(f, n(5)), 'tf'],
-  ])('%s: %o → %s', (column, predicate, expected) => {
+  ])('case %#', (column, predicate, expected) => {
     expect(outcomes(predicate, file(column.name, 1, 10))).toBe(expected);
   });
 
@@ -244,7 +244,7 @@ describe('strings: truncated maxima and LIKE', () => {
     [gt(s, str('\u{10000}')), file('s', 'a', '\uFFFF'), 'tf'], // U+FFFF is a tie-breaker: truncated
     [gt(s, str('\uFFFF')), file('s', 'a', '\u{10000}'), 'tf'],
     [lt(s, str('\uE000')), file('s', '\u{10000}', '\u{10FFFF}'), 'f'],
-  ])('%o on %o → %s', (predicate, target, expected) => {
+  ])('case %#', (predicate, target, expected) => {
     expect(outcomes(predicate, target)).toBe(expected);
   });
 });
@@ -301,7 +301,7 @@ describe('timestamps, dates and booleans', () => {
     [eq(x, n(1)), file('x', '1', '1'), 't'], // numbers as text
     [eq(x, n(1)), file('x', '', 'x'), 'tf'],
     [eq(x, str('1')), file('x', 1, 1), 'tf'], // across domains: no order
-  ])('%o on %o → %s', (predicate, target, expected) => {
+  ])('case %#', (predicate, target, expected) => {
     expect(outcomes(predicate, target)).toBe(expected);
   });
 });
@@ -338,7 +338,7 @@ describe('partition values', () => {
     [eq(when, at('2026-01-01T00:00:00Z')), { when: 'garbage' }, 'tf'],
     [eq(wall, at('2026-01-01T00:00:00Z', 'ntz')), { wall: '2026-01-01 00:00:00' }, 't'],
     [eq(wall, at('2026-01-01T00:00:00Z', 'ntz')), { wall: '2026-01-01T00:00:00Z' }, 'tf'], // zoned text: not read
-  ])('%o on %o → %s', (predicate, values, expected) => {
+  ])('case %#', (predicate, values, expected) => {
     expect(outcomes(predicate, partitioned(values))).toBe(expected);
   });
 
@@ -371,6 +371,7 @@ describe('partition values', () => {
     expect(outcomes(and(eq(p, str('a')), gt(x, n(5))), both, { partitionsOnly: true })).toBe('tfn');
     expect(outcomes(eq(p, str('b')), both, { partitionsOnly: true })).toBe('f');
     expect(outcomes(eq(x, n(1)), file('x', 1, 1, 0, 0))).toBe('');
+    expect(evaluate(eq(x, n(1)), file('x', 1, 1, 0, 0))).toEqual({ t: false, f: false, n: false });
     expect(outcomes(eq(x, n(1)), partitioned({}, '{"numRecords": 0}'), { partitionsOnly: true })).toBe('tfn');
     expect(outcomes(eq(x, n(1)), partitioned({}, 'not json'))).toBe('tfn');
     expect(outcomes(eq(x, n(1)), partitioned({}, '{"numRecords": -1, "minValues": {"x": 5}}'))).toBe('fn');
@@ -391,7 +392,7 @@ describe('constants and unknown parts', () => {
     [not(and(unknown, gt(x, n(5)))), 'tn'],
     [not(or(unknown, lt(x, n(5)))), 'fn'],
     [and(isNull(x), { kind: 'constant', value: null }), 'fn'],
-  ])('%o → %s', (predicate, expected) => {
+  ])('case %#', (predicate, expected) => {
     expect(outcomes(predicate, target)).toBe(expected);
   });
 });

@@ -91,7 +91,7 @@ async function resolve(store: ObjectStore, version: number | undefined): Promise
   const reached = base.version + tail.commits.length;
   // A gap in the log, or a version that does not exist: the full load names the problem.
   if (reached < (version ?? tail.latest)) return loadSnapshot(store, version);
-  return advanceSnapshot(base, tail.commits, store);
+  return advanceSnapshot(base, tail.commits);
 }
 
 function forgetAndLoad(store: ObjectStore, version: number | undefined): Promise<Snapshot> {

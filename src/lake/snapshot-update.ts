@@ -20,6 +20,7 @@ export function advanceSnapshot(
   store: ObjectStore = snapshot.store,
 ): Snapshot {
   if (commits.length === 0) return snapshot.withStore(store);
+
   const state = snapshot.cloneState();
   for (const commit of commits) applyActions(state, commit.actions, store.root);
   const before = snapshot.segment;

@@ -70,15 +70,20 @@ describe('openSnapshot', () => {
     store.reads.length = 0;
     const updated = await openSnapshot(store);
     expect(updated.version).toBe(3);
-    expect(store.reads.sort()).toEqual([
-      '_delta_log/00000000000000000002.json',
-      '_delta_log/00000000000000000003.json',
-    ]);
+    const commitsRead = () => store.reads.filter((key) => !key.endsWith('_last_checkpoint')).sort();
+    expect(commitsRead()).toEqual(['_delta_log/00000000000000000002.json', '_delta_log/00000000000000000003.json']);
     expect(observed(updated)).toEqual(observed(await loadSnapshot(openStore(location))));
+    // One commit behind (the probe, no listing): that commit only.
+    await table.append(fromSql('SELECT 8 AS id'));
+    store.reads.length = 0;
+    const probed = await openSnapshot(store);
+    expect(probed.version).toBe(4);
+    expect(commitsRead()).toEqual(['_delta_log/00000000000000000004.json']);
+    expect(observed(probed)).toEqual(observed(await loadSnapshot(openStore(location))));
     // Nothing new: the same snapshot object, no commit read.
     store.reads.length = 0;
     expect(await openSnapshot(location)).toBe(await openSnapshot(location));
-    expect(store.reads).toEqual([]);
+    expect(commitsRead()).toEqual([]);
   });
 
   it('equals a full load after DML with removes, deletion vectors and metadata/protocol changes', async () => {
@@ -121,6 +126,11 @@ describe('openSnapshot', () => {
     const updated = await expectSameAsFullLoad(location);
     expect(updated.version).toBe(4);
     expect(updated.segment.checkpoint?.version).toBe(3);
+    // One commit at a time, the last one writing a checkpoint (version 6).
+    await table.append(fromSql('SELECT 5 AS id'));
+    expect((await expectSameAsFullLoad(location)).segment.checkpoint?.version).toBe(3);
+    await table.append(fromSql('SELECT 6 AS id'));
+    expect((await expectSameAsFullLoad(location)).segment.checkpoint?.version).toBe(6);
     // Time travel across the checkpoint from the cached versions.
     await expectSameAsFullLoad(location, 2);
     await expectSameAsFullLoad(location, 3);

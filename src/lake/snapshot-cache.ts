@@ -16,7 +16,8 @@ import { openStore, type ObjectMeta, type ObjectStore } from '../storage/index.j
 import { NotADeltaTableError } from './errors.js';
 import { parseTimestamp, versionAtTimestamp } from './history.js';
 import { readLastCheckpointHint, segmentAt } from './log-segment.js';
-import { readLogTail, type LogTail } from './log-tail.js';
+import { commitKey } from './log-files.js';
+import { readCommitActions, readLogTail, type LogCommit, type LogTail } from './log-tail.js';
 import { loadSnapshot, replaySegment, type Snapshot } from './snapshot.js';
 import { advanceSnapshot } from './snapshot-update.js';
 
@@ -81,6 +82,11 @@ async function resolve(store: ObjectStore, version: number | undefined): Promise
     if (await sameFile(store, fingerprint(base))) return base;
     return forgetAndLoad(store, version);
   }
+  if (version === undefined) {
+    const next = await probeNext(store, base);
+    if (next === 'stale') return forgetAndLoad(store, version);
+    if (next !== 'list') return advanceSnapshot(base, next);
+  }
   // Check the base and list what follows it at the same time: one round trip on a remote store.
   const [same, tail] = await Promise.all([
     sameFile(store, fingerprint(base)),
@@ -92,6 +98,26 @@ async function resolve(store: ObjectStore, version: number | undefined): Promise
   // A gap in the log, or a version that does not exist: the full load names the problem.
   if (reached < (version ?? tail.latest)) return loadSnapshot(store, version);
   return advanceSnapshot(base, tail.commits);
+}
+
+/**
+ * The common refresh, at most one commit behind, without listing the log (a listing
+ * costs as much as the log is long on a local disk): in one round, check the base's
+ * commit file, read `_last_checkpoint` and look for the next two commits. Commits are
+ * contiguous, so no next commit means the base is the latest; two or more new commits,
+ * or a newer checkpoint, send the caller to the listing.
+ */
+async function probeNext(store: ObjectStore, base: Snapshot): Promise<LogCommit[] | 'stale' | 'list'> {
+  const [same, hint, next, afterNext] = await Promise.all([
+    sameFile(store, fingerprint(base)),
+    readLastCheckpointHint(store),
+    store.head(commitKey(base.version + 1)),
+    store.head(commitKey(base.version + 2)),
+  ]);
+  if (!same) return 'stale';
+  if (afterNext || (hint !== undefined && hint > base.version)) return 'list';
+  if (!next) return [];
+  return [{ version: base.version + 1, file: next, actions: await readCommitActions(store, base.version + 1) }];
 }
 
 function forgetAndLoad(store: ObjectStore, version: number | undefined): Promise<Snapshot> {

@@ -55,11 +55,13 @@ export async function latestVersion(location: string | ObjectStore): Promise<num
   const store = typeof location === 'string' ? openStore(location) : location;
   const last = known.get(store.root);
   if (last) {
-    const [same, tail] = await Promise.all([
-      sameFile(store, last.file),
-      readLogTail(store, last.version + 1, { listOnly: true }).catch(() => undefined),
-    ]);
-    if (same && tail) return noteLatest(store.root, Math.max(last.version, tail.latest), tail);
+    // Nothing new (the common case for a scheduler's tick): no next commit, no listing.
+    const [same, next] = await Promise.all([sameFile(store, last.file), store.head(commitKey(last.version + 1))]);
+    if (same && next === undefined) return last.version;
+    const tail = same
+      ? await readLogTail(store, last.version + 1, { listOnly: true }).catch(() => undefined)
+      : undefined;
+    if (tail) return noteLatest(store.root, Math.max(last.version, tail.latest), tail);
     known.delete(store.root);
   }
   const hint = await readLastCheckpointHint(store);

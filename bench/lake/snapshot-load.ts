@@ -17,9 +17,10 @@
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { DeltaTable, fromSql, withConnection } from '../../src/lake/index.js';
+import { DeltaTable, forgetSnapshots, fromSql, withConnection } from '../../src/lake/index.js';
 import { alternate, measure, median, spread, wall, type BenchResult, type Scenario } from '../harness.js';
 import { mixedRowsSql } from './mixed-rows.js';
+import { measureRefresh } from './snapshot-refresh.js';
 import { sqlString } from './sql.js';
 
 const COMMITS = 10_000;
@@ -53,6 +54,7 @@ export const snapshotLoad: Scenario = {
         {
           name: 'open',
           run: async () => {
+            forgetSnapshots(); // a full load, not the snapshot cache
             const table = await DeltaTable.open(location);
             if (table.version !== COMMITS - 1 || table.snapshot.files.length !== liveFiles) {
               throw new Error(
@@ -78,6 +80,7 @@ export const snapshotLoad: Scenario = {
     // Time travel to just before the checkpoint: a replay of every JSON commit.
     const jsonOnly: number[] = [];
     for (let i = 0; i < JSON_ONLY_ROUNDS; i++) {
+      forgetSnapshots();
       const sample = await measure(async () => {
         const table = await DeltaTable.open(location, { version: lastCheckpoint - 1 });
         if (table.version !== lastCheckpoint - 1) throw new Error(`opened version ${table.version}`);
@@ -88,6 +91,8 @@ export const snapshotLoad: Scenario = {
 
     const load = wall(samples.get('open')!);
     const baseline = wall(samples.get('read_parquet')!);
+    // Last: it adds commits after version COMMITS - 1.
+    const refresh = await measureRefresh(location, COMMITS, build.writeCommit, log);
     return [
       {
         name: 'snapshot_load_ms_10k_commits',
@@ -119,11 +124,14 @@ export const snapshotLoad: Scenario = {
         unit: 'ms',
         note: `the append at version ${lastCheckpoint} (${build.checkpointingAppendMs.toFixed(0)} ms, which writes the checkpoint and runs log cleanup) minus the median plain append after it (${build.plainAppendMs.toFixed(0)} ms); one sample`,
       },
+      ...refresh,
     ];
   },
 };
 
 interface BuildInfo {
+  /** Writes one more commit (an add of a new file) the way versions 2.. were written. */
+  readonly writeCommit: (version: number) => Promise<void>;
   readonly checkpointBytes: number;
   readonly checkpointingAppendMs: number;
   readonly plainAppendMs: number;
@@ -147,25 +155,25 @@ async function buildTable(
   const dataFile = path.join(location, decodeURIComponent(String(add.path)));
   const firstTimestamp = Number(commitInfo.timestamp);
 
+  const writeCommit = async (version: number) => {
+    const file = `part-00000-${randomUUID()}-c000.snappy.parquet`;
+    await fs.link(dataFile, path.join(location, file));
+    const timestamp = firstTimestamp + version;
+    const actions = [
+      { commitInfo: { ...commitInfo, timestamp, readVersion: version - 1, txnId: randomUUID() } },
+      { add: { ...add, path: file, modificationTime: timestamp } },
+    ];
+    await fs.writeFile(
+      path.join(location, logKey(version, '.json')),
+      actions.map((a) => `${JSON.stringify(a)}\n`).join(''),
+    );
+  };
+
   // Versions 2 .. lastCheckpoint - 1, written in parallel batches.
   const BATCH = 256;
   for (let first = 2; first < lastCheckpoint; first += BATCH) {
     const versions = Array.from({ length: Math.min(BATCH, lastCheckpoint - first) }, (_, i) => first + i);
-    await Promise.all(
-      versions.map(async (version) => {
-        const file = `part-00000-${randomUUID()}-c000.snappy.parquet`;
-        await fs.link(dataFile, path.join(location, file));
-        const timestamp = firstTimestamp + version;
-        const actions = [
-          { commitInfo: { ...commitInfo, timestamp, readVersion: version - 1, txnId: randomUUID() } },
-          { add: { ...add, path: file, modificationTime: timestamp } },
-        ];
-        await fs.writeFile(
-          path.join(location, logKey(version, '.json')),
-          actions.map((a) => `${JSON.stringify(a)}\n`).join(''),
-        );
-      }),
-    );
+    await Promise.all(versions.map(writeCommit));
   }
   log(`wrote ${lastCheckpoint - 2} JSON commits in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
@@ -184,5 +192,10 @@ async function buildTable(
   log(
     `built in ${((performance.now() - started) / 1000).toFixed(1)} s; appends ${appendMs.map((ms) => ms.toFixed(0)).join(', ')} ms`,
   );
-  return { checkpointBytes: size, checkpointingAppendMs: appendMs[0]!, plainAppendMs: median(appendMs.slice(1)) };
+  return {
+    writeCommit,
+    checkpointBytes: size,
+    checkpointingAppendMs: appendMs[0]!,
+    plainAppendMs: median(appendMs.slice(1)),
+  };
 }

@@ -18,11 +18,18 @@
 import { randomUUID } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { StrataError, asError } from '../core/index.js';
-import { bindScan, quoteIdent, withConnection, type AddFile, type ScanBinding, type Snapshot } from '../lake/index.js';
+import {
+  bindScan,
+  openSnapshot,
+  quoteIdent,
+  withConnection,
+  type AddFile,
+  type ScanBinding,
+  type Snapshot,
+} from '../lake/index.js';
 import { findDeltaScanCalls, type DeltaScanCall } from './delta-scan-calls.js';
 import { SqlExecutionError, UnsupportedStatementError } from './errors.js';
 import { pruneAndBind, type PruningReport, type SkippingOptions } from './scan-pruning.js';
-import { openSnapshot } from './snapshot-cache.js';
 import { significant, tokenize } from './sql-tokenizer.js';
 
 export interface DeltaSqlOptions extends SkippingOptions {

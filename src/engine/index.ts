@@ -38,4 +38,5 @@ export { SandboxDuckdb } from './sandbox-duckdb.js';
 export { checkSandboxedSql } from './sandbox-policy.js';
 export { bindSandboxedSql } from './sandboxed-sql.js';
 export { localDirectory, isInsideDirectory } from './sandbox-paths.js';
-export { openSnapshot } from './snapshot-cache.js';
+// The snapshot door lives in the lake; re-exported so engine callers keep their import.
+export { openSnapshot } from '../lake/index.js';

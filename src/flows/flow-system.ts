@@ -6,6 +6,7 @@
  */
 import * as path from 'node:path';
 import { Catalog, serverUrl, type CatalogOptions } from '../catalog/index.js';
+import { latestVersion } from '../lake/index.js';
 import type { TableVersionLookup } from './asset-events.js';
 import { backfill, type BackfillOptions, type BackfillPlan } from './backfill.js';
 import type { JsonValue } from './flow-definition.js';
@@ -47,10 +48,13 @@ export class FlowSystem implements AsyncDisposable {
     return this.catalog.warehouse.directory;
   }
 
-  /** The current version of a lake table by catalog name (for table schedules and asset lineage). */
+  /**
+   * The current version of a lake table by catalog name (for table schedules and asset
+   * lineage): a listing of the log after the last version seen, not a snapshot load.
+   */
   readonly tableVersion: TableVersionLookup = async (name) => {
-    if ((await this.catalog.findTable(name)) === undefined) return undefined;
-    return (await this.catalog.openTable(name)).version;
+    const table = await this.catalog.findTable(name);
+    return table === undefined ? undefined : latestVersion(table.location);
   };
 
   async startScheduler(options: Partial<SchedulerOptions> = {}): Promise<Scheduler> {

@@ -2,6 +2,8 @@ export * from './actions.js';
 export * from './errors.js';
 export * from './schema.js';
 export { loadSnapshot, Snapshot } from './snapshot.js';
+export { openSnapshot, latestVersion, forgetSnapshots, type SnapshotAt } from './snapshot-cache.js';
+export { readCommitsAfter, type TableCommit, type CommitTailOptions } from './commit-tail.js';
 export { bindScan, type ScanBinding, type ScanOptions } from './scan.js';
 export { readRows } from './read.js';
 export { withConnection, sharedDuckdb, queryRows, narrowWideIntegers, WIDE_INTEGERS } from './duckdb.js';

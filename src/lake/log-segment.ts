@@ -110,7 +110,7 @@ export function segmentAt(listing: LogListing, location: string, version: number
 }
 
 /** The version `_last_checkpoint` names, or undefined when it is absent or unreadable. */
-async function readLastCheckpointHint(store: ObjectStore): Promise<number | undefined> {
+export async function readLastCheckpointHint(store: ObjectStore): Promise<number | undefined> {
   try {
     const parsed = JSON.parse(new TextDecoder().decode(await store.get(LAST_CHECKPOINT))) as { version?: unknown };
     return typeof parsed.version === 'number' && Number.isInteger(parsed.version) && parsed.version >= 0

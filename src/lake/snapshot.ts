@@ -99,6 +99,11 @@ export class Snapshot {
     return total;
   }
 
+  /** The same snapshot read and written through another store instance at the same root. */
+  withStore(store: ObjectStore): Snapshot {
+    return store === this.store ? this : new Snapshot(store, this.version, this.segment, this.state);
+  }
+
   /** A copy of the replayed state, for incremental updates by a writer. */
   cloneState(): TableState {
     return {
@@ -111,8 +116,12 @@ export class Snapshot {
   }
 }
 
+/** A full load: the log segment of the version (default the latest), replayed. Uncached: see snapshot-cache.ts. */
 export async function loadSnapshot(store: ObjectStore, version?: number): Promise<Snapshot> {
-  const segment = await loadLogSegment(store, store.root, version);
+  return replaySegment(store, await loadLogSegment(store, store.root, version));
+}
+
+export async function replaySegment(store: ObjectStore, segment: LogSegment): Promise<Snapshot> {
   const state = emptyState();
   // Read everything concurrently; apply strictly in log order.
   const [checkpointActions, commitActions] = await Promise.all([

@@ -12,7 +12,7 @@ import { describeSource, sourceRelation, type DataSource } from './data-source.j
 import { writeDataFiles, type DataLayout } from './data-writer.js';
 import { withConnection } from './duckdb.js';
 import { InvalidTableOperationError } from './errors.js';
-import { readHistory, versionAtTimestamp, parseTimestamp, type HistoryEntry } from './history.js';
+import { readHistory, type HistoryEntry } from './history.js';
 import { emptyState } from './log-replay.js';
 import { afterCommit } from './post-commit.js';
 import { minimumProtocol, assertWritableSchema } from './protocol.js';
@@ -20,7 +20,8 @@ import { readRows } from './read.js';
 import { rewriteMatching } from './replace-where.js';
 import { assignColumnMapping } from './column-mapping.js';
 import { columnMappingMode, findField, parseSchema, type StructField, type StructType } from './schema.js';
-import { Snapshot, loadSnapshot } from './snapshot.js';
+import { Snapshot } from './snapshot.js';
+import { openSnapshot } from './snapshot-cache.js';
 import { Transaction, type CommitResult } from './transaction.js';
 import { planWrite, schemaFromSource } from './write-schema.js';
 import { LOG_DIR } from './log-files.js';
@@ -100,14 +101,9 @@ export class DeltaTable {
     return this.current.location;
   }
 
+  /** The table at its latest version (or as `options` say), through the snapshot cache. */
   static async open(location: string | ObjectStore, options: OpenOptions = {}): Promise<DeltaTable> {
-    const store = typeof location === 'string' ? openStore(location) : location;
-    let version = options.version;
-    if (options.timestamp !== undefined) {
-      const millis = typeof options.timestamp === 'number' ? options.timestamp : parseTimestamp(options.timestamp);
-      version = await versionAtTimestamp(store, millis);
-    }
-    return new DeltaTable(await loadSnapshot(store, version));
+    return new DeltaTable(await openSnapshot(location, options));
   }
 
   static async exists(location: string | ObjectStore): Promise<boolean> {
@@ -149,13 +145,11 @@ export class DeltaTable {
               checkedRelation(`SELECT ${plan.projection} FROM (${source.sql}) src`, rules),
             ),
           );
-          txn
-            .addFiles(written.adds)
-            .setMetrics({
-              numFiles: written.adds.length,
-              numOutputRows: written.numRows,
-              numOutputBytes: written.numBytes,
-            });
+          txn.addFiles(written.adds).setMetrics({
+            numFiles: written.adds.length,
+            numOutputRows: written.numRows,
+            numOutputBytes: written.numBytes,
+          });
         }
         const result = await txn.commit();
         return new DeltaTable(result.snapshot);
@@ -195,9 +189,9 @@ export class DeltaTable {
     return { table, result: await table.append(data, options) };
   }
 
-  /** Re-reads the latest version. */
+  /** Brings the table to the latest version (reading only the commits since the one it has). */
   async refresh(): Promise<this> {
-    this.current = await loadSnapshot(this.current.store);
+    this.current = await openSnapshot(this.current.store);
     return this;
   }
 
@@ -356,13 +350,11 @@ export class DeltaTable {
           writeDataFiles(connection, snapshot.store, layout, checkedRelation(relation, rules)),
         );
         progress.update('writing data files', written.adds.length, written.adds.length);
-        txn
-          .addFiles(written.adds)
-          .setMetrics({
-            numFiles: written.adds.length,
-            numOutputRows: written.numRows,
-            numOutputBytes: written.numBytes,
-          });
+        txn.addFiles(written.adds).setMetrics({
+          numFiles: written.adds.length,
+          numOutputRows: written.numRows,
+          numOutputBytes: written.numBytes,
+        });
         if (options.txn) txn.setTxn(options.txn.appId, options.txn.version);
         result.commit = await txn.commit();
         result.numFiles = written.adds.length;

@@ -25,8 +25,7 @@ import { commitText } from './actions.js';
 import { checkConflicts, type IsolationLevel, type TransactionFootprint } from './conflict-checker.js';
 import { CommitConflictError, ConflictRule, InvalidTableOperationError, TableExistsError } from './errors.js';
 import { commitKey } from './log-files.js';
-import { readJsonActions } from './log-reader.js';
-import { listLog } from './log-segment.js';
+import { readCommitActions, readLogTail } from './log-tail.js';
 import { applyActions, fileKey } from './log-replay.js';
 import { assertWritable, isAppendOnly } from './protocol.js';
 import { Snapshot, finishSnapshot } from './snapshot.js';
@@ -185,13 +184,12 @@ export class Transaction {
    * put-if-absent per version.
    */
   private async commitsSince(version: number): Promise<Array<[number, Action[]]>> {
-    const listing = await listLog(this.snapshot.store, version);
-    const versions: number[] = [];
-    for (let v = version; listing.commits.has(v); v++) versions.push(v);
-    if (versions.length === 0) versions.push(version); // listed before it became visible
-    return Promise.all(
-      versions.map(async (v) => [v, await readJsonActions(this.snapshot.store, commitKey(v))] as [number, Action[]]),
-    );
+    const tail = await readLogTail(this.snapshot.store, version);
+    if (tail.commits.length === 0) {
+      // Listed before it became visible: the lost put-if-absent says it exists.
+      return [[version, await readCommitActions(this.snapshot.store, version)]];
+    }
+    return tail.commits.map((c) => [c.version, [...c.actions]]);
   }
 
   private footprint(): TransactionFootprint {

@@ -6,22 +6,16 @@
 import type { JsonValue } from '../../flows/index.js';
 import {
   changeDataFeedEnabled,
+  openSnapshot,
   queryRows,
   quoteIdent,
   tableChanges,
-  toAction,
   withConnection,
-  DeltaTable,
-  type CommitInfo,
   type Metadata,
   type Protocol,
+  type TableCommit,
 } from '../../lake/index.js';
 import { openStore, type ObjectStore } from '../../storage/index.js';
-
-/** The log file of a version (PROTOCOL.md, "Delta Log Entries"). */
-export function commitKey(version: number): string {
-  return `_delta_log/${String(version).padStart(20, '0')}.json`;
-}
 
 /** Whether new commits carry change rows: tracked from the log as commits change the table's properties. */
 export interface FeedState {
@@ -30,47 +24,35 @@ export interface FeedState {
 }
 
 export async function feedStateAt(location: string, version?: number): Promise<{ version: number; feed: FeedState }> {
-  const table = await DeltaTable.open(location, version === undefined ? {} : { version });
-  return { version: table.version, feed: { protocol: table.snapshot.protocol, metadata: table.snapshot.metadata } };
+  const snapshot = await openSnapshot(location, version === undefined ? {} : { version });
+  return { version: snapshot.version, feed: { protocol: snapshot.protocol, metadata: snapshot.metadata } };
 }
 
 export interface CommitOptions {
   readonly table: string;
   readonly location: string;
-  readonly version: number;
+  /** The commit, as the lake's commit-tail reader gives it. */
+  readonly commit: TableCommit;
   /** The table's protocol and metadata before this version; updated in place by its actions. */
   readonly feed: FeedState;
   readonly maxChangeRows: number;
-  /** Commit file modification time, when the caller already has it (the poll's head). */
-  readonly modifiedAt?: number;
 }
 
 export async function readCommit(options: CommitOptions): Promise<{ [key: string]: JsonValue }> {
   const store = openStore(options.location);
-  const key = commitKey(options.version);
-  const text = new TextDecoder().decode(await store.get(key));
-  let info: CommitInfo = {};
-  for (const line of text.split('\n')) {
-    if (line.trim() === '') continue;
-    const action = toAction(JSON.parse(line) as Record<string, unknown>);
-    if (action?.kind === 'commitInfo') info = action.commitInfo;
-    else if (action?.kind === 'protocol') options.feed.protocol = action.protocol;
-    else if (action?.kind === 'metaData') options.feed.metadata = action.metaData;
+  const { version, commitInfo: info, timestamp } = options.commit;
+  for (const action of options.commit.actions) {
+    if (action.kind === 'protocol') options.feed.protocol = action.protocol;
+    else if (action.kind === 'metaData') options.feed.metadata = action.metaData;
   }
-  const millis =
-    info.inCommitTimestamp ??
-    options.modifiedAt ??
-    (await store.head(key))?.lastModified ??
-    info.timestamp ??
-    Date.now();
   const changes = changeDataFeedEnabled(options.feed.protocol, options.feed.metadata)
-    ? await changedRows(store, options.version, options.maxChangeRows)
+    ? await changedRows(store, version, options.maxChangeRows)
     : null;
   return {
     table: options.table,
-    version: options.version,
+    version,
     operation: info.operation ?? 'UNKNOWN',
-    timestamp: new Date(millis).toISOString(),
+    timestamp: new Date(timestamp).toISOString(),
     operationParameters: (info.operationParameters ?? {}) as JsonValue,
     operationMetrics: ((info as { operationMetrics?: unknown }).operationMetrics ?? {}) as JsonValue,
     changes,

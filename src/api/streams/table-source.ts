@@ -1,11 +1,11 @@
 /**
- * A table topic's source: watches the table's next commit file. A poll is one `head` of
- * `_delta_log/<version + 1>.json` (commits are contiguous, so its absence means nothing
- * new), and each new version is read once and published with the version as its id.
+ * A table topic's source: follows the table's commits through the lake's commit-tail
+ * reader. A poll with nothing new costs one existence check of the next commit, and
+ * each new version is read once and published with the version as its id.
  */
 import type { Catalog } from '../../catalog/index.js';
-import { openStore, type ObjectStore } from '../../storage/index.js';
-import { commitKey, feedStateAt, readCommit, type FeedState } from './commit-reader.js';
+import { readCommitsAfter } from '../../lake/index.js';
+import { feedStateAt, readCommit, type FeedState } from './commit-reader.js';
 import type { ReplayedEvent, SourceSink, TopicSource } from './topic-source.js';
 
 export interface TableSourceOptions {
@@ -22,7 +22,6 @@ const MAX_VERSIONS_PER_POLL = 64;
 
 export class TableSource implements TopicSource {
   #location = '';
-  #store: ObjectStore | undefined;
   #version = -1;
   #feed: FeedState | undefined;
 
@@ -31,7 +30,6 @@ export class TableSource implements TopicSource {
   async start(): Promise<void> {
     const table = await this.options.catalog.getTable(this.options.table);
     this.#location = table.location;
-    this.#store = openStore(table.location);
     const { version, feed } = await feedStateAt(table.location);
     this.#version = version;
     this.#feed = feed;
@@ -42,21 +40,18 @@ export class TableSource implements TopicSource {
   }
 
   async poll(): Promise<void> {
-    for (let i = 0; i < MAX_VERSIONS_PER_POLL; i++) {
-      const next = this.#version + 1;
-      const head = await this.#store!.head(commitKey(next));
-      if (head === undefined) return;
+    const commits = await readCommitsAfter(this.#location, this.#version, { limit: MAX_VERSIONS_PER_POLL });
+    for (const commit of commits) {
       const data = await readCommit({
         table: this.options.table,
         location: this.#location,
-        version: next,
+        commit,
         feed: this.#feed!,
         maxChangeRows: this.options.maxChangeRows,
-        modifiedAt: head.lastModified,
       });
       this.options.onRead();
-      this.#version = next;
-      this.options.sink.emit('commit', data, next);
+      this.#version = commit.version;
+      this.options.sink.emit('commit', data, commit.version);
     }
   }
 
@@ -67,15 +62,15 @@ export class TableSource implements TopicSource {
     // Is the change data feed on? As of the version before the first replayed one (version 0 sets its own).
     const { feed } = await feedStateAt(this.#location, Math.max(0, first - 1));
     const out: ReplayedEvent[] = [];
-    for (let version = first; version <= upTo; version++) {
+    for (const commit of await readCommitsAfter(this.#location, first - 1, { upTo })) {
       const data = await readCommit({
         table: this.options.table,
         location: this.#location,
-        version,
+        commit,
         feed,
         maxChangeRows: this.options.maxChangeRows,
       });
-      out.push({ type: 'commit', data, seq: version });
+      out.push({ type: 'commit', data, seq: commit.version });
     }
     return out;
   }

@@ -16,6 +16,7 @@ import { InvalidArgumentError, STRATA_VERSION } from '../core/index.js';
 import type { ApiContext } from './api-context.js';
 import { DEFAULT_LIMITS, DEFAULT_PORT, type ApiServerOptions } from './api-server-options.js';
 import { registerAuthHook } from './auth/auth-hook.js';
+import { AUTH_MIGRATIONS } from './auth/migrations/auth-migrations.js';
 import { Authenticator } from './auth/authenticator.js';
 import { CatalogTableAccess } from './auth/table-access.js';
 import { TableLookup } from './auth/table-lookup.js';
@@ -59,6 +60,8 @@ export class ApiServer {
     }
     const limits = { ...DEFAULT_LIMITS, ...options.limits };
     const metrics = new ApiMetrics();
+    // Tokens live in API auth's own table: make sure it exists in this warehouse's database.
+    await options.catalog.meta.migrate([AUTH_MIGRATIONS]);
     const authenticator = new Authenticator(options.catalog.meta, {
       insecureLocal: options.insecureLocal ?? false,
       ...(options.tokenCacheMs === undefined ? {} : { cacheMs: options.tokenCacheMs }),

@@ -9,6 +9,8 @@ export { DEFAULT_PORT, DEFAULT_LIMITS, type ApiServerOptions, type TlsOptions } 
 export type { ApiContext, ApiLimits, TableAccess, TableAccessControl } from './api-context.js';
 export { ApiRole, API_ROLES, LOCAL_ADMIN, hasRole, type Principal, type TableGrant } from './auth/principal.js';
 export { createToken, revokeToken, listTokens, type CreatedToken, type TokenInfo } from './auth/token-store.js';
+export { AUTH_MIGRATIONS } from './auth/migrations/auth-migrations.js';
+export type { AuthTables, ApiTokensTable } from './auth/auth-tables.js';
 export { setGrant, removeGrant, listGrants, type GrantRequest, type GrantableRole } from './auth/grant-store.js';
 export { toHttpError, statusOf, type ErrorBody, type HttpError } from './error-mapping.js';
 export type { GraphqlOptions } from './graphql/graphql-options.js';

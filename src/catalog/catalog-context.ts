@@ -1,12 +1,12 @@
 /** What every catalog operation works with, and how catalog rows become CatalogTables. */
-import type { Kysely, Selectable } from 'kysely';
-import type { CatalogTablesTable, Database, MetaDatabase, TableKind } from '../meta/index.js';
+import type { Selectable } from 'kysely';
+import type { CatalogDb, CatalogMeta, CatalogTablesTable, TableKind } from './catalog-tables.js';
 import { absoluteLocation } from './managed-location.js';
 import { formatTableName, type TableName } from './table-name.js';
 import type { Warehouse } from './warehouse-config.js';
 
 export interface CatalogContext {
-  readonly meta: MetaDatabase;
+  readonly meta: CatalogMeta;
   readonly warehouse: Warehouse;
   readonly defaultSchema: string;
   /** The default owner of what this catalog creates. */
@@ -44,7 +44,7 @@ export function toCatalogTable(row: TableRow, warehouse: Warehouse): CatalogTabl
   };
 }
 
-export async function selectTable(db: Kysely<Database>, name: TableName): Promise<TableRow | undefined> {
+export async function selectTable(db: CatalogDb, name: TableName): Promise<TableRow | undefined> {
   return db
     .selectFrom('catalog_tables')
     .selectAll()
@@ -53,7 +53,7 @@ export async function selectTable(db: Kysely<Database>, name: TableName): Promis
     .executeTakeFirst();
 }
 
-export async function allTableNames(db: Kysely<Database>): Promise<TableName[]> {
+export async function allTableNames(db: CatalogDb): Promise<TableName[]> {
   const rows = await db.selectFrom('catalog_tables').select(['schema_name', 'table_name']).execute();
   return rows.map((r) => ({ schema: r.schema_name, table: r.table_name }));
 }

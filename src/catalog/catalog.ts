@@ -9,7 +9,9 @@
  */
 import * as path from 'node:path';
 import { DeltaTable, type OpenOptions } from '../lake/index.js';
-import type { MetaDatabase } from '../meta/index.js';
+import type { MetaDatabase, MigrationSource } from '../meta/index.js';
+import type { CatalogMeta, CatalogTables } from './catalog-tables.js';
+import { CATALOG_MIGRATIONS } from './migrations/catalog-migrations.js';
 import type { CatalogContext, CatalogTable } from './catalog-context.js';
 import { WarehouseNotFoundError } from './errors.js';
 import { lineage, recordLineage, type Lineage, type LineageEdge, type LineageInput } from './lineage-records.js';
@@ -28,6 +30,11 @@ export interface CatalogOptions extends MetaConnectionOptions {
   readonly meta?: MetaDatabase;
   /** The default owner of schemas and tables this catalog creates. */
   readonly user?: string;
+  /**
+   * Migration sources of the modules composed with this catalog (flows, api auth, ...):
+   * applied with the catalog's own when the catalog opens, so their tables exist.
+   */
+  readonly migrations?: readonly MigrationSource[];
 }
 
 export class Catalog implements AsyncDisposable {
@@ -38,8 +45,12 @@ export class Catalog implements AsyncDisposable {
 
   static async open(options: CatalogOptions = {}): Promise<Catalog> {
     const warehouse = locateWarehouse(options);
-    const meta = options.meta ?? (await openWarehouseMeta(warehouse, options));
+    const migrations = [CATALOG_MIGRATIONS, ...(options.migrations ?? [])];
+    const meta = (
+      options.meta ?? (await openWarehouseMeta(warehouse, options, migrations))
+    ).withTables<CatalogTables>();
     try {
+      if (options.meta) await meta.migrate(migrations);
       await checkBinding(meta, warehouse);
     } catch (error) {
       if (!options.meta) await meta.close();
@@ -52,7 +63,8 @@ export class Catalog implements AsyncDisposable {
     return this.ctx.warehouse;
   }
 
-  get meta(): MetaDatabase {
+  /** The metadata database, as the catalog sees it; other modules take their own view (`withTables`). */
+  get meta(): CatalogMeta {
     return this.ctx.meta;
   }
 

@@ -17,7 +17,18 @@ export {
   type TableName,
 } from './table-name.js';
 export { pathSegment } from './managed-location.js';
-export { initWarehouse, type InitResult } from './init-warehouse.js';
+export { initWarehouse, type InitResult, type InitOptions } from './init-warehouse.js';
+export {
+  TableKind,
+  type CatalogTables,
+  type CatalogMeta,
+  type SettingsTable,
+  type CatalogSchemasTable,
+  type CatalogTablesTable,
+  type CatalogLineageTable,
+  type ApiGrantsTable,
+} from './catalog-tables.js';
+export { CATALOG_MIGRATIONS } from './migrations/catalog-migrations.js';
 export {
   findWarehouse,
   readWarehouse,

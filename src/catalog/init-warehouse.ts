@@ -8,7 +8,9 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { MetaKind, type MigrationReport } from '../meta/index.js';
+import { MetaKind, type MigrationReport, type MigrationSource } from '../meta/index.js';
+import type { CatalogTables } from './catalog-tables.js';
+import { CATALOG_MIGRATIONS } from './migrations/catalog-migrations.js';
 import { bind, mismatch, openWarehouseMeta, serverUrl, type MetaConnectionOptions } from './warehouse-binding.js';
 import {
   readWarehouse,
@@ -26,7 +28,12 @@ export interface InitResult {
   readonly migrations: MigrationReport;
 }
 
-export async function initWarehouse(dir: string, options: MetaConnectionOptions = {}): Promise<InitResult> {
+export interface InitOptions extends MetaConnectionOptions {
+  /** Migration sources of the modules to set up besides the catalog (`strata init` passes every module's). */
+  readonly migrations?: readonly MigrationSource[];
+}
+
+export async function initWarehouse(dir: string, options: InitOptions = {}): Promise<InitResult> {
   const directory = path.resolve(dir);
   mkdirSync(directory, { recursive: true });
   const existing = readWarehouse(directory);
@@ -38,7 +45,9 @@ export async function initWarehouse(dir: string, options: MetaConnectionOptions 
   };
   const warehouse = warehouseAt(directory, config);
   mkdirSync(warehouse.lakeRoot, { recursive: true });
-  const meta = await openWarehouseMeta(warehouse, options);
+  const meta = (
+    await openWarehouseMeta(warehouse, options, [CATALOG_MIGRATIONS, ...(options.migrations ?? [])])
+  ).withTables<CatalogTables>();
   try {
     const bound = await bind(meta, { id: config.id, directory });
     if (bound.id !== config.id) {

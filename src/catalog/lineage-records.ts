@@ -4,8 +4,8 @@
  * a new table that reuses the name.
  */
 import { InvalidArgumentError } from '../core/index.js';
-import type { Kysely } from 'kysely';
-import { hasPgErrorCode, PgErrorCode, type Database } from '../meta/index.js';
+import { hasPgErrorCode, PgErrorCode } from '../meta/index.js';
+import type { CatalogDb } from './catalog-tables.js';
 import { selectTable, type CatalogContext } from './catalog-context.js';
 import { tableNotFound } from './table-operations.js';
 import { formatTableName, toTableName, type TableName } from './table-name.js';
@@ -66,10 +66,7 @@ async function tableId(ctx: CatalogContext, input: string | TableName): Promise<
   return row.id;
 }
 
-async function edges(
-  db: Kysely<Database>,
-  filter: { from?: string; to?: string; ids?: number[] },
-): Promise<LineageEdge[]> {
+async function edges(db: CatalogDb, filter: { from?: string; to?: string; ids?: number[] }): Promise<LineageEdge[]> {
   let query = db
     .selectFrom('catalog_lineage as l')
     .innerJoin('catalog_tables as f', 'f.id', 'l.from_table_id')

@@ -1,7 +1,8 @@
 /** Schemas: namespaces of tables. `main` exists from the first migration and cannot be dropped. */
-import type { Kysely, Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import { InvalidArgumentError } from '../core/index.js';
-import { hasPgErrorCode, PgErrorCode, type CatalogSchemasTable, type Database } from '../meta/index.js';
+import { hasPgErrorCode, PgErrorCode } from '../meta/index.js';
+import type { CatalogDb, CatalogSchemasTable } from './catalog-tables.js';
 import type { CatalogContext } from './catalog-context.js';
 import { SchemaAlreadyExistsError, SchemaNotEmptyError, SchemaNotFoundError } from './errors.js';
 import { suggestNames } from './name-suggestions.js';
@@ -73,12 +74,12 @@ export async function dropSchema(
 }
 
 /** Throws SchemaNotFoundError (with suggestions) unless the schema exists. */
-export async function requireSchema(db: Kysely<Database>, name: string): Promise<void> {
+export async function requireSchema(db: CatalogDb, name: string): Promise<void> {
   const found = await db.selectFrom('catalog_schemas').select('name').where('name', '=', name).executeTakeFirst();
   if (!found) throw await schemaNotFound(db, name);
 }
 
-export async function schemaNotFound(db: Kysely<Database>, name: string): Promise<SchemaNotFoundError> {
+export async function schemaNotFound(db: CatalogDb, name: string): Promise<SchemaNotFoundError> {
   const names = (await db.selectFrom('catalog_schemas').select('name').execute()).map((r) => r.name);
   return new SchemaNotFoundError(quoteIdentifier(name), suggestNames(name, names).map(quoteIdentifier));
 }

@@ -15,7 +15,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DeltaTable, TableExistsError as LakeTableExistsError, type CreateOptions } from '../lake/index.js';
-import { hasPgErrorCode, pgConstraint, PgErrorCode, TableKind } from '../meta/index.js';
+import { hasPgErrorCode, pgConstraint, PgErrorCode } from '../meta/index.js';
+import { TableKind } from './catalog-tables.js';
 import { selectTable, toCatalogTable, type CatalogContext, type CatalogTable } from './catalog-context.js';
 import { InvalidLocationError, LocationInUseError, TableAlreadyExistsError, TableNotRecordedError } from './errors.js';
 import { absoluteLocation, managedRelativeLocation } from './managed-location.js';

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { InvalidArgumentError } from '../core/index.js';
-import { TableKind } from '../meta/index.js';
+import { TableKind } from './catalog-tables.js';
 import {
   allTableNames,
   selectTable,

@@ -4,7 +4,14 @@
  * used by two warehouses (their managed tables would collide) and a warehouse never
  * opens a database that is not its own.
  */
-import { DATABASE_URL_ENV, MetaKind, openMetaDatabase, type MetaDatabase } from '../meta/index.js';
+import {
+  DATABASE_URL_ENV,
+  MetaKind,
+  openMetaDatabase,
+  type MetaDatabase,
+  type MigrationSource,
+} from '../meta/index.js';
+import type { CatalogMeta } from './catalog-tables.js';
 import { WarehouseConfigError } from './errors.js';
 import type { Warehouse } from './warehouse-config.js';
 
@@ -28,8 +35,12 @@ export function serverUrl(options: MetaConnectionOptions): string | undefined {
   return url === undefined || url.trim() === '' ? undefined : url;
 }
 
-/** Opens the warehouse's metadata database where its strata.json says it is. */
-export async function openWarehouseMeta(warehouse: Warehouse, options: MetaConnectionOptions): Promise<MetaDatabase> {
+/** Opens the warehouse's metadata database where its strata.json says it is, applying `migrations`. */
+export async function openWarehouseMeta(
+  warehouse: Warehouse,
+  options: MetaConnectionOptions,
+  migrations: readonly MigrationSource[],
+): Promise<MetaDatabase> {
   const url = serverUrl(options);
   if (warehouse.config.metadata === MetaKind.server && url === undefined) {
     throw new WarehouseConfigError(
@@ -43,10 +54,12 @@ export async function openWarehouseMeta(warehouse: Warehouse, options: MetaConne
       { directory: warehouse.directory },
     );
   }
-  return openMetaDatabase(url === undefined ? { warehouse: warehouse.directory, env: {} } : { databaseUrl: url });
+  return openMetaDatabase(
+    url === undefined ? { warehouse: warehouse.directory, env: {}, migrations } : { databaseUrl: url, migrations },
+  );
 }
 
-export async function readBinding(meta: MetaDatabase): Promise<Binding | undefined> {
+export async function readBinding(meta: CatalogMeta): Promise<Binding | undefined> {
   const rows = await meta.db
     .selectFrom('strata_settings')
     .select(['key', 'value'])
@@ -57,7 +70,7 @@ export async function readBinding(meta: MetaDatabase): Promise<Binding | undefin
 }
 
 /** Records `binding` unless the database already has one; returns the one it has. */
-export async function bind(meta: MetaDatabase, binding: Binding): Promise<Binding> {
+export async function bind(meta: CatalogMeta, binding: Binding): Promise<Binding> {
   await meta.transaction(async (trx) => {
     await trx
       .insertInto('strata_settings')
@@ -72,7 +85,7 @@ export async function bind(meta: MetaDatabase, binding: Binding): Promise<Bindin
 }
 
 /** Refuses a database that does not belong to `warehouse`. */
-export async function checkBinding(meta: MetaDatabase, warehouse: Warehouse): Promise<void> {
+export async function checkBinding(meta: CatalogMeta, warehouse: Warehouse): Promise<void> {
   const bound = await readBinding(meta);
   if (bound === undefined) {
     throw new WarehouseConfigError(
@@ -83,7 +96,7 @@ export async function checkBinding(meta: MetaDatabase, warehouse: Warehouse): Pr
   if (bound.id !== warehouse.config.id) throw mismatch(meta, warehouse.directory, bound);
 }
 
-export function mismatch(meta: MetaDatabase, directory: string, bound: Binding): WarehouseConfigError {
+export function mismatch(meta: CatalogMeta, directory: string, bound: Binding): WarehouseConfigError {
   return new WarehouseConfigError(
     `The metadata database ${meta.target} belongs to another warehouse (id ${bound.id}, initialized at ${bound.directory}), not to ${directory}. ` +
       'Each warehouse needs its own database: point STRATA_DATABASE_URL at another one.',

@@ -19,7 +19,11 @@ const ROLES: readonly ApiRole[] = ['admin', 'writer', 'reader'];
 const api = () => import('../api/index.js');
 
 async function withCatalog<T>(options: WarehouseOption, work: (catalog: Catalog) => Promise<T>): Promise<T> {
-  const catalog = await Catalog.open(options.warehouse === undefined ? {} : { warehouse: options.warehouse });
+  const migrations = [(await api()).AUTH_MIGRATIONS];
+  const catalog = await Catalog.open({
+    ...(options.warehouse === undefined ? {} : { warehouse: options.warehouse }),
+    migrations,
+  });
   try {
     return await work(catalog);
   } finally {

@@ -10,6 +10,8 @@ import { latestVersion } from '../lake/index.js';
 import type { TableVersionLookup } from './asset-events.js';
 import { backfill, type BackfillOptions, type BackfillPlan } from './backfill.js';
 import type { JsonValue } from './flow-definition.js';
+import type { FlowTables } from './flow-tables.js';
+import { FLOW_MIGRATIONS } from './migrations/flow-migrations.js';
 import { LocalNotifier, PostgresNotifier } from './queue/notifier.js';
 import { PlanCache, type QueueContext } from './queue/queue-context.js';
 import { createRun, type CreatedRun } from './queue/run-creation.js';
@@ -33,10 +35,10 @@ export class FlowSystem implements AsyncDisposable {
   ) {}
 
   static async open(options: FlowSystemOptions = {}): Promise<FlowSystem> {
-    const catalog = await Catalog.open(options);
+    const catalog = await Catalog.open({ ...options, migrations: [FLOW_MIGRATIONS, ...(options.migrations ?? [])] });
     const url = catalog.meta.kind === 'server' ? serverUrl(options) : undefined;
     const notifier = url === undefined ? new LocalNotifier() : new PostgresNotifier(url);
-    const queue: QueueContext = { meta: catalog.meta, plans: new PlanCache(), notifier };
+    const queue: QueueContext = { meta: catalog.meta.withTables<FlowTables>(), plans: new PlanCache(), notifier };
     return new FlowSystem(
       catalog,
       queue,

@@ -115,3 +115,5 @@ export { RemoteFlowError, ControlChannelError } from './control-errors.js';
 export { openFlowControl, isLocalEmbedded } from './open-flow-control.js';
 export { sourceFileResolver } from './source-file-resolver.js';
 export { testFlow, type TestFlowOptions, type TestFlowResult, type TestTaskResult } from './flow-testing.js';
+export { FLOW_MIGRATIONS } from './migrations/flow-migrations.js';
+export type * from './flow-tables.js';

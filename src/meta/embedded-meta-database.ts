@@ -12,16 +12,13 @@ import * as path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { acquireDirectoryLock } from './directory-lock.js';
 import { MetaConnectionError } from './errors.js';
-import { KyselyMetaDatabase } from './kysely-meta-database.js';
+import { KyselyMetaDatabase, type OpenOptions } from './kysely-meta-database.js';
 import { MetaKind, type MetaDatabase } from './meta-database.js';
 import { PGliteDialect } from './pglite-dialect.js';
 
 export const LOCK_FILE_NAME = 'strata.lock';
 
-export async function openEmbeddedMetaDatabase(
-  directory: string,
-  options: { migrate?: boolean } = {},
-): Promise<MetaDatabase> {
+export async function openEmbeddedMetaDatabase(directory: string, options: OpenOptions = {}): Promise<MetaDatabase> {
   const target = path.resolve(directory);
   mkdirSync(target, { recursive: true });
   const lock = await acquireDirectoryLock(target, LOCK_FILE_NAME);

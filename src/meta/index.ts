@@ -1,6 +1,7 @@
 /**
  * The metadata database: PostgreSQL through Kysely, embedded PGlite by default,
- * a PostgreSQL server when configured; versioned migrations run on open.
+ * a PostgreSQL server when configured; versioned migrations run on open, taken from
+ * the modules that own the tables (each module's MigrationSource).
  */
 export { MetaKind, type MetaDatabase } from './meta-database.js';
 export {
@@ -14,19 +15,8 @@ export {
 export { openEmbeddedMetaDatabase, LOCK_FILE_NAME } from './embedded-meta-database.js';
 export { openServerMetaDatabase, redactUrl, type ServerOptions } from './server-meta-database.js';
 export { PGliteDialect } from './pglite-dialect.js';
-export { MIGRATION_TABLE, MIGRATION_LOCK_TABLE, type MigrationReport } from './migrator.js';
-export { MIGRATIONS } from './migrations/migration-list.js';
-export type * from './flow-tables.js';
-export {
-  TableKind,
-  type Database,
-  type SettingsTable,
-  type CatalogSchemasTable,
-  type CatalogTablesTable,
-  type CatalogLineageTable,
-  type ApiTokensTable,
-  type ApiGrantsTable,
-} from './database-schema.js';
+export { MIGRATION_TABLE, MIGRATION_LOCK_TABLE, type MetaTables, type MigrationReport } from './migrator.js';
+export { orderSources, type MigrationSource, type ModuleMigration } from './migration-source.js';
 export { PgErrorCode, hasPgErrorCode, pgConstraint } from './postgres-errors.js';
 export {
   MetaLockedError,

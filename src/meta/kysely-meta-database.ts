@@ -3,10 +3,17 @@
  * a backend's dialect, migrations on open, and the backend's own cleanup on close.
  */
 import { Kysely, type Dialect, type Transaction } from 'kysely';
-import type { Database } from './database-schema.js';
 import { MetaClosedError } from './errors.js';
 import type { MetaDatabase, MetaKind } from './meta-database.js';
-import { migrateToLatest, type MigrationReport } from './migrator.js';
+import type { MigrationSource } from './migration-source.js';
+import { migrateSources, type MetaTables, type MigrationReport } from './migrator.js';
+
+export interface OpenOptions {
+  /** Run migrations on open (default true). */
+  readonly migrate?: boolean;
+  /** The modules' migration sources, run on open and by `migrate()` (default none). */
+  readonly migrations?: readonly MigrationSource[];
+}
 
 export interface Backend {
   readonly kind: MetaKind;
@@ -21,19 +28,22 @@ export interface Backend {
 export class KyselyMetaDatabase implements MetaDatabase {
   readonly kind: MetaKind;
   readonly target: string;
-  readonly db: Kysely<Database>;
+  readonly db: Kysely<MetaTables>;
   private report: MigrationReport = { applied: [], current: undefined };
   private closing: Promise<void> | undefined;
 
-  private constructor(private readonly backend: Backend) {
+  private constructor(
+    private readonly backend: Backend,
+    private readonly sources: readonly MigrationSource[],
+  ) {
     this.kind = backend.kind;
     this.target = backend.target;
-    this.db = new Kysely<Database>({ dialect: backend.dialect });
+    this.db = new Kysely<MetaTables>({ dialect: backend.dialect });
   }
 
   /** Creates the database over `backend` and migrates it; on failure, closes the backend. */
-  static async open(backend: Backend, options: { migrate?: boolean } = {}): Promise<KyselyMetaDatabase> {
-    const meta = new KyselyMetaDatabase(backend);
+  static async open(backend: Backend, options: OpenOptions = {}): Promise<KyselyMetaDatabase> {
+    const meta = new KyselyMetaDatabase(backend, options.migrations ?? []);
     try {
       if (options.migrate !== false) meta.report = await meta.migrate();
       return meta;
@@ -47,15 +57,20 @@ export class KyselyMetaDatabase implements MetaDatabase {
     return this.report;
   }
 
-  async transaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (trx: Transaction<MetaTables>) => Promise<T>): Promise<T> {
     this.assertOpen();
     const run = () => this.db.transaction().execute(fn);
     return this.backend.transactionScope ? this.backend.transactionScope(run) : run();
   }
 
-  async migrate(): Promise<MigrationReport> {
+  async migrate(sources: readonly MigrationSource[] = this.sources): Promise<MigrationReport> {
     this.assertOpen();
-    return migrateToLatest(this.db, this.target);
+    return migrateSources((fn) => this.transaction(fn), sources, this.target);
+  }
+
+  withTables<T extends object>(): MetaDatabase<MetaTables & T> {
+    // Table types exist only for the compiler: every view is this object.
+    return this as unknown as MetaDatabase<MetaTables & T>;
   }
 
   close(): Promise<void> {

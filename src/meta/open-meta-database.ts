@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { InvalidArgumentError } from '../core/index.js';
 import { openEmbeddedMetaDatabase } from './embedded-meta-database.js';
 import { MetaKind, type MetaDatabase } from './meta-database.js';
+import type { MigrationSource } from './migration-source.js';
 import { openServerMetaDatabase } from './server-meta-database.js';
 
 export const DATABASE_URL_ENV = 'STRATA_DATABASE_URL';
@@ -24,6 +25,8 @@ export interface MetaDatabaseOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Run migrations on open (default true). */
   readonly migrate?: boolean;
+  /** The modules' migration sources (default none: only the migration records exist). */
+  readonly migrations?: readonly MigrationSource[];
 }
 
 export type MetaConfig =
@@ -45,8 +48,11 @@ export function resolveMetaConfig(options: MetaDatabaseOptions): MetaConfig {
 
 export async function openMetaDatabase(options: MetaDatabaseOptions): Promise<MetaDatabase> {
   const config = resolveMetaConfig(options);
-  const migrate = options.migrate === undefined ? {} : { migrate: options.migrate };
+  const open = {
+    ...(options.migrate === undefined ? {} : { migrate: options.migrate }),
+    ...(options.migrations === undefined ? {} : { migrations: options.migrations }),
+  };
   return config.kind === MetaKind.server
-    ? openServerMetaDatabase(config.url, migrate)
-    : openEmbeddedMetaDatabase(config.directory, migrate);
+    ? openServerMetaDatabase(config.url, open)
+    : openEmbeddedMetaDatabase(config.directory, open);
 }

@@ -5,11 +5,10 @@
 import pg from 'pg';
 import { PostgresDialect } from 'kysely';
 import { MetaConnectionError } from './errors.js';
-import { KyselyMetaDatabase } from './kysely-meta-database.js';
+import { KyselyMetaDatabase, type OpenOptions } from './kysely-meta-database.js';
 import { MetaKind, type MetaDatabase } from './meta-database.js';
 
-export interface ServerOptions {
-  readonly migrate?: boolean;
+export interface ServerOptions extends OpenOptions {
   /** Pool size (default 10). */
   readonly maxConnections?: number;
 }

@@ -5,7 +5,7 @@
  * refused off loopback; `strata token create|revoke` work from the command line.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiServer, createToken, revokeToken } from '../../src/api/index.js';
+import { ApiServer, createToken, revokeToken, type AuthTables } from '../../src/api/index.js';
 import { strata } from '../cli/run-cli.js';
 import { startTestApi, type TestApi } from './helpers/api-harness.js';
 
@@ -54,7 +54,7 @@ describe('API auth', () => {
   it('stores only a hash of each secret', async () => {
     const created = await createToken(api.catalog.meta, { name: 'hashed', role: 'reader' });
     const secret = created.token.split('_').slice(2).join('_');
-    const rows = await api.catalog.meta.db.selectFrom('api_tokens').selectAll().execute();
+    const rows = await api.catalog.meta.withTables<AuthTables>().db.selectFrom('api_tokens').selectAll().execute();
     expect(JSON.stringify(rows)).not.toContain(secret);
     expect(rows.find((r) => r.name === 'hashed')?.secret_hash).toMatch(/^[0-9a-f]{64}$/);
   });

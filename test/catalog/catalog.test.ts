@@ -261,8 +261,8 @@ describeBackends('Catalog', (backend) => {
   });
 
   it('says so when the Delta table was created but recording it failed', async () => {
-    const failing = {
-      ...catalog.meta,
+    // The same database object (its methods included), with inserts failing.
+    const failing = Object.assign(Object.create(catalog.meta) as typeof catalog.meta, {
       db: catalog.meta.db.withPlugin({
         transformQuery: (args) => {
           if (args.node.kind === 'InsertQueryNode') throw new Error('the database went away');
@@ -270,7 +270,7 @@ describeBackends('Catalog', (backend) => {
         },
         transformResult: async (args) => args.result,
       }),
-    };
+    });
     const broken = await Catalog.open({ warehouse: setup.warehouse, meta: failing });
     const failure = broken.createTable('unrecorded', { schema: PEOPLE });
     await expect(failure).rejects.toBeInstanceOf(TableNotRecordedError);

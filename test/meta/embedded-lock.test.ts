@@ -14,6 +14,7 @@ import {
   openMetaDatabase,
   type MetaDatabase,
 } from '../../src/meta/index.js';
+import { openAll, type AllTables } from './helpers/modules.js';
 import { BACKENDS, type BackendSetup } from './helpers/backends.js';
 import { MetaWorker, stopWorkers } from './helpers/child-process.js';
 
@@ -23,7 +24,7 @@ const lockFile = (setup: BackendSetup) => path.join(setup.warehouse, META_DIRECT
 // Each case starts several Node processes (tsx, PGlite): generous time on busy machines.
 describe('embedded metadata database lock', { timeout: 180_000 }, () => {
   const setups: BackendSetup[] = [];
-  const opened: MetaDatabase[] = [];
+  const opened: MetaDatabase<AllTables>[] = [];
   afterEach(async () => {
     await stopWorkers();
     await Promise.all(opened.splice(0).map((m) => m.close()));
@@ -38,13 +39,13 @@ describe('embedded metadata database lock', { timeout: 180_000 }, () => {
     return setup;
   }
 
-  async function open(setup: BackendSetup): Promise<MetaDatabase> {
-    const meta = await openMetaDatabase({ warehouse: setup.warehouse, env: {} });
+  async function open(setup: BackendSetup): Promise<MetaDatabase<AllTables>> {
+    const meta = await openAll({ warehouse: setup.warehouse, env: {} });
     opened.push(meta);
     return meta;
   }
 
-  async function workerKeys(meta: MetaDatabase): Promise<string[]> {
+  async function workerKeys(meta: MetaDatabase<AllTables>): Promise<string[]> {
     return (
       await meta.db
         .selectFrom('strata_settings')

@@ -11,19 +11,19 @@ import {
   MetaClosedError,
   MetaKind,
   MIGRATION_TABLE,
-  MIGRATIONS,
   openMetaDatabase,
   PgErrorCode,
   type MetaDatabase,
 } from '../../src/meta/index.js';
+import { ALL_MIGRATION_IDS, openAll, type AllTables } from './helpers/modules.js';
 import { describeBackends, type BackendSetup } from './helpers/backends.js';
 
-const latest = Object.keys(MIGRATIONS).at(-1);
+const latest = ALL_MIGRATION_IDS.at(-1);
 
 describeBackends('MetaDatabase contract', (backend) => {
   let shared: BackendSetup;
-  let meta: MetaDatabase;
-  const open = (setup: BackendSetup) => openMetaDatabase({ warehouse: setup.warehouse, env: setup.env });
+  let meta: MetaDatabase<AllTables>;
+  const open = (setup: BackendSetup) => openAll({ warehouse: setup.warehouse, env: setup.env });
   const keysLike = async (prefix: string) =>
     (
       await meta.db
@@ -45,7 +45,7 @@ describeBackends('MetaDatabase contract', (backend) => {
 
   it('opens the backend the configuration names, and migrates a new database', async () => {
     expect(meta.kind).toBe(backend.name === 'pglite' ? MetaKind.embedded : MetaKind.server);
-    expect(meta.migrations).toEqual({ applied: Object.keys(MIGRATIONS), current: latest });
+    expect(meta.migrations).toEqual({ applied: ALL_MIGRATION_IDS, current: latest });
     const schemas = await meta.db.selectFrom('catalog_schemas').select('name').execute();
     expect(schemas.map((s) => s.name)).toEqual(['main']);
   });
@@ -58,7 +58,7 @@ describeBackends('MetaDatabase contract', (backend) => {
     const rows = await sql<{ name: string }>`select name from ${sql.table(MIGRATION_TABLE)} order by name`.execute(
       meta.db,
     );
-    expect(rows.rows.map((r) => r.name)).toEqual(Object.keys(MIGRATIONS));
+    expect(rows.rows.map((r) => r.name)).toEqual([...ALL_MIGRATION_IDS].sort());
     expect((await meta.db.selectFrom('catalog_schemas').select('name').execute()).length).toBe(1);
   });
 

@@ -5,10 +5,9 @@
  * restricted. A grant is checked when it is made: the table and columns must exist and
  * the filter must be a predicate DuckDB accepts over the table.
  */
-import type { Catalog } from '../../catalog/index.js';
+import type { Catalog, CatalogMeta } from '../../catalog/index.js';
 import { SqlSession } from '../../engine/index.js';
 import { quoteIdent } from '../../lake/index.js';
-import type { MetaDatabase } from '../../meta/index.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
 import type { TableGrant } from './principal.js';
 
@@ -80,7 +79,7 @@ export async function removeGrant(catalog: Catalog, role: GrantableRole, tableNa
 }
 
 /** The role's grants by table name; null when it has none (sees everything). */
-export async function grantsOf(meta: MetaDatabase, role: string): Promise<ReadonlyMap<string, TableGrant> | null> {
+export async function grantsOf(meta: CatalogMeta, role: string): Promise<ReadonlyMap<string, TableGrant> | null> {
   if (role === 'admin') return null;
   const rows = await meta.db
     .selectFrom('api_grants')
@@ -100,7 +99,7 @@ export async function grantsOf(meta: MetaDatabase, role: string): Promise<Readon
   );
 }
 
-export async function listGrants(meta: MetaDatabase): Promise<(TableGrant & { role: GrantableRole })[]> {
+export async function listGrants(meta: CatalogMeta): Promise<(TableGrant & { role: GrantableRole })[]> {
   const rows = await meta.db.selectFrom('api_grants').selectAll().orderBy('role').orderBy('table_name').execute();
   return rows.map((r) => ({
     role: r.role,

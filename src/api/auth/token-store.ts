@@ -7,6 +7,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { sql } from 'kysely';
 import type { MetaDatabase } from '../../meta/index.js';
+import type { AuthTables } from './auth-tables.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
 import { API_ROLES, type ApiRole } from './principal.js';
 
@@ -50,7 +51,7 @@ export async function createToken(
   const id = randomBytes(6).toString('hex');
   const secret = randomBytes(32).toString('base64url');
   const expiresAt = options.expiresInMs === undefined ? null : new Date(Date.now() + options.expiresInMs);
-  const taken = await meta.db
+  const taken = await tokens(meta)
     .selectFrom('api_tokens')
     .select('id')
     .where('name', '=', options.name)
@@ -61,13 +62,13 @@ export async function createToken(
       name: options.name,
     });
   // A revoked token's name can be reused: the old row keeps its id under a retired name.
-  await meta.db
+  await tokens(meta)
     .updateTable('api_tokens')
     .set({ name: sql<string>`name || '#' || id` })
     .where('name', '=', options.name)
     .where('revoked_at', 'is not', null)
     .execute();
-  await meta.db
+  await tokens(meta)
     .insertInto('api_tokens')
     .values({ id, name: options.name, role: options.role, secret_hash: hashSecret(secret), expires_at: expiresAt })
     .execute();
@@ -76,7 +77,7 @@ export async function createToken(
 
 /** Revokes a token by name or id; NotFoundError when there is no live one. */
 export async function revokeToken(meta: MetaDatabase, nameOrId: string): Promise<TokenInfo> {
-  const rows = await meta.db
+  const rows = await tokens(meta)
     .updateTable('api_tokens')
     .set({ revoked_at: new Date() })
     .where((eb) => eb.or([eb('name', '=', nameOrId), eb('id', '=', nameOrId)]))
@@ -89,7 +90,7 @@ export async function revokeToken(meta: MetaDatabase, nameOrId: string): Promise
 }
 
 export async function listTokens(meta: MetaDatabase): Promise<TokenInfo[]> {
-  const rows = await meta.db.selectFrom('api_tokens').selectAll().orderBy('created_at').execute();
+  const rows = await tokens(meta).selectFrom('api_tokens').selectAll().orderBy('created_at').execute();
   return rows.map(toInfo);
 }
 
@@ -97,7 +98,7 @@ export async function listTokens(meta: MetaDatabase): Promise<TokenInfo[]> {
 export async function findToken(meta: MetaDatabase, presented: string): Promise<StoredToken | undefined> {
   const match = TOKEN_PATTERN.exec(presented);
   if (!match) return undefined;
-  const row = await meta.db.selectFrom('api_tokens').selectAll().where('id', '=', match[1]!).executeTakeFirst();
+  const row = await tokens(meta).selectFrom('api_tokens').selectAll().where('id', '=', match[1]!).executeTakeFirst();
   if (!row) return undefined;
   const expected = Buffer.from(row.secret_hash, 'hex');
   const actual = Buffer.from(hashSecret(match[2]!), 'hex');
@@ -106,7 +107,7 @@ export async function findToken(meta: MetaDatabase, presented: string): Promise<
 }
 
 export async function touchToken(meta: MetaDatabase, id: string): Promise<void> {
-  await meta.db.updateTable('api_tokens').set({ last_used_at: new Date() }).where('id', '=', id).execute();
+  await tokens(meta).updateTable('api_tokens').set({ last_used_at: new Date() }).where('id', '=', id).execute();
 }
 
 function hashSecret(secret: string): string {
@@ -131,4 +132,9 @@ function toInfo(row: {
     revokedAt: row.revoked_at,
     lastUsedAt: row.last_used_at,
   };
+}
+
+/** The database as API auth sees it: any module's view of it will do (tables are types only). */
+function tokens(meta: MetaDatabase) {
+  return meta.withTables<AuthTables>().db;
 }

@@ -4,14 +4,15 @@
  * context, each one transaction, so the scheduler, workers and CLI share them.
  */
 import type { Kysely, Transaction } from 'kysely';
-import { hasPgErrorCode, PgErrorCode, type Database, type MetaDatabase } from '../../meta/index.js';
+import { hasPgErrorCode, PgErrorCode, type MetaTables } from '../../meta/index.js';
+import type { FlowMeta, FlowTables } from '../flow-tables.js';
 import { indexPlan, type FlowPlan, type IndexedPlan } from '../flow-plan.js';
 import type { Notifier } from './notifier.js';
 
-export type Db = Kysely<Database> | Transaction<Database>;
+export type Db = Kysely<FlowTables> | Transaction<FlowTables>;
 
 export interface QueueContext {
-  readonly meta: MetaDatabase;
+  readonly meta: FlowMeta;
   readonly plans: PlanCache;
   readonly notifier: Notifier;
 }
@@ -46,7 +47,10 @@ export class PlanCache {
  * serialization failure (two workers completing tasks with a shared downstream can
  * lock its row in opposite orders; one of them is retried whole).
  */
-export async function inTransaction<T>(meta: MetaDatabase, fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(
+  meta: FlowMeta,
+  fn: (trx: Transaction<MetaTables & FlowTables>) => Promise<T>,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await meta.transaction(fn);

@@ -9,13 +9,13 @@
  * of completions touches the fan-in row once.
  */
 import { sql, type Transaction } from 'kysely';
-import type { Database } from '../../meta/index.js';
+import type { FlowTables } from '../flow-tables.js';
 import { planTask, type IndexedPlan } from '../flow-plan.js';
 import { TaskState } from '../task-states.js';
 import { decideTrigger } from '../trigger-rules.js';
 import { expandMappedTasks, finishMapInstances } from './map-expansion.js';
 
-export type Trx = Transaction<Database>;
+export type Trx = Transaction<FlowTables>;
 
 /** A task instance (not a map instance) that reached a finished state. */
 export interface FinishedTask {

@@ -6,7 +6,7 @@
  *       when stdin ends, exits without closing (as a crash would, minus the signal).
  * open: opens and closes at once. exit: opens, then process.exit(0) without closing.
  */
-import { openMetaDatabase } from '../../../src/meta/index.js';
+import { openAll } from './modules.js';
 import { StrataError } from '../../../src/core/index.js';
 
 const { warehouse, mode } = JSON.parse(process.argv[2] ?? '{}') as {
@@ -16,7 +16,7 @@ const { warehouse, mode } = JSON.parse(process.argv[2] ?? '{}') as {
 const say = (value: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(value)}\n`);
 
 try {
-  const meta = await openMetaDatabase({ warehouse, env: {} });
+  const meta = await openAll({ warehouse, env: {} });
   await meta.db
     .insertInto('strata_settings')
     .values({ key: `worker.${process.pid}`, value: mode })

@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import type { Kysely } from 'kysely';
 import { initWarehouse } from '../../../../src/catalog/index.js';
 import { FlowSystem, getRun, type Executor, type RunSummary, type Scheduler } from '../../../../src/flows/index.js';
-import type { Database } from '../../../../src/meta/index.js';
+import type { AllTables as Database } from '../../../meta/helpers/modules.js';
 import type { BackendSetup, TestBackend } from '../../../meta/helpers/backends.js';
 import { WorkerProcess, type WorkerCommand } from '../../../reliability/helpers/worker-process.js';
 import type { NodeConfig } from './flow-node.js';

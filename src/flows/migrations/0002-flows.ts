@@ -9,9 +9,11 @@
  *   recent failures  partial index on ended_at of failed ones
  *   a flow's runs    (flow_id, id desc)
  */
-import { sql, type Kysely, type Migration } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import type { ModuleMigration } from '../../meta/index.js';
 
-export const flowsMigration: Migration = {
+export const flowsMigration: ModuleMigration = {
+  id: '0002-flows',
   async up(db: Kysely<unknown>): Promise<void> {
     await sql`
       create table flow_definitions (
@@ -194,23 +196,5 @@ export const flowsMigration: Migration = {
         heartbeat_at timestamptz not null default now(),
         stopped_at timestamptz
       )`.execute(db);
-  },
-
-  async down(db: Kysely<unknown>): Promise<void> {
-    for (const table of [
-      'flow_workers',
-      'flow_pools',
-      'flow_asset_events',
-      'task_checkpoints',
-      'task_logs',
-      'task_attempts',
-      'task_instances',
-      'flow_runs',
-      'flow_backfills',
-      'flow_versions',
-      'flow_definitions',
-    ]) {
-      await db.schema.dropTable(table).execute();
-    }
   },
 };

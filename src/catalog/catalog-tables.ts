@@ -1,10 +1,10 @@
 /**
- * The metadata database's tables, as Kysely sees them. Every module that keeps
- * metadata (catalog, flows, features, models) adds its tables here and a migration
- * in `migrations/`; the two must change together.
+ * The catalog's tables in the metadata database, as Kysely sees them; created by the
+ * migrations in `migrations/` (the two change together). The catalog works on a
+ * `MetaDatabase<CatalogTables>`.
  */
-import type { ColumnType, Generated } from 'kysely';
-import type { FlowTables } from './flow-tables.js';
+import type { ColumnType, Generated, Kysely } from 'kysely';
+import type { MetaDatabase, MetaTables } from '../meta/index.js';
 
 /** A timestamp column the database fills in (`default now()`); read as a Date. */
 type CreatedAt = ColumnType<Date, Date | undefined, never>;
@@ -45,19 +45,7 @@ export interface CatalogLineageTable {
   recorded_at: CreatedAt;
 }
 
-export interface ApiTokensTable {
-  /** The public part of a token (`strata_<id>_<secret>`). */
-  id: string;
-  name: string;
-  role: 'admin' | 'writer' | 'reader';
-  /** SHA-256 of the secret part, hex: the secret itself is never stored. */
-  secret_hash: string;
-  created_at: CreatedAt;
-  expires_at: Date | null;
-  revoked_at: Date | null;
-  last_used_at: Date | null;
-}
-
+/** Per-role table grants (the table keeps the name it was released with). */
 export interface ApiGrantsTable {
   role: 'writer' | 'reader';
   /** `schema.table` as the catalog formats it. */
@@ -68,8 +56,11 @@ export interface ApiGrantsTable {
   created_at: CreatedAt;
 }
 
-export interface Database extends FlowTables {
-  api_tokens: ApiTokensTable;
+/** The metadata database as the catalog sees it, and its query builder. */
+export type CatalogMeta = MetaDatabase<MetaTables & CatalogTables>;
+export type CatalogDb = Kysely<CatalogTables>;
+
+export interface CatalogTables {
   api_grants: ApiGrantsTable;
   strata_settings: SettingsTable;
   catalog_schemas: CatalogSchemasTable;

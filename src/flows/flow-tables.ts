@@ -1,8 +1,9 @@
 /**
- * The orchestrator's tables (migration 0002-flows), as Kysely sees them. JSON
- * columns are typed `unknown`: the flows module validates what it reads.
+ * The orchestrator's tables (migration 0002-flows, in `migrations/`), as Kysely sees
+ * them. JSON columns are typed `unknown`: the flows module validates what it reads.
  */
 import type { ColumnType, Generated } from 'kysely';
+import type { MetaDatabase, MetaTables } from '../meta/index.js';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
@@ -169,3 +170,6 @@ export interface FlowTables {
   flow_pools: FlowPoolsTable;
   flow_workers: FlowWorkersTable;
 }
+
+/** The metadata database as the orchestrator sees it. */
+export type FlowMeta = MetaDatabase<MetaTables & FlowTables>;

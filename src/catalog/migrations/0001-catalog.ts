@@ -2,9 +2,11 @@
  * Migration 0001: database settings and the catalog (schemas, tables, lineage),
  * with the default schema `main`.
  */
-import { sql, type Kysely, type Migration } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import type { ModuleMigration } from '../../meta/index.js';
 
-export const catalogMigration: Migration = {
+export const catalogMigration: ModuleMigration = {
+  id: '0001-catalog',
   async up(db: Kysely<unknown>): Promise<void> {
     await db.schema
       .createTable('strata_settings')
@@ -45,11 +47,5 @@ export const catalogMigration: Migration = {
     await db.schema.createIndex('catalog_lineage_to_idx').on('catalog_lineage').column('to_table_id').execute();
 
     await sql`insert into catalog_schemas (name) values ('main')`.execute(db);
-  },
-
-  async down(db: Kysely<unknown>): Promise<void> {
-    for (const table of ['catalog_lineage', 'catalog_tables', 'catalog_schemas', 'strata_settings']) {
-      await db.schema.dropTable(table).execute();
-    }
   },
 };

@@ -29,6 +29,8 @@ export {
 } from './database-schema.js';
 export { PgErrorCode, hasPgErrorCode, pgConstraint } from './postgres-errors.js';
 export {
+  MetaErrorCode,
+  MetaError,
   MetaLockedError,
   MetaLockFileError,
   MetaConnectionError,

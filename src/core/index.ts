@@ -12,3 +12,6 @@ export {
 export { STRATA_VERSION, ENGINE_INFO } from './version.js';
 export { silentProgress, type ProgressReporter } from './progress.js';
 export { formatBytes } from './format.js';
+export { systemClock, ManualClock, type Clock } from './clock.js';
+export { Cache, type CacheOptions } from './cache.js';
+export type { JsonValue, JsonObject, DeepReadonly } from './types.js';

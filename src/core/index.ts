@@ -15,3 +15,14 @@ export { formatBytes } from './format.js';
 export { systemClock, ManualClock, type Clock } from './clock.js';
 export { Cache, type CacheOptions } from './cache.js';
 export type { JsonValue, JsonObject, DeepReadonly } from './types.js';
+export {
+  createLogger,
+  silentLogger,
+  redactQuerySecrets,
+  LOG_LEVELS,
+  LOG_FORMATS,
+  type Logger,
+  type LoggerOptions,
+  type LogLevel,
+  type LogFormat,
+} from './logger.js';

@@ -85,7 +85,8 @@ export class Scheduler {
         if (this.#loadedProblems.has(problem.message)) continue;
         this.#loadedProblems.add(problem.message);
         if (this.#options.onProblem) this.#options.onProblem(problem);
-        else this.#log.warn({ err: problem }, problem.message);
+        // A user's definition problem: its message says what to fix, a stack trace would only bury it.
+        else this.#log.warn({ code: problem.code, ...problem.details }, problem.message);
       }
     }
     for (const flow of flows) await registerFlow(this.#ctx, flow);

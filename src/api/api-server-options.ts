@@ -1,4 +1,5 @@
 /** What `strata serve` / `strata up` / ApiServer.start can be told. */
+import type { Logger, LogLevel } from '../core/index.js';
 import type { Catalog } from '../catalog/index.js';
 import type { FlowControl } from '../flows/index.js';
 import type { ApiLimits } from './api-context.js';
@@ -33,8 +34,10 @@ export interface ApiServerOptions {
   /** Sent with cacheable responses; default `private, no-cache` (clients revalidate with the ETag every time). */
   readonly cacheControl?: string;
   readonly graphql?: GraphqlOptions;
-  /** Request log level (pino); default `info`, `silent` for none. */
-  readonly logLevel?: 'silent' | 'error' | 'warn' | 'info' | 'debug';
+  /** The process's logger (core); default: one writing JSON to stderr at `logLevel`. */
+  readonly logger?: Logger;
+  /** Request log level when no `logger` is given; default `info`, `silent` for none. */
+  readonly logLevel?: LogLevel;
   /** How long a verified token is trusted without a lookup (default 5 s). */
   readonly tokenCacheMs?: number;
   /**

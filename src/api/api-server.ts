@@ -11,8 +11,8 @@ import type { Http2Server } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import fastifyCompress from '@fastify/compress';
 import fastifySwagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance } from 'fastify';
-import { InvalidArgumentError, STRATA_VERSION } from '../core/index.js';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import { InvalidArgumentError, STRATA_VERSION, createLogger, redactQuerySecrets, type Logger } from '../core/index.js';
 import type { ApiContext } from './api-context.js';
 import { DEFAULT_LIMITS, DEFAULT_PORT, type ApiServerOptions } from './api-server-options.js';
 import { registerAuthHook } from './auth/auth-hook.js';
@@ -169,7 +169,9 @@ export class ApiServer {
 function createFastify(options: ApiServerOptions, bodyLimit: number): FastifyInstance {
   const common = {
     bodyLimit,
-    logger: { level: options.logLevel ?? 'info' },
+    loggerInstance: requestLogger(
+      options.logger ?? createLogger({ level: options.logLevel ?? 'info' }),
+    ) as FastifyBaseLogger,
     // Streams and long queries must not be cut by a server-wide timeout; the query service has its own limit.
     requestTimeout: 0,
     forceCloseConnections: true,
@@ -187,6 +189,27 @@ function createFastify(options: ApiServerOptions, bodyLimit: number): FastifyIns
     }) as unknown as FastifyInstance;
   if (options.protocol === 'http1') return Fastify(common);
   return Fastify({ ...common, http2: true }) as unknown as FastifyInstance;
+}
+
+/**
+ * The logger requests log through: Fastify's request record, but with secret query
+ * parameters (`?access_token=` from EventSource and WebSocket clients) redacted.
+ */
+function requestLogger(logger: Logger): Logger {
+  return logger.child(
+    {},
+    {
+      serializers: {
+        req: (request: FastifyRequest) => ({
+          method: request.method,
+          url: redactQuerySecrets(request.url),
+          host: request.host,
+          remoteAddress: request.ip,
+          remotePort: request.socket?.remotePort,
+        }),
+      },
+    },
+  );
 }
 
 function installErrorHandling(app: FastifyInstance): void {

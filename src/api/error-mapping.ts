@@ -1,10 +1,14 @@
 /**
  * The one place errors become HTTP responses. Every route (REST, GraphQL transport
- * errors, streams) throws StrataErrors; this maps their stable codes to statuses and
- * the body `{ code, message, details }`. Anything that is not a StrataError is a bug
+ * errors, streams) throws StrataErrors; this maps their categories to statuses (with a
+ * few per-code refinements HTTP has) and the body `{ code, message, details }`. A 5xx
+ * StrataError (a corrupt log, an I/O failure) keeps its code and message: the client
+ * learns it is not its mistake. Anything that is not a StrataError is a bug
  * or an outage: 500 with a generic message (the log has the stack), never internals.
  */
-import { StrataError } from '../core/index.js';
+import { isStrataError, type ErrorCategory, type StrataError } from '../core/index.js';
+import type { LakeErrorCode } from '../lake/index.js';
+import type { ApiErrorCode } from './errors.js';
 
 export interface ErrorBody {
   readonly code: string;
@@ -18,49 +22,28 @@ export interface HttpError {
   readonly headers: Readonly<Record<string, string>>;
 }
 
-const STATUS_BY_CODE: Readonly<Record<string, number>> = {
-  API_UNAUTHORIZED: 401,
-  API_FORBIDDEN: 403,
-  ENGINE_SANDBOX: 403,
-  API_BAD_REQUEST: 400,
-  API_NOT_FOUND: 404,
-  API_PAYLOAD_TOO_LARGE: 413,
+/** The status of each category: exhaustive, so a new category does not compile until it has one. */
+const STATUS_BY_CATEGORY: Readonly<Record<ErrorCategory, number>> = {
+  invalid: 400,
+  not_found: 404,
+  conflict: 409,
+  forbidden: 403,
+  unauthenticated: 401,
+  unavailable: 503,
+  internal: 500,
+};
+
+/** The few codes HTTP has a more precise status for than their category's. */
+const STATUS_EXCEPTIONS: Readonly<Partial<Record<string, number>>> = {
   API_NOT_ACCEPTABLE: 406,
-  API_UNSUPPORTED_MEDIA_TYPE: 415,
-  API_RATE_LIMITED: 429,
   API_QUERY_TIMEOUT: 408,
-  API_NOT_READY: 503,
-  API_STREAM_CLOSED: 503,
-  INVALID_ARGUMENT: 400,
-  ENGINE_SQL: 400,
-  ENGINE_DELTA_SCAN_ARGUMENT: 400,
-  ENGINE_UNSUPPORTED_STATEMENT: 400,
-  CATALOG_INVALID_NAME: 400,
-  CATALOG_INVALID_LOCATION: 400,
-  CATALOG_TABLE_NOT_FOUND: 404,
-  CATALOG_SCHEMA_NOT_FOUND: 404,
-  CATALOG_TABLE_EXISTS: 409,
-  CATALOG_SCHEMA_EXISTS: 409,
-  CATALOG_SCHEMA_NOT_EMPTY: 409,
-  CATALOG_LOCATION_IN_USE: 409,
-  LAKE_CONFLICT: 409,
-  LAKE_TABLE_EXISTS: 409,
-  LAKE_VERSION_NOT_FOUND: 404,
-  LAKE_SCHEMA_MISMATCH: 400,
-  LAKE_INVALID_OPERATION: 400,
+  API_PAYLOAD_TOO_LARGE: 413,
+  API_UNSUPPORTED_MEDIA_TYPE: 415,
   LAKE_CONSTRAINT: 422,
   LAKE_APPEND_ONLY: 422,
   LAKE_MERGE_MULTIPLE_MATCH: 422,
-  LAKE_CHANGE_DATA_FEED: 400,
-  LAKE_VACUUM_RETENTION: 400,
-  FLOW_NOT_FOUND: 404,
-  FLOW_RUN_NOT_FOUND: 404,
-  FLOW_TASK_NOT_FOUND: 404,
-  FLOW_PARAMS: 400,
-  FLOW_DEFINITION: 400,
-  META_CLOSED: 503,
-  META_CONNECTION: 503,
-};
+  API_RATE_LIMITED: 429,
+} satisfies Partial<Record<ApiErrorCode | LakeErrorCode, number>>;
 
 /** Fastify's own client errors (bad JSON, body too large, ...) have these codes and a 4xx statusCode. */
 const FASTIFY_CODES: Readonly<Record<string, string>> = {
@@ -73,14 +56,13 @@ const FASTIFY_CODES: Readonly<Record<string, string>> = {
 };
 
 export function statusOf(error: StrataError): number {
-  if (error.code === 'API_NOT_ACCEPTABLE') return 406;
-  return STATUS_BY_CODE[error.code] ?? (error.code.endsWith('_NOT_FOUND') ? 404 : 400);
+  return STATUS_EXCEPTIONS[error.code] ?? STATUS_BY_CATEGORY[error.category] ?? 500;
 }
 
 export function toHttpError(error: unknown): HttpError {
-  if (error instanceof StrataError) {
+  if (isStrataError(error)) {
     const headers: Record<string, string> = {};
-    if (error.code === 'API_UNAUTHORIZED') headers['www-authenticate'] = 'Bearer realm="strata"';
+    if (error.category === 'unauthenticated') headers['www-authenticate'] = 'Bearer realm="strata"';
     const retry = error.details.retryAfterSeconds;
     if (typeof retry === 'number') headers['retry-after'] = String(Math.max(1, Math.ceil(retry)));
     return {

@@ -2,45 +2,71 @@
  * Errors the API raises itself. Every error a request can meet (these and every other
  * module's StrataErrors) becomes an HTTP status in one place: error-mapping.ts.
  */
-import { StrataError, type ErrorDetails } from '../core/index.js';
+import { StrataError, type ErrorCodeSet, type ErrorDetails, type StrataErrorOptions } from '../core/index.js';
+
+/** Every code the HTTP API (errors.ts, streams/stream-errors.ts, graphql/graphql-errors.ts) raises, with its category (which decides the HTTP status). */
+export const ApiErrorCode = {
+  API_UNAUTHORIZED: 'unauthenticated',
+  API_FORBIDDEN: 'forbidden',
+  API_BAD_REQUEST: 'invalid',
+  API_NOT_FOUND: 'not_found',
+  API_PAYLOAD_TOO_LARGE: 'invalid',
+  API_NOT_ACCEPTABLE: 'invalid',
+  API_UNSUPPORTED_MEDIA_TYPE: 'invalid',
+  API_RATE_LIMITED: 'unavailable',
+  API_QUERY_TIMEOUT: 'unavailable',
+  API_NOT_READY: 'unavailable',
+  API_STREAM_TOPIC: 'invalid',
+  API_STREAM_LAGGED: 'unavailable',
+  API_STREAM_CLOSED: 'unavailable',
+  GRAPHQL_BAD_INPUT: 'invalid',
+} as const satisfies ErrorCodeSet;
+export type ApiErrorCode = keyof typeof ApiErrorCode;
+
+/** Base of the HTTP API's errors: the code decides the category. */
+export abstract class ApiError extends StrataError<ApiErrorCode> {
+  constructor(code: ApiErrorCode, message: string, details: ErrorDetails = {}, options?: StrataErrorOptions) {
+    super(code, ApiErrorCode[code], message, details, options);
+  }
+}
 
 /** No token, an unknown, revoked or expired token (401). */
-export class UnauthorizedError extends StrataError {
+export class UnauthorizedError extends ApiError {
   constructor(message: string, details: ErrorDetails = {}) {
     super('API_UNAUTHORIZED', message, details);
   }
 }
 
 /** The token is valid but its role or grants do not allow this (403). */
-export class ForbiddenError extends StrataError {
+export class ForbiddenError extends ApiError {
   constructor(message: string, details: ErrorDetails = {}) {
     super('API_FORBIDDEN', message, details);
   }
 }
 
 /** A malformed request: query string, filter, body, header (400). */
-export class BadRequestError extends StrataError {
+export class BadRequestError extends ApiError {
   constructor(message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
     super('API_BAD_REQUEST', message, details, options);
   }
 }
 
 /** No such route or resource (404). */
-export class NotFoundError extends StrataError {
+export class NotFoundError extends ApiError {
   constructor(message: string, details: ErrorDetails = {}) {
     super('API_NOT_FOUND', message, details);
   }
 }
 
 /** The body is larger than the server accepts (413). */
-export class PayloadTooLargeError extends StrataError {
+export class PayloadTooLargeError extends ApiError {
   constructor(message: string, details: ErrorDetails = {}) {
     super('API_PAYLOAD_TOO_LARGE', message, details);
   }
 }
 
 /** The Accept or Content-Type header names a format the route does not speak (406 / 415). */
-export class UnsupportedMediaTypeError extends StrataError {
+export class UnsupportedMediaTypeError extends ApiError {
   constructor(
     readonly status: 406 | 415,
     message: string,
@@ -51,7 +77,7 @@ export class UnsupportedMediaTypeError extends StrataError {
 }
 
 /** The token sent more requests than its rate allows (429). */
-export class RateLimitedError extends StrataError {
+export class RateLimitedError extends ApiError {
   constructor(
     message: string,
     readonly retryAfterSeconds: number,
@@ -62,14 +88,14 @@ export class RateLimitedError extends StrataError {
 }
 
 /** A query ran past its time limit and was interrupted (408). */
-export class QueryTimeoutError extends StrataError {
+export class QueryTimeoutError extends ApiError {
   constructor(message: string, details: ErrorDetails = {}) {
     super('API_QUERY_TIMEOUT', message, details);
   }
 }
 
 /** The server is starting or stopping (503). */
-export class NotReadyError extends StrataError {
+export class NotReadyError extends ApiError {
   constructor(message: string, details: ErrorDetails = {}) {
     super('API_NOT_READY', message, details);
   }

@@ -16,6 +16,8 @@ export { toHttpError, statusOf, type ErrorBody, type HttpError } from './error-m
 export type { GraphqlOptions } from './graphql/graphql-options.js';
 export type { StreamEvent } from './streams/stream-events.js';
 export {
+  ApiErrorCode,
+  ApiError,
   UnauthorizedError,
   ForbiddenError,
   BadRequestError,

@@ -1,7 +1,31 @@
-import { StrataError, type ErrorDetails } from '../core/index.js';
+import { StrataError, type ErrorCodeSet, type ErrorDetails, type StrataErrorOptions } from '../core/index.js';
+
+/** Every code the catalog raises, with its category (which decides the HTTP status). */
+export const CatalogErrorCode = {
+  CATALOG_INVALID_NAME: 'invalid',
+  CATALOG_TABLE_NOT_FOUND: 'not_found',
+  CATALOG_TABLE_EXISTS: 'conflict',
+  CATALOG_SCHEMA_NOT_FOUND: 'not_found',
+  CATALOG_SCHEMA_EXISTS: 'conflict',
+  CATALOG_SCHEMA_NOT_EMPTY: 'conflict',
+  CATALOG_LOCATION_IN_USE: 'conflict',
+  CATALOG_INVALID_LOCATION: 'invalid',
+  CATALOG_NOT_RECORDED: 'internal',
+  CATALOG_PURGE_FAILED: 'internal',
+  CATALOG_WAREHOUSE_NOT_FOUND: 'not_found',
+  CATALOG_WAREHOUSE_CONFIG: 'internal',
+} as const satisfies ErrorCodeSet;
+export type CatalogErrorCode = keyof typeof CatalogErrorCode;
+
+/** Base of the catalog's errors: the code decides the category. */
+export abstract class CatalogError extends StrataError<CatalogErrorCode> {
+  constructor(code: CatalogErrorCode, message: string, details: ErrorDetails = {}, options?: StrataErrorOptions) {
+    super(code, CatalogErrorCode[code], message, details, options);
+  }
+}
 
 /** A table or schema name that is not a valid (possibly quoted, possibly qualified) SQL identifier. */
-export class InvalidNameError extends StrataError {
+export class InvalidNameError extends CatalogError {
   constructor(
     readonly invalidName: string,
     reason: string,
@@ -18,7 +42,7 @@ function didYouMean(suggestions: readonly string[]): string {
   return suggestions.length > 0 ? ` Did you mean ${suggestions.join(', ')}?` : '';
 }
 
-export class TableNotFoundError extends StrataError {
+export class TableNotFoundError extends CatalogError {
   constructor(
     readonly tableName: string,
     readonly suggestions: readonly string[],
@@ -31,7 +55,7 @@ export class TableNotFoundError extends StrataError {
   }
 }
 
-export class TableAlreadyExistsError extends StrataError {
+export class TableAlreadyExistsError extends CatalogError {
   constructor(
     readonly tableName: string,
     detail = '',
@@ -46,7 +70,7 @@ export class TableAlreadyExistsError extends StrataError {
   }
 }
 
-export class SchemaNotFoundError extends StrataError {
+export class SchemaNotFoundError extends CatalogError {
   constructor(
     readonly schema: string,
     readonly suggestions: readonly string[],
@@ -59,13 +83,13 @@ export class SchemaNotFoundError extends StrataError {
   }
 }
 
-export class SchemaAlreadyExistsError extends StrataError {
+export class SchemaAlreadyExistsError extends CatalogError {
   constructor(readonly schema: string) {
     super('CATALOG_SCHEMA_EXISTS', `Schema ${schema} already exists.`, { schema });
   }
 }
 
-export class SchemaNotEmptyError extends StrataError {
+export class SchemaNotEmptyError extends CatalogError {
   constructor(
     readonly schema: string,
     readonly tables: readonly string[],
@@ -79,7 +103,7 @@ export class SchemaNotEmptyError extends StrataError {
 }
 
 /** A location another table uses, or that already holds a Delta table. */
-export class LocationInUseError extends StrataError {
+export class LocationInUseError extends CatalogError {
   constructor(
     readonly location: string,
     reason: string,
@@ -89,7 +113,7 @@ export class LocationInUseError extends StrataError {
 }
 
 /** An external location that cannot be registered (not a Delta table, inside the managed lake root, ...). */
-export class InvalidLocationError extends StrataError {
+export class InvalidLocationError extends CatalogError {
   constructor(
     readonly location: string,
     reason: string,
@@ -105,7 +129,7 @@ export class InvalidLocationError extends StrataError {
 }
 
 /** The Delta table was created, but recording it in the catalog failed: the two disagree until fixed. */
-export class TableNotRecordedError extends StrataError {
+export class TableNotRecordedError extends CatalogError {
   constructor(
     readonly tableName: string,
     readonly location: string,
@@ -126,7 +150,7 @@ export class TableNotRecordedError extends StrataError {
 }
 
 /** A managed table was dropped from the catalog but its files could not all be deleted. */
-export class PurgeFailedError extends StrataError {
+export class PurgeFailedError extends CatalogError {
   constructor(
     readonly tableName: string,
     readonly location: string,
@@ -142,14 +166,14 @@ export class PurgeFailedError extends StrataError {
   }
 }
 
-export class WarehouseNotFoundError extends StrataError {
+export class WarehouseNotFoundError extends CatalogError {
   constructor(message: string, details: ErrorDetails) {
     super('CATALOG_WAREHOUSE_NOT_FOUND', message, details);
   }
 }
 
 /** strata.json is unreadable, or the metadata database does not belong to this warehouse. */
-export class WarehouseConfigError extends StrataError {
+export class WarehouseConfigError extends CatalogError {
   constructor(message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
     super('CATALOG_WAREHOUSE_CONFIG', message, details, options);
   }

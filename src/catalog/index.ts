@@ -41,6 +41,8 @@ export {
 } from './warehouse-config.js';
 export { serverUrl, type MetaConnectionOptions } from './warehouse-binding.js';
 export {
+  CatalogErrorCode,
+  CatalogError,
   InvalidNameError,
   TableNotFoundError,
   TableAlreadyExistsError,

@@ -4,9 +4,9 @@
  * only when a server starts, so other commands do not pay for loading it.
  */
 import { readFileSync } from 'node:fs';
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import type { ApiServer, ApiServerOptions } from '../api/index.js';
-import { InvalidArgumentError } from '../core/index.js';
+import { InvalidArgumentError, type Logger } from '../core/index.js';
 import type { Catalog } from '../catalog/index.js';
 import type { FlowControl } from '../flows/index.js';
 import { nonNegativeInteger, positiveInteger } from './option-parsers.js';
@@ -23,7 +23,6 @@ export interface ApiCliOptions {
   readonly cacheControl?: string;
   readonly persistedOnly?: boolean;
   readonly introspection?: boolean;
-  readonly logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
 }
 
 export function addApiOptions(command: Command): Command {
@@ -41,18 +40,14 @@ export function addApiOptions(command: Command): Command {
       'Cache-Control of cacheable responses (default "private, no-cache": revalidate by ETag)',
     )
     .option('--persisted-only', 'GraphQL: run only persisted operations')
-    .option('--no-introspection', 'GraphQL: refuse introspection queries')
-    .addOption(
-      new Option('--log-level <level>', 'request log level')
-        .choices(['silent', 'error', 'warn', 'info', 'debug'])
-        .default('info'),
-    );
+    .option('--no-introspection', 'GraphQL: refuse introspection queries');
 }
 
 export async function startApi(
   catalog: Catalog,
   flows: FlowControl | undefined,
   options: ApiCliOptions,
+  logger: Logger,
 ): Promise<ApiServer> {
   if ((options.tlsCert === undefined) !== (options.tlsKey === undefined)) {
     throw new InvalidArgumentError('--tls-cert and --tls-key go together: give both (PEM files) or neither.');
@@ -73,7 +68,7 @@ export async function startApi(
     },
     ...(options.cacheControl === undefined ? {} : { cacheControl: options.cacheControl }),
     graphql: { persistedOnly: options.persistedOnly ?? false, introspection: options.introspection ?? true },
-    logLevel: options.logLevel,
+    logger,
   };
   const { ApiServer } = await import('../api/index.js');
   return ApiServer.start(serverOptions);

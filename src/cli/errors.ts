@@ -1,8 +1,22 @@
 /** Failures the CLI itself reports (the work it followed failed), as typed errors so `runCli` prints them and exits 1. */
-import { StrataError } from '../core/index.js';
+import { StrataError, type ErrorCodeSet, type ErrorDetails, type StrataErrorOptions } from '../core/index.js';
+
+/** Every code the CLI raises, with its category (which decides the HTTP status). */
+export const CliErrorCode = {
+  FLOW_RUN_FAILED: 'internal',
+  FLOW_PROBLEMS: 'invalid',
+} as const satisfies ErrorCodeSet;
+export type CliErrorCode = keyof typeof CliErrorCode;
+
+/** Base of the CLI's errors: the code decides the category. */
+export abstract class CliError extends StrataError<CliErrorCode> {
+  constructor(code: CliErrorCode, message: string, details: ErrorDetails = {}, options?: StrataErrorOptions) {
+    super(code, CliErrorCode[code], message, details, options);
+  }
+}
 
 /** A run followed with --wait ended failed; its failed tasks were printed above. */
-export class FlowRunFailedError extends StrataError {
+export class FlowRunFailedError extends CliError {
   constructor(
     readonly runIds: readonly number[],
     summary: string,
@@ -12,7 +26,7 @@ export class FlowRunFailedError extends StrataError {
 }
 
 /** Some flows/ files could not be loaded; each problem was printed above. */
-export class FlowProblemsError extends StrataError {
+export class FlowProblemsError extends CliError {
   constructor(
     readonly count: number,
     directory: string,

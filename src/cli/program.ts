@@ -5,7 +5,7 @@
  * wrong (unknown command or option, missing or malformed argument).
  */
 import { Command, CommanderError } from 'commander';
-import { STRATA_VERSION, StrataError, asError } from '../core/index.js';
+import { STRATA_VERSION, asError, isStrataError } from '../core/index.js';
 import { registerDemoCommand } from './demo-command.js';
 import { registerFlowCommand } from './flow-command.js';
 import { registerInitCommand } from './init-command.js';
@@ -51,7 +51,7 @@ function report(thrown: unknown): ExitCode {
   // Commander has already printed its message (or the help/version text).
   if (thrown instanceof CommanderError) return thrown.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
   const error = asError(thrown);
-  if (error instanceof StrataError) {
+  if (isStrataError(error)) {
     process.stderr.write(`error: ${error.message}\n`);
   } else {
     // Not one of ours: an unexpected failure (e.g. DuckDB reading a malformed input file).

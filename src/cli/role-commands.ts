@@ -18,6 +18,7 @@ import {
   type Executor,
 } from '../flows/index.js';
 import type { ApiServer } from '../api/index.js';
+import { LOG_FORMATS, LOG_LEVELS, createLogger, type LogFormat, type LogLevel } from '../core/index.js';
 import { addApiOptions, apiAnnouncement, startApi, type ApiCliOptions } from './api-options.js';
 import { dateText, durationText, runDurationMs } from './flow-format.js';
 import { positiveInteger } from './option-parsers.js';
@@ -27,6 +28,8 @@ interface RoleOptions extends Partial<ApiCliOptions> {
   readonly api?: boolean;
   readonly warehouse?: string;
   readonly flows?: string;
+  readonly logLevel?: LogLevel;
+  readonly logFormat?: LogFormat;
   readonly tickMs?: number;
   readonly slots?: number;
   readonly executor?: 'child-process' | 'in-process';
@@ -42,7 +45,13 @@ export function registerRoleCommands(program: Command): void {
   const common = (command: Command) =>
     command
       .option('--warehouse <dir>', 'the warehouse (default: found from the current directory or STRATA_WAREHOUSE)')
-      .option('--flows <dir>', "the flows folder (default: the warehouse's flows/)");
+      .option('--flows <dir>', "the flows folder (default: the warehouse's flows/)")
+      .addOption(new Option('--log-level <level>', 'log level (stderr)').choices(LOG_LEVELS).default('info'))
+      .addOption(
+        new Option('--log-format <format>', 'log records as JSON lines or readable lines')
+          .choices(LOG_FORMATS)
+          .default('json'),
+      );
   const slots = () =>
     new Option('--slots <n>', 'tasks run at once (default: the CPU count)').argParser(positiveInteger);
   const retention = () =>
@@ -103,6 +112,7 @@ export function registerRoleCommands(program: Command): void {
 }
 
 async function runRoles(roles: readonly Role[], options: RoleOptions): Promise<void> {
+  const logger = createLogger({ level: options.logLevel ?? 'info', format: options.logFormat ?? 'json' });
   const system = await FlowSystem.open({
     ...(options.warehouse === undefined ? {} : { warehouse: options.warehouse }),
     ...(options.flows === undefined ? {} : { flowsDirectory: options.flows }),
@@ -121,7 +131,7 @@ async function runRoles(roles: readonly Role[], options: RoleOptions): Promise<v
       await system.startScheduler({
         ...(options.tickMs === undefined ? {} : { tickMs: options.tickMs }),
         ...(options.retentionDays === undefined ? {} : { retentionDays: options.retentionDays }),
-        onProblem: (p) => process.stderr.write(`flows: ${p.message}\n`),
+        logger,
       });
     }
     let executor: Executor | undefined;
@@ -131,9 +141,13 @@ async function runRoles(roles: readonly Role[], options: RoleOptions): Promise<v
         options.executor === 'in-process'
           ? new InProcessExecutor({ ...slots, resolver: sourceFileResolver() })
           : new ChildProcessExecutor(slots);
-      await system.startWorker({ executor, ...(options.prefetch === undefined ? {} : { prefetch: options.prefetch }) });
+      await system.startWorker({
+        executor,
+        logger,
+        ...(options.prefetch === undefined ? {} : { prefetch: options.prefetch }),
+      });
     }
-    if (roles.includes('api')) api = await startApi(system.catalog, control, options as ApiCliOptions);
+    if (roles.includes('api')) api = await startApi(system.catalog, control, options as ApiCliOptions, logger);
     const what = [
       ...(roles.includes('scheduler') ? ['scheduler'] : []),
       ...(executor ? [`worker (${executor.kind}, ${executor.slots} slot${executor.slots === 1 ? '' : 's'})`] : []),

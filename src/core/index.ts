@@ -1,4 +1,28 @@
-export { StrataError, InvalidArgumentError, asError, type ErrorDetails } from './errors.js';
+export {
+  StrataError,
+  isStrataError,
+  ErrorCategory,
+  CoreErrorCode,
+  InvalidArgumentError,
+  asError,
+  type ErrorCodeSet,
+  type ErrorDetails,
+  type StrataErrorOptions,
+} from './errors.js';
 export { STRATA_VERSION, ENGINE_INFO } from './version.js';
 export { silentProgress, type ProgressReporter } from './progress.js';
 export { formatBytes } from './format.js';
+export { systemClock, ManualClock, type Clock } from './clock.js';
+export { Cache, type CacheOptions } from './cache.js';
+export type { JsonValue, JsonObject, DeepReadonly } from './types.js';
+export {
+  createLogger,
+  silentLogger,
+  redactQuerySecrets,
+  LOG_LEVELS,
+  LOG_FORMATS,
+  type Logger,
+  type LoggerOptions,
+  type LogLevel,
+  type LogFormat,
+} from './logger.js';

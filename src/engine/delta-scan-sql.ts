@@ -17,7 +17,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { StrataError, asError } from '../core/index.js';
+import { asError, isStrataError } from '../core/index.js';
 import {
   bindScan,
   openSnapshot,
@@ -108,7 +108,7 @@ export async function bindDeltaSql(
         files,
         ...(options.partitionTimeZone ? { partitionTimeZone: options.partitionTimeZone } : {}),
       }).catch((error: unknown) => {
-        if (error instanceof StrataError) throw error;
+        if (isStrataError(error)) throw error;
         throw new SqlExecutionError(
           `${call.text}: cannot read version ${table.version} of ${table.location}: ${asError(error).message}`,
           { table: table.location, version: table.version },
@@ -198,7 +198,7 @@ function cacheParquetMetadata(connection: DuckDBConnection): Promise<void> {
  * the user never wrote, so each is replaced by the call that produced it.
  */
 export function sqlError(error: unknown, bound: Pick<BoundSql, 'tables'>): unknown {
-  if (error instanceof StrataError || !(error instanceof Error)) return error;
+  if (isStrataError(error) || !(error instanceof Error)) return error;
   let message = error.message;
   for (const { view, call } of bound.tables) {
     const quoted = quoteIdent(view);

@@ -1,21 +1,37 @@
-import { StrataError, type ErrorDetails } from '../core/index.js';
+import { StrataError, type ErrorCodeSet, type ErrorDetails, type StrataErrorOptions } from '../core/index.js';
+
+/** Every code the SQL engine raises, with its category (which decides the HTTP status). */
+export const EngineErrorCode = {
+  ENGINE_DELTA_SCAN_ARGUMENT: 'invalid',
+  ENGINE_SQL: 'invalid',
+  ENGINE_UNSUPPORTED_STATEMENT: 'invalid',
+  ENGINE_SANDBOX: 'forbidden',
+} as const satisfies ErrorCodeSet;
+export type EngineErrorCode = keyof typeof EngineErrorCode;
+
+/** Base of the SQL engine's errors: the code decides the category. */
+export abstract class EngineError extends StrataError<EngineErrorCode> {
+  constructor(code: EngineErrorCode, message: string, details: ErrorDetails = {}, options?: StrataErrorOptions) {
+    super(code, EngineErrorCode[code], message, details, options);
+  }
+}
 
 /** A `delta_scan(...)` call the engine cannot use: a missing path, an unknown or bad option. */
-export class DeltaScanArgumentError extends StrataError {
+export class DeltaScanArgumentError extends EngineError {
   constructor(message: string, details: ErrorDetails = {}) {
     super('ENGINE_DELTA_SCAN_ARGUMENT', message, details);
   }
 }
 
 /** DuckDB rejected or failed the statement (syntax, unknown column, cast, I/O ...). */
-export class SqlExecutionError extends StrataError {
+export class SqlExecutionError extends EngineError {
   constructor(message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
     super('ENGINE_SQL', message, details, options);
   }
 }
 
 /** A statement that cannot be used where it was given (e.g. two statements for `--out`). */
-export class UnsupportedStatementError extends StrataError {
+export class UnsupportedStatementError extends EngineError {
   constructor(message: string, details: ErrorDetails = {}) {
     super('ENGINE_UNSUPPORTED_STATEMENT', message, details);
   }
@@ -26,7 +42,7 @@ export class UnsupportedStatementError extends StrataError {
  * lake: reading files, attaching databases, installing extensions, changing settings,
  * writing files. `refused` names what was refused.
  */
-export class SandboxViolationError extends StrataError {
+export class SandboxViolationError extends EngineError {
   constructor(message: string, details: ErrorDetails & { readonly refused: string }) {
     super('ENGINE_SANDBOX', message, details);
   }

@@ -1,4 +1,6 @@
 export {
+  EngineErrorCode,
+  EngineError,
   DeltaScanArgumentError,
   SandboxViolationError,
   SqlExecutionError,

@@ -5,7 +5,7 @@
  */
 import { createConnection, type Socket } from 'node:net';
 import { createInterface } from 'node:readline';
-import { ControlChannelError, RemoteFlowError } from './control-errors.js';
+import { ControlChannelError, remoteError, type ErrorReply } from './control-errors.js';
 import type { ControlDescription } from './control-server.js';
 import type { JsonValue } from './flow-definition.js';
 import type {
@@ -82,7 +82,7 @@ export class ControlClient implements FlowControl {
   }
 
   #receive(line: string): void {
-    let reply: { id?: number; ok?: boolean; result?: unknown; error?: { code: string; message: string } };
+    let reply: { id?: number; ok?: boolean; result?: unknown; error?: Partial<ErrorReply> };
     try {
       reply = JSON.parse(line) as typeof reply;
     } catch {
@@ -92,10 +92,7 @@ export class ControlClient implements FlowControl {
     if (pending === undefined) return;
     this.#pending.delete(reply.id!);
     if (reply.ok) pending.resolve(reply.result);
-    else
-      pending.reject(
-        new RemoteFlowError(reply.error?.code ?? 'INTERNAL', reply.error?.message ?? 'unknown error', this.socketPath),
-      );
+    else pending.reject(remoteError(reply.error, this.socketPath));
   }
 
   #fail(error: Error): void {

@@ -1,19 +1,24 @@
 /** Errors of the control channel between CLI commands and the process that owns an embedded warehouse. */
-import { StrataError } from '../core/index.js';
+import { ErrorCategory, StrataError, isStrataError } from '../core/index.js';
+import { FlowError } from './errors.js';
 
-/** An operation failed in the owner process: its error, with its code, as the owner reported it. */
+/**
+ * An operation failed in the owner process: its error, with its code and category, as
+ * the owner reported it (its code belongs to whichever module raised it there).
+ */
 export class RemoteFlowError extends StrataError {
   constructor(
     code: string,
+    category: ErrorCategory,
     message: string,
     readonly socketPath: string,
   ) {
-    super(code, message, { socketPath, remote: true });
+    super(code, category, message, { socketPath, remote: true });
   }
 }
 
 /** The control socket could not be used (connection lost, bad reply, or another owner already serves it). */
-export class ControlChannelError extends StrataError {
+export class ControlChannelError extends FlowError {
   constructor(
     readonly socketPath: string,
     problem: string,
@@ -23,8 +28,23 @@ export class ControlChannelError extends StrataError {
   }
 }
 
-/** The wire form of an error: its code and its message without the `[CODE] ` prefix. */
-export function errorReply(error: unknown): { code: string; message: string } {
-  if (error instanceof StrataError) return { code: error.code, message: error.message.replace(`[${error.code}] `, '') };
-  return { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) };
+/** The wire form of an error: its code, category and message without the `[CODE] ` prefix. */
+export interface ErrorReply {
+  readonly code: string;
+  /** Absent from owners older than categories. */
+  readonly category?: ErrorCategory;
+  readonly message: string;
+}
+
+export function errorReply(error: unknown): ErrorReply {
+  if (isStrataError(error))
+    return { code: error.code, category: error.category, message: error.message.replace(`[${error.code}] `, '') };
+  return { code: 'INTERNAL', category: 'internal', message: error instanceof Error ? error.message : String(error) };
+}
+
+/** The error a reply stands for in this process. */
+export function remoteError(reply: Partial<ErrorReply> | undefined, socketPath: string): RemoteFlowError {
+  const known = Object.values(ErrorCategory) as readonly string[];
+  const category = reply?.category !== undefined && known.includes(reply.category) ? reply.category : 'internal';
+  return new RemoteFlowError(reply?.code ?? 'INTERNAL', category, reply?.message ?? 'unknown error', socketPath);
 }

@@ -4,10 +4,31 @@
  * or task instance. Failures of user task code are not errors of ours: they are
  * recorded on the task instance (TaskFailure), with the user's stack.
  */
-import { StrataError, type ErrorDetails } from '../core/index.js';
+import { StrataError, type ErrorCodeSet, type ErrorDetails, type StrataErrorOptions } from '../core/index.js';
+
+/** Every code the orchestrator (errors.ts, control-errors.ts) raises, with its category (which decides the HTTP status). */
+export const FlowErrorCode = {
+  FLOW_DEFINITION: 'invalid',
+  FLOW_LOAD: 'invalid',
+  FLOW_NOT_FOUND: 'not_found',
+  FLOW_RUN_NOT_FOUND: 'not_found',
+  FLOW_TASK_NOT_FOUND: 'not_found',
+  FLOW_PARAMS: 'invalid',
+  FLOW_TASK_OUTPUT: 'invalid',
+  FLOW_LEASE_LOST: 'conflict',
+  FLOW_CONTROL_CHANNEL: 'unavailable',
+} as const satisfies ErrorCodeSet;
+export type FlowErrorCode = keyof typeof FlowErrorCode;
+
+/** Base of the orchestrator's errors: the code decides the category. */
+export abstract class FlowError extends StrataError<FlowErrorCode> {
+  constructor(code: FlowErrorCode, message: string, details: ErrorDetails = {}, options?: StrataErrorOptions) {
+    super(code, FlowErrorCode[code], message, details, options);
+  }
+}
 
 /** A flow definition is unusable: a cycle, an unknown dependency, a duplicate id, a bad schedule. */
-export class FlowDefinitionError extends StrataError {
+export class FlowDefinitionError extends FlowError {
   constructor(
     readonly flowId: string,
     problem: string,
@@ -19,7 +40,7 @@ export class FlowDefinitionError extends StrataError {
 }
 
 /** A flows/ file could not be loaded (syntax error, import failure, no flows exported). */
-export class FlowLoadError extends StrataError {
+export class FlowLoadError extends FlowError {
   constructor(
     readonly file: string,
     problem: string,
@@ -29,7 +50,7 @@ export class FlowLoadError extends StrataError {
   }
 }
 
-export class FlowNotFoundError extends StrataError {
+export class FlowNotFoundError extends FlowError {
   constructor(
     readonly flowId: string,
     known: readonly string[],
@@ -42,13 +63,13 @@ export class FlowNotFoundError extends StrataError {
   }
 }
 
-export class RunNotFoundError extends StrataError {
+export class RunNotFoundError extends FlowError {
   constructor(readonly run: string) {
     super('FLOW_RUN_NOT_FOUND', `No run ${run}: \`strata flow status <flow>\` lists a flow's runs.`, { run });
   }
 }
 
-export class TaskNotFoundError extends StrataError {
+export class TaskNotFoundError extends FlowError {
   constructor(
     readonly runId: number,
     readonly taskId: string,
@@ -63,7 +84,7 @@ export class TaskNotFoundError extends StrataError {
 }
 
 /** Parameters given to a run do not match the flow's declared params. */
-export class FlowParamsError extends StrataError {
+export class FlowParamsError extends FlowError {
   constructor(
     readonly flowId: string,
     problem: string,
@@ -74,7 +95,7 @@ export class FlowParamsError extends StrataError {
 }
 
 /** A task's output could not be stored (not JSON-serializable, or too large and not a list of rows). */
-export class TaskOutputError extends StrataError {
+export class TaskOutputError extends FlowError {
   constructor(
     readonly flowId: string,
     readonly taskId: string,
@@ -85,7 +106,7 @@ export class TaskOutputError extends StrataError {
 }
 
 /** An attempt's lease moved on (its worker was presumed lost and the task retried): what it reports is refused. */
-export class LeaseLostError extends StrataError {
+export class LeaseLostError extends FlowError {
   constructor(
     readonly taskInstanceId: number,
     readonly attempt: number,

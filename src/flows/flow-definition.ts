@@ -13,13 +13,14 @@
  * The structure is validated when the flow is defined (flow-validation.ts): a bad
  * definition never reaches the scheduler.
  */
+import type { JsonValue } from '../core/index.js';
 import type { Schedule } from './schedules.js';
 import type { TaskContext } from './task-context.js';
 import { TriggerRule } from './task-states.js';
 import { validateFlow } from './flow-validation.js';
 
-/** Values that cross process boundaries and are stored in the metadata database. */
-export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+/** Values that cross process boundaries and are stored in the metadata database (core's shared type). */
+export type { JsonValue };
 export type FlowParams = Readonly<Record<string, JsonValue>>;
 
 /** A typed handle on a declared task: its id, and (at the type level only) its output type. */

@@ -20,7 +20,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { register } from 'node:module';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { FlowDefinitionError, FlowLoadError } from './errors.js';
+import { isStrataError } from '../core/index.js';
+import { FlowDefinitionError, FlowLoadError, type FlowErrorCode } from './errors.js';
 import { isFlowDefinition, type FlowDefinition } from './flow-definition.js';
 
 const FLOW_FILE = /\.(?:ts|mts|js|mjs)$/;
@@ -191,10 +192,7 @@ async function nativeImport(url: string): Promise<unknown> {
   return (await importer)(url);
 }
 
-/** By code rather than class: a flow's 'strata' may be another instance of this module (under a test runner). */
+/** By brand and code rather than class: a flow's 'strata' may be another instance of this module (under a test runner). */
 function isDefinitionError(error: unknown): error is FlowDefinitionError {
-  return (
-    error instanceof FlowDefinitionError ||
-    (error instanceof Error && (error as { code?: unknown }).code === 'FLOW_DEFINITION')
-  );
+  return isStrataError(error, 'FLOW_DEFINITION' satisfies FlowErrorCode);
 }

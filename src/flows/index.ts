@@ -79,6 +79,8 @@ export {
 } from './status-queries.js';
 export { durationExpectations, isOverdue, remainingMs, type DurationExpectation } from './duration-expectations.js';
 export {
+  FlowErrorCode,
+  FlowError,
   FlowDefinitionError,
   FlowLoadError,
   FlowNotFoundError,

@@ -6,7 +6,8 @@
  */
 import * as path from 'node:path';
 import { findWarehouse } from '../catalog/index.js';
-import { StrataError } from '../core/index.js';
+import { isStrataError } from '../core/index.js';
+import type { MetaErrorCode } from '../meta/index.js';
 import { ControlClient } from './control-client.js';
 import { controlSocketPath, type FlowControl } from './flow-control.js';
 import { FlowSystem, type FlowSystemOptions } from './flow-system.js';
@@ -16,7 +17,7 @@ export async function openFlowControl(options: FlowSystemOptions = {}): Promise<
   try {
     return new LocalFlowControl(await FlowSystem.open(options), true);
   } catch (error) {
-    if (!(error instanceof StrataError) || error.code !== 'META_LOCKED') throw error;
+    if (!isStrataError(error, 'META_LOCKED' satisfies MetaErrorCode)) throw error;
     const directory =
       options.warehouse !== undefined
         ? path.resolve(options.cwd ?? process.cwd(), options.warehouse)

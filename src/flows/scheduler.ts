@@ -6,6 +6,7 @@
  * two schedulers at once (see the queue modules), so a standby scheduler needs no
  * leader election. A crash loses nothing: all state is in the database.
  */
+import { createLogger, type Logger } from '../core/index.js';
 import type { FlowDefinition } from './flow-definition.js';
 import { loadFlowDirectory } from './flow-loader.js';
 import type { TableVersionLookup } from './asset-events.js';
@@ -32,6 +33,8 @@ export interface SchedulerOptions {
   readonly schedules?: boolean;
   /** Finished runs older than this many days are deleted (default: kept). */
   readonly retentionDays?: number;
+  /** Where the scheduler logs (default: JSON lines on stderr); onError / onProblem, when given, take those records instead. */
+  readonly logger?: Logger;
   readonly onError?: (error: Error) => void;
   /** Problems found loading flows/ (bad definitions); the other flows still run. */
   readonly onProblem?: (problem: Error) => void;
@@ -53,10 +56,12 @@ export class Scheduler {
   #lastRetention = 0;
   #loadedProblems = new Set<string>();
   #closed = false;
+  readonly #log: Logger;
 
   constructor(ctx: QueueContext, options: SchedulerOptions) {
     this.#ctx = ctx;
     this.#options = options;
+    this.#log = (options.logger ?? createLogger()).child({ role: 'scheduler' });
   }
 
   async start(): Promise<void> {
@@ -79,7 +84,9 @@ export class Scheduler {
         // Reported once per distinct problem, not every reload.
         if (this.#loadedProblems.has(problem.message)) continue;
         this.#loadedProblems.add(problem.message);
-        (this.#options.onProblem ?? ((p: Error) => process.stderr.write(`flows: ${p.message}\n`)))(problem);
+        if (this.#options.onProblem) this.#options.onProblem(problem);
+        // A user's definition problem: its message says what to fix, a stack trace would only bury it.
+        else this.#log.warn({ code: problem.code, ...problem.details }, problem.message);
       }
     }
     for (const flow of flows) await registerFlow(this.#ctx, flow);
@@ -109,14 +116,16 @@ export class Scheduler {
       this.#lastRetention = Date.now();
       await deleteOldRuns(this.#ctx, new Date(now.getTime() - this.#options.retentionDays * 86_400_000));
     }
-    return { runsCreated, runsStarted, leasesReaped, tasksPromoted };
+    const report = { runsCreated, runsStarted, leasesReaped, tasksPromoted };
+    if (runsCreated + runsStarted + leasesReaped + tasksPromoted > 0) this.#log.debug(report, 'tick');
+    return report;
   }
 
   #report(error: unknown): void {
     if (this.#closed) return;
-    (this.#options.onError ?? ((e: Error) => process.stderr.write(`scheduler: ${e.message}\n`)))(
-      error instanceof Error ? error : new Error(String(error)),
-    );
+    const e = error instanceof Error ? error : new Error(String(error));
+    if (this.#options.onError) this.#options.onError(e);
+    else this.#log.error({ err: e }, e.message);
   }
 
   async close(): Promise<void> {

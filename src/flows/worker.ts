@@ -14,6 +14,7 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
+import { createLogger, type Logger } from '../core/index.js';
 import type { Executor, TaskHost, TaskOutcome } from './executor.js';
 import { claimTasks, type ClaimedTask } from './queue/claims.js';
 import { completeAttempts, type AttemptResult } from './queue/completions.js';
@@ -36,6 +37,8 @@ export interface WorkerOptions {
   readonly tableLocation?: (name: string) => Promise<string>;
   /** Resolves lake table versions for asset lineage (tasks' reads/writes). */
   readonly tableVersion?: TableVersionLookup;
+  /** Where the worker logs (default: JSON lines on stderr); onError, when given, takes error records instead. */
+  readonly logger?: Logger;
   readonly onError?: (error: Error) => void;
 }
 
@@ -59,6 +62,7 @@ export class Worker {
   #unlisten: (() => Promise<void>) | undefined;
   /** Attempts this worker ran and the queue accepted / refused (fencing). */
   readonly stats = { completed: 0, rejected: 0 };
+  readonly #log: Logger;
 
   constructor(ctx: QueueContext, options: WorkerOptions) {
     this.#ctx = ctx;
@@ -67,6 +71,7 @@ export class Worker {
     this.#leaseMs = options.leaseMs ?? 30_000;
     this.#prefetch = options.prefetch ?? options.executor.slots * 4;
     this.#host = workerHost(ctx, (line) => this.#logs.push(line), options.tableLocation);
+    this.#log = (options.logger ?? createLogger()).child({ role: 'worker', worker: this.id });
   }
 
   async start(): Promise<void> {
@@ -174,6 +179,10 @@ export class Worker {
           }
           this.stats.completed += report.accepted;
           this.stats.rejected += report.rejected.length;
+          // Fenced: their leases moved on (the tasks were retried elsewhere), so their results were refused.
+          if (report.rejected.length > 0)
+            this.#log.warn({ rejected: report.rejected.length }, 'attempt results refused');
+          this.#log.debug({ accepted: report.accepted, queued: report.queued }, 'attempts completed');
           // Newly queued tasks already woke the claimer (notify); otherwise claim for the freed slots.
           if (report.queued === 0) this.#claim();
         }
@@ -204,9 +213,9 @@ export class Worker {
 
   #report(error: unknown): void {
     if (this.#closed && /closed|ended|terminat/i.test(String(error))) return;
-    (this.#options.onError ?? ((e: Error) => process.stderr.write(`worker ${this.id}: ${e.message}\n`)))(
-      error instanceof Error ? error : new Error(String(error)),
-    );
+    const e = error instanceof Error ? error : new Error(String(error));
+    if (this.#options.onError) this.#options.onError(e);
+    else this.#log.error({ err: e }, e.message);
   }
 
   /** Stops claiming, waits for running attempts (up to graceMs), writes their results, hands back unstarted claims. */

@@ -15,7 +15,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { crc32 } from 'node:zlib';
-import { asError, StrataError } from '../core/index.js';
+import { asError, isStrataError } from '../core/index.js';
 import { openStore, type ObjectStore } from '../storage/index.js';
 import type { DeletionVectorDescriptor } from './actions.js';
 import { DeletionVectorError } from './errors.js';
@@ -236,7 +236,7 @@ function failure(dv: DeletionVectorDescriptor, location: string, reason: string,
 
 /** A nested error's message without its `[CODE] ` prefix and final period, to splice into ours. */
 function reasonOf(error: unknown): string {
-  const message = error instanceof StrataError ? error.message.slice(error.code.length + 3) : asError(error).message;
+  const message = isStrataError(error) ? error.message.slice(error.code.length + 3) : asError(error).message;
   return message.replace(/\.$/, '');
 }
 

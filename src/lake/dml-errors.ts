@@ -3,10 +3,11 @@
  * live beside errors.ts (same base class, same `[CODE] message` shape) so DML can grow
  * without touching the core lake errors.
  */
-import { StrataError, type ErrorDetails } from '../core/index.js';
+import type { ErrorDetails } from '../core/index.js';
+import { LakeError } from './errors.js';
 
 /** A written row breaks a NOT NULL or CHECK constraint; nothing was committed. */
-export class ConstraintViolationError extends StrataError {
+export class ConstraintViolationError extends LakeError {
   constructor(
     readonly location: string,
     /** `NOT NULL <column>` or the CHECK constraint's name. */
@@ -26,7 +27,7 @@ export class ConstraintViolationError extends StrataError {
 }
 
 /** The table is `delta.appendOnly=true` and the operation would remove or change rows. */
-export class AppendOnlyTableError extends StrataError {
+export class AppendOnlyTableError extends LakeError {
   constructor(
     readonly location: string,
     readonly operation: string,
@@ -40,7 +41,7 @@ export class AppendOnlyTableError extends StrataError {
 }
 
 /** MERGE matched one target row with several source rows, so its outcome is ambiguous. */
-export class MergeCardinalityError extends StrataError {
+export class MergeCardinalityError extends LakeError {
   constructor(
     readonly location: string,
     readonly matches: number,
@@ -55,7 +56,7 @@ export class MergeCardinalityError extends StrataError {
 }
 
 /** A change data feed read asks for versions whose changes were not recorded. */
-export class ChangeDataFeedError extends StrataError {
+export class ChangeDataFeedError extends LakeError {
   constructor(message: string, details: ErrorDetails) {
     super('LAKE_CHANGE_DATA_FEED', message, details);
   }

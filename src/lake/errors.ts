@@ -1,7 +1,36 @@
-import { StrataError, type ErrorDetails } from '../core/index.js';
+import { StrataError, type ErrorCodeSet, type ErrorDetails, type StrataErrorOptions } from '../core/index.js';
+
+/** Every code the Delta lake (errors.ts, dml-errors.ts, restore.ts) raises, with its category (which decides the HTTP status). */
+export const LakeErrorCode = {
+  LAKE_NOT_A_TABLE: 'invalid',
+  LAKE_TABLE_EXISTS: 'conflict',
+  LAKE_UNSUPPORTED_PROTOCOL: 'invalid',
+  LAKE_CORRUPT_LOG: 'internal',
+  LAKE_LOG_GAP: 'internal',
+  LAKE_MISSING_ACTION: 'internal',
+  LAKE_VERSION_NOT_FOUND: 'not_found',
+  LAKE_SCHEMA_MISMATCH: 'invalid',
+  LAKE_CONFLICT: 'conflict',
+  LAKE_DELETION_VECTOR: 'internal',
+  LAKE_VACUUM_RETENTION: 'invalid',
+  LAKE_INVALID_OPERATION: 'invalid',
+  LAKE_CONSTRAINT: 'invalid',
+  LAKE_APPEND_ONLY: 'invalid',
+  LAKE_MERGE_MULTIPLE_MATCH: 'invalid',
+  LAKE_CHANGE_DATA_FEED: 'invalid',
+  LAKE_RESTORE_MISSING_FILES: 'invalid',
+} as const satisfies ErrorCodeSet;
+export type LakeErrorCode = keyof typeof LakeErrorCode;
+
+/** Base of the Delta lake's errors: the code decides the category. */
+export abstract class LakeError extends StrataError<LakeErrorCode> {
+  constructor(code: LakeErrorCode, message: string, details: ErrorDetails = {}, options?: StrataErrorOptions) {
+    super(code, LakeErrorCode[code], message, details, options);
+  }
+}
 
 /** The location holds no Delta table (no `_delta_log`, or an empty one). */
-export class NotADeltaTableError extends StrataError {
+export class NotADeltaTableError extends LakeError {
   constructor(
     readonly location: string,
     reason = 'it has no _delta_log directory',
@@ -14,7 +43,7 @@ export class NotADeltaTableError extends StrataError {
   }
 }
 
-export class TableExistsError extends StrataError {
+export class TableExistsError extends LakeError {
   constructor(readonly location: string) {
     super(
       'LAKE_TABLE_EXISTS',
@@ -25,14 +54,14 @@ export class TableExistsError extends StrataError {
 }
 
 /** The table needs a reader/writer version or feature this implementation does not support. */
-export class UnsupportedProtocolError extends StrataError {
+export class UnsupportedProtocolError extends LakeError {
   constructor(message: string, details: ErrorDetails) {
     super('LAKE_UNSUPPORTED_PROTOCOL', message, details);
   }
 }
 
 /** A log file (commit, checkpoint, _last_checkpoint, sidecar) cannot be parsed. */
-export class CorruptLogError extends StrataError {
+export class CorruptLogError extends LakeError {
   constructor(
     readonly file: string,
     reason: string,
@@ -43,7 +72,7 @@ export class CorruptLogError extends StrataError {
 }
 
 /** The log is missing a commit between the first and last available versions. */
-export class LogGapError extends StrataError {
+export class LogGapError extends LakeError {
   constructor(
     readonly location: string,
     readonly missingVersion: number,
@@ -57,7 +86,7 @@ export class LogGapError extends StrataError {
 }
 
 /** Replay ended without a protocol or metaData action. */
-export class MissingActionError extends StrataError {
+export class MissingActionError extends LakeError {
   constructor(
     readonly location: string,
     readonly action: 'protocol' | 'metaData',
@@ -72,14 +101,14 @@ export class MissingActionError extends StrataError {
 }
 
 /** Time travel to a version or timestamp the log cannot provide. */
-export class VersionNotFoundError extends StrataError {
+export class VersionNotFoundError extends LakeError {
   constructor(message: string, details: ErrorDetails) {
     super('LAKE_VERSION_NOT_FOUND', message, details);
   }
 }
 
 /** Data does not fit the table's schema (names the column and both types). */
-export class SchemaMismatchError extends StrataError {
+export class SchemaMismatchError extends LakeError {
   constructor(message: string, details: ErrorDetails) {
     super('LAKE_SCHEMA_MISMATCH', message, details);
   }
@@ -98,7 +127,7 @@ export const ConflictRule = {
 export type ConflictRule = (typeof ConflictRule)[keyof typeof ConflictRule];
 
 /** A commit lost the race to a winning commit it logically conflicts with. */
-export class CommitConflictError extends StrataError {
+export class CommitConflictError extends LakeError {
   constructor(
     readonly rule: ConflictRule,
     readonly winningVersion: number,
@@ -114,14 +143,14 @@ export class CommitConflictError extends StrataError {
 }
 
 /** A deletion vector cannot be read or decoded. */
-export class DeletionVectorError extends StrataError {
+export class DeletionVectorError extends LakeError {
   constructor(message: string, details: ErrorDetails, options?: { cause?: unknown }) {
     super('LAKE_DELETION_VECTOR', message, details, options);
   }
 }
 
 /** VACUUM asked to keep tombstones for less than the safe retention. */
-export class VacuumRetentionError extends StrataError {
+export class VacuumRetentionError extends LakeError {
   constructor(
     readonly requestedHours: number,
     readonly minimumHours: number,
@@ -135,7 +164,7 @@ export class VacuumRetentionError extends StrataError {
 }
 
 /** Any other invalid request against a table (bad partition column, bad predicate, ...). */
-export class InvalidTableOperationError extends StrataError {
+export class InvalidTableOperationError extends LakeError {
   constructor(message: string, details: ErrorDetails = {}) {
     super('LAKE_INVALID_OPERATION', message, details);
   }

@@ -13,11 +13,10 @@
  * isolation, so any concurrent data change (appends included) is a conflict.
  */
 import { promises as fs } from 'node:fs';
-import { StrataError } from '../core/index.js';
 import type { ObjectStore } from '../storage/index.js';
 import type { AddFile, DeletionVectorDescriptor, Protocol } from './actions.js';
 import { relativeDeletionVectorKey } from './deletion-vector.js';
-import { VersionNotFoundError } from './errors.js';
+import { LakeError, VersionNotFoundError } from './errors.js';
 import { canonicalPath, localDataPath, relativeKey } from './file-paths.js';
 import { parseTimestamp, versionAtTimestamp } from './history.js';
 import { fileKey } from './log-replay.js';
@@ -51,7 +50,7 @@ export interface RestoreResult {
 }
 
 /** Files the restored version needs are gone (usually deleted by VACUUM). */
-export class RestoreMissingFilesError extends StrataError {
+export class RestoreMissingFilesError extends LakeError {
   constructor(
     readonly location: string,
     readonly restoredVersion: number,

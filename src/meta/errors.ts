@@ -1,4 +1,22 @@
-import { StrataError, type ErrorDetails } from '../core/index.js';
+import { StrataError, type ErrorCodeSet, type ErrorDetails, type StrataErrorOptions } from '../core/index.js';
+
+/** Every code the metadata database raises, with its category (which decides the HTTP status). */
+export const MetaErrorCode = {
+  META_LOCKED: 'unavailable',
+  META_LOCK_FILE: 'internal',
+  META_CONNECTION: 'unavailable',
+  META_MIGRATION: 'internal',
+  META_CLOSED: 'unavailable',
+  META_NESTED_ACCESS: 'internal',
+} as const satisfies ErrorCodeSet;
+export type MetaErrorCode = keyof typeof MetaErrorCode;
+
+/** Base of the metadata database's errors: the code decides the category. */
+export abstract class MetaError extends StrataError<MetaErrorCode> {
+  constructor(code: MetaErrorCode, message: string, details: ErrorDetails = {}, options?: StrataErrorOptions) {
+    super(code, MetaErrorCode[code], message, details, options);
+  }
+}
 
 /** Who holds an embedded metadata database's lock file. */
 export interface LockHolder {
@@ -16,7 +34,7 @@ export interface LockHolder {
  * database open. PGlite in a second process would silently lose that process's
  * writes, so a second opener is refused instead.
  */
-export class MetaLockedError extends StrataError {
+export class MetaLockedError extends MetaError {
   constructor(
     readonly directory: string,
     readonly lockFile: string,
@@ -34,7 +52,7 @@ export class MetaLockedError extends StrataError {
 }
 
 /** The lock file exists but cannot be read as a lock (or cannot be created at all). */
-export class MetaLockFileError extends StrataError {
+export class MetaLockFileError extends MetaError {
   constructor(
     readonly lockFile: string,
     reason: string,
@@ -45,7 +63,7 @@ export class MetaLockFileError extends StrataError {
 }
 
 /** The database server cannot be reached or refused the connection. */
-export class MetaConnectionError extends StrataError {
+export class MetaConnectionError extends MetaError {
   constructor(
     readonly target: string,
     options?: { cause?: unknown },
@@ -61,14 +79,14 @@ export class MetaConnectionError extends StrataError {
 }
 
 /** A migration failed, or the database was migrated by a newer Strata. */
-export class MetaMigrationError extends StrataError {
+export class MetaMigrationError extends MetaError {
   constructor(message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
     super('META_MIGRATION', message, details, options);
   }
 }
 
 /** The database was used after close. */
-export class MetaClosedError extends StrataError {
+export class MetaClosedError extends MetaError {
   constructor(readonly target: string) {
     super('META_CLOSED', `The metadata database ${target} is closed; open it again.`, { target });
   }
@@ -79,7 +97,7 @@ export class MetaClosedError extends StrataError {
  * outside that transaction (or began another one). PGlite has one connection, so
  * that query would wait for the transaction that waits for it: it is refused instead.
  */
-export class MetaNestedAccessError extends StrataError {
+export class MetaNestedAccessError extends MetaError {
   constructor(readonly target: string) {
     super(
       'META_NESTED_ACCESS',

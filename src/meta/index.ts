@@ -19,6 +19,8 @@ export { MIGRATION_TABLE, MIGRATION_LOCK_TABLE, type MetaTables, type MigrationR
 export { orderSources, type MigrationSource, type ModuleMigration } from './migration-source.js';
 export { PgErrorCode, hasPgErrorCode, pgConstraint } from './postgres-errors.js';
 export {
+  MetaErrorCode,
+  MetaError,
   MetaLockedError,
   MetaLockFileError,
   MetaConnectionError,

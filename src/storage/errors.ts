@@ -1,7 +1,22 @@
-import { StrataError, type ErrorDetails } from '../core/index.js';
+import { StrataError, type ErrorCodeSet, type ErrorDetails, type StrataErrorOptions } from '../core/index.js';
+
+/** Every code the object stores raises, with its category (which decides the HTTP status). */
+export const StorageErrorCode = {
+  STORAGE_NOT_FOUND: 'not_found',
+  STORAGE_UNSUPPORTED: 'invalid',
+  STORAGE_IO: 'unavailable',
+} as const satisfies ErrorCodeSet;
+export type StorageErrorCode = keyof typeof StorageErrorCode;
+
+/** Base of the object stores's errors: the code decides the category. */
+export abstract class StorageError extends StrataError<StorageErrorCode> {
+  constructor(code: StorageErrorCode, message: string, details: ErrorDetails = {}, options?: StrataErrorOptions) {
+    super(code, StorageErrorCode[code], message, details, options);
+  }
+}
 
 /** The object does not exist. */
-export class ObjectNotFoundError extends StrataError {
+export class ObjectNotFoundError extends StorageError {
   constructor(
     readonly url: string,
     options?: { cause?: unknown },
@@ -11,14 +26,14 @@ export class ObjectNotFoundError extends StrataError {
 }
 
 /** The URL's scheme has no registered store, or the URL is malformed. */
-export class UnsupportedStoreError extends StrataError {
+export class UnsupportedStoreError extends StorageError {
   constructor(message: string, details: ErrorDetails = {}) {
     super('STORAGE_UNSUPPORTED', message, details);
   }
 }
 
 /** Any other I/O failure, with the OS/SDK error as cause. */
-export class StorageIoError extends StrataError {
+export class StorageIoError extends StorageError {
   constructor(
     readonly url: string,
     operation: string,

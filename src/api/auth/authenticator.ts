@@ -5,6 +5,7 @@
  * Without a header, `insecureLocal` servers treat the caller as the local admin;
  * every other server answers 401.
  */
+import { Cache } from '../../core/index.js';
 import type { MetaDatabase } from '../../meta/index.js';
 import { UnauthorizedError } from '../errors.js';
 import { grantsOf } from './grant-store.js';
@@ -21,7 +22,7 @@ const MAX_REMEMBERED = 10_000;
 const TOUCH_EVERY_MS = 60_000;
 
 export class Authenticator {
-  readonly #remembered = new Map<string, { principal: Principal; until: number; expiresAt: number }>();
+  readonly #remembered: Cache<string, Principal>;
   readonly #touched = new Map<string, number>();
   readonly #cacheMs: number;
 
@@ -30,6 +31,7 @@ export class Authenticator {
     readonly options: AuthenticatorOptions,
   ) {
     this.#cacheMs = options.cacheMs ?? 5_000;
+    this.#remembered = new Cache({ maxEntries: MAX_REMEMBERED, ttlMs: this.#cacheMs });
   }
 
   async authenticate(authorization: string | undefined): Promise<Principal> {
@@ -42,7 +44,7 @@ export class Authenticator {
     }
     const now = Date.now();
     const remembered = this.#remembered.get(presented);
-    if (remembered !== undefined && remembered.until > now && remembered.expiresAt > now) return remembered.principal;
+    if (remembered !== undefined) return remembered;
     const token = await findToken(this.meta, presented);
     if (token === undefined) throw new UnauthorizedError('The API token is not valid (unknown or malformed).');
     if (token.revokedAt !== null)
@@ -61,12 +63,8 @@ export class Authenticator {
       role: token.role,
       grants: await grantsOf(this.meta, token.role),
     };
-    if (this.#remembered.size >= MAX_REMEMBERED) this.#remembered.clear();
-    this.#remembered.set(presented, {
-      principal,
-      until: now + this.#cacheMs,
-      expiresAt: token.expiresAt?.getTime() ?? Infinity,
-    });
+    // Trusted for cacheMs, but never past the token's own expiry.
+    this.#remembered.set(presented, principal, Math.min(this.#cacheMs, (token.expiresAt?.getTime() ?? Infinity) - now));
     this.#touch(token.id, now);
     return principal;
   }

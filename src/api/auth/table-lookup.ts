@@ -10,17 +10,13 @@
  * and the catalog's error (with its name suggestions) is produced fresh each time.
  */
 import type { Catalog, CatalogTable, TableName } from '../../catalog/index.js';
+import { Cache } from '../../core/index.js';
 
 export interface TableLookupOptions {
   /** How long a found table is trusted; default 1 s, 0 turns remembering off. */
   readonly ttlMs?: number;
   /** Most remembered names (spellings of a name count separately); default 1024. */
   readonly maxEntries?: number;
-}
-
-interface Entry {
-  readonly table: CatalogTable;
-  readonly expires: number;
 }
 
 interface Answer<T> {
@@ -30,8 +26,7 @@ interface Answer<T> {
 
 export class TableLookup {
   readonly ttlMs: number;
-  readonly #entries = new Map<string, Entry>();
-  readonly #maxEntries: number;
+  readonly #entries: Cache<string, CatalogTable>;
   #generation = 0;
 
   constructor(
@@ -39,7 +34,7 @@ export class TableLookup {
     options: TableLookupOptions = {},
   ) {
     this.ttlMs = options.ttlMs ?? 1000;
-    this.#maxEntries = options.maxEntries ?? 1024;
+    this.#entries = new Cache({ maxEntries: options.maxEntries ?? 1024, ttlMs: this.ttlMs });
   }
 
   /**
@@ -72,12 +67,7 @@ export class TableLookup {
   }
 
   #remembered(name: string | TableName): CatalogTable | undefined {
-    const key = keyOf(name);
-    const entry = this.#entries.get(key);
-    if (entry === undefined) return undefined;
-    if (entry.expires > Date.now()) return entry.table;
-    this.#entries.delete(key);
-    return undefined;
+    return this.#entries.get(keyOf(name));
   }
 
   async #lookup<T>(query: () => Promise<T>): Promise<Answer<T>> {
@@ -87,11 +77,7 @@ export class TableLookup {
 
   #remember(name: string | TableName, found: Answer<CatalogTable>): CatalogTable {
     if (this.ttlMs <= 0 || found.generation !== this.#generation) return found.value;
-    const key = keyOf(name);
-    this.#entries.delete(key);
-    // Insertion order is age order: the oldest entry goes first when full.
-    if (this.#entries.size >= this.#maxEntries) this.#entries.delete(this.#entries.keys().next().value!);
-    this.#entries.set(key, { table: found.value, expires: Date.now() + this.ttlMs });
+    this.#entries.set(keyOf(name), found.value);
     return found.value;
   }
 }

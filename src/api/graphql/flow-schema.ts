@@ -11,6 +11,7 @@ import {
   type RunView,
   type TaskView,
 } from '../../flows/index.js';
+import { isStrataError } from '../../core/index.js';
 import { requireRole } from '../auth/principal.js';
 import { countArgument } from './filter-sql.js';
 import type { FieldResolver, GraphqlContext } from './graphql-context.js';
@@ -148,12 +149,7 @@ export function flowQueryResolvers(flows: FlowControl): Record<string, FieldReso
       const id = Number(args.id);
       if (!Number.isInteger(id)) return null;
       const detail = await flows.run(id).catch((error: unknown) => {
-        if (
-          typeof error === 'object' &&
-          error !== null &&
-          String((error as { code?: unknown }).code).includes('NOT_FOUND')
-        )
-          return null;
+        if (isStrataError(error) && error.category === 'not_found') return null;
         throw error;
       });
       return detail === null ? null : run(flows, detail.run, detail);

@@ -5,10 +5,11 @@
  * error body rather than a 5xx.
  */
 import { GraphQLError } from 'graphql';
-import { StrataError, type ErrorDetails } from '../../core/index.js';
+import { StrataError, isStrataError, type ErrorDetails } from '../../core/index.js';
+import { ApiError } from '../errors.js';
 
 /** An argument the schema accepts but the operation cannot use (a null in `_eq`, a negative limit). */
-export class GraphqlInputError extends StrataError {
+export class GraphqlInputError extends ApiError {
   constructor(message: string, details: ErrorDetails = {}) {
     super('GRAPHQL_BAD_INPUT', message, details);
   }
@@ -23,7 +24,8 @@ export class GraphqlOperationError extends StrataError {
   constructor(errors: readonly GraphQLError[]) {
     const first = errors[0];
     const code = typeof first?.extensions.code === 'string' ? first.extensions.code : 'GRAPHQL_VALIDATION_FAILED';
-    super(code, first?.message ?? 'The operation was refused.', {
+    // The code is GraphQL's own (GRAPHQL_PARSE_FAILED, MAX_DEPTH_EXCEEDED, ...): always the client's mistake.
+    super(code, 'invalid', first?.message ?? 'The operation was refused.', {
       errors: errors.map((e) => ({ message: e.message, extensions: { code: e.extensions.code ?? null } })),
     });
   }
@@ -54,7 +56,7 @@ export function toGraphQLError(error: unknown): GraphQLError {
   const location = wrapper
     ? { nodes: wrapper.nodes, source: wrapper.source, positions: wrapper.positions, path: wrapper.path }
     : {};
-  if (original instanceof StrataError)
+  if (isStrataError(original))
     return new GraphQLError(original.message, {
       ...location,
       originalError: original,

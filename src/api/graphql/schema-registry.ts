@@ -5,30 +5,30 @@
  * within the refresh interval, and principals that see the same tables share a schema.
  */
 import type { GraphQLSchema } from 'graphql';
+import { Cache } from '../../core/index.js';
 import type { ApiContext } from '../api-context.js';
 import { hasRole, visibilityKey, type Principal } from '../auth/principal.js';
 import { buildGraphqlSchema } from './schema-builder.js';
 import { loadTableModels, modelsFingerprint, type TableSchemaInfo } from './table-models.js';
-import { TtlMemo } from './ttl-memo.js';
 
 const MAX_SCHEMAS = 64;
 
 export class SchemaRegistry {
-  readonly #tableInfo: TtlMemo<TableSchemaInfo>;
-  readonly #byVisibility: TtlMemo<GraphQLSchema>;
+  readonly #tableInfo: Cache<string, Promise<TableSchemaInfo>>;
+  readonly #byVisibility: Cache<string, Promise<GraphQLSchema>>;
   readonly #schemas = new Map<string, GraphQLSchema>();
 
   constructor(
     private readonly ctx: ApiContext,
     refreshMs: number,
   ) {
-    this.#tableInfo = new TtlMemo(refreshMs, 10_000);
-    this.#byVisibility = new TtlMemo(refreshMs);
+    this.#tableInfo = new Cache({ maxEntries: 10_000, ttlMs: refreshMs });
+    this.#byVisibility = new Cache({ maxEntries: 1000, ttlMs: refreshMs });
   }
 
   schemaFor(principal: Principal): Promise<GraphQLSchema> {
     const canWrite = hasRole(principal, 'writer');
-    return this.#byVisibility.get(`${principal.role}|${visibilityKey(principal)}`, async () => {
+    return this.#byVisibility.getOrSet(`${principal.role}|${visibilityKey(principal)}`, async () => {
       const models = await loadTableModels(this.ctx, principal, this.#tableInfo);
       const fingerprint = modelsFingerprint(models, canWrite, this.ctx.flows !== undefined);
       let schema = this.#schemas.get(fingerprint);

@@ -12,7 +12,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ExecutionArgs } from 'graphql';
 import { createHandler, TOKEN_HEADER_KEY, TOKEN_QUERY_KEY } from 'graphql-sse';
-import { StrataError } from '../../core/index.js';
+import { isStrataError } from '../../core/index.js';
 import type { Principal } from '../auth/principal.js';
 import { principalOf } from '../auth/request-principal.js';
 import type { ApiMetrics } from '../observability/metrics.js';
@@ -52,7 +52,7 @@ export function attachSse(app: FastifyInstance, deps: OperationDeps, metrics: Ap
       if (!isErrors(prepared)) return prepared as EnvelopedArgs & { contextValue: OperationContext };
       // Refused before anything runs: an HTTP error, like POST /graphql's 4xx, not an empty stream.
       const original = prepared[0]?.originalError;
-      if (original instanceof StrataError) throw original;
+      if (isStrataError(original)) throw original;
       if (prepared.some((e) => e.extensions.code === 'INTERNAL_SERVER_ERROR'))
         throw new Error('preparing a GraphQL operation failed');
       throw new GraphqlOperationError(prepared);

@@ -7,6 +7,7 @@
  * A principal whose grant has a row filter gets `rows: null`: the filter is SQL and is
  * not evaluated on events, so no row it may not see is ever sent.
  */
+import { Cache } from '../../core/index.js';
 import type { FlowControl, JsonValue } from '../../flows/index.js';
 import type { ApiContext } from '../api-context.js';
 import type { EventHub } from '../streams/event-hub.js';
@@ -14,7 +15,6 @@ import type { StreamEvent } from '../streams/stream-events.js';
 import type { GraphqlContext, SubscriptionResolver } from './graphql-context.js';
 import { GraphqlInputError } from './graphql-errors.js';
 import type { TableModel } from './table-models.js';
-import { TtlMemo } from './ttl-memo.js';
 
 /**
  * A hub topic's events from now on. When the hub ends the subscription — the client fell
@@ -116,7 +116,7 @@ export function runSubscriptionResolvers(flows: FlowControl, events: EventHub): 
   // The hub's run topic cannot start for a run that does not exist and would just end the
   // subscription; checking first gives the client FLOW_RUN_NOT_FOUND. Memoized, so many
   // clients following one run cost one lookup per second.
-  const known = new TtlMemo<true>(1000);
+  const known = new Cache<string, Promise<true>>({ maxEntries: 1000, ttlMs: 1000 });
   return {
     run_changes: {
       subscribe: async (_s, args) => {
@@ -125,7 +125,7 @@ export function runSubscriptionResolvers(flows: FlowControl, events: EventHub): 
           const id = String(args.run_id);
           if (!RUN_ID.test(id))
             throw new GraphqlInputError(`run_id must be a run id (a positive integer), not "${id}".`, { run_id: id });
-          await known.get(id, async () => (await flows.run(Number(id)), true));
+          await known.getOrSet(id, async () => (await flows.run(Number(id)), true));
           topic = `runs/${id}`;
         }
         return mapEvents(topicEvents(events, topic), (event) => {

@@ -8,6 +8,7 @@
  * whose columns are all visible becomes a federation entity (`@key(fields: "id")`).
  */
 import { createHash } from 'node:crypto';
+import type { Cache } from '../../core/index.js';
 import type { CatalogTable } from '../../catalog/index.js';
 import { DeltaTable, changeDataFeedEnabled, type DataType } from '../../lake/index.js';
 import type { ApiContext } from '../api-context.js';
@@ -16,7 +17,6 @@ import { sqlTableName } from '../sql/table-read-plan.js';
 import { GRAPHQL_KEY_PROPERTY } from './graphql-options.js';
 import { RESERVED_NAMES, assignNames, sanitizeName, tableBaseName, tableDerivedNames } from './graphql-names.js';
 import { columnType, type ColumnType } from './scalar-types.js';
-import type { TtlMemo } from './ttl-memo.js';
 
 export interface ColumnModel {
   /** The Delta (SQL) column name. */
@@ -48,8 +48,11 @@ export interface TableSchemaInfo {
 }
 
 /** The Delta schema and key property at the latest version (memoized by location). */
-export function tableSchemaInfo(memo: TtlMemo<TableSchemaInfo>, location: string): Promise<TableSchemaInfo> {
-  return memo.get(location, async () => {
+export function tableSchemaInfo(
+  memo: Cache<string, Promise<TableSchemaInfo>>,
+  location: string,
+): Promise<TableSchemaInfo> {
+  return memo.getOrSet(location, async () => {
     const snapshot = (await DeltaTable.open(location)).snapshot;
     const key = snapshot.configuration[GRAPHQL_KEY_PROPERTY];
     const keyColumns = key === undefined ? null : key.split(/[\s,]+/).filter((k) => k !== '');
@@ -64,7 +67,7 @@ export function tableSchemaInfo(memo: TtlMemo<TableSchemaInfo>, location: string
 export async function loadTableModels(
   ctx: ApiContext,
   principal: Principal,
-  memo: TtlMemo<TableSchemaInfo>,
+  memo: Cache<string, Promise<TableSchemaInfo>>,
 ): Promise<TableModel[]> {
   const tables = [...(await ctx.tables.visible(principal))].sort((a, b) => a.name.localeCompare(b.name));
   const loaded = await Promise.all(

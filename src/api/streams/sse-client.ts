@@ -7,6 +7,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { Http2ServerResponse } from 'node:http2';
+import { isStrataError } from '../../core/index.js';
 import { sseNotice } from './sse-wire.js';
 import type { StreamEvent } from './stream-events.js';
 import type { StreamListener } from './stream-listener.js';
@@ -61,9 +62,7 @@ function buffered(response: SseResponse): number {
 }
 
 function errorBody(error: unknown): { code: string; message: string } {
-  const code =
-    typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string'
-      ? error.code
-      : 'INTERNAL';
-  return { code, message: code === 'INTERNAL' ? 'The stream failed; reconnect to resume.' : (error as Error).message };
+  // Only Strata's own errors are shown to the client; a Node error's code (ECONNRESET, ...) is not.
+  if (isStrataError(error)) return { code: error.code, message: error.message };
+  return { code: 'INTERNAL', message: 'The stream failed; reconnect to resume.' };
 }

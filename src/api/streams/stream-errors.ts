@@ -1,8 +1,9 @@
 /** Errors of the live event streams (codes mapped to HTTP statuses in error-mapping.ts). */
-import { StrataError, type ErrorDetails } from '../../core/index.js';
+import type { ErrorDetails } from '../../core/index.js';
+import { ApiError } from '../errors.js';
 
 /** A topic name that is not one of `tables/<name>`, `runs`, `runs/<id>`, `metrics` (400). */
-export class UnknownTopicError extends StrataError {
+export class UnknownTopicError extends ApiError {
   constructor(
     readonly topic: string,
     message: string,
@@ -18,7 +19,7 @@ export class UnknownTopicError extends StrataError {
  * its queue's bound behind; it was dropped rather than buffering without limit.
  * Reconnect with the last event id seen to resume.
  */
-export class StreamLaggedError extends StrataError {
+export class StreamLaggedError extends ApiError {
   constructor(
     readonly topic: string,
     readonly queued: number,
@@ -32,7 +33,7 @@ export class StreamLaggedError extends StrataError {
 }
 
 /** The hub was closed (the server is stopping); clients should reconnect later (503). */
-export class StreamClosedError extends StrataError {
+export class StreamClosedError extends ApiError {
   constructor(readonly topic: string) {
     super(
       'API_STREAM_CLOSED',

@@ -34,6 +34,7 @@ import { ApiRole, requireRole, visibilityKey, type Principal } from '../auth/pri
 import { TableLookup } from '../auth/table-lookup.js';
 import { ForbiddenError } from '../errors.js';
 import { GrantResolver } from './grant-resolver.js';
+import { redactHistoryResult } from './history-redaction.js';
 import { LimitedStream, QueryDeadline } from './limited-stream.js';
 import type { QueryRequest, QueryResult, QueryService, QueryStream, TableRead } from './query-service.js';
 import { PlanMemo } from './plan-memo.js';
@@ -143,7 +144,12 @@ export class SandboxedQueryService implements QueryService {
       const result = await this.run({ principal, sql: statement.sql });
       return { statement: 'query', columns: result.columns, rows: result.rows, rowCount: result.rowCount };
     }
-    if (isWrite(statement)) {
+    // History is a read: any role that can see the table, redacted under a restricting grant.
+    let restrictedHistory = false;
+    if (statement.kind === 'describeHistory') {
+      const ref = statement.name;
+      restrictedHistory = typeof (await this.resolver(principal).resolveTable(ref.schema, ref.table)) !== 'string';
+    } else if (isWrite(statement)) {
       requireRole(principal, ApiRole.writer, statement.kind.toUpperCase());
       await this.checkWriteGrant(principal, statement);
     } else {
@@ -160,10 +166,11 @@ export class SandboxedQueryService implements QueryService {
       maxRows: this.limits.maxRows,
     });
     try {
-      return await session.executeOne(statements[0]!);
+      const result = await session.executeOne(statements[0]!);
+      return restrictedHistory ? redactHistoryResult(result) : result;
     } finally {
       // DDL may have dropped, created or moved a name (even when it failed part way): later requests must see it now, not after the memo's TTL.
-      if (!isWrite(statement)) this.lookup.invalidate();
+      if (!isWrite(statement) && statement.kind !== 'describeHistory') this.lookup.invalidate();
     }
   }
 

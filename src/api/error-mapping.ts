@@ -29,6 +29,12 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   API_UNSUPPORTED_MEDIA_TYPE: 415,
   API_RATE_LIMITED: 429,
   API_QUERY_TIMEOUT: 408,
+  // A query over a resource limit: the request cannot be served as asked (422); the
+  // server-wide result budget is momentary, so 429 with Retry-After.
+  API_RESULT_TOO_LARGE: 422,
+  API_RESULT_MEMORY_LIMIT: 429,
+  ENGINE_QUERY_MEMORY_LIMIT: 422,
+  ENGINE_VALUE_TOO_LARGE: 422,
   API_NOT_READY: 503,
   API_STREAM_CLOSED: 503,
   INVALID_ARGUMENT: 400,

@@ -74,3 +74,17 @@ export class NotReadyError extends StrataError {
     super('API_NOT_READY', message, details);
   }
 }
+
+/** A query's result is larger than one result may be (`--max-result-mb`); 422. */
+export class ResultTooLargeError extends StrataError {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super('API_RESULT_TOO_LARGE', message, details);
+  }
+}
+
+/** The results being produced for all clients together would exceed the server's budget (`--result-memory-mb`); 429, retry. */
+export class ResultMemoryLimitError extends StrataError {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super('API_RESULT_MEMORY_LIMIT', message, { ...details, retryAfterSeconds: 1 });
+  }
+}

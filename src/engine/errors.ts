@@ -31,3 +31,21 @@ export class SandboxViolationError extends StrataError {
     super('ENGINE_SANDBOX', message, details);
   }
 }
+
+/**
+ * A sandboxed query needed more memory than the server gives all of them together
+ * (DuckDB's `memory_limit`, with spilling to disk up to its own limit): the query asks
+ * too much at once, or too many ran at the same time.
+ */
+export class QueryMemoryLimitError extends StrataError {
+  constructor(message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
+    super('ENGINE_QUERY_MEMORY_LIMIT', message, details, options);
+  }
+}
+
+/** A sandboxed query would build one value (a string, a list) larger than the server allows. */
+export class ValueTooLargeError extends StrataError {
+  constructor(message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
+    super('ENGINE_VALUE_TOO_LARGE', message, details, options);
+  }
+}

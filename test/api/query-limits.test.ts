@@ -108,6 +108,14 @@ describe('query resource limits', () => {
     expect(peak).toBeLessThan(1536 * MIB);
   }, 180_000);
 
+  it('runs queries on a DuckDB with the memory, spill and thread limits of the server', async () => {
+    const response = await sql(
+      `SELECT current_setting('memory_limit') AS m, current_setting('max_temp_directory_size') AS s, current_setting('threads') AS t`,
+    );
+    expect(response.status).toBe(200);
+    expect(JSON.parse(response.body).rows[0]).toEqual({ m: '128.0 MiB', s: '256.0 MiB', t: 2 });
+  });
+
   it('names the limit and its value in the error', async () => {
     const response = await sql(`SELECT repeat('x', 2000000000) AS v`);
     const body = JSON.parse(response.body);

@@ -23,6 +23,7 @@ import {
   UnsupportedStatementError,
   bindSandboxedSql,
   checkSandboxedSql,
+  limitFailure,
   refuseQualifiedGuardedCalls,
   localDirectory,
   parseStatement,
@@ -185,6 +186,9 @@ export class SandboxedQueryService implements QueryService {
     try {
       const result = await session.executeOne(statements[0]!);
       return restrictedHistory ? redactHistoryResult(result) : result;
+    } catch (error) {
+      // A write's query over a resource limit says which, as a read's does.
+      throw limitFailure(error) ?? error;
     } finally {
       // DDL may have dropped, created or moved a name (even when it failed part way): later requests must see it now, not after the memo's TTL.
       if (!isWrite(statement) && statement.kind !== 'describeHistory') this.lookup.invalidate();

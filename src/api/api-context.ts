@@ -7,11 +7,13 @@ import type { Catalog, CatalogTable } from '../catalog/index.js';
 import type { FlowControl } from '../flows/index.js';
 import type { Principal } from './auth/principal.js';
 import type { ResponseCache } from './cache/response-cache.js';
+import type { QueryResourceLimits } from './sql/query-resource-limits.js';
 import type { QueryService } from './sql/query-service.js';
 import type { EventHub } from './streams/event-hub.js';
 import type { ApiMetrics } from './observability/metrics.js';
 
-export interface ApiLimits {
+/** Also the queries' resource limits (memory, threads, value and result sizes: query-resource-limits.ts). */
+export interface ApiLimits extends QueryResourceLimits {
   /** Largest request body, bytes (413 above). */
   readonly bodyBytes: number;
   /** Most rows a query returns before it is cut (the response says it was). */

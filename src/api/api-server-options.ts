@@ -4,6 +4,7 @@ import type { Catalog } from '../catalog/index.js';
 import type { FlowControl } from '../flows/index.js';
 import type { ApiLimits } from './api-context.js';
 import type { GraphqlOptions } from './graphql/graphql-options.js';
+import { DEFAULT_QUERY_RESOURCE_LIMITS } from './sql/query-resource-limits.js';
 
 export interface TlsOptions {
   /** PEM certificate chain and private key (contents, not paths). */
@@ -57,4 +58,5 @@ export const DEFAULT_LIMITS: ApiLimits = {
   maxRows: 100_000,
   queryTimeoutMs: 30_000,
   defaultPageSize: 1_000,
+  ...DEFAULT_QUERY_RESOURCE_LIMITS,
 };

@@ -7,6 +7,7 @@
  * or an outage: 500 with a generic message (the log has the stack), never internals.
  */
 import { isStrataError, type ErrorCategory, type StrataError } from '../core/index.js';
+import type { EngineErrorCode } from '../engine/index.js';
 import type { LakeErrorCode } from '../lake/index.js';
 import type { ApiErrorCode } from './errors.js';
 
@@ -39,11 +40,17 @@ const STATUS_EXCEPTIONS: Readonly<Partial<Record<string, number>>> = {
   API_QUERY_TIMEOUT: 408,
   API_PAYLOAD_TOO_LARGE: 413,
   API_UNSUPPORTED_MEDIA_TYPE: 415,
+  // A query over a resource limit: the request cannot be served as asked (422); the
+  // server-wide result budget is momentary, so 429 with Retry-After.
+  API_RESULT_TOO_LARGE: 422,
+  API_RESULT_MEMORY_LIMIT: 429,
+  ENGINE_QUERY_MEMORY_LIMIT: 422,
+  ENGINE_VALUE_TOO_LARGE: 422,
   LAKE_CONSTRAINT: 422,
   LAKE_APPEND_ONLY: 422,
   LAKE_MERGE_MULTIPLE_MATCH: 422,
   API_RATE_LIMITED: 429,
-} satisfies Partial<Record<ApiErrorCode | LakeErrorCode, number>>;
+} satisfies Partial<Record<ApiErrorCode | EngineErrorCode | LakeErrorCode, number>>;
 
 /** Fastify's own client errors (bad JSON, body too large, ...) have these codes and a 4xx statusCode. */
 const FASTIFY_CODES: Readonly<Record<string, string>> = {

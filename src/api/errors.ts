@@ -19,6 +19,8 @@ export const ApiErrorCode = {
   API_STREAM_TOPIC: 'invalid',
   API_STREAM_LAGGED: 'unavailable',
   API_STREAM_CLOSED: 'unavailable',
+  API_RESULT_TOO_LARGE: 'invalid',
+  API_RESULT_MEMORY_LIMIT: 'unavailable',
   GRAPHQL_BAD_INPUT: 'invalid',
 } as const satisfies ErrorCodeSet;
 export type ApiErrorCode = keyof typeof ApiErrorCode;
@@ -98,5 +100,19 @@ export class QueryTimeoutError extends ApiError {
 export class NotReadyError extends ApiError {
   constructor(message: string, details: ErrorDetails = {}) {
     super('API_NOT_READY', message, details);
+  }
+}
+
+/** A query's result is larger than one result may be (`--max-result-mb`); 422. */
+export class ResultTooLargeError extends ApiError {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super('API_RESULT_TOO_LARGE', message, details);
+  }
+}
+
+/** The results being produced for all clients together would exceed the server's budget (`--result-memory-mb`); 429, retry. */
+export class ResultMemoryLimitError extends ApiError {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super('API_RESULT_MEMORY_LIMIT', message, { ...details, retryAfterSeconds: 1 });
   }
 }

@@ -4,8 +4,8 @@
  * only when a server starts, so other commands do not pay for loading it.
  */
 import { readFileSync } from 'node:fs';
-import type { Command } from 'commander';
-import type { ApiServer, ApiServerOptions } from '../api/index.js';
+import { Option, type Command } from 'commander';
+import type { ApiLimits, ApiServer, ApiServerOptions } from '../api/index.js';
 import { InvalidArgumentError, type Logger } from '../core/index.js';
 import type { Catalog } from '../catalog/index.js';
 import type { FlowControl } from '../flows/index.js';
@@ -20,6 +20,12 @@ export interface ApiCliOptions {
   readonly insecureLocal?: boolean;
   readonly maxRows?: number;
   readonly queryTimeoutMs?: number;
+  readonly queryMemoryMb?: number;
+  readonly querySpillMb?: number;
+  readonly queryThreads?: number;
+  readonly maxValueMb?: number;
+  readonly maxResultMb?: number;
+  readonly resultMemoryMb?: number;
   readonly cacheControl?: string;
   readonly persistedOnly?: boolean;
   readonly introspection?: boolean;
@@ -35,6 +41,20 @@ export function addApiOptions(command: Command): Command {
     .option('--insecure-local', 'serve requests without a token as admin (only on a loopback address)')
     .option('--max-rows <n>', 'most rows one query returns', positiveInteger)
     .option('--query-timeout-ms <n>', 'interrupt queries running longer', positiveInteger)
+    .option('--query-memory-mb <n>', 'memory of all queries together (DuckDB; default 512)', positiveInteger)
+    .option('--query-spill-mb <n>', 'disk queries may spill to beyond that (default 2048)', nonNegativeInteger)
+    .option('--query-threads <n>', 'threads of all queries together (default 2)', positiveInteger)
+    .option(
+      '--max-value-mb <n>',
+      'largest value (string, list) a query may build or return (default 16)',
+      positiveInteger,
+    )
+    .option('--max-result-mb <n>', 'largest result of one query (default 128)', positiveInteger)
+    .option(
+      '--result-memory-mb <n>',
+      'query results held by the server at once, all clients (default 512)',
+      positiveInteger,
+    )
     .option(
       '--cache-control <value>',
       'Cache-Control of cacheable responses (default "private, no-cache": revalidate by ETag)',
@@ -65,6 +85,7 @@ export async function startApi(
     limits: {
       ...(options.maxRows === undefined ? {} : { maxRows: options.maxRows }),
       ...(options.queryTimeoutMs === undefined ? {} : { queryTimeoutMs: options.queryTimeoutMs }),
+      ...resourceLimits(options),
     },
     ...(options.cacheControl === undefined ? {} : { cacheControl: options.cacheControl }),
     graphql: { persistedOnly: options.persistedOnly ?? false, introspection: options.introspection ?? true },
@@ -72,6 +93,22 @@ export async function startApi(
   };
   const { ApiServer } = await import('../api/index.js');
   return ApiServer.start(serverOptions);
+}
+
+const MIB = 1024 * 1024;
+
+/** The query resource flags given, in the server's units (bytes). */
+function resourceLimits(options: ApiCliOptions): Partial<ApiLimits> {
+  const mib = (value: number | undefined) => (value === undefined ? undefined : value * MIB);
+  const limits: Partial<Record<keyof ApiLimits, number | undefined>> = {
+    queryMemoryBytes: mib(options.queryMemoryMb),
+    querySpillBytes: mib(options.querySpillMb),
+    queryThreads: options.queryThreads,
+    maxValueBytes: mib(options.maxValueMb),
+    maxResultBytes: mib(options.maxResultMb),
+    resultMemoryBytes: mib(options.resultMemoryMb),
+  };
+  return Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined));
 }
 
 export function apiAnnouncement(server: ApiServer, insecureLocal: boolean): string {

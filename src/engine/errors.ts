@@ -6,6 +6,8 @@ export const EngineErrorCode = {
   ENGINE_SQL: 'invalid',
   ENGINE_UNSUPPORTED_STATEMENT: 'invalid',
   ENGINE_SANDBOX: 'forbidden',
+  ENGINE_QUERY_MEMORY_LIMIT: 'invalid',
+  ENGINE_VALUE_TOO_LARGE: 'invalid',
 } as const satisfies ErrorCodeSet;
 export type EngineErrorCode = keyof typeof EngineErrorCode;
 
@@ -45,5 +47,23 @@ export class UnsupportedStatementError extends EngineError {
 export class SandboxViolationError extends EngineError {
   constructor(message: string, details: ErrorDetails & { readonly refused: string }) {
     super('ENGINE_SANDBOX', message, details);
+  }
+}
+
+/**
+ * A sandboxed query needed more memory than the server gives all of them together
+ * (DuckDB's `memory_limit`, with spilling to disk up to its own limit): the query asks
+ * too much at once, or too many ran at the same time.
+ */
+export class QueryMemoryLimitError extends EngineError {
+  constructor(message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
+    super('ENGINE_QUERY_MEMORY_LIMIT', message, details, options);
+  }
+}
+
+/** A sandboxed query would build one value (a string, a list) larger than the server allows. */
+export class ValueTooLargeError extends EngineError {
+  constructor(message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
+    super('ENGINE_VALUE_TOO_LARGE', message, details, options);
   }
 }

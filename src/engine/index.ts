@@ -2,9 +2,11 @@ export {
   EngineErrorCode,
   EngineError,
   DeltaScanArgumentError,
+  QueryMemoryLimitError,
   SandboxViolationError,
   SqlExecutionError,
   UnsupportedStatementError,
+  ValueTooLargeError,
 } from './errors.js';
 export { tokenize, significant, stringValue, type Token, type TokenKind } from './sql-tokenizer.js';
 export { findDeltaScanCalls, DELTA_SCAN_OPTIONS, type DeltaScanCall } from './delta-scan-calls.js';
@@ -37,6 +39,12 @@ export { SqlSession, type StatementResult, type SessionOptions } from './sql-ses
 export { parseStatement, splitStatements, type Statement } from './statement-parser.js';
 export { rewriteNamedTables, locationOf, type RestrictedTable, type TableResolver } from './named-tables.js';
 export { SandboxDuckdb } from './sandbox-duckdb.js';
+export {
+  DEFAULT_SANDBOX_LIMITS,
+  limitFailure,
+  refuseQualifiedGuardedCalls,
+  type SandboxLimits,
+} from './query-limits.js';
 export { checkSandboxedSql } from './sandbox-policy.js';
 export { bindSandboxedSql } from './sandboxed-sql.js';
 export { localDirectory, isInsideDirectory } from './sandbox-paths.js';

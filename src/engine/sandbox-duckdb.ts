@@ -9,13 +9,15 @@
  * configuration is locked, so no statement can undo any of this (SET, RESET and
  * PRAGMA fail). Inside the allowed directories DuckDB would still read any file: the
  * statement check (sandbox-policy.ts) is what keeps user SQL to catalog table names,
- * so grants cannot be bypassed by reading a table's Parquet files directly.
+ * so grants cannot be bypassed by reading a table's Parquet files directly. Memory,
+ * spill space, threads and the size of one value are bounded (query-limits.ts).
  */
 import { promises as fs, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { quoteLiteral } from '../lake/index.js';
+import { DEFAULT_SANDBOX_LIMITS, guardMacros, limitSettings, type SandboxLimits } from './query-limits.js';
 import { isInsideDirectory } from './sandbox-paths.js';
 
 export class SandboxDuckdb {
@@ -26,7 +28,10 @@ export class SandboxDuckdb {
     private readonly spillDirectory: string,
   ) {}
 
-  static async create(directories: readonly string[]): Promise<SandboxDuckdb> {
+  static async create(
+    directories: readonly string[],
+    limits: SandboxLimits = DEFAULT_SANDBOX_LIMITS,
+  ): Promise<SandboxDuckdb> {
     const allowed = [...new Set(directories.map((d) => path.resolve(d)))];
     // DuckDB adds its temp (spill) directory to the allowed ones; a private one keeps
     // the process's working directory out of reach.
@@ -46,9 +51,13 @@ export class SandboxDuckdb {
         "TimeZone = 'UTC'",
         // Lake data files never change once written (see delta-scan-sql.ts).
         'parquet_metadata_cache = true',
+        // Memory, spill and threads for all of the instance's queries (query-limits.ts).
+        ...limitSettings(limits),
         'lock_configuration = true',
       ])
         await connection.run(`SET GLOBAL ${setting}`);
+      // Value-size guards over the built-ins that can build huge values (query-limits.ts).
+      for (const macro of guardMacros(limits.maxValueBytes)) await connection.run(macro);
     } catch (error) {
       connection.closeSync();
       instance.closeSync();

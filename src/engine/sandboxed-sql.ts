@@ -6,6 +6,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { bindDeltaSql, type BoundSql } from './delta-scan-sql.js';
 import { rewriteNamedTables, type TableResolver } from './named-tables.js';
+import { refuseQualifiedGuardedCalls } from './query-limits.js';
 import { checkSandboxedSql } from './sandbox-policy.js';
 import { bindTableChanges } from './table-changes-sql.js';
 
@@ -21,6 +22,7 @@ export async function bindSandboxedSql(
   resolver: TableResolver,
 ): Promise<BoundSql> {
   await checkSandboxedSql(connection, sql);
+  refuseQualifiedGuardedCalls(sql);
   const named = await rewriteNamedTables(connection, sql, resolver);
   const changes = await bindTableChanges(connection, named, resolver);
   try {

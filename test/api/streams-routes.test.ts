@@ -171,8 +171,13 @@ describe('SSE stream routes', () => {
     await sql(`INSERT INTO sales VALUES (30, 'EU', 99)`);
     hub.tableCommitted('sales');
     await Promise.all([limited, admin].map((c) => c.waitFor((frames) => commits(frames).length === 1)));
-    expect(JSON.parse(commits(limited.frames)[0]!.data)).toMatchObject({ changes: null });
-    expect(JSON.parse(commits(admin.frames)[0]!.data).changes.rows).toHaveLength(1);
+    const summary = JSON.parse(commits(limited.frames)[0]!.data) as Record<string, unknown>;
+    // What the commit says about rows (parameters, metrics) is hidden too, as in the table's history.
+    expect(Object.keys(summary).sort()).toEqual(['changes', 'operation', 'table', 'timestamp', 'version']);
+    expect(summary).toMatchObject({ changes: null, operation: 'WRITE' });
+    const full = JSON.parse(commits(admin.frames)[0]!.data);
+    expect(full.changes.rows).toHaveLength(1);
+    expect(full.operationMetrics).toMatchObject({ numOutputRows: '1' });
     limited.close();
     admin.close();
   });

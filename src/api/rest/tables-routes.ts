@@ -12,6 +12,7 @@ import type { ApiContext, TableAccess } from '../api-context.js';
 import { hasRole } from '../auth/principal.js';
 import { principalOf } from '../auth/request-principal.js';
 import { sendCacheable } from '../cache/cached-response.js';
+import { redactHistoryEntry } from '../sql/history-redaction.js';
 import { planTableRead } from '../sql/table-read-plan.js';
 import { registerBodyParsers } from './body-parsers.js';
 import { CONTENT_TYPES } from './formats-negotiation.js';
@@ -91,7 +92,8 @@ function registerCatalogRoutes(app: FastifyInstance, ctx: ApiContext): void {
         },
         response: {
           200: {
-            description: '`{ history: [{version, timestamp, operation, operationParameters, operationMetrics, ...}] }`',
+            description:
+              "`{ history: [{version, timestamp, operation, operationParameters, operationMetrics, ...}] }`; a token whose grant limits the table's rows or columns gets `{version, timestamp, operation}` only",
           },
           304: { description: 'Not modified' },
           404: ERROR,
@@ -103,6 +105,7 @@ function registerCatalogRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const access = await ctx.tables.access(principal, request.params.name, 'read');
       const planned = await planTableRead(access.table, null);
       const limit = Math.min(request.query.limit ?? ctx.limits.defaultPageSize, ctx.limits.maxRows);
+      const restricted = access.columns !== null || access.rowFilter !== null;
       return sendCacheable(ctx, request, reply, {
         key: { route: 'history', table: access.table.name, limit },
         tables: planned.tables,
@@ -113,7 +116,13 @@ function registerCatalogRoutes(app: FastifyInstance, ctx: ApiContext): void {
             .slice(0, limit);
           return {
             contentType: CONTENT_TYPES.json,
-            body: Buffer.from(JSON.stringify({ table: access.table.name, history: entries.map(historyEntry) })),
+            body: Buffer.from(
+              JSON.stringify({
+                table: access.table.name,
+                // A grant that hides rows or columns hides what commits say about them (see history-redaction.ts).
+                history: entries.map((e) => (restricted ? redactHistoryEntry(historyEntry(e)) : historyEntry(e))),
+              }),
+            ),
           };
         },
       });

@@ -11,10 +11,11 @@ import {
   type DuckDBDataChunk,
   type DuckDBResult,
 } from '@duckdb/node-api';
-import { sqlError, type BoundSql, type SqlColumn, type SqlValue } from '../../engine/index.js';
+import { limitFailure, sqlError, type BoundSql, type SqlColumn, type SqlValue } from '../../engine/index.js';
 import { WIDE_INTEGERS, narrowWideIntegers } from '../../lake/index.js';
 import { QueryTimeoutError } from '../errors.js';
 import type { QueryStream, TableRead } from './query-service.js';
+import { valueTooLarge, type ResultMeter } from './result-limits.js';
 
 type Rows = readonly (readonly SqlValue[])[];
 
@@ -42,7 +43,8 @@ export class QueryDeadline {
         `The query ran longer than its limit of ${this.timeoutMs} ms and was stopped. Narrow it (filters, LIMIT) or ask for a longer timeout.`,
         { timeoutMs: this.timeoutMs },
       );
-    return bound ? sqlError(error, bound) : error;
+    // A query stopped by a resource limit says which (query-limits.ts), not just DuckDB's words.
+    return limitFailure(error) ?? (bound ? sqlError(error, bound) : error);
   }
 
   /** Throws the timeout error once the deadline has passed. */
@@ -65,6 +67,8 @@ export class LimitedStream implements QueryStream {
     private readonly result: DuckDBResult,
     private readonly deadline: QueryDeadline,
     private readonly maxRows: number,
+    private readonly meter: ResultMeter,
+    private readonly maxValueBytes: number,
     readonly columns: readonly SqlColumn[],
     readonly tables: readonly TableRead[],
   ) {}
@@ -76,14 +80,17 @@ export class LimitedStream implements QueryStream {
     deadline: QueryDeadline,
     maxRows: number,
     tables: readonly TableRead[],
+    meter: ResultMeter,
+    maxValueBytes: number,
   ): Promise<LimitedStream> {
     try {
       deadline.check();
       const result = await connection.stream(bound.sql);
       const columns = result.columnNames().map((name, i) => ({ name, type: result.columnType(i).toString() }));
-      return new LimitedStream(connection, bound, result, deadline, maxRows, columns, tables);
+      return new LimitedStream(connection, bound, result, deadline, maxRows, meter, maxValueBytes, columns, tables);
     } catch (error) {
       const failure = deadline.failure(error, bound);
+      meter.release();
       await release(connection, bound, deadline);
       throw failure;
     }
@@ -99,7 +106,8 @@ export class LimitedStream implements QueryStream {
     try {
       for (let chunk = await this.fetch(); chunk; chunk = await this.fetch()) {
         const room = this.maxRows - sent;
-        const rows = convert(chunk, this.result, room);
+        const rows = convert(chunk, this.result, room, this.maxValueBytes);
+        this.meter.measure(rows);
         sent += rows.length;
         if (chunk.rowCount > room) this.limitHit = true;
         if (rows.length > 0) yield rows;
@@ -122,6 +130,7 @@ export class LimitedStream implements QueryStream {
         this.connection.interrupt();
         await this.pending.catch(() => undefined);
       }
+      this.meter.release();
       await release(this.connection, this.bound, this.deadline);
     })();
     return this.closing;
@@ -152,8 +161,17 @@ async function release(connection: DuckDBConnection, bound: BoundSql, deadline: 
   connection.closeSync();
 }
 
-function convert(chunk: DuckDBDataChunk, result: DuckDBResult, limit: number): SqlValue[][] {
-  const rows = (chunk.convertRows(JsonDuckDBValueConverter) as SqlValue[][]).slice(0, Math.max(0, limit));
+function convert(chunk: DuckDBDataChunk, result: DuckDBResult, limit: number, maxValueBytes: number): SqlValue[][] {
+  let converted: SqlValue[][];
+  try {
+    converted = chunk.convertRows(JsonDuckDBValueConverter) as SqlValue[][];
+  } catch (error) {
+    // A value longer than a JavaScript string can be (about 512 MiB) fails to decode at all.
+    if (error instanceof RangeError && /string length|string longer/i.test(error.message))
+      throw valueTooLarge(undefined, maxValueBytes);
+    throw error;
+  }
+  const rows = converted.slice(0, Math.max(0, limit));
   return narrowWideIntegers(
     rows,
     result.columnTypes().flatMap((type, i) => (WIDE_INTEGERS.has(type.typeId) ? [i] : [])),

@@ -11,7 +11,14 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Catalog } from '../../catalog/index.js';
-import { SandboxDuckdb, UnsupportedStatementError, isInsideDirectory, localDirectory } from '../../engine/index.js';
+import {
+  DEFAULT_SANDBOX_LIMITS,
+  SandboxDuckdb,
+  UnsupportedStatementError,
+  isInsideDirectory,
+  localDirectory,
+  type SandboxLimits,
+} from '../../engine/index.js';
 
 /** Idle planning connections kept at most (one per concurrently planned request). */
 const MAX_IDLE = 4;
@@ -22,7 +29,11 @@ export class SandboxPool {
   private readonly idle: DuckDBConnection[] = [];
   private closed = false;
 
-  constructor(private readonly catalog: Catalog) {}
+  constructor(
+    private readonly catalog: Catalog,
+    /** Memory, threads and value size of every instance (engine query-limits.ts). */
+    private readonly limits: SandboxLimits = DEFAULT_SANDBOX_LIMITS,
+  ) {}
 
   /** A connection of an instance allowed to read every one of `locations`; the caller closes it. */
   async connect(locations: readonly string[] = []): Promise<DuckDBConnection> {
@@ -93,6 +104,6 @@ export class SandboxPool {
     const external = tables
       .map((t) => localDirectory(t.location))
       .filter((d): d is string => d !== undefined && !isInsideDirectory(lakeRoot, d));
-    return SandboxDuckdb.create([lakeRoot, ...external, ...needed]);
+    return SandboxDuckdb.create([lakeRoot, ...external, ...needed], this.limits);
   }
 }

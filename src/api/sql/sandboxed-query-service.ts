@@ -23,6 +23,8 @@ import {
   UnsupportedStatementError,
   bindSandboxedSql,
   checkSandboxedSql,
+  limitFailure,
+  refuseQualifiedGuardedCalls,
   localDirectory,
   parseStatement,
   splitStatements,
@@ -34,15 +36,19 @@ import { ApiRole, requireRole, visibilityKey, type Principal } from '../auth/pri
 import { TableLookup } from '../auth/table-lookup.js';
 import { ForbiddenError } from '../errors.js';
 import { GrantResolver } from './grant-resolver.js';
+import { redactHistoryResult } from './history-redaction.js';
 import { LimitedStream, QueryDeadline } from './limited-stream.js';
 import type { QueryRequest, QueryResult, QueryService, QueryStream, TableRead } from './query-service.js';
 import { PlanMemo } from './plan-memo.js';
+import { DEFAULT_QUERY_RESOURCE_LIMITS, sandboxLimits, type QueryResourceLimits } from './query-resource-limits.js';
+import { ResultBudget, ResultMeter } from './result-limits.js';
 import { SandboxPool } from './sandbox-pool.js';
 import { boundReads, currentReads, planReads, readShape } from './table-reads.js';
 
 export interface SandboxedQueryServiceOptions {
   readonly catalog: Catalog;
-  readonly limits: Pick<ApiLimits, 'maxRows' | 'queryTimeoutMs'>;
+  /** Rows and time per query; the resource limits default to safe ones (DEFAULT_QUERY_RESOURCE_LIMITS). */
+  readonly limits: Pick<ApiLimits, 'maxRows' | 'queryTimeoutMs'> & Partial<QueryResourceLimits>;
   /** The server's table memo, shared with its TableAccessControl; default: one of its own. */
   readonly lookup?: TableLookup;
 }
@@ -60,15 +66,18 @@ function isWrite(statement: Statement): statement is WriteStatement {
 
 export class SandboxedQueryService implements QueryService {
   private readonly catalog: Catalog;
-  private readonly limits: SandboxedQueryServiceOptions['limits'];
+  private readonly limits: Pick<ApiLimits, 'maxRows' | 'queryTimeoutMs'> & QueryResourceLimits;
   private readonly pool: SandboxPool;
+  /** The results this server holds at once, over all queries (result-limits.ts). */
+  readonly results: ResultBudget;
   private readonly lookup: TableLookup;
   private readonly shapes: PlanMemo;
 
   constructor(options: SandboxedQueryServiceOptions) {
     this.catalog = options.catalog;
-    this.limits = options.limits;
-    this.pool = new SandboxPool(options.catalog);
+    this.limits = { ...DEFAULT_QUERY_RESOURCE_LIMITS, ...options.limits };
+    this.pool = new SandboxPool(options.catalog, sandboxLimits(this.limits));
+    this.results = new ResultBudget(this.limits.resultMemoryBytes);
     this.lookup = options.lookup ?? new TableLookup(options.catalog);
     this.shapes = new PlanMemo(this.lookup);
   }
@@ -85,7 +94,8 @@ export class SandboxedQueryService implements QueryService {
   }
 
   async run(request: QueryRequest): Promise<QueryResult> {
-    const stream = await this.stream(request);
+    // Every batch is kept until the result is complete: all of it stays charged to the server's budget meanwhile.
+    const stream = await this.open(request, true);
     const rows: (readonly unknown[])[] = [];
     for await (const batch of stream) rows.push(...batch);
     return {
@@ -97,7 +107,11 @@ export class SandboxedQueryService implements QueryService {
     };
   }
 
-  async stream(request: QueryRequest): Promise<QueryStream & { readonly truncated: boolean }> {
+  stream(request: QueryRequest): Promise<QueryStream & { readonly truncated: boolean }> {
+    return this.open(request, false);
+  }
+
+  private async open(request: QueryRequest, retain: boolean): Promise<QueryStream & { readonly truncated: boolean }> {
     const resolver = this.resolver(request.principal);
     let connection = await this.pool.connect();
     let deadline: QueryDeadline | undefined;
@@ -119,6 +133,8 @@ export class SandboxedQueryService implements QueryService {
         deadline,
         this.maxRowsOf(request),
         boundReads(bound.tables, planned.changeFeeds, resolver),
+        new ResultMeter(this.results, this.limits, retain),
+        this.limits.maxValueBytes,
       );
     } catch (error) {
       // LimitedStream.start releases what it was given; anything earlier is released here.
@@ -143,7 +159,12 @@ export class SandboxedQueryService implements QueryService {
       const result = await this.run({ principal, sql: statement.sql });
       return { statement: 'query', columns: result.columns, rows: result.rows, rowCount: result.rowCount };
     }
-    if (isWrite(statement)) {
+    // History is a read: any role that can see the table, redacted under a restricting grant.
+    let restrictedHistory = false;
+    if (statement.kind === 'describeHistory') {
+      const ref = statement.name;
+      restrictedHistory = typeof (await this.resolver(principal).resolveTable(ref.schema, ref.table)) !== 'string';
+    } else if (isWrite(statement)) {
       requireRole(principal, ApiRole.writer, statement.kind.toUpperCase());
       await this.checkWriteGrant(principal, statement);
     } else {
@@ -156,14 +177,21 @@ export class SandboxedQueryService implements QueryService {
     const session = new SqlSession(this.catalog, {
       resolver: this.resolver(principal),
       connect: () => this.pool.connect(locations),
-      checkSql: checkSandboxedSql,
+      checkSql: async (connection, text) => {
+        await checkSandboxedSql(connection, text);
+        refuseQualifiedGuardedCalls(text);
+      },
       maxRows: this.limits.maxRows,
     });
     try {
-      return await session.executeOne(statements[0]!);
+      const result = await session.executeOne(statements[0]!);
+      return restrictedHistory ? redactHistoryResult(result) : result;
+    } catch (error) {
+      // A write's query over a resource limit says which, as a read's does.
+      throw limitFailure(error) ?? error;
     } finally {
       // DDL may have dropped, created or moved a name (even when it failed part way): later requests must see it now, not after the memo's TTL.
-      if (!isWrite(statement)) this.lookup.invalidate();
+      if (!isWrite(statement) && statement.kind !== 'describeHistory') this.lookup.invalidate();
     }
   }
 

@@ -4,6 +4,7 @@
  * replay first (retained events, or a table's older versions re-read from its log)
  * with the events published meanwhile held back until the replay is through.
  */
+import { redactHistoryEntry } from '../sql/history-redaction.js';
 import { EventRing, wireEvent, type WireEvent } from './event-ring.js';
 import type { StreamListener } from './stream-listener.js';
 import type { TopicRef } from './stream-topics.js';
@@ -43,20 +44,19 @@ export class TopicChannel {
     attached.listener.event(sent.event, sent.wire);
   }
 
-  /** The commit without its changed rows, built once per event for every listener that needs it. */
+  /**
+   * The commit without its changed rows, operation parameters and metrics (they describe
+   * rows and columns the grant may hide, as history does: see history-redaction.ts),
+   * built once per event for every listener that needs it.
+   */
   #summary(entry: WireEvent): WireEvent {
     const data = entry.event.data;
-    if (
-      data === null ||
-      typeof data !== 'object' ||
-      Array.isArray(data) ||
-      !('changes' in data) ||
-      data.changes === null
-    )
-      return entry;
+    if (data === null || typeof data !== 'object' || Array.isArray(data) || !('changes' in data)) return entry;
     let summary = this.#summaries.get(entry);
     if (!summary) {
-      summary = wireEvent({ ...entry.event, data: { ...data, changes: null } }, entry.seq);
+      const { table } = data;
+      const redacted = { ...(table === undefined ? {} : { table }), ...redactHistoryEntry(data), changes: null };
+      summary = wireEvent({ ...entry.event, data: redacted }, entry.seq);
       this.#summaries.set(entry, summary);
     }
     return summary;

@@ -33,9 +33,17 @@ export { copySql, exportFormatOf, type ExportFormat, type ExportResult } from '.
 export { parseColumnList } from './column-list.js';
 export { SqlSession, type StatementResult, type SessionOptions } from './sql-session.js';
 export { parseStatement, splitStatements, type Statement } from './statement-parser.js';
-export { rewriteNamedTables, locationOf, type RestrictedTable, type TableResolver } from './named-tables.js';
+export {
+  rewriteNamedTables,
+  rewriteParsedTables,
+  locationOf,
+  type RestrictedTable,
+  type RewrittenSql,
+  type TableResolver,
+} from './named-tables.js';
+export { parseSql, type ParsedSql } from './parsed-sql.js';
 export { SandboxDuckdb } from './sandbox-duckdb.js';
-export { checkSandboxedSql } from './sandbox-policy.js';
-export { bindSandboxedSql } from './sandboxed-sql.js';
+export { checkParsedSql, checkSandboxedSql } from './sandbox-policy.js';
+export { bindSandboxedSql, prepareSandboxedSql, type PreparedSql } from './sandboxed-sql.js';
 export { localDirectory, isInsideDirectory } from './sandbox-paths.js';
 export { openSnapshot } from './snapshot-cache.js';

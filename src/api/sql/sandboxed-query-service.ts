@@ -110,7 +110,7 @@ export class SandboxedQueryService implements QueryService {
         connection = await this.pool.connect(locations);
       }
       deadline = new QueryDeadline(connection, this.timeoutOf(request));
-      const bound = await bindSandboxedSql(connection, request.sql, resolver).catch((error: unknown) => {
+      const bound = await bindSandboxedSql(connection, planned.prepared, resolver).catch((error: unknown) => {
         throw deadline!.failure(error);
       });
       return await LimitedStream.start(

@@ -6,15 +6,15 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import {
-  checkSandboxedSql,
   findDeltaScanCalls,
   locationOf,
   openSnapshot,
-  rewriteNamedTables,
+  prepareSandboxedSql,
   significant,
   stringValue,
   tokenize,
   type BoundTable,
+  type PreparedSql,
 } from '../../engine/index.js';
 import type { GrantResolver } from './grant-resolver.js';
 import type { TableRead } from './query-service.js';
@@ -41,13 +41,17 @@ export interface ReadShape {
   readonly changeFeeds: ReadonlyArray<{ readonly name: string; readonly location: string }>;
 }
 
-/** Checks the query against the sandbox policy and lists what it would read. */
+/**
+ * Checks the query against the sandbox policy and lists what it would read; the
+ * prepared query is then bound as it is (not parsed, checked or rewritten again).
+ */
 export async function planReads(
   connection: DuckDBConnection,
   sql: string,
   resolver: GrantResolver,
-): Promise<PlannedReads> {
-  return currentReads(await readShape(connection, sql, resolver));
+): Promise<PlannedReads & { readonly prepared: PreparedSql }> {
+  const prepared = await prepareSandboxedSql(connection, sql, resolver);
+  return { ...(await currentReads(await shapeOf(prepared, resolver))), prepared };
 }
 
 /** Checks the query against the sandbox policy and finds its shape (no table is opened). */
@@ -56,8 +60,11 @@ export async function readShape(
   sql: string,
   resolver: GrantResolver,
 ): Promise<ReadShape> {
-  await checkSandboxedSql(connection, sql);
-  const rewritten = await rewriteNamedTables(connection, sql, resolver);
+  return shapeOf(await prepareSandboxedSql(connection, sql, resolver), resolver);
+}
+
+async function shapeOf(prepared: PreparedSql, resolver: GrantResolver): Promise<ReadShape> {
+  const rewritten = prepared.rewritten.sql;
   const scans = findDeltaScanCalls(rewritten).map((call) => ({
     name: nameOf(resolver, call.path),
     location: call.path,

@@ -54,10 +54,10 @@ export function registerRowsReadRoute(app: FastifyInstance, ctx: ApiContext): vo
             pinnedTableRef(sqlTableName(access.table), planned.version),
             limit,
           );
-          await checkLiterals(compiled.literals);
           const result = await ctx.queries.run({
             principal,
             sql: compiled.sql,
+            before: (connection) => checkLiterals(compiled.literals, connection),
             maxRows: limit,
             timeoutMs: ctx.limits.queryTimeoutMs,
           });

@@ -5,6 +5,7 @@
  * the principal's grants applied (a granted table reads as its allowed columns and
  * rows), a row limit and a time limit.
  */
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { SqlColumn, SqlValue, StatementResult } from '../../engine/index.js';
 import type { Principal } from '../auth/principal.js';
 
@@ -23,6 +24,11 @@ export interface QueryRequest {
   /** Default: the server's limit. A result cut by it says so (`truncated`). */
   readonly maxRows?: number;
   readonly timeoutMs?: number;
+  /**
+   * Checks to run on the query's own connection before it is planned (e.g. that each
+   * user value casts to its column's type), so they need no connection of their own.
+   */
+  readonly before?: (connection: DuckDBConnection) => Promise<void>;
 }
 
 export interface QueryResult {

@@ -102,6 +102,7 @@ export class SandboxedQueryService implements QueryService {
     let connection = await this.pool.connect();
     let deadline: QueryDeadline | undefined;
     try {
+      await request.before?.(connection);
       const planned = await planReads(connection, request.sql, resolver);
       // An external table registered since the sandbox was made needs a new instance.
       const locations = planned.tables.map((t) => t.location);

@@ -47,3 +47,17 @@ export { checkParsedSql, checkSandboxedSql } from './sandbox-policy.js';
 export { bindSandboxedSql, prepareSandboxedSql, type PreparedSql } from './sandboxed-sql.js';
 export { localDirectory, isInsideDirectory } from './sandbox-paths.js';
 export { openSnapshot } from './snapshot-cache.js';
+// The query service's parts (sandboxed, grant-aware reads): the sandbox instances, what a query reads, plans.
+export { SandboxPool } from './query/sandbox-pool.js';
+export {
+  planReads,
+  readShape,
+  currentReads,
+  boundReads,
+  type NamingResolver,
+  type PlannedReads,
+  type ReadShape,
+  type TableRead,
+} from './query/table-reads.js';
+export { PlanMemo } from './query/plan-memo.js';
+export { planTableRead, sqlTableName, pinnedTableRef, type PlannedRead } from './query/table-read-plan.js';

@@ -6,16 +6,11 @@
  * rows), a row limit and a time limit.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { SqlColumn, SqlValue, StatementResult } from '../../engine/index.js';
+import type { SqlColumn, SqlValue, StatementResult, TableRead } from '../../engine/index.js';
 import type { Principal } from '../auth/principal.js';
 
-/** One table state a query read: what its ETag and cache key are made of. */
-export interface TableRead {
-  /** `schema.table` for catalog tables. */
-  readonly name: string;
-  readonly location: string;
-  readonly version: number;
-}
+/** One table state a query read (defined with the engine's query planning). */
+export type { TableRead } from '../../engine/index.js';
 
 export interface QueryRequest {
   readonly principal: Principal;

@@ -17,9 +17,15 @@
  * then costs one check of each table's newest commit, with no DuckDB work. DDL run
  * here invalidates both at once.
  */
-import type { Catalog } from '../../catalog/index.js';
+import { TableLookup, type Catalog } from '../../catalog/index.js';
 import {
+  PlanMemo,
+  SandboxPool,
   SqlSession,
+  boundReads,
+  currentReads,
+  planReads,
+  readShape,
   UnsupportedStatementError,
   bindSandboxedSql,
   checkSandboxedSql,
@@ -31,14 +37,10 @@ import {
 } from '../../engine/index.js';
 import type { ApiLimits } from '../api-context.js';
 import { ApiRole, requireRole, visibilityKey, type Principal } from '../auth/principal.js';
-import { TableLookup } from '../auth/table-lookup.js';
 import { ForbiddenError } from '../errors.js';
 import { GrantResolver } from './grant-resolver.js';
 import { LimitedStream, QueryDeadline } from './limited-stream.js';
 import type { QueryRequest, QueryResult, QueryService, QueryStream, TableRead } from './query-service.js';
-import { PlanMemo } from './plan-memo.js';
-import { SandboxPool } from './sandbox-pool.js';
-import { boundReads, currentReads, planReads, readShape } from './table-reads.js';
 
 export interface SandboxedQueryServiceOptions {
   readonly catalog: Catalog;

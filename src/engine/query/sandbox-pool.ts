@@ -11,7 +11,9 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Catalog } from '../../catalog/index.js';
-import { SandboxDuckdb, UnsupportedStatementError, isInsideDirectory, localDirectory } from '../../engine/index.js';
+import { UnsupportedStatementError } from '../errors.js';
+import { SandboxDuckdb } from '../sandbox-duckdb.js';
+import { isInsideDirectory, localDirectory } from '../sandbox-paths.js';
 
 /** Idle planning connections kept at most (one per concurrently planned request). */
 const MAX_IDLE = 4;

@@ -7,6 +7,7 @@
  */
 import type { Suite } from '../harness.js';
 import { restCacheLatency } from './cache-latency.js';
+import { restMiss } from './rest-miss.js';
 import { compressionRatio } from './compression.js';
 import { graphqlVsRest } from './graphql-vs-rest.js';
 import { h2VsH1 } from './h2-vs-h1.js';
@@ -15,5 +16,5 @@ import { wsClients } from './ws-clients.js';
 
 export const apiSuite: Suite = {
   name: 'api',
-  scenarios: [restCacheLatency, compressionRatio, graphqlVsRest, h2VsH1, sseClients, wsClients],
+  scenarios: [restCacheLatency, restMiss, compressionRatio, graphqlVsRest, h2VsH1, sseClients, wsClients],
 };

@@ -16,6 +16,12 @@
  * `dataSkipping: false`, which binds all 1,000 files (DuckDB then still skips row groups
  * inside each file by its Parquet statistics, but has to open every file to know). Also
  * timed, for reference: DuckDB's own `read_parquet` of all 1,000 files with the same WHERE.
+ *
+ * query_fixed_overhead_ms: what Strata adds to a pruned query, i.e. the pruned `runSql`
+ * minus DuckDB's own `read_parquet` of the same kept files (the files whose id range
+ * meets the WHERE, found here from the log's stats, not by the engine), each on a fresh
+ * connection of the same instance with its result converted the same way: the median of
+ * the per-round differences over many alternating rounds (one round costs a few ms).
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -40,6 +46,8 @@ const ROWS_PER_FILE = ROWS / FILES;
 const COMMITS = 10;
 const WARMUP = 2;
 const ROUNDS = 21;
+/** Rounds of the overhead pair: its difference is a millisecond or so, so it needs many samples. */
+const OVERHEAD_ROUNDS = 201;
 /** 0.1% of the rows, not aligned with file boundaries (so two files hold them). */
 const FIRST_ID = 5_004_000;
 const MATCHING = ROWS / 1000;
@@ -56,6 +64,7 @@ export const skipping: Scenario = {
     const table = await buildClustered(location, log);
     const strataSql = selective(`delta_scan(${sqlString(location)})`);
     const rawSql = selective(readParquetSql(table.snapshot, location));
+    const keptSql = selective(keptFilesSql(table, location));
 
     const pruned = await scanReports(strataSql);
     const unpruned = await scanReports(strataSql, { dataSkipping: false });
@@ -67,6 +76,7 @@ export const skipping: Scenario = {
       throw new Error(`the query matched ${String(expected[0]?.[0])} rows, expected ${MATCHING}`);
     assertSameRows('pruned vs read_parquet', (await runSql(strataSql)).rows, expected);
     assertSameRows('unpruned vs read_parquet', (await runSql(strataSql, { dataSkipping: false })).rows, expected);
+    assertSameRows('read_parquet of the kept files vs all', await duckdbRows(keptSql), expected);
 
     const load = watchLoad();
     const samples = await alternate(
@@ -78,6 +88,20 @@ export const skipping: Scenario = {
       { warmup: WARMUP, rounds: ROUNDS, log },
     );
 
+    const overheadSamples = await alternate(
+      [
+        { name: 'with_skipping', run: async () => void (await runSql(strataSql)) },
+        { name: 'read_parquet_kept', run: async () => void (await duckdbRows(keptSql)) },
+      ],
+      { warmup: 10, rounds: OVERHEAD_ROUNDS },
+    );
+    const pruned1 = wall(overheadSamples.get('with_skipping')!);
+    const kept = wall(overheadSamples.get('read_parquet_kept')!);
+    const differences = pruned1.map((ms, i) => ms - kept[i]!);
+    log(
+      `overhead pair: runSql pruned median ${median(pruned1).toFixed(2)} ms, read_parquet of the kept files median ${median(kept).toFixed(2)} ms`,
+    );
+
     const withSkipping = wall(samples.get('with_skipping')!);
     const without = wall(samples.get('without_skipping')!);
     const raw = wall(samples.get('read_parquet')!);
@@ -87,8 +111,15 @@ export const skipping: Scenario = {
         name: 'skipping_speedup',
         value: median(without) / median(withSkipping),
         unit: 'ratio',
-        bound: { min: 10 },
+        bound: { min: 20 },
         note: `median of ${ROUNDS} runSql with dataSkipping: false (all ${FILES} files bound) ÷ median of ${ROUNDS} runSql with skipping (${filesKept(pruned)} kept by stats), alternating; per-round ratios ${spread(paired, 1)}; ${load.describe()}`,
+      },
+      {
+        name: 'query_fixed_overhead_ms',
+        value: median(differences),
+        unit: 'ms',
+        bound: { max: 1 },
+        note: `median over ${OVERHEAD_ROUNDS} alternating rounds of (runSql of the pruned query − DuckDB read_parquet of the same ${filesKept(pruned)} kept, same WHERE, fresh connection each, rows converted alike); medians ${median(pruned1).toFixed(2)} vs ${median(kept).toFixed(2)} ms; differences ${spread(differences, 2)} ms`,
       },
       {
         name: 'skipping_with_ms',
@@ -117,6 +148,16 @@ export const skipping: Scenario = {
     ];
   },
 };
+
+/** `read_parquet([...])` of the files whose id range (from their stats in the log) meets the selective WHERE. */
+function keptFilesSql(table: DeltaTable, location: string): string {
+  const last = FIRST_ID + MATCHING - 1;
+  const kept = table.snapshot.files.filter((file) => {
+    const stats = JSON.parse(file.stats ?? '{}') as { minValues?: { id?: number }; maxValues?: { id?: number } };
+    return (stats.minValues?.id ?? -Infinity) <= last && (stats.maxValues?.id ?? Infinity) >= FIRST_ID;
+  });
+  return `read_parquet([${kept.map((f) => sqlString(path.join(location, decodeURIComponent(f.path)))).join(', ')}])`;
+}
 
 interface CopyStatsRow {
   readonly filename: string;

@@ -17,6 +17,7 @@ export {
   type TableName,
 } from './table-name.js';
 export { pathSegment } from './managed-location.js';
+export { TableLookup, type TableLookupOptions } from './table-lookup.js';
 export { initWarehouse, type InitResult, type InitOptions } from './init-warehouse.js';
 export {
   TableKind,

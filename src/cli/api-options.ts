@@ -4,7 +4,7 @@
  * only when a server starts, so other commands do not pay for loading it.
  */
 import { readFileSync } from 'node:fs';
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import type { ApiLimits, ApiServer, ApiServerOptions } from '../api/index.js';
 import { InvalidArgumentError, type Logger } from '../core/index.js';
 import type { Catalog } from '../catalog/index.js';

@@ -22,6 +22,7 @@ import {
   rowObjects,
   runSql,
   streamSql,
+  withDeltaSql,
 } from './index.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'strata-engine-'));
@@ -131,6 +132,28 @@ describe('errors', () => {
     await expect(runSql(`SELECT * FROM delta_scan('${events}', snapshot => 1)`)).rejects.toThrow(
       DeltaScanArgumentError,
     );
+  });
+
+  it('inlines the scans of a query as subqueries (no view) with the same rows as views give', async () => {
+    const sql = `SELECT e.kind, count(*) AS n, min(u.name) AS name FROM delta_scan('${events}') e JOIN delta_scan('${users}') u ON u.id = e.id % 2 + 1 WHERE e.kind <> 'c' GROUP BY e.kind ORDER BY e.kind`;
+    const rowsWith = async (inlineScans: boolean) =>
+      withDeltaSql(sql, { inlineScans }, async (bound) => {
+        const views = await queryRows(
+          bound.connection,
+          "SELECT view_name FROM duckdb_views() WHERE view_name LIKE '__ds_%'",
+        );
+        return { inlined: bound.inlined, views: views.length, rows: await queryRows(bound.connection, bound.sql) };
+      });
+    const inline = await rowsWith(true);
+    const views = await rowsWith(false);
+    expect(inline.inlined).toBe(true);
+    expect(inline.views).toBe(0);
+    expect(views).toMatchObject({ inlined: false, views: 2 });
+    expect(inline.rows).toEqual(views.rows);
+    expect(inline.rows).toEqual([
+      { kind: 'a', n: 5, name: 'ann' },
+      { kind: 'b', n: 5, name: 'bob' },
+    ]);
   });
 
   it('reports DuckDB errors with the delta_scan call instead of the internal view name', async () => {

@@ -37,6 +37,13 @@ export interface DeltaSqlOptions extends SkippingOptions {
   readonly partitionTimeZone?: string;
   /** Run on this connection instead of a fresh one from the lake's shared DuckDB. */
   readonly connection?: DuckDBConnection;
+  /**
+   * Put each scan's query in the text as a subquery instead of binding a view for it:
+   * DuckDB then binds each scan once, not twice (about a millisecond a query). DuckDB's
+   * messages would then quote the subqueries, not the user's text, so withDeltaSql runs
+   * a failed read-only query again with views for its error; default false.
+   */
+  readonly inlineScans?: boolean;
 }
 
 /** One delta_scan call of the query, with what data skipping did for it. */
@@ -64,6 +71,8 @@ export interface BoundSql {
   readonly tables: readonly BoundTable[];
   /** Every call in the query's order, with its files kept and skipped. */
   readonly scans: readonly ScanReport[];
+  /** True when the scans are subqueries in `sql` rather than views (see DeltaSqlOptions.inlineScans). */
+  readonly inlined: boolean;
   /** Drops the views; safe to call twice. */
   release(): Promise<void>;
 }
@@ -97,6 +106,8 @@ export async function bindDeltaSql(
   // Calls reading the same table state and the same files share a view.
   const viewFor = new Map<string, string>();
   const viewOfCall: string[] = [];
+  const selectOf = new Map<string, string>();
+  const inline = options.inlineScans === true;
   const bind = async (index: number, files: readonly AddFile[]): Promise<string> => {
     const call = calls[index]!;
     const table = tables[index]!;
@@ -106,6 +117,7 @@ export async function bindDeltaSql(
       const binding = await bindScan(connection, table, {
         view: `__ds_${prefix}_${viewFor.size}`,
         files,
+        inline,
         ...(options.partitionTimeZone ? { partitionTimeZone: options.partitionTimeZone } : {}),
       }).catch((error: unknown) => {
         if (isStrataError(error)) throw error;
@@ -118,6 +130,7 @@ export async function bindDeltaSql(
       bindings.push(binding);
       view = binding.view;
       viewFor.set(key, view);
+      selectOf.set(view, binding.select);
       bound.push({ call, view, location: table.location, version: table.version });
     }
     viewOfCall[index] = view;
@@ -140,11 +153,20 @@ export async function bindDeltaSql(
   let rewritten = '';
   let at = 0;
   calls.forEach((call, i) => {
-    rewritten += `${sql.slice(at, call.start)}${padded(quoteIdent(viewOfCall[i]!), call.text)}`;
+    const view = viewOfCall[i]!;
+    rewritten += `${sql.slice(at, call.start)}${inline ? `(${selectOf.get(view)!})` : padded(quoteIdent(view), call.text)}`;
     at = call.end;
   });
   rewritten += sql.slice(at);
-  const result: BoundSql = { connection, original: sql, sql: rewritten, tables: bound, scans, release };
+  const result: BoundSql = {
+    connection,
+    original: sql,
+    sql: rewritten,
+    tables: bound,
+    scans,
+    inlined: inline,
+    release,
+  };
   if (tables.every((snapshot) => snapshot.store.localPath('') !== undefined)) connectionLocal.add(result);
   return result;
 }
@@ -158,16 +180,20 @@ export async function withDeltaSql<T>(
   options: DeltaSqlOptions,
   work: (bound: BoundSql) => Promise<T>,
 ): Promise<T> {
-  const run = async (connection: DuckDBConnection, closing: boolean) => {
+  const run = async (connection: DuckDBConnection, closing: boolean): Promise<T> => {
     const bound = await bindDeltaSql(connection, sql, options);
+    let again = false;
     try {
       return await work(bound);
     } catch (error) {
-      throw sqlError(error, bound);
+      again = bound.inlined && !isStrataError(error);
+      if (!again) throw sqlError(error, bound);
     } finally {
       // Temp views and tables vanish with a connection about to close: dropping them first only costs time.
-      if (!closing || !connectionLocal.has(bound)) await bound.release();
+      if (!closing || !connectionLocal.has(bound) || again) await bound.release();
     }
+    // The same read-only query with views, for DuckDB's message in the user's words.
+    return withDeltaSql(sql, { ...options, connection, inlineScans: false }, work);
   };
   if (options.connection) return run(options.connection, false);
   return withConnection(async (connection) => {

@@ -37,7 +37,15 @@ export { copySql, exportFormatOf, type ExportFormat, type ExportResult } from '.
 export { parseColumnList } from './column-list.js';
 export { SqlSession, type StatementResult, type SessionOptions } from './sql-session.js';
 export { parseStatement, splitStatements, type Statement } from './statement-parser.js';
-export { rewriteNamedTables, locationOf, type RestrictedTable, type TableResolver } from './named-tables.js';
+export {
+  rewriteNamedTables,
+  rewriteParsedTables,
+  locationOf,
+  type RestrictedTable,
+  type RewrittenSql,
+  type TableResolver,
+} from './named-tables.js';
+export { parseSql, type ParsedSql } from './parsed-sql.js';
 export { SandboxDuckdb } from './sandbox-duckdb.js';
 export {
   DEFAULT_SANDBOX_LIMITS,
@@ -45,8 +53,22 @@ export {
   refuseQualifiedGuardedCalls,
   type SandboxLimits,
 } from './query-limits.js';
-export { checkSandboxedSql } from './sandbox-policy.js';
-export { bindSandboxedSql } from './sandboxed-sql.js';
+export { checkParsedSql, checkSandboxedSql } from './sandbox-policy.js';
+export { bindSandboxedSql, prepareSandboxedSql, type PreparedSql } from './sandboxed-sql.js';
 export { localDirectory, isInsideDirectory } from './sandbox-paths.js';
 // The snapshot door lives in the lake; re-exported so engine callers keep their import.
 export { openSnapshot } from '../lake/index.js';
+// The query service's parts (sandboxed, grant-aware reads): the sandbox instances, what a query reads, plans.
+export { SandboxPool } from './query/sandbox-pool.js';
+export {
+  planReads,
+  readShape,
+  currentReads,
+  boundReads,
+  type NamingResolver,
+  type PlannedReads,
+  type ReadShape,
+  type TableRead,
+} from './query/table-reads.js';
+export { PlanMemo } from './query/plan-memo.js';
+export { planTableRead, sqlTableName, pinnedTableRef, type PlannedRead } from './query/table-read-plan.js';

@@ -11,7 +11,9 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { quoteIdent, quoteLiteral } from '../lake/index.js';
-import { significant, tokenize, type Token } from './sql-tokenizer.js';
+import { parseSql, type ParsedSql } from './parsed-sql.js';
+import type { AstNode } from './sql-ast.js';
+import { significant, type Token } from './sql-tokenizer.js';
 
 /**
  * A table read through a restriction (an API grant): only these columns (null: all)
@@ -39,6 +41,7 @@ export function locationOf(resolved: string | RestrictedTable | undefined): stri
 }
 
 interface TableRef {
+  readonly node: AstNode;
   readonly start: number;
   readonly schema: string | undefined;
   readonly table: string;
@@ -46,29 +49,96 @@ interface TableRef {
   readonly at: { readonly unit: string } | null;
 }
 
+/** A query with its named tables rewritten to delta_scan calls. */
+export interface RewrittenSql {
+  readonly sql: string;
+  /**
+   * The rewritten query's tree, derived from the original's (each table reference
+   * replaced by its delta_scan call at the call's byte offset), so data skipping reads
+   * it without parsing again; undefined when it could not be derived (a restricted
+   * table's subquery, or a text DuckDB cannot parse).
+   */
+  readonly statements: readonly AstNode[] | undefined;
+}
+
 export async function rewriteNamedTables(
   connection: DuckDBConnection,
   sql: string,
   resolver: TableResolver,
 ): Promise<string> {
-  const refs = await baseTableRefs(connection, sql);
-  if (refs.length === 0) return sql;
+  return (await rewriteParsedTables(await parseSql(connection, sql), resolver)).sql;
+}
+
+/** rewriteNamedTables on a text already parsed (no DuckDB work: only the resolver is asked). */
+export async function rewriteParsedTables(parsed: ParsedSql, resolver: TableResolver): Promise<RewrittenSql> {
+  const { sql } = parsed;
+  const refs = baseTableRefs(parsed);
+  if (refs.length === 0) return { sql, statements: parsed.statements };
   const resolved = await Promise.all(refs.map((r) => resolver.resolveTable(r.schema, r.table)));
-  const tokens = tokenize(sql);
+  const meaningful = significant(parsed.tokens);
+  const replaced = new Map<AstNode, AstNode>();
+  let derivable = true;
   let out = '';
   let at = 0;
   refs.forEach((ref, i) => {
     const target = resolved[i];
     if (target === undefined) return;
-    const span = referenceSpan(tokens, ref.start);
+    const span = referenceSpan(parsed.tokens, meaningful, ref.start);
     const option = span.atOption ? `, ${span.atOption}` : '';
     // The span swallows an alias written before AT: it is put back after the scan.
     const alias = ref.alias === '' || span.aliased ? ` AS ${quoteIdent(ref.alias || ref.table)}` : '';
     const scan = `delta_scan(${quoteLiteral(locationOf(target)!)}${option})`;
-    out += `${sql.slice(at, ref.start)}${typeof target === 'string' ? scan : restrictedScan(scan, target)}${alias}`;
+    out += sql.slice(at, ref.start);
+    if (typeof target === 'string') replaced.set(ref.node, scanNode(ref, Buffer.byteLength(out, 'utf8')));
+    else derivable = false;
+    out += `${typeof target === 'string' ? scan : restrictedScan(scan, target)}${alias}`;
     at = span.end;
   });
-  return out + sql.slice(at);
+  out += sql.slice(at);
+  const statements = derivable ? parsed.statements?.map((s) => replaceNodes(s, replaced)) : undefined;
+  return { sql: out, statements };
+}
+
+/** The delta_scan call's node as DuckDB would parse it (what data skipping reads of it). */
+function scanNode(ref: TableRef, byteOffset: number): AstNode {
+  const { node } = ref;
+  return {
+    type: 'TABLE_FUNCTION',
+    alias: ref.alias || ref.table,
+    sample: node.sample ?? null,
+    query_location: byteOffset,
+    function: {
+      class: 'FUNCTION',
+      type: 'FUNCTION',
+      alias: '',
+      query_location: byteOffset,
+      function_name: 'delta_scan',
+      schema: '',
+      children: [],
+    },
+    column_name_alias: node.column_name_alias ?? [],
+  };
+}
+
+/** A copy of the tree with some nodes replaced (untouched subtrees are shared). */
+function replaceNodes(node: AstNode, replaced: ReadonlyMap<AstNode, AstNode>): AstNode {
+  if (replaced.size === 0) return node;
+  const swap = (value: unknown): unknown => {
+    if (Array.isArray(value)) {
+      const items = value.map(swap);
+      return items.some((item, i) => item !== value[i]) ? items : value;
+    }
+    if (typeof value !== 'object' || value === null) return value;
+    const found = replaced.get(value as AstNode);
+    if (found) return found;
+    let copy: Record<string, unknown> | undefined;
+    for (const [key, child] of Object.entries(value)) {
+      const next = swap(child);
+      if (next !== child) (copy ??= { ...(value as Record<string, unknown>) })[key] = next;
+    }
+    return copy ?? value;
+  };
+  return swap(node) as AstNode;
 }
 
 /**
@@ -83,10 +153,8 @@ function restrictedScan(scan: string, restriction: RestrictedTable): string {
 }
 
 /** Base-table references outside CTE names, in text order. */
-async function baseTableRefs(connection: DuckDBConnection, sql: string): Promise<TableRef[]> {
-  const reader = await connection.runAndReadAll('SELECT json_serialize_sql($1::VARCHAR) AS ast', [sql]);
-  const ast = JSON.parse(String(reader.getRowsJson()[0]![0])) as { error?: boolean };
-  if (ast.error) return [];
+function baseTableRefs(parsed: ParsedSql): TableRef[] {
+  if (parsed.statements === undefined) return [];
   const refs: TableRef[] = [];
   const cteNames = new Set<string>();
   const visit = (node: unknown): void => {
@@ -95,6 +163,7 @@ async function baseTableRefs(connection: DuckDBConnection, sql: string): Promise
     const record = node as Record<string, unknown>;
     if (record.type === 'BASE_TABLE' && record.catalog_name === '' && typeof record.query_location === 'number') {
       refs.push({
+        node: record,
         start: record.query_location,
         schema: record.schema_name ? String(record.schema_name) : undefined,
         table: String(record.table_name),
@@ -106,7 +175,7 @@ async function baseTableRefs(connection: DuckDBConnection, sql: string): Promise
     for (const entry of cteMap?.map ?? []) if (typeof entry.key === 'string') cteNames.add(entry.key.toLowerCase());
     Object.values(record).forEach(visit);
   };
-  visit(ast);
+  visit(parsed.statements);
   return refs
     .filter((r) => r.schema !== undefined || !cteNames.has(r.table.toLowerCase()))
     .sort((a, b) => a.start - b.start);
@@ -117,8 +186,11 @@ async function baseTableRefs(connection: DuckDBConnection, sql: string): Promise
  * quoted) name and an `AT (VERSION => v)` / `AT (TIMESTAMP => t)` clause, which becomes
  * the delta_scan option `version => v` / `timestamp => t`.
  */
-function referenceSpan(tokens: readonly Token[], start: number): { end: number; atOption?: string; aliased?: boolean } {
-  const meaningful = significant(tokens);
+function referenceSpan(
+  tokens: readonly Token[],
+  meaningful: readonly Token[],
+  start: number,
+): { end: number; atOption?: string; aliased?: boolean } {
   let i = meaningful.findIndex((t) => t.start === start);
   let end = meaningful[i]!.end;
   while (meaningful[i + 1]?.text === '.' && meaningful[i + 2] && ['word', 'quoted'].includes(meaningful[i + 2]!.kind)) {

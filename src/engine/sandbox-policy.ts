@@ -15,7 +15,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { SandboxViolationError, SqlExecutionError, UnsupportedStatementError } from './errors.js';
 import { splitStatements } from './statement-parser.js';
-import { significant, stringValue, tokenize, type Token } from './sql-tokenizer.js';
+import { parseSql, type ParsedSql } from './parsed-sql.js';
+import { significant, stringValue, type Token } from './sql-tokenizer.js';
 
 /** Table functions that compute rows from their arguments and touch nothing else. */
 const PURE_TABLE_FUNCTIONS: ReadonlySet<string> = new Set([
@@ -45,27 +46,26 @@ const STATEMENT_REASONS: Readonly<Record<string, string>> = {
 
 /** Throws unless `sql` is one query the sandbox allows (see the module comment). */
 export async function checkSandboxedSql(connection: DuckDBConnection, sql: string): Promise<void> {
-  const statements = splitStatements(sql);
+  checkParsedSql(await parseSql(connection, sql));
+}
+
+/** checkSandboxedSql on a text already parsed (the rewrite and data skipping then use the same parse). */
+export function checkParsedSql(parsed: ParsedSql): void {
+  const statements = splitStatements(parsed.sql);
   if (statements.length > 1) {
     throw new UnsupportedStatementError(`Give one statement at a time here; the text has ${statements.length}.`, {
       statements: statements.length,
     });
   }
-  const tokens = significant(tokenize(sql));
+  const tokens = significant(parsed.tokens);
   // A DML statement without expressions binds an empty SELECT, which never runs.
   if (tokens.length <= 1) return;
   checkCalls(tokens);
-  const reader = await connection.runAndReadAll('SELECT json_serialize_sql($1::VARCHAR) AS ast', [sql]);
-  const ast = JSON.parse(String(reader.getRowsJson()[0]![0])) as {
-    error?: boolean;
-    error_message?: string;
-    statements?: unknown[];
-  };
-  if (ast.error) {
-    if (/only select statements/i.test(ast.error_message ?? '')) throw refusedStatement(tokens);
-    throw new SqlExecutionError(ast.error_message ?? 'DuckDB cannot parse the statement.', { sql });
+  if (parsed.statements === undefined) {
+    if (/only select statements/i.test(parsed.error ?? '')) throw refusedStatement(tokens);
+    throw new SqlExecutionError(parsed.error ?? 'DuckDB cannot parse the statement.', { sql: parsed.sql });
   }
-  visit(ast.statements ?? []);
+  visit(parsed.statements);
 }
 
 function refusedStatement(tokens: readonly Token[]): SandboxViolationError {

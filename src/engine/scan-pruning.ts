@@ -17,7 +17,7 @@ import { compileExpression, finishPredicate, type DraftPredicate } from './predi
 import { evaluateConstants, type ConstantRequest } from './constant-values.js';
 import { findScanSites, joinKeys, siteResolver, type ScanSite } from './scan-planner.js';
 import { predicateText } from './predicate-text.js';
-import { parseStatements } from './sql-ast.js';
+import { parseStatements, type AstNode } from './sql-ast.js';
 import { fileRecords } from './file-bounds.js';
 import type { Predicate } from './stats-evaluator.js';
 import { significant, tokenize } from './sql-tokenizer.js';
@@ -28,6 +28,11 @@ export interface SkippingOptions {
   /** Dynamic pruning of joins with a small side; false turns it off. */
   readonly joinPruning?: JoinPruningOptions | false;
   readonly partitionTimeZone?: string;
+  /**
+   * DuckDB's tree of the query when the caller has it already (the named-table rewrite
+   * derives it), so it is not parsed again; used only when its `sql` is the query's text.
+   */
+  readonly parsed?: { readonly sql: string; readonly statements: readonly AstNode[] | undefined };
 }
 
 /** What data skipping did for one delta_scan call. */
@@ -73,7 +78,7 @@ export async function pruneAndBind(
   const sites =
     options.dataSkipping === false || !mayHaveConditions(sql)
       ? []
-      : await scanSites(connection, sql, calls, snapshotOf);
+      : await scanSites(connection, sql, calls, snapshotOf, options.parsed);
   const siteOf = new Map(sites.map((s) => [s.call, s]));
   const predicates = await sitePredicates(connection, sites, snapshotOf);
   const evaluation = { partitionTimeZone: options.partitionTimeZone ?? 'UTC' };
@@ -157,8 +162,12 @@ async function scanSites(
   sql: string,
   calls: readonly DeltaScanCall[],
   snapshotOf: (call: number) => Snapshot,
+  parsed: SkippingOptions['parsed'],
 ): Promise<ScanSite[]> {
-  const statements = await parseStatements(connection, sql).catch(() => undefined);
+  const statements =
+    parsed?.sql === sql && parsed.statements
+      ? parsed.statements
+      : await parseStatements(connection, sql).catch(() => undefined);
   if (!statements) return [];
   // DuckDB reports byte offsets into the UTF-8 text.
   const byOffset = new Map(calls.map((call, i) => [Buffer.byteLength(sql.slice(0, call.start), 'utf8'), i]));

@@ -6,6 +6,7 @@
  * never correctness.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { parseSql } from './parsed-sql.js';
 
 /** A node of DuckDB's serialized parse tree (expressions, table refs, query nodes). */
 export interface AstNode {
@@ -18,11 +19,6 @@ export interface AstNode {
 const NO_LOCATION = 18446744073709552000;
 const NO_LOCATION_TOKEN = '@@strata:no-location@@';
 
-/** Parse trees of recent query texts (a query run again is not parsed again); least recently used first. */
-const recentParses = new Map<string, readonly AstNode[] | undefined>();
-const RECENT_PARSES = 64;
-const LONGEST_REMEMBERED = 64 * 1024;
-
 /**
  * The statements of `sql` (SELECTs only), or undefined when DuckDB cannot serialize it
  * (not a query, or a syntax error). The trees are shared: callers must not change them.
@@ -31,23 +27,7 @@ export async function parseStatements(
   connection: DuckDBConnection,
   sql: string,
 ): Promise<readonly AstNode[] | undefined> {
-  if (recentParses.has(sql)) {
-    const trees = recentParses.get(sql);
-    recentParses.delete(sql);
-    recentParses.set(sql, trees);
-    return trees;
-  }
-  const reader = await connection.runAndReadAll('SELECT json_serialize_sql($1::VARCHAR)', [sql]);
-  const parsed = JSON.parse(String(reader.getRows()[0]?.[0] ?? '{"error":true}')) as {
-    error?: boolean;
-    statements?: Array<{ node?: AstNode }>;
-  };
-  const trees = parsed.error || !parsed.statements ? undefined : parsed.statements.map((s) => s.node ?? {});
-  if (sql.length <= LONGEST_REMEMBERED) {
-    recentParses.set(sql, trees);
-    if (recentParses.size > RECENT_PARSES) recentParses.delete(recentParses.keys().next().value!);
-  }
-  return trees;
+  return (await parseSql(connection, sql)).statements;
 }
 
 /** The WHERE expression of `SELECT * FROM t WHERE <expression>`; throws DuckDB's message when it does not parse. */

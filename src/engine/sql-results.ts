@@ -8,6 +8,7 @@
  */
 import { JsonDuckDBValueConverter, type DuckDBDataChunk, type DuckDBResult, type Json } from '@duckdb/node-api';
 import { bindDeltaSql, sqlError, withDeltaSql, type DeltaSqlOptions } from './delta-scan-sql.js';
+import { significant, tokenize } from './sql-tokenizer.js';
 import { WIDE_INTEGERS, narrowWideIntegers, sharedDuckdb } from '../lake/index.js';
 
 export type SqlValue = Json;
@@ -39,7 +40,8 @@ export interface RunSqlOptions extends DeltaSqlOptions {
 /** Runs the SQL (the last statement's result is returned when there are several). */
 export async function runSql(sql: string, options: RunSqlOptions = {}): Promise<SqlResult> {
   const limit = options.maxRows ?? Infinity;
-  return withDeltaSql(sql, options, async (bound) => {
+  const inlineScans = options.inlineScans ?? isOneQuery(sql);
+  return withDeltaSql(sql, { ...options, inlineScans }, async (bound) => {
     const result = await bound.connection.stream(bound.sql);
     const columns = columnsOf(result);
     const rows: SqlValue[][] = [];
@@ -51,6 +53,16 @@ export async function runSql(sql: string, options: RunSqlOptions = {}): Promise<
     }
     return { columns, rows, rowCount };
   });
+}
+
+/**
+ * One read-only query (SELECT, WITH, FROM, VALUES): its scans can be inlined, since
+ * running it again for a clearer error message changes nothing.
+ */
+function isOneQuery(sql: string): boolean {
+  const tokens = significant(tokenize(sql));
+  if (tokens.some((t) => t.text === ';' && t !== tokens[tokens.length - 1])) return false;
+  return /^(select|with|from|values)$/i.test(tokens[0]?.text ?? '');
 }
 
 /** Row objects keyed by column name (a repeated name gets DuckDB's `name:1` suffix). */

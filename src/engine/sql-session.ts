@@ -15,7 +15,9 @@ import { executeDdl } from './ddl-executor.js';
 import { executeDml } from './dml-executor.js';
 import { executeMaintenance } from './maintenance-executor.js';
 import { explainSql } from './explain.js';
-import { rewriteNamedTables, type TableResolver } from './named-tables.js';
+import { rewriteParsedTables, type TableResolver } from './named-tables.js';
+import { parseSql } from './parsed-sql.js';
+import type { SkippingOptions } from './scan-pruning.js';
 import { runSql, type SqlColumn, type SqlValue } from './sql-results.js';
 import { parseStatement, splitStatements, type Statement } from './statement-parser.js';
 import { bindTableChanges } from './table-changes-sql.js';
@@ -103,8 +105,8 @@ export class SqlSession {
     connection?: DuckDBConnection,
   ): Promise<T> {
     const run = (c: DuckDBConnection) =>
-      this.withCatalogSql(c, sql, async (rewritten) => {
-        const bound = await bindDeltaSql(c, rewritten);
+      this.withCatalogSql(c, sql, async (rewritten, parsed) => {
+        const bound = await bindDeltaSql(c, rewritten, { parsed });
         try {
           return await work(c, bound.sql);
         } catch (error) {
@@ -122,16 +124,17 @@ export class SqlSession {
     const query = explained ? sql.slice(explained[0].length) : sql;
     // runSql and explainSql bind the delta_scan calls themselves (with data skipping).
     return this.withConnection((connection) =>
-      this.withCatalogSql(connection, query, async (rewritten) => {
+      this.withCatalogSql(connection, query, async (rewritten, parsed) => {
         if (explained) {
           // Files kept and skipped per scan, then DuckDB's plan.
           return message(
             'query',
-            (await explainSql(rewritten, { connection, analyze: explained[1] !== undefined })).text,
+            (await explainSql(rewritten, { connection, parsed, analyze: explained[1] !== undefined })).text,
           );
         }
         const result = await runSql(rewritten, {
           connection,
+          parsed,
           ...(this.options.maxRows !== undefined ? { maxRows: this.options.maxRows } : {}),
         });
         return { statement: 'query', columns: result.columns, rows: result.rows, rowCount: result.rowCount };
@@ -139,17 +142,20 @@ export class SqlSession {
     );
   }
 
-  /** Named tables rewritten to delta_scan calls and `table_changes(...)` bound as views, for `work`. */
+  /**
+   * Named tables rewritten to delta_scan calls and `table_changes(...)` bound as views, for
+   * `work`, with the rewritten query's tree (derived from the one parse the check used).
+   */
   private async withCatalogSql<T>(
     connection: DuckDBConnection,
     sql: string,
-    work: (rewritten: string) => Promise<T>,
+    work: (rewritten: string, parsed: SkippingOptions['parsed']) => Promise<T>,
   ): Promise<T> {
     await this.options.checkSql?.(connection, sql);
-    const named = await rewriteNamedTables(connection, sql, this.resolver);
-    const changes = await bindTableChanges(connection, named, this.resolver);
+    const named = await rewriteParsedTables(await parseSql(connection, sql), this.resolver);
+    const changes = await bindTableChanges(connection, named.sql, this.resolver);
     try {
-      return await work(changes.sql);
+      return await work(changes.sql, named);
     } finally {
       await changes.release();
     }

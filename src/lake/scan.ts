@@ -31,8 +31,10 @@ import {
 import type { Snapshot } from './snapshot.js';
 
 export interface ScanBinding {
-  /** The view's name on the connection. */
+  /** The view's name on the connection (not created when the binding is `inline`). */
   readonly view: string;
+  /** The view's query (`SELECT ... FROM read_parquet(...)`), to use as a subquery in its place. */
+  readonly select: string;
   /** The files scanned, and the local path DuckDB reads each from (same order). */
   readonly files: readonly AddFile[];
   readonly localPaths: readonly string[];
@@ -61,6 +63,13 @@ export interface ScanOptions {
    * `_change_type` besides the table's columns.
    */
   readonly schema?: StructType;
+  /**
+   * Do not create the view, only give its query (`select`): a query that reads the
+   * snapshot once then binds it once instead of twice (the view's own binding costs a
+   * round trip and about as much as the read of a small pruned scan). Temp tables for
+   * partition values and deleted rows are still created.
+   */
+  readonly inline?: boolean;
 }
 
 export async function bindScan(
@@ -88,10 +97,9 @@ export async function bindScan(
     const columns = schema.fields.map((f) => `CAST(NULL AS ${duckdbType(f.type)}) AS ${quoteIdent(f.name)}`);
     if (options.fileColumn) columns.push(`CAST(NULL AS VARCHAR) AS ${quoteIdent(options.fileColumn)}`);
     if (options.rowIndexColumn) columns.push(`CAST(NULL AS BIGINT) AS ${quoteIdent(options.rowIndexColumn)}`);
-    await connection.run(
-      `CREATE OR REPLACE TEMP VIEW ${quoteIdent(view)} AS SELECT ${columns.join(', ') || '1 AS __empty'} WHERE false`,
-    );
-    return { view, files, localPaths: [], release };
+    const select = `SELECT ${columns.join(', ') || '1 AS __empty'} WHERE false`;
+    if (!options.inline) await connection.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(view)} AS ${select}`);
+    return { view, select, files, localPaths: [], release };
   }
 
   const paths = await resolveLocalPaths(snapshot, files, cleanups);
@@ -157,8 +165,9 @@ export async function bindScan(
   if (options.fileColumn) columns.push(`d.filename AS ${quoteIdent(options.fileColumn)}`);
   if (options.rowIndexColumn) columns.push(`d.file_row_number AS ${quoteIdent(options.rowIndexColumn)}`);
   if (columns.length === 0) columns.push('NULL AS __empty');
-  await connection.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(view)} AS SELECT ${columns.join(', ')} FROM ${from}`);
-  return { view, files, localPaths: paths, release };
+  const select = `SELECT ${columns.join(', ')} FROM ${from}`;
+  if (!options.inline) await connection.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(view)} AS ${select}`);
+  return { view, select, files, localPaths: paths, release };
 }
 
 async function resolveLocalPaths(

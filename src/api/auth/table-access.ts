@@ -5,10 +5,9 @@
  * Lookups go through the server's TableLookup (a short memo of found tables), so a
  * request does not query the metadata database just to name its table.
  */
-import { TableNotFoundError, type Catalog, type CatalogTable } from '../../catalog/index.js';
+import { TableLookup, TableNotFoundError, type Catalog, type CatalogTable } from '../../catalog/index.js';
 import type { TableAccess, TableAccessControl } from '../api-context.js';
 import { requireRole, type Principal } from './principal.js';
-import { TableLookup } from './table-lookup.js';
 
 export class CatalogTableAccess implements TableAccessControl {
   /** `lookup`: shared with the query service, so DDL through the server invalidates both. */

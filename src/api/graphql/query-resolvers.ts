@@ -10,12 +10,11 @@
  */
 import type { GraphQLResolveInfo } from 'graphql';
 import { quoteIdent } from '../../lake/index.js';
-import type { SqlValue } from '../../engine/index.js';
+import { pinnedTableRef, planTableRead, type SqlValue } from '../../engine/index.js';
 import type { ApiContext } from '../api-context.js';
 import { visibilityKey, type Principal } from '../auth/principal.js';
 import { cachedOrProduced } from '../cache/cached-response.js';
 import { ResponseCache, type CachedBody } from '../cache/response-cache.js';
-import { pinnedTableRef, planTableRead } from '../sql/table-read-plan.js';
 import { countArgument, orderBySql, whereSql, type BoolExp } from './filter-sql.js';
 import type { FieldResolver, GraphqlContext } from './graphql-context.js';
 import type { ColumnModel, TableModel } from './table-models.js';

@@ -10,10 +10,10 @@
 import { createHash } from 'node:crypto';
 import type { Cache } from '../../core/index.js';
 import type { CatalogTable } from '../../catalog/index.js';
+import { sqlTableName } from '../../engine/index.js';
 import { DeltaTable, changeDataFeedEnabled, type DataType } from '../../lake/index.js';
 import type { ApiContext } from '../api-context.js';
 import type { Principal } from '../auth/principal.js';
-import { sqlTableName } from '../sql/table-read-plan.js';
 import { GRAPHQL_KEY_PROPERTY } from './graphql-options.js';
 import { RESERVED_NAMES, assignNames, sanitizeName, tableBaseName, tableDerivedNames } from './graphql-names.js';
 import { columnType, type ColumnType } from './scalar-types.js';

@@ -49,15 +49,13 @@ function adminRoutes(app: FastifyInstance, ctx: ApiContext, authenticator: Authe
     },
     async (request, reply) => {
       const { name, role, expiresInSeconds } = request.body;
-      return reply
-        .code(201)
-        .send(
-          await createToken(meta, {
-            name,
-            role,
-            ...(expiresInSeconds === undefined ? {} : { expiresInMs: expiresInSeconds * 1000 }),
-          }),
-        );
+      return reply.code(201).send(
+        await createToken(meta, {
+          name,
+          role,
+          ...(expiresInSeconds === undefined ? {} : { expiresInMs: expiresInSeconds * 1000 }),
+        }),
+      );
     },
   );
 

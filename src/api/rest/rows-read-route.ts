@@ -11,7 +11,6 @@ import { DeltaTable } from '../../lake/index.js';
 import type { ApiContext } from '../api-context.js';
 import { principalOf } from '../auth/request-principal.js';
 import { sendCacheable } from '../cache/cached-response.js';
-import { pinnedTableRef, planTableRead, sqlTableName } from '../sql/table-read-plan.js';
 import { encodeRows } from './formats-body.js';
 import { CONTENT_TYPES, negotiateFormat } from './formats-negotiation.js';
 import { compileRowQuery } from './row-query-compiler.js';
@@ -20,7 +19,7 @@ import { normalizedParameters, parseRowQuery, type QueryParameters, type RowQuer
 import { checkLiterals } from './row-query-values.js';
 import { NAME_PARAMS, READ_RESPONSES, ROWS_QUERY, TABLE_TAGS } from './tables-schemas.js';
 import { tableColumns, visibleColumns } from './tables-source.js';
-import type { SqlValue } from '../../engine/index.js';
+import { pinnedTableRef, planTableRead, sqlTableName, type SqlValue } from '../../engine/index.js';
 
 export function registerRowsReadRoute(app: FastifyInstance, ctx: ApiContext): void {
   app.get<{ Params: { name: string }; Querystring: QueryParameters }>(
@@ -54,10 +53,10 @@ export function registerRowsReadRoute(app: FastifyInstance, ctx: ApiContext): vo
             pinnedTableRef(sqlTableName(access.table), planned.version),
             limit,
           );
-          await checkLiterals(compiled.literals);
           const result = await ctx.queries.run({
             principal,
             sql: compiled.sql,
+            before: (connection) => checkLiterals(compiled.literals, connection),
             maxRows: limit,
             timeoutMs: ctx.limits.queryTimeoutMs,
           });

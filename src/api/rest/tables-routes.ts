@@ -7,13 +7,13 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { CatalogTable } from '../../catalog/index.js';
+import { planTableRead } from '../../engine/index.js';
 import { DeltaTable, duckdbType, typeToString, type HistoryEntry, type Snapshot } from '../../lake/index.js';
 import type { ApiContext, TableAccess } from '../api-context.js';
 import { hasRole } from '../auth/principal.js';
 import { principalOf } from '../auth/request-principal.js';
 import { sendCacheable } from '../cache/cached-response.js';
 import { redactHistoryEntry } from '../sql/history-redaction.js';
-import { planTableRead } from '../sql/table-read-plan.js';
 import { registerBodyParsers } from './body-parsers.js';
 import { CONTENT_TYPES } from './formats-negotiation.js';
 import { registerRowsReadRoute } from './rows-read-route.js';

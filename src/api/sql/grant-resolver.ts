@@ -7,10 +7,9 @@
  * name that is not a catalog table is refused here. Lookups use the server's short
  * TableLookup memo (DDL through the server invalidates it).
  */
-import { TableNotFoundError, formatTableName } from '../../catalog/index.js';
+import { TableNotFoundError, formatTableName, type TableLookup } from '../../catalog/index.js';
 import type { RestrictedTable, TableResolver } from '../../engine/index.js';
 import type { Principal, TableGrant } from '../auth/principal.js';
-import type { TableLookup } from '../auth/table-lookup.js';
 
 export class GrantResolver implements TableResolver {
   /** The catalog name of every location resolved so far. */

@@ -5,16 +5,12 @@
  * the principal's grants applied (a granted table reads as its allowed columns and
  * rows), a row limit and a time limit.
  */
-import type { SqlColumn, SqlValue, StatementResult } from '../../engine/index.js';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { SqlColumn, SqlValue, StatementResult, TableRead } from '../../engine/index.js';
 import type { Principal } from '../auth/principal.js';
 
-/** One table state a query read: what its ETag and cache key are made of. */
-export interface TableRead {
-  /** `schema.table` for catalog tables. */
-  readonly name: string;
-  readonly location: string;
-  readonly version: number;
-}
+/** One table state a query read (defined with the engine's query planning). */
+export type { TableRead } from '../../engine/index.js';
 
 export interface QueryRequest {
   readonly principal: Principal;
@@ -23,6 +19,11 @@ export interface QueryRequest {
   /** Default: the server's limit. A result cut by it says so (`truncated`). */
   readonly maxRows?: number;
   readonly timeoutMs?: number;
+  /**
+   * Checks to run on the query's own connection before it is planned (e.g. that each
+   * user value casts to its column's type), so they need no connection of their own.
+   */
+  readonly before?: (connection: DuckDBConnection) => Promise<void>;
 }
 
 export interface QueryResult {

@@ -17,9 +17,15 @@
  * then costs one check of each table's newest commit, with no DuckDB work. DDL run
  * here invalidates both at once.
  */
-import type { Catalog } from '../../catalog/index.js';
+import { TableLookup, type Catalog } from '../../catalog/index.js';
 import {
+  PlanMemo,
+  SandboxPool,
   SqlSession,
+  boundReads,
+  currentReads,
+  planReads,
+  readShape,
   UnsupportedStatementError,
   bindSandboxedSql,
   checkSandboxedSql,
@@ -33,17 +39,13 @@ import {
 } from '../../engine/index.js';
 import type { ApiLimits } from '../api-context.js';
 import { ApiRole, requireRole, visibilityKey, type Principal } from '../auth/principal.js';
-import { TableLookup } from '../auth/table-lookup.js';
 import { ForbiddenError } from '../errors.js';
 import { GrantResolver } from './grant-resolver.js';
 import { redactHistoryResult } from './history-redaction.js';
 import { LimitedStream, QueryDeadline } from './limited-stream.js';
 import type { QueryRequest, QueryResult, QueryService, QueryStream, TableRead } from './query-service.js';
-import { PlanMemo } from './plan-memo.js';
 import { DEFAULT_QUERY_RESOURCE_LIMITS, sandboxLimits, type QueryResourceLimits } from './query-resource-limits.js';
 import { ResultBudget, ResultMeter } from './result-limits.js';
-import { SandboxPool } from './sandbox-pool.js';
-import { boundReads, currentReads, planReads, readShape } from './table-reads.js';
 
 export interface SandboxedQueryServiceOptions {
   readonly catalog: Catalog;
@@ -116,6 +118,7 @@ export class SandboxedQueryService implements QueryService {
     let connection = await this.pool.connect();
     let deadline: QueryDeadline | undefined;
     try {
+      await request.before?.(connection);
       const planned = await planReads(connection, request.sql, resolver);
       // An external table registered since the sandbox was made needs a new instance.
       const locations = planned.tables.map((t) => t.location);
@@ -124,7 +127,7 @@ export class SandboxedQueryService implements QueryService {
         connection = await this.pool.connect(locations);
       }
       deadline = new QueryDeadline(connection, this.timeoutOf(request));
-      const bound = await bindSandboxedSql(connection, request.sql, resolver).catch((error: unknown) => {
+      const bound = await bindSandboxedSql(connection, planned.prepared, resolver).catch((error: unknown) => {
         throw deadline!.failure(error);
       });
       return await LimitedStream.start(

@@ -1,5 +1,5 @@
 /**
- * Catalog table lookups of the API, remembered for a short time. Every request, GraphQL
+ * Catalog table lookups of a server (the API, the query service), remembered for a short time. Every request, GraphQL
  * field and stream names a table, and each lookup is a metadata-database query (about a
  * millisecond of CPU on PGlite); the answer changes only on DDL, which is rare.
  *
@@ -9,8 +9,10 @@
  * not found is never remembered: a table created meanwhile appears on the next request,
  * and the catalog's error (with its name suggestions) is produced fresh each time.
  */
-import type { Catalog, CatalogTable, TableName } from '../../catalog/index.js';
-import { Cache } from '../../core/index.js';
+import { Cache } from '../core/index.js';
+import type { Catalog } from './catalog.js';
+import type { CatalogTable } from './catalog-context.js';
+import type { TableName } from './table-name.js';
 
 export interface TableLookupOptions {
   /** How long a found table is trusted; default 1 s, 0 turns remembering off. */

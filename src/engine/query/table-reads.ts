@@ -5,19 +5,26 @@
  * so an ETag costs about what the query's own binding will then reuse.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import {
-  checkSandboxedSql,
-  findDeltaScanCalls,
-  locationOf,
-  openSnapshot,
-  rewriteNamedTables,
-  significant,
-  stringValue,
-  tokenize,
-  type BoundTable,
-} from '../../engine/index.js';
-import type { GrantResolver } from './grant-resolver.js';
-import type { TableRead } from './query-service.js';
+import { findDeltaScanCalls } from '../delta-scan-calls.js';
+import type { BoundTable } from '../delta-scan-sql.js';
+import { locationOf, type TableResolver } from '../named-tables.js';
+import { prepareSandboxedSql, type PreparedSql } from '../sandboxed-sql.js';
+import { openSnapshot } from '../../lake/index.js';
+import { significant, stringValue, tokenize } from '../sql-tokenizer.js';
+
+/** One table state a query read: what its ETag and cache key are made of. */
+export interface TableRead {
+  /** `schema.table` for catalog tables. */
+  readonly name: string;
+  readonly location: string;
+  readonly version: number;
+}
+
+/** A resolver that also names the tables it resolved, by location (a grant resolver). */
+export interface NamingResolver extends TableResolver {
+  /** `schema.table` of each location resolved so far. */
+  readonly names: ReadonlyMap<string, string>;
+}
 
 export interface PlannedReads {
   /** Every table state the query reads, by name then version. */
@@ -41,23 +48,30 @@ export interface ReadShape {
   readonly changeFeeds: ReadonlyArray<{ readonly name: string; readonly location: string }>;
 }
 
-/** Checks the query against the sandbox policy and lists what it would read. */
+/**
+ * Checks the query against the sandbox policy and lists what it would read; the
+ * prepared query is then bound as it is (not parsed, checked or rewritten again).
+ */
 export async function planReads(
   connection: DuckDBConnection,
   sql: string,
-  resolver: GrantResolver,
-): Promise<PlannedReads> {
-  return currentReads(await readShape(connection, sql, resolver));
+  resolver: NamingResolver,
+): Promise<PlannedReads & { readonly prepared: PreparedSql }> {
+  const prepared = await prepareSandboxedSql(connection, sql, resolver);
+  return { ...(await currentReads(await shapeOf(prepared, resolver))), prepared };
 }
 
 /** Checks the query against the sandbox policy and finds its shape (no table is opened). */
 export async function readShape(
   connection: DuckDBConnection,
   sql: string,
-  resolver: GrantResolver,
+  resolver: NamingResolver,
 ): Promise<ReadShape> {
-  await checkSandboxedSql(connection, sql);
-  const rewritten = await rewriteNamedTables(connection, sql, resolver);
+  return shapeOf(await prepareSandboxedSql(connection, sql, resolver), resolver);
+}
+
+async function shapeOf(prepared: PreparedSql, resolver: NamingResolver): Promise<ReadShape> {
+  const rewritten = prepared.rewritten.sql;
   const scans = findDeltaScanCalls(rewritten).map((call) => ({
     name: nameOf(resolver, call.path),
     location: call.path,
@@ -94,7 +108,7 @@ export async function currentReads(shape: ReadShape): Promise<PlannedReads> {
 export function boundReads(
   bound: readonly BoundTable[],
   changeFeeds: readonly TableRead[],
-  resolver: GrantResolver,
+  resolver: NamingResolver,
 ): TableRead[] {
   return distinct([
     ...bound.map((t) => ({ name: nameOf(resolver, t.call.path), location: t.call.path, version: t.version })),
@@ -102,7 +116,7 @@ export function boundReads(
   ]);
 }
 
-function nameOf(resolver: GrantResolver, location: string): string {
+function nameOf(resolver: NamingResolver, location: string): string {
   return resolver.names.get(location) ?? location;
 }
 

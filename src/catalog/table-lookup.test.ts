@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Catalog, CatalogTable } from '../../catalog/index.js';
+import type { Catalog, CatalogTable } from './index.js';
 import { TableLookup } from './table-lookup.js';
 
 function fakeCatalog(tables: Map<string, CatalogTable>): { catalog: Catalog; queries: () => number } {

@@ -7,7 +7,7 @@
  * and invalidation). Latest versions are never remembered here: currentReads asks the
  * log each time, so a commit changes the ETag at once.
  */
-import type { TableLookup } from '../auth/table-lookup.js';
+import type { TableLookup } from '../../catalog/index.js';
 import type { ReadShape } from './table-reads.js';
 
 /** Longer texts are planned each time: they are rarely repeated and would fill the memo. */

@@ -2,9 +2,9 @@
  * Planning a read of one table, as REST's table routes and GraphQL's cached reads do:
  * the table state it uses (for the ETag) and the SQL reference pinned to that state.
  */
-import { openSnapshot } from '../../engine/index.js';
+import { openSnapshot } from '../../lake/index.js';
 import { quoteIdent } from '../../lake/index.js';
-import type { TableRead } from './query-service.js';
+import type { TableRead } from './table-reads.js';
 
 export interface PlannedRead {
   /** Every table state the read uses (for the ETag). */

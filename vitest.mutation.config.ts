@@ -11,12 +11,12 @@ export default defineConfig({
   test: {
     ...base.test,
     include: [
-      'src/engine/file-pruner.test.ts',
-      'src/engine/stats-evaluator.test.ts',
-      'src/engine/skip-values.test.ts',
-      'src/engine/file-bounds.test.ts',
-      'src/lake/conflict-checker.test.ts',
-      'src/flows/trigger-rules.test.ts',
+      'src/engine/skipping/file-pruner.test.ts',
+      'src/engine/skipping/stats-evaluator.test.ts',
+      'src/engine/skipping/skip-values.test.ts',
+      'src/engine/skipping/file-bounds.test.ts',
+      'src/lake/transaction/conflict-checker.test.ts',
+      'src/flows/queue/trigger-rules.test.ts',
     ],
   },
 });

@@ -11,7 +11,8 @@ import { Catalog, WarehouseNotFoundError } from '../catalog/index.js';
 import { SqlSession, copySql, runSql, type StatementResult } from '../engine/index.js';
 import { nonNegativeInteger } from './option-parsers.js';
 import { runRepl } from './sql-repl.js';
-import { countText, formatTable } from './text-table.js';
+import { printResult } from './sql-output.js';
+import { countText } from './text-table.js';
 
 interface SqlOptions {
   readonly out?: string;
@@ -79,18 +80,4 @@ async function writeOut(session: SqlSession | undefined, sql: string, file: stri
 
 function toResult(result: Awaited<ReturnType<typeof runSql>>): StatementResult {
   return { statement: 'query', columns: result.columns, rows: result.rows, rowCount: result.rowCount };
-}
-
-export function printResult(result: StatementResult): void {
-  if (result.columns.length > 0) {
-    process.stdout.write(`${formatTable(result.columns, result.rows)}\n`);
-    const omitted = result.rowCount - result.rows.length;
-    process.stdout.write(
-      omitted > 0
-        ? `(${countText(result.rowCount, 'row')}; showing the first ${result.rows.length.toLocaleString('en-US')}, ${omitted.toLocaleString('en-US')} omitted: raise --max-rows or use --out FILE)\n`
-        : `(${countText(result.rowCount, 'row')})\n`,
-    );
-  }
-  if (result.message)
-    process.stdout.write(`${result.message}${result.version !== undefined ? ` (version ${result.version})` : ''}\n`);
 }

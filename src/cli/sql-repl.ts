@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import { asError } from '../core/index.js';
 import { runSql, significant, tokenize, type SqlSession } from '../engine/index.js';
-import { printResult } from './sql-command.js';
+import { printResult } from './sql-output.js';
 
 const HISTORY_FILE = path.join(homedir(), '.strata_sql_history');
 const HISTORY_SIZE = 1000;

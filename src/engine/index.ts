@@ -8,8 +8,8 @@ export {
   UnsupportedStatementError,
   ValueTooLargeError,
 } from './errors.js';
-export { tokenize, significant, stringValue, type Token, type TokenKind } from './sql-tokenizer.js';
-export { findDeltaScanCalls, DELTA_SCAN_OPTIONS, type DeltaScanCall } from './delta-scan-calls.js';
+export { tokenize, significant, stringValue, type Token, type TokenKind } from './sql/sql-tokenizer.js';
+export { findDeltaScanCalls, DELTA_SCAN_OPTIONS, type DeltaScanCall } from './sql/delta-scan-calls.js';
 export {
   bindDeltaSql,
   withDeltaSql,
@@ -18,11 +18,11 @@ export {
   type BoundTable,
   type DeltaSqlOptions,
   type ScanReport,
-} from './delta-scan-sql.js';
-export { pruneFiles, type PruneOptions, type PruneResult } from './file-pruner.js';
-export type { JoinReport, PruningReport, SkippingOptions } from './scan-pruning.js';
-export type { JoinPruningOptions } from './join-pruning.js';
-export { explainSql, describeScan, type ExplainOptions, type ExplainResult } from './explain.js';
+} from './sql/delta-scan-sql.js';
+export { pruneFiles, type PruneOptions, type PruneResult } from './skipping/file-pruner.js';
+export type { JoinReport, PruningReport, SkippingOptions } from './skipping/scan-pruning.js';
+export type { JoinPruningOptions } from './skipping/join-pruning.js';
+export { explainSql, describeScan, type ExplainOptions, type ExplainResult } from './skipping/explain.js';
 export {
   runSql,
   streamSql,
@@ -32,11 +32,11 @@ export {
   type SqlColumn,
   type SqlResult,
   type SqlValue,
-} from './sql-results.js';
-export { copySql, exportFormatOf, type ExportFormat, type ExportResult } from './sql-export.js';
-export { parseColumnList } from './column-list.js';
-export { SqlSession, type StatementResult, type SessionOptions } from './sql-session.js';
-export { parseStatement, splitStatements, type Statement } from './statement-parser.js';
+} from './sql/sql-results.js';
+export { copySql, exportFormatOf, type ExportFormat, type ExportResult } from './sql/sql-export.js';
+export { parseColumnList } from './sql/column-list.js';
+export { SqlSession, type StatementResult, type SessionOptions } from './session/sql-session.js';
+export { parseStatement, splitStatements, type Statement } from './sql/statement-parser.js';
 export {
   rewriteNamedTables,
   rewriteParsedTables,
@@ -44,18 +44,18 @@ export {
   type RestrictedTable,
   type RewrittenSql,
   type TableResolver,
-} from './named-tables.js';
-export { parseSql, type ParsedSql } from './parsed-sql.js';
-export { SandboxDuckdb } from './sandbox-duckdb.js';
+} from './sql/named-tables.js';
+export { parseSql, type ParsedSql } from './sql/parsed-sql.js';
+export { SandboxDuckdb } from './sandbox/sandbox-duckdb.js';
 export {
   DEFAULT_SANDBOX_LIMITS,
   limitFailure,
   refuseQualifiedGuardedCalls,
   type SandboxLimits,
-} from './query-limits.js';
-export { checkParsedSql, checkSandboxedSql } from './sandbox-policy.js';
-export { bindSandboxedSql, prepareSandboxedSql, type PreparedSql } from './sandboxed-sql.js';
-export { localDirectory, isInsideDirectory } from './sandbox-paths.js';
+} from './sandbox/query-limits.js';
+export { checkParsedSql, checkSandboxedSql } from './sandbox/sandbox-policy.js';
+export { bindSandboxedSql, prepareSandboxedSql, type PreparedSql } from './sandbox/sandboxed-sql.js';
+export { localDirectory, isInsideDirectory } from './sandbox/sandbox-paths.js';
 // The snapshot door lives in the lake; re-exported so engine callers keep their import.
 export { openSnapshot } from '../lake/index.js';
 // The query service's parts (sandboxed, grant-aware reads): the sandbox instances, what a query reads, plans.

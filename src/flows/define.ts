@@ -14,8 +14,8 @@ export {
   type RetryPolicy,
   type JsonValue,
   type FlowParams,
-} from './flow-definition.js';
-export { cron, every, onTableUpdate, manual, type Schedule, type IntervalSpec } from './schedules.js';
-export type { TaskContext, TaskCheckpoint } from './task-context.js';
-export type { TableOutput, TableRows } from './task-tables.js';
-export { TriggerRule } from './task-states.js';
+} from './definition/flow-definition.js';
+export { cron, every, onTableUpdate, manual, type Schedule, type IntervalSpec } from './definition/schedules.js';
+export type { TaskContext, TaskCheckpoint } from './execution/task-context.js';
+export type { TableOutput, TableRows } from './execution/task-tables.js';
+export { TriggerRule } from './queue/task-states.js';

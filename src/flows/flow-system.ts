@@ -7,17 +7,17 @@
 import * as path from 'node:path';
 import { Catalog, serverUrl, type CatalogOptions } from '../catalog/index.js';
 import { latestVersion } from '../lake/index.js';
-import type { TableVersionLookup } from './asset-events.js';
-import { backfill, type BackfillOptions, type BackfillPlan } from './backfill.js';
-import type { JsonValue } from './flow-definition.js';
+import type { TableVersionLookup } from './execution/asset-events.js';
+import { backfill, type BackfillOptions, type BackfillPlan } from './scheduling/backfill.js';
+import type { JsonValue } from './definition/flow-definition.js';
 import type { FlowTables } from './flow-tables.js';
 import { FLOW_MIGRATIONS } from './migrations/flow-migrations.js';
 import { LocalNotifier, PostgresNotifier } from './queue/notifier.js';
 import { PlanCache, type QueueContext } from './queue/queue-context.js';
 import { createRun, type CreatedRun } from './queue/run-creation.js';
 import { flowNotFound, setPaused, setPool } from './queue/flow-registration.js';
-import { Scheduler, type SchedulerOptions } from './scheduler.js';
-import { Worker, type WorkerOptions } from './worker.js';
+import { Scheduler, type SchedulerOptions } from './scheduling/scheduler.js';
+import { Worker, type WorkerOptions } from './execution/worker.js';
 import { randomUUID } from 'node:crypto';
 
 export interface FlowSystemOptions extends CatalogOptions {

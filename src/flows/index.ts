@@ -22,11 +22,11 @@ export {
   type FlowParams,
   type TaskFunction,
   type MapTaskFunction,
-} from './flow-definition.js';
-export { cron, every, onTableUpdate, manual, type Schedule, type IntervalSpec } from './schedules.js';
-export { nextTick, ticksBetween, latestTickAtOrBefore } from './schedule-ticks.js';
-export type { TaskContext, TaskCheckpoint } from './task-context.js';
-export { isTableOutput, type TableOutput, type TableRows } from './task-tables.js';
+} from './definition/flow-definition.js';
+export { cron, every, onTableUpdate, manual, type Schedule, type IntervalSpec } from './definition/schedules.js';
+export { nextTick, ticksBetween, latestTickAtOrBefore } from './scheduling/schedule-ticks.js';
+export type { TaskContext, TaskCheckpoint } from './execution/task-context.js';
+export { isTableOutput, type TableOutput, type TableRows } from './execution/task-tables.js';
 export {
   TaskState,
   RunState,
@@ -36,8 +36,8 @@ export {
   FINISHED_TASK_STATES,
   canTransition,
   isFinished,
-} from './task-states.js';
-export { decideTrigger, type UpstreamCounts, type TriggerDecision } from './trigger-rules.js';
+} from './queue/task-states.js';
+export { decideTrigger, type UpstreamCounts, type TriggerDecision } from './queue/trigger-rules.js';
 export type {
   Executor,
   AttemptRef,
@@ -47,14 +47,14 @@ export type {
   TaskFailure,
   FlowResolver,
   LogStream,
-} from './executor.js';
-export { InProcessExecutor, type InProcessExecutorOptions } from './in-process-executor.js';
-export { ChildProcessExecutor, type ChildProcessExecutorOptions } from './child-process-executor.js';
-export { loadFlowFile, loadFlowDirectory, type LoadedFlows, type FlowProblem } from './flow-loader.js';
+} from './execution/executor.js';
+export { InProcessExecutor, type InProcessExecutorOptions } from './execution/in-process-executor.js';
+export { ChildProcessExecutor, type ChildProcessExecutorOptions } from './execution/child-process-executor.js';
+export { loadFlowFile, loadFlowDirectory, type LoadedFlows, type FlowProblem } from './definition/flow-loader.js';
 export { FlowSystem, type FlowSystemOptions } from './flow-system.js';
-export { Scheduler, type SchedulerOptions, type TickReport } from './scheduler.js';
-export { Worker, type WorkerOptions } from './worker.js';
-export { ReprocessMode, type BackfillOptions, type BackfillPlan } from './backfill.js';
+export { Scheduler, type SchedulerOptions, type TickReport } from './scheduling/scheduler.js';
+export { Worker, type WorkerOptions } from './execution/worker.js';
+export { ReprocessMode, type BackfillOptions, type BackfillPlan } from './scheduling/backfill.js';
 export type { CreatedRun, NewRun, RunKind } from './queue/run-creation.js';
 export { DEFAULT_POOL_SLOTS } from './queue/pool-promotion.js';
 // Queue primitives, for workers other than Worker (a Kubernetes executor's pod runner, tests of fencing).
@@ -76,8 +76,13 @@ export {
   type LatestTaskState,
   type TaskFailureRow,
   type LogLineRow,
-} from './status-queries.js';
-export { durationExpectations, isOverdue, remainingMs, type DurationExpectation } from './duration-expectations.js';
+} from './control/status-queries.js';
+export {
+  durationExpectations,
+  isOverdue,
+  remainingMs,
+  type DurationExpectation,
+} from './scheduling/duration-expectations.js';
 export {
   FlowErrorCode,
   FlowError,
@@ -109,13 +114,13 @@ export {
   type BackfillRequest,
   type BackfillView,
   type TriggeredRun,
-} from './flow-control.js';
-export { LocalFlowControl } from './local-flow-control.js';
-export { ControlServer, type ControlDescription } from './control-server.js';
-export { ControlClient } from './control-client.js';
-export { RemoteFlowError, ControlChannelError } from './control-errors.js';
-export { openFlowControl, isLocalEmbedded } from './open-flow-control.js';
-export { sourceFileResolver } from './source-file-resolver.js';
-export { testFlow, type TestFlowOptions, type TestFlowResult, type TestTaskResult } from './flow-testing.js';
+} from './control/flow-control.js';
+export { LocalFlowControl } from './control/local-flow-control.js';
+export { ControlServer, type ControlDescription } from './control/control-server.js';
+export { ControlClient } from './control/control-client.js';
+export { RemoteFlowError, ControlChannelError } from './control/control-errors.js';
+export { openFlowControl, isLocalEmbedded } from './control/open-flow-control.js';
+export { sourceFileResolver } from './definition/source-file-resolver.js';
+export { testFlow, type TestFlowOptions, type TestFlowResult, type TestTaskResult } from './control/flow-testing.js';
 export { FLOW_MIGRATIONS } from './migrations/flow-migrations.js';
 export type * from './flow-tables.js';

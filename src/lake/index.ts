@@ -1,19 +1,19 @@
-export * from './actions.js';
+export * from './log/actions.js';
 export * from './errors.js';
-export * from './schema.js';
-export { loadSnapshot, Snapshot } from './snapshot.js';
-export { openSnapshot, latestVersion, forgetSnapshots, type SnapshotAt } from './snapshot-cache.js';
-export { readCommitsAfter, type TableCommit, type CommitTailOptions } from './commit-tail.js';
-export { bindScan, type ScanBinding, type ScanOptions } from './scan.js';
-export { readRows } from './read.js';
-export { withConnection, sharedDuckdb, queryRows, narrowWideIntegers, WIDE_INTEGERS } from './duckdb.js';
+export * from './log/schema.js';
+export { loadSnapshot, Snapshot } from './log/snapshot.js';
+export { openSnapshot, latestVersion, forgetSnapshots, type SnapshotAt } from './log/snapshot-cache.js';
+export { readCommitsAfter, type TableCommit, type CommitTailOptions } from './log/commit-tail.js';
+export { bindScan, type ScanBinding, type ScanOptions } from './read/scan.js';
+export { readRows } from './read/read.js';
+export { withConnection, sharedDuckdb, queryRows, narrowWideIntegers, WIDE_INTEGERS } from '../duckdb/index.js';
 export {
   assertReadable,
   assertWritable,
   minimumProtocol,
   SUPPORTED_READER_FEATURES,
   SUPPORTED_WRITER_FEATURES,
-} from './protocol.js';
+} from './log/protocol.js';
 export {
   DeltaTable,
   type OpenOptions,
@@ -22,46 +22,51 @@ export {
   type OverwriteOptions,
   type WriteResult,
 } from './table.js';
-export { Transaction, type TransactionOptions, type CommitResult } from './transaction.js';
-export { fromRows, fromSql, fromFile, formatOf, type DataSource, type FileFormat } from './data-source.js';
-export { readHistory, versionAtTimestamp, parseTimestamp, type HistoryEntry } from './history.js';
+export { Transaction, type TransactionOptions, type CommitResult } from './transaction/transaction.js';
+export { fromRows, fromSql, fromFile, formatOf, type DataSource, type FileFormat } from './write/data-source.js';
+export { readHistory, versionAtTimestamp, parseTimestamp, type HistoryEntry } from './log/history.js';
 export {
   writeCheckpoint,
   shouldCheckpoint,
   type CheckpointOptions,
   type CheckpointResult,
-} from './checkpoint-writer.js';
-export { cleanupExpiredLogs } from './log-cleanup.js';
-export { vacuum, type VacuumOptions, type VacuumResult } from './vacuum.js';
+} from './log/checkpoint-writer.js';
+export { cleanupExpiredLogs } from './log/log-cleanup.js';
+export { vacuum, type VacuumOptions, type VacuumResult } from './operations/vacuum.js';
 export { type DmlResult } from './table.js';
-export { deleteRows } from './delete-rows.js';
-export { updateRows, type Assignments } from './update-rows.js';
-export { mergeInto, type MergeOutcome } from './merge-into.js';
-export { type MergeSpec, type MergeClause, type MergeAction } from './merge-plan.js';
-export { type DmlOptions, type DmlMetrics, type DmlOutcome } from './dml-context.js';
+export { deleteRows } from './operations/delete-rows.js';
+export { updateRows, type Assignments } from './operations/update-rows.js';
+export { mergeInto, type MergeOutcome } from './operations/merge-into.js';
+export { type MergeSpec, type MergeClause, type MergeAction } from './operations/merge-plan.js';
+export { type DmlOptions, type DmlMetrics, type DmlOutcome } from './operations/dml-context.js';
 export {
   ConstraintViolationError,
   AppendOnlyTableError,
   MergeCardinalityError,
   ChangeDataFeedError,
-} from './dml-errors.js';
+} from './operations/dml-errors.js';
 export {
   tableConstraints,
   checkConstraints,
   checkedRelation,
   withConstraintErrors,
   type ConstraintRule,
-} from './constraints.js';
-export { addConstraint, dropConstraint, setProperties } from './constraint-changes.js';
+} from './write/constraints.js';
+export { addConstraint, dropConstraint, setProperties } from './operations/constraint-changes.js';
 export {
   tableChanges,
   readChanges,
   type ChangeFeed,
   type ChangeFeedBinding,
   type TableRef,
-} from './change-data-reader.js';
-export { ChangeType, CHANGE_DATA_DIR, CHANGE_TYPE_COLUMN } from './change-data-writer.js';
-export { upgradeProtocol, supportsWriterFeature, changeDataFeedEnabled, deletionVectorsEnabled } from './protocol.js';
+} from './change-data/change-data-reader.js';
+export { ChangeType, CHANGE_DATA_DIR, CHANGE_TYPE_COLUMN } from './change-data/change-data-writer.js';
+export {
+  upgradeProtocol,
+  supportsWriterFeature,
+  changeDataFeedEnabled,
+  deletionVectorsEnabled,
+} from './log/protocol.js';
 export {
   optimize,
   DEFAULT_OPTIMIZE_FILE_SIZE,
@@ -70,13 +75,13 @@ export {
   type OptimizeMetrics,
   type OptimizeResult,
   type SnapshotSource,
-} from './optimize.js';
+} from './operations/optimize.js';
 export {
   restore,
   RestoreMissingFilesError,
   type RestoreTarget,
   type RestoreMetrics,
   type RestoreResult,
-} from './restore.js';
-export { interleaveBits, zorderBits } from './zorder.js';
-export { addColumns } from './schema-changes.js';
+} from './operations/restore.js';
+export { interleaveBits, zorderBits } from './operations/zorder.js';
+export { addColumns } from './operations/schema-changes.js';

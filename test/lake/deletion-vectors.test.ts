@@ -13,7 +13,7 @@ import {
   inlineDeletionVector,
   relativeDeletionVectorKey,
   writeDeletionVectorFile,
-} from '../../src/lake/deletion-vector.js';
+} from '../../src/lake/deletion-vectors/deletion-vector.js';
 
 async function tableWithOneFile() {
   const location = path.join(mkdtempSync(path.join(tmpdir(), 'strata-dv-')), 'table');

@@ -24,7 +24,7 @@ import {
   type DeletionVectorDescriptor,
   type StructType,
 } from '../../src/lake/index.js';
-import { readDeletionVector, relativeDeletionVectorKey } from '../../src/lake/deletion-vector.js';
+import { readDeletionVector, relativeDeletionVectorKey } from '../../src/lake/deletion-vectors/deletion-vector.js';
 
 const schema: StructType = {
   type: 'struct',

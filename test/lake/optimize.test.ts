@@ -22,7 +22,7 @@ import {
   type StructField,
   type StructType,
 } from '../../src/lake/index.js';
-import { inlineDeletionVector } from '../../src/lake/deletion-vector.js';
+import { inlineDeletionVector } from '../../src/lake/deletion-vectors/deletion-vector.js';
 import { optimize } from '../../src/lake/index.js';
 
 const tempTable = () => path.join(mkdtempSync(path.join(tmpdir(), 'strata-optimize-')), 'table');

@@ -12,9 +12,9 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Catalog } from '../../catalog/index.js';
 import { UnsupportedStatementError } from '../errors.js';
-import { DEFAULT_SANDBOX_LIMITS, type SandboxLimits } from '../query-limits.js';
-import { SandboxDuckdb } from '../sandbox-duckdb.js';
-import { isInsideDirectory, localDirectory } from '../sandbox-paths.js';
+import { DEFAULT_SANDBOX_LIMITS, type SandboxLimits } from '../sandbox/query-limits.js';
+import { SandboxDuckdb } from '../sandbox/sandbox-duckdb.js';
+import { isInsideDirectory, localDirectory } from '../sandbox/sandbox-paths.js';
 
 /** Idle planning connections kept at most (one per concurrently planned request). */
 const MAX_IDLE = 4;

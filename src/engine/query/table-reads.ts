@@ -5,12 +5,12 @@
  * so an ETag costs about what the query's own binding will then reuse.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { findDeltaScanCalls } from '../delta-scan-calls.js';
-import type { BoundTable } from '../delta-scan-sql.js';
-import { locationOf, type TableResolver } from '../named-tables.js';
-import { prepareSandboxedSql, type PreparedSql } from '../sandboxed-sql.js';
+import { findDeltaScanCalls } from '../sql/delta-scan-calls.js';
+import type { BoundTable } from '../sql/delta-scan-sql.js';
+import { locationOf, type TableResolver } from '../sql/named-tables.js';
+import { prepareSandboxedSql, type PreparedSql } from '../sandbox/sandboxed-sql.js';
 import { openSnapshot } from '../../lake/index.js';
-import { significant, stringValue, tokenize } from '../sql-tokenizer.js';
+import { significant, stringValue, tokenize } from '../sql/sql-tokenizer.js';
 
 /** One table state a query read: what its ETag and cache key are made of. */
 export interface TableRead {

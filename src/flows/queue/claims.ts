@@ -7,9 +7,9 @@
  * refused when it reports late.
  */
 import { sql } from 'kysely';
-import type { JsonValue } from '../flow-definition.js';
-import type { TaskRequest } from '../executor.js';
-import { planTask, type IndexedPlan } from '../flow-plan.js';
+import type { JsonValue } from '../definition/flow-definition.js';
+import type { TaskRequest } from '../execution/executor.js';
+import { planTask, type IndexedPlan } from '../definition/flow-plan.js';
 import type { Db, QueueContext } from './queue-context.js';
 
 export interface ClaimedTask {

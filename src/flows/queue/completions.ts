@@ -5,10 +5,10 @@
  * history, then moves runs forward (task-propagation.ts) and fills freed pool slots.
  */
 import { sql } from 'kysely';
-import { retryDelayMs } from '../flow-definition.js';
-import type { TaskOutcome } from '../executor.js';
-import { planTask } from '../flow-plan.js';
-import { isFinished, TaskState } from '../task-states.js';
+import { retryDelayMs } from '../definition/flow-definition.js';
+import type { TaskOutcome } from '../execution/executor.js';
+import { planTask } from '../definition/flow-plan.js';
+import { isFinished, TaskState } from './task-states.js';
 import type { ClaimedTask } from './claims.js';
 import { promotePools } from './pool-promotion.js';
 import { inTransaction, type QueueContext } from './queue-context.js';

@@ -5,8 +5,8 @@
  * recomputed; pausing is kept across reloads.
  */
 import { sql } from 'kysely';
-import type { FlowDefinition } from '../flow-definition.js';
-import { hashPlan, indexPlan, planOf, type IndexedPlan } from '../flow-plan.js';
+import type { FlowDefinition } from '../definition/flow-definition.js';
+import { hashPlan, indexPlan, planOf, type IndexedPlan } from '../definition/flow-plan.js';
 import { FlowNotFoundError } from '../errors.js';
 import type { Db, QueueContext } from './queue-context.js';
 

@@ -11,7 +11,7 @@ import { sql } from 'kysely';
 import { newEffects, propagateFinished } from './task-propagation.js';
 import { promotePools } from './pool-promotion.js';
 import { inTransaction, type QueueContext } from './queue-context.js';
-import { TaskState } from '../task-states.js';
+import { TaskState } from './task-states.js';
 
 interface LostRow {
   id: number;

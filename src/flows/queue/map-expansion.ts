@@ -6,9 +6,9 @@
  * the parent only.
  */
 import { sql } from 'kysely';
-import { planTask, type IndexedPlan } from '../flow-plan.js';
-import { TaskState } from '../task-states.js';
-import type { FinishedTask, PropagationEffects, Trx } from './task-propagation.js';
+import { planTask, type IndexedPlan } from '../definition/flow-plan.js';
+import { TaskState } from './task-states.js';
+import type { FinishedTask, PropagationEffects, Trx } from './propagation-effects.js';
 
 export async function expandMappedTasks(
   trx: Trx,

@@ -6,7 +6,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { hasPgErrorCode, PgErrorCode, type MetaTables } from '../../meta/index.js';
 import type { FlowMeta, FlowTables } from '../flow-tables.js';
-import { indexPlan, type FlowPlan, type IndexedPlan } from '../flow-plan.js';
+import { indexPlan, type FlowPlan, type IndexedPlan } from '../definition/flow-plan.js';
 import type { Notifier } from './notifier.js';
 
 export type Db = Kysely<FlowTables> | Transaction<FlowTables>;

@@ -8,9 +8,9 @@
 import { sql } from 'kysely';
 import { FlowParamsError } from '../errors.js';
 import { flowNotFound } from './flow-registration.js';
-import type { IndexedPlan } from '../flow-plan.js';
-import type { JsonValue } from '../flow-definition.js';
-import { RunState, TriggerRule } from '../task-states.js';
+import type { IndexedPlan } from '../definition/flow-plan.js';
+import type { JsonValue } from '../definition/flow-definition.js';
+import { RunState, TriggerRule } from './task-states.js';
 import type { QueueContext } from './queue-context.js';
 import { newEffects, startTasks, type PropagationEffects, type Trx } from './task-propagation.js';
 import { promotePools } from './pool-promotion.js';

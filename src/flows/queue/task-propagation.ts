@@ -8,31 +8,14 @@
  * Counters instead of reading upstream rows keep a 10,000-way fan-in cheap: a batch
  * of completions touches the fan-in row once.
  */
-import { sql, type Transaction } from 'kysely';
-import type { FlowTables } from '../flow-tables.js';
-import { planTask, type IndexedPlan } from '../flow-plan.js';
-import { TaskState } from '../task-states.js';
-import { decideTrigger } from '../trigger-rules.js';
+import { sql } from 'kysely';
+import { planTask, type IndexedPlan } from '../definition/flow-plan.js';
+import { TaskState } from './task-states.js';
+import { decideTrigger } from './trigger-rules.js';
 import { expandMappedTasks, finishMapInstances } from './map-expansion.js';
+import { newEffects, type FinishedTask, type PropagationEffects, type Trx } from './propagation-effects.js';
 
-export type Trx = Transaction<FlowTables>;
-
-/** A task instance (not a map instance) that reached a finished state. */
-export interface FinishedTask {
-  readonly taskId: string;
-  readonly state: TaskState;
-}
-
-/** What a propagation changed, for the caller's follow-ups (pool promotion, wake-ups). */
-export interface PropagationEffects {
-  queued: number;
-  readonly pools: Set<string>;
-  readonly endedRuns: number[];
-}
-
-export function newEffects(): PropagationEffects {
-  return { queued: 0, pools: new Set(), endedRuns: [] };
-}
+export { newEffects, type FinishedTask, type PropagationEffects, type Trx };
 
 const counterOf = (state: TaskState): 'success' | 'failed' | 'skipped' | undefined =>
   state === TaskState.success

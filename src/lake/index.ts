@@ -1,6 +1,67 @@
-export * from './log/actions.js';
-export * from './errors.js';
-export * from './log/schema.js';
+// Log actions (PROTOCOL.md, "Actions")
+export {
+  toAction,
+  actionProblem,
+  actionToJson,
+  commitText,
+  type Protocol,
+  type Metadata,
+  type DeletionVectorDescriptor,
+  type PartitionValues,
+  type AddFile,
+  type RemoveFile,
+  type AddCdcFile,
+  type Txn,
+  type CommitInfo,
+  type DomainMetadata,
+  type CheckpointMetadata,
+  type Sidecar,
+  type Action,
+  type ActionKind,
+} from './log/actions.js';
+// Errors
+export {
+  LakeErrorCode,
+  LakeError,
+  NotADeltaTableError,
+  TableExistsError,
+  UnsupportedProtocolError,
+  CorruptLogError,
+  LogGapError,
+  MissingActionError,
+  VersionNotFoundError,
+  SchemaMismatchError,
+  ConflictRule,
+  CommitConflictError,
+  DeletionVectorError,
+  VacuumRetentionError,
+  InvalidTableOperationError,
+} from './errors.js';
+// Schemas and types
+export {
+  parseSchema,
+  isStruct,
+  isArray,
+  isMap,
+  decimalParts,
+  duckdbType,
+  deltaTypeFromDuckdb,
+  columnMappingMode,
+  physicalName,
+  fieldId,
+  findField,
+  typeToString,
+  sameType,
+  type PrimitiveTypeName,
+  type DataType,
+  type StructField,
+  type StructType,
+  type ArrayType,
+  type MapType,
+  ColumnMappingMode,
+  quoteIdent,
+  quoteLiteral,
+} from './log/schema.js';
 export { loadSnapshot, Snapshot } from './log/snapshot.js';
 export { openSnapshot, latestVersion, forgetSnapshots, type SnapshotAt } from './log/snapshot-cache.js';
 export { readCommitsAfter, type TableCommit, type CommitTailOptions } from './log/commit-tail.js';

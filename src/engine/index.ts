@@ -93,6 +93,6 @@ export {
   type ValueNode,
   type WhereNode,
 } from './table-query/table-query-nodes.js';
-export { compileTableQuery, compileWhere } from './table-query/table-query-compiler.js';
+export { compileTableQuery, compileWhere, operandSql } from './table-query/table-query-compiler.js';
 export { keysetAfter, type CursorValue, type KeysetTerm } from './table-query/table-query-keyset.js';
 export { applyGrant, type TableQueryGrant } from './table-query/table-query-grant.js';

@@ -8,6 +8,7 @@ export const EngineErrorCode = {
   ENGINE_SANDBOX: 'forbidden',
   ENGINE_QUERY_MEMORY_LIMIT: 'invalid',
   ENGINE_VALUE_TOO_LARGE: 'invalid',
+  ENGINE_UNKNOWN_COLUMN: 'invalid',
 } as const satisfies ErrorCodeSet;
 export type EngineErrorCode = keyof typeof EngineErrorCode;
 
@@ -65,5 +66,12 @@ export class QueryMemoryLimitError extends EngineError {
 export class ValueTooLargeError extends EngineError {
   constructor(message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
     super('ENGINE_VALUE_TOO_LARGE', message, details, options);
+  }
+}
+
+/** A structured table query names a column the table (or the principal's grant) does not have. */
+export class UnknownColumnError extends EngineError {
+  constructor(column: string) {
+    super('ENGINE_UNKNOWN_COLUMN', `Unknown column "${column}".`, { column });
   }
 }

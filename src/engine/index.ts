@@ -7,6 +7,7 @@ export {
   SqlExecutionError,
   UnsupportedStatementError,
   ValueTooLargeError,
+  UnknownColumnError,
 } from './errors.js';
 export { tokenize, significant, stringValue, type Token, type TokenKind } from './sql/sql-tokenizer.js';
 export { findDeltaScanCalls, DELTA_SCAN_OPTIONS, type DeltaScanCall } from './sql/delta-scan-calls.js';
@@ -72,3 +73,26 @@ export {
 } from './query/table-reads.js';
 export { PlanMemo } from './query/plan-memo.js';
 export { planTableRead, sqlTableName, pinnedTableRef, type PlannedRead } from './query/table-read-plan.js';
+// The structured table query (REST rows, GraphQL, later feature and model serving).
+export {
+  andAll,
+  column as tableColumn,
+  constant as constantWhere,
+  parens as parenthesized,
+  tableQuery,
+  value as sqlValue,
+  type AggregateFunction,
+  type AggregateNode,
+  type ColumnNode,
+  type ComparisonOperator,
+  type FromNode,
+  type Operand,
+  type OrderItemNode,
+  type SelectItemNode,
+  type TableQuery,
+  type ValueNode,
+  type WhereNode,
+} from './table-query/table-query-nodes.js';
+export { compileTableQuery, compileWhere, operandSql } from './table-query/table-query-compiler.js';
+export { keysetAfter, type CursorValue, type KeysetTerm } from './table-query/table-query-keyset.js';
+export { applyGrant, type TableQueryGrant } from './table-query/table-query-grant.js';

@@ -62,6 +62,7 @@ const EXPECTED: Readonly<Record<string, readonly [ErrorCategory, number]>> = {
   ENGINE_SANDBOX: ['forbidden', 403],
   ENGINE_QUERY_MEMORY_LIMIT: ['invalid', 422],
   ENGINE_VALUE_TOO_LARGE: ['invalid', 422],
+  ENGINE_UNKNOWN_COLUMN: ['invalid', 400],
   META_LOCKED: ['unavailable', 503],
   META_LOCK_FILE: ['internal', 500],
   META_CONNECTION: ['unavailable', 503],

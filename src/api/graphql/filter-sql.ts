@@ -1,31 +1,46 @@
 /**
  * Hasura-like arguments to SQL: `where` boolean expressions (`_and/_or/_not` and per
  * column `_eq,_neq,_gt,_gte,_lt,_lte,_in,_nin,_like,_ilike,_is_null`), `order_by`,
- * and literals. Column names come from the model (never from the client) and every
- * value is a quoted literal cast to the column's type.
+ * and literals, as nodes of the engine's structured table query. Column names come from
+ * the model (never from the client) and every value is a quoted literal cast to the
+ * column's type.
  */
-import { quoteIdent, quoteLiteral } from '../../lake/index.js';
+import {
+  andAll,
+  compileWhere,
+  constantWhere,
+  operandSql,
+  parenthesized,
+  sqlValue,
+  tableColumn,
+  type ComparisonOperator,
+  type OrderItemNode,
+  type ValueNode,
+  type WhereNode,
+} from '../../engine/index.js';
 import { GraphqlInputError } from './graphql-errors.js';
 import type { ColumnModel, TableModel } from './table-models.js';
 
 export type BoolExp = Readonly<Record<string, unknown>>;
 
-const OPERATORS: Readonly<Record<string, string>> = {
+const COMPARISONS: Readonly<Record<string, ComparisonOperator>> = {
   _eq: '=',
   _neq: '<>',
   _gt: '>',
   _gte: '>=',
   _lt: '<',
   _lte: '<=',
-  _like: 'LIKE',
-  _ilike: 'ILIKE',
 };
 
-/** `CAST('<value>' AS <type>)` (a typed NULL for null, so a VALUES column of nulls keeps its type). */
+/** The value as a value node cast to the column's type (a typed NULL for null, so a VALUES column of nulls keeps its type). */
+export function literalNode(column: ColumnModel, value: unknown): ValueNode {
+  if (value === null || value === undefined) return sqlValue(null, column.type.sqlType);
+  return sqlValue(typeof value === 'string' ? value : JSON.stringify(value), column.type.sqlType);
+}
+
+/** `CAST('<value>' AS <type>)`, or a typed NULL. */
 export function sqlLiteral(column: ColumnModel, value: unknown): string {
-  if (value === null || value === undefined) return `CAST(NULL AS ${column.type.sqlType})`;
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
-  return `CAST(${quoteLiteral(text)} AS ${column.type.sqlType})`;
+  return operandSql(literalNode(column, value));
 }
 
 function columnByField(model: TableModel, field: string): ColumnModel {
@@ -35,10 +50,10 @@ function columnByField(model: TableModel, field: string): ColumnModel {
   return column;
 }
 
-function comparison(column: ColumnModel, ops: BoolExp): string[] {
-  const target = quoteIdent(column.column);
-  return Object.entries(ops).map(([op, value]) => {
-    if (op === '_is_null') return `${target} IS ${value === true ? '' : 'NOT '}NULL`;
+function comparison(column: ColumnModel, ops: BoolExp): WhereNode[] {
+  const target = tableColumn(column.column);
+  return Object.entries(ops).map(([op, value]): WhereNode => {
+    if (op === '_is_null') return { kind: 'is_null', operand: target, negated: value !== true };
     if (value === null || value === undefined) {
       throw new GraphqlInputError(`${column.field}.${op} cannot be null; use _is_null to test for missing values.`, {
         field: column.field,
@@ -46,62 +61,71 @@ function comparison(column: ColumnModel, ops: BoolExp): string[] {
       });
     }
     if (op === '_in' || op === '_nin') {
-      const values = (value as readonly unknown[]).map((v) => sqlLiteral(column, v));
-      if (values.length === 0) return op === '_in' ? 'FALSE' : 'TRUE';
-      return `${target} ${op === '_in' ? 'IN' : 'NOT IN'} (${values.join(', ')})`;
+      const values = (value as readonly unknown[]).map((v) => literalNode(column, v));
+      if (values.length === 0) return constantWhere(op === '_nin');
+      return { kind: 'in', operand: target, values, negated: op === '_nin' };
     }
-    const operator = OPERATORS[op];
-    if (operator === undefined) throw new GraphqlInputError(`Unknown comparison operator ${op}.`, { op });
     // LIKE patterns are text whatever the column type.
-    const literal = operator.endsWith('LIKE') ? quoteLiteral(String(value)) : sqlLiteral(column, value);
-    return `${target} ${operator} ${literal}`;
+    if (op === '_like' || op === '_ilike')
+      return { kind: 'like', operand: target, pattern: sqlValue(String(value)), caseInsensitive: op === '_ilike' };
+    const operator = COMPARISONS[op];
+    if (operator === undefined) throw new GraphqlInputError(`Unknown comparison operator ${op}.`, { op });
+    return { kind: 'comparison', left: target, op: operator, right: literalNode(column, value) };
   });
 }
 
-/** The SQL predicate of a `where` value; TRUE for an empty one. */
-export function whereSql(model: TableModel, where: BoolExp | null | undefined): string {
-  if (where === null || where === undefined) return 'TRUE';
-  const parts: string[] = [];
+/** The where node of a `where` value; TRUE for an empty one. */
+export function whereNode(model: TableModel, where: BoolExp | null | undefined): WhereNode {
+  if (where === null || where === undefined) return constantWhere(true);
+  const parts: WhereNode[] = [];
   for (const [key, value] of Object.entries(where)) {
     if (value === undefined) continue;
     if (key === '_and' || key === '_or') {
       const items = (value as readonly BoolExp[] | null) ?? [];
       if (items.length === 0) {
-        parts.push(key === '_and' ? 'TRUE' : 'FALSE');
+        parts.push(constantWhere(key === '_and'));
         continue;
       }
-      parts.push(`(${items.map((item) => `(${whereSql(model, item)})`).join(key === '_and' ? ' AND ' : ' OR ')})`);
+      const kind = key === '_and' ? 'and' : 'or';
+      parts.push(parenthesized({ kind, items: items.map((item) => parenthesized(whereNode(model, item))) }));
     } else if (key === '_not') {
-      if (value !== null) parts.push(`NOT (${whereSql(model, value as BoolExp)})`);
+      if (value !== null) parts.push({ kind: 'not', operand: parenthesized(whereNode(model, value as BoolExp)) });
     } else if (value !== null) {
       parts.push(...comparison(columnByField(model, key), value as BoolExp));
     }
   }
-  return parts.length === 0 ? 'TRUE' : parts.join(' AND ');
+  return andAll(parts) ?? constantWhere(true);
 }
 
-const DIRECTIONS: Readonly<Record<string, string>> = {
-  asc: 'ASC',
-  asc_nulls_first: 'ASC NULLS FIRST',
-  asc_nulls_last: 'ASC NULLS LAST',
-  desc: 'DESC',
-  desc_nulls_first: 'DESC NULLS FIRST',
-  desc_nulls_last: 'DESC NULLS LAST',
+/** The SQL predicate of a `where` value; TRUE for an empty one. */
+export function whereSql(model: TableModel, where: BoolExp | null | undefined): string {
+  return compileWhere(whereNode(model, where));
+}
+
+const DIRECTIONS: Readonly<Record<string, Pick<OrderItemNode, 'direction' | 'nulls'>>> = {
+  asc: { direction: 'asc', nulls: null },
+  asc_nulls_first: { direction: 'asc', nulls: 'first' },
+  asc_nulls_last: { direction: 'asc', nulls: 'last' },
+  desc: { direction: 'desc', nulls: null },
+  desc_nulls_first: { direction: 'desc', nulls: 'first' },
+  desc_nulls_last: { direction: 'desc', nulls: 'last' },
 };
 
-/** `ORDER BY ...` text (empty when not ordered). */
-export function orderBySql(model: TableModel, orderBy: readonly BoolExp[] | BoolExp | null | undefined): string {
-  if (orderBy === null || orderBy === undefined) return '';
+/** The order terms of an `order_by` value (none when not ordered). */
+export function orderByNodes(
+  model: TableModel,
+  orderBy: readonly BoolExp[] | BoolExp | null | undefined,
+): OrderItemNode[] {
+  if (orderBy === null || orderBy === undefined) return [];
   const items = Array.isArray(orderBy) ? (orderBy as readonly BoolExp[]) : [orderBy as BoolExp];
-  const terms = items.flatMap((item) =>
+  return items.flatMap((item) =>
     Object.entries(item)
       .filter(([, d]) => d !== null && d !== undefined)
-      .map(
-        ([field, direction]) =>
-          `${quoteIdent(columnByField(model, field).column)} ${DIRECTIONS[String(direction)] ?? 'ASC'}`,
-      ),
+      .map(([field, direction]): OrderItemNode => ({
+        expression: tableColumn(columnByField(model, field).column),
+        ...(DIRECTIONS[String(direction)] ?? DIRECTIONS.asc!),
+      })),
   );
-  return terms.length === 0 ? '' : ` ORDER BY ${terms.join(', ')}`;
 }
 
 /** A non-negative integer argument, or a typed error naming it. */

@@ -9,13 +9,23 @@
  * costs no parse; the body keeps the shared cache's byte accounting and eviction.
  */
 import type { GraphQLResolveInfo } from 'graphql';
-import { quoteIdent } from '../../lake/index.js';
-import { pinnedTableRef, planTableRead, type SqlValue } from '../../engine/index.js';
+import {
+  compileTableQuery,
+  pinnedTableRef,
+  planTableRead,
+  sqlValue,
+  tableColumn,
+  tableQuery,
+  type AggregateFunction,
+  type SelectItemNode,
+  type SqlValue,
+  type TableQuery,
+} from '../../engine/index.js';
 import type { ApiContext } from '../api-context.js';
 import { visibilityKey, type Principal } from '../auth/principal.js';
 import { cachedOrProduced } from '../cache/cached-response.js';
 import { ResponseCache, type CachedBody } from '../cache/response-cache.js';
-import { countArgument, orderBySql, whereSql, type BoolExp } from './filter-sql.js';
+import { countArgument, orderByNodes, whereNode, type BoolExp } from './filter-sql.js';
 import type { FieldResolver, GraphqlContext } from './graphql-context.js';
 import type { ColumnModel, TableModel } from './table-models.js';
 
@@ -24,8 +34,11 @@ type Row = Record<string, SqlValue>;
 /** Decoded results by the cached body they were stored as: they go when the cache evicts the body. */
 const decodedBodies = new WeakMap<CachedBody, unknown>();
 
+/** A structured query of the model's table, without its FROM (the version decides it). */
+export type ReadParts = Partial<Omit<TableQuery, 'kind' | 'from'>>;
+
 /**
- * `SELECT <select> FROM <table> [AT version] <rest>` for the model's table, decoded, from the
+ * The structured query `parts` over the model's table [AT version], decoded, from the
  * response cache when the table version is unchanged. `decode` maps the raw rows; its result
  * is shared by every hit, so callers must not mutate it.
  */
@@ -34,8 +47,7 @@ export async function cachedRead<T>(
   principal: Principal,
   model: TableModel,
   atVersion: unknown,
-  select: string,
-  rest: string,
+  parts: ReadParts,
   decode: (rows: readonly (readonly SqlValue[])[]) => T,
 ): Promise<T> {
   const pinned = countArgument('at_version', atVersion);
@@ -43,7 +55,8 @@ export async function cachedRead<T>(
     { name: model.catalogName, location: model.location },
     pinned ?? null,
   );
-  const sql = (at: number | undefined) => `SELECT ${select} FROM ${pinnedTableRef(model.sqlName, at)} ${rest}`;
+  const sql = (at: number | undefined) =>
+    compileTableQuery(tableQuery({ kind: 'table', sql: pinnedTableRef(model.sqlName, at) }, parts));
   const etag = ResponseCache.etag({ graphql: sql(pinned) }, visibilityKey(principal), tables);
   const body = await cachedOrProduced(ctx, etag, async () => {
     const result = await ctx.queries.run({ principal, sql: sql(version), maxRows: ctx.limits.maxRows });
@@ -60,8 +73,10 @@ export async function cachedRead<T>(
   return decoded;
 }
 
-function selectList(columns: readonly ColumnModel[]): string {
-  return columns.length === 0 ? '1' : columns.map((c) => quoteIdent(c.column)).join(', ');
+function selectList(columns: readonly ColumnModel[]): SelectItemNode[] {
+  // A table without visible columns still has rows: select a constant per row.
+  if (columns.length === 0) return [{ expression: sqlValue(1), alias: null }];
+  return columns.map((c) => ({ expression: tableColumn(c.column), alias: null }));
 }
 
 function toObject(columns: readonly ColumnModel[], row: readonly SqlValue[]): Row {
@@ -78,28 +93,33 @@ export async function listRows(
 ): Promise<Row[]> {
   const limit = countArgument('limit', args.limit, ctx.limits.maxRows) ?? ctx.limits.maxRows;
   const offset = countArgument('offset', args.offset);
-  const rest =
-    `WHERE ${whereSql(model, args.where as BoolExp | undefined)}` +
-    `${orderBySql(model, args.order_by as BoolExp[] | undefined)} LIMIT ${limit}${offset ? ` OFFSET ${offset}` : ''}`;
-  return cachedRead(ctx, principal, model, args.at_version, selectList(model.columns), rest, (rows) =>
+  const parts: ReadParts = {
+    select: selectList(model.columns),
+    where: whereNode(model, args.where as BoolExp | undefined),
+    orderBy: orderByNodes(model, args.order_by as BoolExp[] | undefined),
+    limit,
+    offset: offset ?? null,
+  };
+  return cachedRead(ctx, principal, model, args.at_version, parts, (rows) =>
     rows.map((row) => toObject(model.columns, row)),
   );
 }
 
 interface Aggregate {
-  readonly sql: string;
+  readonly item: SelectItemNode;
   /** Where the value goes: ['count'] or ['sum', field]. */
   readonly path: readonly [string] | readonly [string, string];
 }
 
 function aggregates(model: TableModel): Aggregate[] {
-  const out: Aggregate[] = [{ sql: 'count(*)', path: ['count'] }];
+  const of = (fn: AggregateFunction, c: ColumnModel | null, path: Aggregate['path']): Aggregate => ({
+    item: { expression: { kind: 'aggregate', fn, operand: c === null ? null : tableColumn(c.column) }, alias: null },
+    path,
+  });
+  const out: Aggregate[] = [of('count', null, ['count'])];
   for (const c of model.columns) {
-    const col = quoteIdent(c.column);
-    if (c.type.numeric)
-      out.push({ sql: `sum(${col})`, path: ['sum', c.field] }, { sql: `avg(${col})`, path: ['avg', c.field] });
-    if (c.type.ordered)
-      out.push({ sql: `min(${col})`, path: ['min', c.field] }, { sql: `max(${col})`, path: ['max', c.field] });
+    if (c.type.numeric) out.push(of('sum', c, ['sum', c.field]), of('avg', c, ['avg', c.field]));
+    if (c.type.ordered) out.push(of('min', c, ['min', c.field]), of('max', c, ['max', c.field]));
   }
   return out;
 }
@@ -134,12 +154,12 @@ export async function aggregateRows(
   info: GraphQLResolveInfo,
 ): Promise<Record<string, unknown>> {
   const list = aggregates(model);
-  const aggSql = list.map((a) => a.sql).join(', ');
-  const where = `WHERE ${whereSql(model, args.where as BoolExp | undefined)}`;
+  const select = list.map((a) => a.item);
+  const where = whereNode(model, args.where as BoolExp | undefined);
   const wanted = selected(info);
   const out: Record<string, unknown> = { aggregate: null, groups: [] };
   if (wanted.has('aggregate')) {
-    out.aggregate = await cachedRead(ctx, principal, model, args.at_version, aggSql, where, ([row]) =>
+    out.aggregate = await cachedRead(ctx, principal, model, args.at_version, { select, where }, ([row]) =>
       aggregateObject(list, row ?? []),
     );
   }
@@ -147,11 +167,18 @@ export async function aggregateRows(
     model.columns.find((c) => c.field === field)!,
   );
   if (wanted.has('groups') && groupBy.length > 0) {
-    const keys = groupBy.map((c) => quoteIdent(c.column)).join(', ');
+    const keys = groupBy.map((c) => tableColumn(c.column));
     const limit = countArgument('limit', args.limit, ctx.limits.maxRows) ?? ctx.limits.maxRows;
     const offset = countArgument('offset', args.offset);
-    const rest = `${where} GROUP BY ${keys} ORDER BY ${keys} LIMIT ${limit}${offset ? ` OFFSET ${offset}` : ''}`;
-    out.groups = await cachedRead(ctx, principal, model, args.at_version, `${keys}, ${aggSql}`, rest, (rows) =>
+    const parts: ReadParts = {
+      select: [...keys.map((k) => ({ expression: k, alias: null })), ...select],
+      where,
+      groupBy: keys,
+      orderBy: keys.map((k) => ({ expression: k, direction: null, nulls: null })),
+      limit,
+      offset: offset ?? null,
+    };
+    out.groups = await cachedRead(ctx, principal, model, args.at_version, parts, (rows) =>
       rows.map((row) => ({
         key: toObject(groupBy, row.slice(0, groupBy.length)),
         aggregate: aggregateObject(list, row.slice(groupBy.length)),

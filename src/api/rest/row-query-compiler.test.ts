@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { compileWhere } from '../../engine/index.js';
 import { compileRowQuery } from './row-query-compiler.js';
 import { encodeCursor } from './row-query-cursor.js';
 import { parseRowQuery } from './row-query-parser.js';
@@ -17,6 +18,14 @@ const compile = (parameters: Record<string, string>, limit = 100) =>
   compileRowQuery(parseRowQuery(parameters), COLUMNS, FROM, limit);
 
 describe('compileRowQuery', () => {
+  it('returns the structured query, whose where is the filter text once (for data skipping)', () => {
+    const compiled = compile({ id: 'gte.5', or: '(region.eq.EU,ok.is.true)' });
+    expect(compiled.query.from).toEqual({ kind: 'table', sql: FROM });
+    const where = compileWhere(compiled.query.where!);
+    expect(where).toBe(`("id" >= CAST('5' AS BIGINT)) AND (("region" = 'EU') OR ("ok" IS TRUE))`);
+    expect(compiled.sql).toContain(` WHERE ${where} LIMIT 100`);
+  });
+
   it('compiles a plain query with typed, quoted values', () => {
     const compiled = compile(
       { select: 'id,r:region', id: 'gte.5', region: "in.(EU,o'x)", order: 'id.desc', offset: '3' },

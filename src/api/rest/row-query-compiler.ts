@@ -1,18 +1,33 @@
 /**
- * A parsed RowQuery as one SELECT over a table reference (the quoted catalog name,
- * optionally `AT (VERSION => n)`; the QueryService applies grants to it). Plain
- * queries are `SELECT cols FROM t WHERE ... ORDER BY ... LIMIT ... OFFSET ...`;
- * aggregate queries group by their plain columns inside a subquery, so that order
- * and keyset conditions refer to output names.
+ * A parsed RowQuery as the engine's structured table query over a table reference
+ * (the quoted catalog name, optionally `AT (VERSION => n)`; the QueryService applies
+ * grants to it), compiled by the engine's one compiler. Plain queries are
+ * `SELECT cols FROM t WHERE ... ORDER BY ... LIMIT ... OFFSET ...`; aggregate queries
+ * group by their plain columns inside a subquery, so that order and keyset conditions
+ * refer to output names.
  */
-import { quoteIdent } from '../../lake/index.js';
+import {
+  andAll,
+  compileTableQuery,
+  keysetAfter,
+  tableColumn,
+  tableQuery,
+  type AggregateNode,
+  type ColumnNode,
+  type KeysetTerm,
+  type OrderItemNode,
+  type SelectItemNode,
+  type TableQuery,
+} from '../../engine/index.js';
 import { BadRequestError } from '../errors.js';
-import { compileConditions, resolveColumn, type TableColumn, type TypedLiteral } from './row-query-conditions.js';
-import { decodeCursor, keysetPredicate, type KeysetTerm } from './row-query-cursor.js';
+import { conditionsWhere, resolveColumn, type TableColumn, type TypedLiteral } from './row-query-conditions.js';
+import { decodeCursor } from './row-query-cursor.js';
 import type { RowQuery } from './row-query-parser.js';
 import type { SelectItem } from './row-query-select.js';
 
 export interface CompiledRowQuery {
+  /** The structured query the SQL was compiled from (its where is the filter data skipping can use). */
+  readonly query: TableQuery;
   readonly sql: string;
   /** Values to check with TRY_CAST before running (row-query-values.ts). */
   readonly literals: readonly TypedLiteral[];
@@ -22,14 +37,16 @@ export interface CompiledRowQuery {
 
 interface Output {
   readonly name: string;
-  readonly sql: string;
+  readonly item: SelectItemNode;
   /** The table column it shows (plain items); null for aggregates. */
   readonly column: TableColumn | null;
-  readonly aggregate: boolean;
 }
 
 const NUMERIC =
   /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL\(\d+,\d+\))$/;
+
+/** The alias of the grouped subquery, which order and keyset terms of aggregate queries qualify. */
+const GROUPED = 'q';
 
 export function compileRowQuery(
   query: RowQuery,
@@ -39,28 +56,32 @@ export function compileRowQuery(
 ): CompiledRowQuery {
   const literals: TypedLiteral[] = [];
   const outputs = outputsOf(query.select, columns);
-  const aggregate = outputs.some((o) => o.aggregate);
-  const where = compileConditions(query.where, columns, literals);
-  const keyset = orderTerms(query, outputs, columns, aggregate);
-  const after = query.after === null ? null : keysetPredicate(keyset, decodeCursor(query.after, query.order));
-  const orderBy =
-    keyset.length === 0
-      ? ''
-      : ` ORDER BY ${keyset.map((k) => `${k.sql} ${k.term.direction.toUpperCase()} NULLS ${k.term.nulls.toUpperCase()}`).join(', ')}`;
-  const page = ` LIMIT ${limit}${query.offset ? ` OFFSET ${query.offset}` : ''}`;
-  const list = outputs
-    .map((o) => (o.sql === quoteIdent(o.name) ? o.sql : `${o.sql} AS ${quoteIdent(o.name)}`))
-    .join(', ');
-  let sql: string;
+  const aggregate = outputs.some((o) => o.column === null);
+  const where = conditionsWhere(query.where, columns, literals);
+  const keyset = keysetTerms(query, outputs, columns, aggregate);
+  const after = query.after === null ? null : keysetAfter(keyset, decodeCursor(query.after, query.order));
+  const orderBy = keyset.map((k): OrderItemNode => ({
+    expression: k.expression,
+    direction: k.direction,
+    nulls: k.nulls,
+  }));
+  const page = { limit, offset: query.offset };
+  const table = { kind: 'table', sql: from } as const;
+  const select = outputs.map((o) => o.item);
+  let structured: TableQuery;
   if (aggregate) {
-    const keys = outputs.filter((o) => !o.aggregate).map((o) => o.sql);
-    const grouped = `SELECT ${list} FROM ${from}${where ? ` WHERE ${where}` : ''}${keys.length > 0 ? ` GROUP BY ${keys.join(', ')}` : ''}`;
-    sql = `SELECT * FROM (${grouped}) AS q${after ? ` WHERE ${after}` : ''}${orderBy}${page}`;
+    const groupBy = outputs.filter((o) => o.column !== null).map((o) => tableColumn(o.column!.name));
+    const grouped = tableQuery(table, { select, where, groupBy });
+    structured = tableQuery({ kind: 'subquery', query: grouped, alias: GROUPED }, { where: after, orderBy, ...page });
   } else {
-    const filters = [where, after].filter((f): f is string => f !== null);
-    sql = `SELECT ${list} FROM ${from}${filters.length > 0 ? ` WHERE ${filters.join(' AND ')}` : ''}${orderBy}${page}`;
+    structured = tableQuery(table, { select, where: andAll([where, after]), orderBy, ...page });
   }
-  return { sql, literals, cursorColumns: cursorColumns(keyset, outputs, aggregate) };
+  return {
+    query: structured,
+    sql: compileTableQuery(structured),
+    literals,
+    cursorColumns: cursorColumns(keyset),
+  };
 }
 
 function outputsOf(select: readonly SelectItem[] | null, columns: readonly TableColumn[]): Output[] {
@@ -68,9 +89,16 @@ function outputsOf(select: readonly SelectItem[] | null, columns: readonly Table
   const outputs = items.map((item): Output => {
     if (item.kind === 'column') {
       const column = resolveColumn(columns, item.column);
-      return { name: item.alias ?? column.name, sql: quoteIdent(column.name), column, aggregate: false };
+      const name = item.alias ?? column.name;
+      return {
+        name,
+        item: { expression: tableColumn(column.name), alias: name === column.name ? null : name },
+        column,
+      };
     }
-    if (item.column === null) return { name: item.alias ?? 'count', sql: 'count(*)', column: null, aggregate: true };
+    const name = item.alias ?? item.fn;
+    if (item.column === null)
+      return { name, item: { expression: aggregateOf('count', null), alias: name }, column: null };
     const column = resolveColumn(columns, item.column);
     if ((item.fn === 'sum' || item.fn === 'avg') && !NUMERIC.test(column.type)) {
       throw new BadRequestError(`${item.fn}() needs a numeric column; "${column.name}" is ${column.type}.`, {
@@ -79,12 +107,7 @@ function outputsOf(select: readonly SelectItem[] | null, columns: readonly Table
         aggregate: item.fn,
       });
     }
-    return {
-      name: item.alias ?? item.fn,
-      sql: `${item.fn}(${quoteIdent(column.name)})`,
-      column: null,
-      aggregate: true,
-    };
+    return { name, item: { expression: aggregateOf(item.fn, tableColumn(column.name)), alias: name }, column: null };
   });
   const seen = new Set<string>();
   for (const o of outputs) {
@@ -97,35 +120,43 @@ function outputsOf(select: readonly SelectItem[] | null, columns: readonly Table
   return outputs;
 }
 
-function orderTerms(
+function aggregateOf(fn: AggregateNode['fn'], operand: ColumnNode | null): AggregateNode {
+  return { kind: 'aggregate', fn, operand };
+}
+
+interface RowKeysetTerm extends KeysetTerm {
+  /** The output that shows the term's value, or -1. */
+  readonly output: number;
+}
+
+function keysetTerms(
   query: RowQuery,
   outputs: readonly Output[],
   columns: readonly TableColumn[],
   aggregate: boolean,
-): KeysetTerm[] {
-  return query.order.map((term): KeysetTerm => {
+): RowKeysetTerm[] {
+  return query.order.map((term): RowKeysetTerm => {
+    const order = { direction: term.direction, nulls: term.nulls };
     if (aggregate) {
-      const output = outputs.find((o) => o.name === term.name);
-      if (!output) {
+      const output = outputs.findIndex((o) => o.name === term.name);
+      if (output < 0) {
         throw new BadRequestError(
           `Cannot order by "${term.name}": an aggregate query orders by its output names (${outputs.map((o) => o.name).join(', ')}).`,
           { order: term.name },
         );
       }
-      return { term, sql: `q.${quoteIdent(output.name)}`, type: output.column?.type ?? null };
+      const shown = outputs[output]!;
+      return { ...order, expression: tableColumn(shown.name, GROUPED), type: shown.column?.type ?? null, output };
     }
     const aliased = outputs.find((o) => o.name === term.name && o.column !== null);
     const column = aliased?.column ?? resolveColumn(columns, term.name);
-    return { term, sql: quoteIdent(column.name), type: column.type };
+    const output = outputs.findIndex((o) => o.column?.name === column.name);
+    return { ...order, expression: tableColumn(column.name), type: column.type, output };
   });
 }
 
-function cursorColumns(keyset: readonly KeysetTerm[], outputs: readonly Output[], aggregate: boolean): number[] | null {
+function cursorColumns(keyset: readonly RowKeysetTerm[]): number[] | null {
   if (keyset.length === 0) return null;
-  const indexes = keyset.map((k) =>
-    outputs.findIndex(
-      (o) => (aggregate ? `q.${quoteIdent(o.name)}` : o.column ? quoteIdent(o.column.name) : '') === k.sql,
-    ),
-  );
+  const indexes = keyset.map((k) => k.output);
   return indexes.every((i) => i >= 0) ? indexes : null;
 }

@@ -1,10 +1,20 @@
 /**
- * Filter conditions as SQL over a table's columns. User text reaches the SQL only as
- * quoted literals (`quoteLiteral`) cast to the column's type, and only names that
- * resolve to a visible column are emitted (as quoted identifiers); the values are
+ * Filter conditions as where nodes of the engine's table query over a table's columns.
+ * User text reaches the SQL only as values (quoted literals) cast to the column's type,
+ * and only names that resolve to a visible column become column nodes; the values are
  * collected so that row-query-values.ts can check each casts before anything runs.
  */
-import { quoteIdent, quoteLiteral } from '../../lake/index.js';
+import {
+  andAll,
+  compileWhere,
+  constantWhere,
+  operandSql,
+  parenthesized,
+  sqlValue,
+  tableColumn,
+  type ValueNode,
+  type WhereNode,
+} from '../../engine/index.js';
 import { BadRequestError } from '../errors.js';
 import type { Condition } from './row-query-filters.js';
 
@@ -39,55 +49,87 @@ export function isTextType(type: string): boolean {
 
 /** `value` as a SQL expression of the column's type, recording the cast to check. */
 export function typedLiteral(column: TableColumn, value: string, literals: TypedLiteral[]): string {
-  if (isTextType(column.type)) return quoteLiteral(value);
+  return operandSql(typedValue(column, value, literals));
+}
+
+/** `value` as a value node of the column's type (text stays bare), recording the cast to check. */
+function typedValue(column: TableColumn, value: string, literals: TypedLiteral[]): ValueNode {
+  if (isTextType(column.type)) return sqlValue(value);
   literals.push({ column: column.name, type: column.type, value });
-  return `CAST(${quoteLiteral(value)} AS ${column.type})`;
+  return sqlValue(value, column.type);
 }
 
 const COMPARISON = { eq: '=', neq: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
 
-/** The conditions ANDed, or null when there are none. */
+/** The conditions ANDed as SQL, or null when there are none. */
 export function compileConditions(
   conditions: readonly Condition[],
   columns: readonly TableColumn[],
   literals: TypedLiteral[],
 ): string | null {
-  if (conditions.length === 0) return null;
-  return conditions.map((c) => compileCondition(c, columns, literals)).join(' AND ');
+  const where = conditionsWhere(conditions, columns, literals);
+  return where === null ? null : compileWhere(where);
 }
 
-function compileCondition(condition: Condition, columns: readonly TableColumn[], literals: TypedLiteral[]): string {
-  const sql = conditionBody(condition, columns, literals);
-  return condition.negated ? `(NOT ${sql})` : sql;
+/** The conditions ANDed as a where node, or null when there are none. */
+export function conditionsWhere(
+  conditions: readonly Condition[],
+  columns: readonly TableColumn[],
+  literals: TypedLiteral[],
+): WhereNode | null {
+  return andAll(conditions.map((c) => conditionWhere(c, columns, literals)));
 }
 
-function conditionBody(condition: Condition, columns: readonly TableColumn[], literals: TypedLiteral[]): string {
+function conditionWhere(condition: Condition, columns: readonly TableColumn[], literals: TypedLiteral[]): WhereNode {
+  const body = conditionBody(condition, columns, literals);
+  return condition.negated ? parenthesized({ kind: 'not', operand: body }) : body;
+}
+
+function conditionBody(condition: Condition, columns: readonly TableColumn[], literals: TypedLiteral[]): WhereNode {
   if (condition.kind === 'group') {
-    if (condition.conditions.length === 0) return condition.join === 'and' ? 'TRUE' : 'FALSE';
-    const joiner = condition.join === 'and' ? ' AND ' : ' OR ';
-    return `(${condition.conditions.map((c) => compileCondition(c, columns, literals)).join(joiner)})`;
+    if (condition.conditions.length === 0) return constantWhere(condition.join === 'and');
+    const items = condition.conditions.map((c) => conditionWhere(c, columns, literals));
+    return parenthesized({ kind: condition.join, items });
   }
   const column = resolveColumn(columns, condition.column);
-  const ident = quoteIdent(column.name);
+  const operand = tableColumn(column.name);
   switch (condition.kind) {
     case 'in':
-      if (condition.values.length === 0) return 'FALSE';
-      return `(${ident} IN (${condition.values.map((v) => typedLiteral(column, v, literals)).join(', ')}))`;
+      if (condition.values.length === 0) return constantWhere(false);
+      return parenthesized({
+        kind: 'in',
+        operand,
+        values: condition.values.map((v) => typedValue(column, v, literals)),
+        negated: false,
+      });
     case 'is':
-      if (condition.value === 'null') return `(${ident} IS NULL)`;
+      if (condition.value === 'null') return parenthesized({ kind: 'is_null', operand, negated: false });
       if (column.type !== 'BOOLEAN') {
         throw new BadRequestError(
           `Filter is.${condition.value} needs a BOOLEAN column; "${column.name}" is ${column.type} (use is.null).`,
           { column: column.name, type: column.type },
         );
       }
-      return condition.value === 'unknown' ? `(${ident} IS NULL)` : `(${ident} IS ${condition.value.toUpperCase()})`;
+      return parenthesized(
+        condition.value === 'unknown'
+          ? { kind: 'is_null', operand, negated: false }
+          : { kind: 'is_boolean', operand, value: condition.value === 'true' },
+      );
     case 'compare':
       if (condition.op === 'like' || condition.op === 'ilike') {
-        // `*` is PostgREST's URL-friendly wildcard.
-        const pattern = quoteLiteral(condition.value.replaceAll('*', '%'));
-        return `(CAST(${ident} AS VARCHAR) ${condition.op === 'like' ? 'LIKE' : 'ILIKE'} ${pattern})`;
+        return parenthesized({
+          kind: 'like',
+          operand: { kind: 'cast', operand, type: 'VARCHAR' },
+          // `*` is PostgREST's URL-friendly wildcard.
+          pattern: sqlValue(condition.value.replaceAll('*', '%')),
+          caseInsensitive: condition.op === 'ilike',
+        });
       }
-      return `(${ident} ${COMPARISON[condition.op]} ${typedLiteral(column, condition.value, literals)})`;
+      return parenthesized({
+        kind: 'comparison',
+        left: operand,
+        op: COMPARISON[condition.op],
+        right: typedValue(column, condition.value, literals),
+      });
   }
 }

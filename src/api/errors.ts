@@ -2,7 +2,7 @@
  * Errors the API raises itself. Every error a request can meet (these and every other
  * module's StrataErrors) becomes an HTTP status in one place: error-mapping.ts.
  */
-import { StrataError, type ErrorCodeSet, type ErrorDetails, type StrataErrorOptions } from '../core/index.js';
+import { moduleErrorBase, type ErrorCodeSet, type ErrorDetails } from '../core/index.js';
 
 /** Every code the HTTP API (errors.ts, streams/stream-errors.ts, graphql/graphql-errors.ts) raises, with its category (which decides the HTTP status). */
 export const ApiErrorCode = {
@@ -26,11 +26,7 @@ export const ApiErrorCode = {
 export type ApiErrorCode = keyof typeof ApiErrorCode;
 
 /** Base of the HTTP API's errors: the code decides the category. */
-export abstract class ApiError extends StrataError<ApiErrorCode> {
-  constructor(code: ApiErrorCode, message: string, details: ErrorDetails = {}, options?: StrataErrorOptions) {
-    super(code, ApiErrorCode[code], message, details, options);
-  }
-}
+export abstract class ApiError extends moduleErrorBase(ApiErrorCode) {}
 
 /** No token, an unknown, revoked or expired token (401). */
 export class UnauthorizedError extends ApiError {

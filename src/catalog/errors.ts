@@ -1,4 +1,4 @@
-import { StrataError, type ErrorCodeSet, type ErrorDetails, type StrataErrorOptions } from '../core/index.js';
+import { moduleErrorBase, type ErrorCodeSet, type ErrorDetails } from '../core/index.js';
 
 /** Every code the catalog raises, with its category (which decides the HTTP status). */
 export const CatalogErrorCode = {
@@ -18,11 +18,7 @@ export const CatalogErrorCode = {
 export type CatalogErrorCode = keyof typeof CatalogErrorCode;
 
 /** Base of the catalog's errors: the code decides the category. */
-export abstract class CatalogError extends StrataError<CatalogErrorCode> {
-  constructor(code: CatalogErrorCode, message: string, details: ErrorDetails = {}, options?: StrataErrorOptions) {
-    super(code, CatalogErrorCode[code], message, details, options);
-  }
-}
+export abstract class CatalogError extends moduleErrorBase(CatalogErrorCode) {}
 
 /** A table or schema name that is not a valid (possibly quoted, possibly qualified) SQL identifier. */
 export class InvalidNameError extends CatalogError {

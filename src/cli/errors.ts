@@ -1,5 +1,5 @@
 /** Failures the CLI itself reports (the work it followed failed), as typed errors so `runCli` prints them and exits 1. */
-import { StrataError, type ErrorCodeSet, type ErrorDetails, type StrataErrorOptions } from '../core/index.js';
+import { moduleErrorBase, type ErrorCodeSet } from '../core/index.js';
 
 /** Every code the CLI raises, with its category (which decides the HTTP status). */
 export const CliErrorCode = {
@@ -9,11 +9,7 @@ export const CliErrorCode = {
 export type CliErrorCode = keyof typeof CliErrorCode;
 
 /** Base of the CLI's errors: the code decides the category. */
-export abstract class CliError extends StrataError<CliErrorCode> {
-  constructor(code: CliErrorCode, message: string, details: ErrorDetails = {}, options?: StrataErrorOptions) {
-    super(code, CliErrorCode[code], message, details, options);
-  }
-}
+export abstract class CliError extends moduleErrorBase(CliErrorCode) {}
 
 /** A run followed with --wait ended failed; its failed tasks were printed above. */
 export class FlowRunFailedError extends CliError {

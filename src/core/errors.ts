@@ -59,6 +59,21 @@ export class StrataError<C extends string = string> extends Error {
 }
 
 /**
+ * The base class of one module's errors, made from the module's code set: subclasses
+ * pass a code of the set and the category comes from it, so a code without a category
+ * does not compile. (`export abstract class LakeError extends moduleErrorBase(LakeErrorCode) {}`)
+ */
+export function moduleErrorBase<Codes extends ErrorCodeSet>(codes: Codes) {
+  type Code = keyof Codes & string;
+  abstract class ModuleError extends StrataError<Code> {
+    constructor(code: Code, message: string, details: ErrorDetails = {}, options?: StrataErrorOptions) {
+      super(code, codes[code]!, message, details, options);
+    }
+  }
+  return ModuleError;
+}
+
+/**
  * Whether `value` is a StrataError (from any copy of this module), optionally with one
  * of the given codes. Use this instead of `instanceof StrataError` or comparing codes by hand.
  */

@@ -1,6 +1,7 @@
 export {
   StrataError,
   isStrataError,
+  moduleErrorBase,
   ErrorCategory,
   CoreErrorCode,
   InvalidArgumentError,

@@ -1,4 +1,4 @@
-import { StrataError, type ErrorCodeSet, type ErrorDetails, type StrataErrorOptions } from '../core/index.js';
+import { moduleErrorBase, type ErrorCodeSet, type ErrorDetails } from '../core/index.js';
 
 /** Every code the SQL engine raises, with its category (which decides the HTTP status). */
 export const EngineErrorCode = {
@@ -13,11 +13,7 @@ export const EngineErrorCode = {
 export type EngineErrorCode = keyof typeof EngineErrorCode;
 
 /** Base of the SQL engine's errors: the code decides the category. */
-export abstract class EngineError extends StrataError<EngineErrorCode> {
-  constructor(code: EngineErrorCode, message: string, details: ErrorDetails = {}, options?: StrataErrorOptions) {
-    super(code, EngineErrorCode[code], message, details, options);
-  }
-}
+export abstract class EngineError extends moduleErrorBase(EngineErrorCode) {}
 
 /** A `delta_scan(...)` call the engine cannot use: a missing path, an unknown or bad option. */
 export class DeltaScanArgumentError extends EngineError {

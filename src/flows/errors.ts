@@ -4,7 +4,7 @@
  * or task instance. Failures of user task code are not errors of ours: they are
  * recorded on the task instance (TaskFailure), with the user's stack.
  */
-import { StrataError, type ErrorCodeSet, type ErrorDetails, type StrataErrorOptions } from '../core/index.js';
+import { moduleErrorBase, type ErrorCodeSet, type ErrorDetails } from '../core/index.js';
 
 /** Every code the orchestrator (errors.ts, control-errors.ts) raises, with its category (which decides the HTTP status). */
 export const FlowErrorCode = {
@@ -21,11 +21,7 @@ export const FlowErrorCode = {
 export type FlowErrorCode = keyof typeof FlowErrorCode;
 
 /** Base of the orchestrator's errors: the code decides the category. */
-export abstract class FlowError extends StrataError<FlowErrorCode> {
-  constructor(code: FlowErrorCode, message: string, details: ErrorDetails = {}, options?: StrataErrorOptions) {
-    super(code, FlowErrorCode[code], message, details, options);
-  }
-}
+export abstract class FlowError extends moduleErrorBase(FlowErrorCode) {}
 
 /** A flow definition is unusable: a cycle, an unknown dependency, a duplicate id, a bad schedule. */
 export class FlowDefinitionError extends FlowError {

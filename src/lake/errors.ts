@@ -1,4 +1,4 @@
-import { StrataError, type ErrorCodeSet, type ErrorDetails, type StrataErrorOptions } from '../core/index.js';
+import { moduleErrorBase, type ErrorCodeSet, type ErrorDetails } from '../core/index.js';
 
 /** Every code the Delta lake (errors.ts, dml-errors.ts, restore.ts) raises, with its category (which decides the HTTP status). */
 export const LakeErrorCode = {
@@ -23,11 +23,7 @@ export const LakeErrorCode = {
 export type LakeErrorCode = keyof typeof LakeErrorCode;
 
 /** Base of the Delta lake's errors: the code decides the category. */
-export abstract class LakeError extends StrataError<LakeErrorCode> {
-  constructor(code: LakeErrorCode, message: string, details: ErrorDetails = {}, options?: StrataErrorOptions) {
-    super(code, LakeErrorCode[code], message, details, options);
-  }
-}
+export abstract class LakeError extends moduleErrorBase(LakeErrorCode) {}
 
 /** The location holds no Delta table (no `_delta_log`, or an empty one). */
 export class NotADeltaTableError extends LakeError {

@@ -1,4 +1,4 @@
-import { StrataError, type ErrorCodeSet, type ErrorDetails, type StrataErrorOptions } from '../core/index.js';
+import { moduleErrorBase, type ErrorCodeSet, type ErrorDetails } from '../core/index.js';
 
 /** Every code the metadata database raises, with its category (which decides the HTTP status). */
 export const MetaErrorCode = {
@@ -12,11 +12,7 @@ export const MetaErrorCode = {
 export type MetaErrorCode = keyof typeof MetaErrorCode;
 
 /** Base of the metadata database's errors: the code decides the category. */
-export abstract class MetaError extends StrataError<MetaErrorCode> {
-  constructor(code: MetaErrorCode, message: string, details: ErrorDetails = {}, options?: StrataErrorOptions) {
-    super(code, MetaErrorCode[code], message, details, options);
-  }
-}
+export abstract class MetaError extends moduleErrorBase(MetaErrorCode) {}
 
 /** Who holds an embedded metadata database's lock file. */
 export interface LockHolder {

@@ -1,4 +1,4 @@
-import { StrataError, type ErrorCodeSet, type ErrorDetails, type StrataErrorOptions } from '../core/index.js';
+import { moduleErrorBase, type ErrorCodeSet, type ErrorDetails } from '../core/index.js';
 
 /** Every code the object stores raises, with its category (which decides the HTTP status). */
 export const StorageErrorCode = {
@@ -9,11 +9,7 @@ export const StorageErrorCode = {
 export type StorageErrorCode = keyof typeof StorageErrorCode;
 
 /** Base of the object stores's errors: the code decides the category. */
-export abstract class StorageError extends StrataError<StorageErrorCode> {
-  constructor(code: StorageErrorCode, message: string, details: ErrorDetails = {}, options?: StrataErrorOptions) {
-    super(code, StorageErrorCode[code], message, details, options);
-  }
-}
+export abstract class StorageError extends moduleErrorBase(StorageErrorCode) {}
 
 /** The object does not exist. */
 export class ObjectNotFoundError extends StorageError {

@@ -8,28 +8,29 @@
  * log each time, so a commit changes the ETag at once.
  */
 import type { TableLookup } from '../../catalog/index.js';
+import { Cache } from '../../core/index.js';
 import type { ReadShape } from './table-reads.js';
 
 /** Longer texts are planned each time: they are rarely repeated and would fill the memo. */
 const MAX_SQL_LENGTH = 8192;
-const MAX_ENTRIES = 256;
 
 interface Entry {
   readonly shape: ReadShape;
   readonly generation: number;
-  readonly expires: number;
 }
 
 export class PlanMemo {
-  readonly #entries = new Map<string, Entry>();
+  readonly #entries: Cache<string, Entry>;
 
-  constructor(private readonly lookup: TableLookup) {}
+  constructor(private readonly lookup: TableLookup) {
+    this.#entries = new Cache({ maxEntries: 256, ttlMs: Math.max(lookup.ttlMs, 1) });
+  }
 
   get(visibility: string, sql: string): ReadShape | undefined {
     const key = keyOf(visibility, sql);
     const entry = key === undefined ? undefined : this.#entries.get(key);
     if (entry === undefined) return undefined;
-    if (entry.generation === this.lookup.generation && entry.expires > Date.now()) return entry.shape;
+    if (entry.generation === this.lookup.generation) return entry.shape;
     this.#entries.delete(key!);
     return undefined;
   }
@@ -38,9 +39,7 @@ export class PlanMemo {
   set(visibility: string, sql: string, generation: number, shape: ReadShape): void {
     const key = keyOf(visibility, sql);
     if (key === undefined || this.lookup.ttlMs <= 0 || generation !== this.lookup.generation) return;
-    this.#entries.delete(key);
-    if (this.#entries.size >= MAX_ENTRIES) this.#entries.delete(this.#entries.keys().next().value!);
-    this.#entries.set(key, { shape, generation, expires: Date.now() + this.lookup.ttlMs });
+    this.#entries.set(key, { shape, generation });
   }
 }
 

@@ -8,6 +8,7 @@
  * AT clause's text, calls in text DuckDB cannot parse). Both are shared: never change them.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { Cache } from '../../core/index.js';
 import type { AstNode } from './sql-ast.js';
 import { tokenize, type Token } from './sql-tokenizer.js';
 
@@ -21,19 +22,14 @@ export interface ParsedSql {
   readonly error: string | undefined;
 }
 
-/** Parses of recent texts, least recently used first. */
-const recent = new Map<string, ParsedSql>();
-const RECENT = 64;
+/** Parses of recent texts. */
+const recent = new Cache<string, ParsedSql>({ maxEntries: 64 });
 const LONGEST_REMEMBERED = 64 * 1024;
 
 /** DuckDB's parse of `sql` (one `json_serialize_sql`, none when the text was parsed recently). */
 export async function parseSql(connection: DuckDBConnection, sql: string): Promise<ParsedSql> {
   const remembered = recent.get(sql);
-  if (remembered) {
-    recent.delete(sql);
-    recent.set(sql, remembered);
-    return remembered;
-  }
+  if (remembered) return remembered;
   const reader = await connection.runAndReadAll('SELECT json_serialize_sql($1::VARCHAR)', [sql]);
   const tree = JSON.parse(String(reader.getRows()[0]?.[0] ?? '{"error":true}')) as {
     error?: boolean;
@@ -54,7 +50,6 @@ export async function parseSql(connection: DuckDBConnection, sql: string): Promi
 function remember(parsed: ParsedSql): void {
   if (parsed.sql.length > LONGEST_REMEMBERED) return;
   recent.set(parsed.sql, parsed);
-  if (recent.size > RECENT) recent.delete(recent.keys().next().value!);
 }
 
 /**

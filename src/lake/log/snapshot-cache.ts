@@ -12,6 +12,7 @@
  * Guarantee: the result is the table as a full load at the same moment would read it
  * (read-your-writes included: every open lists the log, none waits on another's listing).
  */
+import { Cache } from '../../core/index.js';
 import { openStore, type ObjectMeta, type ObjectStore } from '../../storage/index.js';
 import { NotADeltaTableError } from '../errors.js';
 import { parseTimestamp, versionAtTimestamp } from './history.js';
@@ -27,12 +28,12 @@ export interface SnapshotAt {
   readonly timestamp?: string | number;
 }
 
-/** Tables remembered (least recently used first) and snapshots kept per table (oldest dropped first). */
+/** Tables remembered (least recently used go first) and snapshots kept per table (oldest dropped first). */
 const TABLES = 64;
 const PER_TABLE = 3;
-const remembered = new Map<string, Snapshot[]>();
+const remembered = new Cache<string, Snapshot[]>({ maxEntries: TABLES });
 /** The newest version seen per table and its commit file, for `latestVersion`. */
-const known = new Map<string, { version: number; file: ObjectMeta }>();
+const known = new Cache<string, { version: number; file: ObjectMeta }>({ maxEntries: TABLES * 4 });
 
 /** The snapshot of the table at `location`: the latest, or at a version or timestamp. */
 export async function openSnapshot(location: string | ObjectStore, at: SnapshotAt = {}): Promise<Snapshot> {
@@ -157,9 +158,7 @@ function remember(snapshot: Snapshot): void {
   snapshots.push(snapshot);
   snapshots.sort((a, b) => a.version - b.version);
   while (snapshots.length > PER_TABLE) snapshots.shift();
-  remembered.delete(root);
   remembered.set(root, snapshots);
-  while (remembered.size > TABLES) remembered.delete(remembered.keys().next().value!);
   const file = fingerprint(snapshot);
   const last = known.get(root);
   if (file && (!last || last.version <= snapshot.version)) note(root, snapshot.version, file);
@@ -172,7 +171,5 @@ function noteLatest(root: string, latest: number, tail: LogTail): number {
 }
 
 function note(root: string, version: number, file: ObjectMeta): void {
-  known.delete(root);
   known.set(root, { version, file });
-  while (known.size > TABLES * 4) known.delete(known.keys().next().value!);
 }

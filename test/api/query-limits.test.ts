@@ -41,16 +41,15 @@ async function sql(text: string, accept = 'application/json'): Promise<{ status:
   return { status: response.status, body: await response.text() };
 }
 
-const HOSTILE: ReadonlyArray<readonly [string, string, number, string]> = [
+// A hostile query is answered by the first limit it meets: one that scans a table needs
+// buffer memory too, and while the others fill DuckDB's shared pool that can be the memory limit.
+const EITHER_LIMIT = ['ENGINE_VALUE_TOO_LARGE', 'ENGINE_QUERY_MEMORY_LIMIT'] as const;
+
+const HOSTILE: ReadonlyArray<readonly [string, string, number, string | readonly string[]]> = [
   ['a 2 GB string', `SELECT repeat('x', 2000000000) AS v`, 422, 'ENGINE_VALUE_TOO_LARGE'],
   ['a 2 GB string never returned', `SELECT length(repeat('ab', 1000000000)) AS n`, 422, 'ENGINE_VALUE_TOO_LARGE'],
   ['nested repeats', `SELECT repeat(repeat('x', 40000), 50000) AS v`, 422, 'ENGINE_VALUE_TOO_LARGE'],
-  [
-    'a repeat count from a table',
-    `SELECT repeat(region, (id * 100000000)::BIGINT) FROM sales`,
-    422,
-    'ENGINE_VALUE_TOO_LARGE',
-  ],
+  ['a repeat count from a table', `SELECT repeat(region, (id * 100000000)::BIGINT) FROM sales`, 422, EITHER_LIMIT],
   ['a huge padding', `SELECT lpad('x', 1500000000, 'y') AS v`, 422, 'ENGINE_VALUE_TOO_LARGE'],
   ['a huge list', `SELECT len(list_resize([1], 500000000)) AS n`, 422, 'ENGINE_VALUE_TOO_LARGE'],
   ['the unguarded built-in', `SELECT system.main.repeat('x', 2000000000) AS v`, 403, 'ENGINE_SANDBOX'],
@@ -93,11 +92,11 @@ describe('query resource limits', () => {
         }),
       ).flat();
       const [bad, good] = await Promise.all([Promise.all(hostile), Promise.all(ordinary)]);
-      for (const result of bad)
-        expect({ label: result.label, status: result.status, code: result.code }).toEqual({
-          label: result.label,
-          ...result.expected,
-        });
+      for (const result of bad) {
+        const { status, code } = result.expected;
+        expect({ label: result.label, status: result.status }).toEqual({ label: result.label, status });
+        expect(typeof code === 'string' ? [code] : code, result.label).toContain(result.code);
+      }
       for (const result of good) expect(result, result.body).toMatchObject({ status: 200 });
       expect(JSON.parse(good[2]!.body).rows[0]).toEqual({ v: 'ababab', p: '007', l: [1, null] });
       expect(JSON.parse(good[3]!.body).rows[0]).toEqual({ n: 1_000_000 });

@@ -8,7 +8,7 @@
  * on, or the changes were not recorded and the read is refused.
  */
 import type { ObjectStore } from '../../storage/index.js';
-import type { AddFile, Metadata } from '../log/actions.js';
+import { commitInfoOf, type AddFile, type Metadata } from '../log/actions.js';
 import { ChangeType } from './change-data-writer.js';
 import { ChangeDataFeedError } from '../operations/dml-errors.js';
 import { VersionNotFoundError } from '../errors.js';
@@ -74,8 +74,7 @@ export async function readChangeLog(store: ObjectStore, fromVersion: number, toV
         { location: store.root, version, fromVersion, toVersion: to },
       );
     }
-    const info = actions.find((a) => a.kind === 'commitInfo');
-    const inCommit = info?.kind === 'commitInfo' ? info.commitInfo.inCommitTimestamp : undefined;
+    const inCommit = commitInfoOf(actions).inCommitTimestamp;
     const timestamp = typeof inCommit === 'number' ? inCommit : listing.commits.get(version)!.lastModified;
     const cdc = actions.flatMap((a) => (a.kind === 'cdc' ? [a.cdc] : []));
     if (cdc.length > 0) {

@@ -206,6 +206,12 @@ export function actionToJson(action: Action): string {
 }
 
 /** A commit file's content: one action per line, newline-terminated. */
+/** The commit's commitInfo; empty when the writer recorded none (commitInfo is optional in the protocol). */
+export function commitInfoOf(actions: readonly Action[]): CommitInfo {
+  for (const action of actions) if (action.kind === 'commitInfo') return action.commitInfo;
+  return {};
+}
+
 export function commitText(actions: readonly Action[]): string {
   return actions.map((a) => `${actionToJson(a)}\n`).join('');
 }

@@ -4,7 +4,7 @@
  * see the log's file names.
  */
 import { openStore, type ObjectStore } from '../../storage/index.js';
-import type { Action, CommitInfo } from './actions.js';
+import { commitInfoOf, type Action, type CommitInfo } from './actions.js';
 import { commitKey } from './log-files.js';
 import { readLogTail } from './log-tail.js';
 
@@ -40,8 +40,7 @@ export async function readCommitsAfter(
   if ((await store.head(commitKey(version + 1))) === undefined) return [];
   const tail = await readLogTail(store, version + 1, options);
   return tail.commits.map(({ version: v, file, actions }) => {
-    const info = actions.find((a) => a.kind === 'commitInfo');
-    const commitInfo: CommitInfo = info?.kind === 'commitInfo' ? info.commitInfo : {};
+    const commitInfo = commitInfoOf(actions);
     return { version: v, actions, commitInfo, timestamp: commitInfo.inCommitTimestamp ?? file.lastModified };
   });
 }

@@ -5,7 +5,7 @@
  * increasing with version so that "as of timestamp" has one answer.
  */
 import type { ObjectStore } from '../../storage/index.js';
-import type { CommitInfo } from './actions.js';
+import { commitInfoOf, type CommitInfo } from './actions.js';
 import { NotADeltaTableError, VersionNotFoundError } from '../errors.js';
 import { readJsonActions } from './log-reader.js';
 import { listLog } from './log-segment.js';
@@ -49,8 +49,7 @@ export async function readHistory(store: ObjectStore, limit = Infinity): Promise
   return Promise.all(
     times.map(async ({ version, timestamp, key }) => {
       const actions = await readJsonActions(store, key);
-      const info = actions.find((a) => a.kind === 'commitInfo');
-      const commitInfo: CommitInfo = info?.kind === 'commitInfo' ? info.commitInfo : {};
+      const commitInfo = commitInfoOf(actions);
       return {
         version,
         timestamp: commitInfo.inCommitTimestamp ?? timestamp,

@@ -12,7 +12,7 @@
  * 5. concurrent-delete-delete: the winner removed a file the loser also removes.
  * 6. concurrent-transaction: both carry a `txn` for the same application id.
  */
-import type { Action, AddFile } from '../log/actions.js';
+import { commitInfoOf, type Action, type AddFile } from '../log/actions.js';
 import { CommitConflictError, ConflictRule } from '../errors.js';
 import { fileKey } from '../log/log-replay.js';
 
@@ -38,8 +38,7 @@ export function checkConflicts(
   winning: readonly Action[],
   tableRoot: string,
 ): void {
-  const commitInfo = winning.find((a) => a.kind === 'commitInfo');
-  const winnerIsBlindAppend = commitInfo?.kind === 'commitInfo' && commitInfo.commitInfo.isBlindAppend === true;
+  const winnerIsBlindAppend = commitInfoOf(winning).isBlindAppend === true;
   const fail = (rule: ConflictRule, message: string, details: Record<string, unknown> = {}): never => {
     throw new CommitConflictError(rule, winningVersion, message, details);
   };

@@ -23,7 +23,7 @@ export class PlanMemo {
   readonly #entries: Cache<string, Entry>;
 
   constructor(private readonly lookup: TableLookup) {
-    this.#entries = new Cache({ maxEntries: 256, ttlMs: Math.max(lookup.ttlMs, 1) });
+    this.#entries = new Cache({ maxEntries: 256, ttlMs: lookup.ttlMs });
   }
 
   get(visibility: string, sql: string): ReadShape | undefined {

@@ -72,6 +72,7 @@ export {
   type TableRead,
 } from './query/table-reads.js';
 export { PlanMemo } from './query/plan-memo.js';
+export { MemoryContention } from './query/memory-contention.js';
 export { planTableRead, sqlTableName, pinnedTableRef, type PlannedRead } from './query/table-read-plan.js';
 // The structured table query (REST rows, GraphQL, later feature and model serving).
 export {

@@ -4,7 +4,8 @@
  * huge results, a cross join grouped by every pair) from a reader at the same time as
  * ordinary queries. Every hostile query gets a 4xx with the code of the limit it hit,
  * every ordinary one succeeds, and the process's memory stays far below what the
- * hostile queries would have built.
+ * hostile queries would have built. An ordinary query that meets the memory limit
+ * because hostile ones fill the shared pool is retried alone (memory-contention.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from './helpers/api-harness.js';

@@ -19,6 +19,7 @@
  */
 import { TableLookup, type Catalog } from '../../catalog/index.js';
 import {
+  MemoryContention,
   PlanMemo,
   SandboxPool,
   SqlSession,
@@ -74,6 +75,8 @@ export class SandboxedQueryService implements QueryService {
   readonly results: ResultBudget;
   private readonly lookup: TableLookup;
   private readonly shapes: PlanMemo;
+  /** Retries a read that ran out of memory because of its neighbours, alone (memory-contention.ts). */
+  private readonly contention: MemoryContention;
 
   constructor(options: SandboxedQueryServiceOptions) {
     this.catalog = options.catalog;
@@ -82,6 +85,7 @@ export class SandboxedQueryService implements QueryService {
     this.results = new ResultBudget(this.limits.resultMemoryBytes);
     this.lookup = options.lookup ?? new TableLookup(options.catalog);
     this.shapes = new PlanMemo(this.lookup);
+    this.contention = new MemoryContention(this.limits.queryTimeoutMs);
   }
 
   async plan(principal: Principal, sql: string): Promise<TableRead[]> {
@@ -95,22 +99,25 @@ export class SandboxedQueryService implements QueryService {
     return (await currentReads(shape)).tables;
   }
 
-  async run(request: QueryRequest): Promise<QueryResult> {
-    // Every batch is kept until the result is complete: all of it stays charged to the server's budget meanwhile.
-    const stream = await this.open(request, true);
-    const rows: (readonly unknown[])[] = [];
-    for await (const batch of stream) rows.push(...batch);
-    return {
-      columns: stream.columns,
-      rows: rows as QueryResult['rows'],
-      rowCount: rows.length,
-      truncated: stream.truncated,
-      tables: stream.tables,
-    };
+  run(request: QueryRequest): Promise<QueryResult> {
+    return this.contention.run(async () => {
+      // Every batch is kept until the result is complete: all of it stays charged to the server's budget meanwhile.
+      const stream = await this.open(request, true);
+      const rows: (readonly unknown[])[] = [];
+      for await (const batch of stream) rows.push(...batch);
+      return {
+        columns: stream.columns,
+        rows: rows as QueryResult['rows'],
+        rowCount: rows.length,
+        truncated: stream.truncated,
+        tables: stream.tables,
+      };
+    });
   }
 
   stream(request: QueryRequest): Promise<QueryStream & { readonly truncated: boolean }> {
-    return this.open(request, false);
+    // Retried alone only while nothing has been sent: a failure after the first batch reaches the client as a cut stream.
+    return this.contention.run(() => this.open(request, false));
   }
 
   private async open(request: QueryRequest, retain: boolean): Promise<QueryStream & { readonly truncated: boolean }> {

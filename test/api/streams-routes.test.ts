@@ -197,16 +197,17 @@ describe('SSE stream routes', () => {
       stream.on('data', (chunk: string) => {
         text += chunk;
       });
-      await until(() => text.includes('event: ready'), 10_000, 'ready over HTTP/2');
+      await until(() => text.includes('event: ready'), 20_000, 'ready over HTTP/2');
       expect(status).toBe(200);
       await sql(`INSERT INTO sales VALUES (40, 'APAC', 1)`);
       hub.tableCommitted('sales');
       const committed = await version('sales');
-      await until(() => text.includes(`id: ${committed}\nevent: commit`), 10_000, 'the commit over HTTP/2');
+      await until(() => text.includes(`id: ${committed}\nevent: commit`), 20_000, 'the commit over HTTP/2');
       stream.close();
-      await until(() => hub.listenerCount() === 0, 5_000, 'the HTTP/2 stream to be detached');
+      await until(() => hub.listenerCount() === 0, 20_000, 'the HTTP/2 stream to be detached');
     } finally {
-      session2.close();
+      // destroy, not close: a graceful close waits for an open stream, and would hide a failed wait above behind the test timeout.
+      session2.destroy();
       await h2.close();
     }
   });

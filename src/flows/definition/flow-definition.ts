@@ -18,6 +18,7 @@ import type { Schedule } from './schedules.js';
 import type { TaskContext } from '../execution/task-context.js';
 import { TriggerRule } from '../queue/task-states.js';
 import { validateFlow } from './flow-validation.js';
+import { checkDeclaration } from './task-declaration-checks.js';
 
 /** Values that cross process boundaries and are stored in the metadata database (core's shared type). */
 export type { JsonValue };
@@ -215,6 +216,7 @@ export function defineFlow<Params extends FlowParams = Record<string, never>>(
         TaskOptions<Record<string, unknown>>,
         TaskFunction<FlowParams, Record<string, JsonValue>, unknown>,
       ];
+      checkDeclaration({ flowId: String(options.id), id, call: 'task', options: opts, run });
       declare(id, opts, async (ctx, inputs) => run(ctx, inputs));
       return ref(id);
     },
@@ -223,6 +225,7 @@ export function defineFlow<Params extends FlowParams = Record<string, never>>(
         TaskOptions<Record<string, unknown>>,
         MapTaskFunction<FlowParams, JsonValue, Record<string, JsonValue>, unknown>,
       ];
+      checkDeclaration({ flowId: String(options.id), id, call: 'map', options: opts, run, over });
       declare(id, opts, async (ctx, inputs, item) => run(ctx, item ?? null, inputs), over);
       return ref(id);
     },

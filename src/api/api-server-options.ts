@@ -39,6 +39,11 @@ export interface ApiServerOptions {
   readonly logger?: Logger;
   /** Request log level when no `logger` is given; default `info`, `silent` for none. */
   readonly logLevel?: LogLevel;
+  /**
+   * Where the record of each finished request goes, at info level (e.g. a file:
+   * `--request-log`); default: the process logger at debug level.
+   */
+  readonly requestLog?: Logger;
   /** How long a verified token is trusted without a lookup (default 5 s). */
   readonly tokenCacheMs?: number;
   /**

@@ -18,7 +18,7 @@ import type { Schedule } from './schedules.js';
 import type { TaskContext } from '../execution/task-context.js';
 import { TriggerRule } from '../queue/task-states.js';
 import { validateFlow } from './flow-validation.js';
-import { checkDeclaration } from './task-declaration-checks.js';
+import { checkDeclaration, checkFlowDefaults } from './task-declaration-checks.js';
 
 /** Values that cross process boundaries and are stored in the metadata database (core's shared type). */
 export type { JsonValue };
@@ -173,6 +173,7 @@ export function defineFlow<Params extends FlowParams = Record<string, never>>(
   options: FlowOptions<Params>,
   build: (f: FlowBuilder<Params>) => void,
 ): FlowDefinition {
+  checkFlowDefaults(String(options.id), options.defaults);
   const declared: TaskDefinition[] = [];
   const settingsDefaults = options.defaults ?? {};
   const ref = <T>(taskId: string): TaskRef<T> => ({ kind: 'task-ref', flowId: options.id, taskId });

@@ -67,6 +67,16 @@ describe('checkDeclaration (through defineFlow)', () => {
     expect(problem((f) => f.task('load', { pool: loose(3) }, noop))).toContain('pool is the number 3;');
   });
 
+  it("checks the flow's task defaults by the same rules", () => {
+    let message = '';
+    try {
+      defineFlow({ id: 'orders', defaults: { retries: loose('2') } }, (f) => void f.task('a', noop));
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('Flow "orders": defaults: retries is the string "2"; write a number of retries');
+  });
+
   it('refuses a missing task function and a non-string id', () => {
     expect(problem((f) => f.task('load', loose({}), loose(undefined)))).toContain(
       'task "load": the task\'s function is undefined; the last argument of f.task(...) is the function the task runs.',

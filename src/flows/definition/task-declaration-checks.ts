@@ -71,16 +71,8 @@ function checkOptions(options: Record<string, unknown>, fail: (problem: string) 
           `inputs.${name} is ${describe(item)}, not a task reference; write inputs: { ${name}: ${refHint(item)} } with the value f.task(...) returned.`,
         );
   }
-  const { retries, timeoutMs, priority, pool, triggerRule, reads, writes, description } = options;
-  if (retries !== undefined && typeof retries !== 'number' && (typeof retries !== 'object' || retries === null))
-    fail(
-      `retries is ${describe(retries)}; write a number of retries (retries: 3) or a policy (retries: { retries: 3, delayMs: 1000 }).`,
-    );
-  if (timeoutMs !== undefined && typeof timeoutMs !== 'number')
-    fail(`timeoutMs is ${describe(timeoutMs)}; write a number of milliseconds (timeoutMs: 60_000).`);
-  if (priority !== undefined && (typeof priority !== 'number' || !Number.isFinite(priority)))
-    fail(`priority is ${describe(priority)}; write a number (higher runs first).`);
-  if (pool !== undefined && typeof pool !== 'string') fail(`pool is ${describe(pool)}; write the pool's name.`);
+  checkSettings(options, fail);
+  const { triggerRule, reads, writes, description } = options;
   if (triggerRule !== undefined && !Object.values(TriggerRule).includes(triggerRule as TriggerRule))
     fail(`triggerRule is ${describe(triggerRule)}; use one of ${Object.values(TriggerRule).join(', ')}.`);
   for (const [key, value] of [
@@ -91,6 +83,31 @@ function checkOptions(options: Record<string, unknown>, fail: (problem: string) 
       fail(`${key} is ${describe(value)}; write a list of catalog table names (${key}: ['main.orders']).`);
   if (description !== undefined && typeof description !== 'string')
     fail(`description is ${describe(description)}; write a string.`);
+}
+
+/** A flow's `defaults` for every task: the same rules as a task's own settings. */
+export function checkFlowDefaults(flowId: string, defaults: unknown): void {
+  const fail = (problem: string): never => {
+    throw new FlowDefinitionError(flowId, `defaults: ${problem}`);
+  };
+  if (defaults === undefined) return;
+  if (typeof defaults !== 'object' || defaults === null || Array.isArray(defaults))
+    fail(`defaults is ${describe(defaults)}; write an object, e.g. defaults: { retries: 2, timeoutMs: 60_000 }.`);
+  checkSettings(defaults as Record<string, unknown>, fail);
+}
+
+/** The settings a task and a flow's defaults share. */
+function checkSettings(options: Record<string, unknown>, fail: (problem: string) => never): void {
+  const { retries, timeoutMs, priority, pool } = options;
+  if (retries !== undefined && typeof retries !== 'number' && (typeof retries !== 'object' || retries === null))
+    fail(
+      `retries is ${describe(retries)}; write a number of retries (retries: 3) or a policy (retries: { retries: 3, delayMs: 1000 }).`,
+    );
+  if (timeoutMs !== undefined && typeof timeoutMs !== 'number')
+    fail(`timeoutMs is ${describe(timeoutMs)}; write a number of milliseconds (timeoutMs: 60_000).`);
+  if (priority !== undefined && (typeof priority !== 'number' || !Number.isFinite(priority)))
+    fail(`priority is ${describe(priority)}; write a number (higher runs first).`);
+  if (pool !== undefined && typeof pool !== 'string') fail(`pool is ${describe(pool)}; write the pool's name.`);
 }
 
 export function isTaskRef(value: unknown): boolean {

@@ -37,7 +37,7 @@ export interface ApiServerOptions {
   readonly graphql?: GraphqlOptions;
   /** The process's logger (core); default: one writing JSON to stderr at `logLevel`. */
   readonly logger?: Logger;
-  /** Request log level when no `logger` is given; default `info`, `silent` for none. */
+  /** The level of the logger made when no `logger` is given; default `info` (request records are at `debug`), `silent` for none. */
   readonly logLevel?: LogLevel;
   /**
    * Where the record of each finished request goes, at info level (e.g. a file:

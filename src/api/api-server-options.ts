@@ -37,8 +37,13 @@ export interface ApiServerOptions {
   readonly graphql?: GraphqlOptions;
   /** The process's logger (core); default: one writing JSON to stderr at `logLevel`. */
   readonly logger?: Logger;
-  /** Request log level when no `logger` is given; default `info`, `silent` for none. */
+  /** The level of the logger made when no `logger` is given; default `info` (request records are at `debug`), `silent` for none. */
   readonly logLevel?: LogLevel;
+  /**
+   * Where the record of each finished request goes, at info level (e.g. a file:
+   * `--request-log`); default: the process logger at debug level.
+   */
+  readonly requestLog?: Logger;
   /** How long a verified token is trusted without a lookup (default 5 s). */
   readonly tokenCacheMs?: number;
   /**

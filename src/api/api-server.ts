@@ -26,6 +26,7 @@ import { NotFoundError } from './errors.js';
 import { toHttpError } from './error-mapping.js';
 import { registerGraphql, type GraphqlHandle } from './graphql/graphql-routes.js';
 import { ApiMetrics } from './observability/metrics.js';
+import { registerRequestLog } from './observability/request-log.js';
 import { registerSystemRoutes } from './observability/system-routes.js';
 import { acceptHttp1 } from './protocol-sniffing.js';
 import { registerAdminRoutes } from './rest/admin-routes.js';
@@ -110,6 +111,12 @@ export class ApiServer {
         },
       });
       installErrorHandling(app);
+      registerRequestLog(
+        app,
+        options.requestLog === undefined
+          ? { logger: app.log as unknown as Logger, level: 'debug' }
+          : { logger: options.requestLog, level: 'info' },
+      );
       registerAuthHook(app, authenticator);
       app.addHook('onResponse', async (request, reply) => {
         metrics.request(
@@ -169,6 +176,8 @@ export class ApiServer {
 function createFastify(options: ApiServerOptions, bodyLimit: number): FastifyInstance {
   const common = {
     bodyLimit,
+    // One record per request, by observability/request-log.ts, at debug unless a request log is given.
+    disableRequestLogging: true,
     loggerInstance: requestLogger(
       options.logger ?? createLogger({ level: options.logLevel ?? 'info' }),
     ) as FastifyBaseLogger,

@@ -3,10 +3,10 @@
  * and starting the server from them. The API module (Fastify, GraphQL) is imported
  * only when a server starts, so other commands do not pay for loading it.
  */
-import { readFileSync } from 'node:fs';
+import { createWriteStream, openSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { ApiLimits, ApiServer, ApiServerOptions } from '../api/index.js';
-import { InvalidArgumentError, type Logger } from '../core/index.js';
+import { InvalidArgumentError, createLogger, type Logger } from '../core/index.js';
 import type { Catalog } from '../catalog/index.js';
 import type { FlowControl } from '../flows/index.js';
 import { nonNegativeInteger, positiveInteger } from './option-parsers.js';
@@ -29,6 +29,7 @@ export interface ApiCliOptions {
   readonly cacheControl?: string;
   readonly persistedOnly?: boolean;
   readonly introspection?: boolean;
+  readonly requestLog?: string;
 }
 
 export function addApiOptions(command: Command): Command {
@@ -39,6 +40,10 @@ export function addApiOptions(command: Command): Command {
     .option('--tls-cert <file>', 'PEM certificate: serve HTTPS with HTTP/2 (and HTTP/1.1 by ALPN)')
     .option('--tls-key <file>', 'PEM private key for --tls-cert')
     .option('--insecure-local', 'serve requests without a token as admin (only on a loopback address)')
+    .option(
+      '--request-log <file>',
+      'append a JSON line per HTTP request to this file (default: request lines only at --log-level debug)',
+    )
     .option('--max-rows <n>', 'most rows one query returns', positiveInteger)
     .option('--query-timeout-ms <n>', 'interrupt queries running longer', positiveInteger)
     .option('--query-memory-mb <n>', 'memory of all queries together (DuckDB; default 512)', positiveInteger)
@@ -90,9 +95,25 @@ export async function startApi(
     ...(options.cacheControl === undefined ? {} : { cacheControl: options.cacheControl }),
     graphql: { persistedOnly: options.persistedOnly ?? false, introspection: options.introspection ?? true },
     logger,
+    ...(options.requestLog === undefined ? {} : { requestLog: requestLogger(options.requestLog) }),
   };
   const { ApiServer } = await import('../api/index.js');
   return ApiServer.start(serverOptions);
+}
+
+/** A logger appending to `file`; opened here so a bad path fails before the server starts, naming the flag. */
+function requestLogger(file: string): Logger {
+  let fd: number;
+  try {
+    fd = openSync(file, 'a');
+  } catch (error) {
+    throw new InvalidArgumentError(
+      `--request-log ${file}: cannot write there (${(error as Error).message}); give a file in an existing, writable folder.`,
+      { file },
+      { cause: error },
+    );
+  }
+  return createLogger({ level: 'info', format: 'json', destination: createWriteStream('', { fd }) });
 }
 
 const MIB = 1024 * 1024;

@@ -5,6 +5,7 @@ import { moduleErrorBase, type ErrorCodeSet } from '../core/index.js';
 export const CliErrorCode = {
   FLOW_RUN_FAILED: 'internal',
   FLOW_PROBLEMS: 'invalid',
+  FLOW_CHECK_FAILED: 'invalid',
 } as const satisfies ErrorCodeSet;
 export type CliErrorCode = keyof typeof CliErrorCode;
 
@@ -31,6 +32,20 @@ export class FlowProblemsError extends CliError {
       'FLOW_PROBLEMS',
       `${count} problem${count === 1 ? '' : 's'} loading flows from ${directory} (listed above); the other flows are registered.`,
       { count, directory },
+    );
+  }
+}
+
+/** `strata flow check` found problems; each was printed above as file:line:column. */
+export class FlowCheckFailedError extends CliError {
+  constructor(
+    readonly count: number,
+    checked: string,
+  ) {
+    super(
+      'FLOW_CHECK_FAILED',
+      `${count} problem${count === 1 ? '' : 's'} in ${checked} (listed above); fix them and run \`strata flow check\` again.`,
+      { count },
     );
   }
 }

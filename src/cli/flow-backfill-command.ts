@@ -25,8 +25,8 @@ export function registerFlowBackfillCommand(flow: Command): void {
     flow.command('backfill').description("runs for every logical date of a flow's schedule between two dates"),
   )
     .argument('<flow>', 'the flow id (its schedule must be cron or every)')
-    .requiredOption('--from <date>', 'the first logical date covered (ISO 8601: 2026-01-01 or 2026-01-01T03:00:00Z)')
-    .requiredOption('--to <date>', 'the last logical date covered (inclusive)')
+    .requiredOption('--from <date>', 'the first logical date covered: 2026-01-01 (from the start of that day)')
+    .requiredOption('--to <date>', 'the last logical date covered, inclusive: 2026-01-31 (to the end of that day)')
     .addOption(
       new Option(
         '--reprocess <mode>',
@@ -38,6 +38,15 @@ export function registerFlowBackfillCommand(flow: Command): void {
     .option('--max-active-runs <n>', 'runs of this backfill at once (default 4)', positiveInteger)
     .option('--dry-run', 'only print what would be created, re-run and kept')
     .option('--wait', 'follow the runs until they all end; exit 1 if one fails')
+    .addHelpText(
+      'after',
+      `
+Both ends of the range are included. A date without a time is the whole day in the
+schedule's time zone (UTC for every(...) schedules): --from 2026-01-01 --to 2026-01-03
+covers every run of Jan 1, 2 and 3, e.g. the 02:00 run of a daily cron('0 2 * * *').
+A time without an offset (2026-01-03T12:00) is read in that time zone too; one with
+an offset or Z (2026-01-03T12:00:00Z) is that instant.`,
+    )
     .action(async (flowId: string, options: BackfillOptions) => {
       await withControl(options, async (control) => {
         // On an embedded warehouse nobody else has open, nobody else could run the runs it waits for.

@@ -7,6 +7,8 @@ import type { Command } from 'commander';
 import { nextTick, type FlowRow } from '../flows/index.js';
 import { FlowProblemsError } from './errors.js';
 import { registerFlowBackfillCommand } from './flow-backfill-command.js';
+import { registerFlowCheckCommand } from './flow-check-command.js';
+import { missingFolderNote, noFlowsHint } from './flow-hints.js';
 import { connectionOptions, flowsFolder, withControl, type ConnectionOptions } from './flow-connection.js';
 import { dateText, scheduleText } from './flow-format.js';
 import { registerFlowRunCommand } from './flow-run-command.js';
@@ -26,7 +28,12 @@ export function registerFlowCommand(program: Command): void {
   ).action(async (options: ConnectionOptions) => {
     await withControl(options, async (control) => {
       const report = await control.loadFlows(flowsFolder(options));
-      const rows = (await control.list()).map((f) => [
+      const flows = await control.list();
+      if (flows.length === 0 && report.problems.length === 0) {
+        process.stdout.write(noFlowsHint(report.directory));
+        return;
+      }
+      const rows = flows.map((f) => [
         f.id,
         scheduleText(f.schedule),
         f.paused ? 'yes' : 'no',
@@ -37,6 +44,7 @@ export function registerFlowCommand(program: Command): void {
       process.stdout.write(
         `${formatTable([{ name: 'flow' }, { name: 'schedule' }, { name: 'paused' }, { name: 'next run' }, { name: 'last run' }, { name: 'tasks', type: 'INTEGER' }], rows)}\n`,
       );
+      process.stderr.write(missingFolderNote(report.directory) ?? '');
       for (const problem of report.problems) process.stderr.write(`${problem.message}\n`);
       if (report.problems.length > 0) throw new FlowProblemsError(report.problems.length, report.directory);
     });
@@ -45,6 +53,7 @@ export function registerFlowCommand(program: Command): void {
   registerFlowRunCommand(flow);
   registerFlowStatusCommands(flow);
   registerFlowBackfillCommand(flow);
+  registerFlowCheckCommand(flow);
 
   for (const [name, paused] of [
     ['pause', true],

@@ -6,6 +6,7 @@
  * embedded warehouse the process owns the database, so it serves the control socket
  * through which `strata flow ...` in other processes reach it.
  */
+import * as path from 'node:path';
 import { Option, type Command } from 'commander';
 import {
   ChildProcessExecutor,
@@ -158,6 +159,8 @@ async function runRoles(roles: readonly Role[], options: RoleOptions): Promise<v
         `${server === undefined ? '' : `; control socket ${server.socketPath}`} (pid ${process.pid}; Ctrl-C stops)\n`,
     );
     if (api) process.stdout.write(`${apiAnnouncement(api, options.insecureLocal ?? false)}\n`);
+    if (api && options.requestLog !== undefined)
+      process.stdout.write(`request log: ${path.resolve(options.requestLog)} (a JSON line per request)\n`);
     let since = started;
     const announce = async () => {
       for (const run of await control.finishedSince(since)) {

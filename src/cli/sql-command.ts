@@ -6,16 +6,17 @@
  * or, with none of them on a terminal, an interactive shell.
  */
 import { readFileSync } from 'node:fs';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { Catalog, WarehouseNotFoundError } from '../catalog/index.js';
-import { SqlSession, copySql, runSql, type StatementResult } from '../engine/index.js';
+import { SqlSession, runSql, type StatementResult } from '../engine/index.js';
 import { nonNegativeInteger } from './option-parsers.js';
 import { runRepl } from './sql-repl.js';
 import { printResult } from './sql-output.js';
-import { countText } from './text-table.js';
+import { OUT_FORMATS, checkFormatNeedsOut, writeOut, type OutFormat } from './sql-out.js';
 
 interface SqlOptions {
   readonly out?: string;
+  readonly format?: OutFormat;
   readonly file?: string;
   readonly maxRows: number;
   readonly warehouse?: string;
@@ -30,7 +31,15 @@ export function registerSqlCommand(program: Command): void {
     )
     .argument('[sql]', 'the SQL text (quote it for the shell); several statements are separated by ;')
     .option('-f, --file <file>', 'run the statements in a .sql file')
-    .option('-o, --out <file>', 'write the full result of a query to a .parquet, .csv or .jsonl/.ndjson/.json file')
+    .option(
+      '-o, --out <file>',
+      'write the full result of a query to a .parquet, .csv or .jsonl/.ndjson/.json file, or to stdout with - (CSV unless --format)',
+    )
+    .addOption(
+      new Option('--format <format>', "the --out format (default: the file's extension; csv for --out -)").choices(
+        OUT_FORMATS,
+      ),
+    )
     .option('--max-rows <n>', 'rows to print at most', nonNegativeInteger, 100)
     .option('--warehouse <dir>', 'the warehouse (default: found from the current directory or STRATA_WAREHOUSE)')
     .option('-i, --interactive', 'the interactive shell, even when standard input is not a terminal')
@@ -42,9 +51,11 @@ Examples:
   strata sql "CREATE TABLE events (id BIGINT, kind VARCHAR) PARTITIONED BY (kind)"   # in a warehouse
   strata sql "DELETE FROM events WHERE id < 10; SELECT count(*) FROM events AT (VERSION => 0)"
   strata sql -f migrate.sql
+  strata sql "SELECT * FROM events" --out - | head              # CSV on stdout; --format jsonl for JSON lines
   strata sql                                   # interactive shell: \\d lists tables, \\q quits`,
     )
     .action(async (sql: string | undefined, options: SqlOptions) => {
+      checkFormatNeedsOut(options.format, options.out);
       const catalog = await openCatalog(options.warehouse);
       try {
         const session = catalog ? new SqlSession(catalog, { maxRows: options.maxRows }) : undefined;
@@ -52,7 +63,7 @@ Examples:
         if (text === undefined && (process.stdin.isTTY || options.interactive))
           return await runRepl(session, options.maxRows);
         const script = text ?? readFileSync(0, 'utf8');
-        if (options.out) return await writeOut(session, script, options.out);
+        if (options.out) return await writeOut(session, script, options.out, options.format);
         if (!session) return printResult(toResult(await runSql(script, { maxRows: options.maxRows })));
         for (const result of await session.execute(script)) printResult(result);
       } finally {
@@ -69,13 +80,6 @@ async function openCatalog(warehouse: string | undefined): Promise<Catalog | und
     if (error instanceof WarehouseNotFoundError && warehouse === undefined) return undefined;
     throw error;
   }
-}
-
-async function writeOut(session: SqlSession | undefined, sql: string, file: string): Promise<void> {
-  const written = session
-    ? await session.withBoundSql(sql, (connection, bound) => copySql(bound, file, { connection }))
-    : await copySql(sql, file);
-  process.stdout.write(`wrote ${countText(written.rowCount, 'row')} to ${written.path} (${written.format})\n`);
 }
 
 function toResult(result: Awaited<ReturnType<typeof runSql>>): StatementResult {

@@ -50,7 +50,13 @@ export type {
 } from './execution/executor.js';
 export { InProcessExecutor, type InProcessExecutorOptions } from './execution/in-process-executor.js';
 export { ChildProcessExecutor, type ChildProcessExecutorOptions } from './execution/child-process-executor.js';
-export { loadFlowFile, loadFlowDirectory, type LoadedFlows, type FlowProblem } from './definition/flow-loader.js';
+export {
+  loadFlowFile,
+  loadFlowDirectory,
+  listFlowFiles,
+  type LoadedFlows,
+  type FlowProblem,
+} from './definition/flow-loader.js';
 export { FlowSystem, type FlowSystemOptions } from './flow-system.js';
 export { Scheduler, type SchedulerOptions, type TickReport } from './scheduling/scheduler.js';
 export { Worker, type WorkerOptions } from './execution/worker.js';

@@ -1,34 +1,68 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/core/index.js';
+import { createLogger, type LogLevel } from '../../src/core/index.js';
 import { startTestApi, type TestApi } from './helpers/api-harness.js';
 
+/** A logger at `level` whose lines are pushed to `lines`. */
+function capture(lines: string[], level: LogLevel) {
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(...chunk.toString().split('\n').filter(Boolean));
+      done();
+    },
+  });
+  return createLogger({ level, destination });
+}
+
+const urlsOf = (lines: readonly string[]) =>
+  lines
+    .map((l) => JSON.parse(l) as { req?: { url?: string }; msg?: string })
+    .flatMap((r) => (r.req?.url === undefined ? [] : [r.req.url]));
+
 describe('request log', () => {
-  const lines: string[] = [];
+  const processLines: string[] = [];
+  const requestLines: string[] = [];
   let api: TestApi;
+  let debugApi: TestApi;
+  const debugLines: string[] = [];
 
   beforeAll(async () => {
-    const destination = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        lines.push(...chunk.toString().split('\n').filter(Boolean));
-        done();
-      },
+    api = await startTestApi({
+      seed: false,
+      server: { logger: capture(processLines, 'info'), requestLog: capture(requestLines, 'info') },
     });
-    api = await startTestApi({ seed: false, server: { logger: createLogger({ level: 'info', destination }) } });
+    debugApi = await startTestApi({ seed: false, server: { logger: capture(debugLines, 'debug') } });
   });
-  afterAll(() => api?.close());
+  afterAll(async () => {
+    await api?.close();
+    await debugApi?.close();
+  });
 
-  it('logs requests through the core logger without the token from the query string or the header', async () => {
+  it('writes requests to the request log without the token from the query string or the header', async () => {
     const response = await api.fetch(`/v1/tables?access_token=${api.tokens.reader}&x=1`, { token: null });
     expect(response.status).toBe(200);
     const header = await api.fetch('/v1/tables');
     expect(header.status).toBe(200);
-    const records = lines.map((l) => JSON.parse(l) as { req?: { url?: string }; msg?: string });
-    const urls = records.flatMap((r) => (r.req?.url === undefined ? [] : [r.req.url]));
+    const urls = urlsOf(requestLines);
     expect(urls).toContain('/v1/tables?access_token=[REDACTED]&x=1');
     expect(urls).toContain('/v1/tables');
-    const text = lines.join('\n');
+    expect(requestLines.map((l) => (JSON.parse(l) as { res?: { statusCode?: number } }).res?.statusCode)).toContain(
+      200,
+    );
+    const text = requestLines.join('\n');
     expect(text).not.toContain(api.tokens.reader);
     expect(text).not.toContain(api.tokens.admin);
+    // The process's own log (what `strata up` shows in its terminal) has no record per request.
+    expect(processLines.join('\n')).not.toContain('/v1/tables');
+  });
+
+  it('without a request log, writes requests to the process log at debug level only', async () => {
+    expect((await debugApi.fetch(`/v1/tables?access_token=${debugApi.tokens.reader}`, { token: null })).status).toBe(
+      200,
+    );
+    expect(urlsOf(debugLines)).toContain('/v1/tables?access_token=[REDACTED]');
+    expect(debugLines.join('\n')).not.toContain(debugApi.tokens.reader);
+    const records = debugLines.map((l) => JSON.parse(l) as { level: number; msg?: string });
+    expect(records.filter((r) => r.msg === 'request completed').every((r) => r.level === 20)).toBe(true);
   });
 });

@@ -1,4 +1,4 @@
-/** `strata sql` end to end: printing, --max-rows, --out in each format, and errors. */
+/** `strata sql` end to end: printing, --max-rows, --out in each format (and to stdout), and errors. */
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -62,6 +62,29 @@ describe('strata sql', { timeout: 180_000 }, () => {
       ]);
     },
   );
+
+  it('writes the whole result to stdout with --out -: CSV by default, JSON lines with --format jsonl', async () => {
+    const sql = `SELECT id, kind FROM delta_scan('${table}') ORDER BY id`;
+    const csv = await strata(['sql', sql, '--out', '-', '--max-rows', '1']);
+    expect(csv).toMatchObject({ code: 0, stderr: '(5 rows written to stdout as csv)\n' });
+    expect(csv.stdout).toBe('id,kind\n1,click\n2,view\n3,click\n4,view\n5,buy\n');
+    const jsonl = await strata(['sql', sql, '--out', '-', '--format', 'jsonl']);
+    expect(jsonl.code).toBe(0);
+    expect(
+      jsonl.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as unknown),
+    ).toEqual([
+      { id: 1, kind: 'click' },
+      { id: 2, kind: 'view' },
+      { id: 3, kind: 'click' },
+      { id: 4, kind: 'view' },
+      { id: 5, kind: 'buy' },
+    ]);
+    const alone = await strata(['sql', 'SELECT 1', '--format', 'csv']);
+    expect(alone).toMatchObject({ code: 1, stdout: '', stderr: expect.stringContaining('add --out - to write') });
+  });
 
   it('fails with exit code 1 and a typed message for bad tables, options and SQL', async () => {
     const [notATable, badOption, badVersion, badSql, badOut] = await Promise.all([

@@ -20,7 +20,7 @@ import type {
   RunView,
   TriggeredRun,
 } from './flow-control.js';
-import { convertTextParams, iso, parseDate, runView, taskView } from './flow-control-views.js';
+import { convertTextParams, iso, runView, taskView } from './flow-control-views.js';
 import { loadFlowDirectory } from '../definition/flow-loader.js';
 import type { FlowSystem } from '../flow-system.js';
 import { registerFlow } from '../queue/flow-registration.js';
@@ -186,11 +186,8 @@ export class LocalFlowControl implements FlowControl {
   }
 
   async backfill(flowId: string, request: BackfillRequest): Promise<BackfillView> {
-    const plan = await this.system.backfill(flowId, {
-      ...request,
-      from: parseDate(request.from, 'from'),
-      to: parseDate(request.to, 'to'),
-    });
+    // The text goes on as written: a bare date is a whole day in the schedule's time zone, which only the backfill knows.
+    const plan = await this.system.backfill(flowId, request);
     const runIds =
       plan.backfillId === undefined
         ? []

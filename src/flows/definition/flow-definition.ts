@@ -18,6 +18,7 @@ import type { Schedule } from './schedules.js';
 import type { TaskContext } from '../execution/task-context.js';
 import { TriggerRule } from '../queue/task-states.js';
 import { validateFlow } from './flow-validation.js';
+import { checkDeclaration, checkFlowDefaults } from './task-declaration-checks.js';
 
 /** Values that cross process boundaries and are stored in the metadata database (core's shared type). */
 export type { JsonValue };
@@ -172,6 +173,7 @@ export function defineFlow<Params extends FlowParams = Record<string, never>>(
   options: FlowOptions<Params>,
   build: (f: FlowBuilder<Params>) => void,
 ): FlowDefinition {
+  checkFlowDefaults(String(options.id), options.defaults);
   const declared: TaskDefinition[] = [];
   const settingsDefaults = options.defaults ?? {};
   const ref = <T>(taskId: string): TaskRef<T> => ({ kind: 'task-ref', flowId: options.id, taskId });
@@ -215,6 +217,7 @@ export function defineFlow<Params extends FlowParams = Record<string, never>>(
         TaskOptions<Record<string, unknown>>,
         TaskFunction<FlowParams, Record<string, JsonValue>, unknown>,
       ];
+      checkDeclaration({ flowId: String(options.id), id, call: 'task', options: opts, run });
       declare(id, opts, async (ctx, inputs) => run(ctx, inputs));
       return ref(id);
     },
@@ -223,6 +226,7 @@ export function defineFlow<Params extends FlowParams = Record<string, never>>(
         TaskOptions<Record<string, unknown>>,
         MapTaskFunction<FlowParams, JsonValue, Record<string, JsonValue>, unknown>,
       ];
+      checkDeclaration({ flowId: String(options.id), id, call: 'map', options: opts, run, over });
       declare(id, opts, async (ctx, inputs, item) => run(ctx, item ?? null, inputs), over);
       return ref(id);
     },

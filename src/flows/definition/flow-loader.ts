@@ -87,31 +87,35 @@ export interface LoadedFlows {
   readonly problems: readonly FlowProblem[];
 }
 
-/** Loads every flow file directly in `directory` (sorted by name); one file's problems do not stop the others. A missing directory has no flows. */
-export async function loadFlowDirectory(directory: string): Promise<LoadedFlows> {
+/** The flow files directly in `directory` (absolute paths, sorted by name; tests and .d.ts files are not flows); none when it does not exist. */
+export async function listFlowFiles(directory: string): Promise<string[]> {
   const root = resolve(directory);
   const entries = await readdir(root, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return [];
     throw new FlowLoadError(root, `cannot be listed (${error.message}).`, { cause: error });
   });
-  const files = entries
+  return entries
     .filter(
       (entry) =>
         (entry.isFile() || entry.isSymbolicLink()) && FLOW_FILE.test(entry.name) && !NOT_FLOW_FILE.test(entry.name),
     )
-    .map((entry) => entry.name)
+    .map((entry) => join(root, entry.name))
     .sort();
+}
+
+/** Loads every flow file directly in `directory` (sorted by name); one file's problems do not stop the others. A missing directory has no flows. */
+export async function loadFlowDirectory(directory: string): Promise<LoadedFlows> {
   const flows = new Map<string, FlowDefinition>();
   const problems: FlowProblem[] = [];
-  for (const name of files) {
+  for (const file of await listFlowFiles(directory)) {
     let loaded: FlowDefinition[];
     try {
-      loaded = await loadFlowFile(join(root, name));
+      loaded = await loadFlowFile(file);
     } catch (error) {
       problems.push(
         isDefinitionError(error) || error instanceof FlowLoadError
           ? error
-          : new FlowLoadError(join(root, name), (error as Error).message, { cause: error }),
+          : new FlowLoadError(file, (error as Error).message, { cause: error }),
       );
       continue;
     }

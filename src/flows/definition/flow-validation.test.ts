@@ -192,7 +192,7 @@ describe('validateFlow: refusals', () => {
     );
     expect(problem(oneTask({ id: 'f', params: { n: Number.NaN } }))).toContain('params.n is NaN');
     expect(problem(oneTask({ id: 'f', params: { list: [1, undefined] } as never }))).toContain(
-      'params.list[1] is a undefined',
+      'params.list[1] is undefined, which is not a JSON value',
     );
     expect(problem(oneTask({ id: 'f', params: { fn: noop } as never }))).toContain('params.fn is a function');
     const circular: Record<string, unknown> = {};

@@ -254,7 +254,7 @@ function jsonCopy(value: unknown, path: string, fail: Fail, seen: Set<object>): 
         ? 'circular reference'
         : `${(value.constructor as { name?: string } | undefined)?.name ?? 'non-plain'} object`;
   return fail(
-    `${path} is a ${what}, which is not a JSON value; params must be null, booleans, numbers, strings, lists or plain objects (write dates as ISO strings).`,
+    `${path} is ${what === 'undefined' ? what : `a ${what}`}, which is not a JSON value; params must be null, booleans, numbers, strings, lists or plain objects (write dates as ISO strings).`,
     { path },
   );
 }

@@ -6,11 +6,14 @@
  *   failed   also clear and re-run the dates whose run failed;
  *   all      also clear and re-run every finished run in the range.
  * Runs still in progress are never touched.
+ * The range is inclusive: `--to 2026-01-31` covers every tick of that day in the
+ * schedule's time zone (backfill-range.ts).
  */
 import { sql } from 'kysely';
 import { InvalidArgumentError } from '../../core/index.js';
 import type { Schedule } from '../definition/schedules.js';
 import { ticksBetween } from './schedule-ticks.js';
+import { backfillBound } from './backfill-range.js';
 import { scheduledRunKey } from './schedule-evaluation.js';
 import type { QueueContext } from '../queue/queue-context.js';
 import { clearRun, createRun, startWaitingRuns } from '../queue/run-creation.js';
@@ -21,8 +24,9 @@ export const ReprocessMode = { missing: 'missing', failed: 'failed', all: 'all' 
 export type ReprocessMode = (typeof ReprocessMode)[keyof typeof ReprocessMode];
 
 export interface BackfillOptions {
-  readonly from: Date;
-  readonly to: Date;
+  /** Inclusive bounds: instants, or text read in the schedule's time zone (a bare date is the whole day; backfill-range.ts). */
+  readonly from: Date | string;
+  readonly to: Date | string;
   readonly reprocess?: ReprocessMode;
   /** Runs of this backfill at once (default 4). */
   readonly maxActiveRuns?: number;
@@ -44,10 +48,6 @@ export async function backfill(ctx: QueueContext, flowId: string, options: Backf
   const reprocess = options.reprocess ?? ReprocessMode.missing;
   if (!(reprocess in ReprocessMode))
     throw new InvalidArgumentError(`Unknown reprocess mode "${reprocess}": use missing, failed or all.`);
-  if (options.from > options.to)
-    throw new InvalidArgumentError(
-      `The backfill range starts (${options.from.toISOString()}) after it ends (${options.to.toISOString()}).`,
-    );
   const flow = await ctx.meta.db
     .selectFrom('flow_definitions')
     .select(['schedule', 'start_date', 'first_registered_at'])
@@ -60,13 +60,15 @@ export async function backfill(ctx: QueueContext, flowId: string, options: Backf
       `Flow "${flowId}" has a ${schedule.kind} schedule: a backfill needs a cron or interval schedule to know the logical dates in a range.`,
     );
   }
-  const dates = ticksBetween(
-    schedule,
-    options.from,
-    options.to,
-    undefined,
-    flow.start_date ?? flow.first_registered_at,
-  );
+  const timezone = schedule.kind === 'cron' ? schedule.timezone : 'UTC';
+  const from = backfillBound(options.from, 'from', timezone);
+  const to = backfillBound(options.to, 'to', timezone);
+  if (from > to)
+    throw new InvalidArgumentError(
+      `The backfill range starts (${from.toISOString()}) after it ends (${to.toISOString()}): --from must not be later than --to.`,
+      { from: from.toISOString(), to: to.toISOString() },
+    );
+  const dates = ticksBetween(schedule, from, to, undefined, flow.start_date ?? flow.first_registered_at);
   const keys = dates.map(scheduledRunKey);
   const { rows: existing } = await sql<{ id: number; run_key: string; state: string; logical_date: Date }>`
     select id, run_key, state, logical_date from flow_runs where flow_id = ${flowId} and run_key = any(${keys}::text[])`.execute(
@@ -89,8 +91,8 @@ export async function backfill(ctx: QueueContext, flowId: string, options: Backf
     .insertInto('flow_backfills')
     .values({
       flow_id: flowId,
-      range_start: options.from,
-      range_end: options.to,
+      range_start: from,
+      range_end: to,
       reprocess,
       max_active_runs: options.maxActiveRuns ?? 4,
       runs: create.length + rerun.length,

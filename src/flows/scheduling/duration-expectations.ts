@@ -3,10 +3,13 @@
  * robust spread (median absolute deviation); where the attempts' input sizes vary
  * (at least twofold), also a time per input byte, so a bigger input is expected to
  * take proportionally longer.
- * A run's ETA is its remaining critical path under those medians; a running task
- * far past its expectation (beyond median + 4 × spread, and at least twice the
- * median) is flagged overdue. Learned prediction is a later issue: task_attempts
- * keeps what it will need (duration, input bytes, queue wait, worker, outcome).
+ * A run's ETA is its remaining critical path under those medians. A running task is
+ * flagged overdue only when it is clearly abnormal, past all of: the expectation plus
+ * 4 × spread (a robust ~3σ), twice the 90th percentile of its history (the slow runs it
+ * has already had), and the expectation plus 30 s (a short task that takes a few seconds
+ * longer than usual is jitter: a busy machine, a cold start, not something to act on).
+ * Learned prediction is a later issue: task_attempts keeps what it will need (duration,
+ * input bytes, queue wait, worker, outcome).
  */
 import { sql } from 'kysely';
 import type { FlowPlan } from '../definition/flow-plan.js';
@@ -16,12 +19,16 @@ import { isFinished, TaskState } from '../queue/task-states.js';
 
 /** Attempts looked at per task. */
 const HISTORY = 30;
+/** The least a task must exceed its expectation by to be overdue. */
+export const OVERDUE_MARGIN_MS = 30_000;
 
 export interface DurationExpectation {
   readonly taskId: string;
   readonly samples: number;
   readonly medianMs: number;
   readonly spreadMs: number;
+  /** The 90th percentile of the durations (nearest rank). */
+  readonly p90Ms: number;
   /** Median milliseconds per input byte, when input sizes vary enough to tell. */
   readonly msPerByte?: number;
 }
@@ -59,6 +66,7 @@ export async function durationExpectations(
       samples: durations.length,
       medianMs: median,
       spreadMs: medianOf(durations.map((d) => Math.abs(d - median))),
+      p90Ms: percentileOf(durations, 0.9),
       ...(varies ? { msPerByte: medianOf(sized.map((s) => s.d / s.b)) } : {}),
     });
   }
@@ -71,6 +79,12 @@ function medianOf(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
+/** Nearest-rank percentile: the smallest value with at least `p` of the values at or below it. */
+function percentileOf(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)]!;
+}
+
 export function isOverdue(
   expectation: DurationExpectation | undefined,
   elapsedMs: number,
@@ -78,8 +92,11 @@ export function isOverdue(
 ): boolean {
   if (expectation === undefined || expectation.samples < 3) return false;
   const expected = expectedMs(expectation, inputBytes);
-  const spread = expectation.spreadMs * (expected / Math.max(expectation.medianMs, 1e-9));
-  return elapsedMs > Math.max(expected + 4 * spread, 2 * expected, 1_000);
+  // Spread and p90 were measured at the median's scale; a bigger input stretches them alike.
+  const scale = expected / Math.max(expectation.medianMs, 1e-9);
+  const spread = expectation.spreadMs * scale;
+  const p90 = Math.max(expectation.p90Ms * scale, expected);
+  return elapsedMs > Math.max(expected + 4 * spread, 2 * p90, expected + OVERDUE_MARGIN_MS);
 }
 
 /**

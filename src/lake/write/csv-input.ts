@@ -131,11 +131,10 @@ async function sniffDialect(connection: DuckDBConnection, file: string): Promise
     if (best > 0) delimiter = DELIMITERS[counts.indexOf(best)]!;
   }
   if (!delimiter || !DELIMITERS.includes(delimiter)) delimiter = delimiter ?? ',';
-  const strict = await sniff(
-    connection,
-    file,
-    `delim = ${quoteLiteral(delimiter)}, header = true, quote = '"', escape = '"'`,
-  );
+  const explicit = `delim = ${quoteLiteral(delimiter)}, header = true, quote = '"', escape = '"'`;
+  // A bad row makes the sniff give up; told to pass over bad rows, it still types the columns from the good ones.
+  const strict =
+    (await sniff(connection, file, explicit)) ?? (await sniff(connection, file, `${explicit}, ignore_errors = true`));
   if (strict) return { ...strict, delimiter };
   if (!free)
     throw new InvalidArgumentError(

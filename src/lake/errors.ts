@@ -182,7 +182,7 @@ export class BadRowsError extends LakeError {
     readonly badLines: number,
     nextStep: string,
   ) {
-    const where = `${file} line ${line}${column === undefined ? '' : `, column "${column}"`}`;
+    const where = `Line ${line} of ${file}${column === undefined ? '' : `, column "${column}"`}`;
     const more = badLines > 1 ? ` (${badLines} bad lines in all)` : '';
     super('LAKE_BAD_ROWS', `${where}: ${reason}${more}; nothing was written. ${nextStep}`, {
       file,

@@ -85,7 +85,16 @@ export {
   type WriteResult,
 } from './table.js';
 export { Transaction, type TransactionOptions, type CommitResult } from './transaction/transaction.js';
-export { fromRows, fromSql, fromFile, formatOf, type DataSource, type FileFormat } from './write/data-source.js';
+export {
+  fromRows,
+  fromSql,
+  fromFile,
+  formatOf,
+  checkedFileSource,
+  type DataSource,
+  type FileFormat,
+  type SourceRelation,
+} from './write/data-source.js';
 export {
   BadRowsMode,
   defaultRejectsFile,

@@ -17,6 +17,8 @@ export interface InputChecks {
   readonly rejects?: string;
   /** The sentence a `fail` error ends with: how to skip or quarantine, in the caller's words. */
   readonly nextStep?: string;
+  /** How errors and the report name the input (default its path), e.g. "the body". */
+  readonly name?: string;
 }
 
 export interface RejectedRow {
@@ -61,11 +63,12 @@ export async function settleRejects(
   checks: InputChecks,
 ): Promise<InputReport> {
   const mode = checks.badRows ?? 'fail';
+  const shown = checks.name ?? file;
   const sorted = [...rejected].sort((a, b) => a.line - b.line);
   const first = sorted[0];
   if (first && mode === 'fail') {
     throw new BadRowsError(
-      file,
+      shown,
       first.line,
       first.column,
       first.value,
@@ -77,9 +80,9 @@ export async function settleRejects(
   if (first && mode === 'quarantine') {
     const target = checks.rejects ?? defaultRejectsFile(file);
     await fs.writeFile(target, sorted.map((r) => JSON.stringify(r)).join('\n') + '\n');
-    return { file, mode, rejected: sorted, quarantineFile: target };
+    return { file: shown, mode, rejected: sorted, quarantineFile: target };
   }
-  return { file, mode, rejected: sorted };
+  return { file: shown, mode, rejected: sorted };
 }
 
 /** One entry per line: the first problem found on it. */

@@ -33,8 +33,9 @@ export async function readCsvStrictly(
   connection: DuckDBConnection,
   file: string,
   target: StructType | undefined,
+  shownAs = file,
 ): Promise<CsvRead> {
-  const dialect = await sniffDialect(connection, file);
+  const dialect = await sniffDialect(connection, file, shownAs);
   const notNull: string[] = [];
   const columns = dialect.columns.map(({ name, type }) => {
     const field = target ? findField(target, name) : undefined;
@@ -60,7 +61,10 @@ export async function readCsvStrictly(
   const scan = `read_csv(${sqlPath(file)}, ${options.join(', ')}, store_rejects = true, rejects_table = '${rejectsTable}', rejects_scan = '${rejectsScan}')`;
   try {
     // hash(t) reads every column: a bare count(*) would let DuckDB skip converting them.
-    await connection.run(`SELECT count(*), sum(hash(t)) FROM ${scan} AS t`);
+    await connection.run(`SELECT count(*), sum(hash(t)) FROM ${scan} AS t`).catch((error: unknown) => {
+      const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+      throw new InvalidArgumentError(`Cannot read ${shownAs} as CSV: ${reason}`, { file: shownAs }, { cause: error });
+    });
     const reader = await connection.runAndReadAll(
       `SELECT line_byte_position, column_name, error_type, csv_line, error_message FROM ${quoteIdent(rejectsTable)}`,
     );
@@ -120,7 +124,7 @@ function describe(errorType: string, message: string, notNull: boolean): { reaso
  * it saw one column whose name holds a delimiter, the file is sniffed again with that
  * delimiter and a header, so a bad row cannot turn the header into one column.
  */
-async function sniffDialect(connection: DuckDBConnection, file: string): Promise<Dialect> {
+async function sniffDialect(connection: DuckDBConnection, file: string, shownAs: string): Promise<Dialect> {
   const tsv = /\.tsv(\.gz|\.zst)?$/i.test(file);
   const free = await sniff(connection, file, tsv ? "delim = '\\t', header = true" : '');
   let delimiter = tsv ? '\t' : free?.delimiter;
@@ -138,8 +142,8 @@ async function sniffDialect(connection: DuckDBConnection, file: string): Promise
   if (strict) return { ...strict, delimiter };
   if (!free)
     throw new InvalidArgumentError(
-      `Cannot read ${file} as CSV: neither its delimiter nor its header could be detected. Check that it is a CSV file with a header line.`,
-      { file },
+      `Cannot read ${shownAs} as CSV: neither its delimiter nor its header could be detected. Check that it is a CSV file with a header line.`,
+      { file: shownAs },
     );
   // The strict sniff fails on a broken row (an unterminated quote); the header's names are still good.
   const columns =

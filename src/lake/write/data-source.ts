@@ -7,6 +7,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { InvalidArgumentError } from '../../core/index.js';
+import { withConnection } from '../../duckdb/index.js';
 import { duckdbType, quoteIdent, type StructType } from '../log/schema.js';
 import { settleRejects, type InputChecks, type InputReport } from './bad-rows.js';
 import { readCsvStrictly } from './csv-input.js';
@@ -89,7 +90,7 @@ export async function sourceRelation(
       if (format === 'parquet')
         return { sql: `SELECT * FROM read_parquet(${sqlPath(file)})`, description, release: async () => {} };
       if (format === 'csv') {
-        const read = await readCsvStrictly(connection, file, target);
+        const read = await readCsvStrictly(connection, file, target, source.checks?.name ?? source.path);
         const input = await settleRejects(source.path, read.rejected, source.checks ?? {});
         return { sql: `SELECT * FROM ${read.reader}`, description, input, release: async () => {} };
       }
@@ -99,7 +100,8 @@ export async function sourceRelation(
       const release = async () => (read.staged ? fs.rm(read.staged, { force: true }) : undefined);
       try {
         const input = await settleRejects(source.path, read.rejected, source.checks ?? {});
-        return { sql: jsonLinesRelation(source.path, read.staged, target), description, input, release };
+        const relation = jsonLinesRelation(source.checks?.name ?? source.path, read.staged, target);
+        return { sql: relation, description, input, release };
       } catch (error) {
         await release();
         throw error;
@@ -115,6 +117,14 @@ export async function sourceRelation(
       };
     }
   }
+}
+
+/**
+ * A file source checked on a connection of its own (the relation it gives is plain SQL,
+ * usable anywhere); `target` is the schema of the table it will be written to.
+ */
+export function checkedFileSource(source: DataSource, target?: StructType): Promise<SourceRelation> {
+  return withConnection((connection) => sourceRelation(source, connection, target));
 }
 
 /** A `.json` file holding one array (not JSON lines): DuckDB reads it whole, unchecked line by line. */

@@ -47,6 +47,7 @@ export async function readCsvStrictly(
   const options = [
     'auto_detect = false',
     'header = true',
+    'skip = 0',
     `delim = ${quoteLiteral(dialect.delimiter)}`,
     `quote = '"'`,
     `escape = '"'`,
@@ -85,6 +86,7 @@ export async function readCsvStrictly(
       line: lines.get(r.offset) ?? 0,
       ...(r.column === undefined ? {} : { column: r.column }),
       ...describe(r.errorType, r.message, r.column !== undefined && notNull.includes(r.column)),
+      ...(r.errorType === 'CAST' && !/to '/.test(r.message) ? castOfMultiline(r.column, columns) : {}),
       text: truncate(r.text, 10_000),
     }));
     return {
@@ -95,6 +97,15 @@ export async function readCsvStrictly(
     await connection.run(`DROP TABLE IF EXISTS temp.${quoteIdent(rejectsTable)}`);
     await connection.run(`DROP TABLE IF EXISTS temp.${quoteIdent(rejectsScan)}`);
   }
+}
+
+/** DuckDB cuts its message at a value's newline: the reason from the column's type instead. */
+function castOfMultiline(
+  column: string | undefined,
+  columns: ReadonlyArray<{ name: string; type: string }>,
+): { reason?: string } {
+  const type = columns.find((c) => c.name === column)?.type;
+  return type ? { reason: `cannot read a value spanning lines as ${type}` } : {};
 }
 
 /** The reason (and the bad value) of one DuckDB reject, in the user's terms. */
@@ -126,7 +137,8 @@ function describe(errorType: string, message: string, notNull: boolean): { reaso
  */
 async function sniffDialect(connection: DuckDBConnection, file: string, shownAs: string): Promise<Dialect> {
   const tsv = /\.tsv(\.gz|\.zst)?$/i.test(file);
-  const free = await sniff(connection, file, tsv ? "delim = '\\t', header = true" : '');
+  // A header is required and comes first: left to guess, the sniffer may skip lines up to a bad row and take that row as the header.
+  const free = await sniff(connection, file, `${tsv ? "delim = '\\t', " : ''}header = true, skip = 0`);
   let delimiter = tsv ? '\t' : free?.delimiter;
   if (free && free.columns.length === 1) {
     const name = free.columns[0]!.name;
@@ -135,7 +147,7 @@ async function sniffDialect(connection: DuckDBConnection, file: string, shownAs:
     if (best > 0) delimiter = DELIMITERS[counts.indexOf(best)]!;
   }
   if (!delimiter || !DELIMITERS.includes(delimiter)) delimiter = delimiter ?? ',';
-  const explicit = `delim = ${quoteLiteral(delimiter)}, header = true, quote = '"', escape = '"'`;
+  const explicit = `delim = ${quoteLiteral(delimiter)}, header = true, skip = 0, quote = '"', escape = '"'`;
   // A bad row makes the sniff give up; told to pass over bad rows, it still types the columns from the good ones.
   const strict =
     (await sniff(connection, file, explicit)) ?? (await sniff(connection, file, `${explicit}, ignore_errors = true`));

@@ -129,7 +129,12 @@ describe('valid CSV is read as it is', () => {
       { id: 3, day: '2024-01-03', kind: null },
     ]);
     const crlfBad = file('crlf-bad.csv', 'id,day,kind\r\n1,2024-01-01,a\r\n2,"x\r\ny",b\r\n3,2024-01-03,c,d\r\n');
-    expect(await failure(table.append(fromFile(crlfBad)))).toMatchObject({ line: 3, column: 'day', badLines: 2 });
+    expect(await failure(table.append(fromFile(crlfBad)))).toMatchObject({
+      line: 3,
+      column: 'day',
+      reason: 'cannot read a value spanning lines as DATE',
+      badLines: 2,
+    });
   });
 
   it('a header-only file makes an empty table with the header columns', async () => {

@@ -86,7 +86,9 @@ export async function readCsvStrictly(
       line: lines.get(r.offset) ?? 0,
       ...(r.column === undefined ? {} : { column: r.column }),
       ...describe(r.errorType, r.message, r.column !== undefined && notNull.includes(r.column)),
-      ...(r.errorType === 'CAST' && !/to '/.test(r.message) ? castOfMultiline(r.column, columns) : {}),
+      ...(r.errorType === 'CAST' && /Could not convert string "[^"]*$/.test(r.message)
+        ? castOfMultiline(r.column, columns)
+        : {}),
       text: truncate(r.text, 10_000),
     }));
     return {

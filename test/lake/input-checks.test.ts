@@ -198,6 +198,27 @@ describe('JSON lines', () => {
     expect(quarantined[3]!.text).toBe('{"id": 2, "kind": 3}');
   });
 
+  it('checks text for date columns with DuckDB casts, naming the line', async () => {
+    const table = await typedTable();
+    const input = file(
+      'days.jsonl',
+      '{"id": 1, "day": "2024-02-01"}\n{"id": 2, "day": "not a day"}\n{"id": 3, "day": "2024-02-30"}\n',
+    );
+    expect(await failure(table.append(fromFile(input)))).toMatchObject({
+      line: 2,
+      column: 'day',
+      value: '"not a day"',
+      reason: 'cannot read "not a day" as DATE',
+      badLines: 2,
+    });
+    const result = await table.append(fromFile(input, undefined, { badRows: 'skip' }));
+    expect(result.input?.rejected.map((r) => [r.line, r.text])).toEqual([
+      [2, '{"id": 2, "day": "not a day"}'],
+      [3, '{"id": 3, "day": "2024-02-30"}'],
+    ]);
+    expect(await table.rows()).toEqual([{ id: 1, day: '2024-02-01', kind: null }]);
+  });
+
   it('writes the side file where rejects says, and none when nothing is bad', async () => {
     const table = await typedTable();
     const input = file('good.jsonl', '{"id": 1}\n{"id": 2}\n');

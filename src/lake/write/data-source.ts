@@ -96,7 +96,7 @@ export async function sourceRelation(
       }
       if (await isJsonArray(file))
         return { sql: `SELECT * FROM read_json(${sqlPath(file)})`, description, release: async () => {} };
-      const read = await readJsonLinesStrictly(file, target);
+      const read = await readJsonLinesStrictly(connection, file, target);
       const release = async () => (read.staged ? fs.rm(read.staged, { force: true }) : undefined);
       try {
         const input = await settleRejects(source.path, read.rejected, source.checks ?? {});

@@ -7,6 +7,7 @@
  */
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BadRowsError, DeltaTable, fromFile, type StructType } from '../../src/lake/index.js';
@@ -231,5 +232,16 @@ describe('JSON lines', () => {
     expect(readFileSync(rejects, 'utf8')).toMatch(
       /"line":2,"column":"id","reason":"cannot read 1.5 as INTEGER","value":"1.5"/,
     );
+  });
+});
+
+describe('compressed input', () => {
+  it('counts the lines of a gzipped CSV or JSON-lines file after decompressing it', async () => {
+    const csv = path.join(dir, 'events.csv.gz');
+    writeFileSync(csv, gzipSync('id,day,kind\n1,2024-01-01,"a\nb"\n2,2024-01-02,b,extra\n'));
+    expect(await failure(DeltaTable.create(tableDir(), { data: fromFile(csv) }))).toMatchObject({ line: 4 });
+    const jsonl = path.join(dir, 'rows.jsonl.gz');
+    writeFileSync(jsonl, gzipSync('{"id": 1}\n\n{"id": 2,\n'));
+    expect(await failure(DeltaTable.create(tableDir(), { data: fromFile(jsonl) }))).toMatchObject({ line: 3 });
   });
 });

@@ -5,6 +5,8 @@
  * number and reason, to a JSON-lines side file, never inside the lake).
  */
 import { createReadStream, promises as fs } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import { BadRowsError } from '../errors.js';
 
 export const BadRowsMode = { fail: 'fail', skip: 'skip', quarantine: 'quarantine' } as const;
@@ -93,18 +95,36 @@ export function firstPerLine(rejected: readonly RejectedRow[]): RejectedRow[] {
 }
 
 /**
- * The 1-based line of each byte offset of a file (the number of newlines before it,
- * plus one), in one streaming pass that stops at the largest offset.
+ * The file's bytes as DuckDB reads them (gzip decompressed); undefined for zstd, which
+ * Node 20 cannot decompress.
  */
-export async function linesAtOffsets(file: string, offsets: readonly number[]): Promise<Map<number, number>> {
+export function decompressedStream(file: string): Readable | undefined {
+  if (/\.zst$/i.test(file)) return undefined;
+  return /\.gz$/i.test(file) ? createReadStream(file).pipe(createGunzip()) : createReadStream(file);
+}
+
+/**
+ * The 1-based line of each byte offset of a file (the number of newlines before it,
+ * plus one), in one streaming pass that stops at the largest offset; undefined when
+ * the file cannot be decompressed here.
+ */
+export async function linesAtOffsets(
+  file: string,
+  offsets: readonly number[],
+): Promise<Map<number, number> | undefined> {
   const wanted = [...new Set(offsets)].sort((a, b) => a - b);
   const result = new Map<number, number>();
   if (wanted.length === 0) return result;
+  const stream = decompressedStream(file);
+  if (!stream) return undefined;
   let position = 0;
   let newlines = 0;
   let next = 0;
-  const stream = createReadStream(file, { end: wanted[wanted.length - 1]! });
   for await (const chunk of stream as AsyncIterable<Buffer>) {
+    if (next >= wanted.length) {
+      stream.destroy();
+      break;
+    }
     for (let i = 0; i < chunk.length; i++, position++) {
       while (next < wanted.length && wanted[next]! <= position) result.set(wanted[next++]!, newlines + 1);
       if (chunk[i] === 0x0a) newlines++;

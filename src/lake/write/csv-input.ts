@@ -67,9 +67,10 @@ export async function readCsvStrictly(
       throw new InvalidArgumentError(`Cannot read ${shownAs} as CSV: ${reason}`, { file: shownAs }, { cause: error });
     });
     const reader = await connection.runAndReadAll(
-      `SELECT line_byte_position, column_name, error_type, csv_line, error_message FROM ${quoteIdent(rejectsTable)}`,
+      `SELECT line, line_byte_position, column_name, error_type, csv_line, error_message FROM ${quoteIdent(rejectsTable)}`,
     );
     const raw = reader.getRowObjectsJson().map((r) => ({
+      duckdbLine: Number(r.line),
       // Where DuckDB says the line starts is exact after CRLF and one byte late after LF (or, after a
       // quoted newline, the newline itself): the newlines up to and including it count the lines before.
       offset: Number(r.line_byte_position) + 1,
@@ -83,7 +84,8 @@ export async function readCsvStrictly(
       raw.map((r) => r.offset),
     );
     const rejected = raw.map((r) => ({
-      line: lines.get(r.offset) ?? 0,
+      // DuckDB's own line count (records, not lines) only where the file cannot be read here (zstd).
+      line: lines?.get(r.offset) ?? r.duckdbLine,
       ...(r.column === undefined ? {} : { column: r.column }),
       ...describe(r.errorType, r.message, r.column !== undefined && notNull.includes(r.column)),
       ...(r.errorType === 'CAST' && /Could not convert string "[^"]*$/.test(r.message)

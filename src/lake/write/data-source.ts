@@ -9,9 +9,9 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { InvalidArgumentError } from '../../core/index.js';
 import { withConnection } from '../../duckdb/index.js';
 import { duckdbType, quoteIdent, type StructType } from '../log/schema.js';
-import { settleRejects, type InputChecks, type InputReport } from './bad-rows.js';
+import { decompressedStream, settleRejects, type InputChecks, type InputReport } from './bad-rows.js';
 import { readCsvStrictly } from './csv-input.js';
-import { readJsonLinesStrictly } from './jsonl-input.js';
+import { canCheckJsonLines, readJsonLinesStrictly } from './jsonl-input.js';
 import { stagingDirectory, sqlPath } from './local-files.js';
 
 export type DataSource =
@@ -94,7 +94,7 @@ export async function sourceRelation(
         const input = await settleRejects(source.path, read.rejected, source.checks ?? {});
         return { sql: `SELECT * FROM ${read.reader}`, description, input, release: async () => {} };
       }
-      if (await isJsonArray(file))
+      if (!canCheckJsonLines(file) || (await isJsonArray(file)))
         return { sql: `SELECT * FROM read_json(${sqlPath(file)})`, description, release: async () => {} };
       const read = await readJsonLinesStrictly(connection, file, target);
       const release = async () => (read.staged ? fs.rm(read.staged, { force: true }) : undefined);
@@ -129,13 +129,12 @@ export function checkedFileSource(source: DataSource, target?: StructType): Prom
 
 /** A `.json` file holding one array (not JSON lines): DuckDB reads it whole, unchecked line by line. */
 async function isJsonArray(file: string): Promise<boolean> {
-  const handle = await fs.open(file, 'r');
-  try {
-    const { buffer, bytesRead } = await handle.read(Buffer.alloc(4096), 0, 4096, 0);
-    return /^\uFEFF?\s*\[/.test(buffer.subarray(0, bytesRead).toString('utf8'));
-  } finally {
-    await handle.close();
+  let head = '';
+  for await (const chunk of decompressedStream(file)! as AsyncIterable<Buffer>) {
+    head += chunk.toString('utf8');
+    if (head.trim().length > 0) break;
   }
+  return /^\uFEFF?\s*\[/.test(head);
 }
 
 function jsonLinesRelation(file: string, staged: string | undefined, target: StructType | undefined): string {

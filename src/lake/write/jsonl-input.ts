@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { duckdbType, type StructField, type StructType } from '../log/schema.js';
-import { firstPerLine, truncate, type RejectedRow } from './bad-rows.js';
+import { decompressedStream, firstPerLine, truncate, type RejectedRow } from './bad-rows.js';
 import { sqlPath, stagingDirectory } from './local-files.js';
 
 export interface JsonLinesRead {
@@ -21,6 +21,9 @@ export interface JsonLinesRead {
   readonly staged?: string;
   readonly rejected: readonly RejectedRow[];
 }
+
+/** Whether the file can be read line by line here (zstd cannot, on Node 20: DuckDB reads it unchecked). */
+export const canCheckJsonLines = (file: string): boolean => !/\.zst$/i.test(file);
 
 export async function readJsonLinesStrictly(
   connection: DuckDBConnection,
@@ -38,7 +41,7 @@ export async function readJsonLinesStrictly(
   let textCount = 0;
   let line = 0;
   try {
-    const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
+    const lines = createInterface({ input: decompressedStream(file)!, crlfDelay: Infinity });
     for await (const raw of lines) {
       line++;
       const text = line === 1 ? raw.replace(/^\uFEFF/, '') : raw;

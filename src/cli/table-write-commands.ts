@@ -2,25 +2,26 @@
 import { Option, type Command } from 'commander';
 import { InvalidArgumentError } from '../core/index.js';
 import { parseColumnList } from '../engine/index.js';
-import { DeltaTable, fromFile, formatOf } from '../lake/index.js';
+import { DeltaTable, fromFile, formatOf, type InputChecks } from '../lake/index.js';
+import { addBadRowsOptions, inputChecks, rejectsText, type BadRowsOptions } from './bad-rows-options.js';
 import { columnNames, existingFile, property } from './option-parsers.js';
 import { withProgress } from './progress-line.js';
 import { countText } from './text-table.js';
 
-interface CreateOptions {
+interface CreateOptions extends BadRowsOptions {
   readonly schema?: string;
   readonly from?: string;
   readonly partitionBy?: string[];
   readonly property?: Record<string, string>;
 }
 
-interface AppendOptions {
+interface AppendOptions extends BadRowsOptions {
   readonly partitionBy?: string[];
   readonly mergeSchema?: boolean;
 }
 
 export function registerWriteCommands(table: Command): void {
-  table
+  const create = table
     .command('create')
     .description('create a Delta table from a column list, or from a file (schema and rows)')
     .argument('<path>', 'where the table goes: a directory path or URI')
@@ -32,54 +33,63 @@ export function registerWriteCommands(table: Command): void {
     )
     .addOption(new Option('--from <file>', 'take the schema and the rows from a Parquet, CSV or JSON-lines file'))
     .option('--partition-by <columns>', 'partition columns, comma-separated', columnNames)
-    .option('--property <key=value>', 'a table property, e.g. delta.appendOnly=true (repeatable)', property)
-    .action(async (path: string, options: CreateOptions, command: Command) => {
-      if (!options.schema && !options.from)
-        command.error('error: give the table a schema: --schema "<col type, ...>" or --from <file>.', { exitCode: 2 });
-      const common = {
-        ...(options.partitionBy ? { partitionColumns: options.partitionBy } : {}),
-        ...(options.property ? { properties: options.property } : {}),
-      };
-      const created = options.from
-        ? await withProgress(async (progress) => {
-            progress.update(`loading ${options.from}`, 0);
-            return DeltaTable.create(path, { ...common, data: inputFile(options.from!) });
-          })
-        : await DeltaTable.create(path, { ...common, schema: await parseColumnList(options.schema!) });
-      const rows = options.from ? ` with ${countText(created.snapshot.numRecords ?? 0, 'row')}` : '';
-      process.stdout.write(`created ${created.location} (version ${created.version})${rows}\n`);
+    .option('--property <key=value>', 'a table property, e.g. delta.appendOnly=true (repeatable)', property);
+  addBadRowsOptions(create).action(async (path: string, options: CreateOptions, command: Command) => {
+    if (!options.schema && !options.from)
+      command.error('error: give the table a schema: --schema "<col type, ...>" or --from <file>.', { exitCode: 2 });
+    if (!options.from && (options.badRows || options.rejects))
+      command.error('error: --bad-rows and --rejects apply to --from <file>.', { exitCode: 2 });
+    const common = {
+      ...(options.partitionBy ? { partitionColumns: options.partitionBy } : {}),
+      ...(options.property ? { properties: options.property } : {}),
+    };
+    if (!options.from) {
+      const created = await DeltaTable.create(path, { ...common, schema: await parseColumnList(options.schema!) });
+      process.stdout.write(`created ${created.location} (version ${created.version})\n`);
+      return;
+    }
+    const from = options.from;
+    const data = inputFile(from, inputChecks(from, options, command));
+    const { table: created, result } = await withProgress(async (progress) => {
+      progress.update(`loading ${from}`, 0);
+      return DeltaTable.createFrom(path, { ...common, data });
     });
+    process.stdout.write(
+      `created ${created.location} (version ${created.version}) with ${countText(result.numRows, 'row')}\n` +
+        rejectsText(result.input),
+    );
+  });
 
-  table
+  const append = table
     .command('append')
     .description('append a Parquet, CSV or JSON-lines file to a table, creating the table if it does not exist')
     .argument('<path>', 'the table: a directory path or URI')
     .argument('<input>', 'the rows: a .parquet, .csv or .jsonl/.ndjson/.json file')
     .option('--partition-by <columns>', 'partition columns when the table is created, comma-separated', columnNames)
-    .option('--merge-schema', 'add columns the input has and the table lacks (as nullable columns)')
-    .action(async (path: string, input: string, options: AppendOptions) => {
-      const data = inputFile(input);
-      if (options.partitionBy && (await DeltaTable.exists(path)))
-        assertPartitioning((await DeltaTable.open(path)).snapshot.partitionColumns, options.partitionBy, path);
-      const { table: written, result } = await withProgress((progress) =>
-        DeltaTable.appendOrCreate(path, data, {
-          ...(options.partitionBy ? { partitionColumns: options.partitionBy } : {}),
-          ...(options.mergeSchema ? { mergeSchema: true } : {}),
-          progress,
-        }),
-      );
-      const what = `${countText(result.numRows, 'row')} in ${countText(result.numFiles, 'file')}`;
-      process.stdout.write(
-        result.version === 0
-          ? `created ${written.location} (version 0) with ${what}\n`
-          : `appended ${what} to ${written.location} (version ${result.version})\n`,
-      );
-    });
+    .option('--merge-schema', 'add columns the input has and the table lacks (as nullable columns)');
+  addBadRowsOptions(append).action(async (path: string, input: string, options: AppendOptions, command: Command) => {
+    const data = inputFile(input, inputChecks(input, options, command));
+    if (options.partitionBy && (await DeltaTable.exists(path)))
+      assertPartitioning((await DeltaTable.open(path)).snapshot.partitionColumns, options.partitionBy, path);
+    const { table: written, result } = await withProgress((progress) =>
+      DeltaTable.appendOrCreate(path, data, {
+        ...(options.partitionBy ? { partitionColumns: options.partitionBy } : {}),
+        ...(options.mergeSchema ? { mergeSchema: true } : {}),
+        progress,
+      }),
+    );
+    const what = `${countText(result.numRows, 'row')} in ${countText(result.numFiles, 'file')}`;
+    process.stdout.write(
+      (result.version === 0
+        ? `created ${written.location} (version 0) with ${what}\n`
+        : `appended ${what} to ${written.location} (version ${result.version})\n`) + rejectsText(result.input),
+    );
+  });
 }
 
-function inputFile(file: string) {
+function inputFile(file: string, checks: InputChecks) {
   existingFile(file);
-  return fromFile(file, formatOf(file));
+  return fromFile(file, formatOf(file), checks);
 }
 
 /** --partition-by only shapes a new table; on an existing one a different layout is a mistake worth stopping. */

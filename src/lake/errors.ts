@@ -19,6 +19,7 @@ export const LakeErrorCode = {
   LAKE_MERGE_MULTIPLE_MATCH: 'invalid',
   LAKE_CHANGE_DATA_FEED: 'invalid',
   LAKE_RESTORE_MISSING_FILES: 'invalid',
+  LAKE_BAD_ROWS: 'invalid',
 } as const satisfies ErrorCodeSet;
 export type LakeErrorCode = keyof typeof LakeErrorCode;
 
@@ -163,5 +164,33 @@ export class VacuumRetentionError extends LakeError {
 export class InvalidTableOperationError extends LakeError {
   constructor(message: string, details: ErrorDetails = {}) {
     super('LAKE_INVALID_OPERATION', message, details);
+  }
+}
+
+/**
+ * An input file (CSV, JSON lines) has rows that do not fit its header or the table:
+ * names the file, the first bad line (1-based, as an editor shows it), the column and
+ * the value, and how many lines were bad. Nothing was written.
+ */
+export class BadRowsError extends LakeError {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly column: string | undefined,
+    readonly value: string | undefined,
+    readonly reason: string,
+    readonly badLines: number,
+    nextStep: string,
+  ) {
+    const where = `Line ${line} of ${file}${column === undefined ? '' : `, column "${column}"`}`;
+    const more = badLines > 1 ? ` (${badLines} bad lines in all)` : '';
+    super('LAKE_BAD_ROWS', `${where}: ${reason}${more}; nothing was written. ${nextStep}`, {
+      file,
+      line,
+      ...(column === undefined ? {} : { column }),
+      ...(value === undefined ? {} : { value }),
+      reason,
+      badLines,
+    });
   }
 }

@@ -36,6 +36,7 @@ export {
   DeletionVectorError,
   VacuumRetentionError,
   InvalidTableOperationError,
+  BadRowsError,
 } from './errors.js';
 // Schemas and types
 export {
@@ -84,7 +85,23 @@ export {
   type WriteResult,
 } from './table.js';
 export { Transaction, type TransactionOptions, type CommitResult } from './transaction/transaction.js';
-export { fromRows, fromSql, fromFile, formatOf, type DataSource, type FileFormat } from './write/data-source.js';
+export {
+  fromRows,
+  fromSql,
+  fromFile,
+  formatOf,
+  checkedFileSource,
+  type DataSource,
+  type FileFormat,
+  type SourceRelation,
+} from './write/data-source.js';
+export {
+  BadRowsMode,
+  defaultRejectsFile,
+  type InputChecks,
+  type InputReport,
+  type RejectedRow,
+} from './write/bad-rows.js';
 export { readHistory, versionAtTimestamp, parseTimestamp, type HistoryEntry } from './log/history.js';
 export {
   writeCheckpoint,

@@ -9,6 +9,7 @@ import { openStore, type ObjectStore } from '../storage/index.js';
 import { silentProgress, type ProgressReporter } from '../core/index.js';
 import type { Metadata, Protocol } from './log/actions.js';
 import { describeSource, sourceRelation, type DataSource } from './write/data-source.js';
+import type { InputReport } from './write/bad-rows.js';
 import { writeDataFiles, type DataLayout } from './write/data-writer.js';
 import { withConnection } from '../duckdb/index.js';
 import { InvalidTableOperationError } from './errors.js';
@@ -79,6 +80,8 @@ export interface WriteResult {
   readonly numRows: number;
   /** True when `txn` showed the batch was already committed. */
   readonly skipped: boolean;
+  /** For a CSV or JSON-lines file: the lines left out (skipped or quarantined) and where they went. */
+  readonly input?: InputReport;
 }
 
 /** The outcome of DELETE, UPDATE or MERGE: the new version and what changed. */
@@ -113,11 +116,19 @@ export class DeltaTable {
 
   /** Creates a table (commit 0); with `data`, writes it in the same commit. */
   static async create(location: string | ObjectStore, options: CreateOptions): Promise<DeltaTable> {
+    return (await DeltaTable.createFrom(location, options)).table;
+  }
+
+  /** Like `create`, with what was written: rows, files and the input file's rejected lines. */
+  static async createFrom(
+    location: string | ObjectStore,
+    options: CreateOptions,
+  ): Promise<{ table: DeltaTable; result: WriteResult }> {
     const store = typeof location === 'string' ? openStore(location) : location;
     if (!options.schema && !options.data)
       throw new InvalidTableOperationError('Creating a table needs a schema or data to take it from.');
     return onConnection(options.connection, async (connection) => {
-      const source = options.data ? await sourceRelation(options.data) : undefined;
+      const source = options.data ? await sourceRelation(options.data, connection) : undefined;
       try {
         const metadata = newMetadata(
           options.schema ?? schemaFromSource(await describeSource(connection, source!)),
@@ -152,7 +163,14 @@ export class DeltaTable {
           });
         }
         const result = await txn.commit();
-        return new DeltaTable(result.snapshot);
+        const table = new DeltaTable(result.snapshot);
+        const written = {
+          version: table.version,
+          numFiles: table.snapshot.files.length,
+          numRows: table.snapshot.numRecords ?? 0,
+          skipped: false,
+        };
+        return { table, result: source?.input ? { ...written, input: source.input } : written };
       } finally {
         await source?.release();
       }
@@ -169,21 +187,11 @@ export class DeltaTable {
     } = {},
   ): Promise<{ table: DeltaTable; result: WriteResult }> {
     if (!(await DeltaTable.exists(location))) {
-      const table = await DeltaTable.create(location, {
+      return DeltaTable.createFrom(location, {
         data,
         ...(options.partitionColumns ? { partitionColumns: options.partitionColumns } : {}),
         ...(options.properties ? { properties: options.properties } : {}),
       });
-      const add = table.snapshot.files;
-      return {
-        table,
-        result: {
-          version: table.version,
-          numFiles: add.length,
-          numRows: table.snapshot.numRecords ?? 0,
-          skipped: false,
-        },
-      };
     }
     const table = await DeltaTable.open(location);
     return { table, result: await table.append(data, options) };
@@ -301,9 +309,13 @@ export class DeltaTable {
       return { version: snapshot.version, numFiles: 0, numRows: 0, skipped: true };
     }
     const progress = options.progress ?? silentProgress;
-    const result: { commit?: CommitResult; numFiles: number; numRows: number } = { numFiles: 0, numRows: 0 };
+    const result: { commit?: CommitResult; numFiles: number; numRows: number; input?: InputReport } = {
+      numFiles: 0,
+      numRows: 0,
+    };
     await onConnection(options.connection, async (connection) => {
-      const source = await sourceRelation(data);
+      const source = await sourceRelation(data, connection, options.overwriteSchema ? undefined : snapshot.schema);
+      if (source.input) result.input = source.input;
       try {
         const columns = await describeSource(connection, source);
         const txn = new Transaction(snapshot, { operation, operationParameters: parameters });
@@ -366,7 +378,8 @@ export class DeltaTable {
     const commit = result.commit!;
     this.current = commit.snapshot;
     await afterCommit(commit.snapshot);
-    return { version: commit.version, numFiles: result.numFiles, numRows: result.numRows, skipped: false };
+    const written = { version: commit.version, numFiles: result.numFiles, numRows: result.numRows, skipped: false };
+    return result.input ? { ...written, input: result.input } : written;
   }
 }
 

@@ -84,8 +84,8 @@ describe('POST rows', () => {
     await expectRefused(await post(json(5)), 400, /JSON array/);
     await expectRefused(
       await post({ headers: { 'content-type': 'application/x-ndjson' }, body: '{"id": 1}\nnot json' }),
-      400,
-      /line 2/,
+      422,
+      /Line 2 of the body/,
     );
     await expectRefused(
       await post({ headers: { 'content-type': 'application/vnd.apache.parquet' }, body: 'not parquet' }),

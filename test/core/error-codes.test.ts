@@ -56,6 +56,7 @@ const EXPECTED: Readonly<Record<string, readonly [ErrorCategory, number]>> = {
   LAKE_MERGE_MULTIPLE_MATCH: ['invalid', 422],
   LAKE_CHANGE_DATA_FEED: ['invalid', 400],
   LAKE_RESTORE_MISSING_FILES: ['invalid', 400],
+  LAKE_BAD_ROWS: ['invalid', 422],
   ENGINE_DELTA_SCAN_ARGUMENT: ['invalid', 400],
   ENGINE_SQL: ['invalid', 400],
   ENGINE_UNSUPPORTED_STATEMENT: ['invalid', 400],

@@ -30,7 +30,7 @@ export interface StagingRules {
   readonly rowFilter: string | null;
 }
 
-export async function stageRows(body: RowsBody, rules: StagingRules): Promise<StagedRows> {
+export async function stageRows(body: Exclude<RowsBody, { kind: 'lines' }>, rules: StagingRules): Promise<StagedRows> {
   const file = path.join(os.tmpdir(), `strata-api-${randomUUID()}.${body.kind === 'parquet' ? 'parquet' : 'ndjson'}`);
   const release = () => fs.rm(file, { force: true });
   try {
@@ -64,17 +64,17 @@ async function stageJson(
 
 async function stageParquet(file: string, bytes: Buffer, rules: StagingRules): Promise<string> {
   await fs.writeFile(file, bytes);
-  const source = `read_parquet(${quoteLiteral(file)})`;
+  return projectOnto(`read_parquet(${quoteLiteral(file)})`, rules, 'The body is not a readable Parquet file');
+}
+
+/** A SELECT of `source`'s rows with exactly the table's columns and types; its columns must be writable. */
+export async function projectOnto(source: string, rules: StagingRules, unreadable: string): Promise<string> {
   const present = await withConnection(async (connection) => {
     try {
       const reader = await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`);
       return reader.getRowObjectsJson().map((r) => String(r.column_name));
     } catch (error) {
-      throw new BadRequestError(
-        `The body is not a readable Parquet file: ${(error as Error).message}`,
-        {},
-        { cause: error },
-      );
+      throw new BadRequestError(`${unreadable}: ${(error as Error).message}`, {}, { cause: error });
     }
   });
   const given = new Map(present.map((name) => [writableColumn(name, rules).name, name]));
@@ -97,7 +97,7 @@ function writableColumn(name: string, rules: StagingRules): TableColumn {
 }
 
 /** Converts every value (a bad one is a 400) and counts the rows outside the row filter (403). */
-async function checkRows(sql: string, rowFilter: string | null): Promise<number> {
+export async function checkRows(sql: string, rowFilter: string | null, allowEmpty = false): Promise<number> {
   const outside = rowFilter === null ? '0' : `count(*) FILTER (WHERE NOT coalesce((${rowFilter}), false))`;
   const [count, bad] = await withConnection(async (connection) => {
     try {
@@ -114,13 +114,13 @@ async function checkRows(sql: string, rowFilter: string | null): Promise<number>
       );
     }
   });
-  if (!count) throw new BadRequestError('The body holds no rows; nothing was written.', {});
+  if (!count && !allowEmpty) throw new BadRequestError('The body holds no rows; nothing was written.', {});
   if (bad)
     throw new ForbiddenError(
       `${bad} of the ${count} rows are outside the rows this token may write (its row filter: ${rowFilter}); nothing was written.`,
       { rows: bad },
     );
-  return count;
+  return count ?? 0;
 }
 
 /** DuckDB's message without the staging file's path and its hints about read options. */

@@ -14,6 +14,7 @@ import type { AddFile } from '../log/actions.js';
 import { ChangeType } from '../change-data/change-data-writer.js';
 import { dmlMetrics } from './delete-rows.js';
 import { describeSource, sourceRelation, type DataSource } from '../write/data-source.js';
+import { withConnection } from '../../duckdb/index.js';
 import {
   assertChangeable,
   withDmlContext,
@@ -57,7 +58,8 @@ export async function mergeInto(
     ...(options.isolationLevel ? { isolationLevel: options.isolationLevel } : {}),
   });
   txn.readFiles(candidates, options.readPredicate);
-  const source = await sourceRelation(data);
+  // The source's checks need a connection of their own; the relation they give is plain SQL.
+  const source = await withConnection((connection) => sourceRelation(data, connection));
   try {
     const result = await withDmlContext(snapshot, 'MERGE', options, async (context) => {
       const columns = (await describeSource(context.connection, source)).map((c) => c.name);

@@ -7,21 +7,28 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { InvalidArgumentError } from '../../core/index.js';
+import { withConnection } from '../../duckdb/index.js';
+import { duckdbType, quoteIdent, type StructType } from '../log/schema.js';
+import { decompressedStream, settleRejects, type InputChecks, type InputReport } from './bad-rows.js';
+import { readCsvStrictly } from './csv-input.js';
+import { canCheckJsonLines, readJsonLinesStrictly } from './jsonl-input.js';
 import { stagingDirectory, sqlPath } from './local-files.js';
 
 export type DataSource =
   | { readonly kind: 'sql'; readonly sql: string }
   | { readonly kind: 'rows'; readonly rows: readonly Readonly<Record<string, unknown>>[] }
-  | { readonly kind: 'file'; readonly path: string; readonly format?: FileFormat };
+  | { readonly kind: 'file'; readonly path: string; readonly format?: FileFormat; readonly checks?: InputChecks };
 
 export type FileFormat = 'parquet' | 'csv' | 'json';
 
 export const fromSql = (sql: string): DataSource => ({ kind: 'sql', sql });
 export const fromRows = (rows: readonly Readonly<Record<string, unknown>>[]): DataSource => ({ kind: 'rows', rows });
-export const fromFile = (file: string, format?: FileFormat): DataSource => ({
+/** A file source; CSV and JSON-lines rows are checked, and bad ones handled as `checks.badRows` says (default fail). */
+export const fromFile = (file: string, format?: FileFormat, checks?: InputChecks): DataSource => ({
   kind: 'file',
   path: file,
   ...(format ? { format } : {}),
+  ...(checks ? { checks } : {}),
 });
 
 /** The file format implied by a file name's extension. */
@@ -41,6 +48,8 @@ export interface SourceRelation {
   readonly sql: string;
   /** Names the source in errors: the file, "the query" or "the rows". */
   readonly description: string;
+  /** For a CSV or JSON-lines file: the lines its checks rejected (skipped or quarantined). */
+  readonly input?: InputReport;
   release(): Promise<void>;
 }
 
@@ -62,16 +71,41 @@ export async function describeSource(
   }
 }
 
-export async function sourceRelation(source: DataSource): Promise<SourceRelation> {
+/**
+ * The source as a relation on `connection`. A CSV or JSON-lines file is checked row by
+ * row first (against `target`, the table's schema, when appending).
+ */
+export async function sourceRelation(
+  source: DataSource,
+  connection: DuckDBConnection,
+  target?: StructType,
+): Promise<SourceRelation> {
   switch (source.kind) {
     case 'sql':
       return { sql: source.sql, description: 'the query', release: async () => {} };
     case 'file': {
       const format = source.format ?? formatOf(source.path);
-      const file = sqlPath(path.resolve(source.path));
-      const reader =
-        format === 'parquet' ? `read_parquet(${file})` : format === 'csv' ? `read_csv(${file})` : `read_json(${file})`;
-      return { sql: `SELECT * FROM ${reader}`, description: `${source.path} (as ${format})`, release: async () => {} };
+      const description = `${source.path} (as ${format})`;
+      const file = path.resolve(source.path);
+      if (format === 'parquet')
+        return { sql: `SELECT * FROM read_parquet(${sqlPath(file)})`, description, release: async () => {} };
+      if (format === 'csv') {
+        const read = await readCsvStrictly(connection, file, target, source.checks?.name ?? source.path);
+        const input = await settleRejects(source.path, read.rejected, source.checks ?? {});
+        return { sql: `SELECT * FROM ${read.reader}`, description, input, release: async () => {} };
+      }
+      if (!canCheckJsonLines(file) || (await isJsonArray(file)))
+        return { sql: `SELECT * FROM read_json(${sqlPath(file)})`, description, release: async () => {} };
+      const read = await readJsonLinesStrictly(connection, file, target);
+      const release = async () => (read.staged ? fs.rm(read.staged, { force: true }) : undefined);
+      try {
+        const input = await settleRejects(source.path, read.rejected, source.checks ?? {});
+        const relation = jsonLinesRelation(source.checks?.name ?? source.path, read.staged, target);
+        return { sql: relation, description, input, release };
+      } catch (error) {
+        await release();
+        throw error;
+      }
     }
     case 'rows': {
       const file = path.join(await stagingDirectory(), `rows-${randomUUID()}.jsonl`);
@@ -83,6 +117,32 @@ export async function sourceRelation(source: DataSource): Promise<SourceRelation
       };
     }
   }
+}
+
+/**
+ * A file source checked on a connection of its own (the relation it gives is plain SQL,
+ * usable anywhere); `target` is the schema of the table it will be written to.
+ */
+export function checkedFileSource(source: DataSource, target?: StructType): Promise<SourceRelation> {
+  return withConnection((connection) => sourceRelation(source, connection, target));
+}
+
+/** A `.json` file holding one array (not JSON lines): DuckDB reads it whole, unchecked line by line. */
+async function isJsonArray(file: string): Promise<boolean> {
+  let head = '';
+  for await (const chunk of decompressedStream(file)! as AsyncIterable<Buffer>) {
+    head += chunk.toString('utf8');
+    if (head.trim().length > 0) break;
+  }
+  return /^\uFEFF?\s*\[/.test(head);
+}
+
+function jsonLinesRelation(file: string, staged: string | undefined, target: StructType | undefined): string {
+  if (staged) return `SELECT * FROM read_json(${sqlPath(staged)}, format = 'newline_delimited')`;
+  // No good line: an empty relation with the table's columns, so an append of nothing commits nothing new.
+  if (target)
+    return `SELECT ${target.fields.map((f) => `CAST(NULL AS ${duckdbType(f.type)}) AS ${quoteIdent(f.name)}`).join(', ')} WHERE false`;
+  throw new InvalidArgumentError(`${file} has no rows to take the table's columns from.`, { file });
 }
 
 function bigintReplacer(_key: string, value: unknown): unknown {

@@ -7,7 +7,7 @@
  * (`strata up &`) are stopped with the session's process group at the end.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -20,6 +20,7 @@ const blocks = readmeBlocks(readFileSync(path.join(root, 'README.md'), 'utf8'));
 const count = (kind: ReadmeBlock['kind']) => blocks.filter((b) => b.kind === kind).length;
 const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const BLOCK_TIMEOUT_MS = 120_000;
+const ERROR_LINE = '@@readme-error-at-line ';
 
 let dir: string;
 let session: Session | undefined;
@@ -33,7 +34,12 @@ beforeAll(() => {
   run('npm', ['link', '--offline', '--ignore-scripts', '--no-audit', '--no-fund'], root, npmEnv());
 }, 180_000);
 
-afterAll(() => session?.stop());
+let passed = false;
+afterAll(() => {
+  session?.stop();
+  // Kept after a failure, to look at what the blocks left (the path is in the failure).
+  if (passed) rmSync(dir, { recursive: true, force: true });
+});
 
 describe('README', () => {
   it(`runs its ${blocks.length} marked blocks in order (${count('sh')} sh exec, ${count('ts')} ts exec)`, async () => {
@@ -64,6 +70,7 @@ describe('README', () => {
       `README: ran ${blocks.length} blocks (${count('sh')} sh exec, ${count('ts')} ts exec): ${times.join(', ')}`,
     );
     expect(blocks.length).toBeGreaterThan(0);
+    passed = true;
   }, 600_000);
 });
 
@@ -83,7 +90,8 @@ class Session {
     for (const stream of [this.shell.stdout!, this.shell.stderr!])
       stream.setEncoding('utf8').on('data', (chunk: string) => (this.output += chunk));
     this.exit = new Promise((resolve) => this.shell.on('close', (code) => resolve(code)));
-    this.shell.stdin!.write('set -eo pipefail\n');
+    // On a failing command, say which line of the block (of the sourced file) it was on.
+    this.shell.stdin!.write(`set -eo pipefail\ntrap 'echo "${ERROR_LINE}$LINENO" >&2' ERR\n`);
   }
 
   async run(block: ReadmeBlock, script: string): Promise<void> {
@@ -95,11 +103,15 @@ class Session {
     void this.exit.then((code) => (exited = code));
     while (!this.output.includes(done, start)) {
       if (exited !== undefined || Date.now() > deadline) {
+        const output = this.output.slice(start);
+        const failedAt = [...output.matchAll(new RegExp(`${ERROR_LINE}(\\d+)`, 'g'))].at(-1)?.[1];
+        const where =
+          block.kind === 'sh' && failedAt !== undefined
+            ? `the command on README line ${block.line + Number(failedAt) - 1} (block at line ${block.line})`
+            : `the ${block.kind} block at README line ${block.line}`;
         const why =
-          exited !== undefined ? `exited with code ${exited}` : `did not finish in ${BLOCK_TIMEOUT_MS / 1000} s`;
-        throw new Error(
-          `README block at line ${block.line} (${block.kind}) ${why}.\n--- block ---\n${block.code}--- output ---\n${this.output.slice(start)}`,
-        );
+          exited !== undefined ? `failed (exit code ${exited})` : `did not finish in ${BLOCK_TIMEOUT_MS / 1000} s`;
+        throw new Error(`${where} ${why}.\n--- block ---\n${block.code}--- output ---\n${output}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }

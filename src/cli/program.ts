@@ -10,6 +10,7 @@ import { registerDemoCommand } from './demo-command.js';
 import { registerFlowCommand } from './flow-command.js';
 import { registerInitCommand } from './init-command.js';
 import { registerRoleCommands } from './role-commands.js';
+import { registerSampleCommand } from './sample-command.js';
 import { registerSqlCommand } from './sql-command.js';
 import { registerTableCommand } from './table-command.js';
 import { registerTokenCommands } from './token-command.js';
@@ -27,6 +28,7 @@ export function createProgram(): Command {
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');
   registerInitCommand(program);
+  registerSampleCommand(program);
   registerSqlCommand(program);
   registerTableCommand(program);
   registerFlowCommand(program);

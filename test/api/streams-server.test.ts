@@ -38,4 +38,24 @@ describe('SSE streams in the API server', () => {
     const hidden = await connectSse(`${api.url}/v1/streams/tables/sales`, { authorization: `Bearer ${granted}` });
     expect(hidden.status).toBe(404);
   });
+
+  it('gives a row-filtered and column-limited reader a commit without counts, paths, predicates or rows', async () => {
+    const limited = await api.token('writer', [{ table: 'main.sales', columns: ['id', 'day'], rowFilter: 'id < 50' }]);
+    const client = await connectSse(`${api.url}/v1/streams/tables/sales`, { authorization: `Bearer ${limited}` });
+    expect(client.status).toBe(200);
+    await client.waitFor((frames) => frames.some((f) => f.event === 'ready'));
+    await api.sql(`DELETE FROM sales WHERE region = 'APAC' AND amount > 120`);
+    await client.waitFor((frames) => commits(frames).length === 1);
+    const data = commits(client.frames)[0]!.data;
+    expect(JSON.parse(data)).toEqual({
+      table: 'main.sales',
+      version: expect.any(Number),
+      timestamp: expect.any(String),
+      operation: 'DELETE',
+      changes: null,
+    });
+    for (const hidden of ['APAC', 'amount', 'numDeletedRows', 'numRemovedFiles', 'parquet', api.warehouse])
+      expect(data).not.toContain(hidden);
+    client.close();
+  });
 });

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import { asError } from '../core/index.js';
 import { runSql, significant, tokenize, type SqlSession } from '../engine/index.js';
+import { withoutWarehouseError } from './sql-errors.js';
 import { printResult } from './sql-output.js';
 
 const HISTORY_FILE = path.join(homedir(), '.strata_sql_history');
@@ -60,7 +61,7 @@ async function run(session: SqlSession | undefined, sql: string, maxRows: number
       printResult({ statement: 'query', columns: result.columns, rows: result.rows, rowCount: result.rowCount });
     }
   } catch (error) {
-    process.stdout.write(`error: ${asError(error).message}\n`);
+    process.stdout.write(`error: ${asError(session ? error : withoutWarehouseError(error)).message}\n`);
   }
 }
 

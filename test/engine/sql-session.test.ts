@@ -134,4 +134,21 @@ describeBackends('SQL session', (backend) => {
     await expect(run('DELETE FROM scratch')).rejects.toThrow(/CATALOG_TABLE_NOT_FOUND/);
     await expect(run('SELECT * FROM scratch')).rejects.toThrow(/scratch/);
   });
+
+  it("suggests catalog tables for a mistyped name, never DuckDB's own views", async () => {
+    await run('CREATE TABLE visits (id INT)');
+    for (const sql of [
+      'SELECT * FROM visitz',
+      'SELECT * FROM main.visitz',
+      'SELECT 1 FROM visits v JOIN visitz w ON true',
+    ]) {
+      const error = (await run(sql).catch((e: unknown) => e)) as Error;
+      expect(error.message).toMatch(/CATALOG_TABLE_NOT_FOUND.*Did you mean main\.visits\?/);
+    }
+    const internal = (await run('SELECT * FROM pragma_database_lis').catch((e: unknown) => e)) as Error;
+    expect(internal.message).toMatch(/CATALOG_TABLE_NOT_FOUND/);
+    expect(internal.message).not.toContain('pragma_database_list');
+    // DuckDB's own functions still answer when named correctly.
+    expect(await rows('SELECT count(*) > 0 AS ok FROM pragma_database_list')).toEqual([{ ok: true }]);
+  });
 });

@@ -135,6 +135,19 @@ describeBackends('SQL session', (backend) => {
     await expect(run('SELECT * FROM scratch')).rejects.toThrow(/scratch/);
   });
 
+  it('says a DELETE, UPDATE or MERGE that changed no row committed no version', async () => {
+    await run('CREATE TABLE quiet (id BIGINT, v INT); INSERT INTO quiet VALUES (1, 1)');
+    const [deleted, updated, merged] = await run(
+      'DELETE FROM quiet WHERE id = 999999; UPDATE quiet SET v = 2 WHERE id < 0; ' +
+        'MERGE INTO quiet t USING (SELECT 5 AS id) s ON t.id = s.id WHEN MATCHED THEN DELETE',
+    );
+    expect(deleted).toMatchObject({ message: 'deleted 0 rows; no new version' });
+    expect(updated).toMatchObject({ message: 'updated 0 rows; no new version' });
+    expect(merged).toMatchObject({ message: 'merged: 0 updated, 0 inserted, 0 deleted; no new version' });
+    for (const result of [deleted, updated, merged]) expect(result).not.toHaveProperty('version');
+    expect(await rows('DESCRIBE HISTORY quiet')).toHaveLength(2);
+  });
+
   it("suggests catalog tables for a mistyped name, never DuckDB's own views", async () => {
     await run('CREATE TABLE visits (id INT)');
     for (const sql of [

@@ -16,6 +16,7 @@ import { dmlMetrics } from './delete-rows.js';
 import { describeSource, sourceRelation, type DataSource } from '../write/data-source.js';
 import {
   assertChangeable,
+  commitUnlessEmpty,
   withDmlContext,
   FILE_COLUMN,
   ROW_COLUMN,
@@ -37,9 +38,7 @@ import { quoteIdent, quoteLiteral } from '../log/schema.js';
 import type { Snapshot } from '../log/snapshot.js';
 import { Transaction } from '../transaction/transaction.js';
 
-export interface MergeOutcome extends DmlOutcome {
-  readonly numSourceRows: number;
-}
+export type MergeOutcome = DmlOutcome & { readonly numSourceRows: number };
 
 export async function mergeInto(
   snapshot: Snapshot,
@@ -122,7 +121,7 @@ export async function mergeInto(
       numTargetDeletionVectorsUpdated: metrics.numDeletionVectorsUpdated,
       executionTimeMs: Date.now() - start,
     });
-    return { commit: await txn.commit(), metrics, numSourceRows: result.numSourceRows };
+    return { ...(await commitUnlessEmpty(txn, metrics)), numSourceRows: result.numSourceRows };
   } finally {
     await source.release();
   }

@@ -135,6 +135,15 @@ describeBackends('SQL session', (backend) => {
     await expect(run('SELECT * FROM scratch')).rejects.toThrow(/scratch/);
   });
 
+  it('says which constraints a RESTORE removes', async () => {
+    await run('CREATE TABLE guarded (id BIGINT); INSERT INTO guarded VALUES (1)');
+    await run('ALTER TABLE guarded ADD CONSTRAINT positive CHECK (id > 0)');
+    const [restored] = await run('RESTORE TABLE guarded TO VERSION AS OF 1');
+    expect(restored).toMatchObject({
+      message: 'restored guarded to version 1; removed CHECK positive (id > 0)',
+    });
+  });
+
   it('says a DELETE, UPDATE or MERGE that changed no row committed no version', async () => {
     await run('CREATE TABLE quiet (id BIGINT, v INT); INSERT INTO quiet VALUES (1, 1)');
     const [deleted, updated, merged] = await run(

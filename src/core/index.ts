@@ -10,6 +10,7 @@ export {
   type ErrorDetails,
   type StrataErrorOptions,
 } from './errors.js';
+export { libraryPhrase, remedyOf, type Remedy } from './remedy.js';
 export { STRATA_VERSION, ENGINE_INFO } from './version.js';
 export { silentProgress, type ProgressReporter } from './progress.js';
 export { formatBytes } from './format.js';

@@ -49,14 +49,12 @@ export function registerRowsWriteRoutes(app: FastifyInstance, ctx: ApiContext): 
       try {
         const result = await table.append(fromSql(staged.sql));
         ctx.events.tableCommitted(access.table.name);
-        return await reply
-          .code(201)
-          .send({
-            table: access.table.name,
-            version: result.version,
-            committed: !result.skipped,
-            rows: result.numRows,
-          });
+        return await reply.code(201).send({
+          table: access.table.name,
+          version: result.version,
+          committed: !result.skipped,
+          rows: result.numRows,
+        });
       } finally {
         await staged.release();
       }

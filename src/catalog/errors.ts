@@ -1,4 +1,4 @@
-import { moduleErrorBase, type ErrorCodeSet, type ErrorDetails } from '../core/index.js';
+import { libraryPhrase, moduleErrorBase, type ErrorCodeSet, type ErrorDetails, type Remedy } from '../core/index.js';
 
 /** Every code the catalog raises, with its category (which decides the HTTP status). */
 export const CatalogErrorCode = {
@@ -43,10 +43,11 @@ export class TableNotFoundError extends CatalogError {
     readonly tableName: string,
     readonly suggestions: readonly string[],
   ) {
+    const remedy: Remedy = { kind: 'registerTable', name: tableName };
     super(
       'CATALOG_TABLE_NOT_FOUND',
-      `Table ${tableName} does not exist.${didYouMean(suggestions)} Create it, or register an existing Delta table under that name with registerExternal.`,
-      { name: tableName, suggestions },
+      `Table ${tableName} does not exist.${didYouMean(suggestions)} Create it, or register an existing Delta table under that name with ${libraryPhrase(remedy)}.`,
+      { name: tableName, suggestions, remedy },
     );
   }
 }
@@ -71,10 +72,11 @@ export class SchemaNotFoundError extends CatalogError {
     readonly schema: string,
     readonly suggestions: readonly string[],
   ) {
+    const remedy: Remedy = { kind: 'createSchema', schema };
     super(
       'CATALOG_SCHEMA_NOT_FOUND',
-      `Schema ${schema} does not exist.${didYouMean(suggestions)} Create it with createSchema.`,
-      { schema, suggestions },
+      `Schema ${schema} does not exist.${didYouMean(suggestions)} Create it with ${libraryPhrase(remedy)}.`,
+      { schema, suggestions, remedy },
     );
   }
 }
@@ -103,8 +105,9 @@ export class LocationInUseError extends CatalogError {
   constructor(
     readonly location: string,
     reason: string,
+    remedy?: Remedy,
   ) {
-    super('CATALOG_LOCATION_IN_USE', `The location ${location} ${reason}`, { location });
+    super('CATALOG_LOCATION_IN_USE', `The location ${location} ${reason}`, { location, ...(remedy ? { remedy } : {}) });
   }
 }
 
@@ -133,13 +136,14 @@ export class TableNotRecordedError extends CatalogError {
     options?: { cause?: unknown },
   ) {
     const reason = options?.cause instanceof Error ? `: ${options.cause.message}` : '';
+    const remedy: Remedy = { kind: 'registerTable', name: tableName, location };
     const fix = managed
       ? `delete ${location}, then create ${tableName} again`
-      : `register it with registerExternal(${JSON.stringify(tableName)}, ${JSON.stringify(location)}) once the metadata database works, or delete ${location}`;
+      : `register it with ${libraryPhrase(remedy)} once the metadata database works, or delete ${location}`;
     super(
       'CATALOG_NOT_RECORDED',
       `The Delta table for ${tableName} was created at ${location}, but recording it in the catalog failed${reason}. It exists on storage only: ${fix}.`,
-      { name: tableName, location },
+      { name: tableName, location, ...(managed ? {} : { remedy }) },
       options,
     );
   }

@@ -14,6 +14,7 @@
  * CATALOG_NOT_RECORDED says where the unrecorded table is.
  */
 import { randomUUID } from 'node:crypto';
+import { libraryPhrase } from '../core/index.js';
 import { DeltaTable, TableExistsError as LakeTableExistsError, type CreateOptions } from '../lake/index.js';
 import { hasPgErrorCode, pgConstraint, PgErrorCode } from '../meta/index.js';
 import { TableKind } from './catalog-tables.js';
@@ -50,7 +51,8 @@ export async function createTable(
     if (await DeltaTable.exists(location))
       throw new LocationInUseError(
         location,
-        'already holds a Delta table: register it with registerExternal instead of creating one there.',
+        `already holds a Delta table: register it with ${libraryPhrase({ kind: 'registerTable', name: display, location })} instead of creating one there.`,
+        { kind: 'registerTable', name: display, location },
       );
     try {
       await DeltaTable.create(location, deltaOptions);

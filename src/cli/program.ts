@@ -6,6 +6,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { STRATA_VERSION, asError, isStrataError } from '../core/index.js';
+import { cliMessage } from './cli-hints.js';
 import { registerDemoCommand } from './demo-command.js';
 import { registerFlowCommand } from './flow-command.js';
 import { registerInitCommand } from './init-command.js';
@@ -54,7 +55,7 @@ function report(thrown: unknown): ExitCode {
   if (thrown instanceof CommanderError) return thrown.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
   const error = asError(thrown);
   if (isStrataError(error)) {
-    process.stderr.write(`error: ${error.message}\n`);
+    process.stderr.write(`error: ${cliMessage(error)}\n`);
   } else {
     // Not one of ours: an unexpected failure (e.g. DuckDB reading a malformed input file).
     process.stderr.write(`error: ${error.message}\n`);

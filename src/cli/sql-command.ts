@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { Catalog, WarehouseNotFoundError } from '../catalog/index.js';
+import { withoutWarehouseError } from './sql-errors.js';
 import { SqlSession, runSql, type StatementResult } from '../engine/index.js';
 import { nonNegativeInteger } from './option-parsers.js';
 import { runRepl } from './sql-repl.js';
@@ -66,6 +67,8 @@ Examples:
         if (options.out) return await writeOut(session, script, options.out, options.format);
         if (!session) return printResult(toResult(await runSql(script, { maxRows: options.maxRows })));
         for (const result of await session.execute(script)) printResult(result);
+      } catch (error) {
+        throw catalog ? error : withoutWarehouseError(error);
       } finally {
         await catalog?.close();
       }

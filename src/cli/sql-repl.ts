@@ -7,8 +7,10 @@ import { appendFileSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
-import { asError } from '../core/index.js';
+import { asError, isStrataError } from '../core/index.js';
 import { runSql, significant, tokenize, type SqlSession } from '../engine/index.js';
+import { cliMessage } from './cli-hints.js';
+import { withoutWarehouseError } from './sql-errors.js';
 import { printResult } from './sql-output.js';
 
 const HISTORY_FILE = path.join(homedir(), '.strata_sql_history');
@@ -60,7 +62,8 @@ async function run(session: SqlSession | undefined, sql: string, maxRows: number
       printResult({ statement: 'query', columns: result.columns, rows: result.rows, rowCount: result.rowCount });
     }
   } catch (error) {
-    process.stdout.write(`error: ${asError(error).message}\n`);
+    const shown = asError(session ? error : withoutWarehouseError(error));
+    process.stdout.write(`error: ${isStrataError(shown) ? cliMessage(shown) : shown.message}\n`);
   }
 }
 

@@ -10,9 +10,10 @@ export {
   type ErrorDetails,
   type StrataErrorOptions,
 } from './errors.js';
+export { libraryPhrase, remedyOf, type Remedy } from './remedy.js';
 export { STRATA_VERSION, ENGINE_INFO } from './version.js';
 export { silentProgress, type ProgressReporter } from './progress.js';
-export { formatBytes } from './format.js';
+export { formatBytes, jsonTypePhrase, describeJsonValue } from './format.js';
 export { systemClock, ManualClock, type Clock } from './clock.js';
 export { Cache, type CacheOptions } from './cache.js';
 export type { JsonValue, JsonObject, DeepReadonly } from './types.js';

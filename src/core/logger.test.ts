@@ -47,6 +47,22 @@ describe('createLogger', () => {
   });
 });
 
+describe('secrets in any line', () => {
+  it('replaces token secrets and bearer credentials in messages and stacks, in both formats', () => {
+    const token = `strata_0123456789ab_${'s'.repeat(43)}`;
+    for (const format of ['json', 'pretty'] as const) {
+      const out = sink();
+      const logger = createLogger({ format, destination: out.stream });
+      logger.error({ err: new Error(`refused ${token}`), note: 'Bearer abcdefgh12345' }, 'see Bearer <token>');
+      const text = out.lines().join('\n');
+      expect(text).not.toContain('s'.repeat(43));
+      expect(text).not.toContain('abcdefgh12345');
+      expect(text).toContain('strata_0123456789ab_[REDACTED]');
+      expect(text).toContain('Bearer <token>');
+    }
+  });
+});
+
 describe('redactQuerySecrets', () => {
   it('replaces the values of secret query parameters and keeps the rest', () => {
     expect(redactQuerySecrets('/v1/streams/runs?access_token=strata_abc&last=3')).toBe(
@@ -54,5 +70,7 @@ describe('redactQuerySecrets', () => {
     );
     expect(redactQuerySecrets('/x?a=1&TOKEN=t#frag')).toBe('/x?a=1&TOKEN=[REDACTED]#frag');
     expect(redactQuerySecrets('/v1/tables?access=1')).toBe('/v1/tables?access=1');
+    expect(redactQuerySecrets('/v1/tables?access%5Ftoken=s&x=1')).toBe('/v1/tables?access%5Ftoken=[REDACTED]&x=1');
+    expect(redactQuerySecrets('/v1/tables?pass%77ord=s')).toBe('/v1/tables?pass%77ord=[REDACTED]');
   });
 });

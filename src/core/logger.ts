@@ -6,7 +6,10 @@
  * Guarantees: credentials never reach a record. Authorization and cookie headers are
  * censored wherever a request is logged, and a URL logged as a request's `url` has the
  * values of secret query parameters (`?access_token=`, used by browsers' EventSource and
- * WebSocket clients, which cannot send headers) replaced before it is written.
+ * WebSocket clients, which cannot send headers; also when the key is percent-encoded, which
+ * the server decodes and accepts) replaced before it is written. And as a last line, every
+ * serialized line (error messages and stacks included) has Strata token secrets and
+ * `Bearer` credentials replaced before it reaches the destination.
  */
 import { pino, type DestinationStream, type Logger } from 'pino';
 import pretty from 'pino-pretty';
@@ -40,11 +43,41 @@ const REDACT_PATHS = [
   'password',
 ];
 
-const SECRET_PARAMS = /([?&](?:access_token|token|api_key|apikey|password|secret)=)[^&#]*/gi;
+const SECRET_KEYS = new Set(['access_token', 'token', 'api_key', 'apikey', 'password', 'secret']);
 
-/** The URL with the values of secret query parameters replaced. */
+function decodedKey(key: string): string {
+  try {
+    return decodeURIComponent(key.replace(/\+/g, ' ')).toLowerCase();
+  } catch {
+    return key.toLowerCase();
+  }
+}
+
+/** The URL with the values of secret query parameters replaced (keys compared as the server decodes them). */
 export function redactQuerySecrets(url: string): string {
-  return url.replace(SECRET_PARAMS, `$1${CENSOR}`);
+  const question = url.indexOf('?');
+  if (question < 0) return url;
+  const hash = url.indexOf('#', question);
+  const end = hash < 0 ? url.length : hash;
+  const params = url
+    .slice(question + 1, end)
+    .split('&')
+    .map((param) => {
+      const equals = param.indexOf('=');
+      if (equals < 0 || !SECRET_KEYS.has(decodedKey(param.slice(0, equals)))) return param;
+      return `${param.slice(0, equals + 1)}${CENSOR}`;
+    });
+  return `${url.slice(0, question + 1)}${params.join('&')}${url.slice(end)}`;
+}
+
+// A token's id is public (it names the token in listings); its secret part is not.
+const TOKEN_SECRET = /\b(strata_[0-9a-f]{12}_)[A-Za-z0-9_-]{43}/g;
+// Credential-shaped only, so a hint like `Authorization: Bearer <token>` reads as written.
+const BEARER = /\b(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi;
+
+/** A serialized record with token secrets and bearer credentials replaced, wherever they appear. */
+export function redactSecretsInLine(line: string): string {
+  return line.replace(TOKEN_SECRET, `$1${CENSOR}`).replace(BEARER, `$1${CENSOR}`);
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {
@@ -53,6 +86,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     level: options.level ?? 'info',
     redact: { paths: REDACT_PATHS, censor: CENSOR },
     serializers: { err: pino.stdSerializers.err },
+    hooks: { streamWrite: redactSecretsInLine },
   };
   if (options.format === 'pretty') {
     // Synchronous, in this thread: no transport worker, and nothing lost when the process exits.

@@ -34,6 +34,7 @@ export {
   type SqlResult,
   type SqlValue,
 } from './sql/sql-results.js';
+export { missingTableName } from './sql/missing-table.js';
 export { copySql, exportFormatOf, type ExportFormat, type ExportResult } from './sql/sql-export.js';
 export { parseColumnList } from './sql/column-list.js';
 export { SqlSession, type StatementResult, type SessionOptions } from './session/sql-session.js';

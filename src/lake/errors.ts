@@ -1,4 +1,6 @@
-import { moduleErrorBase, type ErrorCodeSet, type ErrorDetails } from '../core/index.js';
+import { libraryPhrase, moduleErrorBase, type ErrorCodeSet, type ErrorDetails, type Remedy } from '../core/index.js';
+
+const FORCE: Remedy = { kind: 'option', option: 'force' };
 
 /** Every code the Delta lake (errors.ts, dml-errors.ts, restore.ts) raises, with its category (which decides the HTTP status). */
 export const LakeErrorCode = {
@@ -154,8 +156,8 @@ export class VacuumRetentionError extends LakeError {
   ) {
     super(
       'LAKE_VACUUM_RETENTION',
-      `Refusing VACUUM with a retention of ${requestedHours} hours: below the table's ${minimumHours}-hour tombstone retention it can delete files that concurrent readers or time travel still need. Pass force to override.`,
-      { requestedHours, minimumHours },
+      `Refusing VACUUM with a retention of ${requestedHours} hours: below the table's ${minimumHours}-hour tombstone retention it can delete files that concurrent readers or time travel still need. Pass ${libraryPhrase(FORCE)} to override.`,
+      { requestedHours, minimumHours, remedy: FORCE },
     );
   }
 }

@@ -161,5 +161,10 @@ export {
   type RestoreMetrics,
   type RestoreResult,
 } from './operations/restore.js';
+export {
+  describeConstraintChanges,
+  type ConstraintChanges,
+  type TableConstraint,
+} from './operations/restore-constraints.js';
 export { interleaveBits, zorderBits } from './operations/zorder.js';
 export { addColumns } from './operations/schema-changes.js';

@@ -84,9 +84,12 @@ export interface WriteResult {
   readonly input?: InputReport;
 }
 
-/** The outcome of DELETE, UPDATE or MERGE: the new version and what changed. */
+/** The outcome of DELETE, UPDATE or MERGE: the table's version after it and what changed. */
 export interface DmlResult extends DmlMetrics {
+  /** The new version; when nothing was committed, the version the statement read. */
   readonly version: number;
+  /** False when no row changed: no version was committed (no stream event, no cache invalidation). */
+  readonly committed: boolean;
 }
 
 export class DeltaTable {
@@ -286,9 +289,10 @@ export class DeltaTable {
   }
 
   private async dml(pending: Promise<DmlOutcome>): Promise<DmlResult> {
-    const { commit, metrics } = await pending;
-    await this.adopt(commit);
-    return { version: commit.version, ...metrics };
+    const outcome = await pending;
+    if (outcome.kind === 'unchanged') return { version: outcome.version, committed: false, ...outcome.metrics };
+    await this.adopt(outcome.commit);
+    return { version: outcome.commit.version, committed: true, ...outcome.metrics };
   }
 
   private async adopt(commit: CommitResult): Promise<number> {

@@ -249,4 +249,30 @@ describe('GraphQL subscriptions', () => {
     expect(JSON.stringify(errors)).toContain('GRAPHQL_VALIDATION_FAILED');
     await client.dispose();
   });
+
+  // Last in this file: the grant applies to the reader role, so to every reader token.
+  it('tells a row-filtered reader nothing about how many rows a commit changed', async () => {
+    const filtered = await api.token('reader', [{ table: 'main.sales', rowFilter: "region = 'EU'" }]);
+    const client = wsClient(api, filtered);
+    const query = 'subscription { sales_changes { version operation rows { id } rows_truncated } }';
+    try {
+      const received = new Promise<Record<string, unknown>>((resolve, reject) => {
+        client.subscribe<{ sales_changes: Record<string, unknown> }>(
+          { query },
+          {
+            next: (result) =>
+              result.data ? resolve(result.data.sales_changes) : reject(new Error(JSON.stringify(result.errors))),
+            error: reject,
+            complete: () => undefined,
+          },
+        );
+      });
+      await settle();
+      // More changed rows than one event carries (1,000): the event is truncated for those who see rows.
+      await api.sql(`INSERT INTO sales SELECT i, 'US', 1, DATE '2024-01-01' FROM range(20000, 21001) t(i)`);
+      expect(await received).toMatchObject({ operation: 'WRITE', rows: null, rows_truncated: false });
+    } finally {
+      await client.dispose();
+    }
+  });
 });

@@ -65,4 +65,24 @@ describe('request log', () => {
     const records = debugLines.map((l) => JSON.parse(l) as { level: number; msg?: string });
     expect(records.filter((r) => r.msg === 'request completed').every((r) => r.level === 20)).toBe(true);
   });
+
+  it('redacts a query token whose key is percent-encoded, which the server still accepts', async () => {
+    // The query parser decodes keys, so `access%5Ftoken` authenticates like `access_token`.
+    const response = await api.fetch(`/v1/tables?access%5Ftoken=${api.tokens.writer}`, { token: null });
+    expect(response.status).toBe(200);
+    expect([...requestLines, ...processLines].join('\n')).not.toContain(api.tokens.writer);
+  });
+
+  it('keeps a token out of every line, error records included', async () => {
+    const secret = api.tokens.reader;
+    const before = { request: requestLines.length, process: processLines.length };
+    await api.fetch(`/v1/no-such-route?access_token=${secret}`, { token: null });
+    await api.fetch(`/v1/tables/main.nope?x=${secret}`, { headers: { cookie: `sid=${secret}` } });
+    api.server.app.log.error({ err: new Error(`upstream said Bearer ${secret}`), header: secret }, 'failed');
+    const text = [...requestLines.slice(before.request), ...processLines.slice(before.process)].join('\n');
+    expect(text).toContain('failed');
+    expect(text).not.toContain(secret);
+    // The token's id is public (it names the token in `strata token list`) and stays.
+    expect(text).toContain(secret.split('_')[1]);
+  });
 });

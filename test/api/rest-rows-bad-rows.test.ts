@@ -48,7 +48,13 @@ describe('POST rows with CSV and NDJSON bodies', () => {
     const before = await version();
     const csv = await post('?bad_rows=skip', 'text/csv', CSV);
     expect(csv.status).toBe(201);
-    expect(await csv.json()).toEqual({ table: 'main.sales', version: before + 1, rows: 2, skipped: 3 });
+    expect(await csv.json()).toEqual({
+      table: 'main.sales',
+      version: before + 1,
+      committed: true,
+      rows: 2,
+      skipped: 3,
+    });
     const rows = await (await api.fetch('/v1/tables/main.sales/rows?id=gte.300&id=lt.310&order=id')).json();
     expect(rows).toEqual([
       { id: 301, region: 'EU', amount: 1.5, day: null },
@@ -72,7 +78,13 @@ describe('POST rows with CSV and NDJSON bodies', () => {
     const before = await version();
     const response = await post('?bad_rows=skip', 'text/csv', 'id,region\nx,EU\n');
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ table: 'main.sales', version: before, rows: 0, skipped: 1 });
+    expect(await response.json()).toEqual({
+      table: 'main.sales',
+      version: before,
+      committed: false,
+      rows: 0,
+      skipped: 1,
+    });
     expect(await version()).toBe(before);
   });
 

@@ -43,7 +43,7 @@ describe('POST rows', () => {
       ]),
     });
     expect(posted.status).toBe(201);
-    expect(await posted.json()).toEqual({ table: 'main.sales', version: before + 1, rows: 2 });
+    expect(await posted.json()).toEqual({ table: 'main.sales', version: before + 1, committed: true, rows: 2 });
     expect(await (await api.fetch('/v1/tables/main.sales/rows?id=eq.202')).json()).toEqual([
       { id: 202, region: 'US', amount: null, day: null },
     ]);
@@ -128,6 +128,26 @@ describe('commit events', () => {
 });
 
 describe('PATCH and DELETE rows', () => {
+  it('commits nothing and announces nothing when no row matches', async () => {
+    const subscription = api.server.context.events.subscribe('tables/main.sales');
+    try {
+      const next = subscription[Symbol.asyncIterator]().next();
+      const before = await version();
+      const none = '/v1/tables/main.sales/rows?id=eq.999999';
+      const deleted = await api.fetch(none, { method: 'DELETE', token: api.tokens.writer });
+      expect(await deleted.json()).toEqual({ table: 'main.sales', version: before, committed: false, rows: 0 });
+      const patched = await api.fetch(none, { method: 'PATCH', token: api.tokens.writer, ...json({ amount: 1 }) });
+      expect(await patched.json()).toEqual({ table: 'main.sales', version: before, committed: false, rows: 0 });
+      expect(await version()).toBe(before);
+      // The first event the table's listeners get is the next real commit's.
+      const posted = await api.fetch('/v1/tables/main.sales/rows', { method: 'POST', ...json({ id: 900 }) });
+      expect(posted.status).toBe(201);
+      expect((await next).value).toMatchObject({ type: 'commit', data: { version: before + 1 } });
+    } finally {
+      subscription.close();
+    }
+  });
+
   it('updates and deletes the filtered rows', async () => {
     const before = await version();
     const patched = await api.fetch('/v1/tables/main.sales/rows?region=eq.EU&id=lte.9', {
@@ -135,7 +155,7 @@ describe('PATCH and DELETE rows', () => {
       token: api.tokens.writer,
       ...json({ amount: 0, region: 'XX' }),
     });
-    expect(await patched.json()).toEqual({ table: 'main.sales', version: before + 1, rows: 3 });
+    expect(await patched.json()).toEqual({ table: 'main.sales', version: before + 1, committed: true, rows: 3 });
     expect(await (await api.fetch('/v1/tables/main.sales/rows?region=eq.XX&order=id&select=id,amount')).json()).toEqual(
       [
         { id: 3, amount: 0 },
@@ -147,7 +167,7 @@ describe('PATCH and DELETE rows', () => {
       method: 'DELETE',
       token: api.tokens.writer,
     });
-    expect(await deleted.json()).toEqual({ table: 'main.sales', version: before + 2, rows: 3 });
+    expect(await deleted.json()).toEqual({ table: 'main.sales', version: before + 2, committed: true, rows: 3 });
     expect(await count('region=eq.XX')).toBe(0);
   });
 

@@ -107,10 +107,36 @@ describe('strata table', { timeout: 180_000 }, () => {
     });
     const refused = await strata(['table', 'vacuum', table, '--retain', '0']);
     expect(refused).toMatchObject({ code: 1, stderr: expect.stringContaining('[LAKE_VACUUM_RETENTION]') });
+    // Hints name the CLI's flags, not the library's options.
+    expect(refused.stderr).toContain('Pass --force to override.');
+    const extraColumn = await strata(['table', 'append', table, jsonl]);
+    expect(extraColumn).toMatchObject({ code: 1, stderr: expect.stringContaining('Pass --merge-schema to add it.') });
     expect(await strata(['table', 'vacuum', table, '--retain', '0', '--force'])).toMatchObject({
       code: 0,
       stdout: expect.stringMatching(/^deleted 0 files from /),
     });
+  });
+
+  it('registers an existing Delta table in a warehouse, and unregisters it leaving its files', async () => {
+    const warehouse = tempDir('strata-wh-');
+    const external = path.join(dir, 'external-events');
+    expect((await strata(['init', warehouse])).code).toBe(0);
+    expect((await strata(['table', 'append', external, csv])).code).toBe(0);
+    const registered = await strata(['table', 'register', 'events', external], { cwd: warehouse });
+    expect(registered).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/^registered main\.events at .*external-events/),
+    });
+    const typo = await strata(['sql', 'SELECT count(*) AS n FROM evnts'], { cwd: warehouse });
+    expect(typo.stderr).toContain('Did you mean main.events?');
+    expect(typo.stderr).toContain('`strata table register main.evnts <location>`');
+    expect(typo.stderr).not.toContain('registerExternal');
+    const unregistered = await strata(['table', 'unregister', 'events'], { cwd: warehouse });
+    expect(unregistered).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/^unregistered main\.events; its files/),
+    });
+    expect((await strata(['table', 'info', external])).code).toBe(0);
   });
 
   it('fails with a clear message and exit code 1 on bad input, without a stack', async () => {

@@ -53,4 +53,19 @@ describe('strata init and sql in a warehouse', { timeout: 180_000 }, () => {
     expect(run.stdout).toMatch(/error: .*missing/);
     expect(run.stdout).toMatch(/v\n.*\n1\n\(1 row\)/);
   });
+
+  it('suggests only catalog tables for a mistyped name, and outside a warehouse says there is none', async () => {
+    const dir = tempDir('strata-wh-');
+    expect((await strata(['init', dir])).code).toBe(0);
+    expect((await strata(['sql', 'CREATE TABLE sales (id BIGINT)'], { cwd: dir })).code).toBe(0);
+    const typo = await strata(['sql', 'SELECT * FROM salez'], { cwd: dir });
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toContain('Did you mean main.sales?');
+    expect(typo.stderr).not.toMatch(/sqlite_master|pg_tablespace|pragma_/);
+
+    const outside = await strata(['sql', 'SELECT * FROM salez'], { cwd: tempDir(), env: { STRATA_WAREHOUSE: '' } });
+    expect(outside.code).toBe(1);
+    expect(outside.stderr).toContain('no warehouse found here; run `strata init` or set STRATA_WAREHOUSE');
+    expect(outside.stderr).not.toMatch(/sqlite_master|pg_tablespace/);
+  });
 });

@@ -134,4 +134,43 @@ describeBackends('SQL session', (backend) => {
     await expect(run('DELETE FROM scratch')).rejects.toThrow(/CATALOG_TABLE_NOT_FOUND/);
     await expect(run('SELECT * FROM scratch')).rejects.toThrow(/scratch/);
   });
+
+  it('says which constraints a RESTORE removes', async () => {
+    await run('CREATE TABLE guarded (id BIGINT); INSERT INTO guarded VALUES (1)');
+    await run('ALTER TABLE guarded ADD CONSTRAINT positive CHECK (id > 0)');
+    const [restored] = await run('RESTORE TABLE guarded TO VERSION AS OF 1');
+    expect(restored).toMatchObject({
+      message: 'restored guarded to version 1; removed CHECK positive (id > 0)',
+    });
+  });
+
+  it('says a DELETE, UPDATE or MERGE that changed no row committed no version', async () => {
+    await run('CREATE TABLE quiet (id BIGINT, v INT); INSERT INTO quiet VALUES (1, 1)');
+    const [deleted, updated, merged] = await run(
+      'DELETE FROM quiet WHERE id = 999999; UPDATE quiet SET v = 2 WHERE id < 0; ' +
+        'MERGE INTO quiet t USING (SELECT 5 AS id) s ON t.id = s.id WHEN MATCHED THEN DELETE',
+    );
+    expect(deleted).toMatchObject({ message: 'deleted 0 rows; no new version' });
+    expect(updated).toMatchObject({ message: 'updated 0 rows; no new version' });
+    expect(merged).toMatchObject({ message: 'merged: 0 updated, 0 inserted, 0 deleted; no new version' });
+    for (const result of [deleted, updated, merged]) expect(result).not.toHaveProperty('version');
+    expect(await rows('DESCRIBE HISTORY quiet')).toHaveLength(2);
+  });
+
+  it("suggests catalog tables for a mistyped name, never DuckDB's own views", async () => {
+    await run('CREATE TABLE visits (id INT)');
+    for (const sql of [
+      'SELECT * FROM visitz',
+      'SELECT * FROM main.visitz',
+      'SELECT 1 FROM visits v JOIN visitz w ON true',
+    ]) {
+      const error = (await run(sql).catch((e: unknown) => e)) as Error;
+      expect(error.message).toMatch(/CATALOG_TABLE_NOT_FOUND.*Did you mean main\.visits\?/);
+    }
+    const internal = (await run('SELECT * FROM pragma_database_lis').catch((e: unknown) => e)) as Error;
+    expect(internal.message).toMatch(/CATALOG_TABLE_NOT_FOUND/);
+    expect(internal.message).not.toContain('pragma_database_list');
+    // DuckDB's own functions still answer when named correctly.
+    expect(await rows('SELECT count(*) > 0 AS ok FROM pragma_database_list')).toEqual([{ ok: true }]);
+  });
 });

@@ -192,7 +192,9 @@ describeBackends('orchestration', (backend) => {
     });
     const h = await open([flow]);
     await expect(h.system.trigger('params', { nope: 1 })).rejects.toThrow(/FLOW_PARAMS.*no parameter "nope"/);
-    await expect(h.system.trigger('params', { day: 5 })).rejects.toThrow(/must be a string/);
+    await expect(h.system.trigger('params', { day: 5 })).rejects.toThrow(
+      /must be a string like its default \("2026-01-01"\), got the number 5\./,
+    );
     const run = await h.system.trigger('params', { day: '2026-02-02' });
     await h.waitForRun(run.runId);
     expect((await h.tasks(run.runId)).get('echo')?.output).toBe('2026-02-02');

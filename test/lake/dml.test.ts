@@ -397,6 +397,29 @@ describe('append-only tables', () => {
   });
 });
 
+describe('statements that change nothing', () => {
+  it('commit no version: DELETE, UPDATE and MERGE of 0 rows leave the log as it was', async () => {
+    const variants: Record<string, string>[] = [{}, DV, { 'delta.enableChangeDataFeed': 'true' }];
+    for (const properties of variants) {
+      const table = await threeFiles(properties);
+      const version = table.version;
+      const logFiles = () => readdirSync(path.join(dirOf(table), '_delta_log')).sort();
+      const before = logFiles();
+      expect(await table.delete('id = 999999')).toMatchObject({ committed: false, version, numDeletedRows: 0 });
+      expect(await table.update({ v: '0' }, 'id < 0')).toMatchObject({ committed: false, version, numUpdatedRows: 0 });
+      const merged = await table.merge(fromRows([{ id: 500, grp: 'x', v: 1 }]), {
+        on: 'target.id = source.id',
+        clauses: [{ when: 'matched', action: { kind: 'update', set: { v: 'source.v' } } }],
+      });
+      expect(merged).toMatchObject({ committed: false, version, numUpdatedRows: 0, numSourceRows: 1 });
+      expect(logFiles()).toEqual(before);
+      expect((await DeltaTable.open(table.location)).version).toBe(version);
+      // A statement that changes a row still commits.
+      expect(await table.delete('id = 1')).toMatchObject({ committed: true, version: version + 1, numDeletedRows: 1 });
+    }
+  });
+});
+
 describe('table layouts and connections', () => {
   it('changes column-mapped tables by logical name and records their changes', async () => {
     const table = await threeFiles({ 'delta.columnMapping.mode': 'name', 'delta.enableChangeDataFeed': 'true' }, [

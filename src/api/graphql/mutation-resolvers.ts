@@ -92,7 +92,7 @@ async function update(
   // New values must keep every updated row inside the token's row filter (as REST's PATCH).
   await refuseRowsLeavingFilter(table.snapshot, assignments, predicate, access.rowFilter);
   const result = await table.update(assignments, predicate);
-  ctx.events.tableCommitted(model.catalogName);
+  if (result.committed) ctx.events.tableCommitted(model.catalogName);
   return { affected_rows: result.numUpdatedRows, version: result.version };
 }
 
@@ -105,7 +105,7 @@ async function remove(
   const access = await ctx.tables.access(principal, model.catalogName, 'write');
   const table = await DeltaTable.open(access.table.location);
   const result = await table.delete(guardedPredicate(model, where, access));
-  ctx.events.tableCommitted(model.catalogName);
+  if (result.committed) ctx.events.tableCommitted(model.catalogName);
   return { affected_rows: result.numDeletedRows, version: result.version };
 }
 

@@ -4,8 +4,9 @@
  * and task state changes). Events come from the event hub, which already fans each topic
  * out from one source; mapping an event to a payload is the only per-subscriber work.
  *
- * A principal whose grant has a row filter gets `rows: null`: the filter is SQL and is
- * not evaluated on events, so no row it may not see is ever sent.
+ * A principal whose grant has a row filter gets `rows: null` and `rows_truncated: false`:
+ * the filter is SQL and is not evaluated on events, so no row it may not see, nor a
+ * count of them, is ever sent. Parameters and metrics are not part of the payload.
  */
 import { Cache } from '../../core/index.js';
 import type { FlowControl, JsonValue } from '../../flows/index.js';
@@ -92,7 +93,8 @@ export function commitPayload(model: TableModel, event: StreamEvent, rowsVisible
     operation: data.operation ?? event.type,
     timestamp: data.timestamp ?? null,
     rows: rowsVisible ? changeRows(model, data.changes, data.version) : null,
-    rows_truncated: changes.truncated === true,
+    // Truncation says more rows changed than an event carries: a count the filter hides.
+    rows_truncated: rowsVisible && changes.truncated === true,
   };
 }
 

@@ -68,12 +68,17 @@ export function registerRowsWriteRoutes(app: FastifyInstance, ctx: ApiContext): 
         if (staged.rowCount === 0)
           return await reply
             .code(200)
-            .send({ table: access.table.name, version: table.version, rows: 0, ...bad, ...returned });
+            .send({ table: access.table.name, version: table.version, committed: false, rows: 0, ...bad, ...returned });
         const result = await table.append(fromSql(staged.sql));
         ctx.events.tableCommitted(access.table.name);
-        return await reply
-          .code(201)
-          .send({ table: access.table.name, version: result.version, rows: result.numRows, ...bad, ...returned });
+        return await reply.code(201).send({
+          table: access.table.name,
+          version: result.version,
+          committed: !result.skipped,
+          rows: result.numRows,
+          ...bad,
+          ...returned,
+        });
       } finally {
         await staged.release();
       }
@@ -106,8 +111,13 @@ export function registerRowsWriteRoutes(app: FastifyInstance, ctx: ApiContext): 
       const plan = await dmlPredicate(query, access, table.snapshot);
       await checkUpdatedRows(table.snapshot, plan, set, access.rowFilter);
       const result = await table.update(set, plan.predicate);
-      ctx.events.tableCommitted(access.table.name);
-      return { table: access.table.name, version: result.version, rows: result.numUpdatedRows };
+      if (result.committed) ctx.events.tableCommitted(access.table.name);
+      return {
+        table: access.table.name,
+        version: result.version,
+        committed: result.committed,
+        rows: result.numUpdatedRows,
+      };
     },
   );
 
@@ -131,8 +141,13 @@ export function registerRowsWriteRoutes(app: FastifyInstance, ctx: ApiContext): 
       const table = await DeltaTable.open(access.table.location);
       const plan = await dmlPredicate(query, access, table.snapshot);
       const result = await table.delete(plan.predicate);
-      ctx.events.tableCommitted(access.table.name);
-      return { table: access.table.name, version: result.version, rows: result.numDeletedRows };
+      if (result.committed) ctx.events.tableCommitted(access.table.name);
+      return {
+        table: access.table.name,
+        version: result.version,
+        committed: result.committed,
+        rows: result.numDeletedRows,
+      };
     },
   );
 }

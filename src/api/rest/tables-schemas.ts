@@ -67,7 +67,14 @@ export const WRITE_RESULT = {
   type: 'object',
   properties: {
     table: { type: 'string' },
-    version: { type: 'integer', description: 'The table version the write committed' },
+    version: {
+      type: 'integer',
+      description: 'The table version the write committed (the version it read when it committed none)',
+    },
+    committed: {
+      type: 'boolean',
+      description: 'False when no row changed: no version was committed, no stream event sent',
+    },
     rows: { type: 'integer', description: 'Rows inserted, updated or deleted' },
   },
 } as const;

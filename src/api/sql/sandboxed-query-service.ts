@@ -18,6 +18,7 @@
  * here invalidates both at once.
  */
 import { TableLookup, type Catalog } from '../../catalog/index.js';
+import { isStrataError } from '../../core/index.js';
 import {
   MemoryContention,
   PlanMemo,
@@ -39,9 +40,10 @@ import {
   type Statement,
 } from '../../engine/index.js';
 import type { ApiLimits } from '../api-context.js';
-import { ApiRole, requireRole, visibilityKey, type Principal } from '../auth/principal.js';
+import { ApiRole, hasRole, requireRole, visibilityKey, type Principal } from '../auth/principal.js';
 import { ForbiddenError } from '../errors.js';
-import { GrantResolver } from './grant-resolver.js';
+import { redactSqlError } from './error-redaction.js';
+import { GrantResolver, restricted } from './grant-resolver.js';
 import { redactHistoryResult } from './history-redaction.js';
 import { LimitedStream, QueryDeadline } from './limited-stream.js';
 import type { QueryRequest, QueryResult, QueryService, QueryStream, TableRead } from './query-service.js';
@@ -100,6 +102,10 @@ export class SandboxedQueryService implements QueryService {
   }
 
   run(request: QueryRequest): Promise<QueryResult> {
+    return this.#shown(request.principal, () => this.#run(request));
+  }
+
+  #run(request: QueryRequest): Promise<QueryResult> {
     return this.contention.run(async () => {
       // Every batch is kept until the result is complete: all of it stays charged to the server's budget meanwhile.
       const stream = await this.open(request, true);
@@ -115,9 +121,46 @@ export class SandboxedQueryService implements QueryService {
     });
   }
 
-  stream(request: QueryRequest): Promise<QueryStream & { readonly truncated: boolean }> {
+  async stream(request: QueryRequest): Promise<QueryStream & { readonly truncated: boolean }> {
     // Retried alone only while nothing has been sent: a failure after the first batch reaches the client as a cut stream.
-    return this.contention.run(() => this.open(request, false));
+    const stream = await this.#shown(request.principal, () => this.contention.run(() => this.open(request, false)));
+    if (hasRole(request.principal, ApiRole.admin)) return stream;
+    const shown = this.#shown.bind(this);
+    return {
+      get columns() {
+        return stream.columns;
+      },
+      get tables() {
+        return stream.tables;
+      },
+      get truncated() {
+        return stream.truncated;
+      },
+      close: () => stream.close(),
+      async *[Symbol.asyncIterator]() {
+        const batches = stream[Symbol.asyncIterator]();
+        for (;;) {
+          const next = await shown(request.principal, () => batches.next());
+          if (next.done === true) return;
+          yield next.value;
+        }
+      },
+    };
+  }
+
+  /**
+   * What `work` throws, as the principal may see it: a non-admin does not see where
+   * tables live (as in /v1/tables), nor under a restricting grant the grant's rewrite.
+   */
+  async #shown<T>(principal: Principal, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (hasRole(principal, ApiRole.admin) || !isStrataError(error)) throw error;
+      const tables = await this.catalog.listTables().catch(() => []);
+      const grants = principal.grants === null ? [] : [...principal.grants.values()];
+      throw redactSqlError(error, { tables, hideStatementEcho: grants.some((g) => restricted(g)) });
+    }
   }
 
   private async open(request: QueryRequest, retain: boolean): Promise<QueryStream & { readonly truncated: boolean }> {
@@ -158,7 +201,11 @@ export class SandboxedQueryService implements QueryService {
     }
   }
 
-  async execute(principal: Principal, sql: string): Promise<StatementResult> {
+  execute(principal: Principal, sql: string): Promise<StatementResult> {
+    return this.#shown(principal, () => this.#execute(principal, sql));
+  }
+
+  async #execute(principal: Principal, sql: string): Promise<StatementResult> {
     const statements = splitStatements(sql);
     if (statements.length !== 1)
       throw new UnsupportedStatementError(`Give one statement at a time here; the text has ${statements.length}.`, {

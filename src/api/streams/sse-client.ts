@@ -8,6 +8,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Http2ServerResponse } from 'node:http2';
 import { isStrataError } from '../../core/index.js';
+import { redactPaths } from '../sql/error-redaction.js';
 import { sseNotice } from './sse-wire.js';
 import type { StreamEvent } from './stream-events.js';
 import type { StreamListener } from './stream-listener.js';
@@ -63,6 +64,7 @@ function buffered(response: SseResponse): number {
 
 function errorBody(error: unknown): { code: string; message: string } {
   // Only Strata's own errors are shown to the client; a Node error's code (ECONNRESET, ...) is not.
-  if (isStrataError(error)) return { code: error.code, message: error.message };
+  // One body for every listener, admins or not: it names no server path (the table is in the topic).
+  if (isStrataError(error)) return { code: error.code, message: redactPaths(error.message, []) };
   return { code: 'INTERNAL', message: 'The stream failed; reconnect to resume.' };
 }

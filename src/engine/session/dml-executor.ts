@@ -13,6 +13,7 @@ import {
   quoteIdent,
   type AddFile,
   type DmlOptions,
+  type DmlResult,
   type MergeClause as LakeMergeClause,
   type MergeSpec,
   type Snapshot,
@@ -43,7 +44,7 @@ export async function executeDml(session: ExecutionSession, statement: DmlStatem
           ...(predicate ? await skipping(connection, table.snapshot, predicate) : {}),
         }),
       );
-      return message(statement.kind, `deleted ${result.numDeletedRows} rows`, result.version);
+      return dmlMessage(statement.kind, `deleted ${result.numDeletedRows} rows`, result);
     }
     case 'update': {
       const table = await session.catalog.openTable(nameOf(statement.name));
@@ -61,7 +62,7 @@ export async function executeDml(session: ExecutionSession, statement: DmlStatem
           ...(predicate ? await skipping(connection, table.snapshot, predicate) : {}),
         });
       });
-      return message(statement.kind, `updated ${result.numUpdatedRows} rows`, result.version);
+      return dmlMessage(statement.kind, `updated ${result.numUpdatedRows} rows`, result);
     }
     case 'merge':
       return merge(session, statement);
@@ -142,11 +143,16 @@ async function merge(
     };
     return table.merge(fromSql(bound[0]!), spec, { connection });
   });
-  return message(
+  return dmlMessage(
     statement.kind,
     `merged: ${result.numUpdatedRows} updated, ${result.numInsertedRows} inserted, ${result.numDeletedRows} deleted`,
-    result.version,
+    result,
   );
+}
+
+/** A DML statement's message: the new version, or that a statement which changed no row committed none. */
+function dmlMessage(kind: DmlStatement['kind'], text: string, result: DmlResult): StatementResult {
+  return result.committed ? message(kind, text, result.version) : message(kind, `${text}; no new version`);
 }
 
 /**

@@ -1,5 +1,5 @@
 /** OPTIMIZE, VACUUM, DESCRIBE HISTORY and RESTORE on named lake tables. */
-import { optimize, restore, vacuum } from '../../lake/index.js';
+import { describeConstraintChanges, optimize, restore, vacuum } from '../../lake/index.js';
 import { message, rowsResult, nameOf, type StatementResult, type ExecutionSession } from './statement-results.js';
 import type { Statement } from '../sql/statement-parser.js';
 
@@ -77,7 +77,7 @@ export async function executeMaintenance(
       );
       return message(
         statement.kind,
-        `restored ${nameOf(statement.name)} to version ${result.restoredVersion}`,
+        `restored ${nameOf(statement.name)} to version ${result.restoredVersion}${describeConstraintChanges(result.constraints)}`,
         result.version,
       );
     }

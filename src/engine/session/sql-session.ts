@@ -9,8 +9,10 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Catalog } from '../../catalog/index.js';
+import { isStrataError } from '../../core/index.js';
 import { withConnection } from '../../lake/index.js';
 import { bindDeltaSql, sqlError } from '../sql/delta-scan-sql.js';
+import { missingTableName } from '../sql/missing-table.js';
 import { executeDdl } from './ddl-executor.js';
 import { executeDml } from './dml-executor.js';
 import { executeMaintenance } from './maintenance-executor.js';
@@ -59,6 +61,29 @@ export class SqlSession implements ExecutionSession {
   }
 
   async executeOne(sql: string): Promise<StatementResult> {
+    try {
+      return await this.executeParsed(sql);
+    } catch (error) {
+      throw await this.catalogNotFound(error);
+    }
+  }
+
+  /**
+   * DuckDB's "table does not exist" (suggesting its own system views) as the catalog's
+   * not-found error, which suggests catalog tables; any other error as it is.
+   */
+  private async catalogNotFound(error: unknown): Promise<unknown> {
+    const name = missingTableName(error);
+    if (name === undefined) return error;
+    try {
+      await this.catalog.getTable(name);
+      return error;
+    } catch (notFound) {
+      return isStrataError(notFound, 'CATALOG_TABLE_NOT_FOUND') ? notFound : error;
+    }
+  }
+
+  private async executeParsed(sql: string): Promise<StatementResult> {
     const statement = parseStatement(sql);
     switch (statement.kind) {
       case 'query':
@@ -106,7 +131,11 @@ export class SqlSession implements ExecutionSession {
           await bound.release();
         }
       });
-    return connection ? run(connection) : this.withConnection(run);
+    try {
+      return await (connection ? run(connection) : this.withConnection(run));
+    } catch (error) {
+      throw await this.catalogNotFound(error);
+    }
   }
 
   private async query(sql: string, explain: boolean): Promise<StatementResult> {

@@ -3,7 +3,7 @@
  * strings and ids numbers, so a view is the same whether it was computed here or
  * came over a control socket as JSON.
  */
-import { InvalidArgumentError } from '../../core/index.js';
+import { InvalidArgumentError, describeJsonValue, jsonTypePhrase } from '../../core/index.js';
 import { expectedMs, isOverdue, type DurationExpectation } from '../scheduling/duration-expectations.js';
 import type { JsonValue } from '../definition/flow-definition.js';
 import type { RunView, TaskErrorView, TaskView } from './flow-control.js';
@@ -91,7 +91,7 @@ export function convertTextParams(
       } catch {
         throw new FlowParamsError(
           flowId,
-          `parameter "${name}" must be a ${fallback === null ? 'JSON value' : typeof fallback} like its default (${JSON.stringify(fallback)}), got "${value}".`,
+          `parameter "${name}" must be ${fallback === null ? 'a JSON value' : jsonTypePhrase(fallback)} like its default (${JSON.stringify(fallback)}), got ${describeJsonValue(value)}, which is not JSON.`,
           { name },
         );
       }

@@ -5,6 +5,7 @@
  * Starting respects the flow's max active runs (and a backfill's own limit), under a
  * lock on the flow's row so concurrent starters never exceed it.
  */
+import { describeJsonValue, jsonTypePhrase } from '../../core/index.js';
 import { sql } from 'kysely';
 import { FlowParamsError } from '../errors.js';
 import { flowNotFound } from './flow-registration.js';
@@ -219,7 +220,7 @@ export function resolveParams(
     if (expected !== undefined && value !== null && typeof value !== expected) {
       throw new FlowParamsError(
         plan.plan.flowId,
-        `parameter "${name}" must be a ${expected} like its default (${JSON.stringify(defaults[name])}), got ${JSON.stringify(value)}.`,
+        `parameter "${name}" must be ${jsonTypePhrase(defaults[name])} like its default (${JSON.stringify(defaults[name])}), got ${describeJsonValue(value)}.`,
         { name },
       );
     }

@@ -7,6 +7,7 @@
  * a concurrent append (which could add a violating row unchecked) makes the commit
  * fail with a conflict instead of slipping in.
  */
+import { libraryPhrase, type Remedy } from '../../core/index.js';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Metadata } from '../log/actions.js';
 import { CONSTRAINT_PREFIX, checkConstraints } from '../write/constraints.js';
@@ -92,9 +93,10 @@ export async function setProperties(
   properties: Readonly<Record<string, string>>,
 ): Promise<CommitResult> {
   if (hasCheckConstraints(properties)) {
+    const remedy: Remedy = { kind: 'addConstraint' };
     throw new InvalidTableOperationError(
-      'Add CHECK constraints with addConstraint (it checks the existing rows), not as table properties.',
-      { properties: Object.keys(properties) },
+      `Add CHECK constraints with ${libraryPhrase(remedy)} (it checks the existing rows), not as table properties.`,
+      { properties: Object.keys(properties), remedy },
     );
   }
   const metadata: Metadata = {

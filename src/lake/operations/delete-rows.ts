@@ -9,6 +9,7 @@
 import { ChangeType } from '../change-data/change-data-writer.js';
 import {
   assertChangeable,
+  commitUnlessEmpty,
   rewriteOperationMetrics,
   withDmlContext,
   FILE_COLUMN,
@@ -56,7 +57,7 @@ export async function deleteRows(
   });
   const metrics = dmlMetrics(counts, { numDeletedRows: counts.numRemovedRows });
   txn.setMetrics(rewriteOperationMetrics(metrics, { numDeletedRows: metrics.numDeletedRows }, start));
-  return { commit: await txn.commit(), metrics };
+  return commitUnlessEmpty(txn, metrics);
 }
 
 /** The uniform metrics of a rewrite plus the statement's own row counts. */

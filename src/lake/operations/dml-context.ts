@@ -19,7 +19,7 @@ import { changeDataFeedEnabled, deletionVectorsEnabled, isAppendOnly } from '../
 import { bindScan, type ScanBinding } from '../read/scan.js';
 import { columnMappingMode, quoteIdent } from '../log/schema.js';
 import type { Snapshot } from '../log/snapshot.js';
-import type { CommitResult } from '../transaction/transaction.js';
+import type { CommitResult, Transaction } from '../transaction/transaction.js';
 
 export interface DmlOptions {
   /**
@@ -62,9 +62,19 @@ export interface DmlMetrics {
   readonly numDeletionVectorsRemoved: number;
 }
 
-export interface DmlOutcome {
-  readonly commit: CommitResult;
-  readonly metrics: DmlMetrics;
+/**
+ * What a DELETE, UPDATE or MERGE did: committed a version, or changed no row and so
+ * committed nothing (as Delta writers do: an empty commit would fire streams and
+ * invalidate caches for nothing), leaving the table at the version it read.
+ */
+export type DmlOutcome =
+  | { readonly kind: 'committed'; readonly commit: CommitResult; readonly metrics: DmlMetrics }
+  | { readonly kind: 'unchanged'; readonly version: number; readonly metrics: DmlMetrics };
+
+/** Commits `txn` unless it has nothing to commit. */
+export async function commitUnlessEmpty(txn: Transaction, metrics: DmlMetrics): Promise<DmlOutcome> {
+  if (txn.isEmpty) return { kind: 'unchanged', version: txn.snapshot.version, metrics };
+  return { kind: 'committed', commit: await txn.commit(), metrics };
 }
 
 export const FILE_COLUMN = '__strata_file';

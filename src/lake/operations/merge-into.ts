@@ -17,6 +17,7 @@ import { describeSource, sourceRelation, type DataSource } from '../write/data-s
 import { withConnection } from '../../duckdb/index.js';
 import {
   assertChangeable,
+  commitUnlessEmpty,
   withDmlContext,
   FILE_COLUMN,
   ROW_COLUMN,
@@ -38,9 +39,7 @@ import { quoteIdent, quoteLiteral } from '../log/schema.js';
 import type { Snapshot } from '../log/snapshot.js';
 import { Transaction } from '../transaction/transaction.js';
 
-export interface MergeOutcome extends DmlOutcome {
-  readonly numSourceRows: number;
-}
+export type MergeOutcome = DmlOutcome & { readonly numSourceRows: number };
 
 export async function mergeInto(
   snapshot: Snapshot,
@@ -124,7 +123,7 @@ export async function mergeInto(
       numTargetDeletionVectorsUpdated: metrics.numDeletionVectorsUpdated,
       executionTimeMs: Date.now() - start,
     });
-    return { commit: await txn.commit(), metrics, numSourceRows: result.numSourceRows };
+    return { ...(await commitUnlessEmpty(txn, metrics)), numSourceRows: result.numSourceRows };
   } finally {
     await source.release();
   }

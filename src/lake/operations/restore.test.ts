@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { fromRows, fromSql } from '../write/data-source.js';
 import { VersionNotFoundError } from '../errors.js';
 import { RestoreMissingFilesError, mergeProtocols, restore } from './restore.js';
+import { describeConstraintChanges } from './restore-constraints.js';
 import type { StructType } from '../log/schema.js';
 import { DeltaTable } from '../table.js';
 import { vacuum } from './vacuum.js';
@@ -94,6 +95,44 @@ describe('RESTORE', () => {
     const result = await restore(table, { version: 1 });
     expect(result.snapshot.schema.fields.map((f) => f.name)).toEqual(['id', 'name']);
     expect(await (await DeltaTable.open(table.location)).rows()).toEqual([{ id: 1, name: null }]);
+  });
+
+  it('names the constraints it removes and re-adds', async () => {
+    const strict: StructType = {
+      type: 'struct',
+      fields: [{ name: 'id', type: 'long', nullable: false, metadata: {} }],
+    };
+    const table = await DeltaTable.create(tempTable(), { schema: strict }); // v0
+    await table.append(fromRows([{ id: 1 }])); // v1
+    await table.addConstraint('positive', 'id > 0'); // v2
+    const back = await restore(table, { version: 1 }); // v3
+    expect(back.constraints).toEqual({
+      removed: [{ kind: 'check', name: 'positive', expression: 'id > 0' }],
+      added: [],
+    });
+    expect((await DeltaTable.open(table.location)).constraints).toEqual([]);
+    const reopened = await DeltaTable.open(table.location);
+    const again = await restore(reopened, { version: 2 }); // v4
+    expect(again.constraints).toEqual({
+      removed: [],
+      added: [{ kind: 'check', name: 'positive', expression: 'id > 0' }],
+    });
+    // A schema overwrite made id nullable; restoring a version before it brings NOT NULL back.
+    const latest = await DeltaTable.open(table.location);
+    await latest.overwrite(fromSql('SELECT 5::BIGINT AS id'), { overwriteSchema: true }); // v5
+    expect(latest.snapshot.schema.fields[0]!.nullable).toBe(true);
+    const strictAgain = await restore(latest, { version: 1 });
+    expect(strictAgain.constraints).toEqual({
+      removed: [{ kind: 'check', name: 'positive', expression: 'id > 0' }],
+      added: [{ kind: 'notNull', name: 'id', expression: 'id IS NOT NULL' }],
+    });
+    expect(describeConstraintChanges(strictAgain.constraints)).toBe(
+      '; removed CHECK positive (id > 0); re-added NOT NULL id',
+    );
+    expect(describeConstraintChanges({ removed: [], added: [] })).toBe('');
+    expect(
+      describeConstraintChanges({ removed: [{ kind: 'generated', name: 'g', expression: 'id + 1' }], added: [] }),
+    ).toBe('; removed generated column g (id + 1)');
   });
 
   it('fails naming the files VACUUM deleted, and writes nothing', async () => {

@@ -10,7 +10,8 @@
  * every data file and deletion vector file the restored version needs is checked to
  * exist: if VACUUM deleted one, RESTORE fails with RestoreMissingFilesError naming them
  * and the table is unchanged. The transaction reads the whole table at Serializable
- * isolation, so any concurrent data change (appends included) is a conflict.
+ * isolation, so any concurrent data change (appends included) is a conflict. The result
+ * names the constraints the restored metadata removes or re-adds.
  */
 import { promises as fs } from 'node:fs';
 import type { ObjectStore } from '../../storage/index.js';
@@ -25,6 +26,7 @@ import { afterCommit } from '../transaction/post-commit.js';
 import { assertWritable } from '../log/protocol.js';
 import { Snapshot, loadSnapshot } from '../log/snapshot.js';
 import { Transaction } from '../transaction/transaction.js';
+import { constraintChanges, constraintsOf, type ConstraintChanges } from './restore-constraints.js';
 
 export type RestoreTarget =
   | { readonly version: number }
@@ -47,6 +49,8 @@ export interface RestoreResult {
   readonly restoredVersion: number;
   readonly snapshot: Snapshot;
   readonly metrics: RestoreMetrics;
+  /** Constraints the restored metadata drops or brings back (CHECK, NOT NULL, invariants, generated columns). */
+  readonly constraints: ConstraintChanges;
 }
 
 /** Files the restored version needs are gone (usually deleted by VACUUM). */
@@ -119,7 +123,11 @@ export async function restore(table: SnapshotSource, target: RestoreTarget): Pro
     .setMetrics({ ...metrics });
   const commit = await txn.commit();
   await afterCommit(commit.snapshot);
-  return { version: commit.version, restoredVersion: version, snapshot: commit.snapshot, metrics };
+  const constraints = constraintChanges(
+    constraintsOf(current.schema, current.metadata),
+    constraintsOf(restored.schema, restored.metadata),
+  );
+  return { version: commit.version, restoredVersion: version, snapshot: commit.snapshot, metrics, constraints };
 }
 
 /** The protocol that satisfies both: higher versions and the union of features. */

@@ -10,6 +10,7 @@ import { ChangeType } from '../change-data/change-data-writer.js';
 import { dmlMetrics } from './delete-rows.js';
 import {
   assertChangeable,
+  commitUnlessEmpty,
   rewriteOperationMetrics,
   withDmlContext,
   FILE_COLUMN,
@@ -70,7 +71,7 @@ export async function updateRows(
   });
   const metrics = dmlMetrics(counts, { numUpdatedRows: counts.numRemovedRows });
   txn.setMetrics(rewriteOperationMetrics(metrics, { numUpdatedRows: metrics.numUpdatedRows }, start));
-  return { commit: await txn.commit(), metrics };
+  return commitUnlessEmpty(txn, metrics);
 }
 
 /** SET targets resolved to the table's column names (case-insensitively, as Delta does). */

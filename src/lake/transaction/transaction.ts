@@ -130,6 +130,19 @@ export class Transaction {
     return this;
   }
 
+  /** Nothing staged: committing would only record that nothing happened (Delta writers skip such commits). */
+  get isEmpty(): boolean {
+    return (
+      this.adds.length === 0 &&
+      this.removes.length === 0 &&
+      this.cdcs.length === 0 &&
+      this.txns.length === 0 &&
+      this.domains.length === 0 &&
+      this.newMetadata === undefined &&
+      this.newProtocol === undefined
+    );
+  }
+
   get isBlindAppend(): boolean {
     return this.readScope === 'nothing' && this.removes.length === 0 && this.adds.every((a) => a.dataChange);
   }

@@ -4,6 +4,7 @@
  * lossless, and refused otherwise with an error naming the column and both types.
  * With `mergeSchema`, new columns are added to the table as nullable columns.
  */
+import { libraryPhrase, type Remedy } from '../../core/index.js';
 import { SchemaMismatchError } from '../errors.js';
 import {
   deltaTypeFromDuckdb,
@@ -16,6 +17,8 @@ import {
   type StructField,
   type StructType,
 } from '../log/schema.js';
+
+const MERGE_SCHEMA: Remedy = { kind: 'option', option: 'mergeSchema' };
 
 export interface SourceColumn {
   readonly name: string;
@@ -72,8 +75,8 @@ export function planWrite(table: StructType, source: readonly SourceColumn[], op
     }
     if (!options.mergeSchema) {
       throw new SchemaMismatchError(
-        `Column "${column.name}" (${column.duckdbType}) is not in the table ${options.location}; its columns are ${table.fields.map((f) => f.name).join(', ')}. Pass mergeSchema to add it.`,
-        { column: column.name, location: options.location },
+        `Column "${column.name}" (${column.duckdbType}) is not in the table ${options.location}; its columns are ${table.fields.map((f) => f.name).join(', ')}. Pass ${libraryPhrase(MERGE_SCHEMA)} to add it.`,
+        { column: column.name, location: options.location, remedy: MERGE_SCHEMA },
       );
     }
     added.push({ name: column.name, type: deltaTypeFromDuckdb(column.duckdbType), nullable: true, metadata: {} });

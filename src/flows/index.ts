@@ -34,6 +34,7 @@ export {
   TASK_TRANSITIONS,
   RUN_TRANSITIONS,
   FINISHED_TASK_STATES,
+  FINISHED_RUN_STATES,
   canTransition,
   isFinished,
 } from './queue/task-states.js';
@@ -94,6 +95,7 @@ export {
   FlowParamsError,
   TaskOutputError,
   LeaseLostError,
+  RunStateError,
 } from './errors.js';
 export {
   controlSocketPath,
@@ -114,7 +116,10 @@ export {
   type BackfillRequest,
   type BackfillView,
   type TriggeredRun,
+  type RunAction,
+  type ManagedRun,
 } from './control/flow-control.js';
+export { cancelRun, clearTasks, markRun, markTask, type MarkState } from './queue/run-control.js';
 export { LocalFlowControl } from './control/local-flow-control.js';
 export { ControlServer, type ControlDescription } from './control/control-server.js';
 export { ControlClient } from './control/control-client.js';

@@ -89,6 +89,7 @@ const EXPECTED: Readonly<Record<string, readonly [ErrorCategory, number]>> = {
   FLOW_PARAMS: ['invalid', 400],
   FLOW_TASK_OUTPUT: ['invalid', 400],
   FLOW_LEASE_LOST: ['conflict', 409],
+  FLOW_RUN_STATE: ['conflict', 409],
   FLOW_CONTROL_CHANNEL: ['unavailable', 503],
   FLOW_RUN_FAILED: ['internal', 500],
   FLOW_PROBLEMS: ['invalid', 400],

@@ -142,6 +142,25 @@ export interface TriggeredRun {
   readonly state: RunState;
 }
 
+/** What a user does to a run (`strata flow cancel|clear|mark-failed|mark-success`). */
+export type RunAction =
+  | { readonly kind: 'cancel' }
+  /** Without taskId: every failed, upstream_failed and cancelled task; always with their downstream. */
+  | { readonly kind: 'clear'; readonly taskId?: string }
+  /** Without taskId: the whole run. */
+  | {
+      readonly kind: 'mark';
+      readonly state: 'success' | 'failed';
+      readonly taskId?: string;
+      readonly mapIndex?: number;
+    };
+
+export interface ManagedRun {
+  readonly run: RunView;
+  /** The tasks a clear sent back to the queue (empty for other actions). */
+  readonly cleared: readonly string[];
+}
+
 export interface FlowControl {
   /** 'local': this process opened the database; 'remote': through the owner process's control socket. */
   readonly mode: 'local' | 'remote';
@@ -166,6 +185,8 @@ export interface FlowControl {
   logs(query: LogQuery): Promise<LogPage>;
   backfill(flowId: string, request: BackfillRequest): Promise<BackfillView>;
   pause(flowId: string, paused: boolean): Promise<void>;
+  /** Cancels, clears or marks a run; `by` names who did it (kept with the run). */
+  manageRun(runId: number, action: RunAction, by?: string): Promise<ManagedRun>;
   setPool(name: string, slots: number): Promise<void>;
   close(): Promise<void>;
 }
@@ -181,6 +202,7 @@ export const CONTROL_METHODS = [
   'logs',
   'backfill',
   'pause',
+  'manageRun',
   'setPool',
 ] as const;
 export type ControlMethod = (typeof CONTROL_METHODS)[number];

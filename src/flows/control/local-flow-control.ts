@@ -16,6 +16,8 @@ import type {
   LoadReport,
   LogPage,
   LogQuery,
+  ManagedRun,
+  RunAction,
   RunDetail,
   RunView,
   TriggeredRun,
@@ -27,6 +29,7 @@ import { registerFlow } from '../queue/flow-registration.js';
 import type { Schedule } from '../definition/schedules.js';
 import { getRun, latestStatePerTask, listFlows, runsOfFlow, taskInstancesOfRun } from './status-queries.js';
 import { isFinished, type TaskState } from '../queue/task-states.js';
+import { cancelRun, clearTasks, markRun, markTask } from '../queue/run-control.js';
 
 export class LocalFlowControl implements FlowControl {
   readonly mode = 'local';
@@ -222,6 +225,31 @@ export class LocalFlowControl implements FlowControl {
 
   setPool(name: string, slots: number): Promise<void> {
     return this.system.setPool(name, slots);
+  }
+
+  async manageRun(runId: number, action: RunAction, by = 'cli'): Promise<ManagedRun> {
+    const queue = this.system.queue;
+    let cleared: string[] = [];
+    switch (action.kind) {
+      case 'cancel':
+        await cancelRun(queue, runId, by);
+        break;
+      case 'clear':
+        cleared = await clearTasks(queue, runId, action.taskId, by);
+        break;
+      case 'mark':
+        if (action.taskId === undefined) await markRun(queue, runId, action.state, by);
+        else
+          await markTask(
+            queue,
+            runId,
+            { taskId: action.taskId, ...(action.mapIndex === undefined ? {} : { mapIndex: action.mapIndex }) },
+            action.state,
+            by,
+          );
+    }
+    const run = await getRun(this.db, runId);
+    return { run: runView(run!), cleared };
   }
 
   /** Runs that ended after `since` (oldest first): what a role process announces. Compared at JavaScript's millisecond precision, so a run's own endedAt is a cursor past it. */

@@ -52,6 +52,9 @@ export class Worker {
   /** By attempt (instance id and lease token): a lost attempt and its retry may both run here. */
   readonly #running = new Map<string, ClaimedTask>();
   readonly #host: TaskHost;
+  /** Attempts stopped because the queue no longer has them running here (cancelled, marked): no result to report. */
+  readonly #cancelled = new Set<string>();
+  #checking = false;
   #results: AttemptResult[] = [];
   #logs: LogLine[] = [];
   #claiming = false;
@@ -87,7 +90,12 @@ export class Worker {
       .onConflict((oc) => oc.column('id').doUpdateSet({ heartbeat_at: new Date(), stopped_at: null }))
       .execute();
     this.#unlisten = await this.#ctx.notifier.listen(() => this.#claim());
-    this.#timers.push(setInterval(() => this.#claim(), this.#options.pollMs ?? 1_000));
+    this.#timers.push(
+      setInterval(() => {
+        this.#claim();
+        void this.#stopCancelled();
+      }, this.#options.pollMs ?? 1_000),
+    );
     this.#timers.push(setInterval(() => void this.#beat(), Math.max(50, Math.floor(this.#leaseMs / 3))));
     this.#timers.push(setInterval(() => void this.#flush(), 500));
     this.#claim();
@@ -148,6 +156,11 @@ export class Worker {
       };
     }
     const endedAt = new Date();
+    if (this.#cancelled.delete(attemptKey(claimed))) {
+      this.#running.delete(attemptKey(claimed));
+      this.#dispatch();
+      return;
+    }
     if (outcome.kind === 'success') await this.#recordAssets(claimed);
     this.#running.delete(attemptKey(claimed));
     this.#results.push({ claimed, outcome, startedAt, endedAt, workerId: this.id });
@@ -200,6 +213,43 @@ export class Worker {
       await recordAssetEvents(this.#ctx, claimed, this.#options.tableVersion);
     } catch (error) {
       this.#report(error);
+    }
+  }
+
+  /**
+   * Attempts the queue no longer has running under this worker's lease (a user cancelled
+   * the run or marked the task) are stopped: checked on every poll, one indexed read.
+   */
+  async #stopCancelled(): Promise<void> {
+    if (this.#running.size === 0 || this.#checking) return;
+    this.#checking = true;
+    try {
+      const running = [...this.#running.values()];
+      const rows = await this.#ctx.meta.db
+        .selectFrom('task_instances')
+        .select(['id', 'state', 'lease_token', 'lease_owner'])
+        .where(
+          'id',
+          'in',
+          running.map((t) => t.request.taskInstanceId),
+        )
+        .execute();
+      const live = new Set(
+        rows
+          .filter((r) => r.state === 'running' && r.lease_owner === this.id)
+          .map((r) => `${Number(r.id)}:${Number(r.lease_token)}`),
+      );
+      for (const task of running) {
+        const key = attemptKey(task);
+        if (live.has(key) || !this.#running.has(key) || this.#cancelled.has(key)) continue;
+        this.#cancelled.add(key);
+        this.#log.debug({ taskInstanceId: task.request.taskInstanceId }, 'attempt cancelled: stopping it');
+        this.#options.executor.cancel?.(task.request);
+      }
+    } catch (error) {
+      this.#report(error);
+    } finally {
+      this.#checking = false;
     }
   }
 

@@ -9,6 +9,7 @@ import { FlowProblemsError } from './errors.js';
 import { registerFlowBackfillCommand } from './flow-backfill-command.js';
 import { connectionOptions, flowsFolder, withControl, type ConnectionOptions } from './flow-connection.js';
 import { dateText, scheduleText } from './flow-format.js';
+import { registerFlowManageCommands } from './flow-manage-commands.js';
 import { registerFlowRunCommand } from './flow-run-command.js';
 import { registerFlowStatusCommands } from './flow-status-command.js';
 import { nonNegativeInteger } from './option-parsers.js';
@@ -45,6 +46,7 @@ export function registerFlowCommand(program: Command): void {
   registerFlowRunCommand(flow);
   registerFlowStatusCommands(flow);
   registerFlowBackfillCommand(flow);
+  registerFlowManageCommands(flow);
 
   for (const [name, paused] of [
     ['pause', true],

@@ -10,7 +10,7 @@ import { dateText, durationText, etaText, runDurationMs } from './flow-format.js
 import { progressLine } from './progress-line.js';
 
 const POLL_MS = 250;
-const ENDED = new Set(['success', 'failed']);
+const ENDED = new Set(['success', 'failed', 'cancelled']);
 
 export async function followRuns(control: FlowControl, runIds: readonly number[]): Promise<RunDetail[]> {
   const progress = progressLine();

@@ -1,10 +1,13 @@
 /**
  * Flows and runs as GraphQL types: `flows`, `runs(flow, limit)`, `run(id)` with its
- * tasks, and `trigger_flow(flow, params)` (writers and admins). Field names are
+ * tasks, and `trigger_flow(flow, params)`, `cancel_run`, `clear_run`, `mark_run` (writers
+ * and admins). Field names are
  * snake_case like the table fields; values come from FlowControl's plain views.
  */
 import {
   FlowParamsError,
+  RunNotFoundError,
+  type RunAction,
   type FlowControl,
   type JsonValue,
   type RunDetail,
@@ -63,6 +66,10 @@ type TriggeredRun {
   state: String!
   run: Run
 }
+enum RunMark {
+  success
+  failed
+}
 """A run or task state change (topic runs or runs/<id>)."""
 type RunEvent {
   id: String!
@@ -81,7 +88,12 @@ function runLimit(value: unknown): number {
   return countArgument('limit', value, MAX_RUNS) ?? 20;
 }
 
-export const FLOW_MUTATION_FIELDS = ['trigger_flow(flow: String!, params: JSON): TriggeredRun!'];
+export const FLOW_MUTATION_FIELDS = [
+  'trigger_flow(flow: String!, params: JSON): TriggeredRun!',
+  'cancel_run(id: ID!): Run!',
+  'clear_run(id: ID!, task: String): Run!',
+  'mark_run(id: ID!, state: RunMark!, task: String, map_index: Int): Run!',
+];
 
 function task(t: TaskView): Record<string, unknown> {
   return {
@@ -157,8 +169,35 @@ export function flowQueryResolvers(flows: FlowControl): Record<string, FieldReso
   };
 }
 
+/** cancel_run, clear_run, mark_run: the run after the change. */
+function manage(flows: FlowControl, action: (args: Record<string, unknown>) => RunAction): FieldResolver {
+  return async (_s, args, context: GraphqlContext) => {
+    requireRole(context.principal, 'writer', 'Managing a run');
+    const id = Number(args.id);
+    if (!Number.isInteger(id) || id < 1) throw new RunNotFoundError(String(args.id));
+    await flows.manageRun(id, action(args), context.principal.name);
+    const detail = await flows.run(id);
+    return run(flows, detail.run, detail);
+  };
+}
+
+const taskOf = (args: Record<string, unknown>) => ({
+  ...(typeof args.task === 'string' ? { taskId: args.task } : {}),
+  ...(typeof args.map_index === 'number' ? { mapIndex: args.map_index } : {}),
+});
+
 export function flowMutationResolvers(flows: FlowControl): Record<string, FieldResolver> {
   return {
+    cancel_run: manage(flows, () => ({ kind: 'cancel' })),
+    clear_run: manage(flows, (args) => ({
+      kind: 'clear',
+      ...(typeof args.task === 'string' ? { taskId: args.task } : {}),
+    })),
+    mark_run: manage(flows, (args) => ({
+      kind: 'mark',
+      state: args.state === 'success' ? 'success' : 'failed',
+      ...taskOf(args),
+    })),
     trigger_flow: async (_s, args, context: GraphqlContext) => {
       requireRole(context.principal, 'writer', 'Triggering a flow');
       const flow = String(args.flow);

@@ -5,6 +5,7 @@ import { moduleErrorBase, type ErrorCodeSet } from '../core/index.js';
 export const CliErrorCode = {
   FLOW_RUN_FAILED: 'internal',
   FLOW_PROBLEMS: 'invalid',
+  FLOW_RUN_INTERRUPTED: 'conflict',
 } as const satisfies ErrorCodeSet;
 export type CliErrorCode = keyof typeof CliErrorCode;
 
@@ -32,5 +33,12 @@ export class FlowProblemsError extends CliError {
       `${count} problem${count === 1 ? '' : 's'} loading flows from ${directory} (listed above); the other flows are registered.`,
       { count, directory },
     );
+  }
+}
+
+/** Ctrl-C stopped the command and it cancelled the run it owned (said so already): exit 130, as a shell does for SIGINT. */
+export class FlowRunInterruptedError extends CliError {
+  constructor(readonly runId: number) {
+    super('FLOW_RUN_INTERRUPTED', `run ${runId} was cancelled (Ctrl-C)`, { runId });
   }
 }

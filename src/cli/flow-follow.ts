@@ -40,6 +40,12 @@ export async function followRuns(control: FlowControl, runIds: readonly number[]
   }
   const results = runIds.map((id) => ended.get(id)!);
   for (const detail of results) reportRun(detail);
+  const cancelled = results.filter((d) => d.run.state === 'cancelled');
+  if (cancelled.length > 0 && results.every((d) => d.run.state !== 'failed'))
+    throw new FlowRunFailedError(
+      cancelled.map((d) => d.run.id),
+      `${cancelled.length === 1 ? `Run ${cancelled[0]!.run.id} of ${cancelled[0]!.run.flowId} was` : `${cancelled.length} runs were`} cancelled: \`strata flow clear ${cancelled[0]!.run.flowId} --run ${cancelled[0]!.run.id}\` runs its unfinished tasks again.`,
+    );
   const failed = results.filter((d) => d.run.state === 'failed');
   if (failed.length > 0) {
     const tasks = failed.flatMap((d) => d.tasks.filter((t) => t.state === 'failed').map((t) => t.taskId));

@@ -93,6 +93,7 @@ const EXPECTED: Readonly<Record<string, readonly [ErrorCategory, number]>> = {
   FLOW_CONTROL_CHANNEL: ['unavailable', 503],
   FLOW_RUN_FAILED: ['internal', 500],
   FLOW_PROBLEMS: ['invalid', 400],
+  FLOW_RUN_INTERRUPTED: ['conflict', 409],
   API_UNAUTHORIZED: ['unauthenticated', 401],
   API_FORBIDDEN: ['forbidden', 403],
   API_BAD_REQUEST: ['invalid', 400],

@@ -1,7 +1,7 @@
 /**
  * Runs a user manages: cancel (a running attempt is stopped by its worker), mark a run
  * or a task success/failed, clear failed tasks and their downstream, and run ids that
- * stay consecutive when a run key is created twice.
+ * stay consecutive when a run key is created twice; failed attempts keep their errors.
  */
 import { afterEach, expect, it } from 'vitest';
 import {
@@ -9,6 +9,7 @@ import {
   clearTasks,
   defineFlow,
   getRun,
+  LocalFlowControl,
   markRun,
   markTask,
   type FlowDefinition,
@@ -135,5 +136,36 @@ describeBackends('run control', (backend) => {
     const b = await h.system.trigger('ids', {}, { runKey: 'k2' });
     expect(again).toMatchObject({ runId: a.runId, created: false });
     expect(b.runId).toBe(a.runId + 1);
+  });
+
+  it("keeps every failed attempt's error, map instances' included, for run() and logs()", async () => {
+    const flow = defineFlow({ id: 'failing' }, (f) => {
+      const items = f.task('items', async () => [1, 2]);
+      f.map('each', items, { retries: { retries: 1, delayMs: 1, backoff: 'fixed' } }, async (ctx, n) => {
+        ctx.log(`item ${n}`);
+        throw new Error(`item ${n} broke on attempt ${ctx.attempt}: ${'!'.repeat(10_000)}`);
+      });
+    });
+    const h = await open([flow]);
+    const run = await h.system.trigger('failing');
+    expect((await h.waitForRun(run.runId)).state).toBe('failed');
+    const control = new LocalFlowControl(h.system);
+    const detail = await control.run(run.runId);
+    expect(detail.tasks.find((t) => t.taskId === 'each' && t.mapIndex === -1)?.error?.message).toBe(
+      '2 of 2 map instances failed',
+    );
+    expect(
+      detail.failedAttempts.map((a) => [a.taskId, a.mapIndex, a.attempt, a.outcome, a.message!.slice(0, 30)]).sort(),
+    ).toEqual([
+      ['each', 0, 1, 'up_for_retry', 'item 1 broke on attempt 1: !!!'],
+      ['each', 0, 2, 'failed', 'item 1 broke on attempt 2: !!!'],
+      ['each', 1, 1, 'up_for_retry', 'item 2 broke on attempt 1: !!!'],
+      ['each', 1, 2, 'failed', 'item 2 broke on attempt 2: !!!'],
+    ]);
+    expect(detail.failedAttempts[0]!.message!.length).toBeLessThan(8_100);
+    expect(detail.failedAttempts[0]!.stack).toContain('run-control.test.ts');
+    const logs = await control.logs({ runId: run.runId, taskId: 'each', mapIndex: 1, attempt: 2 });
+    expect(logs.lines.map((l) => l.line)).toEqual(['item 2']);
+    expect(logs.errors.map((e) => [e.mapIndex, e.attempt, e.name])).toEqual([[1, 2, 'Error']]);
   });
 });

@@ -67,7 +67,9 @@ function runLabel(detail: RunDetail): string {
     parts.push(`running ${names.slice(0, 4).join(', ')}${names.length > 4 ? ` +${names.length - 4}` : ''}`);
   const retrying = [...new Set(detail.tasks.filter((t) => t.state === 'up_for_retry').map((t) => t.taskId))];
   if (retrying.length > 0) parts.push(`retrying ${retrying.join(', ')}`);
-  if (detail.etaMs !== null) parts.push(`ETA ${etaText(detail.etaMs)}`);
+  if (detail.liveWorkers === 0 && detail.tasks.some((t) => t.state === 'queued'))
+    parts.push('waiting: no worker is running (start `strata worker` or `strata up`)');
+  else if (detail.etaMs !== null) parts.push(`ETA ${etaText(detail.etaMs)}`);
   if (overdue.length > 0) parts.push(`OVERDUE ${[...new Set(overdue)].join(', ')}`);
   return parts.join(' · ');
 }

@@ -66,6 +66,9 @@ Examples:
             process.stderr.write(`${problem.message}\n`);
         const run = await control.trigger(flowId, options.params ?? {}, options.param ?? {});
         process.stdout.write(`run ${run.runId} of ${flowId} ${run.created ? 'created' : 'exists'} (${run.state})\n`);
+        // Nothing would run it: say so now rather than after a silent wait.
+        if (!runHere && run.notice !== null)
+          process.stderr.write(`${run.notice}; the run waits in the queue until one does.\n`);
         if (!runHere && !options.wait) return;
         // A run this process executes would be left `running` by an exit: Ctrl-C cancels it instead.
         const interrupt = runHere ? cancelOnInterrupt(control, run.runId, flowId) : undefined;

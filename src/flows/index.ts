@@ -109,6 +109,7 @@ export {
   type RunDetail,
   type TaskView,
   type TaskErrorView,
+  type AttemptErrorView,
   type LatestTaskView,
   type LogQuery,
   type LogLineView,

@@ -85,4 +85,35 @@ describeBackends('managing runs over REST and GraphQL', (backend) => {
     const byReader = await gql(api, `mutation { cancel_run(id: "${runId}") { state } }`, { token: api.tokens.reader });
     expect(codes(byReader)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
   });
+
+  it('says no worker has claimed a queued task, over REST and GraphQL', async () => {
+    const triggered = await post('/v1/flows/managed/runs', api.tokens.writer, {});
+    const { runId, liveWorkers, notice } = (await triggered.json()) as {
+      runId: number;
+      liveWorkers: number;
+      notice: string;
+    };
+    expect(liveWorkers).toBe(0);
+    expect(notice).toContain('no worker is running: start one with `strata worker`');
+    await new Promise((resolve) => setTimeout(resolve, 3_500));
+    const detail = (await (await api.fetch(`/v1/runs/${runId}`)).json()) as {
+      liveWorkers: number;
+      etaMs: number | null;
+      tasks: { taskId: string; notice: string | null }[];
+    };
+    expect(detail).toMatchObject({ liveWorkers: 0, etaMs: null });
+    expect(detail.tasks[0]!.notice).toMatch(/^no worker has claimed this for \d+ s \(no worker is running/);
+    expect(detail.tasks[1]!.notice).toBeNull();
+    const answer = await gql(
+      api,
+      `{ run(id: "${runId}") { live_workers failed_attempts { message } tasks { notice } } }`,
+    );
+    expect(answer.data).toMatchObject({
+      run: {
+        live_workers: 0,
+        failed_attempts: [],
+        tasks: [{ notice: expect.stringContaining('no worker has claimed') }, { notice: null }],
+      },
+    });
+  });
 });

@@ -44,6 +44,20 @@ type Task {
   expected_ms: Float
   overdue: Boolean!
   error: JSON
+  "A queued task nobody claimed for a while, and why."
+  notice: String
+}
+"One failed attempt's error, as stored with the attempt."
+type AttemptError {
+  task_id: String!
+  map_index: Int!
+  attempt: Int!
+  outcome: String!
+  ended_at: String!
+  reason: String
+  name: String
+  message: String
+  stack: String
 }
 type Run {
   id: ID!
@@ -59,6 +73,10 @@ type Run {
   tasks_done: Int!
   eta_ms: Float
   tasks: [Task!]!
+  "Workers alive now: 0 means nothing runs this run's queued tasks."
+  live_workers: Int!
+  "Every failed attempt's error, map instances included (oldest first, at most 200)."
+  failed_attempts: [AttemptError!]!
 }
 type TriggeredRun {
   run_id: ID!
@@ -109,6 +127,7 @@ function task(t: TaskView): Record<string, unknown> {
     expected_ms: t.expectedMs,
     overdue: t.overdue,
     error: t.error,
+    notice: t.notice,
   };
 }
 
@@ -128,6 +147,19 @@ function run(flows: FlowControl, r: RunView, detail?: RunDetail): Record<string,
     eta_ms: detail?.etaMs ?? null,
     // Tasks are read only when asked for: a list of runs does not query every run's tasks.
     tasks: async () => (detail ?? (await flows.run(r.id))).tasks.map(task),
+    live_workers: async () => (detail ?? (await flows.run(r.id))).liveWorkers,
+    failed_attempts: async () =>
+      (detail ?? (await flows.run(r.id))).failedAttempts.map((a) => ({
+        task_id: a.taskId,
+        map_index: a.mapIndex,
+        attempt: a.attempt,
+        outcome: a.outcome,
+        ended_at: a.endedAt,
+        reason: a.reason,
+        name: a.name,
+        message: a.message,
+        stack: a.stack,
+      })),
   };
 }
 

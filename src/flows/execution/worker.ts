@@ -273,6 +273,8 @@ export class Worker {
     if (this.#closed) return;
     this.#closed = true;
     for (const timer of this.#timers) clearInterval(timer);
+    // An attempt cancelled just now is stopped, not waited for.
+    await this.#stopCancelled();
     await this.#unlisten?.();
     const unstarted = this.#waiting.splice(0);
     if (unstarted.length > 0) {

@@ -6,9 +6,10 @@
  *   cancel        the run and its unfinished task instances → cancelled; a running
  *                 attempt gets a `cancelled` attempt row, and its worker, which no
  *                 longer finds the attempt running, kills it (worker.ts).
- *   mark          a run: unfinished running/queued tasks → the state, waiting ones →
- *                 skipped (failed) or success; a task: that instance (and a mapped
- *                 task's instances) → the state, its downstream moving on as usual.
+ *   mark          a run failed: unfinished running/queued tasks → failed, those not
+ *                 started → skipped; a run success: every task not success, skipped
+ *                 or removed → success; a task: that instance (and a mapped task's
+ *                 instances) → the state, its downstream moving on as usual.
  *   clear         the failed/cancelled tasks of a finished run (or --task T) and all
  *                 their downstream back to `none`, the run running again.
  * Slots freed (pool, max active runs) are handed on in the same transaction.
@@ -123,7 +124,7 @@ export async function markRun(ctx: QueueContext, runId: number, state: MarkState
     await sql`
       update task_instances set ended_at = now(), lease_owner = null, lease_expires_at = null, next_attempt_at = null,
         state = case when ${state}::text = 'success' then 'success' when state = 'none' then 'skipped' else 'failed' end
-      where run_id = ${runId} and ${state === 'success' ? sql`state <> 'success'` : sql`state not in (${unfinished})`}`.execute(
+      where run_id = ${runId} and ${state === 'success' ? sql`state not in ('success', 'skipped', 'removed')` : sql`state not in (${unfinished})`}`.execute(
       trx,
     );
     await setRunState(trx, runId, state, by);

@@ -19,6 +19,7 @@ import type { Executor, TaskHost, TaskOutcome } from './executor.js';
 import { claimTasks, type ClaimedTask } from '../queue/claims.js';
 import { completeAttempts, type AttemptResult } from '../queue/completions.js';
 import { heartbeat } from '../queue/maintenance.js';
+import { isFinished, TaskState } from '../queue/task-states.js';
 import type { QueueContext } from '../queue/queue-context.js';
 import { recordAssetEvents, type TableVersionLookup } from './asset-events.js';
 import { workerHost, writeTaskLogs, type LogLine } from './worker-host.js';
@@ -217,31 +218,30 @@ export class Worker {
   }
 
   /**
-   * Attempts the queue no longer has running under this worker's lease (a user cancelled
-   * the run or marked the task) are stopped: checked on every poll, one indexed read.
+   * Attempts a user stopped are stopped here: their run was cancelled, or their task
+   * instance was marked success/failed while this attempt held it. Checked on every poll,
+   * one indexed read. An attempt whose lease merely expired (the queue retries it
+   * elsewhere) runs on as before: fencing refuses its report.
    */
   async #stopCancelled(): Promise<void> {
     if (this.#running.size === 0 || this.#checking) return;
     this.#checking = true;
     try {
       const running = [...this.#running.values()];
-      const rows = await this.#ctx.meta.db
-        .selectFrom('task_instances')
-        .select(['id', 'state', 'lease_token', 'lease_owner'])
-        .where(
-          'id',
-          'in',
-          running.map((t) => t.request.taskInstanceId),
-        )
-        .execute();
-      const live = new Set(
-        rows
-          .filter((r) => r.state === 'running' && r.lease_owner === this.id)
-          .map((r) => `${Number(r.id)}:${Number(r.lease_token)}`),
-      );
+      const { rows } = await sql<{ id: number; state: string; lease_token: number; reason: string | null }>`
+        select id, state, lease_token, error->>'reason' as reason from task_instances
+        where id = any(${running.map((t) => t.request.taskInstanceId)}::bigint[])`.execute(this.#ctx.meta.db);
+      const byId = new Map(rows.map((r) => [Number(r.id), r]));
       for (const task of running) {
         const key = attemptKey(task);
-        if (live.has(key) || !this.#running.has(key) || this.#cancelled.has(key)) continue;
+        const row = byId.get(task.request.taskInstanceId);
+        const stopped =
+          row === undefined ||
+          row.state === TaskState.cancelled ||
+          (Number(row.lease_token) === task.request.leaseToken &&
+            isFinished(row.state as TaskState) &&
+            row.reason !== 'lost');
+        if (!stopped || !this.#running.has(key) || this.#cancelled.has(key)) continue;
         this.#cancelled.add(key);
         this.#log.debug({ taskInstanceId: task.request.taskInstanceId }, 'attempt cancelled: stopping it');
         this.#options.executor.cancel?.(task.request);

@@ -99,6 +99,11 @@ async function endRunningAttempts(trx: Trx, runId: number, outcome: string, mess
     from task_instances where run_id = ${runId} and state = 'running' and children_total is null`.execute(trx);
 }
 
+/** On an instance marked while it ran: its worker stops the attempt (an expired lease's `lost` would not). */
+function markedError(state: MarkState, by: string): string {
+  return JSON.stringify({ reason: 'marked', name: 'TaskMarked', message: `marked ${state} by ${by} while it ran` });
+}
+
 export async function cancelRun(ctx: QueueContext, runId: number, by: string): Promise<void> {
   await withRun(ctx, runId, async (trx, run, effects) => {
     if (isFinishedRun(run.state))
@@ -123,6 +128,7 @@ export async function markRun(ctx: QueueContext, runId: number, state: MarkState
     // had not started yet is skipped.
     await sql`
       update task_instances set ended_at = now(), lease_owner = null, lease_expires_at = null, next_attempt_at = null,
+        error = case when state = 'running' then ${markedError(state, by)}::jsonb else error end,
         state = case when ${state}::text = 'success' then 'success' when state = 'none' then 'skipped' else 'failed' end
       where run_id = ${runId} and ${state === 'success' ? sql`state not in ('success', 'skipped', 'removed')` : sql`state not in (${unfinished})`}`.execute(
       trx,
@@ -166,6 +172,7 @@ export async function markTask(
     }
     await sql`
       update task_instances set state = ${state}, ended_at = now(), lease_owner = null, lease_expires_at = null, next_attempt_at = null,
+        error = case when state = 'running' then ${markedError(state, by)}::jsonb else error end,
         children_unfinished = case when children_total is null then null else 0 end
       where id = any(${ids}::bigint[])`.execute(trx);
     if (!FINISHED_TASK_STATES.includes(before) && !isFinishedRun(run.state)) {

@@ -120,7 +120,8 @@ export {
   type RunAction,
   type ManagedRun,
 } from './control/flow-control.js';
-export { cancelRun, clearTasks, markRun, markTask, type MarkState } from './queue/run-control.js';
+export { cancelRun, markRun, markTask, type MarkState } from './queue/run-control.js';
+export { clearTasks } from './queue/run-clear.js';
 export { LocalFlowControl } from './control/local-flow-control.js';
 export { ControlServer, type ControlDescription } from './control/control-server.js';
 export { ControlClient } from './control/control-client.js';

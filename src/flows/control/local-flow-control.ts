@@ -29,7 +29,8 @@ import { registerFlow } from '../queue/flow-registration.js';
 import type { Schedule } from '../definition/schedules.js';
 import { getRun, latestStatePerTask, listFlows, runsOfFlow, taskInstancesOfRun } from './status-queries.js';
 import { isFinished, type TaskState } from '../queue/task-states.js';
-import { cancelRun, clearTasks, markRun, markTask } from '../queue/run-control.js';
+import { cancelRun, markRun, markTask } from '../queue/run-control.js';
+import { clearTasks } from '../queue/run-clear.js';
 import { failedAttempts, liveWorkers, NO_WORKER, unclaimedNotice } from './run-diagnostics.js';
 import { FINISHED_RUN_STATES, type RunState } from '../queue/task-states.js';
 

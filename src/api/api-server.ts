@@ -31,6 +31,7 @@ import { registerSystemRoutes } from './observability/system-routes.js';
 import { acceptHttp1 } from './protocol-sniffing.js';
 import { registerAdminRoutes } from './rest/admin-routes.js';
 import { registerFlowRoutes } from './rest/flow-routes.js';
+import { registerRunManageRoutes } from './rest/run-manage-routes.js';
 import { registerSqlRoutes } from './rest/sql-routes.js';
 import { registerTableRoutes } from './rest/tables-routes.js';
 import { SandboxedQueryService } from './sql/sandboxed-query-service.js';
@@ -130,6 +131,7 @@ export class ApiServer {
       registerTableRoutes(app, context);
       registerSqlRoutes(app, context);
       registerFlowRoutes(app, context);
+      registerRunManageRoutes(app, context);
       registerAdminRoutes(app, context, authenticator);
       registerStreamRoutes(app, context);
       graphql = await registerGraphql(app, context, options.graphql ?? {}, (authorization) =>

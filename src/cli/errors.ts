@@ -6,6 +6,7 @@ export const CliErrorCode = {
   FLOW_RUN_FAILED: 'internal',
   FLOW_PROBLEMS: 'invalid',
   FLOW_CHECK_FAILED: 'invalid',
+  FLOW_RUN_INTERRUPTED: 'conflict',
 } as const satisfies ErrorCodeSet;
 export type CliErrorCode = keyof typeof CliErrorCode;
 
@@ -47,5 +48,12 @@ export class FlowCheckFailedError extends CliError {
       `${count} problem${count === 1 ? '' : 's'} in ${checked} (listed above); fix them and run \`strata flow check\` again.`,
       { count },
     );
+  }
+}
+
+/** Ctrl-C stopped the command and it cancelled the run it owned (said so already): exit 130, as a shell does for SIGINT. */
+export class FlowRunInterruptedError extends CliError {
+  constructor(readonly runId: number) {
+    super('FLOW_RUN_INTERRUPTED', `run ${runId} was cancelled (Ctrl-C)`, { runId });
   }
 }

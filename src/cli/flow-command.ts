@@ -11,6 +11,7 @@ import { registerFlowCheckCommand } from './flow-check-command.js';
 import { missingFolderNote, noFlowsHint } from './flow-hints.js';
 import { connectionOptions, flowsFolder, withControl, type ConnectionOptions } from './flow-connection.js';
 import { dateText, scheduleText } from './flow-format.js';
+import { registerFlowManageCommands } from './flow-manage-commands.js';
 import { registerFlowRunCommand } from './flow-run-command.js';
 import { registerFlowStatusCommands } from './flow-status-command.js';
 import { nonNegativeInteger } from './option-parsers.js';
@@ -25,35 +26,43 @@ export function registerFlowCommand(program: Command): void {
     flow
       .command('list')
       .description('load flows/, register every valid flow, and list them; exits 1 when a flow file has problems'),
-  ).action(async (options: ConnectionOptions) => {
-    await withControl(options, async (control) => {
-      const report = await control.loadFlows(flowsFolder(options));
-      const flows = await control.list();
-      if (flows.length === 0 && report.problems.length === 0) {
-        process.stdout.write(noFlowsHint(report.directory));
-        return;
-      }
-      const rows = flows.map((f) => [
-        f.id,
-        scheduleText(f.schedule),
-        f.paused ? 'yes' : 'no',
-        nextRunText(f),
-        f.lastRun === null ? '-' : `${f.lastRun.state} (run ${f.lastRun.id})`,
-        f.tasks,
-      ]);
-      process.stdout.write(
-        `${formatTable([{ name: 'flow' }, { name: 'schedule' }, { name: 'paused' }, { name: 'next run' }, { name: 'last run' }, { name: 'tasks', type: 'INTEGER' }], rows)}\n`,
-      );
-      process.stderr.write(missingFolderNote(report.directory) ?? '');
-      for (const problem of report.problems) process.stderr.write(`${problem.message}\n`);
-      if (report.problems.length > 0) throw new FlowProblemsError(report.problems.length, report.directory);
+  )
+    .option('--json', 'print JSON: {flows, problems} (problems still exit 1)')
+    .action(async (options: ConnectionOptions & { json?: boolean }) => {
+      await withControl(options, async (control) => {
+        const report = await control.loadFlows(flowsFolder(options));
+        const flows = await control.list();
+        if (options.json) {
+          process.stdout.write(`${JSON.stringify({ flows, problems: report.problems }, null, 2)}\n`);
+          if (report.problems.length > 0) throw new FlowProblemsError(report.problems.length, report.directory);
+          return;
+        }
+        if (flows.length === 0 && report.problems.length === 0) {
+          process.stdout.write(noFlowsHint(report.directory));
+          return;
+        }
+        const rows = flows.map((f) => [
+          f.id,
+          scheduleText(f.schedule),
+          f.paused ? 'yes' : 'no',
+          nextRunText(f),
+          f.lastRun === null ? '-' : `${f.lastRun.state} (run ${f.lastRun.id})`,
+          f.tasks,
+        ]);
+        process.stdout.write(
+          `${formatTable([{ name: 'flow' }, { name: 'schedule' }, { name: 'paused' }, { name: 'next run' }, { name: 'last run' }, { name: 'tasks', type: 'INTEGER' }], rows)}\n`,
+        );
+        process.stderr.write(missingFolderNote(report.directory) ?? '');
+        for (const problem of report.problems) process.stderr.write(`${problem.message}\n`);
+        if (report.problems.length > 0) throw new FlowProblemsError(report.problems.length, report.directory);
+      });
     });
-  });
 
   registerFlowRunCommand(flow);
   registerFlowStatusCommands(flow);
   registerFlowBackfillCommand(flow);
   registerFlowCheckCommand(flow);
+  registerFlowManageCommands(flow);
 
   for (const [name, paused] of [
     ['pause', true],

@@ -10,7 +10,7 @@ import { dateText, durationText, etaText, runDurationMs } from './flow-format.js
 import { progressLine } from './progress-line.js';
 
 const POLL_MS = 250;
-const ENDED = new Set(['success', 'failed']);
+const ENDED = new Set(['success', 'failed', 'cancelled']);
 
 export async function followRuns(control: FlowControl, runIds: readonly number[]): Promise<RunDetail[]> {
   const progress = progressLine();
@@ -40,6 +40,12 @@ export async function followRuns(control: FlowControl, runIds: readonly number[]
   }
   const results = runIds.map((id) => ended.get(id)!);
   for (const detail of results) reportRun(detail);
+  const cancelled = results.filter((d) => d.run.state === 'cancelled');
+  if (cancelled.length > 0 && results.every((d) => d.run.state !== 'failed'))
+    throw new FlowRunFailedError(
+      cancelled.map((d) => d.run.id),
+      `${cancelled.length === 1 ? `Run ${cancelled[0]!.run.id} of ${cancelled[0]!.run.flowId} was` : `${cancelled.length} runs were`} cancelled: \`strata flow clear ${cancelled[0]!.run.flowId} --run ${cancelled[0]!.run.id}\` runs its unfinished tasks again.`,
+    );
   const failed = results.filter((d) => d.run.state === 'failed');
   if (failed.length > 0) {
     const tasks = failed.flatMap((d) => d.tasks.filter((t) => t.state === 'failed').map((t) => t.taskId));
@@ -61,7 +67,9 @@ function runLabel(detail: RunDetail): string {
     parts.push(`running ${names.slice(0, 4).join(', ')}${names.length > 4 ? ` +${names.length - 4}` : ''}`);
   const retrying = [...new Set(detail.tasks.filter((t) => t.state === 'up_for_retry').map((t) => t.taskId))];
   if (retrying.length > 0) parts.push(`retrying ${retrying.join(', ')}`);
-  if (detail.etaMs !== null) parts.push(`ETA ${etaText(detail.etaMs)}`);
+  if (detail.liveWorkers === 0 && detail.tasks.some((t) => t.state === 'queued'))
+    parts.push('waiting: no worker is running (start `strata worker` or `strata up`)');
+  else if (detail.etaMs !== null) parts.push(`ETA ${etaText(detail.etaMs)}`);
   if (overdue.length > 0) parts.push(`OVERDUE ${[...new Set(overdue)].join(', ')}`);
   return parts.join(' · ');
 }

@@ -10,7 +10,14 @@
  */
 import { InvalidArgumentError as UsageError, type Command } from 'commander';
 import { InvalidArgumentError } from '../core/index.js';
-import { ChildProcessExecutor, isLocalEmbedded, LocalFlowControl, type JsonValue } from '../flows/index.js';
+import {
+  ChildProcessExecutor,
+  isLocalEmbedded,
+  LocalFlowControl,
+  type FlowControl,
+  type JsonValue,
+} from '../flows/index.js';
+import { FlowRunInterruptedError } from './errors.js';
 import { connectionOptions, flowsFolder, withControl, type ConnectionOptions } from './flow-connection.js';
 import { followRuns } from './flow-follow.js';
 import { positiveInteger, property } from './option-parsers.js';
@@ -59,9 +66,47 @@ Examples:
             process.stderr.write(`${problem.message}\n`);
         const run = await control.trigger(flowId, options.params ?? {}, options.param ?? {});
         process.stdout.write(`run ${run.runId} of ${flowId} ${run.created ? 'created' : 'exists'} (${run.state})\n`);
-        if (runHere || options.wait) await followRuns(control, [run.runId]);
+        // Nothing would run it: say so now rather than after a silent wait.
+        if (!runHere && run.notice !== null)
+          process.stderr.write(`${run.notice}; the run waits in the queue until one does.\n`);
+        if (!runHere && !options.wait) return;
+        // A run this process executes would be left `running` by an exit: Ctrl-C cancels it instead.
+        const interrupt = runHere ? cancelOnInterrupt(control, run.runId, flowId) : undefined;
+        try {
+          await followRuns(control, [run.runId]);
+        } catch (error) {
+          if (interrupt?.fired !== true) throw error;
+        } finally {
+          interrupt?.dispose();
+        }
+        if (interrupt?.fired) throw new FlowRunInterruptedError(run.runId);
       });
     });
+}
+
+/** First Ctrl-C: cancel the run (its attempts are stopped) and let the follow end; a second one exits at once. */
+function cancelOnInterrupt(
+  control: FlowControl,
+  runId: number,
+  flowId: string,
+): { readonly fired: boolean; dispose(): void } {
+  const state = { fired: false };
+  const onSigint = () => {
+    if (state.fired) process.exit(130); // 128 + SIGINT, as ExitCode.interrupted
+    state.fired = true;
+    process.stderr.write(`\ncancelling run ${runId} of ${flowId} (Ctrl-C again to exit at once)\n`);
+    control.manageRun(runId, { kind: 'cancel' }, 'Ctrl-C').then(
+      () => process.stdout.write(`cancelled run ${runId} of ${flowId}\n`),
+      (error: unknown) => process.stderr.write(`could not cancel run ${runId}: ${(error as Error).message}\n`),
+    );
+  };
+  process.on('SIGINT', onSigint);
+  return {
+    get fired() {
+      return state.fired;
+    },
+    dispose: () => process.off('SIGINT', onSigint),
+  };
 }
 
 /** A scheduler (which registers flows/ and prints its problems) and a worker in this process. */

@@ -16,7 +16,7 @@ import { registerSqlCommand } from './sql-command.js';
 import { registerTableCommand } from './table-command.js';
 import { registerTokenCommands } from './token-command.js';
 
-export const ExitCode = { ok: 0, failed: 1, usage: 2 } as const;
+export const ExitCode = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 export function createProgram(): Command {
@@ -54,6 +54,8 @@ function report(thrown: unknown): ExitCode {
   // Commander has already printed its message (or the help/version text).
   if (thrown instanceof CommanderError) return thrown.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
   const error = asError(thrown);
+  // Ctrl-C: the command said what it did; the shell's convention for SIGINT is 128 + 2.
+  if (isStrataError(error, 'FLOW_RUN_INTERRUPTED')) return ExitCode.interrupted;
   if (isStrataError(error)) {
     process.stderr.write(`error: ${cliMessage(error)}\n`);
   } else {

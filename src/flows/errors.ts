@@ -16,6 +16,7 @@ export const FlowErrorCode = {
   FLOW_PARAMS: 'invalid',
   FLOW_TASK_OUTPUT: 'invalid',
   FLOW_LEASE_LOST: 'conflict',
+  FLOW_RUN_STATE: 'conflict',
   FLOW_CONTROL_CHANNEL: 'unavailable',
 } as const satisfies ErrorCodeSet;
 export type FlowErrorCode = keyof typeof FlowErrorCode;
@@ -112,5 +113,16 @@ export class LeaseLostError extends FlowError {
       `Attempt ${attempt} of task instance ${taskInstanceId} no longer holds its lease (the task was retried after its lease expired); its checkpoint was not saved.`,
       { taskInstanceId, attempt },
     );
+  }
+}
+
+/** A run (or task) is not in a state the requested change applies to: cancel a finished run, clear a running one. */
+export class RunStateError extends FlowError {
+  constructor(
+    readonly runId: number,
+    readonly state: string,
+    problem: string,
+  ) {
+    super('FLOW_RUN_STATE', `Run ${runId} is ${state}: ${problem}`, { runId, state });
   }
 }

@@ -50,7 +50,7 @@ export interface FlowRunsTable {
   run_key: string;
   version_hash: string;
   kind: 'manual' | 'scheduled' | 'backfill' | 'table';
-  state: 'queued' | 'running' | 'success' | 'failed';
+  state: 'queued' | 'running' | 'success' | 'failed' | 'cancelled';
   params: Json;
   logical_date: NullableTimestamp;
   backfill_id: number | null;
@@ -61,6 +61,9 @@ export interface FlowRunsTable {
   created_at: Timestamp;
   started_at: NullableTimestamp;
   ended_at: NullableTimestamp;
+  /** Who last cancelled, cleared or marked the run (migration 0003). */
+  managed_by: string | null;
+  managed_at: NullableTimestamp;
 }
 
 export interface TaskInstancesTable {

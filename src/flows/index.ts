@@ -34,6 +34,7 @@ export {
   TASK_TRANSITIONS,
   RUN_TRANSITIONS,
   FINISHED_TASK_STATES,
+  FINISHED_RUN_STATES,
   canTransition,
   isFinished,
 } from './queue/task-states.js';
@@ -100,6 +101,7 @@ export {
   FlowParamsError,
   TaskOutputError,
   LeaseLostError,
+  RunStateError,
 } from './errors.js';
 export {
   controlSocketPath,
@@ -113,6 +115,7 @@ export {
   type RunDetail,
   type TaskView,
   type TaskErrorView,
+  type AttemptErrorView,
   type LatestTaskView,
   type LogQuery,
   type LogLineView,
@@ -120,7 +123,11 @@ export {
   type BackfillRequest,
   type BackfillView,
   type TriggeredRun,
+  type RunAction,
+  type ManagedRun,
 } from './control/flow-control.js';
+export { cancelRun, markRun, markTask, type MarkState } from './queue/run-control.js';
+export { clearTasks } from './queue/run-clear.js';
 export { LocalFlowControl } from './control/local-flow-control.js';
 export { ControlServer, type ControlDescription } from './control/control-server.js';
 export { ControlClient } from './control/control-client.js';

@@ -1,10 +1,13 @@
 /**
  * Flows and runs as GraphQL types: `flows`, `runs(flow, limit)`, `run(id)` with its
- * tasks, and `trigger_flow(flow, params)` (writers and admins). Field names are
+ * tasks, and `trigger_flow(flow, params)`, `cancel_run`, `clear_run`, `mark_run` (writers
+ * and admins). Field names are
  * snake_case like the table fields; values come from FlowControl's plain views.
  */
 import {
   FlowParamsError,
+  RunNotFoundError,
+  type RunAction,
   type FlowControl,
   type JsonValue,
   type RunDetail,
@@ -41,6 +44,20 @@ type Task {
   expected_ms: Float
   overdue: Boolean!
   error: JSON
+  "A queued task nobody claimed for a while, and why."
+  notice: String
+}
+"One failed attempt's error, as stored with the attempt."
+type AttemptError {
+  task_id: String!
+  map_index: Int!
+  attempt: Int!
+  outcome: String!
+  ended_at: String!
+  reason: String
+  name: String
+  message: String
+  stack: String
 }
 type Run {
   id: ID!
@@ -56,12 +73,20 @@ type Run {
   tasks_done: Int!
   eta_ms: Float
   tasks: [Task!]!
+  "Workers alive now: 0 means nothing runs this run's queued tasks."
+  live_workers: Int!
+  "Every failed attempt's error, map instances included (oldest first, at most 200)."
+  failed_attempts: [AttemptError!]!
 }
 type TriggeredRun {
   run_id: ID!
   created: Boolean!
   state: String!
   run: Run
+}
+enum RunMark {
+  success
+  failed
 }
 """A run or task state change (topic runs or runs/<id>)."""
 type RunEvent {
@@ -81,7 +106,12 @@ function runLimit(value: unknown): number {
   return countArgument('limit', value, MAX_RUNS) ?? 20;
 }
 
-export const FLOW_MUTATION_FIELDS = ['trigger_flow(flow: String!, params: JSON): TriggeredRun!'];
+export const FLOW_MUTATION_FIELDS = [
+  'trigger_flow(flow: String!, params: JSON): TriggeredRun!',
+  'cancel_run(id: ID!): Run!',
+  'clear_run(id: ID!, task: String): Run!',
+  'mark_run(id: ID!, state: RunMark!, task: String, map_index: Int): Run!',
+];
 
 function task(t: TaskView): Record<string, unknown> {
   return {
@@ -97,6 +127,7 @@ function task(t: TaskView): Record<string, unknown> {
     expected_ms: t.expectedMs,
     overdue: t.overdue,
     error: t.error,
+    notice: t.notice,
   };
 }
 
@@ -116,6 +147,19 @@ function run(flows: FlowControl, r: RunView, detail?: RunDetail): Record<string,
     eta_ms: detail?.etaMs ?? null,
     // Tasks are read only when asked for: a list of runs does not query every run's tasks.
     tasks: async () => (detail ?? (await flows.run(r.id))).tasks.map(task),
+    live_workers: async () => (detail ?? (await flows.run(r.id))).liveWorkers,
+    failed_attempts: async () =>
+      (detail ?? (await flows.run(r.id))).failedAttempts.map((a) => ({
+        task_id: a.taskId,
+        map_index: a.mapIndex,
+        attempt: a.attempt,
+        outcome: a.outcome,
+        ended_at: a.endedAt,
+        reason: a.reason,
+        name: a.name,
+        message: a.message,
+        stack: a.stack,
+      })),
   };
 }
 
@@ -157,8 +201,35 @@ export function flowQueryResolvers(flows: FlowControl): Record<string, FieldReso
   };
 }
 
+/** cancel_run, clear_run, mark_run: the run after the change. */
+function manage(flows: FlowControl, action: (args: Record<string, unknown>) => RunAction): FieldResolver {
+  return async (_s, args, context: GraphqlContext) => {
+    requireRole(context.principal, 'writer', 'Managing a run');
+    const id = Number(args.id);
+    if (!Number.isInteger(id) || id < 1) throw new RunNotFoundError(String(args.id));
+    await flows.manageRun(id, action(args), context.principal.name);
+    const detail = await flows.run(id);
+    return run(flows, detail.run, detail);
+  };
+}
+
+const taskOf = (args: Record<string, unknown>) => ({
+  ...(typeof args.task === 'string' ? { taskId: args.task } : {}),
+  ...(typeof args.map_index === 'number' ? { mapIndex: args.map_index } : {}),
+});
+
 export function flowMutationResolvers(flows: FlowControl): Record<string, FieldResolver> {
   return {
+    cancel_run: manage(flows, () => ({ kind: 'cancel' })),
+    clear_run: manage(flows, (args) => ({
+      kind: 'clear',
+      ...(typeof args.task === 'string' ? { taskId: args.task } : {}),
+    })),
+    mark_run: manage(flows, (args) => ({
+      kind: 'mark',
+      state: args.state === 'success' ? 'success' : 'failed',
+      ...taskOf(args),
+    })),
     trigger_flow: async (_s, args, context: GraphqlContext) => {
       requireRole(context.principal, 'writer', 'Triggering a flow');
       const flow = String(args.flow);

@@ -5,11 +5,12 @@
  * the last and publish only differences; the first poll is the baseline.
  */
 import type { FlowControl, JsonValue, RunView, TaskView } from '../../flows/index.js';
+import { FINISHED_RUN_STATES } from '../../flows/index.js';
 import type { SourceSink, TopicSource } from './topic-source.js';
 
 const runKey = (run: RunView): string => `${run.state}|${run.tasksDone}|${run.tasksTotal}`;
 const taskKey = (task: TaskView): string => `${task.state}|${task.attempt}`;
-const finished = (run: RunView): boolean => run.state === 'success' || run.state === 'failed';
+const finished = (run: RunView): boolean => FINISHED_RUN_STATES.includes(run.state);
 const asJson = (value: object): JsonValue => value as unknown as JsonValue;
 
 /** Runs of one flow looked at per poll: enough for every active run of a busy flow. */

@@ -18,6 +18,8 @@ import type {
   LoadReport,
   LogPage,
   LogQuery,
+  ManagedRun,
+  RunAction,
   RunDetail,
   RunView,
   TriggeredRun,
@@ -131,6 +133,9 @@ export class ControlClient implements FlowControl {
   }
   async pause(flowId: string, paused: boolean): Promise<void> {
     await this.#call('pause', [flowId, paused]);
+  }
+  manageRun(runId: number, action: RunAction, by?: string): Promise<ManagedRun> {
+    return this.#call('manageRun', by === undefined ? [runId, action] : [runId, action, by]) as Promise<ManagedRun>;
   }
   async setPool(name: string, slots: number): Promise<void> {
     await this.#call('setPool', [name, slots]);

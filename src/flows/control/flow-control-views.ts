@@ -50,6 +50,7 @@ export function taskView(task: TaskInstanceSummary, expectation: DurationExpecta
     overdue:
       task.state === TaskState.running && durationMs !== null && isOverdue(expectation, durationMs, task.inputBytes),
     error: errorView(task.error),
+    notice: null,
   };
 }
 

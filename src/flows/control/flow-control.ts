@@ -75,6 +75,22 @@ export interface TaskView {
   readonly expectedMs: number | null;
   readonly overdue: boolean;
   readonly error: TaskErrorView | null;
+  /** A queued task nobody claimed for a while: "no worker has claimed this for 12 s" (and why, when no worker is alive). */
+  readonly notice: string | null;
+}
+
+/** One failed attempt's error, as stored with the attempt (message and the user's stack, bounded). */
+export interface AttemptErrorView {
+  readonly taskId: string;
+  readonly mapIndex: number;
+  readonly attempt: number;
+  /** failed, up_for_retry (it was retried) or cancelled. */
+  readonly outcome: string;
+  readonly endedAt: string;
+  readonly reason: string | null;
+  readonly name: string | null;
+  readonly message: string | null;
+  readonly stack: string | null;
 }
 
 export interface RunDetail {
@@ -83,6 +99,10 @@ export interface RunDetail {
   readonly tasks: readonly TaskView[];
   /** Expected time to the end of the run (unfinished runs whose tasks all have history). */
   readonly etaMs: number | null;
+  /** Workers alive now (heartbeat within 45 s): 0 means nothing will run this run's queued tasks. */
+  readonly liveWorkers: number;
+  /** Every failed attempt's error, map instances included (at most 200, oldest first). */
+  readonly failedAttempts: readonly AttemptErrorView[];
 }
 
 export interface LatestTaskView {
@@ -115,6 +135,8 @@ export interface LogPage {
   readonly lines: readonly LogLineView[];
   readonly state: TaskState;
   readonly finished: boolean;
+  /** The errors of the failed attempts among these instances (and --attempt), after their lines. */
+  readonly errors: readonly AttemptErrorView[];
 }
 
 export interface BackfillRequest {
@@ -140,6 +162,28 @@ export interface TriggeredRun {
   readonly runId: number;
   readonly created: boolean;
   readonly state: RunState;
+  readonly liveWorkers: number;
+  /** Set when no worker is alive to run it: what to start. */
+  readonly notice: string | null;
+}
+
+/** What a user does to a run (`strata flow cancel|clear|mark-failed|mark-success`). */
+export type RunAction =
+  | { readonly kind: 'cancel' }
+  /** Without taskId: every failed, upstream_failed and cancelled task; always with their downstream. */
+  | { readonly kind: 'clear'; readonly taskId?: string }
+  /** Without taskId: the whole run. */
+  | {
+      readonly kind: 'mark';
+      readonly state: 'success' | 'failed';
+      readonly taskId?: string;
+      readonly mapIndex?: number;
+    };
+
+export interface ManagedRun {
+  readonly run: RunView;
+  /** The tasks a clear sent back to the queue (empty for other actions). */
+  readonly cleared: readonly string[];
 }
 
 export interface FlowControl {
@@ -166,6 +210,8 @@ export interface FlowControl {
   logs(query: LogQuery): Promise<LogPage>;
   backfill(flowId: string, request: BackfillRequest): Promise<BackfillView>;
   pause(flowId: string, paused: boolean): Promise<void>;
+  /** Cancels, clears or marks a run; `by` names who did it (kept with the run). */
+  manageRun(runId: number, action: RunAction, by?: string): Promise<ManagedRun>;
   setPool(name: string, slots: number): Promise<void>;
   close(): Promise<void>;
 }
@@ -181,6 +227,7 @@ export const CONTROL_METHODS = [
   'logs',
   'backfill',
   'pause',
+  'manageRun',
   'setPool',
 ] as const;
 export type ControlMethod = (typeof CONTROL_METHODS)[number];

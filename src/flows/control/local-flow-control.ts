@@ -16,6 +16,8 @@ import type {
   LoadReport,
   LogPage,
   LogQuery,
+  ManagedRun,
+  RunAction,
   RunDetail,
   RunView,
   TriggeredRun,
@@ -27,6 +29,12 @@ import { registerFlow } from '../queue/flow-registration.js';
 import type { Schedule } from '../definition/schedules.js';
 import { getRun, latestStatePerTask, listFlows, runsOfFlow, taskInstancesOfRun } from './status-queries.js';
 import { isFinished, type TaskState } from '../queue/task-states.js';
+import { cancelRun, markRun, markTask } from '../queue/run-control.js';
+import { clearTasks } from '../queue/run-clear.js';
+import { failedAttempts, liveWorkers, NO_WORKER, unclaimedNotice } from './run-diagnostics.js';
+import { FINISHED_RUN_STATES, type RunState } from '../queue/task-states.js';
+
+const isFinishedRun = (state: RunState) => FINISHED_RUN_STATES.includes(state);
 
 export class LocalFlowControl implements FlowControl {
   readonly mode = 'local';
@@ -87,7 +95,14 @@ export class LocalFlowControl implements FlowControl {
         ? {}
         : convertTextParams(flowId, await this.#paramDefaults(flowId), textParams);
     const run = await this.system.trigger(flowId, { ...typed, ...params }, { triggeredBy: 'cli' });
-    return { runId: Number(run.runId), created: run.created, state: run.state };
+    const workers = await liveWorkers(this.db);
+    return {
+      runId: Number(run.runId),
+      created: run.created,
+      state: run.state,
+      liveWorkers: workers,
+      notice: workers === 0 && !isFinishedRun(run.state) ? NO_WORKER : null,
+    };
   }
 
   async #paramDefaults(flowId: string): Promise<Record<string, JsonValue>> {
@@ -129,7 +144,19 @@ export class LocalFlowControl implements FlowControl {
       const remaining = remainingMs(plan.plan, instances, expectations, now);
       etaMs = remaining === undefined ? null : Math.round(remaining);
     }
-    return { run: runView(run), tasks: instances.map((i) => taskView(i, expectations.get(i.taskId), now)), etaMs };
+    const workers = await liveWorkers(this.db);
+    const tasks = instances.map((i) => {
+      const view = taskView(i, expectations.get(i.taskId), now);
+      return { ...view, notice: unclaimedNotice(view, i.queuedAt, now, workers) };
+    });
+    return {
+      run: runView(run),
+      tasks,
+      // Nothing claims a queued task: an ETA would promise what will not happen.
+      etaMs: workers === 0 ? null : etaMs,
+      liveWorkers: workers,
+      failedAttempts: await failedAttempts(this.db, runId),
+    };
   }
 
   /** A mapped task's lines come from all its instances unless `mapIndex` picks one. */
@@ -171,7 +198,12 @@ export class LocalFlowControl implements FlowControl {
         ${query.attempt === undefined ? sql`` : sql`and l.attempt = ${query.attempt}`}
       order by l.id`.execute(this.db);
     const state = parent.state as TaskState;
+    const errors = await failedAttempts(this.db, query.runId, {
+      instanceIds: instances.map((i) => Number(i.id)),
+      ...(query.attempt === undefined ? {} : { attempt: query.attempt }),
+    });
     return {
+      errors,
       lines: rows.map((r) => ({
         id: Number(r.id),
         attempt: Number(r.attempt),
@@ -219,6 +251,31 @@ export class LocalFlowControl implements FlowControl {
 
   setPool(name: string, slots: number): Promise<void> {
     return this.system.setPool(name, slots);
+  }
+
+  async manageRun(runId: number, action: RunAction, by = 'cli'): Promise<ManagedRun> {
+    const queue = this.system.queue;
+    let cleared: string[] = [];
+    switch (action.kind) {
+      case 'cancel':
+        await cancelRun(queue, runId, by);
+        break;
+      case 'clear':
+        cleared = await clearTasks(queue, runId, action.taskId, by);
+        break;
+      case 'mark':
+        if (action.taskId === undefined) await markRun(queue, runId, action.state, by);
+        else
+          await markTask(
+            queue,
+            runId,
+            { taskId: action.taskId, ...(action.mapIndex === undefined ? {} : { mapIndex: action.mapIndex }) },
+            action.state,
+            by,
+          );
+    }
+    const run = await getRun(this.db, runId);
+    return { run: runView(run!), cleared };
   }
 
   /** Runs that ended after `since` (oldest first): what a role process announces. Compared at JavaScript's millisecond precision, so a run's own endedAt is a cursor past it. */

@@ -238,6 +238,17 @@ export class ChildProcessExecutor implements Executor {
     return failed({ reason: 'exited', name: 'TaskProcessExited', message, exitCode, signal });
   }
 
+  /** As a timeout does: the attempt ends now and its process is killed (and replaced on demand). */
+  cancel(ref: { readonly taskInstanceId: number; readonly leaseToken: number }): void {
+    for (const child of this.#children) {
+      const attempt = child.attempt;
+      if (attempt?.request.taskInstanceId !== ref.taskInstanceId || attempt.request.leaseToken !== ref.leaseToken)
+        continue;
+      attempt.finish(failed({ reason: 'cancelled', name: 'TaskCancelled', message: 'the attempt was cancelled' }));
+      this.#kill(child);
+    }
+  }
+
   #kill(child: Child): void {
     child.dead = true;
     child.process.kill('SIGKILL');

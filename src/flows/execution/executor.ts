@@ -46,7 +46,7 @@ export type LogStream = 'log' | 'stdout' | 'stderr';
 
 /** How the user's code failed; `stack` is the user's stack, framework frames removed. */
 export interface TaskFailure {
-  readonly reason: 'threw' | 'timeout' | 'exited' | 'lost' | 'output';
+  readonly reason: 'threw' | 'timeout' | 'exited' | 'lost' | 'output' | 'cancelled';
   readonly name: string;
   readonly message: string;
   readonly stack?: string;
@@ -67,6 +67,12 @@ export interface Executor {
   readonly slots: number;
   /** Runs one attempt; never rejects for failures of the task itself (they are outcomes). */
   run(request: TaskRequest, host: TaskHost): Promise<TaskOutcome>;
+  /**
+   * Stops one running attempt at once (its run was cancelled or it was marked): run()
+   * resolves with a `cancelled` failure. Executors that cannot stop user code leave it
+   * running; the queue refuses its result either way (fencing).
+   */
+  cancel?(attempt: Pick<AttemptRef, 'taskInstanceId' | 'leaseToken'>): void;
   /** Stops accepting work; aborts running attempts after `graceMs`. */
   close(graceMs?: number): Promise<void>;
 }

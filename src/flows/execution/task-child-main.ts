@@ -119,6 +119,9 @@ if (process.send === undefined) {
 }
 capture('stdout');
 capture('stderr');
+// Ctrl-C in a terminal reaches the whole process group: the parent decides what stops
+// (a worker lets attempts finish, `flow run` cancels its run and kills them), not the signal.
+process.on('SIGINT', () => {});
 // The parent is gone (exited, killed or closed us): no orphans.
 process.on('disconnect', () => process.exit(0));
 process.on('uncaughtException', (error) => {

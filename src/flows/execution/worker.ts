@@ -19,6 +19,7 @@ import type { Executor, TaskHost, TaskOutcome } from './executor.js';
 import { claimTasks, type ClaimedTask } from '../queue/claims.js';
 import { completeAttempts, type AttemptResult } from '../queue/completions.js';
 import { heartbeat } from '../queue/maintenance.js';
+import { isFinished, TaskState } from '../queue/task-states.js';
 import type { QueueContext } from '../queue/queue-context.js';
 import { recordAssetEvents, type TableVersionLookup } from './asset-events.js';
 import { workerHost, writeTaskLogs, type LogLine } from './worker-host.js';
@@ -52,6 +53,9 @@ export class Worker {
   /** By attempt (instance id and lease token): a lost attempt and its retry may both run here. */
   readonly #running = new Map<string, ClaimedTask>();
   readonly #host: TaskHost;
+  /** Attempts stopped because the queue no longer has them running here (cancelled, marked): no result to report. */
+  readonly #cancelled = new Set<string>();
+  #checking = false;
   #results: AttemptResult[] = [];
   #logs: LogLine[] = [];
   #claiming = false;
@@ -87,7 +91,12 @@ export class Worker {
       .onConflict((oc) => oc.column('id').doUpdateSet({ heartbeat_at: new Date(), stopped_at: null }))
       .execute();
     this.#unlisten = await this.#ctx.notifier.listen(() => this.#claim());
-    this.#timers.push(setInterval(() => this.#claim(), this.#options.pollMs ?? 1_000));
+    this.#timers.push(
+      setInterval(() => {
+        this.#claim();
+        void this.#stopCancelled();
+      }, this.#options.pollMs ?? 1_000),
+    );
     this.#timers.push(setInterval(() => void this.#beat(), Math.max(50, Math.floor(this.#leaseMs / 3))));
     this.#timers.push(setInterval(() => void this.#flush(), 500));
     this.#claim();
@@ -148,6 +157,11 @@ export class Worker {
       };
     }
     const endedAt = new Date();
+    if (this.#cancelled.delete(attemptKey(claimed))) {
+      this.#running.delete(attemptKey(claimed));
+      this.#dispatch();
+      return;
+    }
     if (outcome.kind === 'success') await this.#recordAssets(claimed);
     this.#running.delete(attemptKey(claimed));
     this.#results.push({ claimed, outcome, startedAt, endedAt, workerId: this.id });
@@ -203,6 +217,42 @@ export class Worker {
     }
   }
 
+  /**
+   * Attempts a user stopped are stopped here: their run was cancelled, or their task
+   * instance was marked success/failed while this attempt held it. Checked on every poll,
+   * one indexed read. An attempt whose lease merely expired (the queue retries it
+   * elsewhere) runs on as before: fencing refuses its report.
+   */
+  async #stopCancelled(): Promise<void> {
+    if (this.#running.size === 0 || this.#checking) return;
+    this.#checking = true;
+    try {
+      const running = [...this.#running.values()];
+      const { rows } = await sql<{ id: number; state: string; lease_token: number; reason: string | null }>`
+        select id, state, lease_token, error->>'reason' as reason from task_instances
+        where id = any(${running.map((t) => t.request.taskInstanceId)}::bigint[])`.execute(this.#ctx.meta.db);
+      const byId = new Map(rows.map((r) => [Number(r.id), r]));
+      for (const task of running) {
+        const key = attemptKey(task);
+        const row = byId.get(task.request.taskInstanceId);
+        const stopped =
+          row === undefined ||
+          row.state === TaskState.cancelled ||
+          (Number(row.lease_token) === task.request.leaseToken &&
+            isFinished(row.state as TaskState) &&
+            row.reason !== 'lost');
+        if (!stopped || !this.#running.has(key) || this.#cancelled.has(key)) continue;
+        this.#cancelled.add(key);
+        this.#log.debug({ taskInstanceId: task.request.taskInstanceId }, 'attempt cancelled: stopping it');
+        this.#options.executor.cancel?.(task.request);
+      }
+    } catch (error) {
+      this.#report(error);
+    } finally {
+      this.#checking = false;
+    }
+  }
+
   async #beat(): Promise<void> {
     try {
       await heartbeat(this.#ctx, this.id, this.#leaseMs);
@@ -223,6 +273,8 @@ export class Worker {
     if (this.#closed) return;
     this.#closed = true;
     for (const timer of this.#timers) clearInterval(timer);
+    // An attempt cancelled just now is stopped, not waited for.
+    await this.#stopCancelled();
     await this.#unlisten?.();
     const unstarted = this.#waiting.splice(0);
     if (unstarted.length > 0) {

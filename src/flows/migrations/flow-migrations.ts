@@ -4,9 +4,10 @@
  */
 import type { MigrationSource } from '../../meta/index.js';
 import { flowsMigration } from './0002-flows.js';
+import { runControlMigration } from './0003-run-control.js';
 
 export const FLOW_MIGRATIONS: MigrationSource = {
   module: 'flows',
   dependsOn: ['catalog'],
-  migrations: [flowsMigration],
+  migrations: [flowsMigration, runControlMigration],
 };

@@ -6,7 +6,7 @@
  */
 import { sql } from 'kysely';
 import { retryDelayMs } from '../definition/flow-definition.js';
-import type { TaskOutcome } from '../execution/executor.js';
+import type { TaskFailure, TaskOutcome } from '../execution/executor.js';
 import { planTask } from '../definition/flow-plan.js';
 import { isFinished, TaskState } from './task-states.js';
 import type { ClaimedTask } from './claims.js';
@@ -85,12 +85,29 @@ function decide(result: AttemptResult): Decided {
       };
     case 'failed': {
       const { attempt, maxAttempts } = claimed.request;
-      const error = JSON.stringify(outcome.failure);
+      const error = JSON.stringify(boundedFailure(outcome.failure));
       if (attempt >= maxAttempts) return { ...base, state: TaskState.failed, error };
       const delay = retryDelayMs(planTask(claimed.plan, claimed.request.taskId).retry, attempt);
       return { ...base, state: TaskState.upForRetry, error, nextAttemptAt: new Date(Date.now() + delay) };
     }
   }
+}
+
+/** Kept with each attempt; a task that throws a megabyte of message stores its head and says so. */
+export const MAX_ERROR_MESSAGE_CHARS = 8_000;
+export const MAX_ERROR_STACK_CHARS = 16_000;
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters not kept)`;
+}
+
+/** The failure as stored: message and stack bounded, nothing added to what the task threw. */
+export function boundedFailure(failure: TaskFailure): TaskFailure {
+  return {
+    ...failure,
+    message: clip(String(failure.message), MAX_ERROR_MESSAGE_CHARS),
+    ...(failure.stack === undefined ? {} : { stack: clip(failure.stack, MAX_ERROR_STACK_CHARS) }),
+  };
 }
 
 async function recordAndPropagate(

@@ -115,7 +115,7 @@ export async function deleteOldRuns(ctx: QueueContext, endedBefore: Date, batch 
   for (;;) {
     const { rows } = await sql<{ id: number }>`
       delete from flow_runs where id in (
-        select id from flow_runs where ended_at < ${endedBefore} and state in ('success', 'failed') order by ended_at limit ${batch}
+        select id from flow_runs where ended_at < ${endedBefore} and state in ('success', 'failed', 'cancelled') order by ended_at limit ${batch}
       ) returning id`.execute(ctx.meta.db);
     deleted += rows.length;
     if (rows.length < batch) return deleted;

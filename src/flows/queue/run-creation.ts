@@ -40,6 +40,11 @@ export async function createRun(ctx: QueueContext, run: NewRun): Promise<Created
   const effects = newEffects();
   const created = await ctx.meta.transaction(async (trx) => {
     const flow = await lockFlow(trx, run.flowId);
+    // Looked up first, under the flow's lock: an insert that meets the unique key still takes
+    // a value from the run id sequence, and a scheduler re-creating the same scheduled run on
+    // every tick made run ids jump (1, 2, 7, ...). Ids are consecutive across the warehouse.
+    const existing = await existingRun(trx, run);
+    if (existing !== undefined) return existing;
     const plan = await ctx.plans.get(trx, run.flowId, flow.version_hash);
     const params = resolveParams(plan, run.params);
     const { rows } = await sql<{ id: number }>`
@@ -47,15 +52,7 @@ export async function createRun(ctx: QueueContext, run: NewRun): Promise<Created
       values (${run.flowId}, ${run.runKey}, ${plan.hash}, ${run.kind}, 'queued', ${JSON.stringify(params)}::jsonb, ${run.logicalDate ?? null},
               ${run.backfillId ?? null}, ${run.triggeredBy ?? null}, ${plan.plan.tasks.length}, ${plan.plan.tasks.length})
       on conflict (flow_id, run_key) do nothing returning id`.execute(trx);
-    if (rows[0] === undefined) {
-      const existing = await trx
-        .selectFrom('flow_runs')
-        .select(['id', 'state'])
-        .where('flow_id', '=', run.flowId)
-        .where('run_key', '=', run.runKey)
-        .executeTakeFirstOrThrow();
-      return { runId: existing.id, created: false, state: existing.state };
-    }
+    if (rows[0] === undefined) return (await existingRun(trx, run))!;
     const runId = rows[0].id;
     await insertTaskInstances(trx, plan, runId);
     const started = await startQueuedRuns(trx, ctx, run.flowId, flow.max_active_runs, effects);
@@ -65,7 +62,17 @@ export async function createRun(ctx: QueueContext, run: NewRun): Promise<Created
   return created;
 }
 
-async function lockFlow(trx: Trx, flowId: string): Promise<{ version_hash: string; max_active_runs: number }> {
+async function existingRun(trx: Trx, run: NewRun): Promise<CreatedRun | undefined> {
+  const row = await trx
+    .selectFrom('flow_runs')
+    .select(['id', 'state'])
+    .where('flow_id', '=', run.flowId)
+    .where('run_key', '=', run.runKey)
+    .executeTakeFirst();
+  return row === undefined ? undefined : { runId: Number(row.id), created: false, state: row.state };
+}
+
+export async function lockFlow(trx: Trx, flowId: string): Promise<{ version_hash: string; max_active_runs: number }> {
   const { rows } = await sql<{ version_hash: string; max_active_runs: number }>`
     select version_hash, max_active_runs from flow_definitions where id = ${flowId} for update`.execute(trx);
   if (rows[0] === undefined) throw await flowNotFound(trx, flowId);

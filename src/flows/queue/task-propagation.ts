@@ -20,7 +20,7 @@ export { newEffects, type FinishedTask, type PropagationEffects, type Trx };
 const counterOf = (state: TaskState): 'success' | 'failed' | 'skipped' | undefined =>
   state === TaskState.success
     ? 'success'
-    : state === TaskState.failed || state === TaskState.upstreamFailed
+    : state === TaskState.failed || state === TaskState.upstreamFailed || state === TaskState.cancelled
       ? 'failed'
       : state === TaskState.skipped || state === TaskState.removed
         ? 'skipped'
@@ -178,7 +178,7 @@ async function finishRunIfDone(
   if (rows[0] === undefined || rows[0].tasks_unfinished > 0) return;
   await sql`
     update flow_runs set ended_at = now(), state = case when exists (
-      select 1 from task_instances where run_id = ${runId} and map_index = -1 and state in ('failed', 'upstream_failed')
+      select 1 from task_instances where run_id = ${runId} and map_index = -1 and state in ('failed', 'upstream_failed', 'cancelled')
     ) then 'failed' else 'success' end
     where id = ${runId} and state = 'running'`.execute(trx);
   effects.endedRuns.push(runId);

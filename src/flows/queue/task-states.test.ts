@@ -32,10 +32,13 @@ describe('task state transitions', () => {
     expect([...seen].sort()).toEqual([...states].sort());
   });
 
-  it('lets finished states move only when a run is cleared', () => {
+  it('lets finished states move only when a user clears or marks them', () => {
     for (const state of FINISHED_TASK_STATES) {
-      for (const target of Object.keys(TASK_TRANSITIONS[state])) expect(target).toBe(TaskState.none);
+      for (const target of Object.keys(TASK_TRANSITIONS[state]))
+        expect([TaskState.none, TaskState.success, TaskState.failed]).toContain(target);
     }
+    expect(canTransition(TaskState.running, TaskState.cancelled)).toBe(true);
+    expect(canTransition(TaskState.cancelled, TaskState.none)).toBe(true);
     expect(canTransition(TaskState.queued, TaskState.running)).toBe(true);
     expect(canTransition(TaskState.success, TaskState.running)).toBe(false);
     expect(canTransition(TaskState.running, TaskState.upForRetry)).toBe(true);

@@ -76,9 +76,10 @@ export async function backfill(ctx: QueueContext, flowId: string, options: Backf
   );
   const byKey = new Map(existing.map((r) => [r.run_key, r]));
   const create = dates.filter((d) => !byKey.has(scheduledRunKey(d)));
+  // A cancelled run did not complete: reprocessing failed runs takes it too.
   const rerunnable = (state: string) =>
-    (reprocess === 'all' && (state === 'success' || state === 'failed')) ||
-    (reprocess === 'failed' && state === 'failed');
+    (reprocess === 'all' && (state === 'success' || state === 'failed' || state === 'cancelled')) ||
+    (reprocess === 'failed' && (state === 'failed' || state === 'cancelled'));
   const rerun = existing
     .filter((r) => rerunnable(r.state))
     .map((r) => ({ runId: r.id, logicalDate: r.logical_date, state: r.state }));

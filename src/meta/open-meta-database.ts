@@ -27,6 +27,8 @@ export interface MetaDatabaseOptions {
   readonly migrate?: boolean;
   /** The modules' migration sources (default none: only the migration records exist). */
   readonly migrations?: readonly MigrationSource[];
+  /** Embedded: how long to wait for a holder that does not serve the database (default 10 s, or STRATA_META_WAIT_MS). */
+  readonly lockWaitMs?: number;
 }
 
 export type MetaConfig =
@@ -54,5 +56,8 @@ export async function openMetaDatabase(options: MetaDatabaseOptions): Promise<Me
   };
   return config.kind === MetaKind.server
     ? openServerMetaDatabase(config.url, open)
-    : openEmbeddedMetaDatabase(config.directory, open);
+    : openEmbeddedMetaDatabase(config.directory, {
+        ...open,
+        ...(options.lockWaitMs === undefined ? {} : { lockWaitMs: options.lockWaitMs }),
+      });
 }

@@ -47,7 +47,10 @@ export interface EmbeddedOptions extends OpenOptions {
   readonly proxyIdleMs?: number;
 }
 
-export async function openEmbeddedMetaDatabase(directory: string, options: EmbeddedOptions = {}): Promise<MetaDatabase> {
+export async function openEmbeddedMetaDatabase(
+  directory: string,
+  options: EmbeddedOptions = {},
+): Promise<MetaDatabase> {
   const target = path.resolve(directory);
   mkdirSync(target, { recursive: true });
   const socketPath = metaSocketPath(target);

@@ -89,7 +89,11 @@ export class ProxyChannel {
   }
 
   close(): void {
-    this.#gone ??= new MetaOwnerGoneError(this.#hello.target || this.socketPath, this.#hello.pid, 'was closed by this process');
+    this.#gone ??= new MetaOwnerGoneError(
+      this.#hello.target || this.socketPath,
+      this.#hello.pid,
+      'was closed by this process',
+    );
     this.socket.destroy();
   }
 

@@ -8,13 +8,17 @@ import { writeFileSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { isStrataError } from '../../src/core/index.js';
 import {
   LOCK_FILE_NAME,
   META_DIRECTORY,
   MetaKind,
   MetaLockedError,
+  MetaNestedAccessError,
+  hasPgErrorCode,
   openEmbeddedMetaDatabase,
+  PgErrorCode,
   type MetaDatabase,
   type MigrationSource,
 } from '../../src/meta/index.js';
@@ -56,6 +60,64 @@ describe('embedded metadata database served to other processes', { timeout: 180_
     expect(await holder.firstEvent()).toMatchObject({ event: 'open', kind: 'embedded' });
     return holder;
   }
+
+  it('answers as the embedded database does: values, affected rows, PostgreSQL errors, savepoints, nesting', async () => {
+    const setup = await fresh();
+    await holdingChild(setup);
+    const meta = track(await openAll({ warehouse: setup.warehouse, env: {} }));
+    expect(meta.kind).toBe(MetaKind.proxied);
+
+    const at = new Date('2026-03-04T05:06:07.089Z');
+    const { rows } = await sql<{ t: Date; j: unknown; b: bigint | number; n: null }>`
+      select ${at}::timestamptz as t, ${JSON.stringify({ a: [1, 'x'] })}::jsonb as j, 9007199254740993::int8 as b, null as n`.execute(
+      meta.db,
+    );
+    expect(rows[0]!.t).toEqual(at);
+    expect(rows[0]!.j).toEqual({ a: [1, 'x'] });
+    expect(rows[0]!.n).toBeNull();
+
+    await meta.db.insertInto('strata_settings').values({ key: 'p.1', value: 'one' }).execute();
+    const updated = await meta.db
+      .updateTable('strata_settings')
+      .set({ value: 'uno' })
+      .where('key', '=', 'p.1')
+      .executeTakeFirst();
+    expect(updated.numUpdatedRows).toBe(1n);
+    const duplicate = await meta.db
+      .insertInto('strata_settings')
+      .values({ key: 'p.1', value: 'again' })
+      .execute()
+      .catch((e: unknown) => e);
+    expect(hasPgErrorCode(duplicate, PgErrorCode.uniqueViolation)).toBe(true);
+
+    const trx = await meta.db.startTransaction().execute();
+    await trx.insertInto('strata_settings').values({ key: 'p.2', value: 'kept' }).execute();
+    const inner = await trx.savepoint('inner').execute();
+    await inner.insertInto('strata_settings').values({ key: 'p.3', value: 'undone' }).execute();
+    await inner.rollbackToSavepoint('inner').execute();
+    await trx.commit().execute();
+    const rolledBack = await meta
+      .transaction(async (scoped) => {
+        await scoped.insertInto('strata_settings').values({ key: 'p.4', value: 'undone' }).execute();
+        // Using the database outside the transaction would wait for it forever: refused at once.
+        await expect(meta.db.selectFrom('strata_settings').selectAll().execute()).rejects.toBeInstanceOf(
+          MetaNestedAccessError,
+        );
+        throw new Error('roll back');
+      })
+      .catch((e: unknown) => e);
+    expect((rolledBack as Error).message).toBe('roll back');
+    const kept = await meta.db
+      .selectFrom('strata_settings')
+      .select(['key', 'value'])
+      .where('key', 'like', 'p.%')
+      .orderBy('key')
+      .execute();
+    expect(kept).toEqual([
+      { key: 'p.1', value: 'uno' },
+      { key: 'p.2', value: 'kept' },
+    ]);
+  });
 
   it('rolls back the transaction of a client killed inside it; the holder keeps serving', async () => {
     const setup = await fresh();

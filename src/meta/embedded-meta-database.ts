@@ -27,7 +27,8 @@ import { MetaConnectionError, MetaLockedError, type LockHolder } from './errors.
 import { KyselyMetaDatabase, type OpenOptions } from './kysely-meta-database.js';
 import { MetaKind, type MetaDatabase } from './meta-database.js';
 import { PGliteDialect } from './pglite-dialect.js';
-import { ProxyChannel } from './proxy-client.js';
+import { ProxyChannel, type Route } from './proxy-client.js';
+import type { PGliteDriver } from './pglite-driver.js';
 import { openProxiedMetaDatabase } from './proxied-meta-database.js';
 import { metaSocketPath } from './proxy-protocol.js';
 import { MetaProxyServer } from './proxy-server.js';
@@ -53,6 +54,20 @@ export async function openEmbeddedMetaDatabase(
 ): Promise<MetaDatabase> {
   const target = path.resolve(directory);
   mkdirSync(target, { recursive: true });
+  const opened = await holdOrReach(target, options);
+  if ('held' in opened) return opened.held.meta;
+  // When the holder goes away, this process takes the next connection from whoever holds it then.
+  const reopen = async (): Promise<Route> => {
+    const next = await holdOrReach(target, { ...options, migrate: false });
+    return 'channel' in next ? next : { held: { driver: next.held.driver, close: () => next.held.meta.close() } };
+  };
+  return openProxiedMetaDatabase(opened.channel, target, reopen, options);
+}
+
+type Opened = { readonly held: { meta: MetaDatabase; driver: PGliteDriver } } | { readonly channel: ProxyChannel };
+
+/** Takes the lock and opens the database here, or reaches the holder's socket; waits (bounded) for a silent holder. */
+async function holdOrReach(target: string, options: EmbeddedOptions): Promise<Opened> {
   const socketPath = metaSocketPath(target);
   const deadline = Date.now() + lockWaitMs(options);
   let waiting = false;
@@ -63,14 +78,14 @@ export async function openEmbeddedMetaDatabase(
     } catch (error) {
       if (!(error instanceof MetaLockedError) || !reachable(error.holder)) throw error;
       const channel = await ProxyChannel.connect(socketPath);
-      if (channel !== undefined) return openProxiedMetaDatabase(channel, target, options);
+      if (channel !== undefined) return { channel };
       if (Date.now() >= deadline) throw error;
       if (!waiting) (options.onWait ?? announce)(error.holder);
       waiting = true;
       await sleep(RETRY_MS);
       continue;
     }
-    return openHeld(target, lock, socketPath, options);
+    return { held: await openHeld(target, lock, socketPath, options) };
   }
 }
 
@@ -79,7 +94,7 @@ async function openHeld(
   lock: DirectoryLock,
   socketPath: string,
   options: EmbeddedOptions,
-): Promise<MetaDatabase> {
+): Promise<{ meta: MetaDatabase; driver: PGliteDriver }> {
   let pg: PGlite;
   try {
     pg = await PGlite.create(target);
@@ -119,7 +134,7 @@ async function openHeld(
     await meta.close();
     throw new MetaConnectionError(`the socket ${socketPath} serving ${target} to other processes`, { cause: error });
   }
-  return meta;
+  return { meta, driver: dialect.driver };
 }
 
 /** Whether the holder could be serving this process: a live other process on this host. */

@@ -4,6 +4,8 @@
  * process must not race it. They are checked instead: every migration this process
  * knows must be applied already, and none unknown to it recorded for its modules;
  * otherwise the two processes run different versions of Strata, and this one refuses.
+ * The database stays `proxied` for its whole life, also after this process took it
+ * over from a holder that went away (it then serves the others in turn).
  */
 import type { Kysely } from 'kysely';
 import { MetaMigrationError } from './errors.js';
@@ -11,15 +13,16 @@ import { KyselyMetaDatabase, type OpenOptions } from './kysely-meta-database.js'
 import { MetaKind, type MetaDatabase } from './meta-database.js';
 import { orderSources, type MigrationSource } from './migration-source.js';
 import type { MetaTables, MigrationReport } from './migrator.js';
-import { ProxyDialect, ProxyDriver, type ProxyChannel } from './proxy-client.js';
+import { ProxyDialect, ProxyDriver, type ProxyChannel, type Route } from './proxy-client.js';
 import type { ProxyHello } from './proxy-protocol.js';
 
 export async function openProxiedMetaDatabase(
   channel: ProxyChannel,
   target: string,
+  reopen: () => Promise<Route>,
   options: OpenOptions = {},
 ): Promise<MetaDatabase> {
-  const driver = new ProxyDriver(channel, target);
+  const driver = new ProxyDriver(channel, target, reopen);
   return KyselyMetaDatabase.open(
     {
       kind: MetaKind.proxied,
@@ -28,7 +31,7 @@ export async function openProxiedMetaDatabase(
       dialect: new ProxyDialect(driver),
       transactionScope: (fn) => driver.gate.scope(fn),
       migrate: (db, sources) => checkMigrations(db, sources, target, channel.hello),
-      close: async () => channel.close(),
+      close: () => driver.destroy(),
     },
     options,
   );

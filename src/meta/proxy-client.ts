@@ -2,8 +2,12 @@
  * The other side of the metadata proxy (proxy-server.ts): a Kysely dialect whose
  * driver sends each compiled query to the process that holds the embedded database.
  * A process takes one remote connection at a time (its own FIFO gate, which also
- * makes a nested use inside a transaction fail fast, as on the owner). When the
- * owner goes away, every pending and later call fails with META_OWNER_GONE.
+ * makes a nested use inside a transaction fail fast, as on the owner).
+ *
+ * When the holder goes away (a `strata sql` that finished before this process did),
+ * what was in flight on it fails with META_OWNER_GONE; the next connection is taken
+ * from whoever holds the database then: this process itself, if the lock is free
+ * (it then serves the others), or the new holder (`reopen`).
  */
 import { createConnection, type Socket } from 'node:net';
 import { createInterface } from 'node:readline';
@@ -75,6 +79,11 @@ export class ProxyChannel {
 
   get hello(): ProxyHello {
     return this.#hello;
+  }
+
+  /** Whether the owner went away (or this side closed): no call can succeed any more. */
+  get gone(): boolean {
+    return this.#gone !== undefined;
   }
 
   call(op: ProxyOp, fields: Record<string, unknown>): Promise<unknown> {
@@ -153,14 +162,27 @@ class ProxyConnection implements DatabaseConnection {
   }
 }
 
+/** The database held in this process after taking over from a holder that went away. */
+export interface HeldRoute {
+  readonly driver: Driver;
+  close(): Promise<void>;
+}
+
+/** Where connections come from now: the holder's socket, or this process's own database. */
+export type Route = { readonly channel: ProxyChannel } | { readonly held: HeldRoute };
+
 export class ProxyDriver implements Driver {
   readonly gate: ConnectionGate;
+  #route: Route;
+  #closed = false;
 
   constructor(
-    readonly channel: ProxyChannel,
+    channel: ProxyChannel,
     target: string,
+    private readonly reopen: () => Promise<Route>,
   ) {
     this.gate = new ConnectionGate(target);
+    this.#route = { channel };
   }
 
   async init(): Promise<void> {}
@@ -168,8 +190,11 @@ export class ProxyDriver implements Driver {
   async acquireConnection(): Promise<DatabaseConnection> {
     await this.gate.acquire();
     try {
-      const { conn } = (await this.channel.call(ProxyOp.acquire, {})) as { conn: number };
-      return new ProxyConnection(this.channel, conn);
+      let route = this.#route;
+      if ('channel' in route && route.channel.gone && !this.#closed) route = this.#route = await this.reopen();
+      if ('held' in route) return await route.held.driver.acquireConnection();
+      const { conn } = (await route.channel.call(ProxyOp.acquire, {})) as { conn: number };
+      return new ProxyConnection(route.channel, conn);
     } catch (error) {
       this.gate.release();
       throw error;
@@ -178,48 +203,76 @@ export class ProxyDriver implements Driver {
 
   async releaseConnection(connection: DatabaseConnection): Promise<void> {
     try {
-      await this.channel.call(ProxyOp.release, { conn: (connection as ProxyConnection).conn });
-    } catch {
-      // The owner took it back already (expired, or gone): nothing left to release there.
+      if (connection instanceof ProxyConnection) {
+        await connection.channel.call(ProxyOp.release, { conn: connection.conn }).catch(() => {
+          // The owner took it back already (expired, or gone): nothing left to release there.
+        });
+      } else if ('held' in this.#route) {
+        await this.#route.held.driver.releaseConnection(connection);
+      }
     } finally {
       this.gate.release();
     }
   }
 
   async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
-    await this.#send(connection, ProxyOp.begin, {
+    if (!(connection instanceof ProxyConnection)) return this.#local().beginTransaction(connection, settings);
+    await send(connection, ProxyOp.begin, {
       ...(settings.isolationLevel === undefined ? {} : { isolationLevel: settings.isolationLevel }),
       ...(settings.accessMode === undefined ? {} : { accessMode: settings.accessMode }),
     });
   }
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
-    await this.#send(connection, ProxyOp.commit);
+    if (!(connection instanceof ProxyConnection)) return this.#local().commitTransaction(connection);
+    await send(connection, ProxyOp.commit);
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    await this.#send(connection, ProxyOp.rollback);
+    if (!(connection instanceof ProxyConnection)) return this.#local().rollbackTransaction(connection);
+    await send(connection, ProxyOp.rollback);
   }
 
-  async savepoint(connection: DatabaseConnection, name: string): Promise<void> {
-    await this.#send(connection, ProxyOp.savepoint, { name });
+  async savepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']): Promise<void> {
+    if (!(connection instanceof ProxyConnection)) return this.#local().savepoint!(connection, name, compile);
+    await send(connection, ProxyOp.savepoint, { name });
   }
 
-  async rollbackToSavepoint(connection: DatabaseConnection, name: string): Promise<void> {
-    await this.#send(connection, ProxyOp.rollbackToSavepoint, { name });
+  async rollbackToSavepoint(
+    connection: DatabaseConnection,
+    name: string,
+    compile: QueryCompiler['compileQuery'],
+  ): Promise<void> {
+    if (!(connection instanceof ProxyConnection)) return this.#local().rollbackToSavepoint!(connection, name, compile);
+    await send(connection, ProxyOp.rollbackToSavepoint, { name });
   }
 
-  async releaseSavepoint(connection: DatabaseConnection, name: string): Promise<void> {
-    await this.#send(connection, ProxyOp.releaseSavepoint, { name });
+  async releaseSavepoint(
+    connection: DatabaseConnection,
+    name: string,
+    compile: QueryCompiler['compileQuery'],
+  ): Promise<void> {
+    if (!(connection instanceof ProxyConnection)) return this.#local().releaseSavepoint!(connection, name, compile);
+    await send(connection, ProxyOp.releaseSavepoint, { name });
   }
 
+  /** Closes the channel, or the database this process took over (its lock released). Idempotent. */
   async destroy(): Promise<void> {
-    this.channel.close();
+    if (this.#closed) return;
+    this.#closed = true;
+    const route = this.#route;
+    if ('held' in route) await route.held.close();
+    else route.channel.close();
   }
 
-  async #send(connection: DatabaseConnection, op: ProxyOp, fields: Record<string, unknown> = {}): Promise<void> {
-    await this.channel.call(op, { ...fields, conn: (connection as ProxyConnection).conn });
+  #local(): Driver {
+    if (!('held' in this.#route)) throw new Error('a local connection without a local database');
+    return this.#route.held.driver;
   }
+}
+
+async function send(connection: ProxyConnection, op: ProxyOp, fields: Record<string, unknown> = {}): Promise<void> {
+  await connection.channel.call(op, { ...fields, conn: connection.conn });
 }
 
 export class ProxyDialect implements Dialect {

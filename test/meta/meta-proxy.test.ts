@@ -1,10 +1,11 @@
 /**
  * The embedded database served by its holder to other processes (src/meta/proxy-*.ts),
  * with real processes: what a client does in a transaction is undone when it dies or
- * idles past the bound, the holder keeps serving, a client learns when the holder goes
- * away or runs another Strata, and a holder that serves nothing is waited for, briefly.
+ * idles past the bound, the holder keeps serving, a client whose holder goes away
+ * carries on (holding the database itself), one whose holder runs another Strata is
+ * refused, and a holder that serves nothing is waited for, briefly.
  */
-import { writeFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -154,17 +155,32 @@ describe('embedded metadata database served to other processes', { timeout: 180_
     expect(await keys(holder)).toEqual([]);
   });
 
-  it('tells a client whose holder went away, with a typed error', async () => {
+  it('fails what was in flight when the holder goes away, then takes the database over and serves it', async () => {
     const setup = await fresh();
     const holder = await holdingChild(setup);
     const meta = track(await openAll({ warehouse: setup.warehouse, env: {} }));
+    const lost = await meta
+      .transaction(async (trx) => {
+        await trx.insertInto('strata_settings').values({ key: 'worker.lost', value: 'x' }).execute();
+        holder.send('CLOSE');
+        await holder.exited;
+        await trx.insertInto('strata_settings').values({ key: 'worker.lost.2', value: 'x' }).execute();
+      })
+      .catch((e: unknown) => e);
+    expect(isStrataError(lost, 'META_OWNER_GONE')).toBe(true);
+    expect((lost as Error).message).toContain(`process ${holder.pid}`);
+    expect((lost as Error).message).toContain('Run the command again');
+
+    // The next use finds the lock free: this process holds the database now, and serves it.
     expect(await keys(meta)).toEqual([`worker.${holder.pid}`]);
-    holder.send('CLOSE');
-    expect(await holder.exited).toBe(0);
-    const error = await keys(meta).catch((e: unknown) => e);
-    expect(isStrataError(error, 'META_OWNER_GONE')).toBe(true);
-    expect((error as Error).message).toContain(`process ${holder.pid}`);
-    expect((error as Error).message).toContain('Run the command again');
+    const lock = path.join(setup.warehouse, META_DIRECTORY, LOCK_FILE_NAME);
+    expect(JSON.parse(readFileSync(lock, 'utf8'))).toMatchObject({ pid: process.pid });
+    const other = new MetaWorker({ warehouse: setup.warehouse, mode: 'open' });
+    expect(await other.firstEvent()).toMatchObject({ event: 'open', kind: 'proxied' });
+    expect(await other.exited).toBe(0);
+    expect(await keys(meta)).toEqual([`worker.${holder.pid}`, `worker.${other.pid}`].sort());
+    await meta.close();
+    expect(existsSync(lock)).toBe(false);
   });
 
   it('only checks migrations through the holder, and refuses migrations the holder lacks', async () => {

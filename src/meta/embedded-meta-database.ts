@@ -38,6 +38,7 @@ export const LOCK_FILE_NAME = 'strata.lock';
 export const LOCK_WAIT_ENV = 'STRATA_META_WAIT_MS';
 const DEFAULT_LOCK_WAIT_MS = 10_000;
 const RETRY_MS = 200;
+const QUIET_MS = 1_000;
 
 export interface EmbeddedOptions extends OpenOptions {
   /** How long to wait for a holder that does not serve the database (default 10 s, or STRATA_META_WAIT_MS). */
@@ -70,6 +71,7 @@ type Opened = { readonly held: { meta: MetaDatabase; driver: PGliteDriver } } | 
 async function holdOrReach(target: string, options: EmbeddedOptions): Promise<Opened> {
   const socketPath = metaSocketPath(target);
   const deadline = Date.now() + lockWaitMs(options);
+  const quietUntil = Date.now() + QUIET_MS;
   let waiting = false;
   for (;;) {
     let lock: DirectoryLock;
@@ -80,8 +82,11 @@ async function holdOrReach(target: string, options: EmbeddedOptions): Promise<Op
       const channel = await ProxyChannel.connect(socketPath);
       if (channel !== undefined) return { channel };
       if (Date.now() >= deadline) throw error;
-      if (!waiting) (options.onWait ?? announce)(error.holder);
-      waiting = true;
+      // A holder that is starting or handing over answers within moments: say nothing for those.
+      if (!waiting && Date.now() >= quietUntil) {
+        (options.onWait ?? announce)(error.holder);
+        waiting = true;
+      }
       await sleep(RETRY_MS);
       continue;
     }
@@ -155,10 +160,10 @@ function announce(holder: LockHolder): void {
   process.stderr.write(`waiting for the warehouse held by pid ${holder.pid}${command}...\n`);
 }
 
-/** `node strata.js up` reads as `strata up`. */
+/** `node strata.js sql SELECT ...` reads as `strata sql`. */
 function commandName(command: string): string {
   const words = command.split(' ');
   if (/^node(js)?$/.test(words[0] ?? '')) words.shift();
   if (words[0] !== undefined) words[0] = words[0].replace(/\.(c|m)?(j|t)s$/, '');
-  return words.join(' ');
+  return words.slice(0, 2).join(' ');
 }

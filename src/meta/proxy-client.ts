@@ -31,6 +31,9 @@ import { MetaOwnerGoneError, MetaProxyTimeoutError, RemoteDatabaseError } from '
 import { ProxyFailure, ProxyOp, type ProxyHello } from './proxy-protocol.js';
 import { decodeValue, encodeValue } from './wire-values.js';
 
+/** How often one acquire moves on to the next holder before giving up. */
+const MAX_REOPENS = 5;
+
 interface Pending {
   resolve(value: unknown): void;
   reject(error: Error): void;
@@ -47,7 +50,10 @@ export class ProxyChannel {
     private readonly socket: Socket,
     readonly socketPath: string,
   ) {
-    createInterface({ input: socket, crlfDelay: Infinity }).on('line', (line) => this.#receive(line));
+    // readline repeats the socket's errors (ECONNRESET when the owner dies): 'close' handles them.
+    createInterface({ input: socket, crlfDelay: Infinity })
+      .on('line', (line) => this.#receive(line))
+      .on('error', () => socket.destroy());
     socket.on('error', () => socket.destroy());
     socket.on('close', () => this.#fail('closed the connection (it stopped, or closed the database)'));
   }
@@ -190,11 +196,19 @@ export class ProxyDriver implements Driver {
   async acquireConnection(): Promise<DatabaseConnection> {
     await this.gate.acquire();
     try {
-      let route = this.#route;
-      if ('channel' in route && route.channel.gone && !this.#closed) route = this.#route = await this.reopen();
-      if ('held' in route) return await route.held.driver.acquireConnection();
-      const { conn } = (await route.channel.call(ProxyOp.acquire, {})) as { conn: number };
-      return new ProxyConnection(route.channel, conn);
+      for (let attempt = 1; ; attempt++) {
+        let route = this.#route;
+        if ('channel' in route && route.channel.gone && !this.#closed) route = this.#route = await this.reopen();
+        if ('held' in route) return await route.held.driver.acquireConnection();
+        try {
+          const { conn } = (await route.channel.call(ProxyOp.acquire, {})) as { conn: number };
+          return new ProxyConnection(route.channel, conn);
+        } catch (error) {
+          // Nothing was done on a connection not yet given: ask whoever holds the database next.
+          if (!(error instanceof MetaOwnerGoneError) || attempt >= MAX_REOPENS) throw error;
+          route.channel.close();
+        }
+      }
     } catch (error) {
       this.gate.release();
       throw error;

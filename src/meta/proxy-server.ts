@@ -8,8 +8,9 @@
  * transaction is as isolated as a local one. The owner never waits on a client: a
  * client that disconnects (or is killed) or holds a connection idle longer than
  * `idleMs` gets its transaction rolled back and the gate released. On close, new
- * requests are refused, those in flight get a moment to finish, then every client's
- * connection is rolled back and released before the database itself closes.
+ * connections are refused (clients then go to the next holder), transactions under
+ * way get a moment to finish, then every client's connection left is rolled back and
+ * released before the database itself closes.
  */
 import { chmodSync, unlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
@@ -24,7 +25,7 @@ import { decodeValue, encodeValue } from './wire-values.js';
 export interface ProxyServerOptions {
   /** How long a client may hold a connection without using it (default 30 s). */
   readonly idleMs?: number;
-  /** How long close() lets requests in flight finish (default 1 s). */
+  /** How long close() lets transactions under way finish (default 5 s). */
   readonly closeGraceMs?: number;
   /** What the owner runs, for the waiting clients' messages. */
   readonly command?: string;
@@ -97,8 +98,11 @@ export class MetaProxyServer {
   close(): Promise<void> {
     this.#closing ??= (async () => {
       const stopped = new Promise<void>((resolve) => this.server.close(() => resolve()));
-      const deadline = Date.now() + (this.options.closeGraceMs ?? 1_000);
-      while (this.#inFlight > 0 && Date.now() < deadline) await sleep(10);
+      // New connections are refused from now on (their clients go to the next holder);
+      // transactions under way get a moment to finish rather than being rolled back.
+      const deadline = Date.now() + (this.options.closeGraceMs ?? 5_000);
+      const busy = () => this.#inFlight > 0 || [...this.#sessions].some((s) => s.holding);
+      while (busy() && Date.now() < deadline) await sleep(10);
       await Promise.all([...this.#sessions].map((s) => s.end()));
       await stopped;
     })();
@@ -122,11 +126,14 @@ export class MetaProxyServer {
     this.#sessions.add(session);
     socket.on('error', () => socket.destroy());
     socket.on('close', () => void session.end().finally(() => this.#sessions.delete(session)));
-    createInterface({ input: socket, crlfDelay: Infinity }).on('line', (line) => {
-      if (line.trim() === '') return;
-      this.#inFlight++;
-      void session.answer(line).finally(() => this.#inFlight--);
-    });
+    createInterface({ input: socket, crlfDelay: Infinity })
+      .on('line', (line) => {
+        if (line.trim() === '') return;
+        this.#inFlight++;
+        void session.answer(line).finally(() => this.#inFlight--);
+      })
+      // readline repeats the socket's errors (ECONNRESET when a client is killed): 'close' handles them.
+      .on('error', () => socket.destroy());
   }
 }
 
@@ -151,6 +158,11 @@ class Session {
       reply = { id, ok: false, error: failureReply(error) };
     }
     if (!this.socket.destroyed) this.socket.write(`${JSON.stringify(reply)}\n`);
+  }
+
+  /** Whether this client holds a connection (e.g. is inside a transaction). */
+  get holding(): boolean {
+    return [...this.#held.values()].some((h) => h.state === 'held');
   }
 
   /** Rolls back and releases every connection this client holds. Idempotent. */

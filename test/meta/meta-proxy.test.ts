@@ -226,7 +226,7 @@ describe('embedded metadata database served to other processes', { timeout: 180_
       const setup = await fresh();
       await (await openAll({ warehouse: setup.warehouse, env: {} })).close(); // creates meta/
       fakeHolder(setup);
-      const waiting = new MetaWorker({ warehouse: setup.warehouse, mode: 'open' }, { STRATA_META_WAIT_MS: '600' });
+      const waiting = new MetaWorker({ warehouse: setup.warehouse, mode: 'open' }, { STRATA_META_WAIT_MS: '2500' });
       const refused = await waiting.firstEvent();
       expect(refused).toMatchObject({ event: 'error', code: 'META_LOCKED' });
       expect(refused.message).toContain(`pid ${process.ppid} on ${hostname()}`);

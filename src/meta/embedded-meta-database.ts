@@ -27,7 +27,8 @@ import { MetaConnectionError, MetaLockedError, type LockHolder } from './errors.
 import { KyselyMetaDatabase, type OpenOptions } from './kysely-meta-database.js';
 import { MetaKind, type MetaDatabase } from './meta-database.js';
 import { PGliteDialect } from './pglite-dialect.js';
-import { ProxyChannel, type Route } from './proxy-client.js';
+import { ProxyChannel } from './proxy-channel.js';
+import type { Route } from './proxy-driver.js';
 import type { PGliteDriver } from './pglite-driver.js';
 import { openProxiedMetaDatabase } from './proxied-meta-database.js';
 import { metaSocketPath } from './proxy-protocol.js';

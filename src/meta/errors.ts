@@ -109,7 +109,7 @@ export class MetaNestedAccessError extends MetaError {
 
 /**
  * This process used the embedded database through the process that holds it
- * (proxy-client.ts), and that process closed it or went away.
+ * (proxy-driver.ts), and that process closed it or went away.
  */
 export class MetaOwnerGoneError extends MetaError {
   constructor(

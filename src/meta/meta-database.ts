@@ -16,7 +16,7 @@ import type { MetaTables, MigrationReport } from './migrator.js';
 
 /**
  * `proxied`: an embedded database held by another process of this machine, used through
- * it (proxy-client.ts). The same database, but this process cannot do what only its
+ * it (proxy-driver.ts). The same database, but this process cannot do what only its
  * holder can (run flow tasks woken in-process, serve the control socket).
  */
 export const MetaKind = { embedded: 'embedded', server: 'server', proxied: 'proxied' } as const;

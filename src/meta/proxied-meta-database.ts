@@ -1,5 +1,5 @@
 /**
- * An embedded database used through the process that holds it (proxy-client.ts).
+ * An embedded database used through the process that holds it (proxy-driver.ts).
  * Migrations are not run here: the holder ran its own at open, and DDL from a second
  * process must not race it. They are checked instead: every migration this process
  * knows must be applied already, and none unknown to it recorded for its modules;
@@ -13,7 +13,8 @@ import { KyselyMetaDatabase, type OpenOptions } from './kysely-meta-database.js'
 import { MetaKind, type MetaDatabase } from './meta-database.js';
 import { orderSources, type MigrationSource } from './migration-source.js';
 import type { MetaTables, MigrationReport } from './migrator.js';
-import { ProxyDialect, ProxyDriver, type ProxyChannel, type Route } from './proxy-client.js';
+import type { ProxyChannel } from './proxy-channel.js';
+import { ProxyDialect, ProxyDriver, type Route } from './proxy-driver.js';
 import type { ProxyHello } from './proxy-protocol.js';
 
 export async function openProxiedMetaDatabase(

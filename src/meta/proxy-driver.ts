@@ -1,16 +1,15 @@
 /**
  * The other side of the metadata proxy (proxy-server.ts): a Kysely dialect whose
- * driver sends each compiled query to the process that holds the embedded database.
- * A process takes one remote connection at a time (its own FIFO gate, which also
- * makes a nested use inside a transaction fail fast, as on the owner).
+ * driver sends each compiled query to the process that holds the embedded database
+ * (through a ProxyChannel). A process takes one remote connection at a time (its own
+ * FIFO gate, which also makes a nested use inside a transaction fail fast, as on the
+ * owner).
  *
  * When the holder goes away (a `strata sql` that finished before this process did),
  * what was in flight on it fails with META_OWNER_GONE; the next connection is taken
  * from whoever holds the database then: this process itself, if the lock is free
  * (it then serves the others), or the new holder (`reopen`).
  */
-import { createConnection, type Socket } from 'node:net';
-import { createInterface } from 'node:readline';
 import {
   PostgresAdapter,
   PostgresIntrospector,
@@ -27,124 +26,13 @@ import {
   type TransactionSettings,
 } from 'kysely';
 import { ConnectionGate } from './connection-gate.js';
-import { MetaOwnerGoneError, MetaProxyTimeoutError, RemoteDatabaseError } from './errors.js';
-import { ProxyFailure, ProxyOp, type ProxyHello } from './proxy-protocol.js';
+import { MetaOwnerGoneError } from './errors.js';
+import type { ProxyChannel } from './proxy-channel.js';
+import { ProxyOp } from './proxy-protocol.js';
 import { decodeValue, encodeValue } from './wire-values.js';
 
 /** How often one acquire moves on to the next holder before giving up. */
 const MAX_REOPENS = 5;
-
-interface Pending {
-  resolve(value: unknown): void;
-  reject(error: Error): void;
-}
-
-/** One socket to the owner; requests are matched to replies by id. */
-export class ProxyChannel {
-  readonly #pending = new Map<number, Pending>();
-  #nextId = 1;
-  #gone: Error | undefined;
-  #hello: ProxyHello = { pid: 0, target: '', idleMs: 0 };
-
-  private constructor(
-    private readonly socket: Socket,
-    readonly socketPath: string,
-  ) {
-    // readline repeats the socket's errors (ECONNRESET when the owner dies): 'close' handles them.
-    createInterface({ input: socket, crlfDelay: Infinity })
-      .on('line', (line) => this.#receive(line))
-      .on('error', () => socket.destroy());
-    socket.on('error', () => socket.destroy());
-    socket.on('close', () => this.#fail('closed the connection (it stopped, or closed the database)'));
-  }
-
-  /** Connects and greets the owner; undefined when nobody answers on `socketPath`. */
-  static async connect(socketPath: string, timeoutMs = 2_000): Promise<ProxyChannel | undefined> {
-    const socket = await new Promise<Socket | undefined>((resolve) => {
-      const s = createConnection(socketPath);
-      const timer = setTimeout(() => finish(undefined), timeoutMs);
-      const finish = (value: Socket | undefined) => {
-        clearTimeout(timer);
-        s.removeAllListeners('connect').removeAllListeners('error');
-        if (value === undefined) s.destroy();
-        resolve(value);
-      };
-      s.once('connect', () => finish(s));
-      s.once('error', () => finish(undefined));
-    });
-    if (socket === undefined) return undefined;
-    const channel = new ProxyChannel(socket, socketPath);
-    try {
-      channel.#hello = (await channel.call(ProxyOp.hello, {})) as ProxyHello;
-    } catch {
-      channel.close();
-      return undefined;
-    }
-    return channel;
-  }
-
-  get hello(): ProxyHello {
-    return this.#hello;
-  }
-
-  /** Whether the owner went away (or this side closed): no call can succeed any more. */
-  get gone(): boolean {
-    return this.#gone !== undefined;
-  }
-
-  call(op: ProxyOp, fields: Record<string, unknown>): Promise<unknown> {
-    if (this.#gone !== undefined) return Promise.reject(this.#gone);
-    const id = this.#nextId++;
-    // The socket keeps the process alive only while a reply is awaited, like a query on a local database.
-    this.socket.ref();
-    return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
-      this.socket.write(`${JSON.stringify({ ...fields, id, op })}\n`);
-    });
-  }
-
-  close(): void {
-    this.#gone ??= new MetaOwnerGoneError(
-      this.#hello.target || this.socketPath,
-      this.#hello.pid,
-      'was closed by this process',
-    );
-    this.socket.destroy();
-  }
-
-  #receive(line: string): void {
-    let reply: { id?: number; ok?: boolean; result?: unknown; error?: Record<string, unknown> };
-    try {
-      reply = JSON.parse(line) as typeof reply;
-    } catch {
-      return;
-    }
-    const pending = this.#pending.get(reply.id ?? -1);
-    if (!pending) return;
-    this.#pending.delete(reply.id!);
-    if (this.#pending.size === 0) this.socket.unref();
-    if (reply.ok) pending.resolve(reply.result);
-    else pending.reject(this.#error(reply.error ?? {}));
-  }
-
-  #error(fields: Record<string, unknown>): Error {
-    const target = this.#hello.target || this.socketPath;
-    switch (fields.kind) {
-      case ProxyFailure.expired:
-        return new MetaProxyTimeoutError(target, this.#hello.idleMs);
-      case ProxyFailure.closing:
-        return new MetaOwnerGoneError(target, this.#hello.pid, 'is closing the database');
-      default:
-        return new RemoteDatabaseError(fields);
-    }
-  }
-
-  #fail(reason: string): void {
-    this.#gone ??= new MetaOwnerGoneError(this.#hello.target || this.socketPath, this.#hello.pid, reason);
-    for (const pending of this.#pending.values()) pending.reject(this.#gone);
-    this.#pending.clear();
-  }
-}
 
 class ProxyConnection implements DatabaseConnection {
   constructor(

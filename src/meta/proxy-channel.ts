@@ -51,7 +51,16 @@ export class ProxyChannel {
     if (socket === undefined) return undefined;
     const channel = new ProxyChannel(socket, socketPath);
     try {
-      channel.#hello = (await channel.call('hello', {})) as ProxyHello;
+      // A holder that accepts but never answers (stopped, or stuck) counts as one that serves nothing.
+      let timer: NodeJS.Timeout | undefined;
+      const silent = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('no hello')), timeoutMs);
+      });
+      try {
+        channel.#hello = (await Promise.race([channel.call('hello', {}), silent])) as ProxyHello;
+      } finally {
+        clearTimeout(timer);
+      }
     } catch {
       channel.close();
       return undefined;

@@ -18,14 +18,7 @@ import {
   type Executor,
 } from '../flows/index.js';
 import type { ApiServer } from '../api/index.js';
-import {
-  InvalidArgumentError,
-  LOG_FORMATS,
-  LOG_LEVELS,
-  createLogger,
-  type LogFormat,
-  type LogLevel,
-} from '../core/index.js';
+import { LOG_FORMATS, LOG_LEVELS, createLogger, type LogFormat, type LogLevel } from '../core/index.js';
 import { MetaKind } from '../meta/index.js';
 import { addApiOptions, apiAnnouncement, startApi, type ApiCliOptions } from './api-options.js';
 import { dateText, durationText, runDurationMs } from './flow-format.js';
@@ -121,17 +114,12 @@ export function registerRoleCommands(program: Command): void {
 
 async function runRoles(roles: readonly Role[], options: RoleOptions): Promise<void> {
   const logger = createLogger({ level: options.logLevel ?? 'info', format: options.logFormat ?? 'json' });
+  // The roles own an embedded database (and serve it to the other commands): never borrow it.
   const system = await FlowSystem.open({
+    exclusive: true,
     ...(options.warehouse === undefined ? {} : { warehouse: options.warehouse }),
     ...(options.flows === undefined ? {} : { flowsDirectory: options.flows }),
   });
-  if (system.queue.meta.kind === MetaKind.proxied) {
-    // Another process holds the embedded database (and its roles run there): this one would only lend it.
-    await system.close();
-    throw new InvalidArgumentError(
-      `the warehouse ${system.warehouse} is already held by another process (\`strata up\`, \`strata serve\` or a command still running): stop it first, or use it from here with the other \`strata\` commands.`,
-    );
-  }
   const control = new LocalFlowControl(system);
   let server: ControlServer | undefined;
   let api: ApiServer | undefined;

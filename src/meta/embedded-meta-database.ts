@@ -46,6 +46,11 @@ export interface EmbeddedOptions extends OpenOptions {
   readonly lockWaitMs?: number;
   /** Told once when waiting starts (default: a line on stderr). */
   readonly onWait?: (holder: LockHolder) => void;
+  /**
+   * Open it here or not at all: a holder is waited for (bounded) even when it serves the
+   * database, as the roles must own it (default false: go through the holder).
+   */
+  readonly exclusive?: boolean;
   /** As the holder: how long another process may keep a connection idle (default 30 s). */
   readonly proxyIdleMs?: number;
 }
@@ -80,7 +85,7 @@ async function holdOrReach(target: string, options: EmbeddedOptions): Promise<Op
       lock = await acquireDirectoryLock(target, LOCK_FILE_NAME);
     } catch (error) {
       if (!(error instanceof MetaLockedError) || !reachable(error.holder)) throw error;
-      const channel = await ProxyChannel.connect(socketPath);
+      const channel = options.exclusive === true ? undefined : await ProxyChannel.connect(socketPath);
       if (channel !== undefined) return { channel };
       if (Date.now() >= deadline) throw error;
       // A holder that is starting or handing over answers within moments: say nothing for those.

@@ -29,6 +29,8 @@ export interface MetaDatabaseOptions {
   readonly migrations?: readonly MigrationSource[];
   /** Embedded: how long to wait for a holder that does not serve the database (default 10 s, or STRATA_META_WAIT_MS). */
   readonly lockWaitMs?: number;
+  /** Embedded: open it here or not at all, never through the process that holds it (default false). */
+  readonly exclusive?: boolean;
 }
 
 export type MetaConfig =
@@ -59,5 +61,6 @@ export async function openMetaDatabase(options: MetaDatabaseOptions): Promise<Me
     : openEmbeddedMetaDatabase(config.directory, {
         ...open,
         ...(options.lockWaitMs === undefined ? {} : { lockWaitMs: options.lockWaitMs }),
+        ...(options.exclusive === undefined ? {} : { exclusive: options.exclusive }),
       });
 }

@@ -57,9 +57,10 @@ describe('an embedded warehouse used from many processes', { timeout: 300_000 },
       expect(through.tokens).toMatch(/ops .* reader .* revoked/);
       expect(through.grants).toMatch(/reader +main\.t +id, name +id > 1/);
 
-      // The roles run in the holder only.
-      const up = await strata(['up', '--no-api'], at);
-      expect(up).toMatchObject({ code: 1, stderr: expect.stringContaining('is already held by another process') });
+      // The roles own the database: they wait (briefly) for the holder to go, never borrow it.
+      const up = await strata(['up', '--no-api'], { ...at, env: { STRATA_META_WAIT_MS: '1500' } });
+      expect(up).toMatchObject({ code: 1, stderr: expect.stringContaining('META_LOCKED') });
+      expect(up.stderr).toContain(`waiting for the warehouse held by pid ${serve.pid}`);
     } finally {
       expect(await serve.stop('SIGTERM')).toBe(0);
     }

@@ -207,6 +207,17 @@ describe('embedded metadata database served to other processes', { timeout: 180_
     );
   });
 
+  it('never lends the database to an exclusive opener: it waits, bounded, then is refused', async () => {
+    const setup = await fresh();
+    const holder = await holdingChild(setup);
+    const refused = openEmbeddedMetaDatabase(path.join(setup.warehouse, META_DIRECTORY), {
+      exclusive: true,
+      lockWaitMs: 300,
+    });
+    await expect(refused).rejects.toBeInstanceOf(MetaLockedError);
+    await expect(refused).rejects.toThrow(`pid ${holder.pid}`);
+  });
+
   describe('a holder that serves nothing', () => {
     function fakeHolder(setup: BackendSetup): string {
       // A live process of this host (this test's parent) that serves no socket, like an older Strata.

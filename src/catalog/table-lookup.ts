@@ -4,7 +4,8 @@
  * millisecond of CPU on PGlite); the answer changes only on DDL, which is rare.
  *
  * Guarantees: a table found is trusted for at most `ttlMs`, so a drop, re-create or
- * rename made by another process (a PostgreSQL deployment) is seen within that time;
+ * rename made by another process (a PostgreSQL deployment, or a command going through the
+ * process that holds an embedded database) is seen within that time;
  * DDL run through this server calls invalidate(), so it is seen at once. A name that is
  * not found is never remembered: a table created meanwhile appears on the next request,
  * and the catalog's error (with its name suggestions) is produced fresh each time.

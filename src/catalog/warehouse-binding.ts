@@ -27,6 +27,12 @@ export interface MetaConnectionOptions {
   /** A PostgreSQL URL; default: STRATA_DATABASE_URL. */
   readonly databaseUrl?: string;
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Embedded: open the database in this process or not at all (waiting a bounded time
+   * for its holder to go), never through another process that holds it. For the roles
+   * (`strata up`), which must own the database.
+   */
+  readonly exclusive?: boolean;
 }
 
 /** The database URL to use, if any: the option, else STRATA_DATABASE_URL. */
@@ -55,7 +61,14 @@ export async function openWarehouseMeta(
     );
   }
   return openMetaDatabase(
-    url === undefined ? { warehouse: warehouse.directory, env: {}, migrations } : { databaseUrl: url, migrations },
+    url === undefined
+      ? {
+          warehouse: warehouse.directory,
+          env: {},
+          migrations,
+          ...(options.exclusive === undefined ? {} : { exclusive: options.exclusive }),
+        }
+      : { databaseUrl: url, migrations },
   );
 }
 

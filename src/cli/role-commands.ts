@@ -20,6 +20,7 @@ import {
 } from '../flows/index.js';
 import type { ApiServer } from '../api/index.js';
 import { LOG_FORMATS, LOG_LEVELS, createLogger, type LogFormat, type LogLevel } from '../core/index.js';
+import { MetaKind } from '../meta/index.js';
 import { addApiOptions, apiAnnouncement, startApi, type ApiCliOptions } from './api-options.js';
 import { dateText, durationText, runDurationMs } from './flow-format.js';
 import { positiveInteger } from './option-parsers.js';
@@ -114,7 +115,9 @@ export function registerRoleCommands(program: Command): void {
 
 async function runRoles(roles: readonly Role[], options: RoleOptions): Promise<void> {
   const logger = createLogger({ level: options.logLevel ?? 'info', format: options.logFormat ?? 'json' });
+  // The roles own an embedded database (and serve it to the other commands): never borrow it.
   const system = await FlowSystem.open({
+    exclusive: true,
     ...(options.warehouse === undefined ? {} : { warehouse: options.warehouse }),
     ...(options.flows === undefined ? {} : { flowsDirectory: options.flows }),
   });
@@ -124,7 +127,7 @@ async function runRoles(roles: readonly Role[], options: RoleOptions): Promise<v
   let announcer: NodeJS.Timeout | undefined;
   let closed = false;
   try {
-    if (system.queue.meta.kind === 'embedded')
+    if (system.queue.meta.kind === MetaKind.embedded)
       server = await ControlServer.listen(control, controlSocketPath(system.warehouse), roles);
     const stopped = stopSignal();
     const started = new Date();

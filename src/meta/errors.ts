@@ -8,6 +8,8 @@ export const MetaErrorCode = {
   META_MIGRATION: 'internal',
   META_CLOSED: 'unavailable',
   META_NESTED_ACCESS: 'internal',
+  META_OWNER_GONE: 'unavailable',
+  META_PROXY_TIMEOUT: 'unavailable',
 } as const satisfies ErrorCodeSet;
 export type MetaErrorCode = keyof typeof MetaErrorCode;
 
@@ -27,8 +29,9 @@ export interface LockHolder {
 
 /**
  * Another process (or this one, through another handle) has the embedded metadata
- * database open. PGlite in a second process would silently lose that process's
- * writes, so a second opener is refused instead.
+ * database open and does not serve it to this one (same process, another host, or a
+ * holder that serves nothing). PGlite in a second process would silently lose that
+ * process's writes, so the opener is refused instead.
  */
 export class MetaLockedError extends MetaError {
   constructor(
@@ -40,7 +43,7 @@ export class MetaLockedError extends MetaError {
     super(
       'META_LOCKED',
       `The metadata database in ${directory} is in use by ${reason} (pid ${holder.pid} on ${holder.hostname}, since ${holder.acquiredAt}${holder.command ? `, running ${holder.command}` : ''}). ` +
-        'An embedded database can be open in one process only: stop that process, or go through it (`strata flow` commands reach a running `strata up` through its control socket), or use a PostgreSQL server (STRATA_DATABASE_URL). ' +
+        'An embedded database can be open in one process only; other processes of this host go through it once it serves them (it does as soon as it has opened the database; an older Strata never does): wait for it or stop it, or use a PostgreSQL server (STRATA_DATABASE_URL). ' +
         `If that process is gone and this lock is left over, delete ${lockFile}.`,
       { directory, lockFile, holder },
     );
@@ -101,5 +104,66 @@ export class MetaNestedAccessError extends MetaError {
         'The embedded database has one connection, so it would wait forever: use the transaction object passed to your function.',
       { target },
     );
+  }
+}
+
+/**
+ * This process used the embedded database through the process that holds it
+ * (proxy-driver.ts), and that process closed it or went away.
+ */
+export class MetaOwnerGoneError extends MetaError {
+  constructor(
+    readonly target: string,
+    readonly ownerPid: number,
+    reason: string,
+  ) {
+    super(
+      'META_OWNER_GONE',
+      `The metadata database ${target} was used through process ${ownerPid}, which ${reason}. ` +
+        'Run the command again: it opens the database itself, or through the process that holds it now.',
+      { target, ownerPid },
+    );
+  }
+}
+
+/**
+ * A connection taken through the owner's proxy was held idle longer than the owner
+ * allows: its transaction was rolled back so the owner (and everyone else) could go on.
+ */
+export class MetaProxyTimeoutError extends MetaError {
+  constructor(
+    readonly target: string,
+    readonly idleMs: number,
+  ) {
+    super(
+      'META_PROXY_TIMEOUT',
+      `A connection to the metadata database ${target} was idle for more than ${idleMs} ms inside the process that holds it, ` +
+        'so its transaction was rolled back. Keep transactions short (no waiting on other work inside them) and retry.',
+      { target, idleMs },
+    );
+  }
+}
+
+/**
+ * A PostgreSQL error raised in the process that holds the database, for a query sent
+ * through it: the same fields as the pg driver's DatabaseError (code is the SQLSTATE),
+ * so hasPgErrorCode and pgConstraint work on it.
+ */
+export class RemoteDatabaseError extends Error {
+  readonly code: string | undefined;
+  readonly constraint: string | undefined;
+  readonly detail: string | undefined;
+  readonly table: string | undefined;
+  readonly column: string | undefined;
+
+  constructor(fields: Readonly<Record<string, unknown>>) {
+    super(typeof fields.message === 'string' ? fields.message : 'query failed in the process that holds the database');
+    this.name = 'RemoteDatabaseError';
+    const text = (key: string) => (typeof fields[key] === 'string' ? fields[key] : undefined);
+    this.code = text('code');
+    this.constraint = text('constraint');
+    this.detail = text('detail');
+    this.table = text('table');
+    this.column = text('column');
   }
 }

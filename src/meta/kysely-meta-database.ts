@@ -21,6 +21,8 @@ export interface Backend {
   readonly dialect: Dialect;
   /** Wraps one transaction (the embedded backend guards against self-deadlock there). */
   readonly transactionScope?: <T>(fn: () => Promise<T>) => Promise<T>;
+  /** Replaces running migrations (a database used through another process only checks them). */
+  readonly migrate?: (db: Kysely<MetaTables>, sources: readonly MigrationSource[]) => Promise<MigrationReport>;
   /** Releases what the backend holds, after Kysely is destroyed. */
   readonly close: () => Promise<void>;
 }
@@ -65,6 +67,7 @@ export class KyselyMetaDatabase implements MetaDatabase {
 
   async migrate(sources: readonly MigrationSource[] = this.sources): Promise<MigrationReport> {
     this.assertOpen();
+    if (this.backend.migrate) return this.backend.migrate(this.db, sources);
     return migrateSources((fn) => this.transaction(fn), sources, this.target);
   }
 

@@ -14,7 +14,12 @@ import type { Kysely, Transaction } from 'kysely';
 import type { MigrationSource } from './migration-source.js';
 import type { MetaTables, MigrationReport } from './migrator.js';
 
-export const MetaKind = { embedded: 'embedded', server: 'server' } as const;
+/**
+ * `proxied`: an embedded database held by another process of this machine, used through
+ * it (proxy-driver.ts). The same database, but this process cannot do what only its
+ * holder can (run flow tasks woken in-process, serve the control socket).
+ */
+export const MetaKind = { embedded: 'embedded', server: 'server', proxied: 'proxied' } as const;
 export type MetaKind = (typeof MetaKind)[keyof typeof MetaKind];
 
 export interface MetaDatabase<DB extends object = MetaTables> extends AsyncDisposable {

@@ -27,6 +27,10 @@ export interface MetaDatabaseOptions {
   readonly migrate?: boolean;
   /** The modules' migration sources (default none: only the migration records exist). */
   readonly migrations?: readonly MigrationSource[];
+  /** Embedded: how long to wait for a holder that does not serve the database (default 10 s, or STRATA_META_WAIT_MS). */
+  readonly lockWaitMs?: number;
+  /** Embedded: open it here or not at all, never through the process that holds it (default false). */
+  readonly exclusive?: boolean;
 }
 
 export type MetaConfig =
@@ -54,5 +58,9 @@ export async function openMetaDatabase(options: MetaDatabaseOptions): Promise<Me
   };
   return config.kind === MetaKind.server
     ? openServerMetaDatabase(config.url, open)
-    : openEmbeddedMetaDatabase(config.directory, open);
+    : openEmbeddedMetaDatabase(config.directory, {
+        ...open,
+        ...(options.lockWaitMs === undefined ? {} : { lockWaitMs: options.lockWaitMs }),
+        ...(options.exclusive === undefined ? {} : { exclusive: options.exclusive }),
+      });
 }

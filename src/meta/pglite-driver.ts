@@ -2,12 +2,12 @@
  * A Kysely driver over one PGlite instance.
  *
  * PGlite is one Postgres backend: one connection. The driver hands that connection
- * to one holder at a time (a FIFO gate), so a Kysely transaction owns it from BEGIN
- * to COMMIT and no other query can slip into it. Code inside `transactionScope`
- * that asks for a second connection would wait for itself forever; it gets
- * MetaNestedAccessError instead.
+ * to one holder at a time (a FIFO gate, connection-gate.ts), so a Kysely transaction
+ * owns it from BEGIN to COMMIT and no other query can slip into it. Code inside
+ * `transactionScope` that asks for a second connection would wait for itself forever;
+ * it gets MetaNestedAccessError instead. The metadata proxy (proxy-server.ts) takes
+ * the same gate for other processes' connections.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { PGlite } from '@electric-sql/pglite';
 import {
   CompiledQuery,
@@ -16,14 +16,7 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
-import { MetaNestedAccessError } from './errors.js';
-
-interface Scope {
-  readonly driver: PGliteDriver;
-  acquired: boolean;
-}
-
-const scopes = new AsyncLocalStorage<readonly Scope[]>();
+import { ConnectionGate } from './connection-gate.js';
 
 const MODIFYING_COMMANDS = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE']);
 
@@ -58,43 +51,27 @@ class PGliteConnection implements DatabaseConnection {
 
 export class PGliteDriver implements Driver {
   private readonly connection: PGliteConnection;
-  private tail: Promise<void> = Promise.resolve();
-  private release: (() => void) | undefined;
+  private readonly gate: ConnectionGate;
 
-  constructor(
-    pg: PGlite,
-    private readonly target: string,
-  ) {
+  constructor(pg: PGlite, target: string) {
     this.connection = new PGliteConnection(pg);
+    this.gate = new ConnectionGate(target);
   }
 
   async init(): Promise<void> {}
 
   async acquireConnection(): Promise<DatabaseConnection> {
-    const scope = scopes.getStore()?.find((s) => s.driver === this);
-    if (scope) {
-      if (scope.acquired) throw new MetaNestedAccessError(this.target);
-      scope.acquired = true;
-    }
-    const previous = this.tail;
-    let release!: () => void;
-    this.tail = new Promise<void>((resolve) => (release = resolve));
-    await previous;
-    this.release = release;
+    await this.gate.acquire();
     return this.connection;
   }
 
   async releaseConnection(): Promise<void> {
-    const release = this.release;
-    this.release = undefined;
-    release?.();
+    this.gate.release();
   }
 
   /** Runs `fn` (which opens one transaction) so that any other use of this driver inside it fails fast. */
   transactionScope<T>(fn: () => Promise<T>): Promise<T> {
-    const outer = scopes.getStore() ?? [];
-    if (outer.some((s) => s.driver === this)) return Promise.reject(new MetaNestedAccessError(this.target));
-    return scopes.run([...outer, { driver: this, acquired: false }], fn);
+    return this.gate.scope(fn);
   }
 
   async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {

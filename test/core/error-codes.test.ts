@@ -70,6 +70,8 @@ const EXPECTED: Readonly<Record<string, readonly [ErrorCategory, number]>> = {
   META_MIGRATION: ['internal', 500],
   META_CLOSED: ['unavailable', 503],
   META_NESTED_ACCESS: ['internal', 500],
+  META_OWNER_GONE: ['unavailable', 503],
+  META_PROXY_TIMEOUT: ['unavailable', 503],
   CATALOG_INVALID_NAME: ['invalid', 400],
   CATALOG_TABLE_NOT_FOUND: ['not_found', 404],
   CATALOG_TABLE_EXISTS: ['conflict', 409],

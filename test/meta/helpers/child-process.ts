@@ -7,8 +7,9 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const PROJECT = path.resolve(HERE, '../../..');
 
 export interface WorkerEvent {
-  readonly event: 'open' | 'closed' | 'error';
+  readonly event: 'open' | 'closed' | 'error' | 'in-transaction' | 'committed';
   readonly pid?: number;
+  readonly kind?: string;
   readonly code?: string;
   readonly message?: string;
 }
@@ -22,11 +23,14 @@ export class MetaWorker {
   private readonly child: ChildProcessWithoutNullStreams;
   private waiters: Array<() => void> = [];
 
-  constructor(config: { warehouse: string; mode: 'hold' | 'open' | 'exit' }) {
+  constructor(
+    config: { warehouse: string; mode: 'hold' | 'open' | 'exit' | 'transaction' },
+    env: Record<string, string> = {},
+  ) {
     this.child = spawn(
       process.execPath,
       ['--import', 'tsx', path.join(HERE, 'meta-worker.ts'), JSON.stringify(config)],
-      { cwd: PROJECT },
+      { cwd: PROJECT, env: { ...process.env, ...env } },
     );
     let partial = '';
     this.child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
@@ -68,6 +72,28 @@ export class MetaWorker {
       });
     }
     return this.events[0]!;
+  }
+
+  /** The first event named `event`, or a failure naming stderr if the child exits without it. */
+  async nextEvent(event: WorkerEvent['event'], timeoutMs = 60_000): Promise<WorkerEvent> {
+    const deadline = Date.now() + timeoutMs;
+    let exited = false;
+    void this.exited.then(() => (exited = true));
+    for (;;) {
+      const found = this.events.find((e) => e.event === event || e.event === 'error');
+      if (found) return found;
+      if (exited || Date.now() > deadline)
+        throw new Error(
+          `worker ${this.pid} never said ${event}; events ${JSON.stringify(this.events)}; stderr:\n${this.stderr}`,
+        );
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 200);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
   }
 
   send(line: string): void {

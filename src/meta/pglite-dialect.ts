@@ -1,4 +1,7 @@
-/** A Kysely dialect for PGlite: Postgres SQL, Postgres introspection, our one-connection driver. */
+/**
+ * Kysely dialects for the embedded database: Postgres SQL and introspection over a
+ * driver of ours (PGlite's one connection here, or the holder's through the proxy).
+ */
 import type { PGlite } from '@electric-sql/pglite';
 import {
   PostgresAdapter,
@@ -13,12 +16,9 @@ import {
 } from 'kysely';
 import { PGliteDriver } from './pglite-driver.js';
 
-export class PGliteDialect implements Dialect {
-  readonly driver: PGliteDriver;
-
-  constructor(pg: PGlite, target: string) {
-    this.driver = new PGliteDriver(pg, target);
-  }
+/** PostgreSQL as Kysely speaks it, over any driver. */
+export class PostgresDriverDialect<D extends Driver> implements Dialect {
+  constructor(readonly driver: D) {}
 
   createAdapter(): DialectAdapter {
     return new PostgresAdapter();
@@ -34,5 +34,11 @@ export class PGliteDialect implements Dialect {
 
   createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
     return new PostgresIntrospector(db);
+  }
+}
+
+export class PGliteDialect extends PostgresDriverDialect<PGliteDriver> {
+  constructor(pg: PGlite, target: string) {
+    super(new PGliteDriver(pg, target));
   }
 }

@@ -14,7 +14,8 @@ import { MetaKind, type MetaDatabase } from './meta-database.js';
 import { orderSources, type MigrationSource } from './migration-source.js';
 import type { MetaTables, MigrationReport } from './migrator.js';
 import type { ProxyChannel } from './proxy-channel.js';
-import { ProxyDialect, ProxyDriver, type Route } from './proxy-driver.js';
+import { PostgresDriverDialect } from './pglite-dialect.js';
+import { ProxyDriver, type Route } from './proxy-driver.js';
 import type { ProxyHello } from './proxy-protocol.js';
 
 export async function openProxiedMetaDatabase(
@@ -29,7 +30,7 @@ export async function openProxiedMetaDatabase(
       kind: MetaKind.proxied,
       // The same directory as when this process holds it: messages read the same either way.
       target,
-      dialect: new ProxyDialect(driver),
+      dialect: new PostgresDriverDialect(driver),
       transactionScope: (fn) => driver.gate.scope(fn),
       migrate: (db, sources) => checkMigrations(db, sources, target, channel.hello),
       close: () => driver.destroy(),

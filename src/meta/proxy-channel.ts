@@ -5,7 +5,8 @@
  * PostgreSQL error's fields otherwise). When the owner goes away, every pending and
  * later call fails with META_OWNER_GONE.
  */
-import { createConnection, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { connectSocket } from '../core/index.js';
 import { createInterface } from 'node:readline';
 import { MetaOwnerGoneError, MetaProxyTimeoutError, RemoteDatabaseError } from './errors.js';
 import { ProxyFailure, type ProxyHello, type ProxyOp } from './proxy-protocol.js';
@@ -36,18 +37,7 @@ export class ProxyChannel {
 
   /** Connects and greets the owner; undefined when nobody answers on `socketPath`. */
   static async connect(socketPath: string, timeoutMs = 2_000): Promise<ProxyChannel | undefined> {
-    const socket = await new Promise<Socket | undefined>((resolve) => {
-      const s = createConnection(socketPath);
-      const timer = setTimeout(() => finish(undefined), timeoutMs);
-      const finish = (value: Socket | undefined) => {
-        clearTimeout(timer);
-        s.removeAllListeners('connect').removeAllListeners('error');
-        if (value === undefined) s.destroy();
-        resolve(value);
-      };
-      s.once('connect', () => finish(s));
-      s.once('error', () => finish(undefined));
-    });
+    const socket = await connectSocket(socketPath, timeoutMs);
     if (socket === undefined) return undefined;
     const channel = new ProxyChannel(socket, socketPath);
     try {

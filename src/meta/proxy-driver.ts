@@ -11,16 +11,9 @@
  * (it then serves the others), or the new holder (`reopen`).
  */
 import {
-  PostgresAdapter,
-  PostgresIntrospector,
-  PostgresQueryCompiler,
   type CompiledQuery,
   type DatabaseConnection,
-  type DatabaseIntrospector,
-  type Dialect,
-  type DialectAdapter,
   type Driver,
-  type Kysely,
   type QueryCompiler,
   type QueryResult,
   type TransactionSettings,
@@ -175,24 +168,4 @@ export class ProxyDriver implements Driver {
 
 async function send(connection: ProxyConnection, op: ProxyOp, fields: Record<string, unknown> = {}): Promise<void> {
   await connection.channel.call(op, { ...fields, conn: connection.conn });
-}
-
-export class ProxyDialect implements Dialect {
-  constructor(readonly driver: ProxyDriver) {}
-
-  createAdapter(): DialectAdapter {
-    return new PostgresAdapter();
-  }
-
-  createDriver(): Driver {
-    return this.driver;
-  }
-
-  createQueryCompiler(): QueryCompiler {
-    return new PostgresQueryCompiler();
-  }
-
-  createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
-    return new PostgresIntrospector(db);
-  }
 }

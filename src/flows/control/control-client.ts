@@ -3,7 +3,8 @@
  * warehouse (control-server.ts has the protocol). Errors raised there come back with
  * their code and message as RemoteFlowError, so the CLI prints them as if local.
  */
-import { createConnection, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { connectSocket } from '../../core/index.js';
 import { createInterface } from 'node:readline';
 import { ControlChannelError, remoteError, type ErrorReply } from './control-errors.js';
 import type { ControlDescription } from './control-server.js';
@@ -52,18 +53,7 @@ export class ControlClient implements FlowControl {
 
   /** Connects and asks who serves the socket; undefined when nobody answers there. */
   static async connect(socketPath: string, timeoutMs = 2_000): Promise<ControlClient | undefined> {
-    const socket = await new Promise<Socket | undefined>((resolve) => {
-      const s = createConnection(socketPath);
-      const timer = setTimeout(() => finish(undefined), timeoutMs);
-      const finish = (value: Socket | undefined) => {
-        clearTimeout(timer);
-        s.removeAllListeners('connect').removeAllListeners('error');
-        if (value === undefined) s.destroy();
-        resolve(value);
-      };
-      s.once('connect', () => finish(s));
-      s.once('error', () => finish(undefined));
-    });
+    const socket = await connectSocket(socketPath, timeoutMs);
     if (socket === undefined) return undefined;
     const client = new ControlClient(socket, socketPath);
     client.#description = (await client.#call('describe', [])) as ControlDescription;

@@ -10,7 +10,7 @@ import { RunStateError } from '../errors.js';
 import type { QueueContext } from './queue-context.js';
 import { isFinishedRun, taskNotFound, withRun } from './run-control.js';
 import { TaskState } from './task-states.js';
-import { propagate, startTasks, type PropagationEffects, type Trx } from './task-propagation.js';
+import { counterOf, propagate, startTasks, type PropagationEffects, type Trx } from './task-propagation.js';
 import { decideTrigger } from './trigger-rules.js';
 
 /**
@@ -70,15 +70,6 @@ function withDownstream(plan: IndexedPlan, roots: readonly string[]): string[] {
   // In plan order (upstreams first).
   return plan.plan.tasks.map((t) => t.id).filter((id) => seen.has(id));
 }
-
-const counterOf = (state: TaskState | undefined) =>
-  state === TaskState.success
-    ? 'success'
-    : state === TaskState.failed || state === TaskState.upstreamFailed || state === TaskState.cancelled
-      ? 'failed'
-      : state === TaskState.skipped || state === TaskState.removed
-        ? 'skipped'
-        : undefined;
 
 /** Back to none, counting the upstreams that stay as they are. */
 async function resetTasks(

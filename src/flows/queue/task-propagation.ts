@@ -17,7 +17,8 @@ import { newEffects, type FinishedTask, type PropagationEffects, type Trx } from
 
 export { newEffects, type FinishedTask, type PropagationEffects, type Trx };
 
-const counterOf = (state: TaskState): 'success' | 'failed' | 'skipped' | undefined =>
+/** Which of a run's counters a finished task adds to (cancelled counts as failed, as for trigger rules). */
+export const counterOf = (state: TaskState | undefined): 'success' | 'failed' | 'skipped' | undefined =>
   state === TaskState.success
     ? 'success'
     : state === TaskState.failed || state === TaskState.upstreamFailed || state === TaskState.cancelled

@@ -61,7 +61,7 @@ export interface FlowRunsTable {
   created_at: Timestamp;
   started_at: NullableTimestamp;
   ended_at: NullableTimestamp;
-  /** Who last cancelled, cleared or marked the run (migration 0003). */
+  /** Who last cancelled, cleared or marked the run (migration flows-0003-run-control). */
   managed_by: string | null;
   managed_at: NullableTimestamp;
 }

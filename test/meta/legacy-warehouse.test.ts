@@ -65,9 +65,9 @@ describeBackends('a warehouse written by release 0.1', (backend) => {
     system = await FlowSystem.open({ warehouse: setup.warehouse, env: setup.env });
     const { catalog } = system;
 
-    // Only the catalog's new grants migration ran (a no-op here: the table exists), and
-    // the old records now name their modules.
-    expect(catalog.meta.migrations.applied).toEqual(['catalog-0002-grants']);
+    // Only the migrations since release 0.1 ran (grants: a no-op here, the table exists;
+    // run control), and the old records now name their modules.
+    expect(catalog.meta.migrations.applied).toEqual(['catalog-0002-grants', 'flows-0003-run-control']);
     server = await ApiServer.start({ catalog, port: 0, logLevel: 'silent', tokenCacheMs: 0 });
     const records = await catalog.meta.db
       .selectFrom('strata_migrations')
@@ -79,6 +79,7 @@ describeBackends('a warehouse written by release 0.1', (backend) => {
       { name: '0002-flows', module: 'flows' },
       { name: '0003-api', module: 'api-auth' },
       { name: 'catalog-0002-grants', module: 'catalog' },
+      { name: 'flows-0003-run-control', module: 'flows' },
     ]);
 
     // Catalog: schemas and tables (which open and read). (The fixture holds no lineage rows.)

@@ -4,7 +4,7 @@
  */
 import type { MigrationSource } from '../../meta/index.js';
 import { flowsMigration } from './0002-flows.js';
-import { runControlMigration } from './0003-run-control.js';
+import { runControlMigration } from './flows-0003-run-control.js';
 
 export const FLOW_MIGRATIONS: MigrationSource = {
   module: 'flows',

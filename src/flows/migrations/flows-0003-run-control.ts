@@ -1,5 +1,5 @@
 /**
- * Migration 0003: runs a user can manage. A run (and its unfinished task instances)
+ * Migration flows-0003-run-control: runs a user can manage. A run (and its unfinished task instances)
  * can be `cancelled`; who cancelled, cleared or marked a run is kept with it
  * (`managed_by`, `managed_at`), so `flow status` can say why a run ended as it did.
  * Failed attempts already keep their error (message, stack) in task_attempts.error.
@@ -8,7 +8,7 @@ import { sql, type Kysely } from 'kysely';
 import type { ModuleMigration } from '../../meta/index.js';
 
 export const runControlMigration: ModuleMigration = {
-  id: '0003-run-control',
+  id: 'flows-0003-run-control',
   async up(db: Kysely<unknown>): Promise<void> {
     await sql`alter table flow_runs drop constraint if exists flow_runs_state_check`.execute(db);
     await sql`alter table flow_runs add constraint flow_runs_state_check

@@ -11,7 +11,7 @@ import type { Http2Server } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import fastifyCompress from '@fastify/compress';
 import fastifySwagger from '@fastify/swagger';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { InvalidArgumentError, STRATA_VERSION, createLogger, redactQuerySecrets, type Logger } from '../core/index.js';
 import { TableLookup } from '../catalog/index.js';
 import type { ApiContext } from './api-context.js';
@@ -179,7 +179,7 @@ function createFastify(options: ApiServerOptions, bodyLimit: number): FastifyIns
   const common = {
     bodyLimit,
     // One record per request, by observability/request-log.ts, at debug unless a request log is given.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     loggerInstance: requestLogger(
       options.logger ?? createLogger({ level: options.logLevel ?? 'info' }),
     ) as FastifyBaseLogger,

@@ -5,18 +5,15 @@
  * file by URL with the loader's version query (file:///…/orders.ts?strata-flow=…:12:5).
  */
 import { pathToFileURL } from 'node:url';
+import { escapeRegExp } from '../core/index.js';
 
 export function sourceLocation(error: unknown, file: string): { line: number; column: number } {
-  const url = escape(pathToFileURL(file).href);
-  const frame = new RegExp(`(?:${url}|${escape(file)})(?:\\?[^:\\s)]*)?:(\\d+):(\\d+)`);
+  const url = escapeRegExp(pathToFileURL(file).href);
+  const frame = new RegExp(`(?:${url}|${escapeRegExp(file)})(?:\\?[^:\\s)]*)?:(\\d+):(\\d+)`);
   for (let current: unknown = error, depth = 0; current instanceof Error && depth < 5; depth++) {
     const match = frame.exec(current.stack ?? '');
     if (match !== null) return { line: Number(match[1]), column: Number(match[2]) };
     current = current.cause;
   }
   return { line: 0, column: 0 };
-}
-
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -40,3 +40,8 @@ export function describeJsonValue(value: unknown): string {
   if (Array.isArray(value)) return `the list ${shown}`;
   return typeof value === 'object' ? `the object ${shown}` : `the ${typeof value} ${shown}`;
 }
+
+/** `text` as a regular expression that matches exactly it. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

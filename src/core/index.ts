@@ -13,7 +13,7 @@ export {
 export { libraryPhrase, remedyOf, type Remedy } from './remedy.js';
 export { STRATA_VERSION, ENGINE_INFO } from './version.js';
 export { silentProgress, type ProgressReporter } from './progress.js';
-export { formatBytes, jsonTypePhrase, describeJsonValue } from './format.js';
+export { formatBytes, jsonTypePhrase, describeJsonValue, escapeRegExp } from './format.js';
 export { systemClock, ManualClock, type Clock } from './clock.js';
 export { Cache, type CacheOptions } from './cache.js';
 export { connectSocket } from './socket-connect.js';

@@ -10,7 +10,7 @@
  * complaint, candidate columns the principal can see) stays.
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { isStrataError, type StrataError } from '../../core/index.js';
+import { escapeRegExp, isStrataError, type StrataError } from '../../core/index.js';
 
 export interface NamedLocation {
   readonly name: string;
@@ -45,10 +45,6 @@ function forms(location: string): string[] {
   return out;
 }
 
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 /** The text with table locations as names and other server paths hidden. */
 export function redactPaths(text: string, tables: readonly NamedLocation[]): string {
   let out = text;
@@ -59,11 +55,11 @@ export function redactPaths(text: string, tables: readonly NamedLocation[]): str
   for (const { name, form } of known) {
     // The call becomes the name, padded to the call's length so DuckDB's caret still points at the right column.
     const call = new RegExp(
-      `\\b(?:delta_scan|read_parquet|parquet_scan)\\s*\\('${escape(form)}/?'(?:[^()']|'[^']*')*\\)`,
+      `\\b(?:delta_scan|read_parquet|parquet_scan)\\s*\\('${escapeRegExp(form)}/?'(?:[^()']|'[^']*')*\\)`,
       'g',
     );
     out = out.replace(call, (match) => name.padEnd(match.length));
-    out = out.replace(new RegExp(`${escape(form)}(?:/[^\\s'"(),]*)?`, 'g'), name);
+    out = out.replace(new RegExp(`${escapeRegExp(form)}(?:/[^\\s'"(),]*)?`, 'g'), name);
   }
   return out.replace(SCAN_CALL, '<table>').replace(URL_PATH, '<path>').replace(ABSOLUTE_PATH, '<path>');
 }

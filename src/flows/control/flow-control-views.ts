@@ -3,7 +3,7 @@
  * strings and ids numbers, so a view is the same whether it was computed here or
  * came over a control socket as JSON.
  */
-import { InvalidArgumentError, describeJsonValue, jsonTypePhrase } from '../../core/index.js';
+import { describeJsonValue, jsonTypePhrase } from '../../core/index.js';
 import { expectedMs, isOverdue, type DurationExpectation } from '../scheduling/duration-expectations.js';
 import type { JsonValue } from '../definition/flow-definition.js';
 import type { RunView, TaskErrorView, TaskView } from './flow-control.js';
@@ -61,16 +61,6 @@ function errorView(error: unknown): TaskErrorView | null {
   const e = error as Record<string, unknown>;
   const text = (key: string) => (typeof e[key] === 'string' ? { [key]: e[key] } : {});
   return { ...text('reason'), ...text('name'), ...text('message'), ...text('stack') };
-}
-
-export function parseDate(text: string, name: string): Date {
-  const date = new Date(text);
-  if (Number.isNaN(date.getTime()))
-    throw new InvalidArgumentError(
-      `--${name} "${text}" is not a date: write ISO 8601, e.g. 2026-01-31 or 2026-01-31T03:00:00Z.`,
-      { option: name, value: text },
-    );
-  return date;
 }
 
 /** Command-line values by their parameter's type; unknown names stay strings (trigger refuses them by name). */

@@ -46,10 +46,14 @@ export interface DmlOptions {
 }
 
 /** Row and file counts of a DML commit, the same names for every statement kind. */
-export interface DmlMetrics {
+export interface DmlMetrics extends FileChangeCounts {
   readonly numDeletedRows: number;
   readonly numUpdatedRows: number;
   readonly numInsertedRows: number;
+}
+
+/** What rewriting rows did to a table's files, for any statement kind (row-rewriter.ts). */
+export interface FileChangeCounts {
   /** Unchanged rows rewritten because they shared a file with changed ones (copy-on-write). */
   readonly numCopiedRows: number;
   readonly numAddedFiles: number;

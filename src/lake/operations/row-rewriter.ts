@@ -17,7 +17,7 @@ import { writeChangeData } from '../change-data/change-data-writer.js';
 import { checkedRelation, withConstraintErrors } from '../write/constraints.js';
 import { writeDataFiles } from '../write/data-writer.js';
 import { mergedDeletedRows, writeDeletionVectors } from '../deletion-vectors/deletion-vector-writer.js';
-import { FILE_COLUMN, ROW_COLUMN, type DmlContext } from './dml-context.js';
+import { FILE_COLUMN, ROW_COLUMN, type DmlContext, type FileChangeCounts } from './dml-context.js';
 import { sqlPath } from '../write/local-files.js';
 import { duckdbType, quoteIdent, quoteLiteral } from '../log/schema.js';
 import type { Transaction } from '../transaction/transaction.js';
@@ -37,17 +37,8 @@ export interface RowChanges {
   readonly updates: boolean;
 }
 
-export interface RewriteCounts {
+export interface RewriteCounts extends FileChangeCounts {
   readonly numRemovedRows: number;
-  readonly numCopiedRows: number;
-  readonly numAddedFiles: number;
-  readonly numRemovedFiles: number;
-  readonly numAddedBytes: number;
-  readonly numRemovedBytes: number;
-  readonly numAddedChangeFiles: number;
-  readonly numDeletionVectorsAdded: number;
-  readonly numDeletionVectorsUpdated: number;
-  readonly numDeletionVectorsRemoved: number;
 }
 
 interface TouchedFile {

@@ -1,0 +1,116 @@
+/**
+ * The embedded online store: one LMDB environment (the `lmdb` package), by default under
+ * the warehouse at `<warehouse>/online/`. LMDB's own lock file makes it safe for several
+ * processes at once: one writer at a time, readers never blocked.
+ *
+ * Atomicity: a whole write (every row's compare-and-set and the watermark step) is one
+ * LMDB transaction, so after a crash either all of it is there or none of it.
+ *
+ * Layout of the one database (string keys and values): `r\0VIEW\0ENTITYKEY` → row
+ * (row-codec), `w\0VIEW` → watermark as a decimal string.
+ */
+import { open, type RootDatabase } from 'lmdb';
+import { checkViewName, encodeEntityKey, type EntityKey } from './entity-key.js';
+import { OnlineStoreClosedError, OnlineWatermarkConflictError } from './online-errors.js';
+import type { OnlineRow, OnlineStore, StoredRow, ViewKeys, WriteOptions, WriteResult } from './online-store.js';
+import { decodeRow, encodeRow, isNewer, rowTimes } from './row-codec.js';
+import { checkWatermark } from './watermark.js';
+
+const rowPrefix = (view: string) => `r\0${view}\0`;
+const watermarkKey = (view: string) => `w\0${view}`;
+
+export class LmdbOnlineStore implements OnlineStore {
+  readonly name: string;
+  #db: RootDatabase<string, string> | undefined;
+
+  constructor(path: string) {
+    this.name = `lmdb:${path}`;
+    // Strings in, strings out: the same stored form as Redis, no msgpack structures to share.
+    this.#db = open<string, string>({ path, encoding: 'string', compression: false });
+  }
+
+  get #open(): RootDatabase<string, string> {
+    if (!this.#db) throw new OnlineStoreClosedError(this.name);
+    return this.#db;
+  }
+
+  async write(view: string, rows: readonly OnlineRow[], options: WriteOptions = {}): Promise<WriteResult> {
+    const prefix = rowPrefix(checkViewName(view));
+    // Encode (and so validate) everything before the transaction: a bad row fails the write whole.
+    const encoded = rows.map((row) => [prefix + encodeEntityKey(row.key), encodeRow(row)] as const);
+    const step = options.watermark && checkWatermark(options.watermark);
+    const db = this.#open;
+    return db.transaction(() => {
+      if (step) {
+        const stored = db.get(watermarkKey(view));
+        const found = stored === undefined ? null : Number(stored);
+        if (step.expected !== undefined && step.expected !== found)
+          throw new OnlineWatermarkConflictError(view, step.expected, found);
+        if (found === null || step.next > found) db.putSync(watermarkKey(view), String(step.next));
+      }
+      let written = 0;
+      for (const [key, row] of encoded) {
+        const stored = db.get(key);
+        const [event, created] = rowTimes(row);
+        if (stored !== undefined && !isNewer(event, created, stored)) continue;
+        db.putSync(key, row);
+        written++;
+      }
+      return { written, skipped: encoded.length - written };
+    });
+  }
+
+  read(requests: readonly ViewKeys[]): Promise<Array<Array<StoredRow | undefined>>> {
+    const db = this.#open;
+    return Promise.resolve(
+      requests.map(({ view, keys }) => {
+        const prefix = rowPrefix(checkViewName(view));
+        return keys.map((key) => {
+          const stored = db.get(prefix + encodeEntityKey(key));
+          return stored === undefined ? undefined : decodeRow(stored);
+        });
+      }),
+    );
+  }
+
+  watermark(view: string): Promise<number | null> {
+    const stored = this.#open.get(watermarkKey(checkViewName(view)));
+    return Promise.resolve(stored === undefined ? null : Number(stored));
+  }
+
+  delete(view: string, keys: readonly EntityKey[]): Promise<number> {
+    const prefix = rowPrefix(checkViewName(view));
+    const encoded = keys.map((key) => prefix + encodeEntityKey(key));
+    const db = this.#open;
+    return db.transaction(() => encoded.filter((key) => db.removeSync(key)).length);
+  }
+
+  expire(view: string, eventTimeBefore: number): Promise<number> {
+    return this.#removeRows(view, (stored) => rowTimes(stored)[0] < eventTimeBefore);
+  }
+
+  async dropView(view: string): Promise<void> {
+    await this.#removeRows(view, () => true);
+    const db = this.#open;
+    await db.remove(watermarkKey(view));
+  }
+
+  #removeRows(view: string, doomed: (stored: string) => boolean): Promise<number> {
+    const prefix = rowPrefix(checkViewName(view));
+    const db = this.#open;
+    return db.transaction(() => {
+      let removed = 0;
+      // End just past the prefix: '\u0001' sorts right after the '\0' that ends it.
+      for (const { key, value } of db.getRange({ start: prefix, end: `${prefix.slice(0, -1)}\u0001` })) {
+        if (doomed(value) && db.removeSync(key)) removed++;
+      }
+      return removed;
+    });
+  }
+
+  async close(): Promise<void> {
+    const db = this.#db;
+    this.#db = undefined;
+    await db?.close();
+  }
+}

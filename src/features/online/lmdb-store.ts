@@ -60,32 +60,31 @@ export class LmdbOnlineStore implements OnlineStore {
     });
   }
 
-  read(requests: readonly ViewKeys[]): Promise<Array<Array<StoredRow | undefined>>> {
+  // Reads are synchronous in lmdb (memory-mapped); async only to keep errors as rejections.
+  async read(requests: readonly ViewKeys[]): Promise<Array<Array<StoredRow | undefined>>> {
     const db = this.#open;
-    return Promise.resolve(
-      requests.map(({ view, keys }) => {
-        const prefix = rowPrefix(checkViewName(view));
-        return keys.map((key) => {
-          const stored = db.get(prefix + encodeEntityKey(key));
-          return stored === undefined ? undefined : decodeRow(stored);
-        });
-      }),
-    );
+    return requests.map(({ view, keys }) => {
+      const prefix = rowPrefix(checkViewName(view));
+      return keys.map((key) => {
+        const stored = db.get(prefix + encodeEntityKey(key));
+        return stored === undefined ? undefined : decodeRow(stored);
+      });
+    });
   }
 
-  watermark(view: string): Promise<number | null> {
+  async watermark(view: string): Promise<number | null> {
     const stored = this.#open.get(watermarkKey(checkViewName(view)));
-    return Promise.resolve(stored === undefined ? null : Number(stored));
+    return stored === undefined ? null : Number(stored);
   }
 
-  delete(view: string, keys: readonly EntityKey[]): Promise<number> {
+  async delete(view: string, keys: readonly EntityKey[]): Promise<number> {
     const prefix = rowPrefix(checkViewName(view));
     const encoded = keys.map((key) => prefix + encodeEntityKey(key));
     const db = this.#open;
     return db.transaction(() => encoded.filter((key) => db.removeSync(key)).length);
   }
 
-  expire(view: string, eventTimeBefore: number): Promise<number> {
+  async expire(view: string, eventTimeBefore: number): Promise<number> {
     return this.#removeRows(view, (stored) => rowTimes(stored)[0] < eventTimeBefore);
   }
 
@@ -95,7 +94,7 @@ export class LmdbOnlineStore implements OnlineStore {
     await db.remove(watermarkKey(view));
   }
 
-  #removeRows(view: string, doomed: (stored: string) => boolean): Promise<number> {
+  async #removeRows(view: string, doomed: (stored: string) => boolean): Promise<number> {
     const prefix = rowPrefix(checkViewName(view));
     const db = this.#open;
     return db.transaction(() => {

@@ -18,6 +18,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { isStrataError } from '../../core/index.js';
 import { checkViewName, encodeEntityKey, type EntityKey } from './entity-key.js';
 import { OnlineStoreClosedError, OnlineStoreUnavailableError, OnlineWatermarkConflictError } from './online-errors.js';
 import type { OnlineRow, OnlineStore, StoredRow, ViewKeys, WriteOptions, WriteResult } from './online-store.js';
@@ -76,6 +77,7 @@ export class RedisOnlineStore implements OnlineStore {
     try {
       return await run(client);
     } catch (error) {
+      if (isStrataError(error)) throw error;
       const reply = error instanceof Error && error.name === 'ReplyError';
       if (reply && !/^(LOADING|BUSY|MASTERDOWN|TRYAGAIN)/.test(error.message)) throw error;
       throw new OnlineStoreUnavailableError(this.name, operation, { cause: error });
@@ -163,7 +165,7 @@ export class RedisOnlineStore implements OnlineStore {
     return this.#call('delete', (client) => client.del(...keys.map((key) => this.#rowKey(view, key))));
   }
 
-  expire(view: string, eventTimeBefore: number): Promise<number> {
+  async expire(view: string, eventTimeBefore: number): Promise<number> {
     return this.#scanRows(
       view,
       (client, keys) => this.#script(client, SCRIPTS.expire, keys, [String(eventTimeBefore)]) as Promise<number>,
@@ -176,7 +178,7 @@ export class RedisOnlineStore implements OnlineStore {
   }
 
   /** Applies `act` to the view's row keys, a SCAN page at a time (never KEYS: it blocks the server). */
-  #scanRows(view: string, act: (client: Redis, keys: string[]) => Promise<number>): Promise<number> {
+  async #scanRows(view: string, act: (client: Redis, keys: string[]) => Promise<number>): Promise<number> {
     const pattern = `${this.#prefix}${checkViewName(view)}:r:*`;
     return this.#call('scan', async (client) => {
       let cursor = '0';

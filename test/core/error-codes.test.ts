@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { ApiErrorCode, NotFoundError, UnauthorizedError, statusOf, toHttpError } from '../../src/api/index.js';
 // The CLI is the top layer and has no library entry; its errors file is its public set of codes.
 import { CliErrorCode } from '../../src/cli/errors.js';
+// Until the features module's index.ts re-exports it (the lead joins the two halves).
+import { OnlineErrorCode } from '../../src/features/online/index.js';
 import {
   CatalogErrorCode,
   CoreErrorCode,
@@ -27,6 +29,7 @@ const SETS: Readonly<Record<string, ErrorCodeSet>> = {
   flows: FlowErrorCode,
   api: ApiErrorCode,
   cli: CliErrorCode,
+  featuresOnline: OnlineErrorCode,
 };
 
 /**
@@ -114,6 +117,10 @@ const EXPECTED: Readonly<Record<string, readonly [ErrorCategory, number]>> = {
   API_STREAM_LAGGED: ['unavailable', 503],
   API_STREAM_CLOSED: ['unavailable', 503],
   GRAPHQL_BAD_INPUT: ['invalid', 400],
+  FEATURES_ONLINE_UNAVAILABLE: ['unavailable', 503],
+  FEATURES_ONLINE_INVALID: ['invalid', 400],
+  FEATURES_ONLINE_WATERMARK_CONFLICT: ['conflict', 409],
+  FEATURES_ONLINE_CLOSED: ['unavailable', 503],
 };
 
 const allCodes = (): Array<readonly [string, ErrorCategory, string]> =>

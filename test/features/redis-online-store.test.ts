@@ -45,10 +45,13 @@ describe.skipIf(!haveRedis && !required)('Redis online store: server down and ba
     expect((await store.read([{ view: 'v', keys: [{ id: 1 }] }]))[0]![0]?.values.x).toBe(1);
 
     server('pause', dir);
-    for (const call of [() => store.read([{ view: 'v', keys: [{ id: 1 }] }]), () => store.write('v', [row(2)])]) {
+    for (const call of [
+      () => store.read([{ view: 'v', keys: [{ id: 1 }] }]),
+      () => store.write('v', [row(2)]),
+    ] as Array<() => Promise<unknown>>) {
       const failure = call();
       await expect(failure).rejects.toBeInstanceOf(OnlineStoreUnavailableError);
-      const error = await failure.catch((e: unknown) => e as OnlineStoreUnavailableError);
+      const error = (await failure.catch((e: unknown) => e)) as OnlineStoreUnavailableError;
       // The category makes it a 503 in the API (test/core/error-codes.test.ts).
       expect([error.code, error.category]).toEqual(['FEATURES_ONLINE_UNAVAILABLE', 'unavailable']);
       expect(error.message).toMatch(/redis:\/\/127\.0\.0\.1:\d+/);

@@ -58,16 +58,21 @@ export async function readOnlineFeatures(
   }));
   const rows = await store.read(keys);
   const now = clock.now() * 1000;
-  return request.views.flatMap((read, v) =>
-    read.features.map((feature) => {
-      const readings = rows[v]!.map((row) => featureReading(row, feature, now, (read.ttlMs ?? 0) * 1000));
-      return {
-        view: read.view,
-        feature,
-        values: readings.map((r) => r.value),
-        statuses: readings.map((r) => r.status),
-        eventTimes: readings.map((r) => r.eventTime),
-      };
-    }),
-  );
+  return request.views.flatMap((read, v) => {
+    const viewRows = rows[v]!;
+    const ttlMicros = (read.ttlMs ?? 0) * 1000;
+    return read.features.map((feature) => {
+      // Filled in place (not a reading object per value): this is the serving hot path.
+      const values: FeatureValue[] = new Array<FeatureValue>(viewRows.length);
+      const statuses: FeatureStatus[] = new Array<FeatureStatus>(viewRows.length);
+      const eventTimes: Array<number | null> = new Array<number | null>(viewRows.length);
+      for (let i = 0; i < viewRows.length; i++) {
+        const reading = featureReading(viewRows[i], feature, now, ttlMicros);
+        values[i] = reading.value;
+        statuses[i] = reading.status;
+        eventTimes[i] = reading.eventTime;
+      }
+      return { view: read.view, feature, values, statuses, eventTimes };
+    });
+  });
 }

@@ -76,12 +76,15 @@ export function isNewer(event: number, created: number, stored: string): boolean
 export function decodeRow(stored: string): StoredRow {
   const first = stored.indexOf('|');
   const second = stored.indexOf('|', first + 1);
-  const encoded = JSON.parse(stored.slice(second + 1)) as Record<string, Encoded>;
-  const values: Record<string, FeatureValue> = {};
-  for (const feature of Object.keys(encoded)) values[feature] = decodeValue(encoded[feature]!);
+  // Decoded in place: only tagged values (objects) and arrays need work, most values are final.
+  const values = JSON.parse(stored.slice(second + 1)) as Record<string, Encoded | FeatureValue>;
+  for (const feature in values) {
+    const value = values[feature];
+    if (value !== null && typeof value === 'object') values[feature] = decodeValue(value as Encoded);
+  }
   return {
     eventTime: Number(stored.slice(0, first)),
     createdTime: Number(stored.slice(first + 1, second)),
-    values,
+    values: values as Record<string, FeatureValue>,
   };
 }

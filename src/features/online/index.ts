@@ -16,7 +16,14 @@ export type {
 export { encodeEntityKey, decodeEntityKey, type EntityKey, type JoinKeyValue } from './entity-key.js';
 export { FeatureStatus, featureReading, isOutsideMaxAge, type FeatureReading } from './feature-status.js';
 export { readOnlineFeatures, type FeatureColumn, type OnlineReadRequest, type OnlineViewRead } from './online-read.js';
-export { openOnlineStore, embeddedOnlinePath, type OnlineStoreOptions } from './open-online-store.js';
+export {
+  openOnlineStore,
+  resolveOnlineStoreUrl,
+  ONLINE_STORE_URL_ENV,
+  ONLINE_DIRECTORY,
+  type OnlineStoreOptions,
+  type OnlineStoreConfigOptions,
+} from './open-online-store.js';
 export { LmdbOnlineStore } from './lmdb-store.js';
 export { RedisOnlineStore, type RedisOnlineStoreOptions } from './redis-store.js';
 export {

@@ -11,12 +11,24 @@
  */
 import { open, type RootDatabase } from 'lmdb';
 import { checkViewName, encodeEntityKey, type EntityKey } from './entity-key.js';
-import { OnlineStoreClosedError, OnlineWatermarkConflictError } from './online-errors.js';
+import { OnlineStoreClosedError, OnlineStoreInvalidError, OnlineWatermarkConflictError } from './online-errors.js';
 import type { OnlineRow, OnlineStore, StoredRow, ViewKeys, WriteOptions, WriteResult } from './online-store.js';
 import { decodeRow, encodeRow, isNewer, rowTimes } from './row-codec.js';
 import { checkWatermark } from './watermark.js';
 
 const rowPrefix = (view: string) => `r\0${view}\0`;
+/** LMDB refuses keys over 1978 bytes; refuse them first, as a bad key rather than a driver failure. */
+const MAX_KEY_BYTES = 1978;
+
+function rowKey(prefix: string, key: EntityKey): string {
+  const encoded = prefix + encodeEntityKey(key);
+  if (Buffer.byteLength(encoded) > MAX_KEY_BYTES)
+    throw new OnlineStoreInvalidError(
+      `An entity key of ${Buffer.byteLength(encoded)} bytes is too long for the embedded online store (at most ${MAX_KEY_BYTES} with the view name).`,
+      { bytes: Buffer.byteLength(encoded) },
+    );
+  return encoded;
+}
 const watermarkKey = (view: string) => `w\0${view}`;
 
 export class LmdbOnlineStore implements OnlineStore {
@@ -37,7 +49,7 @@ export class LmdbOnlineStore implements OnlineStore {
   async write(view: string, rows: readonly OnlineRow[], options: WriteOptions = {}): Promise<WriteResult> {
     const prefix = rowPrefix(checkViewName(view));
     // Encode (and so validate) everything before the transaction: a bad row fails the write whole.
-    const encoded = rows.map((row) => [prefix + encodeEntityKey(row.key), encodeRow(row)] as const);
+    const encoded = rows.map((row) => [rowKey(prefix, row.key), encodeRow(row)] as const);
     const step = options.watermark && checkWatermark(options.watermark);
     const db = this.#open;
     return db.transaction(() => {
@@ -66,7 +78,7 @@ export class LmdbOnlineStore implements OnlineStore {
     return requests.map(({ view, keys }) => {
       const prefix = rowPrefix(checkViewName(view));
       return keys.map((key) => {
-        const stored = db.get(prefix + encodeEntityKey(key));
+        const stored = db.get(rowKey(prefix, key));
         return stored === undefined ? undefined : decodeRow(stored);
       });
     });
@@ -79,7 +91,7 @@ export class LmdbOnlineStore implements OnlineStore {
 
   async delete(view: string, keys: readonly EntityKey[]): Promise<number> {
     const prefix = rowPrefix(checkViewName(view));
-    const encoded = keys.map((key) => prefix + encodeEntityKey(key));
+    const encoded = keys.map((key) => rowKey(prefix, key));
     const db = this.#open;
     return db.transaction(() => encoded.filter((key) => db.removeSync(key)).length);
   }

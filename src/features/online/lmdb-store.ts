@@ -52,7 +52,9 @@ export class LmdbOnlineStore implements OnlineStore {
     const encoded = rows.map((row) => [rowKey(prefix, row.key), encodeRow(row)] as const);
     const step = options.watermark && checkWatermark(options.watermark);
     const db = this.#open;
-    return db.transaction(() => {
+    // A child transaction: if anything throws inside, its writes are aborted (a plain
+    // transaction() callback that throws would still commit what it wrote before).
+    return db.childTransaction(() => {
       if (step) {
         const stored = db.get(watermarkKey(view));
         const found = stored === undefined ? null : Number(stored);

@@ -127,6 +127,26 @@ describe.each(STORE_KINDS)('OnlineStore contract: $name', (kind) => {
     await expect(store.write('w', [], { watermark: { next: -1 } })).rejects.toBeInstanceOf(OnlineStoreInvalidError);
   });
 
+  it('writes a batch larger than a chunk (Redis: several scripts) with its watermark after its rows', async () => {
+    const chunked = setup.open({ chunkRows: 7 });
+    try {
+      const batch = Array.from({ length: 100 }, (_, id) => row(id, T0 + id, { x: id }));
+      expect(await chunked.write('c', batch, { watermark: { expected: null, next: 1 } })).toEqual({
+        written: 100,
+        skipped: 0,
+      });
+      expect(await chunked.write('c', batch, { watermark: { expected: 1, next: 2 } })).toEqual({
+        written: 0,
+        skipped: 100,
+      });
+      expect(await store.watermark('c')).toBe(2);
+      const [rows] = await store.read([{ view: 'c', keys: batch.map((r) => r.key) }]);
+      expect(rows!.map((r) => r?.values.x)).toEqual(batch.map((r) => r.values.x));
+    } finally {
+      await chunked.close();
+    }
+  });
+
   it('refuses a batch with an unusable key or value whole, naming it', async () => {
     const bad = store.write('bad', [row(1, T0, { x: 1 }), { key: { id: 1.5 }, eventTime: T0, values: {} }]);
     await expect(bad).rejects.toBeInstanceOf(OnlineStoreInvalidError);

@@ -11,6 +11,9 @@
  * and the watermark where it was: the batch is replayed from the old watermark, which is
  * harmless because writes are idempotent and newest-wins.
  *
+ * Redis Cluster is not supported yet: the write script touches many keys, which a cluster
+ * only allows within one hash slot.
+ *
  * Failure: commands are not queued while disconnected; a call waits briefly for the
  * connection, then fails with OnlineStoreUnavailableError (503). ioredis reconnects in the
  * background (and the scripts are reloaded after a restart), so the store recovers by

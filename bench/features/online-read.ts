@@ -3,7 +3,8 @@
  * it exists): 1 entity × 50 features and 100 × 50 from the embedded lmdb store and from
  * Redis, beside a plain Redis MGET of the same keys as the floor. Sides alternate in
  * ABBA rounds of sequential requests on the same data; latencies are per request.
- * Redis is a private server started with scripts/redis-test-server.sh in the work dir.
+ * Then 1 × 50 with 64 requests in flight (one process, one connection per store). Redis is
+ * a private server started with scripts/redis-test-server.sh in the work dir.
  */
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
@@ -26,6 +27,7 @@ const FEATURES = Array.from({ length: 50 }, (_, i) => `f${i}`);
 const PREFIX = 'bench:';
 const ROUNDS = 6;
 const REQUESTS = { 1: 1500, 100: 150 } as const;
+const CONCURRENCY = 64;
 
 function rows(): OnlineRow[] {
   const random = seededRandom(13);
@@ -71,6 +73,28 @@ async function runSides(sides: readonly Side[], batch: 1 | 100, log: (m: string)
   return new Map([...latencies].map(([name, values]) => [name, percentiles(values)]));
 }
 
+/** 64 requests in flight at all times (one client each side: Redis pipelines them on its connection). */
+async function runConcurrent(sides: readonly Side[], log: (m: string) => void) {
+  const random = seededRandom(64);
+  const latencies = new Map(sides.map((s) => [s.name, [] as number[]]));
+  for (let round = 0; round < ROUNDS + 1; round++) {
+    for (const side of round % 2 === 0 ? sides : [...sides].reverse()) {
+      const into = latencies.get(side.name)!;
+      let left = REQUESTS[1];
+      const loop = async () => {
+        while (left-- > 0) {
+          const start = performance.now();
+          await side.read([Math.floor(random() * ENTITIES)]);
+          if (round > 0) into.push(performance.now() - start);
+        }
+      };
+      await Promise.all(Array.from({ length: CONCURRENCY }, loop));
+    }
+    log(`1×50 at ${CONCURRENCY} in flight, round ${round}/${ROUNDS}`);
+  }
+  return new Map([...latencies].map(([name, values]) => [name, percentiles(values)]));
+}
+
 export const onlineRead: Scenario = {
   name: 'online-read',
   description: 'online store reads, 1×50 and 100×50 features: lmdb, Redis, and a plain Redis MGET floor',
@@ -111,6 +135,14 @@ export const onlineRead: Scenario = {
           },
         );
       }
+      const c = await runConcurrent(sides, log);
+      for (const [name, p] of c)
+        results.push({
+          name: `${name === 'mget' ? 'redis_mget' : `online_store_${name}`}_p99_ms_1x50_c${CONCURRENCY}`,
+          value: p.p99,
+          unit: 'ms',
+          note: `${latencyText(p, 3)}, ${CONCURRENCY} requests in flight from one process`,
+        });
       return results;
     } finally {
       plain.disconnect();

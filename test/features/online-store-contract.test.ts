@@ -196,6 +196,13 @@ describe.each(STORE_KINDS)('OnlineStore contract: $name', (kind) => {
     expect(b!.eventTimes).toEqual([T0 - HOUR, T0 - HOUR - 1, T0 + HOUR, null, T0 - HOUR - 1]);
     expect(c!.statuses).toEqual([NOT_FOUND, PRESENT, NOT_FOUND, NOT_FOUND, PRESENT]);
 
+    const [inherited] = await readOnlineFeatures(
+      store,
+      { entityRows: [{ id: 1 }], views: [{ view: 's', joinKeys: ['id'], features: ['toString'] }] },
+      clock,
+    );
+    expect(inherited!.statuses).toEqual([NOT_FOUND]); // a name objects inherit is no stored feature
+
     clock.advance(1); // one millisecond later row 1 is past its TTL too
     const [later] = await read();
     expect(later!.statuses.slice(0, 3)).toEqual([OUTSIDE_MAX_AGE, OUTSIDE_MAX_AGE, PRESENT]);

@@ -5,7 +5,7 @@
  */
 import { systemClock, type Clock } from '../../core/index.js';
 import type { EntityKey, JoinKeyValue } from './entity-key.js';
-import { featureReading, type FeatureStatus } from './feature-status.js';
+import { FeatureStatus, featureReading, isOutsideMaxAge } from './feature-status.js';
 import { OnlineStoreInvalidError } from './online-errors.js';
 import type { FeatureValue, OnlineStore } from './online-store.js';
 
@@ -61,16 +61,28 @@ export async function readOnlineFeatures(
   return request.views.flatMap((read, v) => {
     const viewRows = rows[v]!;
     const ttlMicros = (read.ttlMs ?? 0) * 1000;
+    // Whether each row is past the TTL, judged once per row rather than once per value.
+    const expired = viewRows.map((row) => row !== undefined && isOutsideMaxAge(row.eventTime, now, ttlMicros));
     return read.features.map((feature) => {
       // Filled in place (not a reading object per value): this is the serving hot path.
-      const values: FeatureValue[] = new Array<FeatureValue>(viewRows.length);
-      const statuses: FeatureStatus[] = new Array<FeatureStatus>(viewRows.length);
-      const eventTimes: Array<number | null> = new Array<number | null>(viewRows.length);
-      for (let i = 0; i < viewRows.length; i++) {
-        const reading = featureReading(viewRows[i], feature, now, ttlMicros);
-        values[i] = reading.value;
-        statuses[i] = reading.status;
-        eventTimes[i] = reading.eventTime;
+      const n = viewRows.length;
+      const values = new Array<FeatureValue>(n);
+      const statuses = new Array<FeatureStatus>(n);
+      const eventTimes = new Array<number | null>(n);
+      for (let i = 0; i < n; i++) {
+        const row = viewRows[i];
+        // One lookup; undefined (absent) or a function (a prototype's, e.g. `toString`) go the careful way.
+        const value = row?.values[feature];
+        if (row === undefined || expired[i] || value === undefined || typeof value === 'function') {
+          const reading = featureReading(row, feature, now, ttlMicros); // the uncommon statuses, in their one place
+          values[i] = reading.value;
+          statuses[i] = reading.status;
+          eventTimes[i] = reading.eventTime;
+        } else {
+          values[i] = value;
+          statuses[i] = value === null ? FeatureStatus.NULL_VALUE : FeatureStatus.PRESENT;
+          eventTimes[i] = row.eventTime;
+        }
       }
       return { view: read.view, feature, values, statuses, eventTimes };
     });

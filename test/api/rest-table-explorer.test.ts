@@ -10,6 +10,7 @@ import { startTestApi, type TestApi } from './helpers/api-harness.js';
 let api: TestApi;
 let euReader: string;
 let idsOnly: string;
+let eventsA: string;
 
 beforeAll(async () => {
   api = await startTestApi();
@@ -23,8 +24,10 @@ beforeAll(async () => {
   await api.sql(`INSERT INTO ops.events SELECT i, 'b', i FROM range(10, 20) t(i)`);
   await api.sql(`INSERT INTO ops.events SELECT i, 'a', i FROM range(100, 110) t(i)`);
   await api.sql(`ALTER TABLE ops.events ADD CONSTRAINT positive CHECK (n >= 0)`);
+  await api.sql(`DELETE FROM ops.events WHERE id = 0`);
   euReader = await api.token('reader', [{ table: 'main.sales', rowFilter: `region = 'EU'` }]);
   idsOnly = await api.token('writer', [{ table: 'main.sales', columns: ['id', 'amount'] }]);
+  eventsA = await api.token('writer', [{ table: 'ops.events', columns: ['id', 'kind'], rowFilter: `kind = 'a'` }]);
 }, 60_000);
 afterAll(async () => {
   await api?.close();
@@ -183,13 +186,30 @@ describe('GET /v1/tables/{name}/diff', () => {
     ]);
   });
 
-  it('says how to turn the feed on for a table without it, and refuses from >= to', async () => {
-    const off = await json('/v1/tables/ops.events/diff?from=0&to=1');
-    expect(off.status).toBe(400);
-    expect(off.body.code).toBe('LAKE_CHANGE_DATA_FEED');
-    expect(off.body.message).toContain(`'delta.enableChangeDataFeed' = 'true'`);
+  it('falls back to the set difference of two versions without a feed, labelled, with how to turn it on', async () => {
+    const { status, body } = await json('/v1/tables/ops.events/diff?from=3&to=5');
+    expect(status).toBe(200);
+    expect(body.source).toBe('snapshot-difference');
+    expect(body.note).toContain(`'delta.enableChangeDataFeed' = 'true'`);
+    expect(body.counts).toEqual({ insert: 0, delete: 1, update_preimage: 0, update_postimage: 0 });
+    expect(body.changes).toEqual([{ id: 0, kind: 'a', n: 0, _change_type: 'delete' }]);
+    const added = await json('/v1/tables/ops.events/diff?from=1&to=3');
+    expect(added.body.counts.insert).toBe(20);
+  });
+
+  it('applies the grant to a set difference as to a read', async () => {
+    const { body } = await json('/v1/tables/ops.events/diff?from=1&to=5&limit=100', eventsA);
+    expect(body.columns.map((c) => c.name)).toEqual(['id', 'kind']);
+    // Only kind a: ids 100..109 added, id 0 deleted; kind b's ten inserts are hidden.
+    expect(body.counts).toMatchObject({ insert: 10, delete: 1 });
+    expect(body.changes.every((c) => c.kind === 'a' && !('n' in c))).toBe(true);
+  });
+
+  it('refuses from >= to and versions that do not exist', async () => {
     const backwards = await json('/v1/tables/sales/diff?from=3&to=2');
     expect([backwards.status, backwards.body.code]).toEqual([400, 'API_BAD_REQUEST']);
+    const missing = await json('/v1/tables/sales/diff?from=1&to=42');
+    expect([missing.status, missing.body.code]).toEqual([404, 'LAKE_VERSION_NOT_FOUND']);
   });
 
   it('pages', async () => {

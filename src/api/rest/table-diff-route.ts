@@ -1,27 +1,18 @@
 /**
  * `GET /v1/tables/{name}/diff?from=a&to=b`: the rows versions a+1..b added, removed and
- * updated (pre and post images), from the change data feed. Grants apply as on reads:
- * only the grant's columns, only changed rows its row filter lets through (a pre-image
- * and a post-image are each shown when the filter passes them: what the reader saw
- * before and sees after). A table without the feed gets LAKE_CHANGE_DATA_FEED saying
- * how to turn it on.
+ * updated. From the change data feed when it covers the range (table-diff-feed.ts);
+ * otherwise the set difference of the two versions' rows (table-diff-snapshots.ts),
+ * labelled as such with how to turn the feed on. Grants apply as on reads either way.
  */
 import type { FastifyInstance } from 'fastify';
-import {
-  ChangeDataFeedError,
-  CHANGE_TYPE_COLUMN,
-  duckdbType,
-  openSnapshot,
-  queryRows,
-  quoteIdent,
-  tableChanges,
-  withConnection,
-} from '../../lake/index.js';
-import type { ApiContext, TableAccess } from '../api-context.js';
+import { ChangeDataFeedError, openSnapshot, tableChanges, type ChangeFeed } from '../../lake/index.js';
+import type { ApiContext } from '../api-context.js';
 import { principalOf } from '../auth/request-principal.js';
 import { BadRequestError } from '../errors.js';
 import { ERROR, NAME_PARAMS, TABLE_TAGS } from './tables-schemas.js';
 import { TABLE_DIFF } from './table-explorer-schemas.js';
+import { feedDiff } from './table-diff-feed.js';
+import { snapshotDiff } from './table-diff-snapshots.js';
 
 interface DiffQuery {
   from: number;
@@ -30,7 +21,7 @@ interface DiffQuery {
   limit?: number;
 }
 
-const CHANGE_COLUMNS = [CHANGE_TYPE_COLUMN, '_commit_version', '_commit_timestamp'];
+const NO_COUNTS = { insert: 0, delete: 0, update_preimage: 0, update_postimage: 0 };
 
 export function registerTableDiffRoute(app: FastifyInstance, ctx: ApiContext): void {
   app.get<{ Params: { name: string }; Querystring: DiffQuery }>(
@@ -38,7 +29,7 @@ export function registerTableDiffRoute(app: FastifyInstance, ctx: ApiContext): v
     {
       schema: {
         tags: TABLE_TAGS,
-        summary: 'Rows added, removed and updated between two versions (change data feed)',
+        summary: 'Rows added, removed and updated between two versions (change data feed, else set difference)',
         params: NAME_PARAMS,
         querystring: {
           type: 'object',
@@ -54,65 +45,47 @@ export function registerTableDiffRoute(app: FastifyInstance, ctx: ApiContext): v
       },
     },
     async (request) => {
-      const access = await ctx.tables.access(principalOf(request), request.params.name, 'read');
-      const latest = await openSnapshot(access.table.location);
+      const principal = principalOf(request);
+      const access = await ctx.tables.access(principal, request.params.name, 'read');
       const { from } = request.query;
-      const to = request.query.to ?? latest.version;
+      const to = request.query.to ?? (await openSnapshot(access.table.location)).version;
       if (from >= to)
         throw new BadRequestError(
           `A diff needs from < to, but from is ${from} and to is ${to}: pick an older version as from.`,
           { from, to },
         );
-      const target = await openSnapshot(access.table.location, { version: to });
-      if (target.configuration['delta.enableChangeDataFeed']?.toLowerCase() !== 'true')
-        throw new ChangeDataFeedError(
-          `${access.table.name} does not record its changes, so versions cannot be compared; turn the change data feed on with ALTER TABLE ${access.table.name} SET TBLPROPERTIES ('delta.enableChangeDataFeed' = 'true') (later commits can then be compared).`,
-          { table: access.table.name, from, to },
-        );
-      const offset = request.query.offset ?? 0;
-      const limit = Math.min(request.query.limit ?? ctx.limits.defaultPageSize, ctx.limits.maxRows);
-      const feed = await tableChanges(access.table.location, from + 1, to);
-      const columns = feed.schema.fields
-        .filter((f) => access.columns === null || access.columns.includes(f.name))
-        .map((f) => ({ name: f.name, type: duckdbType(f.type) }));
-      return withConnection(async (connection) => {
-        const binding = await feed.bind(connection);
-        try {
-          const source = `${quoteIdent(binding.view)}${rowFilter(access)}`;
-          const counted = await queryRows(
-            connection,
-            `SELECT ${CHANGE_TYPE_COLUMN} AS kind, count(*) AS n FROM ${source} GROUP BY ALL`,
-          );
-          const select = [...columns.map((c) => c.name), ...CHANGE_COLUMNS].map(quoteIdent).join(', ');
-          const order = ['_commit_version', ...columns.slice(0, 1).map((c) => c.name), CHANGE_TYPE_COLUMN]
-            .map(quoteIdent)
-            .join(', ');
-          const rows = await queryRows(
-            connection,
-            `SELECT ${select} FROM ${source} ORDER BY ${order} LIMIT ${limit + 1} OFFSET ${offset}`,
-          );
-          const counts = { insert: 0, delete: 0, update_preimage: 0, update_postimage: 0 };
-          for (const row of counted) counts[row.kind as keyof typeof counts] = Number(row.n);
-          return {
-            table: access.table.name,
-            from,
-            to,
-            source: 'change-data-feed',
-            columns,
-            counts,
-            changes: rows.slice(0, limit),
-            offset,
-            more: rows.length > limit,
-          };
-        } finally {
-          await binding.release();
-        }
-      });
+      const range = {
+        from,
+        to,
+        offset: request.query.offset ?? 0,
+        limit: Math.min(request.query.limit ?? ctx.limits.defaultPageSize, ctx.limits.maxRows),
+      };
+      const feed = await changeFeed(access.table.location, from, to);
+      const page = feed ? await feedDiff(feed, access, range) : await snapshotDiff(ctx, principal, access, range);
+      return {
+        table: access.table.name,
+        from,
+        to,
+        source: page.source,
+        note: feed
+          ? null
+          : `${access.table.name} did not record its changes for these versions, so this is the set difference of their rows (an update shows as a delete and an insert). To see updates and commit versions, turn the change data feed on: ALTER TABLE ${access.table.name} SET TBLPROPERTIES ('delta.enableChangeDataFeed' = 'true').`,
+        columns: page.columns,
+        counts: { ...NO_COUNTS, ...page.counts },
+        changes: page.rows.slice(0, range.limit),
+        offset: range.offset,
+        more: page.rows.length > range.limit,
+      };
     },
   );
 }
 
-/** The grant's row filter over the feed (its columns are the table's): admins write it, so it is trusted SQL. */
-function rowFilter(access: TableAccess): string {
-  return access.rowFilter === null ? '' : ` WHERE (${access.rowFilter})`;
+/** The feed of versions from+1..to, or undefined when some of them did not record changes. */
+async function changeFeed(location: string, from: number, to: number): Promise<ChangeFeed | undefined> {
+  try {
+    return await tableChanges(location, from + 1, to);
+  } catch (error) {
+    if (error instanceof ChangeDataFeedError) return undefined;
+    throw error;
+  }
 }

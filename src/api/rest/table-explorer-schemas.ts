@@ -164,12 +164,18 @@ export const TABLE_FILES = {
 
 export const TABLE_DIFF = {
   type: 'object',
-  required: ['table', 'from', 'to', 'source', 'columns', 'counts', 'changes', 'offset', 'more'],
+  required: ['table', 'from', 'to', 'source', 'note', 'columns', 'counts', 'changes', 'offset', 'more'],
   properties: {
     table: { type: 'string' },
     from: { type: 'integer', description: 'The older version (its own changes are not included)' },
     to: { type: 'integer' },
-    source: { type: 'string', enum: ['change-data-feed'] },
+    source: {
+      type: 'string',
+      enum: ['change-data-feed', 'snapshot-difference'],
+      description:
+        'change-data-feed: inserts, deletes and update images with commit versions; snapshot-difference (no feed): rows of `to` not in `from` (insert) and back (delete)',
+    },
+    note: { ...nullableString, description: 'Why the diff is a set difference, and how to turn the feed on' },
     columns: {
       type: 'array',
       items: {
@@ -190,7 +196,8 @@ export const TABLE_DIFF = {
     },
     changes: {
       type: 'array',
-      description: 'Visible columns, then `_change_type`, `_commit_version`, `_commit_timestamp`',
+      description:
+        'Visible columns, then `_change_type` (and `_commit_version`, `_commit_timestamp` from the change data feed)',
       items: openObject,
     },
     offset: { type: 'integer' },

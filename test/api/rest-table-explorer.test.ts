@@ -266,3 +266,31 @@ describe('a table the principal is not granted', () => {
     },
   );
 });
+
+describe('GET /v1/tables/{name}/rows at a version or a time', () => {
+  const ids = async (query: string, token?: string) => {
+    const response = await api.fetch(`/v1/tables/sales/rows?select=id&order=id&id=in.(3,4)&${query}`, { token });
+    return { status: response.status, body: (await response.json()) as unknown };
+  };
+
+  it('reads the rows of an old version by at_version or at_timestamp', async () => {
+    expect((await ids('at_version=2')).body).toEqual([{ id: 3 }, { id: 4 }]);
+    expect((await ids('')).body).toEqual([{ id: 3 }]);
+    const { body } = await json('/v1/tables/sales/history');
+    const second = String(body.history.find((h) => h.version === 2)!.timestamp);
+    // The last version committed at or before that instant (commits in one millisecond share it).
+    const version = Math.max(
+      ...body.history.filter((h) => String(h.timestamp) <= second).map((h) => Number(h.version)),
+    );
+    expect((await ids(`at_timestamp=${encodeURIComponent(second)}`)).body).toEqual(
+      (await ids(`at_version=${version}`)).body,
+    );
+    expect((await ids('at_timestamp=2000-01-01')).status).toBe(404);
+  });
+
+  it('keeps the grant at an old version, and refuses both parameters at once', async () => {
+    expect((await ids('at_version=2', euReader)).body).toEqual([{ id: 3 }]);
+    const both = await ids('at_version=1&at_timestamp=2024-01-01');
+    expect(both.status).toBe(400);
+  });
+});

@@ -12,6 +12,7 @@
  * cannot make a browser add one.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { isConsolePath } from '../console/console-routes.js';
 import { CsrfError } from '../errors.js';
 import type { Authenticator } from './authenticator.js';
 import { CSRF_HEADER, csrfMatches, sessionFromCookies } from './session-cookie.js';
@@ -30,6 +31,8 @@ export function registerAuthHook(app: FastifyInstance, authenticator: Authentica
   app.decorateRequest('principal', undefined);
   app.addHook('onRequest', async (request) => {
     if (request.routeOptions.config.public === true) return;
+    // No route: the console's pages (deep links) or a 404, neither of which carries data.
+    if (request.routeOptions.url === undefined && isConsolePath(request.url)) return;
     const query = request.query as Record<string, unknown> | undefined;
     const fromQuery = typeof query?.access_token === 'string' ? `Bearer ${query.access_token}` : undefined;
     // Routes read free-form query keys (row filters): the credential is not one of them.

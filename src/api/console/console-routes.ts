@@ -11,6 +11,12 @@ import { ConsoleFiles } from './console-files.js';
 const API_PREFIXES = ['/v1/', '/graphql', '/openapi.json', '/health', '/ready', '/metrics', '/assets/'];
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
+/** A path the console may own (not one of the API's): unmatched ones get index.html. */
+export function isConsolePath(url: string): boolean {
+  const path = url.split('?')[0]!;
+  return !API_PREFIXES.some((prefix) => path.startsWith(prefix));
+}
+
 export interface ConsoleHandle {
   /** For the not-found handler: true when it answered a browser navigation with the console. */
   fallback(request: FastifyRequest, reply: FastifyReply): Promise<boolean>;
@@ -52,7 +58,7 @@ export function registerConsoleRoutes(app: FastifyInstance, directory?: string):
     async fallback(request, reply) {
       if (files === undefined || (request.method !== 'GET' && request.method !== 'HEAD')) return false;
       const path = request.url.split('?')[0]!;
-      if (API_PREFIXES.some((prefix) => path.startsWith(prefix))) return false;
+      if (!isConsolePath(path)) return false;
       // Top-level files of the build (favicon), then pages for browsers.
       if (!path.slice(1).includes('/') && (await send(request, reply, path, 'no-cache'))) return true;
       if (!(request.headers.accept ?? '').includes('text/html')) return false;

@@ -5,7 +5,6 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import { STRATA_VERSION } from '../../core/index.js';
 import type { ApiContext } from '../api-context.js';
 import { NotReadyError } from '../errors.js';
 
@@ -14,7 +13,7 @@ export function registerSystemRoutes(app: FastifyInstance, ctx: ApiContext): voi
   app.get(
     '/health',
     { config, schema: { tags: ['system'], summary: 'The process is up', response: { 200: status('ok') } } },
-    async () => ({ status: 'ok', version: STRATA_VERSION }),
+    async () => ({ status: 'ok' }),
   );
   app.get(
     '/ready',
@@ -53,6 +52,6 @@ function status(value: string) {
   return {
     type: 'object',
     required: ['status'],
-    properties: { status: { type: 'string', enum: [value] }, version: { type: 'string' } },
+    properties: { status: { type: 'string', enum: [value] } },
   } as const;
 }

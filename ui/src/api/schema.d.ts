@@ -29,7 +29,6 @@ export interface paths {
                         "application/json": {
                             /** @enum {string} */
                             status: "ok";
-                            version?: string;
                         };
                     };
                 };
@@ -69,7 +68,6 @@ export interface paths {
                         "application/json": {
                             /** @enum {string} */
                             status: "ready";
-                            version?: string;
                         };
                     };
                 };

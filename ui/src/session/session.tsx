@@ -3,7 +3,7 @@
  * page only learns the principal and the CSRF token from `GET /v1/session`. A 401 there
  * means nobody is signed in (or the token was revoked): the shell shows the sign-in page.
  */
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { createContext, useContext, type ReactNode } from 'react';
 import { ApiError } from '../api/api-error';
 import { api, call, setCsrfToken, type Json } from '../api/client';
@@ -30,13 +30,18 @@ export function useSessionQuery() {
   return useQuery({ queryKey: SESSION_KEY, queryFn: loadSession, staleTime: 60_000, retry: false });
 }
 
+/** Drops what the previous principal saw; the session query itself stays (its observers follow it). */
+function forgetData(client: QueryClient): void {
+  client.removeQueries({ predicate: (query) => query.queryKey[0] !== SESSION_KEY[0] });
+}
+
 /** Signs in with a token; throws the server's error (e.g. API_UNAUTHORIZED) for the form to show. */
 export function useSignIn(): (token: string) => Promise<void> {
   const client = useQueryClient();
   return async (token) => {
     const session = await call(api.POST('/v1/session', { body: { token } }));
     setCsrfToken(session.csrfToken);
-    client.clear();
+    forgetData(client);
     client.setQueryData(SESSION_KEY, session);
   };
 }
@@ -46,7 +51,7 @@ export function useSignOut(): () => Promise<void> {
   return async () => {
     await api.DELETE('/v1/session');
     setCsrfToken(null);
-    client.clear();
+    forgetData(client);
     client.setQueryData(SESSION_KEY, null);
   };
 }

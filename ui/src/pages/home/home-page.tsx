@@ -17,7 +17,6 @@ export default function HomePage() {
             {(data) => (
               <p>
                 Status: <strong className="state-ok">{data.status}</strong>
-                {data.version && <span className="muted"> · Strata {data.version}</span>}
               </p>
             )}
           </QueryView>

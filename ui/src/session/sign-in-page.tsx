@@ -38,7 +38,7 @@ export function SignInPage() {
             required
           />
           <span className="muted">
-            Create one with <code>strata token create NAME --role admin</code>.
+            Create one with <code>strata token create --name NAME --role admin</code>.
           </span>
         </div>
         {error !== null && <ErrorBox error={error} />}

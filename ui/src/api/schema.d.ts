@@ -1198,13 +1198,25 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description `{ tables: [{name, schema, table, kind, owner, createdAt}] }` */
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            tables: {
+                                /** @description `schema.table`, quoted where needed */
+                                name: string;
+                                schema: string;
+                                table: string;
+                                /** @enum {string} */
+                                kind: "managed" | "external";
+                                owner: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                        };
                     };
                 };
             };
@@ -1243,7 +1255,51 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            /** @description `schema.table`, quoted where needed */
+                            name: string;
+                            schema: string;
+                            table: string;
+                            /** @enum {string} */
+                            kind: "managed" | "external";
+                            owner: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description Admins only */
+                            location?: string;
+                            version: number;
+                            columns: {
+                                name: string;
+                                /** @description Delta type */
+                                type: string;
+                                duckdbType: string;
+                                nullable: boolean;
+                                comment: string | null;
+                            }[];
+                            partitionColumns: string[];
+                            constraints: {
+                                /** @enum {string} */
+                                kind: "not_null" | "check" | "invariant";
+                                name: string;
+                                expression: string;
+                            }[];
+                            properties: {
+                                [key: string]: string;
+                            };
+                            description: string | null;
+                            restricted: {
+                                columns: boolean;
+                                rows: boolean;
+                            };
+                            /** @description Unrestricted principals only */
+                            numFiles?: number;
+                            /** @description Bytes of the data files; unrestricted principals only */
+                            sizeBytes?: number;
+                            /** @description Absent when a row filter applies */
+                            numRows?: number | null;
+                            /** Format: date-time */
+                            lastCommitAt: string;
+                        };
                     };
                 };
                 /** @description Not modified */
@@ -1297,8 +1353,34 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description `{ history: [{version, timestamp, operation, operationParameters, operationMetrics, ...}] }`; a token whose grant limits the table's rows or columns gets `{version, timestamp, operation}` only */
+                /** @description Newest first; a token whose grant limits the table's rows or columns gets `{version, timestamp, operation}` only */
                 200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            table: string;
+                            history: {
+                                version: number;
+                                /** Format: date-time */
+                                timestamp: string;
+                                operation: string;
+                                operationParameters?: {
+                                    [key: string]: unknown;
+                                };
+                                operationMetrics?: {
+                                    [key: string]: unknown;
+                                };
+                                readVersion?: number;
+                                isBlindAppend?: boolean;
+                                engineInfo?: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Not modified */
+                304: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1306,8 +1388,358 @@ export interface paths {
                         "application/json": unknown;
                     };
                 };
-                /** @description Not modified */
-                304: {
+                /** @description Error: `{code, message, details}` */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/catalog": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The catalog tree: schemas and the tables in them this token can see */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            schemas: {
+                                name: string;
+                                owner: string | null;
+                                tables: {
+                                    /** @description `schema.table`, quoted where needed */
+                                    name: string;
+                                    schema: string;
+                                    table: string;
+                                    /** @enum {string} */
+                                    kind: "managed" | "external";
+                                    owner: string | null;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tables/{name}/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A table's data files at a version, largest first: sizes, rows, partition values, stats */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Table version (default: the latest) */
+                    version?: number;
+                    offset?: number;
+                    /** @description Page size (default: the page size) */
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    /** @description Table name: `table` (default schema) or `schema.table` */
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            table: string;
+                            version: number;
+                            totalFiles: number;
+                            totalBytes: number;
+                            offset: number;
+                            files: {
+                                /** @description Relative to the table (absolute only for files outside it) */
+                                path: string;
+                                size: number;
+                                /** @description Rows the stats record, before deletion vectors */
+                                rows: number | null;
+                                partitionValues: {
+                                    [key: string]: string | null;
+                                };
+                                /** Format: date-time */
+                                modifiedAt: string;
+                                /** @description The file's column statistics (null when it has none) */
+                                stats: {
+                                    minValues?: {
+                                        [key: string]: unknown;
+                                    };
+                                    maxValues?: {
+                                        [key: string]: unknown;
+                                    };
+                                    nullCount?: {
+                                        [key: string]: unknown;
+                                    };
+                                } | null;
+                                deletionVector: {
+                                    deletedRows?: number;
+                                } | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error: `{code, message, details}` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Error: `{code, message, details}` */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Error: `{code, message, details}` */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tables/{name}/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Rows added, removed and updated between two versions (change data feed, else set difference) */
+        get: {
+            parameters: {
+                query: {
+                    /** @description The older version */
+                    from: number;
+                    /** @description The newer version (default: the latest) */
+                    to?: number;
+                    offset?: number;
+                    /** @description Page size (default: the page size) */
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    /** @description Table name: `table` (default schema) or `schema.table` */
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            table: string;
+                            /** @description The older version (its own changes are not included) */
+                            from: number;
+                            to: number;
+                            /**
+                             * @description change-data-feed: inserts, deletes and update images with commit versions; snapshot-difference (no feed): rows of `to` not in `from` (insert) and back (delete)
+                             * @enum {string}
+                             */
+                            source: "change-data-feed" | "snapshot-difference";
+                            /** @description Why the diff is a set difference, and how to turn the feed on */
+                            note: string | null;
+                            columns: {
+                                name: string;
+                                type: string;
+                            }[];
+                            counts: {
+                                insert: number;
+                                delete: number;
+                                update_preimage: number;
+                                update_postimage: number;
+                            };
+                            /** @description Visible columns, then `_change_type` (and `_commit_version`, `_commit_timestamp` from the change data feed) */
+                            changes: {
+                                [key: string]: unknown;
+                            }[];
+                            offset: number;
+                            /** @description More changes follow this page */
+                            more: boolean;
+                        };
+                    };
+                };
+                /** @description Error: `{code, message, details}` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Error: `{code, message, details}` */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tables/{name}/skipping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Data skipping explained: the files a filter keeps and skips, and why */
+        get: {
+            parameters: {
+                query: {
+                    /** @description A SQL predicate over the table's columns, e.g. `day >= DATE '2024-01-05' AND region = 'EU'` */
+                    where: string;
+                    /** @description Table version (default: the latest) */
+                    version?: number;
+                    /** @description Most files listed, kept first (counts cover all) */
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    /** @description Table name: `table` (default schema) or `schema.table` */
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            table: string;
+                            version: number;
+                            filter: string;
+                            /** @description False when skipping cannot use the filter (every file is kept) */
+                            understood: boolean;
+                            filesTotal: number;
+                            filesKept: number;
+                            bytesTotal: number;
+                            bytesKept: number;
+                            files: {
+                                path: string;
+                                size: number;
+                                rows: number | null;
+                                kept: boolean;
+                                reason: {
+                                    /** @enum {string} */
+                                    kind: "may-match" | "no-stats" | "empty" | "ruled-out";
+                                    /** @enum {string} */
+                                    by?: "partition" | "stats";
+                                    evidence?: {
+                                        /** @enum {string} */
+                                        kind: "partition" | "stats";
+                                        column: string;
+                                        /** @description The partition value */
+                                        value?: string | null;
+                                        /** @description The file's min of the column (stats) */
+                                        min?: unknown;
+                                        /** @description The file's max of the column (stats) */
+                                        max?: unknown;
+                                        /** @description The file's null count of the column (stats) */
+                                        nullCount?: unknown;
+                                    }[];
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error: `{code, message, details}` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Error: `{code, message, details}` */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1357,6 +1789,8 @@ export interface paths {
                     after?: string;
                     /** @description Time travel: read the table as of this version */
                     at_version?: string;
+                    /** @description Time travel: as of the last version committed at or before this time (ISO 8601 or epoch ms) */
+                    at_timestamp?: string;
                     /** @description Filters, any of: `(a.eq.1,b.gt.2)` */
                     or?: string;
                     /** @description Filters, all of: `(a.eq.1,or(b.lt.0,b.gt.9))` */

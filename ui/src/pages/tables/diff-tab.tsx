@@ -27,7 +27,7 @@ export function DiffTab({ name, latest }: { readonly name: string; readonly late
       <div className="tables-toolbar">
         <label>
           From version{' '}
-          <select value={from} onChange={(event) => setFrom(event.target.value)}>
+          <select aria-label="From version" value={from} onChange={(event) => setFrom(event.target.value)}>
             {versions.map((v) => (
               <option key={v} value={v}>
                 {v}
@@ -37,7 +37,7 @@ export function DiffTab({ name, latest }: { readonly name: string; readonly late
         </label>
         <label>
           To version{' '}
-          <select value={to} onChange={(event) => setTo(event.target.value)}>
+          <select aria-label="To version" value={to} onChange={(event) => setTo(event.target.value)}>
             {versions.map((v) => (
               <option key={v} value={v}>
                 {v}

@@ -161,8 +161,8 @@ describe('GET /v1/tables/{name}/diff', () => {
     expect(status).toBe(200);
     expect(body.counts).toEqual({ insert: 1, delete: 1, update_preimage: 1, update_postimage: 1 });
     expect(body.changes.map((c) => [c._commit_version, c.id, c._change_type, c.amount])).toEqual([
-      [2, 3, 'update_postimage', 0],
       [2, 3, 'update_preimage', 4.5],
+      [2, 3, 'update_postimage', 0],
       [3, 4, 'delete', 6],
       [4, 101, 'insert', 1],
     ]);
@@ -172,8 +172,8 @@ describe('GET /v1/tables/{name}/diff', () => {
   it('applies the grant: rows through the row filter, columns of the allow-list', async () => {
     const filtered = await json('/v1/tables/sales/diff?from=1', euReader);
     expect(filtered.body.changes.map((c) => [c.id, c._change_type])).toEqual([
-      [3, 'update_postimage'],
       [3, 'update_preimage'],
+      [3, 'update_postimage'],
     ]);
     expect(filtered.body.counts.delete).toBe(0);
     const narrow = await json('/v1/tables/sales/diff?from=2&to=3', idsOnly);

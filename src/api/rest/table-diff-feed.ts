@@ -32,9 +32,11 @@ export async function feedDiff(feed: ChangeFeed, access: TableAccess, range: Dif
         `SELECT ${CHANGE_TYPE_COLUMN} AS kind, count(*) AS n FROM ${source} GROUP BY ALL`,
       );
       const select = [...columns.map((c) => c.name), CHANGE_TYPE_COLUMN, ...COMMIT_COLUMNS].map(quoteIdent).join(', ');
-      const order = ['_commit_version', ...columns.slice(0, 1).map((c) => c.name), CHANGE_TYPE_COLUMN]
-        .map(quoteIdent)
-        .join(', ');
+      // Per commit and row, what was before what came after: pre-image, delete, post-image, insert.
+      const order = [
+        ...['_commit_version', ...columns.slice(0, 1).map((c) => c.name)].map(quoteIdent),
+        `CASE ${CHANGE_TYPE_COLUMN} WHEN 'update_preimage' THEN 0 WHEN 'delete' THEN 1 WHEN 'update_postimage' THEN 2 ELSE 3 END`,
+      ].join(', ');
       const rows = await queryRows(
         connection,
         `SELECT ${select} FROM ${source} ORDER BY ${order} LIMIT ${range.limit + 1} OFFSET ${range.offset}`,

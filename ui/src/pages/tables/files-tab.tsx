@@ -17,8 +17,8 @@ export function FilesTab({ name, version }: { readonly name: string; readonly ve
       {(data) => (
         <div className="tables-stack">
           <p>
-            <strong>{data.totalFiles}</strong> files, <strong>{formatBytes(data.totalBytes)}</strong> at version{' '}
-            {data.version}
+            <strong>{data.totalFiles}</strong> {data.totalFiles === 1 ? 'file' : 'files'},{' '}
+            <strong>{formatBytes(data.totalBytes)}</strong> at version {data.version}
           </p>
           <section className="panel">
             <SizeChart data={data} />
@@ -84,7 +84,7 @@ function sizeChart(data: TableFiles): ChartOption {
     grid: { left: 60, right: 16, top: 16, bottom: 24 },
     xAxis: { type: 'category', data: data.files.map((_, i) => data.offset + i + 1), name: 'file' },
     yAxis: { type: 'value', axisLabel: { formatter: (v: number) => formatBytes(v) } },
-    series: [{ type: 'bar', name: 'bytes', data: data.files.map((f) => f.size) }],
+    series: [{ type: 'bar', name: 'bytes', barMaxWidth: 48, data: data.files.map((f) => f.size) }],
   };
 }
 

@@ -50,7 +50,7 @@ export function HistoryTab({ name, latest, orderBy }: HistoryTabProps) {
         >
           {(data) => (
             <>
-              <RowsTable label={`Rows at version ${version}`} rows={data} />
+              <RowsTable label={`Rows at version ${version}`} rows={data} maxHeight="320px" />
               {data.length === ROWS && <p className="muted">The first {ROWS} rows.</p>}
             </>
           )}
@@ -76,7 +76,7 @@ function Commits({
   readonly onSelect: (version: number) => void;
 }) {
   return (
-    <div className="tables-scroll">
+    <div className="tables-scroll" style={{ maxHeight: '260px' }}>
       <table className="data" aria-label="Commits">
         <thead>
           <tr>

@@ -9,12 +9,14 @@ export interface RowsTableProps {
   readonly columns?: readonly string[];
   /** A class per row (e.g. by change type). */
   readonly rowClass?: (row: Row) => string | undefined;
+  /** Scroll within this height (CSS length); default the page's table height. */
+  readonly maxHeight?: string;
 }
 
-export function RowsTable({ label, rows, columns, rowClass }: RowsTableProps) {
+export function RowsTable({ label, rows, columns, rowClass, maxHeight }: RowsTableProps) {
   const names = columns ?? Object.keys(rows[0] ?? {});
   return (
-    <div className="tables-scroll">
+    <div className="tables-scroll" style={maxHeight === undefined ? undefined : { maxHeight }}>
       <table className="data" aria-label={label}>
         <thead>
           <tr>

@@ -101,6 +101,10 @@ describeConsole('Tables page in chromium', () => {
     expect(await reasons.getByRole('cell', { name: 'skipped', exact: true }).count()).toBe(2);
     expect(new URL(page.url()).searchParams.get('where')).toBe(`kind = 'b'`);
     await ui.screenshot(page, 'tables-skipping');
+    // The same view in the dark theme (colours come from the shell's variables).
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    await ui.screenshot(page, 'tables-skipping-dark');
     await page.context().close();
   });
 

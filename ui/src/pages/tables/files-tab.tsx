@@ -62,7 +62,7 @@ function FilesList({ data }: { readonly data: TableFiles }) {
           {data.files.map((file) => (
             <tr key={file.path}>
               <td className="mono">{file.path}</td>
-              <td>{formatBytes(file.size)}</td>
+              <td className="tables-nowrap">{formatBytes(file.size)}</td>
               <td>{file.rows ?? '—'}</td>
               <td className="mono">
                 {Object.entries(file.partitionValues)

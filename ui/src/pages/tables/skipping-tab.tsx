@@ -66,7 +66,7 @@ export function SkippingTab({ name, version }: { readonly name: string; readonly
                     {data.files.map((file) => (
                       <tr key={file.path} className={file.kept ? undefined : 'tables-skipped'}>
                         <td className="mono">{file.path}</td>
-                        <td>{formatBytes(file.size)}</td>
+                        <td className="tables-nowrap">{formatBytes(file.size)}</td>
                         <td>{file.rows ?? '—'}</td>
                         <td>{file.kept ? 'kept' : 'skipped'}</td>
                         <td>{reasonText(file.reason as SkippingReason)}</td>

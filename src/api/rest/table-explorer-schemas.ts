@@ -19,12 +19,6 @@ export const LISTED_TABLE = {
   },
 } as const;
 
-export const TABLE_LIST = {
-  type: 'object',
-  required: ['tables'],
-  properties: { tables: { type: 'array', items: LISTED_TABLE } },
-} as const;
-
 export const CATALOG_TREE = {
   type: 'object',
   required: ['schemas'],

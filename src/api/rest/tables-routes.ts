@@ -23,11 +23,12 @@ import { principalOf } from '../auth/request-principal.js';
 import { sendCacheable } from '../cache/cached-response.js';
 import { redactHistoryEntry } from '../sql/history-redaction.js';
 import { registerBodyParsers } from './body-parsers.js';
+import { TABLE_LIST_RESPONSE } from './console-response-schemas.js';
 import { CONTENT_TYPES } from './formats-negotiation.js';
 import { registerRowsReadRoute } from './rows-read-route.js';
 import { registerRowsWriteRoutes } from './rows-write-routes.js';
 import { ERROR, NAME_PARAMS, TABLE_TAGS } from './tables-schemas.js';
-import { HISTORY, TABLE_DETAIL, TABLE_LIST } from './table-explorer-schemas.js';
+import { HISTORY, TABLE_DETAIL } from './table-explorer-schemas.js';
 import { registerCatalogTreeRoute } from './catalog-tree-route.js';
 import { registerTableDiffRoute } from './table-diff-route.js';
 import { registerTableFilesRoute } from './table-files-route.js';
@@ -55,7 +56,7 @@ function registerCatalogRoutes(app: FastifyInstance, ctx: ApiContext): void {
       schema: {
         tags: TABLE_TAGS,
         summary: 'The tables this token can see',
-        response: { 200: TABLE_LIST },
+        response: { 200: TABLE_LIST_RESPONSE },
       },
     },
     async (request) => {

@@ -45,6 +45,10 @@ describeConsole('Tables page in chromium', () => {
       .getByRole('cell', { name: /\.parquet$/ })
       .count();
     expect(files).toBeGreaterThan(0);
+    await page
+      .getByRole('table', { name: 'Files' })
+      .getByText(/id 1…100/)
+      .waitFor();
     await ui.screenshot(page, 'tables-files');
     await page.context().close();
   });

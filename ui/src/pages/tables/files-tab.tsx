@@ -55,6 +55,7 @@ function FilesList({ data }: { readonly data: TableFiles }) {
             <th>Size</th>
             <th>Rows</th>
             <th>Partition</th>
+            <th>Column ranges</th>
             <th>Deletion vector</th>
           </tr>
         </thead>
@@ -69,6 +70,7 @@ function FilesList({ data }: { readonly data: TableFiles }) {
                   .map(([key, value]) => `${key}=${formatValue(value)}`)
                   .join(', ')}
               </td>
+              <td className="mono">{columnRanges(file.stats)}</td>
               <td>{file.deletionVector ? `${file.deletionVector.deletedRows ?? 0} rows deleted` : '—'}</td>
             </tr>
           ))}
@@ -76,6 +78,17 @@ function FilesList({ data }: { readonly data: TableFiles }) {
       </table>
     </div>
   );
+}
+
+/** `id 1…100; day 2024-01-01…2024-01-10`: each column's min and max from the file's stats. */
+function columnRanges(stats: TableFiles['files'][number]['stats']): string {
+  if (!stats) return 'no stats';
+  const min = stats.minValues ?? {};
+  const max = stats.maxValues ?? {};
+  return Object.keys(min)
+    .filter((column) => typeof min[column] !== 'object')
+    .map((column) => `${column} ${formatValue(min[column])}…${formatValue(max[column])}`)
+    .join('; ');
 }
 
 function sizeChart(data: TableFiles): ChartOption {

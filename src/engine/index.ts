@@ -21,6 +21,13 @@ export {
   type ScanReport,
 } from './sql/delta-scan-sql.js';
 export { pruneFiles, type PruneOptions, type PruneResult } from './skipping/file-pruner.js';
+export {
+  explainSkipping,
+  type FileSkipping,
+  type SkippingEvidence,
+  type SkippingExplanation,
+  type SkippingReason,
+} from './skipping/skipping-explainer.js';
 export type { JoinReport, PruningReport, SkippingOptions } from './skipping/scan-pruning.js';
 export type { JoinPruningOptions } from './skipping/join-pruning.js';
 export { explainSql, describeScan, type ExplainOptions, type ExplainResult } from './skipping/explain.js';

@@ -19,6 +19,8 @@
  *                               every order column in the output; the order should end
  *                               with a unique column, or rows tied on it may be skipped
  *   at_version=n                time travel: read the table as of version n
+ *   at_timestamp=t              time travel: as of the last version committed at or
+ *                               before t (ISO 8601 or epoch milliseconds)
  *   all=true                    (PATCH/DELETE only) allow a request without filters
  *
  * Any other key is a column filter; a name that is not a visible column is a 400.
@@ -36,12 +38,13 @@ export interface RowQuery {
   readonly offset: number | null;
   readonly after: string | null;
   readonly atVersion: number | null;
+  readonly atTimestamp: string | null;
   readonly all: boolean;
 }
 
 export type QueryParameters = Readonly<Record<string, string | readonly string[] | undefined>>;
 
-const RESERVED = new Set(['select', 'order', 'limit', 'offset', 'after', 'at_version', 'all']);
+const RESERVED = new Set(['select', 'order', 'limit', 'offset', 'after', 'at_version', 'at_timestamp', 'all']);
 
 export function parseRowQuery(parameters: QueryParameters): RowQuery {
   const where: Condition[] = [];
@@ -54,6 +57,8 @@ export function parseRowQuery(parameters: QueryParameters): RowQuery {
   const select = single(parameters, 'select');
   const order = single(parameters, 'order');
   const all = single(parameters, 'all');
+  if (parameters.at_version !== undefined && parameters.at_timestamp !== undefined)
+    throw new BadRequestError('Give at_version or at_timestamp, not both.', {});
   if (all !== undefined && all !== 'true' && all !== 'false')
     throw new BadRequestError(`all must be true or false, not "${all}".`, { all });
   return {
@@ -64,6 +69,7 @@ export function parseRowQuery(parameters: QueryParameters): RowQuery {
     offset: count(parameters, 'offset'),
     after: single(parameters, 'after') ?? null,
     atVersion: count(parameters, 'at_version'),
+    atTimestamp: single(parameters, 'at_timestamp') ?? null,
     all: all === 'true',
   };
 }

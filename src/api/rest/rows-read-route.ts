@@ -7,7 +7,7 @@
  * cache needs whole bodies); `POST /v1/sql` streams unbounded results.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { DeltaTable } from '../../lake/index.js';
+import { DeltaTable, openSnapshot } from '../../lake/index.js';
 import type { ApiContext } from '../api-context.js';
 import { principalOf } from '../auth/request-principal.js';
 import { sendCacheable } from '../cache/cached-response.js';
@@ -39,7 +39,7 @@ export function registerRowsReadRoute(app: FastifyInstance, ctx: ApiContext): vo
       const query = parseRowQuery(request.query);
       const format = negotiateFormat(request.headers.accept);
       const access = await ctx.tables.access(principal, request.params.name, 'read');
-      const planned = await planTableRead(access.table, query.atVersion);
+      const planned = await planTableRead(access.table, await versionOf(access.table.location, query));
       const limit = Math.min(query.limit ?? ctx.limits.defaultPageSize, ctx.limits.maxRows);
       return sendCacheable(ctx, request, reply, {
         key: { route: 'rows', table: access.table.name, query: normalizedParameters(request.query), format },
@@ -84,4 +84,10 @@ function nextPageLink(request: FastifyRequest, query: RowQuery, values: readonly
   // The cursor says where the page starts; an offset would skip rows after it.
   url.searchParams.delete('offset');
   return `<${url.pathname}${url.search}>; rel="next"`;
+}
+
+/** The version a query reads: at_version, the version at_timestamp names, or null (the latest). */
+async function versionOf(location: string, query: RowQuery): Promise<number | null> {
+  if (query.atTimestamp === null) return query.atVersion;
+  return (await openSnapshot(location, { timestamp: query.atTimestamp })).version;
 }

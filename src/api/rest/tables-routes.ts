@@ -1,6 +1,7 @@
 /**
  * The table routes: `GET /v1/tables` (the tables the token can see), `GET
  * /v1/tables/{name}` (schema, version, properties), `GET /v1/tables/{name}/history`,
+ * the console's explorer routes (`/v1/catalog`, files, diff, skipping: their own files)
  * and the rows routes (rows-read-route.ts, rows-write-routes.ts). Everything a token
  * sees is cut to its grant: ungranted tables do not exist (404) and a column
  * allow-list hides the other columns from the schema too.
@@ -8,23 +9,41 @@
 import type { FastifyInstance } from 'fastify';
 import type { CatalogTable } from '../../catalog/index.js';
 import { planTableRead } from '../../engine/index.js';
-import { DeltaTable, duckdbType, typeToString, type HistoryEntry, type Snapshot } from '../../lake/index.js';
+import {
+  DeltaTable,
+  duckdbType,
+  tableConstraints,
+  typeToString,
+  type HistoryEntry,
+  type Snapshot,
+} from '../../lake/index.js';
 import type { ApiContext, TableAccess } from '../api-context.js';
 import { hasRole } from '../auth/principal.js';
 import { principalOf } from '../auth/request-principal.js';
 import { sendCacheable } from '../cache/cached-response.js';
 import { redactHistoryEntry } from '../sql/history-redaction.js';
 import { registerBodyParsers } from './body-parsers.js';
+import { TABLE_LIST_RESPONSE } from './console-response-schemas.js';
 import { CONTENT_TYPES } from './formats-negotiation.js';
 import { registerRowsReadRoute } from './rows-read-route.js';
 import { registerRowsWriteRoutes } from './rows-write-routes.js';
 import { ERROR, NAME_PARAMS, TABLE_TAGS } from './tables-schemas.js';
+import { HISTORY, TABLE_DETAIL } from './table-explorer-schemas.js';
+import { registerCatalogTreeRoute } from './catalog-tree-route.js';
+import { registerTableDiffRoute } from './table-diff-route.js';
+import { registerTableFilesRoute } from './table-files-route.js';
+import { registerTableSkippingRoute } from './table-skipping-route.js';
+import { isRestricted } from './table-explorer-access.js';
 
 export function registerTableRoutes(app: FastifyInstance, ctx: ApiContext): void {
   // Encapsulated, so the NDJSON/Parquet body parsers apply to these routes only.
   void app.register(async (scope) => {
     registerBodyParsers(scope, ctx.limits.bodyBytes);
     registerCatalogRoutes(scope, ctx);
+    registerCatalogTreeRoute(scope, ctx, listed);
+    registerTableFilesRoute(scope, ctx);
+    registerTableDiffRoute(scope, ctx);
+    registerTableSkippingRoute(scope, ctx);
     registerRowsReadRoute(scope, ctx);
     registerRowsWriteRoutes(scope, ctx);
   });
@@ -37,7 +56,7 @@ function registerCatalogRoutes(app: FastifyInstance, ctx: ApiContext): void {
       schema: {
         tags: TABLE_TAGS,
         summary: 'The tables this token can see',
-        response: { 200: { description: '`{ tables: [{name, schema, table, kind, owner, createdAt}] }`' } },
+        response: { 200: TABLE_LIST_RESPONSE },
       },
     },
     async (request) => {
@@ -54,7 +73,7 @@ function registerCatalogRoutes(app: FastifyInstance, ctx: ApiContext): void {
         summary: 'A table: columns and types, version, partitioning, properties',
         params: NAME_PARAMS,
         response: {
-          200: { description: 'The table (cacheable: ETag from its version)' },
+          200: { ...TABLE_DETAIL, description: 'The table (cacheable: ETag from its version)' },
           304: { description: 'Not modified' },
           404: ERROR,
         },
@@ -92,8 +111,9 @@ function registerCatalogRoutes(app: FastifyInstance, ctx: ApiContext): void {
         },
         response: {
           200: {
+            ...HISTORY,
             description:
-              "`{ history: [{version, timestamp, operation, operationParameters, operationMetrics, ...}] }`; a token whose grant limits the table's rows or columns gets `{version, timestamp, operation}` only",
+              "Newest first; a token whose grant limits the table's rows or columns gets `{version, timestamp, operation}` only",
           },
           304: { description: 'Not modified' },
           404: ERROR,
@@ -105,7 +125,7 @@ function registerCatalogRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const access = await ctx.tables.access(principal, request.params.name, 'read');
       const planned = await planTableRead(access.table, null);
       const limit = Math.min(request.query.limit ?? ctx.limits.defaultPageSize, ctx.limits.maxRows);
-      const restricted = access.columns !== null || access.rowFilter !== null;
+      const restricted = isRestricted(access);
       return sendCacheable(ctx, request, reply, {
         key: { route: 'history', table: access.table.name, limit },
         tables: planned.tables,
@@ -145,6 +165,7 @@ function detail(access: TableAccess, snapshot: Snapshot, admin: boolean): Record
   const allowed = access.columns;
   const fields = snapshot.schema.fields.filter((f) => allowed === null || allowed.includes(f.name));
   const metadata = snapshot.metadata;
+  const whole = !isRestricted(access);
   return {
     ...listed(access.table),
     // Where the files are is an operator's concern, and a path says more than a reader needs.
@@ -155,15 +176,43 @@ function detail(access: TableAccess, snapshot: Snapshot, admin: boolean): Record
       type: typeToString(f.type),
       duckdbType: duckdbType(f.type),
       nullable: f.nullable,
+      comment: typeof f.metadata.comment === 'string' ? f.metadata.comment : null,
     })),
     partitionColumns: snapshot.partitionColumns.filter((c) => fields.some((f) => f.name === c)),
-    properties: metadata.configuration,
+    constraints: constraints(snapshot, fields, allowed === null),
+    properties: allowed === null ? metadata.configuration : withoutConstraints(metadata.configuration),
     description: metadata.description ?? null,
     restricted: { columns: access.columns !== null, rows: access.rowFilter !== null },
-    numFiles: snapshot.files.length,
+    // File counts and sizes describe all rows and columns: only for a grant that covers them.
+    ...(whole ? { numFiles: snapshot.files.length, sizeBytes: snapshot.files.reduce((n, f) => n + f.size, 0) } : {}),
     ...(access.rowFilter === null ? { numRows: snapshot.numRecords ?? null } : {}),
     lastCommitAt: new Date(snapshot.timestamp).toISOString(),
   };
+}
+
+/**
+ * NOT NULL and CHECK constraints (and legacy invariants). A column allow-list hides the
+ * CHECKs and invariants, whose expressions may name hidden columns, and the NOT NULLs of hidden columns.
+ */
+function constraints(
+  snapshot: Snapshot,
+  visible: readonly { name: string }[],
+  allColumns: boolean,
+): Array<Record<string, string>> {
+  return tableConstraints(snapshot.schema, snapshot.metadata).flatMap((rule) => {
+    const kind = rule.name.startsWith('NOT NULL ')
+      ? 'not_null'
+      : rule.name.startsWith('INVARIANT ')
+        ? 'invariant'
+        : 'check';
+    const column = kind === 'not_null' ? rule.name.slice('NOT NULL '.length).split('.')[0] : undefined;
+    const shown = allColumns || (column !== undefined && visible.some((f) => f.name === column));
+    return shown ? [{ kind, name: rule.name, expression: rule.expression }] : [];
+  });
+}
+
+function withoutConstraints(configuration: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(configuration).filter(([key]) => !key.startsWith('delta.constraints.')));
 }
 
 function historyEntry(entry: HistoryEntry): Record<string, unknown> {

@@ -22,6 +22,10 @@ const READ_PARAMETERS = {
   offset: { type: 'string', description: 'Rows to skip' },
   after: { type: 'string', description: 'Keyset cursor from the previous page\'s `Link: rel="next"` header' },
   at_version: { type: 'string', description: 'Time travel: read the table as of this version' },
+  at_timestamp: {
+    type: 'string',
+    description: 'Time travel: as of the last version committed at or before this time (ISO 8601 or epoch ms)',
+  },
   or: { type: 'string', description: 'Filters, any of: `(a.eq.1,b.gt.2)`' },
   and: { type: 'string', description: 'Filters, all of: `(a.eq.1,or(b.lt.0,b.gt.9))`' },
 } as const;

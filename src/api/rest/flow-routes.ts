@@ -11,6 +11,7 @@ import type { ApiContext } from '../api-context.js';
 import { requireRole } from '../auth/principal.js';
 import { principalOf } from '../auth/request-principal.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
+import { BACKFILL_VIEW, FLOW_ROW, LATEST_TASK, LOG_PAGE, RUN_DETAIL, RUN_VIEW, TRIGGERED_RUN } from './flow-schemas.js';
 
 const tags = ['flows'];
 const flowParams = { type: 'object', properties: { flowId: { type: 'string' } }, required: ['flowId'] } as const;
@@ -30,9 +31,20 @@ export function registerFlowRoutes(app: FastifyInstance, ctx: ApiContext): void 
   };
   const writer = (request: FastifyRequest, action: string) => requireRole(principalOf(request), 'writer', action);
 
-  app.get('/v1/flows', { schema: { tags, summary: 'Flows with their schedule, state and last run' } }, async () => ({
-    flows: await flows().list(),
-  }));
+  const list = (key: string, items: object) => ({
+    200: {
+      type: 'object',
+      required: [key],
+      additionalProperties: false,
+      properties: { [key]: { type: 'array', items } },
+    },
+  });
+
+  app.get(
+    '/v1/flows',
+    { schema: { tags, summary: 'Flows with their schedule, state and last run', response: list('flows', FLOW_ROW) } },
+    async () => ({ flows: await flows().list() }),
+  );
 
   app.get<{ Params: { flowId: string }; Querystring: { limit?: number } }>(
     '/v1/flows/:flowId/runs',
@@ -42,6 +54,7 @@ export function registerFlowRoutes(app: FastifyInstance, ctx: ApiContext): void 
         summary: 'Recent runs of a flow, newest first',
         params: flowParams,
         querystring: { type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: 1000 } } },
+        response: list('runs', RUN_VIEW),
       },
     },
     async (request) => ({ runs: await flows().runs(request.params.flowId, request.query.limit ?? 50) }),
@@ -55,6 +68,7 @@ export function registerFlowRoutes(app: FastifyInstance, ctx: ApiContext): void 
         summary: 'Trigger a manual run with parameters',
         params: flowParams,
         body: { type: 'object', properties: { params: { type: 'object' } }, additionalProperties: false },
+        response: { 201: TRIGGERED_RUN },
       },
     },
     async (request, reply) => {
@@ -67,7 +81,12 @@ export function registerFlowRoutes(app: FastifyInstance, ctx: ApiContext): void 
   app.get<{ Params: { flowId: string } }>(
     '/v1/flows/:flowId/tasks',
     {
-      schema: { tags, summary: 'The latest state of each task of a flow', params: flowParams },
+      schema: {
+        tags,
+        summary: 'The latest state of each task of a flow',
+        params: flowParams,
+        response: list('tasks', LATEST_TASK),
+      },
     },
     async (request) => ({ tasks: await flows().latestTasks(request.params.flowId) }),
   );
@@ -75,7 +94,12 @@ export function registerFlowRoutes(app: FastifyInstance, ctx: ApiContext): void 
   app.get<{ Params: { runId: number } }>(
     '/v1/runs/:runId',
     {
-      schema: { tags, summary: 'A run with every task instance, durations and ETA', params: runParams },
+      schema: {
+        tags,
+        summary: 'A run with every task instance, durations and ETA',
+        params: runParams,
+        response: { 200: RUN_DETAIL },
+      },
     },
     async (request) => flows().run(request.params.runId),
   );
@@ -102,6 +126,7 @@ export function registerFlowRoutes(app: FastifyInstance, ctx: ApiContext): void 
             after_id: { type: 'integer', minimum: 0 },
           },
         },
+        response: { 200: LOG_PAGE },
       },
     },
     async (request) => {
@@ -146,6 +171,7 @@ export function registerFlowRoutes(app: FastifyInstance, ctx: ApiContext): void 
             params: { type: 'object' },
           },
         },
+        response: { 200: BACKFILL_VIEW },
       },
     },
     async (request) => {
@@ -167,7 +193,19 @@ export function registerFlowRoutes(app: FastifyInstance, ctx: ApiContext): void 
     app.post<{ Params: { flowId: string } }>(
       `/v1/flows/:flowId/${action}`,
       {
-        schema: { tags, summary: `${action === 'pause' ? 'Pause' : 'Unpause'} a flow's schedule`, params: flowParams },
+        schema: {
+          tags,
+          summary: `${action === 'pause' ? 'Pause' : 'Unpause'} a flow's schedule`,
+          params: flowParams,
+          response: {
+            200: {
+              type: 'object',
+              required: ['flowId', 'paused'],
+              additionalProperties: false,
+              properties: { flowId: { type: 'string' }, paused: { type: 'boolean' } },
+            },
+          },
+        },
       },
       async (request) => {
         requireRole(

@@ -230,6 +230,23 @@ describeBackends('flow console routes', (backend) => {
       'heavy',
       'light',
     ]);
+
+    // A pool without slots holds its task back; giving it one lets the run go on at once.
+    expect((await put('light', { slots: 0 }, api.tokens.admin)).status).toBe(200);
+    const { runId } = (await (await post('/v1/flows/console_demo/runs', {}, api.tokens.writer)).json()) as {
+      runId: number;
+    };
+    const waiting = async () =>
+      (await get<{ pools: { name: string; waiting: number }[] }>('/v1/pools')).pools.find((p) => p.name === 'light')!
+        .waiting;
+    for (let i = 0; i < 200 && (await waiting()) === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(await waiting()).toBe(1);
+    expect((await get<Gantt>(`/v1/runs/${runId}/gantt`)).tasks[0]).toMatchObject({
+      taskId: 'extract',
+      state: 'scheduled',
+    });
+    expect(await (await put('light', { slots: 1 }, api.tokens.admin)).json()).toMatchObject({ slots: 1, waiting: 0 });
+    expect((await harness.waitForRun(runId)).state).toBe('success');
   });
 
   it('answers with every field of the views, over REST and through a control socket alike', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatOffset, layoutGantt, type GanttInput } from './gantt-layout';
+import { layoutGantt, type GanttInput } from './gantt-layout';
 
 const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
 
@@ -83,14 +83,5 @@ describe('layoutGantt', () => {
     expect(layout.ticks[0]).toEqual({ x: 0, label: '0 ms' });
     expect(layout.ticks.length).toBeGreaterThanOrEqual(3);
     for (const tick of layout.ticks) expect(tick.x).toBeLessThanOrEqual(100);
-  });
-
-  it('formats offsets for the axis', () => {
-    expect([formatOffset(850), formatOffset(12_500), formatOffset(185_000), formatOffset(7_800_000)]).toEqual([
-      '850 ms',
-      '13 s',
-      '3m 05s',
-      '2h 10m',
-    ]);
   });
 });

@@ -6,6 +6,7 @@
  * so the chart's geometry is tested without a browser; the server's `now` is used for
  * spans under way, so a browser with a skewed clock draws the same chart.
  */
+import { durationText } from './flow-format';
 
 export interface GanttInputAttempt {
   readonly attempt: number;
@@ -129,7 +130,7 @@ export function layoutGantt(view: GanttInput, width: number): GanttLayout {
     endMs,
     nowX: x(Math.min(Math.max(now, startMs), endMs)),
     eta: etaAt === null ? null : { x: x(etaAt), at: etaAt },
-    ticks: ticks(startMs, endMs).map((ms) => ({ x: x(ms), label: formatOffset(ms - startMs) })),
+    ticks: ticks(startMs, endMs).map((ms) => ({ x: x(ms), label: durationText(ms - startMs) })),
     rows: raw.map(({ task, spans, expected, actualMs }) => ({
       key: `${task.taskId}|${task.mapIndex}`,
       label: task.mapIndex >= 0 ? `${task.taskId}[${task.mapIndex}]` : task.taskId,
@@ -158,13 +159,4 @@ function ticks(startMs: number, endMs: number): number[] {
   const result: number[] = [];
   for (let offset = 0; offset <= span; offset += step) result.push(startMs + offset);
   return result;
-}
-
-/** `850 ms`, `12.5 s`, `3m 05s`, `2h 10m`. */
-export function formatOffset(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
-  const minutes = Math.floor(ms / 60_000);
-  if (minutes < 60) return `${minutes}m ${String(Math.floor((ms % 60_000) / 1000)).padStart(2, '0')}s`;
-  return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, '0')}m`;
 }

@@ -1,0 +1,139 @@
+/**
+ * The Flows page in a real browser against a real server, scheduler and worker: trigger
+ * a flow with a parameter from the generated form and watch its Gantt fill and finish,
+ * follow a task's log while the task writes it, the grid shows the run, pause and
+ * unpause, a backfill preview, pools; a reader sees flows but no trigger form.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { defineFlow, every } from '../../src/flows/index.js';
+import { describeConsole, openConsole, type ConsoleHarness } from './harness.js';
+
+/** `slow` logs a line, waits here until the test opens the gate, then logs another. */
+let openGate: () => void = () => undefined;
+const gate = new Promise<void>((resolve) => (openGate = resolve));
+
+const FLOW = defineFlow(
+  {
+    id: 'ui_flow',
+    params: { label: 'default', n: 2 },
+    schedule: every('1d'),
+    startDate: '2024-01-01T00:00:00Z',
+    catchup: false,
+  },
+  (f) => {
+    const extract = f.task('extract', { pool: 'light' }, async (ctx) => ctx.params.n);
+    const left = f.task('left', { inputs: { extract } }, async (_ctx, { extract }) => extract + 1);
+    const right = f.task('right', { inputs: { extract } }, async (_ctx, { extract }) => extract + 2);
+    f.task('slow', { inputs: { left, right } }, async (ctx, { left, right }) => {
+      ctx.log(`before the gate ${ctx.params.label} ${left + right}`);
+      await gate;
+      ctx.log('after the gate');
+      return left + right;
+    });
+  },
+);
+
+describeConsole('flows page in chromium', () => {
+  let ui: ConsoleHarness;
+  beforeAll(async () => {
+    ui = await openConsole({ flows: [FLOW] });
+  });
+  afterAll(async () => {
+    openGate();
+    await ui?.close();
+  });
+
+  it('triggers a run with a parameter, follows its Gantt and a task log live to the end', async () => {
+    const page = await ui.newPage('/flows');
+    await ui.signIn(page, ui.tokens.admin);
+    const flows = page.getByRole('table', { name: 'Flows' });
+    await flows.getByRole('link', { name: 'ui_flow' }).waitFor();
+
+    await flows.getByRole('link', { name: 'ui_flow' }).click();
+    await page.getByRole('img', { name: 'Graph of ui_flow: 4 tasks' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/flows/ui_flow');
+    await page.getByLabel('label').fill('from-browser');
+    await page.getByRole('button', { name: 'Trigger run' }).click();
+
+    // The run's page: the Gantt fills while `slow` waits at the gate, its log follows.
+    await page.waitForURL(/\/flows\/ui_flow\/runs\/\d+$/);
+    const runId = Number(new URL(page.url()).pathname.split('/').at(-1));
+    const gantt = page.getByRole('group', { name: `Gantt chart of run ${runId}` });
+    await gantt.locator('[data-task="slow"][data-state="running"]').waitFor();
+    await gantt.getByRole('button', { name: 'slow' }).click();
+    expect(new URL(page.url()).search).toBe('?task=slow');
+    const log = page.getByRole('log', { name: 'Log of slow' });
+    await expect.poll(() => log.textContent()).toContain('before the gate from-browser 7');
+    expect(await log.textContent()).not.toContain('after the gate');
+    expect(await gantt.locator('[data-task="extract"][data-state="success"]').count()).toBe(1);
+    await ui.screenshot(page, 'flows-run-live');
+
+    openGate();
+    await expect.poll(() => log.textContent()).toContain('after the gate');
+    await page.getByText('(ended: success)').waitFor();
+    await page.getByRole('heading', { name: /Run \d+ success/ }).waitFor();
+    expect(await gantt.locator('[data-state="success"]').count()).toBe(4);
+    expect(await gantt.locator('[data-span="running"]').count()).toBe(4);
+    expect((await ui.flows.waitForRun(runId)).state).toBe('success');
+    await ui.screenshot(page, 'flows-run-done');
+
+    // The grid shows the run; its cell is a deep link back to the run with the task selected.
+    await page.getByRole('link', { name: 'ui_flow' }).click();
+    const cell = page.getByRole('link', { name: `slow in run ${runId}: success` });
+    await cell.waitFor();
+    await ui.screenshot(page, 'flows-detail');
+    await cell.click();
+    await page.waitForURL(new RegExp(`/flows/ui_flow/runs/${runId}\\?task=slow$`));
+    await expect.poll(() => page.getByRole('log', { name: 'Log of slow' }).textContent()).toContain('after the gate');
+
+    // The list: the last run, and the pool its first task used.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Flows' }).click();
+    await page
+      .getByRole('table', { name: 'Flows' })
+      .getByRole('link', { name: /^success/ })
+      .waitFor();
+    await page.getByRole('table', { name: 'Pools' }).getByRole('cell', { name: 'light' }).waitFor();
+    await ui.screenshot(page, 'flows-list');
+    await page.context().close();
+  });
+
+  it('pauses and unpauses, previews a backfill, and shows a bad parameter before sending it', async () => {
+    const page = await ui.newPage('/flows/ui_flow');
+    await ui.signIn(page, ui.tokens.admin);
+    const paused = page.getByRole('switch', { name: 'Paused ui_flow' });
+    await paused.waitFor();
+    expect(await paused.getAttribute('aria-checked')).toBe('false');
+    await paused.click();
+    await expect.poll(() => paused.getAttribute('aria-checked')).toBe('true');
+    expect(
+      (await ui.flows.system.queue.meta.db.selectFrom('flow_definitions').select('paused').executeTakeFirstOrThrow())
+        .paused,
+    ).toBe(true);
+    await paused.click();
+    await expect.poll(() => paused.getAttribute('aria-checked')).toBe('false');
+
+    await page.getByLabel('From').fill('2024-01-01');
+    await page.getByLabel('To').fill('2024-01-03');
+    await page.getByRole('button', { name: 'Preview' }).click();
+    const preview = page.getByRole('status', { name: 'Backfill preview' });
+    await expect.poll(() => preview.textContent()).toContain('Would create 3 runs');
+    expect(await preview.getByRole('listitem').allTextContents()).toEqual(['2024-01-01', '2024-01-02', '2024-01-03']);
+
+    await page.getByLabel('n').fill('many');
+    await page.getByRole('button', { name: 'Trigger run' }).click();
+    await page.getByText('"many" is not a number').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/flows/ui_flow');
+    await ui.screenshot(page, 'flows-backfill-preview');
+    await page.context().close();
+  });
+
+  it('lets a reader see flows and runs, without a trigger form or a pause switch that works', async () => {
+    const page = await ui.newPage('/flows/ui_flow');
+    await ui.signIn(page, ui.tokens.reader);
+    await page.getByRole('img', { name: 'Graph of ui_flow: 4 tasks' }).waitFor();
+    await page.getByText('Triggering needs the writer role.').waitFor();
+    expect(await page.getByRole('button', { name: 'Trigger run' }).count()).toBe(0);
+    expect(await page.getByRole('switch', { name: 'Paused ui_flow' }).isDisabled()).toBe(true);
+    await page.context().close();
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { flowPath, flowsView } from './flow-paths';
+import { flowPath, flowsView, flowsViewOf } from './flow-paths';
 
 describe('flow paths', () => {
   it('builds deep links and reads them back', () => {
@@ -12,5 +12,9 @@ describe('flow paths', () => {
     expect(flowsView(['daily', 'runs', '12'])).toEqual({ kind: 'run', flowId: 'daily', runId: 12 });
     expect(flowsView(['daily', 'runs', 'x'])).toEqual({ kind: 'unknown' });
     expect(flowsView(['daily', 'other'])).toEqual({ kind: 'unknown' });
+    expect(flowsViewOf('/flows')).toEqual({ kind: 'list' });
+    expect(flowsViewOf('/flows/')).toEqual({ kind: 'list' });
+    expect(flowsViewOf('/flows/daily%20orders/runs/3')).toEqual({ kind: 'run', flowId: 'daily orders', runId: 3 });
+    expect(flowsViewOf('/flows/%zz')).toEqual({ kind: 'unknown' });
   });
 });

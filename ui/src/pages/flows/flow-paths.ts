@@ -14,6 +14,20 @@ export type FlowsView =
   | { readonly kind: 'run'; readonly flowId: string; readonly runId: number }
   | { readonly kind: 'unknown' };
 
+/** The view of a path under `/flows`. */
+export function flowsViewOf(pathname: string): FlowsView {
+  const rest = pathname
+    .replace(/^\/flows\/?/, '')
+    .split('/')
+    .filter((part) => part !== '');
+  try {
+    return flowsView(rest.map(decodeURIComponent));
+  } catch {
+    // A malformed escape (%zz) names nothing.
+    return { kind: 'unknown' };
+  }
+}
+
 /** The view of the path segments after `/flows`. */
 export function flowsView(rest: readonly string[]): FlowsView {
   if (rest.length === 0) return { kind: 'list' };

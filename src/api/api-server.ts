@@ -29,10 +29,12 @@ import { ApiMetrics } from './observability/metrics.js';
 import { registerRequestLog } from './observability/request-log.js';
 import { registerSystemRoutes } from './observability/system-routes.js';
 import { acceptHttp1 } from './protocol-sniffing.js';
+import { registerConsoleRoutes, type ConsoleHandle } from './console/console-routes.js';
 import { registerAdminRoutes } from './rest/admin-routes.js';
 import { registerFlowConsoleRoutes } from './rest/flow-console-routes.js';
 import { registerFlowRoutes } from './rest/flow-routes.js';
 import { registerRunManageRoutes } from './rest/run-manage-routes.js';
+import { registerSessionRoutes } from './rest/session-routes.js';
 import { registerSqlRoutes } from './rest/sql-routes.js';
 import { registerTableRoutes } from './rest/tables-routes.js';
 import { SandboxedQueryService } from './sql/sandboxed-query-service.js';
@@ -113,7 +115,8 @@ export class ApiServer {
           security: [{ bearer: [] }],
         },
       });
-      installErrorHandling(app);
+      const webConsole = registerConsoleRoutes(app, options.consoleDir);
+      installErrorHandling(app, webConsole);
       registerRequestLog(
         app,
         options.requestLog === undefined
@@ -136,6 +139,7 @@ export class ApiServer {
       registerFlowConsoleRoutes(app, context);
       registerRunManageRoutes(app, context);
       registerAdminRoutes(app, context, authenticator);
+      registerSessionRoutes(app, authenticator);
       registerStreamRoutes(app, context);
       registerLogFollowRoute(app, context);
       graphql = await registerGraphql(app, context, options.graphql ?? {}, (authorization) =>
@@ -227,18 +231,19 @@ function requestLogger(logger: Logger): Logger {
   );
 }
 
-function installErrorHandling(app: FastifyInstance): void {
+function installErrorHandling(app: FastifyInstance, webConsole: ConsoleHandle): void {
   app.setErrorHandler((error, request, reply) => {
     const http = toHttpError(error);
     if (http.status >= 500) request.log.error({ err: error }, 'request failed');
     void reply.code(http.status).headers(http.headers).send(http.body);
   });
-  app.setNotFoundHandler((request, reply) => {
+  app.setNotFoundHandler(async (request, reply) => {
+    if (await webConsole.fallback(request, reply)) return reply;
     const http = toHttpError(
       new NotFoundError(`No route ${request.method} ${request.url.split('?')[0]}; see /openapi.json for the routes.`, {
         method: request.method,
       }),
     );
-    void reply.code(http.status).send(http.body);
+    return reply.code(http.status).send(http.body);
   });
 }

@@ -1,13 +1,32 @@
-/** The Flows page: a placeholder the Flows part of the console replaces (this folder is its own). */
+/**
+ * The Flows page: `/flows` lists flows and pools, `/flows/<id>` is a flow (its DAG, grid,
+ * trigger and backfill), `/flows/<id>/runs/<runId>?task=<taskId>` a run (its live Gantt
+ * and the selected task's log). The path is the state, so each view is a deep link.
+ */
 import { Empty } from '../../components/empty';
+import { Link, useLocation } from '../../router/router';
+import { FlowDetailView } from './flow-detail';
+import { FlowList } from './flow-list';
+import { flowPath, flowsViewOf } from './flow-paths';
+import { RunView } from './run-view';
+import './flows.css';
 
 export default function FlowsPage() {
+  const { pathname } = useLocation();
+  const view = flowsViewOf(pathname);
   return (
     <section aria-labelledby="page-title">
       <h1 id="page-title" className="page-title">
         Flows
       </h1>
-      <Empty title="Coming soon" />
+      {view.kind === 'list' && <FlowList />}
+      {view.kind === 'flow' && <FlowDetailView key={view.flowId} flowId={view.flowId} />}
+      {view.kind === 'run' && <RunView key={view.runId} flowId={view.flowId} runId={view.runId} />}
+      {view.kind === 'unknown' && (
+        <Empty title="No such flows page">
+          <Link to={flowPath()}>All flows</Link>
+        </Empty>
+      )}
     </section>
   );
 }

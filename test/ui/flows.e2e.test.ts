@@ -52,7 +52,7 @@ describeConsole('flows page in chromium', () => {
     await flows.getByRole('link', { name: 'ui_flow' }).click();
     await page.getByRole('img', { name: 'Graph of ui_flow: 4 tasks' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/flows/ui_flow');
-    await page.getByLabel('label').fill('from-browser');
+    await page.getByRole('textbox', { name: 'label', exact: true }).fill('from-browser');
     await page.getByRole('button', { name: 'Trigger run' }).click();
 
     // The run's page: the Gantt fills while `slow` waits at the gate, its log follows.
@@ -119,7 +119,7 @@ describeConsole('flows page in chromium', () => {
     await expect.poll(() => preview.textContent()).toContain('Would create 3 runs');
     expect(await preview.getByRole('listitem').allTextContents()).toEqual(['2024-01-01', '2024-01-02', '2024-01-03']);
 
-    await page.getByLabel('n').fill('many');
+    await page.getByRole('textbox', { name: 'n', exact: true }).fill('many');
     await page.getByRole('button', { name: 'Trigger run' }).click();
     await page.getByText('"many" is not a number').waitFor();
     expect(new URL(page.url()).pathname).toBe('/flows/ui_flow');

@@ -35,7 +35,7 @@ export function RunView({ flowId, runId }: { readonly flowId: string; readonly r
             <div className="panel">
               <h2>
                 Run {view.run.id}{' '}
-                <span className="badge" style={{ background: stateColor(view.run.state) }} aria-label="Run state">
+                <span className="badge" style={{ background: stateColor(view.run.state) }}>
                   {view.run.state}
                 </span>
               </h2>

@@ -92,7 +92,11 @@ describeConsole('flows page in chromium', () => {
       .getByRole('table', { name: 'Flows' })
       .getByRole('link', { name: /^success/ })
       .waitFor();
-    await page.getByRole('table', { name: 'Pools' }).getByRole('cell', { name: 'light' }).waitFor();
+    const pools = page.getByRole('table', { name: 'Pools' });
+    await pools.getByRole('cell', { name: 'light' }).waitFor();
+    await pools.getByRole('spinbutton', { name: 'Slots of light' }).fill('3');
+    await pools.getByRole('button', { name: 'Set' }).click();
+    await pools.getByText('0/3').waitFor();
     await ui.screenshot(page, 'flows-list');
     await page.context().close();
   });

@@ -8,7 +8,7 @@ describe('flow formatting', () => {
     expect(scheduleText({ kind: 'cron', expression: '0 3 * * *', timezone: 'Europe/Paris' })).toBe(
       'cron 0 3 * * * (Europe/Paris)',
     );
-    expect(scheduleText({ kind: 'interval', everyMs: 86_400_000 })).toBe('every 24h 00m');
+    expect(scheduleText({ kind: 'interval', everyMs: 86_400_000 })).toBe('every 1d');
     expect(scheduleText({ kind: 'table', tables: ['main.a', 'main.b'] })).toBe('on update of main.a, main.b');
   });
 
@@ -20,5 +20,10 @@ describe('flow formatting', () => {
       '3m 05s',
     ]);
     expect(durationText(3 * 86_400_000 + 2 * 3_600_000)).toBe('3d 2h');
+    expect([durationText(6 * 3_600_000), durationText(15 * 60_000), durationText(90 * 60_000)]).toEqual([
+      '6h',
+      '15m',
+      '1h 30m',
+    ]);
   });
 });

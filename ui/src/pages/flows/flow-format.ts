@@ -23,6 +23,10 @@ export function scheduleText(schedule: ScheduleView): string {
 export function durationText(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+  // Schedules are round: every 1d, every 6h, every 15m.
+  if (ms % 86_400_000 === 0) return `${ms / 86_400_000}d`;
+  if (ms < 172_800_000 && ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  if (ms < 3_600_000 && ms % 60_000 === 0) return `${ms / 60_000}m`;
   const minutes = Math.floor(ms / 60_000);
   if (minutes < 60) return `${minutes}m ${String(Math.floor((ms % 60_000) / 1000)).padStart(2, '0')}s`;
   const hours = Math.floor(minutes / 60);

@@ -15,7 +15,7 @@ export default function FlowsPage() {
   const { pathname } = useLocation();
   const view = flowsViewOf(pathname);
   return (
-    <section aria-labelledby="page-title">
+    <section aria-labelledby="page-title" className="flows-page">
       <h1 id="page-title" className="page-title">
         Flows
       </h1>

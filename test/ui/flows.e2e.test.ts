@@ -26,7 +26,8 @@ const FLOW = defineFlow(
     const right = f.task('right', { inputs: { extract } }, async (_ctx, { extract }) => extract + 2);
     f.task('slow', { inputs: { left, right } }, async (ctx, { left, right }) => {
       ctx.log(`before the gate ${ctx.params.label} ${left + right}`);
-      await gate;
+      // A warm-up run goes straight through: it gives the tasks a history (expectations, an ETA).
+      if (ctx.params.label !== 'warmup') await gate;
       ctx.log('after the gate');
       return left + right;
     });
@@ -37,6 +38,12 @@ describeConsole('flows page in chromium', () => {
   let ui: ConsoleHarness;
   beforeAll(async () => {
     ui = await openConsole({ flows: [FLOW] });
+    const warmup = await ui.api.fetch('/v1/flows/ui_flow/runs', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ params: { label: 'warmup' } }),
+    });
+    expect((await ui.flows.waitForRun(((await warmup.json()) as { runId: number }).runId)).state).toBe('success');
   });
   afterAll(async () => {
     openGate();
@@ -66,7 +73,13 @@ describeConsole('flows page in chromium', () => {
     await expect.poll(() => log.textContent()).toContain('before the gate from-browser 7');
     expect(await log.textContent()).not.toContain('after the gate');
     expect(await gantt.locator('[data-task="extract"][data-state="success"]').count()).toBe(1);
+    // The warm-up run taught the scheduler how long `slow` takes: expected vs actual, and the run's ETA.
+    expect(await gantt.locator('[data-task="slow"]').textContent()).toMatch(/expected/);
+    await page.getByLabel('Run ETA').waitFor();
     await ui.screenshot(page, 'flows-run-live');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await ui.screenshot(page, 'flows-run-live-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
 
     openGate();
     await expect.poll(() => log.textContent()).toContain('after the gate');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { durationText, scheduleText } from './flow-format';
+import { durationText, etaText, scheduleText } from './flow-format';
 
 describe('flow formatting', () => {
   it('writes each kind of schedule', () => {
@@ -25,5 +25,10 @@ describe('flow formatting', () => {
       '15m',
       '1h 30m',
     ]);
+  });
+
+  it('says when a run is past its expected end', () => {
+    expect(etaText(90_000)).toBe('in 1m 30s');
+    expect(etaText(0)).toBe('any moment (past the expected end)');
   });
 });

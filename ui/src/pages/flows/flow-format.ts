@@ -38,3 +38,8 @@ export function durationText(ms: number): string {
 export function timeText(iso: string | null | undefined): string {
   return iso === null || iso === undefined ? '—' : new Date(iso).toLocaleString();
 }
+
+/** A run's ETA: 0 means its tasks already run past what they usually take. */
+export function etaText(etaMs: number): string {
+  return etaMs <= 0 ? 'any moment (past the expected end)' : `in ${durationText(etaMs)}`;
+}

@@ -4,7 +4,7 @@
  * (state-coloured) spans, the expected duration as a dashed outline, now and the run's
  * ETA as vertical lines; actual vs expected duration on the right.
  */
-import { durationText } from './flow-format';
+import { durationText, etaText } from './flow-format';
 import type { GanttView } from './flow-api';
 import { layoutGantt, type GanttRow } from './gantt-layout';
 import { stateColor } from './state-colors';
@@ -62,8 +62,8 @@ export function GanttChart({
       ))}
       {layout.eta && (
         <p className="muted" aria-label="Run ETA">
-          Expected to finish at {new Date(layout.eta.at).toLocaleTimeString()} (in{' '}
-          {durationText(Math.max(0, layout.eta.at - Date.parse(view.now)))})
+          Expected to finish at {new Date(layout.eta.at).toLocaleTimeString()} (
+          {etaText(layout.eta.at - Date.parse(view.now))})
         </p>
       )}
     </div>

@@ -7,7 +7,7 @@ import { QueryView } from '../../components/query-view';
 import { useEventSource } from '../../components/use-event-source';
 import { Link, useSearchParam } from '../../router/router';
 import { useGantt, useInvalidate } from './flow-api';
-import { durationText, timeText } from './flow-format';
+import { etaText, timeText } from './flow-format';
 import { flowPath } from './flow-paths';
 import { GanttChart } from './gantt-chart';
 import { StateLegend } from './state-legend';
@@ -57,7 +57,7 @@ export function RunView({ flowId, runId }: { readonly flowId: string; readonly r
                 <dt>Ended</dt>
                 <dd>{timeText(view.run.endedAt)}</dd>
                 <dt>ETA</dt>
-                <dd>{view.etaMs === null || !live ? '—' : `in ${durationText(view.etaMs)}`}</dd>
+                <dd>{view.etaMs === null || !live ? '—' : etaText(view.etaMs)}</dd>
                 <dt>Parameters</dt>
                 <dd className="mono">{JSON.stringify(view.run.params)}</dd>
                 <dt>Workers</dt>

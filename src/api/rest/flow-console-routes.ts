@@ -9,7 +9,7 @@ import type { ApiContext } from '../api-context.js';
 import { requireRole } from '../auth/principal.js';
 import { principalOf } from '../auth/request-principal.js';
 import { NotFoundError } from '../errors.js';
-import { FLOW_DETAIL, GANTT_VIEW, GRID_VIEW, POOL_VIEW } from './flow-schemas.js';
+import { FLOW_DETAIL, GANTT_VIEW, GRID_VIEW, POOL_VIEW } from './flow-console-schemas.js';
 
 const tags = ['flows'];
 const flowParams = { type: 'object', properties: { flowId: { type: 'string' } }, required: ['flowId'] } as const;

@@ -4,18 +4,18 @@
  * list, so each mirrors its FlowControl view field by field (flows/control/*views.ts);
  * test/api/flow-routes.test.ts and flow-console-routes.test.ts compare whole answers.
  */
-import { RunState, TaskState, TriggerRule } from '../../flows/index.js';
+import { RunState, TaskState } from '../../flows/index.js';
 
-const str = { type: 'string' } as const;
-const int = { type: 'integer' } as const;
-const bool = { type: 'boolean' } as const;
-const nullable = (type: 'string' | 'integer' | 'number') => ({ type: [type, 'null'] }) as const;
-const strings = { type: 'array', items: str } as const;
+export const str = { type: 'string' } as const;
+export const int = { type: 'integer' } as const;
+export const bool = { type: 'boolean' } as const;
+export const nullable = (type: 'string' | 'integer' | 'number') => ({ type: [type, 'null'] }) as const;
+export const strings = { type: 'array', items: str } as const;
 /** Any JSON value (parameters, defaults). */
-const json = {} as const;
+export const json = {} as const;
 
 /** Every property required, none added: the views are closed shapes. */
-function object<P extends Record<string, object>>(properties: P, optional: readonly (keyof P)[] = []) {
+export function object<P extends Record<string, object>>(properties: P, optional: readonly (keyof P)[] = []) {
   return {
     type: 'object',
     additionalProperties: false,
@@ -24,8 +24,8 @@ function object<P extends Record<string, object>>(properties: P, optional: reado
   } as const;
 }
 
-const runState = { type: 'string', enum: Object.values(RunState) } as const;
-const taskState = { type: 'string', enum: Object.values(TaskState) } as const;
+export const runState = { type: 'string', enum: Object.values(RunState) } as const;
+export const taskState = { type: 'string', enum: Object.values(TaskState) } as const;
 
 export const SCHEDULE = {
   anyOf: [
@@ -36,7 +36,7 @@ export const SCHEDULE = {
   ],
 } as const;
 
-const LAST_RUN = { anyOf: [object({ id: int, state: runState, createdAt: str }), { type: 'null' }] } as const;
+export const LAST_RUN = { anyOf: [object({ id: int, state: runState, createdAt: str }), { type: 'null' }] } as const;
 
 export const FLOW_ROW = object({
   id: str,
@@ -137,109 +137,3 @@ export const TRIGGERED_RUN = object({
 });
 
 export const MANAGED_RUN = object({ run: RUN_VIEW, cleared: strings });
-
-const PARAM_SCHEMA = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['default'],
-  properties: {
-    type: { type: 'string', enum: ['string', 'number', 'integer', 'boolean', 'array', 'object'] },
-    default: json,
-  },
-} as const;
-
-export const FLOW_DETAIL = object({
-  id: str,
-  description: nullable('string'),
-  schedule: SCHEDULE,
-  paused: bool,
-  nextTickAt: nullable('string'),
-  maxActiveRuns: int,
-  catchup: bool,
-  startDate: nullable('string'),
-  sourceFile: nullable('string'),
-  activeRuns: int,
-  lastRun: LAST_RUN,
-  tasks: {
-    type: 'array',
-    items: object({
-      id: str,
-      upstream: strings,
-      downstream: strings,
-      mapOver: nullable('string'),
-      triggerRule: { type: 'string', enum: Object.values(TriggerRule) },
-      pool: nullable('string'),
-      priority: int,
-      retries: int,
-      timeoutMs: nullable('integer'),
-      reads: strings,
-      writes: strings,
-    }),
-  },
-  params: { type: 'object', additionalProperties: json },
-  paramsSchema: object({
-    type: { const: 'object' },
-    properties: { type: 'object', additionalProperties: PARAM_SCHEMA },
-    additionalProperties: { const: false },
-  }),
-});
-
-const GRID_CELL = object({
-  taskId: str,
-  state: taskState,
-  attempt: int,
-  startedAt: nullable('string'),
-  endedAt: nullable('string'),
-  mapCount: nullable('integer'),
-});
-
-export const GRID_VIEW = object({
-  flowId: str,
-  tasks: strings,
-  runs: {
-    type: 'array',
-    items: object({ ...RUN_VIEW.properties, cells: { type: 'array', items: GRID_CELL } }),
-  },
-});
-
-const GANTT_ATTEMPT = object({
-  attempt: int,
-  outcome: str,
-  queuedAt: nullable('string'),
-  startedAt: nullable('string'),
-  endedAt: nullable('string'),
-  workerId: nullable('string'),
-});
-
-export const GANTT_VIEW = object({
-  run: RUN_VIEW,
-  etaMs: nullable('number'),
-  liveWorkers: int,
-  now: str,
-  tasks: {
-    type: 'array',
-    items: object({
-      taskId: str,
-      mapIndex: int,
-      state: taskState,
-      attempt: int,
-      maxAttempts: int,
-      queuedAt: nullable('string'),
-      startedAt: nullable('string'),
-      endedAt: nullable('string'),
-      expectedMs: nullable('number'),
-      overdue: bool,
-      attempts: { type: 'array', items: GANTT_ATTEMPT },
-    }),
-  },
-});
-
-export const POOL_VIEW = object({
-  name: str,
-  slots: int,
-  description: nullable('string'),
-  used: int,
-  running: int,
-  queued: int,
-  waiting: int,
-});

@@ -1,7 +1,7 @@
 /**
  * The console's reads (console-views.ts), for LocalFlowControl. Each is a few indexed
  * queries: the grid reads the last N runs' task instances by (run_id, ...), the Gantt
- * one run's instances and attempts, pools one grouped count.
+ * one run's instances and their attempts (pools: pool-status.ts).
  */
 import { sql } from 'kysely';
 import type { JsonValue } from '../definition/flow-definition.js';
@@ -10,7 +10,7 @@ import type { Schedule } from '../definition/schedules.js';
 import { flowNotFound } from '../queue/flow-registration.js';
 import type { QueueContext } from '../queue/queue-context.js';
 import type { TaskState } from '../queue/task-states.js';
-import type { FlowDetail, GanttAttempt, GanttTask, GanttView, GridView, PoolView } from './console-views.js';
+import type { FlowDetail, GanttAttempt, GanttTask, GanttView, GridView } from './console-views.js';
 import type { RunDetail } from './flow-control.js';
 import { iso, runView } from './flow-control-views.js';
 import { listFlows, runsOfFlow } from './status-queries.js';
@@ -167,31 +167,4 @@ function current(
   if (state === 'queued')
     return [{ attempt: attempt + 1, outcome: 'queued', queuedAt, startedAt: null, endedAt: null, workerId: null }];
   return [];
-}
-
-export async function poolViews(queue: QueueContext): Promise<PoolView[]> {
-  const { rows } = await sql<{
-    name: string;
-    slots: number;
-    description: string | null;
-    running: number;
-    queued: number;
-    waiting: number;
-  }>`
-    select p.name, p.slots, p.description,
-      count(t.id) filter (where t.state = 'running')::int as running,
-      count(t.id) filter (where t.state = 'queued')::int as queued,
-      count(t.id) filter (where t.state = 'scheduled')::int as waiting
-    from flow_pools p
-    left join task_instances t on t.pool = p.name and t.state in ('running', 'queued', 'scheduled') and t.children_total is null
-    group by p.name, p.slots, p.description order by p.name`.execute(queue.meta.db);
-  return rows.map((r) => ({
-    name: r.name,
-    slots: Number(r.slots),
-    description: r.description,
-    used: Number(r.running) + Number(r.queued),
-    running: Number(r.running),
-    queued: Number(r.queued),
-    waiting: Number(r.waiting),
-  }));
 }

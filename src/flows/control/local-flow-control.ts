@@ -34,7 +34,8 @@ import { clearTasks } from '../queue/run-clear.js';
 import { failedAttempts, liveWorkers, NO_WORKER, unclaimedNotice } from './run-diagnostics.js';
 import { FINISHED_RUN_STATES, type RunState } from '../queue/task-states.js';
 import type { FlowDetail, GanttView, GridView, PoolView } from './console-views.js';
-import { flowDetail, poolViews, runGantt, runGrid } from './console-queries.js';
+import { flowDetail, runGantt, runGrid } from './console-queries.js';
+import { poolViews } from './pool-status.js';
 
 const isFinishedRun = (state: RunState) => FINISHED_RUN_STATES.includes(state);
 

@@ -31,6 +31,7 @@ import { registerSystemRoutes } from './observability/system-routes.js';
 import { acceptHttp1 } from './protocol-sniffing.js';
 import { registerConsoleRoutes, type ConsoleHandle } from './console/console-routes.js';
 import { registerAdminRoutes } from './rest/admin-routes.js';
+import { registerCommitsRoutes } from './rest/commits-routes.js';
 import { registerFlowConsoleRoutes } from './rest/flow-console-routes.js';
 import { registerFlowRoutes } from './rest/flow-routes.js';
 import { registerRunManageRoutes } from './rest/run-manage-routes.js';
@@ -134,6 +135,7 @@ export class ApiServer {
       });
       registerSystemRoutes(app, context);
       registerTableRoutes(app, context);
+      registerCommitsRoutes(app, context);
       registerSqlRoutes(app, context);
       registerFlowRoutes(app, context);
       registerFlowConsoleRoutes(app, context);

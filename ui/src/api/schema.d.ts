@@ -149,6 +149,56 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/commits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The newest commits across the tables this token can see */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            commits: {
+                                table: string;
+                                version: number;
+                                /** Format: date-time */
+                                timestamp: string;
+                                operation: string;
+                                /** @description Absent when the grant hides rows or columns of the table */
+                                operationMetrics?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sql": {
         parameters: {
             query?: never;
@@ -1830,13 +1880,24 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description `{ tables: [{name, schema, table, kind, owner, createdAt}] }` */
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            tables: {
+                                name: string;
+                                schema: string;
+                                table: string;
+                                /** @description `managed` or `external` */
+                                kind: string;
+                                owner: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                        };
                     };
                 };
             };
@@ -2372,7 +2433,24 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            tokens: {
+                                id: string;
+                                name: string;
+                                /** @enum {string} */
+                                role: "admin" | "writer" | "reader";
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                expiresAt: string | null;
+                                /** Format: date-time */
+                                revokedAt: string | null;
+                                /** Format: date-time */
+                                lastUsedAt: string | null;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -2397,11 +2475,22 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            role: "admin" | "writer" | "reader";
+                            /** @description The whole token: shown this once, never stored */
+                            token: string;
+                            /** Format: date-time */
+                            expiresAt: string | null;
+                        };
+                    };
                 };
             };
         };
@@ -2438,7 +2527,22 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            role: "admin" | "writer" | "reader";
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            expiresAt: string | null;
+                            /** Format: date-time */
+                            revokedAt: string | null;
+                            /** Format: date-time */
+                            lastUsedAt: string | null;
+                        };
+                    };
                 };
             };
         };
@@ -2469,7 +2573,17 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            grants: {
+                                /** @enum {string} */
+                                role: "writer" | "reader";
+                                table: string;
+                                columns: string[] | null;
+                                rowFilter: string | null;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -2514,7 +2628,15 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            role?: "writer" | "reader";
+                            table: string;
+                            columns: string[] | null;
+                            rowFilter: string | null;
+                        };
+                    };
                 };
             };
         };

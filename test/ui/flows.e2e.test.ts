@@ -99,6 +99,11 @@ describeConsole('flows page in chromium', () => {
     await page.waitForURL(new RegExp(`/flows/ui_flow/runs/${runId}\\?task=slow$`));
     await expect.poll(() => page.getByRole('log', { name: 'Log of slow' }).textContent()).toContain('after the gate');
 
+    // Home links a run as /flows/<id>?run=<n>: that opens the run's page too.
+    await page.goto(`${ui.url}/flows/ui_flow?run=${runId}`);
+    await page.waitForURL(new RegExp(`/flows/ui_flow/runs/${runId}$`));
+    await page.getByRole('group', { name: `Gantt chart of run ${runId}` }).waitFor();
+
     // The list: the last run, and the pool its first task used.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Flows' }).click();
     await page

@@ -4,7 +4,8 @@
  * and the selected task's log). The path is the state, so each view is a deep link.
  */
 import { Empty } from '../../components/empty';
-import { Link, useLocation } from '../../router/router';
+import { useEffect } from 'react';
+import { Link, navigate, useLocation } from '../../router/router';
 import { FlowDetailView } from './flow-detail';
 import { FlowList } from './flow-list';
 import { flowPath, flowsViewOf } from './flow-paths';
@@ -12,8 +13,15 @@ import { RunView } from './run-view';
 import './flows.css';
 
 export default function FlowsPage() {
-  const { pathname } = useLocation();
+  const { pathname, search } = useLocation();
   const view = flowsViewOf(pathname);
+  // `/flows/<id>?run=<n>` (how Home links a run) is the run's page.
+  const flowId = view.kind === 'flow' ? view.flowId : null;
+  const run = search.get('run');
+  useEffect(() => {
+    if (flowId !== null && run !== null && /^[1-9]\d*$/.test(run))
+      navigate(flowPath(flowId, Number(run)), { replace: true });
+  }, [flowId, run]);
   return (
     <section aria-labelledby="page-title" className="flows-page">
       <h1 id="page-title" className="page-title">

@@ -23,7 +23,11 @@ const closeGate = () => {
 let failuresLeft = 0;
 
 const flow = defineFlow({ id: 'console_demo', params: { n: 3, label: 'x' }, maxActiveRuns: 2 }, (f) => {
-  const first = f.task('extract', { pool: 'light' }, async (ctx) => ctx.params.n);
+  const first = f.task(
+    'extract',
+    { pool: 'light', reads: ['main.open_data'], writes: ['main.secret_data'] },
+    async (ctx) => ctx.params.n,
+  );
   const flaky = f.task(
     'flaky',
     { inputs: { first }, retries: { retries: 1, delayMs: 10 } },
@@ -308,5 +312,18 @@ describeBackends('flow console routes', (backend) => {
       ['/v1/pools/{name}', 'put', '200'],
     ] as const)
       expect(doc.paths[path]?.[method]?.responses[status]?.content, `${method} ${path}`).toBeDefined();
+  });
+
+  // Last: grants belong to the role, so this restricts every reader token from here on.
+  it('hides the tables a task uses from a principal whose grants do not include them', async () => {
+    await api.sql('CREATE TABLE open_data (id BIGINT); CREATE TABLE secret_data (id BIGINT)');
+    const restricted = await api.token('reader', [{ table: 'main.open_data' }]);
+    const tasks = (token: string) =>
+      get<{ tasks: { id: string; reads: string[]; writes: string[] }[] }>('/v1/flows/console_demo', token);
+    expect((await tasks(restricted)).tasks[0]).toMatchObject({ id: 'extract', reads: ['main.open_data'], writes: [] });
+    expect((await tasks(api.tokens.admin)).tasks[0]).toMatchObject({
+      reads: ['main.open_data'],
+      writes: ['main.secret_data'],
+    });
   });
 });

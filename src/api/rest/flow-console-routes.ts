@@ -1,12 +1,14 @@
 /**
  * The flow routes the console adds to flow-routes.ts: a flow's DAG and params schema,
  * the grid of recent runs × tasks, a run's Gantt data, and pools (read by any role;
- * setting a pool's slots needs admin, like pausing a flow).
+ * setting a pool's slots needs admin, like pausing a flow). The tables a task reads and
+ * writes are shown only when the principal's grants let it see them.
  */
 import type { FastifyInstance } from 'fastify';
-import type { FlowControl } from '../../flows/index.js';
+import { formatTableName } from '../../catalog/index.js';
+import type { FlowControl, FlowDetail } from '../../flows/index.js';
 import type { ApiContext } from '../api-context.js';
-import { requireRole } from '../auth/principal.js';
+import { requireRole, type Principal } from '../auth/principal.js';
 import { principalOf } from '../auth/request-principal.js';
 import { NotFoundError } from '../errors.js';
 import { FLOW_DETAIL, GANTT_VIEW, GRID_VIEW, POOL_VIEW } from './flow-console-schemas.js';
@@ -39,7 +41,7 @@ export function registerFlowConsoleRoutes(app: FastifyInstance, ctx: ApiContext)
         response: { 200: FLOW_DETAIL },
       },
     },
-    async (request) => flows().flow(request.params.flowId),
+    async (request) => withVisibleTables(ctx, principalOf(request), await flows().flow(request.params.flowId)),
   );
 
   app.get<{ Params: { flowId: string }; Querystring: { limit?: number } }>(
@@ -115,4 +117,21 @@ export function registerFlowConsoleRoutes(app: FastifyInstance, ctx: ApiContext)
       return pool;
     },
   );
+}
+
+/** A table outside the principal's grants is invisible, as in every other route: it leaves the tasks' reads and writes. */
+function withVisibleTables(ctx: ApiContext, principal: Principal, flow: FlowDetail): FlowDetail {
+  const grants = principal.grants;
+  if (grants === null) return flow;
+  const visible = (name: string): boolean => {
+    try {
+      return grants.has(formatTableName(ctx.catalog.resolve(name)));
+    } catch {
+      return false;
+    }
+  };
+  return {
+    ...flow,
+    tasks: flow.tasks.map((t) => ({ ...t, reads: t.reads.filter(visible), writes: t.writes.filter(visible) })),
+  };
 }

@@ -32,6 +32,7 @@ import { acceptHttp1 } from './protocol-sniffing.js';
 import { registerConsoleRoutes, type ConsoleHandle } from './console/console-routes.js';
 import { registerAdminRoutes } from './rest/admin-routes.js';
 import { registerCommitsRoutes } from './rest/commits-routes.js';
+import { registerFlowConsoleRoutes } from './rest/flow-console-routes.js';
 import { registerFlowRoutes } from './rest/flow-routes.js';
 import { registerRunManageRoutes } from './rest/run-manage-routes.js';
 import { registerSessionRoutes } from './rest/session-routes.js';
@@ -39,6 +40,7 @@ import { registerSqlRoutes } from './rest/sql-routes.js';
 import { registerTableRoutes } from './rest/tables-routes.js';
 import { SandboxedQueryService } from './sql/sandboxed-query-service.js';
 import { EventHub } from './streams/event-hub.js';
+import { registerLogFollowRoute } from './streams/log-follow-route.js';
 import { registerStreamRoutes } from './streams/stream-routes.js';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -136,10 +138,12 @@ export class ApiServer {
       registerCommitsRoutes(app, context);
       registerSqlRoutes(app, context);
       registerFlowRoutes(app, context);
+      registerFlowConsoleRoutes(app, context);
       registerRunManageRoutes(app, context);
       registerAdminRoutes(app, context, authenticator);
       registerSessionRoutes(app, authenticator);
       registerStreamRoutes(app, context);
+      registerLogFollowRoute(app, context);
       graphql = await registerGraphql(app, context, options.graphql ?? {}, (authorization) =>
         authenticator.authenticate(authorization),
       );

@@ -96,6 +96,27 @@ export function registerFlowCommand(program: Command): void {
         process.stdout.write(`pool ${name}: ${slots} slot${slots === 1 ? '' : 's'}\n`);
       });
     });
+  connectionOptions(
+    pool.command('list').description('every pool with its slots and the tasks holding or waiting for one'),
+  )
+    .option('--json', 'print JSON: [{name, slots, description, used, running, queued, waiting}]')
+    .action(async (options: ConnectionOptions & { json?: boolean }) => {
+      await withControl(options, async (control) => {
+        const pools = await control.pools();
+        if (options.json) return void process.stdout.write(`${JSON.stringify(pools, null, 2)}\n`);
+        if (pools.length === 0)
+          return void process.stdout.write('no pools (`strata flow pool set NAME SLOTS` creates one)\n');
+        process.stdout.write(
+          `${formatTable(
+            [
+              { name: 'pool' },
+              ...['used', 'slots', 'running', 'queued', 'waiting'].map((name) => ({ name, type: 'INTEGER' })),
+            ],
+            pools.map((p) => [p.name, p.used, p.slots, p.running, p.queued, p.waiting]),
+          )}\n`,
+        );
+      });
+    });
 }
 
 /** The scheduler's next tick; before a scheduler ran, a cron flow's next tick from now. */

@@ -126,6 +126,17 @@ export {
   type RunAction,
   type ManagedRun,
 } from './control/flow-control.js';
+export type {
+  FlowDetail,
+  FlowTaskView,
+  GridView,
+  GridCell,
+  GanttView,
+  GanttTask,
+  GanttAttempt,
+  PoolView,
+} from './control/console-views.js';
+export { paramsSchema, type ParamsSchema, type ParamSchema } from './definition/params-schema.js';
 export { cancelRun, markRun, markTask, type MarkState } from './queue/run-control.js';
 export { clearTasks } from './queue/run-clear.js';
 export { LocalFlowControl } from './control/local-flow-control.js';

@@ -136,6 +136,21 @@ describe('strata flow on the embedded database', { timeout: 240_000 }, () => {
     });
   });
 
+  it('sets a pool and lists pools with their use', async () => {
+    expect(await strata(['flow', 'pool', 'set', 'gpu', '2'], at)).toMatchObject({
+      code: 0,
+      stdout: 'pool gpu: 2 slots\n',
+    });
+    const listed = await strata(['flow', 'pool', 'list'], at);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(/^pool\s+used\s+slots\s+running\s+queued\s+waiting\n/);
+    expect(listed.stdout).toMatch(/\ngpu\s+0\s+2\s+0\s+0\s+0\n/);
+    const json = await strata(['flow', 'pool', 'list', '--json'], at);
+    expect(JSON.parse(json.stdout)).toEqual([
+      { name: 'gpu', slots: 2, description: null, used: 0, running: 0, queued: 0, waiting: 0 },
+    ]);
+  });
+
   it('backfills: a dry run, the runs themselves, then a dry run that keeps them', async () => {
     // A bare --to date is the whole day in the schedule's time zone: its 03:00 Paris run is included.
     const range = ['--from', '2026-01-01', '--to', '2026-01-03'];

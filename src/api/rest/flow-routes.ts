@@ -11,7 +11,7 @@ import type { ApiContext } from '../api-context.js';
 import { requireRole } from '../auth/principal.js';
 import { principalOf } from '../auth/request-principal.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
-import { FLOW_LIST_RESPONSE, RUN_LIST_RESPONSE } from './console-response-schemas.js';
+import { BACKFILL_VIEW, FLOW_ROW, LATEST_TASK, LOG_PAGE, RUN_DETAIL, RUN_VIEW, TRIGGERED_RUN } from './flow-schemas.js';
 
 const tags = ['flows'];
 const flowParams = { type: 'object', properties: { flowId: { type: 'string' } }, required: ['flowId'] } as const;
@@ -31,11 +31,18 @@ export function registerFlowRoutes(app: FastifyInstance, ctx: ApiContext): void 
   };
   const writer = (request: FastifyRequest, action: string) => requireRole(principalOf(request), 'writer', action);
 
+  const list = (key: string, items: object) => ({
+    200: {
+      type: 'object',
+      required: [key],
+      additionalProperties: false,
+      properties: { [key]: { type: 'array', items } },
+    },
+  });
+
   app.get(
     '/v1/flows',
-    {
-      schema: { tags, summary: 'Flows with their schedule, state and last run', response: { 200: FLOW_LIST_RESPONSE } },
-    },
+    { schema: { tags, summary: 'Flows with their schedule, state and last run', response: list('flows', FLOW_ROW) } },
     async () => ({ flows: await flows().list() }),
   );
 
@@ -47,7 +54,7 @@ export function registerFlowRoutes(app: FastifyInstance, ctx: ApiContext): void 
         summary: 'Recent runs of a flow, newest first',
         params: flowParams,
         querystring: { type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: 1000 } } },
-        response: { 200: RUN_LIST_RESPONSE },
+        response: list('runs', RUN_VIEW),
       },
     },
     async (request) => ({ runs: await flows().runs(request.params.flowId, request.query.limit ?? 50) }),
@@ -60,7 +67,12 @@ export function registerFlowRoutes(app: FastifyInstance, ctx: ApiContext): void 
         tags,
         summary: 'Trigger a manual run with parameters',
         params: flowParams,
-        body: { type: 'object', properties: { params: { type: 'object' } }, additionalProperties: false },
+        body: {
+          type: 'object',
+          properties: { params: { type: 'object', additionalProperties: true } },
+          additionalProperties: false,
+        },
+        response: { 201: TRIGGERED_RUN },
       },
     },
     async (request, reply) => {
@@ -73,7 +85,12 @@ export function registerFlowRoutes(app: FastifyInstance, ctx: ApiContext): void 
   app.get<{ Params: { flowId: string } }>(
     '/v1/flows/:flowId/tasks',
     {
-      schema: { tags, summary: 'The latest state of each task of a flow', params: flowParams },
+      schema: {
+        tags,
+        summary: 'The latest state of each task of a flow',
+        params: flowParams,
+        response: list('tasks', LATEST_TASK),
+      },
     },
     async (request) => ({ tasks: await flows().latestTasks(request.params.flowId) }),
   );
@@ -81,7 +98,12 @@ export function registerFlowRoutes(app: FastifyInstance, ctx: ApiContext): void 
   app.get<{ Params: { runId: number } }>(
     '/v1/runs/:runId',
     {
-      schema: { tags, summary: 'A run with every task instance, durations and ETA', params: runParams },
+      schema: {
+        tags,
+        summary: 'A run with every task instance, durations and ETA',
+        params: runParams,
+        response: { 200: RUN_DETAIL },
+      },
     },
     async (request) => flows().run(request.params.runId),
   );
@@ -108,6 +130,7 @@ export function registerFlowRoutes(app: FastifyInstance, ctx: ApiContext): void 
             after_id: { type: 'integer', minimum: 0 },
           },
         },
+        response: { 200: LOG_PAGE },
       },
     },
     async (request) => {
@@ -149,9 +172,10 @@ export function registerFlowRoutes(app: FastifyInstance, ctx: ApiContext): void 
             reprocess: { type: 'string', enum: ['missing', 'failed', 'all'] },
             maxActiveRuns: { type: 'integer', minimum: 1 },
             dryRun: { type: 'boolean' },
-            params: { type: 'object' },
+            params: { type: 'object', additionalProperties: true },
           },
         },
+        response: { 200: BACKFILL_VIEW },
       },
     },
     async (request) => {
@@ -173,7 +197,19 @@ export function registerFlowRoutes(app: FastifyInstance, ctx: ApiContext): void 
     app.post<{ Params: { flowId: string } }>(
       `/v1/flows/:flowId/${action}`,
       {
-        schema: { tags, summary: `${action === 'pause' ? 'Pause' : 'Unpause'} a flow's schedule`, params: flowParams },
+        schema: {
+          tags,
+          summary: `${action === 'pause' ? 'Pause' : 'Unpause'} a flow's schedule`,
+          params: flowParams,
+          response: {
+            200: {
+              type: 'object',
+              required: ['flowId', 'paused'],
+              additionalProperties: false,
+              properties: { flowId: { type: 'string' }, paused: { type: 'boolean' } },
+            },
+          },
+        },
       },
       async (request) => {
         requireRole(

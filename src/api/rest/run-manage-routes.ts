@@ -11,6 +11,7 @@ import type { ApiContext } from '../api-context.js';
 import { requireRole } from '../auth/principal.js';
 import { principalOf } from '../auth/request-principal.js';
 import { NotFoundError } from '../errors.js';
+import { MANAGED_RUN } from './flow-schemas.js';
 
 const tags = ['flows'];
 const params = {
@@ -69,7 +70,15 @@ export function registerRunManageRoutes(app: FastifyInstance, ctx: ApiContext): 
   for (const route of ROUTES) {
     app.post<{ Params: { runId: number }; Body: TaskBody | undefined }>(
       `/v1/runs/:runId/${route.path}`,
-      { schema: { tags, summary: route.summary, params, ...(route.body ? { body: taskBody } : {}) } },
+      {
+        schema: {
+          tags,
+          summary: route.summary,
+          params,
+          ...(route.body ? { body: taskBody } : {}),
+          response: { 200: MANAGED_RUN },
+        },
+      },
       async (request) => {
         const principal = principalOf(request);
         requireRole(principal, 'writer', `Managing run ${request.params.runId}`);

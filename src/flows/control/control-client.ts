@@ -25,6 +25,7 @@ import type {
   RunView,
   TriggeredRun,
 } from './flow-control.js';
+import type { FlowDetail, GanttView, GridView, PoolView } from './console-views.js';
 
 interface Pending {
   resolve(value: unknown): void;
@@ -129,6 +130,19 @@ export class ControlClient implements FlowControl {
   }
   async setPool(name: string, slots: number): Promise<void> {
     await this.#call('setPool', [name, slots]);
+  }
+
+  flow(flowId: string): Promise<FlowDetail> {
+    return this.#call('flow', [flowId]) as Promise<FlowDetail>;
+  }
+  grid(flowId: string, limit?: number): Promise<GridView> {
+    return this.#call('grid', limit === undefined ? [flowId] : [flowId, limit]) as Promise<GridView>;
+  }
+  gantt(runId: number): Promise<GanttView> {
+    return this.#call('gantt', [runId]) as Promise<GanttView>;
+  }
+  pools(): Promise<PoolView[]> {
+    return this.#call('pools', []) as Promise<PoolView[]>;
   }
 
   async close(): Promise<void> {

@@ -12,6 +12,7 @@ import type { ReprocessMode } from '../scheduling/backfill.js';
 import type { JsonValue } from '../definition/flow-definition.js';
 import type { Schedule } from '../definition/schedules.js';
 import type { RunState, TaskState } from '../queue/task-states.js';
+import type { FlowDetail, GanttView, GridView, PoolView } from './console-views.js';
 
 export interface ProblemView {
   readonly code: string;
@@ -213,6 +214,14 @@ export interface FlowControl {
   /** Cancels, clears or marks a run; `by` names who did it (kept with the run). */
   manageRun(runId: number, action: RunAction, by?: string): Promise<ManagedRun>;
   setPool(name: string, slots: number): Promise<void>;
+  /** A flow's current version: its DAG, pools, limits and params (with a JSON Schema of them). */
+  flow(flowId: string): Promise<FlowDetail>;
+  /** The last `limit` runs (newest first) × the flow's tasks, each cell a task instance's state. */
+  grid(flowId: string, limit?: number): Promise<GridView>;
+  /** A run's task instances with every attempt's queued/started/ended times, expectations and ETA. */
+  gantt(runId: number): Promise<GanttView>;
+  /** Every pool with its slots and how many tasks hold or wait for one. */
+  pools(): Promise<PoolView[]>;
   close(): Promise<void>;
 }
 
@@ -229,6 +238,10 @@ export const CONTROL_METHODS = [
   'pause',
   'manageRun',
   'setPool',
+  'flow',
+  'grid',
+  'gantt',
+  'pools',
 ] as const;
 export type ControlMethod = (typeof CONTROL_METHODS)[number];
 

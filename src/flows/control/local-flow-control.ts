@@ -33,6 +33,9 @@ import { cancelRun, markRun, markTask } from '../queue/run-control.js';
 import { clearTasks } from '../queue/run-clear.js';
 import { failedAttempts, liveWorkers, NO_WORKER, unclaimedNotice } from './run-diagnostics.js';
 import { FINISHED_RUN_STATES, type RunState } from '../queue/task-states.js';
+import type { FlowDetail, GanttView, GridView, PoolView } from './console-views.js';
+import { flowDetail, runGantt, runGrid } from './console-queries.js';
+import { poolViews } from './pool-status.js';
 
 const isFinishedRun = (state: RunState) => FINISHED_RUN_STATES.includes(state);
 
@@ -251,6 +254,23 @@ export class LocalFlowControl implements FlowControl {
 
   setPool(name: string, slots: number): Promise<void> {
     return this.system.setPool(name, slots);
+  }
+
+  flow(flowId: string): Promise<FlowDetail> {
+    return flowDetail(this.system.queue, flowId);
+  }
+
+  grid(flowId: string, limit = 25): Promise<GridView> {
+    return runGrid(this.system.queue, flowId, limit);
+  }
+
+  async gantt(runId: number): Promise<GanttView> {
+    const now = new Date();
+    return runGantt(this.system.queue, await this.run(runId), now);
+  }
+
+  pools(): Promise<PoolView[]> {
+    return poolViews(this.system.queue);
   }
 
   async manageRun(runId: number, action: RunAction, by = 'cli'): Promise<ManagedRun> {

@@ -8,6 +8,8 @@ import { sql } from 'kysely';
 import type { FlowDefinition } from '../definition/flow-definition.js';
 import { hashPlan, indexPlan, planOf, type IndexedPlan } from '../definition/flow-plan.js';
 import { FlowNotFoundError } from '../errors.js';
+import { promotePools } from './pool-promotion.js';
+import { newEffects } from './task-propagation.js';
 import type { Db, QueueContext } from './queue-context.js';
 
 export async function registerFlow(ctx: QueueContext, flow: FlowDefinition): Promise<IndexedPlan> {
@@ -64,12 +66,19 @@ export async function setPaused(ctx: QueueContext, flowId: string, paused: boole
 }
 
 /** Pool slots (a pool not created has DEFAULT_POOL_SLOTS). */
+/** Creates or resizes a pool; tasks waiting for its slots are queued at once when it grows. */
 export async function setPool(ctx: QueueContext, name: string, slots: number, description?: string): Promise<void> {
-  await ctx.meta.db
-    .insertInto('flow_pools')
-    .values({ name, slots, description: description ?? null })
-    .onConflict((oc) => oc.column('name').doUpdateSet({ slots, description: description ?? null }))
-    .execute();
+  const effects = newEffects();
+  await ctx.meta.transaction(async (trx) => {
+    await trx
+      .insertInto('flow_pools')
+      .values({ name, slots, description: description ?? null })
+      .onConflict((oc) => oc.column('name').doUpdateSet({ slots, description: description ?? null }))
+      .execute();
+    effects.pools.add(name);
+    await promotePools(trx, effects);
+  });
+  if (effects.queued > 0) await ctx.notifier.notify();
 }
 
 /** The error for a flow id that is not registered, listing the ones that are. */

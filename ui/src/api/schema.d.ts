@@ -325,14 +325,22 @@ export interface paths {
                             flows: {
                                 id: string;
                                 description: string | null;
-                                /** @description kind manual | cron (expression, timezone) | interval (everyMs) | table (tables) */
                                 schedule: {
-                                    /** @enum {string} */
-                                    kind: "manual" | "cron" | "interval" | "table";
-                                    expression?: string;
-                                    timezone?: string;
-                                    everyMs?: number;
-                                    tables?: string[];
+                                    /** @enum {unknown} */
+                                    kind: "manual";
+                                } | {
+                                    /** @enum {unknown} */
+                                    kind: "cron";
+                                    expression: string;
+                                    timezone: string;
+                                } | {
+                                    /** @enum {unknown} */
+                                    kind: "interval";
+                                    everyMs: number;
+                                } | {
+                                    /** @enum {unknown} */
+                                    kind: "table";
+                                    tables: string[];
                                 };
                                 paused: boolean;
                                 nextTickAt: string | null;
@@ -393,7 +401,6 @@ export interface paths {
                                 kind: string;
                                 /** @enum {string} */
                                 state: "queued" | "running" | "success" | "failed" | "cancelled";
-                                /** @description The run parameters (JSON) */
                                 params: unknown;
                                 logicalDate: string | null;
                                 createdAt: string;
@@ -421,17 +428,28 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        params?: Record<string, never>;
+                        params?: {
+                            [key: string]: unknown;
+                        };
                     };
                 };
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            runId: number;
+                            created: boolean;
+                            /** @enum {string} */
+                            state: "queued" | "running" | "success" | "failed" | "cancelled";
+                            liveWorkers: number;
+                            notice: string | null;
+                        };
+                    };
                 };
             };
         };
@@ -465,7 +483,17 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            tasks: {
+                                taskId: string;
+                                runId: number;
+                                /** @enum {string} */
+                                state: "none" | "scheduled" | "queued" | "running" | "success" | "failed" | "up_for_retry" | "upstream_failed" | "skipped" | "deferred" | "removed" | "cancelled";
+                                endedAt: string | null;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -501,7 +529,58 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            run: {
+                                id: number;
+                                flowId: string;
+                                kind: string;
+                                /** @enum {string} */
+                                state: "queued" | "running" | "success" | "failed" | "cancelled";
+                                params: unknown;
+                                logicalDate: string | null;
+                                createdAt: string;
+                                startedAt: string | null;
+                                endedAt: string | null;
+                                tasksTotal: number;
+                                tasksDone: number;
+                            };
+                            tasks: {
+                                id: number;
+                                taskId: string;
+                                mapIndex: number;
+                                /** @enum {string} */
+                                state: "none" | "scheduled" | "queued" | "running" | "success" | "failed" | "up_for_retry" | "upstream_failed" | "skipped" | "deferred" | "removed" | "cancelled";
+                                attempt: number;
+                                maxAttempts: number;
+                                startedAt: string | null;
+                                endedAt: string | null;
+                                durationMs: number | null;
+                                expectedMs: number | null;
+                                overdue: boolean;
+                                error: {
+                                    reason?: string;
+                                    name?: string;
+                                    message?: string;
+                                    stack?: string;
+                                } | null;
+                                notice: string | null;
+                            }[];
+                            etaMs: number | null;
+                            liveWorkers: number;
+                            failedAttempts: {
+                                taskId: string;
+                                mapIndex: number;
+                                attempt: number;
+                                outcome: string;
+                                endedAt: string;
+                                reason: string | null;
+                                name: string | null;
+                                message: string | null;
+                                stack: string | null;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -542,7 +621,32 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            lines: {
+                                id: number;
+                                mapIndex: number;
+                                attempt: number;
+                                stream: string;
+                                line: string;
+                                loggedAt: string;
+                            }[];
+                            /** @enum {string} */
+                            state: "none" | "scheduled" | "queued" | "running" | "success" | "failed" | "up_for_retry" | "upstream_failed" | "skipped" | "deferred" | "removed" | "cancelled";
+                            finished: boolean;
+                            errors: {
+                                taskId: string;
+                                mapIndex: number;
+                                attempt: number;
+                                outcome: string;
+                                endedAt: string;
+                                reason: string | null;
+                                name: string | null;
+                                message: string | null;
+                                stack: string | null;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -582,7 +686,9 @@ export interface paths {
                         reprocess?: "missing" | "failed" | "all";
                         maxActiveRuns?: number;
                         dryRun?: boolean;
-                        params?: Record<string, never>;
+                        params?: {
+                            [key: string]: unknown;
+                        };
                     };
                 };
             };
@@ -592,7 +698,23 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            backfillId: number | null;
+                            create: string[];
+                            rerun: {
+                                runId: number;
+                                logicalDate: string;
+                                state: string;
+                            }[];
+                            kept: {
+                                runId: number;
+                                logicalDate: string;
+                                state: string;
+                            }[];
+                            runIds: number[];
+                        };
+                    };
                 };
             };
         };
@@ -628,7 +750,12 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            flowId: string;
+                            paused: boolean;
+                        };
+                    };
                 };
             };
         };
@@ -664,10 +791,357 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            flowId: string;
+                            paused: boolean;
+                        };
+                    };
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/flows/{flowId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A flow's tasks and dependencies (its DAG), schedule, pools, limits and params as a JSON Schema */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    flowId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            description: string | null;
+                            schedule: {
+                                /** @enum {unknown} */
+                                kind: "manual";
+                            } | {
+                                /** @enum {unknown} */
+                                kind: "cron";
+                                expression: string;
+                                timezone: string;
+                            } | {
+                                /** @enum {unknown} */
+                                kind: "interval";
+                                everyMs: number;
+                            } | {
+                                /** @enum {unknown} */
+                                kind: "table";
+                                tables: string[];
+                            };
+                            paused: boolean;
+                            nextTickAt: string | null;
+                            maxActiveRuns: number;
+                            catchup: boolean;
+                            startDate: string | null;
+                            sourceFile: string | null;
+                            activeRuns: number;
+                            lastRun: {
+                                id: number;
+                                /** @enum {string} */
+                                state: "queued" | "running" | "success" | "failed" | "cancelled";
+                                createdAt: string;
+                            } | null;
+                            tasks: {
+                                id: string;
+                                upstream: string[];
+                                downstream: string[];
+                                mapOver: string | null;
+                                /** @enum {string} */
+                                triggerRule: "all_success" | "all_failed" | "all_done" | "all_skipped" | "one_success" | "one_failed" | "one_done" | "none_failed" | "none_failed_min_one_success" | "none_skipped" | "always";
+                                pool: string | null;
+                                priority: number;
+                                retries: number;
+                                timeoutMs: number | null;
+                                reads: string[];
+                                writes: string[];
+                            }[];
+                            params: {
+                                [key: string]: unknown;
+                            };
+                            paramsSchema: {
+                                /** @enum {unknown} */
+                                type: "object";
+                                properties: {
+                                    [key: string]: {
+                                        /** @enum {string} */
+                                        type?: "string" | "number" | "integer" | "boolean" | "array" | "object";
+                                        default: unknown;
+                                    };
+                                };
+                                /** @enum {unknown} */
+                                additionalProperties: false;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/flows/{flowId}/grid": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The last runs (newest first) × the flow's tasks, each cell a task instance's state */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    flowId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            flowId: string;
+                            tasks: string[];
+                            runs: {
+                                id: number;
+                                flowId: string;
+                                kind: string;
+                                /** @enum {string} */
+                                state: "queued" | "running" | "success" | "failed" | "cancelled";
+                                params: unknown;
+                                logicalDate: string | null;
+                                createdAt: string;
+                                startedAt: string | null;
+                                endedAt: string | null;
+                                tasksTotal: number;
+                                tasksDone: number;
+                                cells: {
+                                    taskId: string;
+                                    /** @enum {string} */
+                                    state: "none" | "scheduled" | "queued" | "running" | "success" | "failed" | "up_for_retry" | "upstream_failed" | "skipped" | "deferred" | "removed" | "cancelled";
+                                    attempt: number;
+                                    startedAt: string | null;
+                                    endedAt: string | null;
+                                    mapCount: number | null;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/runs/{runId}/gantt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A run's task instances on a time line: each attempt's queued/started/ended times, expectations, ETA */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    runId: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            run: {
+                                id: number;
+                                flowId: string;
+                                kind: string;
+                                /** @enum {string} */
+                                state: "queued" | "running" | "success" | "failed" | "cancelled";
+                                params: unknown;
+                                logicalDate: string | null;
+                                createdAt: string;
+                                startedAt: string | null;
+                                endedAt: string | null;
+                                tasksTotal: number;
+                                tasksDone: number;
+                            };
+                            etaMs: number | null;
+                            liveWorkers: number;
+                            now: string;
+                            tasks: {
+                                taskId: string;
+                                mapIndex: number;
+                                /** @enum {string} */
+                                state: "none" | "scheduled" | "queued" | "running" | "success" | "failed" | "up_for_retry" | "upstream_failed" | "skipped" | "deferred" | "removed" | "cancelled";
+                                attempt: number;
+                                maxAttempts: number;
+                                queuedAt: string | null;
+                                startedAt: string | null;
+                                endedAt: string | null;
+                                expectedMs: number | null;
+                                overdue: boolean;
+                                attempts: {
+                                    attempt: number;
+                                    outcome: string;
+                                    queuedAt: string | null;
+                                    startedAt: string | null;
+                                    endedAt: string | null;
+                                    workerId: string | null;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/pools": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Pools with their slots and the tasks holding or waiting for one */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            pools: {
+                                name: string;
+                                slots: number;
+                                description: string | null;
+                                used: number;
+                                running: number;
+                                queued: number;
+                                waiting: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/pools/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Create a pool or change its slots (admin) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        slots: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            name: string;
+                            slots: number;
+                            description: string | null;
+                            used: number;
+                            running: number;
+                            queued: number;
+                            waiting: number;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -700,7 +1174,25 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            run: {
+                                id: number;
+                                flowId: string;
+                                kind: string;
+                                /** @enum {string} */
+                                state: "queued" | "running" | "success" | "failed" | "cancelled";
+                                params: unknown;
+                                logicalDate: string | null;
+                                createdAt: string;
+                                startedAt: string | null;
+                                endedAt: string | null;
+                                tasksTotal: number;
+                                tasksDone: number;
+                            };
+                            cleared: string[];
+                        };
+                    };
                 };
             };
         };
@@ -745,7 +1237,25 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            run: {
+                                id: number;
+                                flowId: string;
+                                kind: string;
+                                /** @enum {string} */
+                                state: "queued" | "running" | "success" | "failed" | "cancelled";
+                                params: unknown;
+                                logicalDate: string | null;
+                                createdAt: string;
+                                startedAt: string | null;
+                                endedAt: string | null;
+                                tasksTotal: number;
+                                tasksDone: number;
+                            };
+                            cleared: string[];
+                        };
+                    };
                 };
             };
         };
@@ -790,7 +1300,25 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            run: {
+                                id: number;
+                                flowId: string;
+                                kind: string;
+                                /** @enum {string} */
+                                state: "queued" | "running" | "success" | "failed" | "cancelled";
+                                params: unknown;
+                                logicalDate: string | null;
+                                createdAt: string;
+                                startedAt: string | null;
+                                endedAt: string | null;
+                                tasksTotal: number;
+                                tasksDone: number;
+                            };
+                            cleared: string[];
+                        };
+                    };
                 };
             };
         };
@@ -835,7 +1363,25 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            run: {
+                                id: number;
+                                flowId: string;
+                                kind: string;
+                                /** @enum {string} */
+                                state: "queued" | "running" | "success" | "failed" | "cancelled";
+                                params: unknown;
+                                logicalDate: string | null;
+                                createdAt: string;
+                                startedAt: string | null;
+                                endedAt: string | null;
+                                tasksTotal: number;
+                                tasksDone: number;
+                            };
+                            cleared: string[];
+                        };
+                    };
                 };
             };
         };
@@ -1104,6 +1650,47 @@ export interface paths {
                 };
                 header?: never;
                 path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/streams/runs/{runId}/tasks/{taskId}/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A task's log lines as they are written (`line` events), ending with `end` when the task is over */
+        get: {
+            parameters: {
+                query?: {
+                    map_index?: number;
+                    attempt?: number;
+                    after_id?: number;
+                };
+                header?: never;
+                path: {
+                    runId: number;
+                    taskId: string;
+                };
                 cookie?: never;
             };
             requestBody?: never;

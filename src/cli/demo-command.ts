@@ -2,7 +2,9 @@
  * `strata demo`: the main job on embedded defaults, end to end in a few seconds. Loads
  * the 3-million-row flights data set shipped by `vega-datasets` into a Delta table
  * partitioned by month (first quarter, then the second as an append), checkpoints it,
- * shows its history and queries it with delta_scan, time travel included.
+ * shows its history and queries it with delta_scan, time travel included, then makes the
+ * demo directory a warehouse with the table in its catalog, ready for `strata up` and the
+ * web console.
  *
  * Re-runnable: it starts from an empty demo directory each time. It only ever clears a
  * directory it created (marked by a `.strata-demo` file), never an arbitrary one.
@@ -14,6 +16,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from '../core/index.js';
 import { runSql } from '../engine/index.js';
 import { DeltaTable, fromSql, quoteLiteral, writeCheckpoint } from '../lake/index.js';
+import { makeDemoWarehouse } from './demo-warehouse.js';
 import { historyText } from './table-inspect-commands.js';
 import { withProgress } from './progress-line.js';
 import { countText, formatTable } from './text-table.js';
@@ -96,6 +99,11 @@ FROM ${scan()} GROUP BY origin, destination ORDER BY flights DESC LIMIT 5`,
     say(indent(sql, '  sql> '));
     say(indent(formatTable(result.columns, result.rows)));
   }
+  const warehouse = await makeDemoWarehouse(dir, location);
+  say();
+  say(
+    `8. Made ${displayPath(dir)} a warehouse (embedded metadata database) with the table in its catalog as ${warehouse.tableName}`,
+  );
   say();
   say(`Done in ${((Date.now() - started) / 1000).toFixed(1)}s. Next, try:`);
   say(`  npx strata table info ${shown}`);
@@ -103,6 +111,12 @@ FROM ${scan()} GROUP BY origin, destination ORDER BY flights DESC LIMIT 5`,
     `  npx strata sql "SELECT origin, count(*) AS flights FROM ${scan(', version => 0')} GROUP BY origin ORDER BY flights DESC LIMIT 10"`,
   );
   say(`  npx strata sql "SELECT * FROM ${scan()} WHERE delay > 600" --out late-flights.parquet`);
+  say();
+  say('Then open the web console on the demo warehouse (tables, SQL with charts, flows, live metrics):');
+  say(`  npx strata up --warehouse ${displayPath(dir)} --insecure-local`);
+  // Loaded here, not at the top: the API module is heavy and other commands never need it.
+  const { DEFAULT_PORT } = await import('../api/index.js');
+  say(`  open http://127.0.0.1:${DEFAULT_PORT}/ in a browser (Ctrl-C stops the server)`);
 }
 
 /**

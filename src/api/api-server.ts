@@ -34,6 +34,7 @@ import { registerFlowRoutes } from './rest/flow-routes.js';
 import { registerRunManageRoutes } from './rest/run-manage-routes.js';
 import { registerSqlRoutes } from './rest/sql-routes.js';
 import { registerTableRoutes } from './rest/tables-routes.js';
+import { SQL_MIGRATIONS } from './sql/migrations/sql-migrations.js';
 import { SandboxedQueryService } from './sql/sandboxed-query-service.js';
 import { EventHub } from './streams/event-hub.js';
 import { registerStreamRoutes } from './streams/stream-routes.js';
@@ -62,8 +63,8 @@ export class ApiServer {
     }
     const limits = { ...DEFAULT_LIMITS, ...options.limits };
     const metrics = new ApiMetrics();
-    // Tokens live in API auth's own table: make sure it exists in this warehouse's database.
-    await options.catalog.meta.migrate([AUTH_MIGRATIONS]);
+    // Tokens and query history live in the API's own tables: make sure they exist in this warehouse's database.
+    await options.catalog.meta.migrate([AUTH_MIGRATIONS, SQL_MIGRATIONS]);
     const authenticator = new Authenticator(options.catalog.meta, {
       insecureLocal: options.insecureLocal ?? false,
       ...(options.tokenCacheMs === undefined ? {} : { cacheMs: options.tokenCacheMs }),

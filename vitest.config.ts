@@ -15,10 +15,28 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    // DuckDB is a native addon: forks isolate it better than worker threads.
-    pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'server',
+          // Browser suites (test/ui/*.e2e.test.ts) are here too: they need ui/dist (`npm run build`).
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          // DuckDB is a native addon: forks isolate it better than worker threads.
+          pool: 'forks',
+        },
+      },
+      {
+        // The console's component tests, in a simulated DOM.
+        test: {
+          name: 'ui',
+          root: './ui',
+          include: ['src/**/*.test.{ts,tsx}'],
+          environment: 'happy-dom',
+        },
+      },
+    ],
   },
 });

@@ -52,6 +52,8 @@ export interface ApiServerOptions {
    * through this server is seen at once.
    */
   readonly tableCacheMs?: number;
+  /** The web console's built files; default: ui/dist of this package (see console/console-files.ts). */
+  readonly consoleDir?: string;
   /** How often stream sources poll for new commits and run states; default 250 ms. */
   readonly pollMs?: number;
 }

@@ -29,9 +29,11 @@ import { ApiMetrics } from './observability/metrics.js';
 import { registerRequestLog } from './observability/request-log.js';
 import { registerSystemRoutes } from './observability/system-routes.js';
 import { acceptHttp1 } from './protocol-sniffing.js';
+import { registerConsoleRoutes, type ConsoleHandle } from './console/console-routes.js';
 import { registerAdminRoutes } from './rest/admin-routes.js';
 import { registerFlowRoutes } from './rest/flow-routes.js';
 import { registerRunManageRoutes } from './rest/run-manage-routes.js';
+import { registerSessionRoutes } from './rest/session-routes.js';
 import { registerSqlRoutes } from './rest/sql-routes.js';
 import { registerTableRoutes } from './rest/tables-routes.js';
 import { SQL_MIGRATIONS } from './sql/migrations/sql-migrations.js';
@@ -112,7 +114,8 @@ export class ApiServer {
           security: [{ bearer: [] }],
         },
       });
-      installErrorHandling(app);
+      const webConsole = registerConsoleRoutes(app, options.consoleDir);
+      installErrorHandling(app, webConsole);
       registerRequestLog(
         app,
         options.requestLog === undefined
@@ -134,6 +137,7 @@ export class ApiServer {
       registerFlowRoutes(app, context);
       registerRunManageRoutes(app, context);
       registerAdminRoutes(app, context, authenticator);
+      registerSessionRoutes(app, authenticator);
       registerStreamRoutes(app, context);
       graphql = await registerGraphql(app, context, options.graphql ?? {}, (authorization) =>
         authenticator.authenticate(authorization),
@@ -224,18 +228,19 @@ function requestLogger(logger: Logger): Logger {
   );
 }
 
-function installErrorHandling(app: FastifyInstance): void {
+function installErrorHandling(app: FastifyInstance, webConsole: ConsoleHandle): void {
   app.setErrorHandler((error, request, reply) => {
     const http = toHttpError(error);
     if (http.status >= 500) request.log.error({ err: error }, 'request failed');
     void reply.code(http.status).headers(http.headers).send(http.body);
   });
-  app.setNotFoundHandler((request, reply) => {
+  app.setNotFoundHandler(async (request, reply) => {
+    if (await webConsole.fallback(request, reply)) return reply;
     const http = toHttpError(
       new NotFoundError(`No route ${request.method} ${request.url.split('?')[0]}; see /openapi.json for the routes.`, {
         method: request.method,
       }),
     );
-    void reply.code(http.status).send(http.body);
+    return reply.code(http.status).send(http.body);
   });
 }

@@ -8,6 +8,7 @@ import { moduleErrorBase, type ErrorCodeSet, type ErrorDetails } from '../core/i
 export const ApiErrorCode = {
   API_UNAUTHORIZED: 'unauthenticated',
   API_FORBIDDEN: 'forbidden',
+  API_CSRF: 'forbidden',
   API_BAD_REQUEST: 'invalid',
   API_NOT_FOUND: 'not_found',
   API_PAYLOAD_TOO_LARGE: 'invalid',
@@ -40,6 +41,16 @@ export class UnauthorizedError extends ApiError {
 export class ForbiddenError extends ApiError {
   constructor(message: string, details: ErrorDetails = {}) {
     super('API_FORBIDDEN', message, details);
+  }
+}
+
+/**
+ * A state-changing request authenticated by the console's session cookie without the
+ * session's CSRF token, or from another origin (403).
+ */
+export class CsrfError extends ApiError {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super('API_CSRF', message, details);
   }
 }
 

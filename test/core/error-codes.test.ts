@@ -100,6 +100,7 @@ const EXPECTED: Readonly<Record<string, readonly [ErrorCategory, number]>> = {
   FLOW_RUN_INTERRUPTED: ['conflict', 409],
   API_UNAUTHORIZED: ['unauthenticated', 401],
   API_FORBIDDEN: ['forbidden', 403],
+  API_CSRF: ['forbidden', 403],
   API_BAD_REQUEST: ['invalid', 400],
   API_NOT_FOUND: ['not_found', 404],
   API_PAYLOAD_TOO_LARGE: ['invalid', 413],

@@ -10,12 +10,21 @@ import { NotReadyError } from '../errors.js';
 
 export function registerSystemRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const config = { public: true };
-  app.get('/health', { config, schema: { tags: ['system'], summary: 'The process is up' } }, async () => ({
-    status: 'ok',
-  }));
+  app.get(
+    '/health',
+    { config, schema: { tags: ['system'], summary: 'The process is up', response: { 200: status('ok') } } },
+    async () => ({ status: 'ok' }),
+  );
   app.get(
     '/ready',
-    { config, schema: { tags: ['system'], summary: 'The server can serve requests (its metadata database answers)' } },
+    {
+      config,
+      schema: {
+        tags: ['system'],
+        summary: 'The server can serve requests (its metadata database answers)',
+        response: { 200: status('ready') },
+      },
+    },
     async () => {
       try {
         await sql`select 1`.execute(ctx.catalog.meta.db);
@@ -37,4 +46,12 @@ export function registerSystemRoutes(app: FastifyInstance, ctx: ApiContext): voi
   app.get('/openapi.json', { config, schema: { tags: ['system'], summary: 'This document' } }, async () =>
     app.swagger(),
   );
+}
+
+function status(value: string) {
+  return {
+    type: 'object',
+    required: ['status'],
+    properties: { status: { type: 'string', enum: [value] } },
+  } as const;
 }

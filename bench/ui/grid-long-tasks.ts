@@ -71,7 +71,10 @@ export const gridLongTasks: Scenario = {
       await page.getByRole('button', { name: 'Run' }).click();
       const grid = page.getByRole('grid', { name: 'Query result' });
       await grid.waitFor();
-      await page.waitForFunction((rows) => document.querySelector('[role="grid"]')?.getAttribute('aria-rowcount') === String(rows + 1), ROWS);
+      await page.waitForFunction(
+        (rows) => document.querySelector('[role="grid"]')?.getAttribute('aria-rowcount') === String(rows + 1),
+        ROWS,
+      );
       log('result shown; scrolling');
       // Two frames to settle, then count only the scroll.
       await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));

@@ -71,7 +71,10 @@ describeConsole('SQL page in chromium', () => {
   it("completes the catalog's columns", async () => {
     const page = await openSql(ui.tokens.admin);
     await write(page, 'SELECT sales.');
-    await page.getByRole('option', { name: /region/ }).first().waitFor();
+    await page
+      .getByRole('option', { name: /region/ })
+      .first()
+      .waitFor();
     expect(await page.getByRole('option', { name: /day/ }).count()).toBeGreaterThan(0);
     await ui.screenshot(page, 'sql-completion');
     await page.context().close();
@@ -147,7 +150,10 @@ describeConsole('SQL page in chromium', () => {
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('API_FORBIDDEN');
 
     await write(page, 'SELECT sales.');
-    await page.getByRole('option', { name: /region/ }).first().waitFor();
+    await page
+      .getByRole('option', { name: /region/ })
+      .first()
+      .waitFor();
     expect(await page.getByRole('option', { name: /day/ }).count()).toBe(0);
     await page.context().close();
   });

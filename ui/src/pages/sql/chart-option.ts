@@ -25,7 +25,8 @@ export function chartOption(choice: Exclude<ChartChoice, { kind: 'none' }>, rows
     ...(choice.kind === 'scatter' ? { symbolSize: 6 } : {}),
     data: drawn.map((row) => [xOf(row), numeric(row[y])]),
   }));
-  const xType = choice.kind === 'scatter' || choice.xRole === 'number' ? 'value' : choice.xRole === 'time' ? 'time' : 'category';
+  const xType =
+    choice.kind === 'scatter' || choice.xRole === 'number' ? 'value' : choice.xRole === 'time' ? 'time' : 'category';
   return {
     animation: false,
     tooltip: { trigger: choice.kind === 'scatter' ? 'item' : 'axis' },

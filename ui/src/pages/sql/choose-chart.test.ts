@@ -41,12 +41,19 @@ describe('chooseChart', () => {
     const columns = [col('region', 'VARCHAR'), col('amount', 'DOUBLE')];
     expect(chooseChart(columns, 'line')).toMatchObject({ kind: 'line', x: 'region' });
     expect(chooseChart(columns, 'scatter')).toMatchObject({ kind: 'bar' });
-    expect(chooseChart([col('id', 'INTEGER'), col('a', 'FLOAT')], 'bar')).toMatchObject({ kind: 'bar', x: 'id', y: ['a'] });
+    expect(chooseChart([col('id', 'INTEGER'), col('a', 'FLOAT')], 'bar')).toMatchObject({
+      kind: 'bar',
+      x: 'id',
+      y: ['a'],
+    });
   });
 
   it('says why there is no chart', () => {
     expect(chooseChart([col('name', 'VARCHAR'), col('day', 'DATE')])).toMatchObject({ kind: 'none', available: [] });
-    expect(chooseChart([col('n', 'BIGINT')])).toMatchObject({ kind: 'none', reason: expect.stringContaining('second') });
+    expect(chooseChart([col('n', 'BIGINT')])).toMatchObject({
+      kind: 'none',
+      reason: expect.stringContaining('second'),
+    });
     expect(chooseChart([])).toMatchObject({ kind: 'none' });
   });
 
@@ -57,7 +64,12 @@ describe('chooseChart', () => {
   });
 
   it('reads DuckDB type names', () => {
-    expect(['HUGEINT', 'UBIGINT', 'decimal(18,3)', 'REAL'].map(columnRole)).toEqual(['number', 'number', 'number', 'number']);
+    expect(['HUGEINT', 'UBIGINT', 'decimal(18,3)', 'REAL'].map(columnRole)).toEqual([
+      'number',
+      'number',
+      'number',
+      'number',
+    ]);
     expect(['DATE', 'TIME', 'TIMESTAMP_NS', 'TIMESTAMP WITH TIME ZONE'].map(columnRole)).toEqual([
       'time',
       'time',

@@ -6,7 +6,13 @@ import { sqlHistory } from './sql-api';
 
 export const HISTORY_KEY = ['sql-history'] as const;
 
-export function HistoryPanel({ selected }: { readonly selected: string | null }) {
+export interface HistoryPanelProps {
+  readonly selected: string | null;
+  /** An entry was chosen: its text goes to the editor (even when the URL already names it). */
+  readonly onLoad: (sql: string) => void;
+}
+
+export function HistoryPanel({ selected, onLoad }: HistoryPanelProps) {
   const history = useQuery({ queryKey: HISTORY_KEY, queryFn: sqlHistory });
   return (
     <aside className="panel sql-history" aria-labelledby="sql-history-title">
@@ -23,6 +29,7 @@ export function HistoryPanel({ selected }: { readonly selected: string | null })
               <li key={entry.id} className={entry.id === selected ? 'selected' : undefined}>
                 <Link
                   to={pathWith('/sql', { q: entry.sql, h: entry.id })}
+                  onClick={() => onLoad(entry.sql)}
                   aria-label={`Load query: ${entry.sql}`}
                   aria-current={entry.id === selected ? 'true' : undefined}
                   title={entry.sql}
@@ -30,7 +37,9 @@ export function HistoryPanel({ selected }: { readonly selected: string | null })
                   <code className="history-sql">{entry.sql}</code>
                 </Link>
                 <div className="muted history-meta">
-                  <span className={`state-${entry.status === 'ok' ? 'ok' : entry.status === 'cancelled' ? 'cancelled' : 'failed'}`}>
+                  <span
+                    className={`state-${entry.status === 'ok' ? 'ok' : entry.status === 'cancelled' ? 'cancelled' : 'failed'}`}
+                  >
                     {entry.status}
                     {entry.errorCode ? ` ${entry.errorCode}` : ''}
                   </span>

@@ -1,8 +1,27 @@
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ROW_HEIGHT, ResultGrid, cellText } from './result-grid';
 
 afterEach(cleanup);
+
+// happy-dom has no layout: give the grid's viewport the size a browser would (its style's height).
+const sizes = ['clientHeight', 'clientWidth'] as const;
+const saved = sizes.map((name) => Object.getOwnPropertyDescriptor(HTMLElement.prototype, name));
+beforeAll(() => {
+  for (const name of sizes)
+    Object.defineProperty(HTMLElement.prototype, name, {
+      configurable: true,
+      get(this: HTMLElement) {
+        if (this.getAttribute('role') !== 'grid') return 0;
+        return name === 'clientHeight' ? parseInt(this.style.height, 10) : 1200;
+      },
+    });
+});
+afterAll(() => {
+  sizes.forEach((name, i) => {
+    if (saved[i]) Object.defineProperty(HTMLElement.prototype, name, saved[i]);
+  });
+});
 
 const columns = [
   { name: 'id', type: 'BIGINT' },

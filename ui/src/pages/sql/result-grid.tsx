@@ -56,7 +56,12 @@ export function ResultGrid({ columns, rows, height = 420, label = 'Query result'
       tabIndex={0}
       style={{ height, overflow: 'auto', position: 'relative' }}
     >
-      <div role="row" aria-rowindex={1} className="result-grid-header" style={{ gridTemplateColumns: template, width: total }}>
+      <div
+        role="row"
+        aria-rowindex={1}
+        className="result-grid-header"
+        style={{ gridTemplateColumns: template, width: total }}
+      >
         <div role="columnheader" className="result-grid-index">
           #
         </div>
@@ -90,7 +95,13 @@ export function ResultGrid({ columns, rows, height = 420, label = 'Query result'
                   <div
                     role="gridcell"
                     key={i}
-                    className={value === null || value === undefined ? 'muted' : columnRole(c.type) === 'number' ? 'num' : undefined}
+                    className={
+                      value === null || value === undefined
+                        ? 'muted'
+                        : columnRole(c.type) === 'number'
+                          ? 'num'
+                          : undefined
+                    }
                   >
                     {cellText(value)}
                   </div>

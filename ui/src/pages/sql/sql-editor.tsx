@@ -23,7 +23,11 @@ export function completionSchema(catalog: SqlCatalog): SQLNamespace {
   const schemas: Record<string, Record<string, { label: string; detail: string; type: string }[]>> = {};
   for (const table of catalog.tables) {
     schemas[table.schema] ??= {};
-    schemas[table.schema]![table.table] = table.columns.map((c) => ({ label: c.name, detail: c.type, type: 'property' }));
+    schemas[table.schema]![table.table] = table.columns.map((c) => ({
+      label: c.name,
+      detail: c.type,
+      type: 'property',
+    }));
   }
   return schemas;
 }

@@ -6,7 +6,7 @@
  * (`chart`): every state worth sharing is a link.
  */
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { ErrorBox } from '../../components/error-box';
 import { Empty } from '../../components/empty';
 import { Loading } from '../../components/loading';
@@ -14,12 +14,14 @@ import { navigate, pathWith, useLocation, useSearchParam } from '../../router/ro
 import type { ChartKind } from './choose-chart';
 import { ExplainView } from './explain-view';
 import { HistoryPanel } from './history-panel';
-import { ResultChart } from './result-chart';
-import { ResultGrid } from './result-grid';
+import { ROW_HEIGHT, ResultGrid } from './result-grid';
 import { explainSql, exportHref, sqlCatalog } from './sql-api';
 import { SqlEditor } from './sql-editor';
 import { useSqlRun } from './use-sql-run';
 import './sql.css';
+
+// ECharts is most of the page's code: loaded when a chart is first shown.
+const ResultChart = lazy(() => import('./result-chart').then((m) => ({ default: m.ResultChart })));
 
 const VIEWS = ['results', 'chart', 'explain'] as const;
 type View = (typeof VIEWS)[number];
@@ -131,21 +133,28 @@ export default function SqlPage() {
               ) : result.message !== undefined && result.columns.length === 0 ? (
                 <pre className="statement-message">{result.message}</pre>
               ) : shown === 'chart' ? (
-                <ResultChart
-                  columns={result.columns}
-                  rows={result.rows}
-                  kind={(chart ?? undefined) as ChartKind | undefined}
-                  onKind={(k) => setChart(k, { replace: true })}
-                />
+                <Suspense fallback={<Loading label="Loading chart" />}>
+                  <ResultChart
+                    columns={result.columns}
+                    rows={result.rows}
+                    kind={(chart ?? undefined) as ChartKind | undefined}
+                    onKind={(k) => setChart(k, { replace: true })}
+                  />
+                </Suspense>
               ) : result.rows.length === 0 ? (
                 <Empty title="No rows" />
               ) : (
-                <ResultGrid columns={result.columns} rows={result.rows} />
+                <ResultGrid
+                  columns={result.columns}
+                  rows={result.rows}
+                  // Short results take the room they need; long ones scroll in a fixed viewport.
+                  height={Math.min(440, (result.rows.length + 1) * ROW_HEIGHT + 4)}
+                />
               )}
             </div>
           </div>
         </div>
-        <HistoryPanel selected={search.get('h')} />
+        <HistoryPanel selected={search.get('h')} onLoad={setText} />
       </div>
     </section>
   );

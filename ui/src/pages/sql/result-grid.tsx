@@ -5,7 +5,7 @@
  * their type (numbers narrow, text wide), so nothing is measured per row.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useRef } from 'react';
+import { useMemo, useRef } from 'react';
 import { columnRole, type ResultColumn } from './choose-chart';
 
 export const ROW_HEIGHT = 28;
@@ -38,13 +38,23 @@ export function ResultGrid({ columns, rows, height = 420, label = 'Query result'
     count: rows.length,
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
+    overscan: 6,
     // Before the first measurement (and where there is no layout, as in tests): the given height.
     initialRect: { width: 1200, height },
   });
-  const widths = columns.map(widthOf);
-  const total = widths.reduce((a, b) => a + b, 0) + 64;
-  const template = `64px ${widths.map((w) => `${w}px`).join(' ')}`;
+  const layout = useMemo(() => {
+    const widths = columns.map(widthOf);
+    return {
+      total: widths.reduce((a, b) => a + b, 0) + 64,
+      template: `64px ${widths.map((w) => `${w}px`).join(' ')}`,
+      numeric: columns.map((c) => columnRole(c.type) === 'number'),
+    };
+  }, [columns]);
+  const { total, template, numeric } = layout;
+  const items = virtualizer.getVirtualItems();
+  // Rows are keyed by their slot in the window, not their index: scrolling then updates the text of
+  // the same elements instead of building new ones, which keeps each frame's work small and garbage-free.
+  const slots = Math.max(1, items.length);
   return (
     <div
       ref={scroller}
@@ -72,16 +82,17 @@ export function ResultGrid({ columns, rows, height = 420, label = 'Query result'
         ))}
       </div>
       <div style={{ height: virtualizer.getTotalSize(), width: total, position: 'relative' }}>
-        {virtualizer.getVirtualItems().map((item) => {
+        {items.map((item) => {
           const row = rows[item.index]!;
           return (
             <div
               role="row"
-              key={item.key}
+              key={item.index % slots}
               aria-rowindex={item.index + 2}
               className="result-grid-row"
               style={{
                 gridTemplateColumns: template,
+                width: total,
                 height: ROW_HEIGHT,
                 transform: `translateY(${item.start}px)`,
               }}
@@ -95,13 +106,7 @@ export function ResultGrid({ columns, rows, height = 420, label = 'Query result'
                   <div
                     role="gridcell"
                     key={i}
-                    className={
-                      value === null || value === undefined
-                        ? 'muted'
-                        : columnRole(c.type) === 'number'
-                          ? 'num'
-                          : undefined
-                    }
+                    className={value === null || value === undefined ? 'muted' : numeric[i] ? 'num' : undefined}
                   >
                     {cellText(value)}
                   </div>

@@ -31,6 +31,7 @@ import { registerSystemRoutes } from './observability/system-routes.js';
 import { acceptHttp1 } from './protocol-sniffing.js';
 import { registerConsoleRoutes, type ConsoleHandle } from './console/console-routes.js';
 import { registerAdminRoutes } from './rest/admin-routes.js';
+import { registerCommitsRoutes } from './rest/commits-routes.js';
 import { registerFlowRoutes } from './rest/flow-routes.js';
 import { registerRunManageRoutes } from './rest/run-manage-routes.js';
 import { registerSessionRoutes } from './rest/session-routes.js';
@@ -133,6 +134,7 @@ export class ApiServer {
       });
       registerSystemRoutes(app, context);
       registerTableRoutes(app, context);
+      registerCommitsRoutes(app, context);
       registerSqlRoutes(app, context);
       registerFlowRoutes(app, context);
       registerRunManageRoutes(app, context);

@@ -89,6 +89,20 @@ export class ApiMetrics {
   async snapshot(): Promise<Record<string, number>> {
     const out: Record<string, number> = {};
     for (const metric of await this.registry.getMetricsAsJSON()) {
+      // The console charts latency (sum/count: the mean over an interval) and cache outcomes.
+      if (metric.name === 'strata_http_request_duration_seconds') {
+        for (const value of metric.values as { value: number; metricName?: string }[]) {
+          if (value.metricName?.endsWith('_sum') || value.metricName?.endsWith('_count'))
+            out[value.metricName] = (out[value.metricName] ?? 0) + value.value;
+        }
+        continue;
+      }
+      if (metric.name === 'strata_api_cache_total') {
+        for (const value of metric.values as { value: number; labels: Record<string, string | number> }[]) {
+          const key = `strata_api_cache_${String(value.labels.outcome)}`;
+          out[key] = (out[key] ?? 0) + value.value;
+        }
+      }
       if (
         !metric.name.startsWith('strata_http_requests_total') &&
         !metric.name.startsWith('strata_stream_clients') &&

@@ -9,6 +9,13 @@ import { removeGrant, setGrant, listGrants, type GrantableRole } from '../auth/g
 import { requireRole, type ApiRole } from '../auth/principal.js';
 import { principalOf } from '../auth/request-principal.js';
 import { createToken, listTokens, revokeToken } from '../auth/token-store.js';
+import {
+  CREATED_TOKEN_RESPONSE,
+  GRANT_LIST_RESPONSE,
+  GRANT_RESPONSE,
+  TOKEN_LIST_RESPONSE,
+  TOKEN_RESPONSE,
+} from './console-response-schemas.js';
 
 const tags = ['admin'];
 
@@ -25,9 +32,13 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: ApiContext, authe
 function adminRoutes(app: FastifyInstance, ctx: ApiContext, authenticator: Authenticator): void {
   const meta = ctx.catalog.meta;
 
-  app.get('/v1/admin/tokens', { schema: { tags, summary: 'Tokens (never their secrets)' } }, async () => ({
-    tokens: await listTokens(meta),
-  }));
+  app.get(
+    '/v1/admin/tokens',
+    { schema: { tags, summary: 'Tokens (never their secrets)', response: { 200: TOKEN_LIST_RESPONSE } } },
+    async () => ({
+      tokens: await listTokens(meta),
+    }),
+  );
 
   app.post<{ Body: { name: string; role: ApiRole; expiresInSeconds?: number } }>(
     '/v1/admin/tokens',
@@ -35,6 +46,7 @@ function adminRoutes(app: FastifyInstance, ctx: ApiContext, authenticator: Authe
       schema: {
         tags,
         summary: 'Create a token; the response is the only time its secret is shown',
+        response: { 201: CREATED_TOKEN_RESPONSE },
         body: {
           type: 'object',
           required: ['name', 'role'],
@@ -61,7 +73,7 @@ function adminRoutes(app: FastifyInstance, ctx: ApiContext, authenticator: Authe
 
   app.delete<{ Params: { token: string } }>(
     '/v1/admin/tokens/:token',
-    { schema: { tags, summary: 'Revoke a token by name or id' } },
+    { schema: { tags, summary: 'Revoke a token by name or id', response: { 200: TOKEN_RESPONSE } } },
     async (request) => {
       const revoked = await revokeToken(meta, request.params.token);
       authenticator.forget();
@@ -69,9 +81,13 @@ function adminRoutes(app: FastifyInstance, ctx: ApiContext, authenticator: Authe
     },
   );
 
-  app.get('/v1/admin/grants', { schema: { tags, summary: 'Grants of the writer and reader roles' } }, async () => ({
-    grants: await listGrants(meta),
-  }));
+  app.get(
+    '/v1/admin/grants',
+    { schema: { tags, summary: 'Grants of the writer and reader roles', response: { 200: GRANT_LIST_RESPONSE } } },
+    async () => ({
+      grants: await listGrants(meta),
+    }),
+  );
 
   app.put<{
     Params: { role: GrantableRole; table: string };
@@ -82,6 +98,7 @@ function adminRoutes(app: FastifyInstance, ctx: ApiContext, authenticator: Authe
       schema: {
         tags,
         summary: 'Grant a role a table (optionally only some columns and rows)',
+        response: { 200: GRANT_RESPONSE },
         params: {
           type: 'object',
           properties: { role: { type: 'string', enum: ['writer', 'reader'] }, table: { type: 'string' } },

@@ -11,6 +11,7 @@ import type { ApiContext } from '../api-context.js';
 import { requireRole } from '../auth/principal.js';
 import { principalOf } from '../auth/request-principal.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
+import { FLOW_LIST_RESPONSE, RUN_LIST_RESPONSE } from './console-response-schemas.js';
 
 const tags = ['flows'];
 const flowParams = { type: 'object', properties: { flowId: { type: 'string' } }, required: ['flowId'] } as const;
@@ -30,9 +31,13 @@ export function registerFlowRoutes(app: FastifyInstance, ctx: ApiContext): void 
   };
   const writer = (request: FastifyRequest, action: string) => requireRole(principalOf(request), 'writer', action);
 
-  app.get('/v1/flows', { schema: { tags, summary: 'Flows with their schedule, state and last run' } }, async () => ({
-    flows: await flows().list(),
-  }));
+  app.get(
+    '/v1/flows',
+    {
+      schema: { tags, summary: 'Flows with their schedule, state and last run', response: { 200: FLOW_LIST_RESPONSE } },
+    },
+    async () => ({ flows: await flows().list() }),
+  );
 
   app.get<{ Params: { flowId: string }; Querystring: { limit?: number } }>(
     '/v1/flows/:flowId/runs',
@@ -42,6 +47,7 @@ export function registerFlowRoutes(app: FastifyInstance, ctx: ApiContext): void 
         summary: 'Recent runs of a flow, newest first',
         params: flowParams,
         querystring: { type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: 1000 } } },
+        response: { 200: RUN_LIST_RESPONSE },
       },
     },
     async (request) => ({ runs: await flows().runs(request.params.flowId, request.query.limit ?? 50) }),

@@ -15,6 +15,7 @@ import { principalOf } from '../auth/request-principal.js';
 import { sendCacheable } from '../cache/cached-response.js';
 import { redactHistoryEntry } from '../sql/history-redaction.js';
 import { registerBodyParsers } from './body-parsers.js';
+import { TABLE_LIST_RESPONSE } from './console-response-schemas.js';
 import { CONTENT_TYPES } from './formats-negotiation.js';
 import { registerRowsReadRoute } from './rows-read-route.js';
 import { registerRowsWriteRoutes } from './rows-write-routes.js';
@@ -37,7 +38,7 @@ function registerCatalogRoutes(app: FastifyInstance, ctx: ApiContext): void {
       schema: {
         tags: TABLE_TAGS,
         summary: 'The tables this token can see',
-        response: { 200: { description: '`{ tables: [{name, schema, table, kind, owner, createdAt}] }`' } },
+        response: { 200: TABLE_LIST_RESPONSE },
       },
     },
     async (request) => {

@@ -149,6 +149,56 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/commits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The newest commits across the tables this token can see */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            commits: {
+                                table: string;
+                                version: number;
+                                /** Format: date-time */
+                                timestamp: string;
+                                operation: string;
+                                /** @description Absent when the grant hides rows or columns of the table */
+                                operationMetrics?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sql": {
         parameters: {
             query?: never;
@@ -617,7 +667,34 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            flows: {
+                                id: string;
+                                description: string | null;
+                                /** @description kind manual | cron (expression, timezone) | interval (everyMs) | table (tables) */
+                                schedule: {
+                                    /** @enum {string} */
+                                    kind: "manual" | "cron" | "interval" | "table";
+                                    expression?: string;
+                                    timezone?: string;
+                                    everyMs?: number;
+                                    tables?: string[];
+                                };
+                                paused: boolean;
+                                nextTickAt: string | null;
+                                sourceFile: string | null;
+                                tasks: number;
+                                activeRuns: number;
+                                lastRun: {
+                                    id: number;
+                                    /** @enum {string} */
+                                    state: "queued" | "running" | "success" | "failed" | "cancelled";
+                                    createdAt: string;
+                                } | null;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -655,7 +732,25 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            runs: {
+                                id: number;
+                                flowId: string;
+                                kind: string;
+                                /** @enum {string} */
+                                state: "queued" | "running" | "success" | "failed" | "cancelled";
+                                /** @description The run parameters (JSON) */
+                                params: unknown;
+                                logicalDate: string | null;
+                                createdAt: string;
+                                startedAt: string | null;
+                                endedAt: string | null;
+                                tasksTotal: number;
+                                tasksDone: number;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -1545,13 +1640,24 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description `{ tables: [{name, schema, table, kind, owner, createdAt}] }` */
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            tables: {
+                                name: string;
+                                schema: string;
+                                table: string;
+                                /** @description `managed` or `external` */
+                                kind: string;
+                                owner: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                        };
                     };
                 };
             };
@@ -2087,7 +2193,24 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            tokens: {
+                                id: string;
+                                name: string;
+                                /** @enum {string} */
+                                role: "admin" | "writer" | "reader";
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                expiresAt: string | null;
+                                /** Format: date-time */
+                                revokedAt: string | null;
+                                /** Format: date-time */
+                                lastUsedAt: string | null;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -2112,11 +2235,22 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            role: "admin" | "writer" | "reader";
+                            /** @description The whole token: shown this once, never stored */
+                            token: string;
+                            /** Format: date-time */
+                            expiresAt: string | null;
+                        };
+                    };
                 };
             };
         };
@@ -2153,7 +2287,22 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            role: "admin" | "writer" | "reader";
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            expiresAt: string | null;
+                            /** Format: date-time */
+                            revokedAt: string | null;
+                            /** Format: date-time */
+                            lastUsedAt: string | null;
+                        };
+                    };
                 };
             };
         };
@@ -2184,7 +2333,17 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            grants: {
+                                /** @enum {string} */
+                                role: "writer" | "reader";
+                                table: string;
+                                columns: string[] | null;
+                                rowFilter: string | null;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -2229,7 +2388,15 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            role?: "writer" | "reader";
+                            table: string;
+                            columns: string[] | null;
+                            rowFilter: string | null;
+                        };
+                    };
                 };
             };
         };

@@ -6,9 +6,10 @@
  */
 import type { Suite } from '../harness.js';
 import { firstLoad } from './first-load.js';
+import { gridLongTasks } from './grid-long-tasks.js';
 import { initialJs } from './initial-js.js';
 
 export const uiSuite: Suite = {
   name: 'ui',
-  scenarios: [initialJs, firstLoad],
+  scenarios: [initialJs, firstLoad, gridLongTasks],
 };

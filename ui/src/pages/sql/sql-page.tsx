@@ -6,22 +6,20 @@
  * (`chart`): every state worth sharing is a link.
  */
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { ErrorBox } from '../../components/error-box';
 import { Empty } from '../../components/empty';
 import { Loading } from '../../components/loading';
 import { navigate, pathWith, useLocation, useSearchParam } from '../../router/router';
 import type { ChartKind } from './choose-chart';
 import { ExplainView } from './explain-view';
+import { ResultChart } from './result-chart';
 import { HistoryPanel } from './history-panel';
 import { ROW_HEIGHT, ResultGrid } from './result-grid';
 import { explainSql, exportHref, sqlCatalog } from './sql-api';
 import { SqlEditor } from './sql-editor';
 import { useSqlRun } from './use-sql-run';
 import './sql.css';
-
-// ECharts is most of the page's code: loaded when a chart is first shown.
-const ResultChart = lazy(() => import('./result-chart').then((m) => ({ default: m.ResultChart })));
 
 const VIEWS = ['results', 'chart', 'explain'] as const;
 type View = (typeof VIEWS)[number];
@@ -133,14 +131,12 @@ export default function SqlPage() {
               ) : result.message !== undefined && result.columns.length === 0 ? (
                 <pre className="statement-message">{result.message}</pre>
               ) : shown === 'chart' ? (
-                <Suspense fallback={<Loading label="Loading chart" />}>
-                  <ResultChart
-                    columns={result.columns}
-                    rows={result.rows}
-                    kind={(chart ?? undefined) as ChartKind | undefined}
-                    onKind={(k) => setChart(k, { replace: true })}
-                  />
-                </Suspense>
+                <ResultChart
+                  columns={result.columns}
+                  rows={result.rows}
+                  kind={(chart ?? undefined) as ChartKind | undefined}
+                  onKind={(k) => setChart(k, { replace: true })}
+                />
               ) : result.rows.length === 0 ? (
                 <Empty title="No rows" />
               ) : (

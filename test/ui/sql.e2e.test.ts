@@ -56,6 +56,11 @@ describeConsole('SQL page in chromium', () => {
     await page.getByRole('img', { name: 'line chart of total by region' }).waitFor();
     expect(new URL(page.url()).searchParams.get('chart')).toBe('line');
     await ui.screenshot(page, 'sql-chart');
+    // The dark theme (the shell follows the system's by default).
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.getByRole('tab', { name: 'Results' }).click();
+    await page.getByRole('grid', { name: 'Query result' }).waitFor();
+    await ui.screenshot(page, 'sql-grid-dark');
     await page.context().close();
   });
 

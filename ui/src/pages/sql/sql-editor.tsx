@@ -9,6 +9,7 @@ import { Compartment, EditorState, Prec } from '@codemirror/state';
 import { EditorView, keymap, placeholder } from '@codemirror/view';
 import { basicSetup } from 'codemirror';
 import { useEffect, useRef } from 'react';
+import { editorTheme } from './editor-theme';
 import type { SqlCatalog } from './sql-api';
 
 export interface SqlEditorProps {
@@ -58,6 +59,7 @@ export function SqlEditor({ value, onChange, onRun, catalog }: SqlEditorProps) {
             ]),
           ),
           basicSetup,
+          editorTheme,
           language.current.of(sql({ dialect: PostgreSQL, upperCaseKeywords: true })),
           placeholder('SELECT * FROM main.sales LIMIT 100   — Ctrl+Enter runs'),
           EditorView.contentAttributes.of({ 'aria-label': 'SQL editor' }),

@@ -300,3 +300,14 @@ describe('time travel', () => {
     expect([Number(now.rows[0]!.n), Number(before.rows[0]!.n), Number(first.rows[0]!.n)]).toEqual([90, 100, 25]);
   });
 });
+
+describe('statements other than queries', () => {
+  it('run to their end: their id cannot be cancelled, and they are in the history', async () => {
+    const id = randomUUID();
+    const response = await post('CREATE TABLE scratch (id BIGINT)', { headers: { 'x-strata-query-id': id } });
+    expect(response.status).toBe(200);
+    expect((await api.fetch(`/v1/sql/queries/${id}`, { method: 'DELETE' })).status).toBe(404);
+    const { entries } = await history(api.tokens.admin);
+    expect(entries[0]).toMatchObject({ sql: 'CREATE TABLE scratch (id BIGINT)', status: 'ok' });
+  });
+});

@@ -1,9 +1,9 @@
 /**
  * Answering one SQL statement of `/v1/sql` (POST) or `/v1/sql/export` (GET): the
  * statement gets an id (the client's `x-strata-query-id`, or a new one sent back in
- * that header) under which its owner can cancel it, it is cancelled when its client
- * goes away, and its outcome is recorded in the principal's query history before the
- * response ends. Queries answer in the negotiated format: NDJSON and CSV are streamed
+ * that header); a query can be cancelled under it by its owner, and is cancelled when
+ * its client goes away (other statements run to their end). Every statement's outcome
+ * is recorded in the principal's query history before the response ends. Queries answer in the negotiated format: NDJSON and CSV are streamed
  * batch by batch, JSON (`{columns, rows, rowCount, truncated}`) and Parquet buffered
  * (the row limit bounds them); other statements go to QueryService.execute, which
  * refuses what the role may not do.
@@ -95,6 +95,9 @@ export async function answerSql(
         'Only a query (SELECT, WITH, ...) can be exported; run other statements with POST /v1/sql.',
       );
     if (statement.kind !== 'query') {
+      // Writes, DDL and maintenance run to their end (a commit is not interrupted half way):
+      // they are not cancellable, so a cancel of their id says there is no such query.
+      handle.done();
       const result = await ctx.queries.execute(principal, text);
       announce(ctx, statement, result);
       await finish(result.rowCount);

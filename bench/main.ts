@@ -16,8 +16,9 @@ import { featuresSuite } from './features/suite.js';
 import { flowsSuite } from './flows/suite.js';
 import { lakeSuite } from './lake/suite.js';
 import { sqlSuite } from './sql/suite.js';
+import { uiSuite } from './ui/suite.js';
 
-const SUITES: readonly Suite[] = [lakeSuite, sqlSuite, flowsSuite, apiSuite, featuresSuite];
+const SUITES: readonly Suite[] = [lakeSuite, sqlSuite, flowsSuite, apiSuite, uiSuite, featuresSuite];
 
 const USAGE = `usage: npm run bench -- [suite ...] [--json FILE] [--only scenario,...] [--keep] [--strict]
 suites: ${SUITES.map((s) => `${s.name} (${s.scenarios.map((c) => c.name).join(', ')})`).join('; ')}

@@ -38,6 +38,7 @@ import { registerRunManageRoutes } from './rest/run-manage-routes.js';
 import { registerSessionRoutes } from './rest/session-routes.js';
 import { registerSqlRoutes } from './rest/sql-routes.js';
 import { registerTableRoutes } from './rest/tables-routes.js';
+import { SQL_MIGRATIONS } from './sql/migrations/sql-migrations.js';
 import { SandboxedQueryService } from './sql/sandboxed-query-service.js';
 import { EventHub } from './streams/event-hub.js';
 import { registerLogFollowRoute } from './streams/log-follow-route.js';
@@ -67,8 +68,8 @@ export class ApiServer {
     }
     const limits = { ...DEFAULT_LIMITS, ...options.limits };
     const metrics = new ApiMetrics();
-    // Tokens live in API auth's own table: make sure it exists in this warehouse's database.
-    await options.catalog.meta.migrate([AUTH_MIGRATIONS]);
+    // Tokens and query history live in the API's own tables: make sure they exist in this warehouse's database.
+    await options.catalog.meta.migrate([AUTH_MIGRATIONS, SQL_MIGRATIONS]);
     const authenticator = new Authenticator(options.catalog.meta, {
       insecureLocal: options.insecureLocal ?? false,
       ...(options.tokenCacheMs === undefined ? {} : { cacheMs: options.tokenCacheMs }),

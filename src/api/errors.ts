@@ -16,6 +16,7 @@ export const ApiErrorCode = {
   API_UNSUPPORTED_MEDIA_TYPE: 'invalid',
   API_RATE_LIMITED: 'unavailable',
   API_QUERY_TIMEOUT: 'unavailable',
+  API_QUERY_CANCELLED: 'conflict',
   API_NOT_READY: 'unavailable',
   API_STREAM_TOPIC: 'invalid',
   API_STREAM_LAGGED: 'unavailable',
@@ -100,6 +101,16 @@ export class RateLimitedError extends ApiError {
 export class QueryTimeoutError extends ApiError {
   constructor(message: string, details: ErrorDetails = {}) {
     super('API_QUERY_TIMEOUT', message, details);
+  }
+}
+
+/**
+ * A query was cancelled while it ran (by its owner through `DELETE /v1/sql/queries/{id}`,
+ * or because its client went away): the answer to the cancelled request (409).
+ */
+export class QueryCancelledError extends ApiError {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super('API_QUERY_CANCELLED', message, details);
   }
 }
 

@@ -10,6 +10,8 @@ export type { ApiContext, ApiLimits, TableAccess, TableAccessControl } from './a
 export { ApiRole, API_ROLES, LOCAL_ADMIN, hasRole, type Principal, type TableGrant } from './auth/principal.js';
 export { createToken, revokeToken, listTokens, type CreatedToken, type TokenInfo } from './auth/token-store.js';
 export { AUTH_MIGRATIONS } from './auth/migrations/auth-migrations.js';
+export { SQL_MIGRATIONS } from './sql/migrations/sql-migrations.js';
+export type { SqlHistoryTables } from './sql/query-history-tables.js';
 export type { AuthTables, ApiTokensTable } from './auth/auth-tables.js';
 export { setGrant, removeGrant, listGrants, type GrantRequest, type GrantableRole } from './auth/grant-store.js';
 export { toHttpError, statusOf, type ErrorBody, type HttpError } from './error-mapping.js';

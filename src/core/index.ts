@@ -22,6 +22,7 @@ export {
   createLogger,
   silentLogger,
   redactQuerySecrets,
+  redactSecretsInLine,
   LOG_LEVELS,
   LOG_FORMATS,
   type Logger,

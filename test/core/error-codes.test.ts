@@ -113,6 +113,7 @@ const EXPECTED: Readonly<Record<string, readonly [ErrorCategory, number]>> = {
   API_RESULT_TOO_LARGE: ['invalid', 422],
   API_RESULT_MEMORY_LIMIT: ['unavailable', 429],
   API_QUERY_TIMEOUT: ['unavailable', 408],
+  API_QUERY_CANCELLED: ['conflict', 409],
   API_NOT_READY: ['unavailable', 503],
   API_STREAM_TOPIC: ['invalid', 400],
   API_STREAM_LAGGED: ['unavailable', 503],

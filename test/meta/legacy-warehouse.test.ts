@@ -78,6 +78,7 @@ describeBackends('a warehouse written by release 0.1', (backend) => {
       { name: '0001-catalog', module: 'catalog' },
       { name: '0002-flows', module: 'flows' },
       { name: '0003-api', module: 'api-auth' },
+      { name: 'api-sql-0001-history', module: 'api-sql' },
       { name: 'catalog-0002-grants', module: 'catalog' },
       { name: 'flows-0003-run-control', module: 'flows' },
     ]);

@@ -1,22 +1,24 @@
 /**
- * The console's pages: each is one lazily loaded module default-exporting its page, so
- * the first load carries only the shell and the page opened. A page owns every path
- * under its prefix (`/tables/...`) and its search params.
+ * The console's pages: each is one module default-exporting its page, lazily loaded
+ * (except Home, the first page most loads open, which is small), so the first load
+ * carries only the shell and the page opened. A page owns every path under its prefix
+ * (`/tables/...`) and its search params.
  */
-import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
+import { lazy, type ComponentType } from 'react';
+import HomePage from './pages/home/home-page';
 
 export interface RouteEntry {
   /** The path prefix: `/` matches only `/`, `/tables` matches `/tables` and `/tables/...`. */
   readonly path: string;
   /** The navigation label (also the link's accessible name). */
   readonly label: string;
-  readonly page: LazyExoticComponent<ComponentType>;
+  readonly page: ComponentType;
   /** Shown in navigation only to admins (the server refuses others anyway). */
   readonly adminOnly?: boolean;
 }
 
 export const ROUTES: readonly RouteEntry[] = [
-  { path: '/', label: 'Home', page: lazy(() => import('./pages/home/home-page')) },
+  { path: '/', label: 'Home', page: HomePage },
   { path: '/tables', label: 'Tables', page: lazy(() => import('./pages/tables/tables-page')) },
   { path: '/sql', label: 'SQL', page: lazy(() => import('./pages/sql/sql-page')) },
   { path: '/flows', label: 'Flows', page: lazy(() => import('./pages/flows/flows-page')) },

@@ -2,7 +2,7 @@
  * A bound query's result read chunk by chunk under the request's limits: at most
  * `maxRows` rows (then `truncated`, and DuckDB is asked for nothing more), and an
  * interrupt once `timeoutMs` have passed since the query started (binding included),
- * which surfaces as QueryTimeoutError. Closing, finishing the loop or breaking out of
+ * which surfaces as QueryTimeoutError (or at a cancel: QueryCancelledError). Closing, finishing the loop or breaking out of
  * it releases the views and closes the connection, exactly once.
  */
 import {
@@ -13,20 +13,29 @@ import {
 } from '@duckdb/node-api';
 import { limitFailure, sqlError, type BoundSql, type SqlColumn, type SqlValue } from '../../engine/index.js';
 import { WIDE_INTEGERS, narrowWideIntegers } from '../../lake/index.js';
-import { QueryTimeoutError } from '../errors.js';
+import { QueryCancelledError, QueryTimeoutError } from '../errors.js';
 import type { QueryStream, TableRead } from './query-service.js';
 import { valueTooLarge, type ResultMeter } from './result-limits.js';
 
 type Rows = readonly (readonly SqlValue[])[];
 
-/** The time limit of one query: interrupts its connection when it runs out. */
+/**
+ * The time limit of one query: interrupts its connection when it runs out, or as soon
+ * as `signal` aborts (a cancel by its owner, or its client gone).
+ */
 export class QueryDeadline {
   private expired = false;
+  private cancelled = false;
   private readonly timer: NodeJS.Timeout;
+  private readonly onAbort = (): void => {
+    this.cancelled = true;
+    this.connection.interrupt();
+  };
 
   constructor(
     private readonly connection: DuckDBConnection,
     readonly timeoutMs: number,
+    private readonly signal?: AbortSignal,
   ) {
     this.timer = setTimeout(() => {
       this.expired = true;
@@ -34,10 +43,14 @@ export class QueryDeadline {
     }, timeoutMs);
     // A pending deadline must not keep the process alive.
     this.timer.unref();
+    if (signal?.aborted === true) this.cancelled = true;
+    else signal?.addEventListener('abort', this.onAbort, { once: true });
   }
 
-  /** The error to raise for a failure: the timeout when the deadline caused it. */
+  /** The error to raise for a failure: the cancel or the timeout when they caused it. */
   failure(error: unknown, bound?: Pick<BoundSql, 'tables'>): unknown {
+    if (this.cancelled)
+      return new QueryCancelledError('The query was cancelled before it finished; run it again to see its result.');
     if (this.expired)
       return new QueryTimeoutError(
         `The query ran longer than its limit of ${this.timeoutMs} ms and was stopped. Narrow it (filters, LIMIT) or ask for a longer timeout.`,
@@ -49,11 +62,12 @@ export class QueryDeadline {
 
   /** Throws the timeout error once the deadline has passed. */
   check(): void {
-    if (this.expired) throw this.failure(undefined);
+    if (this.expired || this.cancelled) throw this.failure(undefined);
   }
 
   clear(): void {
     clearTimeout(this.timer);
+    this.signal?.removeEventListener('abort', this.onAbort);
   }
 }
 

@@ -8,6 +8,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { SqlColumn, SqlValue, StatementResult, TableRead } from '../../engine/index.js';
 import type { Principal } from '../auth/principal.js';
+import type { QueryExplain } from './query-explain.js';
 
 /** One table state a query read (defined with the engine's query planning). */
 export type { TableRead } from '../../engine/index.js';
@@ -19,6 +20,8 @@ export interface QueryRequest {
   /** Default: the server's limit. A result cut by it says so (`truncated`). */
   readonly maxRows?: number;
   readonly timeoutMs?: number;
+  /** Aborting it interrupts the query; the request then fails with QueryCancelledError. */
+  readonly signal?: AbortSignal;
   /**
    * Checks to run on the query's own connection before it is planned (e.g. that each
    * user value casts to its column's type), so they need no connection of their own.
@@ -50,6 +53,12 @@ export interface QueryService {
   plan(principal: Principal, sql: string): Promise<TableRead[]>;
   run(request: QueryRequest): Promise<QueryResult>;
   stream(request: QueryRequest): Promise<QueryStream>;
+  /**
+   * DuckDB's plan of the query and the files each table scan keeps and skips. Refused
+   * (ForbiddenError) when a grant restricts a table it reads: the report's counts and
+   * filters would describe rows and columns the grant hides.
+   */
+  explain(request: QueryRequest): Promise<QueryExplain>;
   /**
    * A statement that may write (INSERT/UPDATE/DELETE/MERGE through lake DML) for
    * writers and admins; DDL and maintenance for admins. Readers get ForbiddenError.

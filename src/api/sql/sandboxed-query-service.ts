@@ -46,6 +46,7 @@ import { redactSqlError } from './error-redaction.js';
 import { GrantResolver, restricted } from './grant-resolver.js';
 import { redactHistoryResult } from './history-redaction.js';
 import { LimitedStream, QueryDeadline } from './limited-stream.js';
+import { explainBound, type QueryExplain } from './query-explain.js';
 import type { QueryRequest, QueryResult, QueryService, QueryStream, TableRead } from './query-service.js';
 import { DEFAULT_QUERY_RESOURCE_LIMITS, sandboxLimits, type QueryResourceLimits } from './query-resource-limits.js';
 import { ResultBudget, ResultMeter } from './result-limits.js';
@@ -163,6 +164,44 @@ export class SandboxedQueryService implements QueryService {
     }
   }
 
+  explain(request: QueryRequest): Promise<QueryExplain> {
+    return this.#shown(request.principal, async () => {
+      const resolver = this.resolver(request.principal);
+      let connection = await this.pool.connect();
+      let deadline: QueryDeadline | undefined;
+      try {
+        const planned = await planReads(connection, request.sql, resolver);
+        for (const table of planned.tables) {
+          if (restricted(request.principal.grants?.get(table.name)))
+            throw new ForbiddenError(
+              `EXPLAIN of ${table.name} is not allowed for token "${request.principal.name}": its grant limits the table's columns or rows, and the plan's file counts and filters would describe what the grant hides. Run the query itself instead.`,
+              { table: table.name, role: request.principal.role },
+            );
+        }
+        const locations = planned.tables.map((t) => t.location);
+        if (!(await this.pool.allows(locations))) {
+          connection.closeSync();
+          connection = await this.pool.connect(locations);
+        }
+        deadline = new QueryDeadline(connection, this.timeoutOf(request), request.signal);
+        deadline.check();
+        const bound = await bindSandboxedSql(connection, planned.prepared, resolver);
+        try {
+          return await explainBound(bound, resolver.names);
+        } catch (error) {
+          throw deadline.failure(error, bound);
+        } finally {
+          await bound.release().catch(() => undefined);
+        }
+      } catch (error) {
+        throw deadline?.failure(error) ?? error;
+      } finally {
+        deadline?.clear();
+        connection.closeSync();
+      }
+    });
+  }
+
   private async open(request: QueryRequest, retain: boolean): Promise<QueryStream & { readonly truncated: boolean }> {
     const resolver = this.resolver(request.principal);
     let connection = await this.pool.connect();
@@ -176,7 +215,7 @@ export class SandboxedQueryService implements QueryService {
         connection.closeSync();
         connection = await this.pool.connect(locations);
       }
-      deadline = new QueryDeadline(connection, this.timeoutOf(request));
+      deadline = new QueryDeadline(connection, this.timeoutOf(request), request.signal);
       const bound = await bindSandboxedSql(connection, planned.prepared, resolver).catch((error: unknown) => {
         throw deadline!.failure(error);
       });

@@ -2,7 +2,7 @@
  * Every module's migration source and tables, composed as `strata init` composes them,
  * for suites that open the metadata database directly.
  */
-import { AUTH_MIGRATIONS, type AuthTables } from '../../../src/api/index.js';
+import { AUTH_MIGRATIONS, SQL_MIGRATIONS, type AuthTables, type SqlHistoryTables } from '../../../src/api/index.js';
 import { CATALOG_MIGRATIONS, type CatalogTables } from '../../../src/catalog/index.js';
 import { FLOW_MIGRATIONS, type FlowTables } from '../../../src/flows/index.js';
 import {
@@ -13,9 +13,9 @@ import {
   type MetaTables,
 } from '../../../src/meta/index.js';
 
-export type AllTables = MetaTables & CatalogTables & FlowTables & AuthTables;
+export type AllTables = MetaTables & CatalogTables & FlowTables & AuthTables & SqlHistoryTables;
 
-export const ALL_MIGRATIONS = [CATALOG_MIGRATIONS, FLOW_MIGRATIONS, AUTH_MIGRATIONS] as const;
+export const ALL_MIGRATIONS = [CATALOG_MIGRATIONS, FLOW_MIGRATIONS, AUTH_MIGRATIONS, SQL_MIGRATIONS] as const;
 
 /** Every migration id, in the order a new database applies them. */
 export const ALL_MIGRATION_IDS: readonly string[] = orderSources(ALL_MIGRATIONS).flatMap((s) =>
@@ -24,6 +24,6 @@ export const ALL_MIGRATION_IDS: readonly string[] = orderSources(ALL_MIGRATIONS)
 
 export async function openAll(options: MetaDatabaseOptions): Promise<MetaDatabase<AllTables>> {
   return (await openMetaDatabase({ ...options, migrations: ALL_MIGRATIONS })).withTables<
-    CatalogTables & FlowTables & AuthTables
+    CatalogTables & FlowTables & AuthTables & SqlHistoryTables
   >();
 }

@@ -214,8 +214,15 @@ export interface paths {
                 query?: {
                     /** @description Lower the row limit of this query */
                     max_rows?: number;
+                    /** @description The answer format; overrides Accept */
+                    format?: "json" | "ndjson" | "csv" | "parquet";
+                    /** @description Answer as a file to save (Content-Disposition: attachment) */
+                    download?: boolean;
                 };
-                header?: never;
+                header?: {
+                    /** @description An id for the query (1–64 of A-Z a-z 0-9 _ -) to cancel it by; default: one is made */
+                    "x-strata-query-id"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -227,13 +234,30 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Query rows (JSON, NDJSON, CSV or Parquet by Accept) or, for other statements, `{statement, message, version}` */
+                /** @description Query rows (JSON, NDJSON, CSV or Parquet by `format` or Accept) or, for other statements, `{statement, message, version, ...}`; the `x-strata-query-id` header names the query */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            /** @description For statements other than queries: what ran */
+                            statement?: string;
+                            message?: string;
+                            /** @description The table version a write committed */
+                            version?: number;
+                            columns: {
+                                name: string;
+                                /** @description DuckDB type, e.g. BIGINT */
+                                type: string;
+                            }[];
+                            rows: {
+                                [key: string]: unknown;
+                            }[];
+                            rowCount: number;
+                            /** @description The row limit cut the result */
+                            truncated?: boolean;
+                        };
                     };
                 };
                 /** @description Error: `{code, message, details}` */
@@ -282,6 +306,15 @@ export interface paths {
                     };
                 };
                 /** @description Error: `{code, message, details}` */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Error: `{code, message, details}` */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -292,6 +325,320 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sql/queries/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Cancel a running query of this token (its id from the `x-strata-query-id` header) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            cancelled: boolean;
+                        };
+                    };
+                };
+                /** @description Error: `{code, message, details}` */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sql/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This token's SQL statements, newest first (admins: any user's with `user`) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Another token name (admins only) */
+                    user?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            user: string;
+                            entries: {
+                                id: string;
+                                /** @description The statement, token secrets redacted */
+                                sql: string;
+                                /** Format: date-time */
+                                startedAt: string;
+                                durationMs: number;
+                                rowCount: number | null;
+                                /** @enum {string} */
+                                status: "ok" | "error" | "cancelled";
+                                errorCode: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error: `{code, message, details}` */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sql/explain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A query's plan, with files kept and skipped per table scan (by partition, stats, join keys) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        sql: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            plan: string;
+                            scans: {
+                                table: string;
+                                alias: string | null;
+                                version: number;
+                                filesTotal: number;
+                                filesKept: number;
+                                filesSkipped: number;
+                                skippedByPartition: number;
+                                skippedByStats: number;
+                                skippedByJoin: number;
+                                bytesTotal: number;
+                                bytesKept: number;
+                                /** @description The conditions pruning used */
+                                filter: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error: `{code, message, details}` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Error: `{code, message, details}` */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Error: `{code, message, details}` */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sql/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A query's result as a file download (CSV or Parquet); queries only */
+        get: {
+            parameters: {
+                query: {
+                    sql: string;
+                    format: "csv" | "parquet";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The file (Content-Disposition: attachment) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Error: `{code, message, details}` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Error: `{code, message, details}` */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Error: `{code, message, details}` */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sql/catalog": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tables this token can read, with their visible columns and types (for completion) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            tables: {
+                                /** @description `schema.table` */
+                                name: string;
+                                schema: string;
+                                table: string;
+                                kind: string;
+                                columns: {
+                                    name: string;
+                                    /** @description DuckDB type, e.g. BIGINT */
+                                    type: string;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

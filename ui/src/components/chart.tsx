@@ -1,36 +1,15 @@
 /**
- * ECharts in React, following the theme. Only the parts registered here (and by pages
- * that call `echarts.use` from 'echarts/core' for more) are bundled. The option is
- * applied with notMerge so a new option replaces the old one.
+ * The chart component pages use. ECharts is large, so it loads on the first chart drawn
+ * (its own chunk, shared by every page), not with the page: the Home page's first load
+ * stays small. Registered by default: line, bar, scatter, grid, tooltip, legend,
+ * dataset, canvas; a page needing more calls `echarts.use([...])` from 'echarts/core'
+ * in its own module.
  */
-import { BarChart, LineChart, ScatterChart } from 'echarts/charts';
-import {
-  DataZoomComponent,
-  DatasetComponent,
-  GridComponent,
-  LegendComponent,
-  TitleComponent,
-  TooltipComponent,
-} from 'echarts/components';
-import * as echarts from 'echarts/core';
-import { CanvasRenderer } from 'echarts/renderers';
-import { useEffect, useRef } from 'react';
-import { useTheme } from '../shell/theme';
+import type { ECElementEvent, EChartsCoreOption } from 'echarts/core';
+import { lazy, Suspense } from 'react';
+import { Loading } from './loading';
 
-echarts.use([
-  LineChart,
-  BarChart,
-  ScatterChart,
-  GridComponent,
-  TooltipComponent,
-  LegendComponent,
-  DatasetComponent,
-  TitleComponent,
-  DataZoomComponent,
-  CanvasRenderer,
-]);
-
-export type ChartOption = echarts.EChartsCoreOption;
+export type ChartOption = EChartsCoreOption;
 
 export interface ChartProps {
   readonly option: ChartOption;
@@ -38,40 +17,21 @@ export interface ChartProps {
   readonly label: string;
   readonly height?: number | string;
   /** ECharts click events (e.g. a node of a graph). */
-  readonly onClick?: (params: echarts.ECElementEvent) => void;
+  readonly onClick?: (params: ECElementEvent) => void;
 }
 
-export function Chart({ option, label, height = 260, onClick }: ChartProps) {
-  const element = useRef<HTMLDivElement>(null);
-  const chart = useRef<echarts.ECharts | null>(null);
-  const theme = useTheme();
+const EchartsChart = lazy(() => import('./echarts-chart'));
 
-  useEffect(() => {
-    if (!element.current) return;
-    const instance = echarts.init(element.current, theme === 'dark' ? 'dark' : undefined, { renderer: 'canvas' });
-    chart.current = instance;
-    const resize = new ResizeObserver(() => instance.resize());
-    resize.observe(element.current);
-    return () => {
-      resize.disconnect();
-      instance.dispose();
-      chart.current = null;
-    };
-  }, [theme]);
-
-  useEffect(() => {
-    // Transparent so the panel's own (themed) background shows.
-    chart.current?.setOption({ backgroundColor: 'transparent', ...option }, { notMerge: true });
-  }, [option, theme]);
-
-  useEffect(() => {
-    const instance = chart.current;
-    if (!instance || !onClick) return;
-    instance.on('click', onClick);
-    return () => {
-      instance.off('click', onClick);
-    };
-  }, [onClick, theme]);
-
-  return <div ref={element} role="img" aria-label={label} style={{ width: '100%', height }} />;
+export function Chart(props: ChartProps) {
+  return (
+    <Suspense
+      fallback={
+        <div style={{ height: props.height ?? 260 }}>
+          <Loading label="Loading chart" />
+        </div>
+      }
+    >
+      <EchartsChart {...props} />
+    </Suspense>
+  );
 }

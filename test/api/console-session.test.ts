@@ -7,11 +7,13 @@
 import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import https from 'node:https';
+import { Writable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createToken, revokeToken } from '../../src/api/index.js';
+import { createLogger } from '../../src/core/index.js';
 import { startTestApi, type TestApi } from './helpers/api-harness.js';
 
 describe('console session and files', () => {
@@ -159,6 +161,36 @@ describe('console on an --insecure-local server', () => {
       expect(evil.status).toBe(403);
       expect(await evil.json()).toMatchObject({ code: 'API_CSRF' });
       expect((await post(api.url)).status).toBeLessThan(300);
+    } finally {
+      await api.close();
+    }
+  });
+});
+
+describe('console session and logs', () => {
+  it('keeps the token and the cookie out of the process and request logs, at debug level too', async () => {
+    const lines: string[] = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const logger = createLogger({ level: 'debug', destination });
+    const api = await startTestApi({ seed: false, server: { logger, requestLog: logger } });
+    try {
+      const signedIn = await fetch(`${api.url}/v1/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token: api.tokens.admin }),
+      });
+      const cookie = signedIn.headers.get('set-cookie')!.split(';')[0]!;
+      expect((await fetch(`${api.url}/v1/session`, { headers: { cookie } })).status).toBe(200);
+      // A refused state change logs its error: still without the credential.
+      expect((await fetch(`${api.url}/v1/admin/tokens`, { method: 'POST', headers: { cookie } })).status).toBe(403);
+      expect(lines.join('\n')).toContain('/v1/session');
+      const secret = api.tokens.admin.split('_').slice(2).join('_');
+      expect(lines.join('\n')).not.toContain(secret);
     } finally {
       await api.close();
     }

@@ -35,7 +35,7 @@ export const initialJs: Scenario = {
           value: Math.round((bytes / 1024) * 10) / 10,
           unit: 'KB',
           bound: { max: 300 },
-          note: `${scripts.size} scripts loaded by / before interaction, gzip`,
+          note: `${scripts.size} script${scripts.size === 1 ? '' : 's'} loaded by / before interaction, gzip`,
         },
       ];
     } finally {

@@ -56,6 +56,8 @@ export class ApiServer {
     readonly url: string,
     private readonly graphql: GraphqlHandle,
     private readonly http1: HttpServer | undefined,
+    /** Whether the web console's files were found (ui/dist, built by `npm run build`). */
+    readonly consoleBuilt: boolean,
   ) {}
 
   static async start(options: ApiServerOptions): Promise<ApiServer> {
@@ -98,6 +100,7 @@ export class ApiServer {
     const app = createFastify(options, limits.bodyBytes);
     let graphql: GraphqlHandle | undefined;
     let http1: HttpServer | undefined;
+    let webConsole: ConsoleHandle | undefined;
     try {
       // The same settings as cached bodies' stored compressed forms (body-encodings.ts).
       await app.register(fastifyCompress, {
@@ -117,7 +120,7 @@ export class ApiServer {
           security: [{ bearer: [] }],
         },
       });
-      const webConsole = registerConsoleRoutes(app, options.consoleDir);
+      webConsole = registerConsoleRoutes(app, options.consoleDir);
       installErrorHandling(app, webConsole);
       registerRequestLog(
         app,
@@ -162,7 +165,7 @@ export class ApiServer {
     const address = app.server.address() as AddressInfo;
     const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const url = `${options.tls ? 'https' : 'http'}://${shownHost}:${address.port}`;
-    return new ApiServer(app, context, authenticator, url, graphql, http1);
+    return new ApiServer(app, context, authenticator, url, graphql, http1, webConsole.built);
   }
 
   /** Which protocols the port speaks, for the startup line. */

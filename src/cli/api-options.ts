@@ -136,5 +136,8 @@ export function apiAnnouncement(server: ApiServer, insecureLocal: boolean): stri
   const auth = insecureLocal
     ? 'no token needed (--insecure-local)'
     : 'send Authorization: Bearer <token> (strata token create)';
-  return `API on ${server.url} (${server.protocols}; ${auth}): REST /v1, GraphQL /graphql, streams /v1/streams, OpenAPI /openapi.json`;
+  const web = server.consoleBuilt
+    ? `Console on ${server.url}/ (${insecureLocal ? 'opens straight in' : 'sign in with a token'})`
+    : 'Console not built here: run `npm run build` in the Strata repository, then restart';
+  return `API on ${server.url} (${server.protocols}; ${auth}): REST /v1, GraphQL /graphql, streams /v1/streams, OpenAPI /openapi.json\n${web}`;
 }

@@ -4,12 +4,16 @@
  * need the CSRF token and this origin, sign-out clears it, a revoked token's cookie
  * stops working; the console's files are served with the right caching and encodings.
  */
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import https from 'node:https';
+import { Writable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createToken, revokeToken } from '../../src/api/index.js';
+import { createLogger } from '../../src/core/index.js';
 import { startTestApi, type TestApi } from './helpers/api-harness.js';
 
 describe('console session and files', () => {
@@ -134,6 +138,87 @@ describe('console session and files', () => {
     expect(api404.status).toBe(404);
     expect((await fetch(`${api.url}/assets/missing.js`)).status).toBe(404);
     expect((await fetch(`${api.url}/assets/..%2F..%2Fpackage.json`)).status).toBe(404);
+  });
+});
+
+describe('console on an --insecure-local server', () => {
+  it('opens straight in as the local admin, and refuses state changes from another origin', async () => {
+    const api = await startTestApi({ seed: false, server: { insecureLocal: true } });
+    try {
+      const session = await fetch(`${api.url}/v1/session`);
+      expect(await session.json()).toMatchObject({
+        principal: { name: 'local', role: 'admin' },
+        insecureLocal: true,
+        csrfToken: null,
+      });
+      const post = (origin?: string) =>
+        fetch(`${api.url}/v1/sql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(origin ? { origin } : {}) },
+          body: JSON.stringify({ sql: 'CREATE TABLE t (id BIGINT)' }),
+        });
+      const evil = await post('https://evil.example');
+      expect(evil.status).toBe(403);
+      expect(await evil.json()).toMatchObject({ code: 'API_CSRF' });
+      expect((await post(api.url)).status).toBeLessThan(300);
+    } finally {
+      await api.close();
+    }
+  });
+});
+
+describe('console session and logs', () => {
+  it('keeps the token and the cookie out of the process and request logs, at debug level too', async () => {
+    const lines: string[] = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const logger = createLogger({ level: 'debug', destination });
+    const api = await startTestApi({ seed: false, server: { logger, requestLog: logger } });
+    try {
+      const signedIn = await fetch(`${api.url}/v1/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token: api.tokens.admin }),
+      });
+      const cookie = signedIn.headers.get('set-cookie')!.split(';')[0]!;
+      expect((await fetch(`${api.url}/v1/session`, { headers: { cookie } })).status).toBe(200);
+      // A refused state change logs its error: still without the credential.
+      expect((await fetch(`${api.url}/v1/admin/tokens`, { method: 'POST', headers: { cookie } })).status).toBe(403);
+      expect(lines.join('\n')).toContain('/v1/session');
+      const secret = api.tokens.admin.split('_').slice(2).join('_');
+      expect(lines.join('\n')).not.toContain(secret);
+    } finally {
+      await api.close();
+    }
+  });
+});
+
+describe('console session over TLS', () => {
+  it('marks the cookie Secure', async () => {
+    const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
+    const cert = fixture('localhost-cert.pem');
+    const api = await startTestApi({ seed: false, server: { tls: { cert, key: fixture('localhost-key.pem') } } });
+    try {
+      const setCookie = await new Promise<string>((resolve, reject) => {
+        const request = https.request(
+          `${api.url}/v1/session`,
+          { method: 'POST', ca: cert, headers: { 'content-type': 'application/json' } },
+          (response) => {
+            response.resume();
+            resolve(String(response.headers['set-cookie'] ?? ''));
+          },
+        );
+        request.on('error', reject);
+        request.end(JSON.stringify({ token: api.tokens.reader }));
+      });
+      expect(setCookie).toMatch(/^strata_session=.*; HttpOnly; SameSite=Strict; Secure$/);
+    } finally {
+      await api.close();
+    }
   });
 });
 

@@ -76,9 +76,17 @@ describeConsole('console shell in chromium', () => {
     await row.waitFor();
     expect(await page.content()).not.toContain(secret);
 
+    // Someone signed in with the new token is sent back to sign-in once it is revoked.
+    const other = await ui.newPage();
+    await ui.signIn(other, secret);
+    await other.getByRole('table', { name: 'Flow runs' }).waitFor();
+
     await page.getByRole('button', { name: 'Revoke e2e-made' }).click();
     await expect.poll(() => row.textContent()).toContain('revoked');
     expect((await ui.api.fetch('/v1/session', { token: secret })).status).toBe(401);
+    // Home refreshes its runs every few seconds: the 401 it then gets brings back the sign-in page.
+    await other.getByLabel('API token').waitFor({ timeout: 20_000 });
+    await other.context().close();
 
     await page.getByLabel('Grant role').selectOption('writer');
     await page.getByLabel('Grant table').selectOption('main.customers');

@@ -1,15 +1,22 @@
 /** The console: the session decides between the sign-in page and the shell. */
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { ApiError } from './api/api-error';
 import { ErrorBox } from './components/error-box';
 import { Loading } from './components/loading';
-import { SessionProvider, useSessionQuery } from './session/session';
+import { SESSION_KEY, SessionProvider, useSessionQuery } from './session/session';
 import { SignInPage } from './session/sign-in-page';
 import { AppLayout } from './shell/app-layout';
 import { useApplyTheme } from './shell/theme';
 
 export function createQueryClient(): QueryClient {
-  return new QueryClient({
+  // A 401 anywhere (the token was revoked or expired meanwhile): ask who is signed in
+  // again, which shows the sign-in page when nobody is.
+  const onError = (error: unknown) => {
+    if (error instanceof ApiError && error.status === 401) void client.invalidateQueries({ queryKey: SESSION_KEY });
+  };
+  const client: QueryClient = new QueryClient({
+    queryCache: new QueryCache({ onError }),
+    mutationCache: new MutationCache({ onError }),
     defaultOptions: {
       queries: {
         // A 4xx will not change by asking again; outages may.
@@ -18,6 +25,7 @@ export function createQueryClient(): QueryClient {
       },
     },
   });
+  return client;
 }
 
 function Gate() {

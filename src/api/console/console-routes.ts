@@ -18,6 +18,8 @@ export function isConsolePath(url: string): boolean {
 }
 
 export interface ConsoleHandle {
+  /** Whether ui/dist was found (else `/` says how to build it). */
+  readonly built: boolean;
   /** For the not-found handler: true when it answered a browser navigation with the console. */
   fallback(request: FastifyRequest, reply: FastifyReply): Promise<boolean>;
 }
@@ -55,6 +57,7 @@ export function registerConsoleRoutes(app: FastifyInstance, directory?: string):
   });
 
   return {
+    built: files !== undefined,
     async fallback(request, reply) {
       if (files === undefined || (request.method !== 'GET' && request.method !== 'HEAD')) return false;
       const path = request.url.split('?')[0]!;

@@ -57,6 +57,12 @@ export function MetricsPanel() {
           {latest.cacheHits} hit / {latest.cacheMisses} miss · {latest.streamClients} stream clients
         </p>
       )}
+      {state.points.length === 0 && state.last !== null && (
+        <p className="muted" aria-label="Totals so far">
+          {Number(state.last.strata_http_requests_total ?? 0)} requests served so far; rates follow with the next
+          figures (every few seconds).
+        </p>
+      )}
       {state.points.length === 0 ? (
         <Loading label="Waiting for the first figures" />
       ) : (

@@ -10,26 +10,14 @@ import type { FlowControl, FlowDetail } from '../../flows/index.js';
 import type { ApiContext } from '../api-context.js';
 import { requireRole, type Principal } from '../auth/principal.js';
 import { principalOf } from '../auth/request-principal.js';
-import { NotFoundError } from '../errors.js';
 import { FLOW_DETAIL, GANTT_VIEW, GRID_VIEW, POOL_VIEW } from './flow-console-schemas.js';
+import { flowControlOf, flowParams, runParams } from './flow-route-params.js';
 
 const tags = ['flows'];
-const flowParams = { type: 'object', properties: { flowId: { type: 'string' } }, required: ['flowId'] } as const;
-const runParams = {
-  type: 'object',
-  properties: { runId: { type: 'integer', minimum: 1 } },
-  required: ['runId'],
-} as const;
 const POOL_NAME = '^[A-Za-z0-9_.-]{1,100}$';
 
 export function registerFlowConsoleRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  const flows = (): FlowControl => {
-    if (ctx.flows === undefined)
-      throw new NotFoundError(
-        'This server runs without flows (start it with `strata up`, or `strata serve` on a warehouse).',
-      );
-    return ctx.flows;
-  };
+  const flows = (): FlowControl => flowControlOf(ctx);
 
   app.get<{ Params: { flowId: string } }>(
     '/v1/flows/:flowId',

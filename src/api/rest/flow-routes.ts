@@ -10,25 +10,14 @@ import type { FlowControl, JsonValue } from '../../flows/index.js';
 import type { ApiContext } from '../api-context.js';
 import { requireRole } from '../auth/principal.js';
 import { principalOf } from '../auth/request-principal.js';
-import { BadRequestError, NotFoundError } from '../errors.js';
+import { BadRequestError } from '../errors.js';
 import { BACKFILL_VIEW, FLOW_ROW, LATEST_TASK, LOG_PAGE, RUN_DETAIL, RUN_VIEW, TRIGGERED_RUN } from './flow-schemas.js';
+import { flowControlOf, flowParams, runParams } from './flow-route-params.js';
 
 const tags = ['flows'];
-const flowParams = { type: 'object', properties: { flowId: { type: 'string' } }, required: ['flowId'] } as const;
-const runParams = {
-  type: 'object',
-  properties: { runId: { type: 'integer', minimum: 1 } },
-  required: ['runId'],
-} as const;
 
 export function registerFlowRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  const flows = (): FlowControl => {
-    if (ctx.flows === undefined)
-      throw new NotFoundError(
-        'This server runs without flows (start it with `strata up`, or `strata serve` on a warehouse).',
-      );
-    return ctx.flows;
-  };
+  const flows = (): FlowControl => flowControlOf(ctx);
   const writer = (request: FastifyRequest, action: string) => requireRole(principalOf(request), 'writer', action);
 
   const list = (key: string, items: object) => ({

@@ -10,8 +10,8 @@ import type { FlowControl, RunAction } from '../../flows/index.js';
 import type { ApiContext } from '../api-context.js';
 import { requireRole } from '../auth/principal.js';
 import { principalOf } from '../auth/request-principal.js';
-import { NotFoundError } from '../errors.js';
 import { MANAGED_RUN } from './flow-schemas.js';
+import { flowControlOf } from './flow-route-params.js';
 
 const tags = ['flows'];
 const params = {
@@ -60,13 +60,7 @@ const ROUTES: readonly { path: string; summary: string; action: (body: TaskBody)
 ];
 
 export function registerRunManageRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  const flows = (): FlowControl => {
-    if (ctx.flows === undefined)
-      throw new NotFoundError(
-        'This server runs without flows (start it with `strata up`, or `strata serve` on a warehouse).',
-      );
-    return ctx.flows;
-  };
+  const flows = (): FlowControl => flowControlOf(ctx);
   for (const route of ROUTES) {
     app.post<{ Params: { runId: number }; Body: TaskBody | undefined }>(
       `/v1/runs/:runId/${route.path}`,

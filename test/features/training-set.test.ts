@@ -28,23 +28,23 @@ const HOUR = 3_600_000;
 const BASE = Date.parse('2026-03-01T00:00:00Z');
 const iso = (ms: number) => new Date(ms).toISOString();
 
-interface StatRow {
+type StatRow = {
   driver_id: number | null;
   event_ts: string | null;
   created_ts: string | null;
   trips: number | null;
   rating: number | null;
-}
-interface PingRow {
+};
+type PingRow = {
   driver_id: number;
   event_ts: string;
   speed: number | null;
-}
-interface EntityRow {
+};
+type EntityRow = {
   driver_id: number | null;
   event_timestamp: string;
   label: number;
-}
+};
 
 const driver = defineEntity({ name: 'driver', joinKeys: { driver_id: 'int64' } });
 const stats = defineFeatureView({

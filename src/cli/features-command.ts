@@ -160,7 +160,7 @@ function printPlan(plan: FeaturePlan & { applied?: boolean }, json: boolean, ver
       : c.kind === 'removed'
         ? `${c.fromVersion} -> -`
         : String(c.version),
-    c.kind === 'changed' ? `${c.fields.join(', ')}${c.incompatible ? `; REFUSED: ${c.incompatible}` : ''}` : '',
+    c.kind === 'changed' ? `${c.fields.join(', ')}${c.incompatible ? ' (refused)' : ''}` : '',
   ]);
   if (rows.length === 0) process.stdout.write('no definitions (put them in features/*.ts)\n');
   else
@@ -170,6 +170,7 @@ function printPlan(plan: FeaturePlan & { applied?: boolean }, json: boolean, ver
         rows,
       )}\n`,
     );
+  for (const refused of plan.incompatible) process.stdout.write(`REFUSED ${refused.object}: ${refused.reason}\n`);
   if (verb === 'apply') process.stdout.write(plan.applied ? 'applied\n' : 'nothing to apply\n');
 }
 

@@ -8,7 +8,9 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Catalog, initWarehouse } from '../../src/catalog/index.js';
-import { fromRows, vacuum } from '../../src/lake/index.js';
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { fromRows, vacuum, withConnection } from '../../src/lake/index.js';
 import {
   FeatureRegistry,
   MANIFEST_PROPERTY,
@@ -231,6 +233,36 @@ describeBackends('training sets', (backend) => {
     const rebuilt = await rebuildTrainingSet(registry, 'ts_pinned', 'ts_rebuilt');
     expect(rebuilt.manifest.sources).toEqual(manifest.sources);
     expect(await read('ts_rebuilt')).toEqual(before);
+  });
+
+  it('takes entity rows from a table (pinned for rebuilds) and from a Parquet file, in their order', async () => {
+    const rows = data.entityRows.slice(0, 40).reverse();
+    await catalog.createTable('entity_rows', { data: fromRows(rows) });
+    const fromTable = await getTrainingSet(registry, {
+      features: ['stats:trips'],
+      entities: { kind: 'table', table: 'entity_rows' },
+      output: 'ts_from_table',
+    });
+    expect(fromTable.manifest.sources.at(-1)).toMatchObject({ table: 'main.entity_rows', version: 0 });
+    const labels = (await read('ts_from_table')).map((r) => Number(r.label));
+    expect(labels).toEqual(rows.map((r) => r.label));
+    await (await catalog.openTable('entity_rows')).append(fromRows(rows.slice(0, 5)));
+    await rebuildTrainingSet(registry, 'ts_from_table', 'ts_from_table_again');
+    expect(await read('ts_from_table_again')).toEqual(await read('ts_from_table'));
+
+    const file = path.join(setup.warehouse, 'entities.parquet');
+    writeFileSync(path.join(setup.warehouse, 'rows.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n'));
+    await withConnection((c) =>
+      c.run(`COPY (SELECT * FROM read_json('${path.join(setup.warehouse, 'rows.jsonl')}')) TO '${file}'`),
+    );
+    await getTrainingSet(registry, {
+      features: ['stats:trips'],
+      entities: { kind: 'file', path: file },
+      output: 'ts_from_file',
+    });
+    const fileRows = await read('ts_from_file');
+    expect(fileRows.map((r) => Number(r.label))).toEqual(rows.map((r) => r.label));
+    expect(fileRows.map((r) => r.trips)).toEqual((await read('ts_from_table')).map((r) => r.trips));
   });
 
   it('refuses entity rows without a timestamp or with a key of the wrong type, naming the row', async () => {

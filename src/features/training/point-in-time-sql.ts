@@ -1,13 +1,23 @@
 /**
- * The point-in-time join as one DuckDB query. For each distinct (join keys, timestamp t)
- * of the entity rows and each view, the candidate rows are those with the same keys and
- *   event_time <= t, created_time <= t (bitemporal; a row without a created time counts as
- *   created at its event time), event_time >= t - ttl (when the view has a TTL);
- * the chosen row is the first by event_time DESC, created_time DESC, then the feature
- * values DESC (NULLS LAST) in declared order: a stable rule that depends only on the
- * data, so a rebuild over the same versions picks the same row wherever it is stored.
- * The chosen values are joined back to every entity row (duplicates included) and the
- * result is ordered by the entity row's index. A null key or timestamp matches nothing.
+ * The point-in-time join as one DuckDB query of ASOF joins. The value of a view for an
+ * entity row (keys, t) comes from the source row with the same keys that is first by
+ *   event_time DESC, created_time DESC, then its feature values DESC (nulls last) in
+ *   declared order
+ * among those with event_time <= t and created_time <= t (bitemporal; a row without a
+ * created time counts as created at its event time; event-time-only mode drops the
+ * created-time condition but keeps the order), provided its event_time >= t - ttl when
+ * the view has a TTL. The tie rule depends only on the data, so a rebuild over the same
+ * versions picks the same row wherever it is stored.
+ *
+ * How it runs as ASOF joins: a row is visible from v = max(event_time, created_time)
+ * on (from event_time on, event-time-only), so for each key the best row visible at v is
+ * a running maximum, over rows ordered by v, of a struct that sorts as the rule does
+ * (DuckDB compares structs field by field; `n_i`, true when feature i is not null, puts
+ * nulls last). An ASOF join then takes, for each entity row, the last v <= t: its
+ * running maximum is the best visible row. If that row is older than the TTL, so is
+ * every other visible row (it has the greatest event time), and the value is null. Peers
+ * (rows with equal v) share one running maximum, so which peer ASOF picks does not
+ * matter. A null key or timestamp matches nothing.
  */
 import { quoteIdent } from '../../lake/index.js';
 import { DUCKDB_TYPE, type FeatureType } from '../definition/feature-types.js';
@@ -28,7 +38,7 @@ export interface PointInTimeRequest {
   /** Internal columns of the entity table, left out of the result. */
   readonly internalColumns: readonly string[];
   readonly views: readonly ViewJoin[];
-  /** false: event time only (created times ignored). */
+  /** false: event time only (created times order corrections but do not hide them). */
   readonly bitemporal: boolean;
 }
 
@@ -40,43 +50,37 @@ export function pointInTimeSql(request: PointInTimeRequest): string {
   const outputs: string[] = [];
   request.views.forEach((view, i) => {
     const v = `__v${i}`;
-    const keys = view.keys.map(([k]) => k);
-    const created = view.createdTime
-      ? `CAST(${quoteIdent(view.createdTime)} AS TIMESTAMPTZ)`
-      : `CAST(${quoteIdent(view.eventTime)} AS TIMESTAMPTZ)`;
-    const columns = [
-      ...view.keys.map(([k, t]) => `CAST(${quoteIdent(k)} AS ${DUCKDB_TYPE[t]}) AS ${quoteIdent(keyColumn(k))}`),
-      `CAST(${quoteIdent(view.eventTime)} AS TIMESTAMPTZ) AS __et`,
-      `coalesce(${created}, CAST(${quoteIdent(view.eventTime)} AS TIMESTAMPTZ)) AS __ct`,
-      ...view.features.map((f, j) => `CAST(${quoteIdent(f.name)} AS ${DUCKDB_TYPE[f.type]}) AS __f${j}`),
+    const keyCols = view.keys.map(([k]) => quoteIdent(keyColumn(k)));
+    const et = `CAST(${quoteIdent(view.eventTime)} AS TIMESTAMPTZ)`;
+    const ct = view.createdTime ? `coalesce(CAST(${quoteIdent(view.createdTime)} AS TIMESTAMPTZ), ${et})` : et;
+    const rank = [
+      `et := ${et}`,
+      `ct := ${ct}`,
+      ...view.features.flatMap((f, j) => {
+        const value = `CAST(${quoteIdent(f.name)} AS ${DUCKDB_TYPE[f.type]})`;
+        return [`n${j} := ${value} IS NOT NULL`, `f${j} := ${value}`];
+      }),
     ];
-    ctes.push(
-      `${v}_src AS (SELECT ${columns.join(', ')} FROM (${view.sourceSql}) WHERE ${quoteIdent(view.eventTime)} IS NOT NULL)`,
+    const visible = request.bitemporal ? `greatest(${et}, ${ct})` : et;
+    const keys = view.keys.map(
+      ([k, t]) => `CAST(${quoteIdent(k)} AS ${DUCKDB_TYPE[t]}) AS ${quoteIdent(keyColumn(k))}`,
     );
-    const keyCols = keys.map((k) => quoteIdent(keyColumn(k)));
     ctes.push(
-      `${v}_q AS (SELECT DISTINCT ${[...keyCols, '__ts'].join(', ')} FROM ${request.entityTable} WHERE __ts IS NOT NULL)`,
+      `${v}_src AS (SELECT ${[...keys, `${visible} AS __v`, `struct_pack(${rank.join(', ')}) AS __s`].join(', ')} ` +
+        `FROM (${view.sourceSql}) WHERE ${quoteIdent(view.eventTime)} IS NOT NULL)`,
     );
-    const on = [
-      ...keyCols.map((c) => `s.${c} = q.${c}`),
-      's.__et <= q.__ts',
-      ...(request.bitemporal ? ['s.__ct <= q.__ts'] : []),
-      ...(view.ttlMs > 0 ? [`s.__et >= q.__ts - to_milliseconds(${view.ttlMs})`] : []),
-    ];
-    const order = [
-      's.__et DESC',
-      ...(request.bitemporal || view.createdTime ? ['s.__ct DESC'] : []),
-      ...view.features.map((_, j) => `s.__f${j} DESC NULLS LAST`),
-    ];
-    const picked = view.features.map((_, j) => `s.__f${j}`);
     ctes.push(
-      `${v} AS (SELECT ${[...keyCols.map((c) => `q.${c}`), 'q.__ts', ...picked].join(', ')} FROM ${v}_q q JOIN ${v}_src s ON ${on.join(' AND ')} ` +
-        `QUALIFY row_number() OVER (PARTITION BY ${[...keyCols.map((c) => `q.${c}`), 'q.__ts'].join(', ')} ORDER BY ${order.join(', ')}) = 1)`,
+      `${v} AS (SELECT ${[...keyCols, '__v'].join(', ')}, max(__s) OVER (PARTITION BY ${keyCols.join(', ')} ORDER BY __v) AS __best FROM ${v}_src)`,
     );
     joins.push(
-      `LEFT JOIN ${v} ON ${[...keyCols.map((c) => `${v}.${c} = e.${c}`), `${v}.__ts = e.__ts`].join(' AND ')}`,
+      `ASOF LEFT JOIN ${v} ON ${[...keyCols.map((c) => `${v}.${c} = e.${c}`), `e.__ts >= ${v}.__v`].join(' AND ')}`,
     );
-    view.features.forEach((f, j) => outputs.push(`${v}.__f${j} AS ${quoteIdent(f.output)}`));
+    const fresh =
+      view.ttlMs > 0 ? `struct_extract(${v}.__best, 'et') >= e.__ts - to_milliseconds(${view.ttlMs})` : undefined;
+    view.features.forEach((f, j) => {
+      const value = `struct_extract(${v}.__best, 'f${j}')`;
+      outputs.push(`${fresh ? `CASE WHEN ${fresh} THEN ${value} END` : value} AS ${quoteIdent(f.output)}`);
+    });
   });
   const exclude = request.internalColumns.map(quoteIdent).join(', ');
   return (

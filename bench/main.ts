@@ -12,11 +12,12 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatTable, passes, suiteReport, writeJson, type BenchResult, type Suite } from './harness.js';
 import { apiSuite } from './api/suite.js';
+import { featuresSuite } from './features/suite.js';
 import { flowsSuite } from './flows/suite.js';
 import { lakeSuite } from './lake/suite.js';
 import { sqlSuite } from './sql/suite.js';
 
-const SUITES: readonly Suite[] = [lakeSuite, sqlSuite, flowsSuite, apiSuite];
+const SUITES: readonly Suite[] = [lakeSuite, sqlSuite, flowsSuite, apiSuite, featuresSuite];
 
 const USAGE = `usage: npm run bench -- [suite ...] [--json FILE] [--only scenario,...] [--keep] [--strict]
 suites: ${SUITES.map((s) => `${s.name} (${s.scenarios.map((c) => c.name).join(', ')})`).join('; ')}

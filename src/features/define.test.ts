@@ -8,13 +8,13 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-const HEAVY = /^(@duckdb\/|@electric-sql\/|pg$|kysely$)|\/(lake|duckdb|meta|engine|catalog|flows)\/index\.js$/;
+const HEAVY = /^(@duckdb\/|@electric-sql\/|pg$|kysely$)|\/src\/(lake|duckdb|meta|engine|catalog|flows)\//;
 
 function closure(file: string, seen = new Set<string>()): Set<string> {
   if (seen.has(file)) return seen;
   seen.add(file);
   const text = readFileSync(file, 'utf8');
-  for (const match of text.matchAll(/^(?:import|export)\s(?!type\b)[^;]*?from\s+'([^']+)'/gms)) {
+  for (const match of text.matchAll(/^(?:import|export)\s(?!type\b)(?:[^;']*?from\s+)?'([^']+)'/gms)) {
     const specifier = match[1]!;
     if (specifier.startsWith('.')) closure(path.resolve(path.dirname(file), specifier.replace(/\.js$/, '.ts')), seen);
     else seen.add(specifier);

@@ -10,14 +10,15 @@
  * versions picks the same row wherever it is stored.
  *
  * How it runs as ASOF joins: a row is visible from v = max(event_time, created_time)
- * on (from event_time on, event-time-only), so for each key the best row visible at v is
- * a running maximum, over rows ordered by v, of a struct that sorts as the rule does
- * (DuckDB compares structs field by field; `n_i`, true when feature i is not null, puts
- * nulls last). An ASOF join then takes, for each entity row, the last v <= t: its
- * running maximum is the best visible row. If that row is older than the TTL, so is
- * every other visible row (it has the greatest event time), and the value is null. Peers
- * (rows with equal v) share one running maximum, so which peer ASOF picks does not
- * matter. A null key or timestamp matches nothing.
+ * on (from event_time on, event-time-only), so for each key the best row visible at v has
+ * the running maximum, over rows ordered by v, of (event_time, created_time), one HUGEINT
+ * (a window of scalars is cheap; one of wide structs is not). An ASOF join takes, for each
+ * entity row, the last v <= t: its running maximum names the best visible (event, created)
+ * pair; a GROUP BY of the source on keys and that pair gives its values, the tie rule
+ * applied by comparing structs (`n_i`, true when feature i is not null, puts nulls last).
+ * If that row is older than the TTL, so is every other visible row (it has the greatest
+ * event time), and the value is null. Peers (equal v) share one running maximum, so which
+ * one ASOF picks does not matter. A null key or timestamp matches nothing.
  */
 import { quoteIdent } from '../../lake/index.js';
 import { DUCKDB_TYPE, type FeatureType } from '../definition/feature-types.js';
@@ -44,6 +45,10 @@ export interface PointInTimeRequest {
 
 export const keyColumn = (key: string): string => `__key_${key}`;
 
+// (event, created) as one sortable HUGEINT: event micros in the high 64 bits, created micros (offset to be non-negative) in the low.
+const pair = (et: string, ct: string) =>
+  `(epoch_us(${et})::HUGEINT * 18446744073709551616::HUGEINT + (epoch_us(${ct}) + 4611686018427387904)::HUGEINT)`;
+
 export function pointInTimeSql(request: PointInTimeRequest): string {
   const ctes: string[] = [];
   const joins: string[] = [];
@@ -53,32 +58,31 @@ export function pointInTimeSql(request: PointInTimeRequest): string {
     const keyCols = view.keys.map(([k]) => quoteIdent(keyColumn(k)));
     const et = `CAST(${quoteIdent(view.eventTime)} AS TIMESTAMPTZ)`;
     const ct = view.createdTime ? `coalesce(CAST(${quoteIdent(view.createdTime)} AS TIMESTAMPTZ), ${et})` : et;
-    const rank = [
-      `et := ${et}`,
-      `ct := ${ct}`,
-      ...view.features.flatMap((f, j) => {
-        const value = `CAST(${quoteIdent(f.name)} AS ${DUCKDB_TYPE[f.type]})`;
-        return [`n${j} := ${value} IS NOT NULL`, `f${j} := ${value}`];
-      }),
-    ];
-    const visible = request.bitemporal ? `greatest(${et}, ${ct})` : et;
     const keys = view.keys.map(
       ([k, t]) => `CAST(${quoteIdent(k)} AS ${DUCKDB_TYPE[t]}) AS ${quoteIdent(keyColumn(k))}`,
     );
+    const values = view.features.map((f, j) => `CAST(${quoteIdent(f.name)} AS ${DUCKDB_TYPE[f.type]}) AS __f${j}`);
     ctes.push(
-      `${v}_src AS (SELECT ${[...keys, `${visible} AS __v`, `struct_pack(${rank.join(', ')}) AS __s`].join(', ')} ` +
+      `${v}_src AS (SELECT ${[...keys, `${et} AS __et`, `${ct} AS __ct`, ...values].join(', ')} ` +
         `FROM (${view.sourceSql}) WHERE ${quoteIdent(view.eventTime)} IS NOT NULL)`,
     );
+    const visible = request.bitemporal ? 'greatest(__et, __ct)' : '__et';
     ctes.push(
-      `${v} AS (SELECT ${[...keyCols, '__v'].join(', ')}, max(__s) OVER (PARTITION BY ${keyCols.join(', ')} ORDER BY __v) AS __best FROM ${v}_src)`,
+      `${v}_rank AS (SELECT ${[...keyCols, `${visible} AS __v`].join(', ')}, ` +
+        `max(${pair('__et', '__ct')}) OVER (PARTITION BY ${keyCols.join(', ')} ORDER BY ${visible}) AS __b FROM ${v}_src)`,
+    );
+    const rank = view.features.flatMap((_, j) => [`n${j} := __f${j} IS NOT NULL`, `f${j} := __f${j}`]);
+    ctes.push(
+      `${v}_vals AS (SELECT ${[...keyCols, `${pair('__et', '__ct')} AS __b`].join(', ')}, any_value(__et) AS __et, ` +
+        `max(struct_pack(${rank.join(', ')})) AS __s FROM ${v}_src GROUP BY ALL)`,
     );
     joins.push(
-      `ASOF LEFT JOIN ${v} ON ${[...keyCols.map((c) => `${v}.${c} = e.${c}`), `e.__ts >= ${v}.__v`].join(' AND ')}`,
+      `ASOF LEFT JOIN ${v}_rank ${v}r ON ${[...keyCols.map((c) => `${v}r.${c} = e.${c}`), `e.__ts >= ${v}r.__v`].join(' AND ')} ` +
+        `LEFT JOIN ${v}_vals ${v} ON ${[...keyCols.map((c) => `${v}.${c} = ${v}r.${c}`), `${v}.__b = ${v}r.__b`].join(' AND ')}`,
     );
-    const fresh =
-      view.ttlMs > 0 ? `struct_extract(${v}.__best, 'et') >= e.__ts - to_milliseconds(${view.ttlMs})` : undefined;
+    const fresh = view.ttlMs > 0 ? `${v}.__et >= e.__ts - to_milliseconds(${view.ttlMs})` : undefined;
     view.features.forEach((f, j) => {
-      const value = `struct_extract(${v}.__best, 'f${j}')`;
+      const value = `struct_extract(${v}.__s, 'f${j}')`;
       outputs.push(`${fresh ? `CASE WHEN ${fresh} THEN ${value} END` : value} AS ${quoteIdent(f.output)}`);
     });
   });

@@ -232,6 +232,7 @@ describeBackends('training sets', (backend) => {
 
     const rebuilt = await rebuildTrainingSet(registry, 'ts_pinned', 'ts_rebuilt');
     expect(rebuilt.manifest.sources).toEqual(manifest.sources);
+    expect(rebuilt.manifest.rebuiltFrom).toEqual({ table: 'main.ts_pinned', version: 0 });
     expect(await read('ts_rebuilt')).toEqual(before);
   });
 
@@ -284,6 +285,12 @@ describeBackends('training sets', (backend) => {
       /Entity row 2 \(counting from 0\) has driver_id = "abc", which is not int64/,
     );
     expect(await catalog.findTable('ts_bad1')).toBeUndefined();
+    const noService = await getTrainingSet(registry, {
+      service: 'nope',
+      entities: { kind: 'rows', rows },
+      output: 'ts_bad3',
+    }).catch((e: unknown) => e);
+    expect(isStrataError(noService, 'FEATURE_NOT_FOUND')).toBe(true);
   });
 
   it('fails a rebuild naming the version when VACUUM removed its files', async () => {

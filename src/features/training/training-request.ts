@@ -6,7 +6,7 @@
 import type { Duration } from '../definition/durations.js';
 import { durationMs } from '../definition/durations.js';
 import { resolveRefs, type DefinitionSet } from '../definition/definition-set.js';
-import { TrainingSetError } from '../errors.js';
+import { FeatureNotFoundError, TrainingSetError } from '../errors.js';
 import type { EntityRows } from './entity-rows.js';
 
 export interface TrainingSetRequest {
@@ -39,12 +39,7 @@ export function resolveRequest(set: DefinitionSet, request: TrainingSetRequest):
   if (request.service !== undefined) {
     const service = set.services.get(request.service);
     if (service === undefined)
-      throw new TrainingSetError(
-        `No feature service ${request.service} is applied (services: ${[...set.services.keys()].join(', ') || 'none'}).`,
-        {
-          service: request.service,
-        },
-      );
+      throw new FeatureNotFoundError(`feature service ${request.service}`, [...set.services.keys()]);
     refs = [...service.features, ...refs];
   }
   if (refs.length === 0) throw new TrainingSetError('The request names no features: pass features or a service.');

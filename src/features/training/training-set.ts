@@ -77,7 +77,8 @@ export async function rebuildTrainingSet(
           [...new Set(manifest.request.features.map((r) => r.split(':')[0]!))],
           manifest.request.timestampColumn,
         );
-  const rebuilt = { ...spec, rebuiltFrom: { table: original.location, version: original.version } };
+  const name = (await registry.catalog.getTable(from)).name;
+  const rebuilt = { ...spec, rebuiltFrom: { table: name, version: original.version } };
   const built = await buildTrainingSet(registry.catalog, rebuilt, entities, output, pins);
   await record(registry, built);
   return built;

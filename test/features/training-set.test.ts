@@ -116,18 +116,19 @@ function expected(
   data: ReturnType<typeof randomData>,
   row: EntityRow,
   bitemporal: boolean,
+  ttl: { stats: number; pings: number } = { stats: 6 * HOUR, pings: 2 * HOUR },
 ): { trips: unknown; rating: unknown; speed: unknown } {
   const t = Date.parse(row.event_timestamp);
   const desc = (a: number | null, b: number | null) => (a === b ? 0 : a === null ? 1 : b === null ? -1 : b - a);
   const stat = data.statRows
     .filter((s) => s.driver_id !== null && s.driver_id === row.driver_id && s.event_ts !== null)
     .map((s) => ({ ...s, et: Date.parse(s.event_ts!), ct: Date.parse(s.created_ts ?? s.event_ts!) }))
-    .filter((s) => s.et <= t && s.et >= t - 6 * HOUR && (!bitemporal || s.ct <= t))
+    .filter((s) => s.et <= t && s.et >= t - ttl.stats && (!bitemporal || s.ct <= t))
     .sort((a, b) => b.et - a.et || b.ct - a.ct || desc(a.trips, b.trips) || desc(a.rating, b.rating))[0];
   const ping = data.pingRows
     .filter((p) => p.driver_id === row.driver_id)
     .map((p) => ({ ...p, et: Date.parse(p.event_ts) }))
-    .filter((p) => p.et <= t && p.et >= t - 2 * HOUR)
+    .filter((p) => p.et <= t && (ttl.pings === 0 || p.et >= t - ttl.pings))
     .sort((a, b) => b.et - a.et || desc(a.speed, b.speed))[0];
   return { trips: stat?.trips ?? null, rating: stat?.rating ?? null, speed: ping?.speed ?? null };
 }
@@ -190,6 +191,21 @@ describeBackends('training sets', (backend) => {
       const other = data.entityRows.map((row) => expected(data, row, mode !== 'bitemporal'));
       expect(other.some((o, i) => o.trips !== want[i]!.trips || o.rating !== want[i]!.rating)).toBe(true);
     });
+
+  it('reads views with the TTLs a request gives, per view or none', async () => {
+    await getTrainingSet(registry, {
+      features: ['stats', 'pings:speed'],
+      entities: { kind: 'rows', rows: data.entityRows },
+      output: 'ts_ttl',
+      ttl: { stats: '1h', pings: 0 },
+    });
+    const want = data.entityRows.map((row) => expected(data, row, true, { stats: HOUR, pings: 0 }));
+    const rows = normalized(await read('ts_ttl')).map(({ trips, rating, speed }) => ({ trips, rating, speed }));
+    expect(rows).toEqual(want);
+    const defaults = data.entityRows.map((row) => expected(data, row, true));
+    expect(want.some((w, i) => w.speed !== defaults[i]!.speed)).toBe(true);
+    expect(want.some((w, i) => w.trips !== defaults[i]!.trips)).toBe(true);
+  });
 
   it('records the versions it read, the definitions and the request, and rebuilds exactly after the sources moved on', async () => {
     await getTrainingSet(registry, {

@@ -301,6 +301,16 @@ describeBackends('training sets', (backend) => {
       /Entity row 2 \(counting from 0\) has driver_id = "abc", which is not int64/,
     );
     expect(await catalog.findTable('ts_bad1')).toBeUndefined();
+    // Past DuckDB's default type-inference sample: still a typed error naming the row.
+    const many = Array.from({ length: 30_000 }, (_, i) => ({ ...rows[0]!, driver_id: i === 29_999 ? 'x1' : i }));
+    const late = await getTrainingSet(registry, {
+      features: ['stats:trips'],
+      entities: { kind: 'rows', rows: many },
+      output: 'ts_bad4',
+    }).catch((e: unknown) => e);
+    expect((late as Error).message).toMatch(
+      /Entity row 29999 \(counting from 0\) has driver_id = "?x1"?, which is not int64/,
+    );
     const noService = await getTrainingSet(registry, {
       service: 'nope',
       entities: { kind: 'rows', rows },

@@ -102,7 +102,7 @@ async function checkRows(
     });
 }
 
-/** In-memory rows as JSON lines in a staging file (with their index), read back by DuckDB. */
+/** In-memory rows as JSON lines in a staging file (with their index), read back by DuckDB; types are inferred from every row, so a bad key far down is still found by the row checks. */
 export async function stageRowsFile(
   rows: readonly Readonly<Record<string, unknown>>[],
 ): Promise<{ sql: string; release: () => Promise<void> }> {
@@ -115,7 +115,7 @@ export async function stageRowsFile(
   );
   await fs.writeFile(file, text.join('\n'));
   return {
-    sql: `SELECT * FROM read_json(${quoteLiteral(file)}, format = 'newline_delimited')`,
+    sql: `SELECT * FROM read_json(${quoteLiteral(file)}, format = 'newline_delimited', sample_size = -1)`,
     release: () => fs.rm(file, { force: true }),
   };
 }

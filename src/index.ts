@@ -6,3 +6,4 @@ export * from './engine/index.js';
 export * from './meta/index.js';
 export * from './catalog/index.js';
 export * from './flows/index.js';
+export * from './features/index.js';

@@ -1,8 +1,6 @@
-/** The features suite: the online stores' read latency beside a plain Redis MGET. */
+/** The features suite: training sets against a hand-written ASOF join; the online stores' reads beside a plain Redis MGET. */
 import type { Suite } from '../harness.js';
 import { onlineRead } from './online-read.js';
+import { trainingSet } from './training-set.js';
 
-export const featuresSuite: Suite = {
-  name: 'features',
-  scenarios: [onlineRead],
-};
+export const featuresSuite: Suite = { name: 'features', scenarios: [trainingSet, onlineRead] };

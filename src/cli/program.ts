@@ -8,6 +8,7 @@ import { Command, CommanderError } from 'commander';
 import { STRATA_VERSION, asError, isStrataError } from '../core/index.js';
 import { cliMessage } from './cli-hints.js';
 import { registerDemoCommand } from './demo-command.js';
+import { registerFeaturesCommand } from './features-command.js';
 import { registerFlowCommand } from './flow-command.js';
 import { registerInitCommand } from './init-command.js';
 import { registerRoleCommands } from './role-commands.js';
@@ -33,6 +34,7 @@ export function createProgram(): Command {
   registerSqlCommand(program);
   registerTableCommand(program);
   registerFlowCommand(program);
+  registerFeaturesCommand(program);
   registerRoleCommands(program);
   registerTokenCommands(program);
   registerDemoCommand(program);

@@ -55,6 +55,7 @@ export {
   loadFlowFile,
   loadFlowDirectory,
   listFlowFiles,
+  importUserModule,
   type LoadedFlows,
   type FlowProblem,
 } from './definition/flow-loader.js';

@@ -4,14 +4,14 @@ import { describe, expect, it } from 'vitest';
 import { ApiErrorCode, NotFoundError, UnauthorizedError, statusOf, toHttpError } from '../../src/api/index.js';
 // The CLI is the top layer and has no library entry; its errors file is its public set of codes.
 import { CliErrorCode } from '../../src/cli/errors.js';
-// Until the features module's index.ts re-exports it (the lead joins the two halves).
-import { OnlineErrorCode } from '../../src/features/online/index.js';
 import {
   CatalogErrorCode,
   CoreErrorCode,
   EngineErrorCode,
   ErrorCategory,
+  FeatureErrorCode,
   FlowErrorCode,
+  OnlineErrorCode,
   LakeErrorCode,
   MetaErrorCode,
   StorageErrorCode,
@@ -27,6 +27,7 @@ const SETS: Readonly<Record<string, ErrorCodeSet>> = {
   meta: MetaErrorCode,
   catalog: CatalogErrorCode,
   flows: FlowErrorCode,
+  features: FeatureErrorCode,
   api: ApiErrorCode,
   cli: CliErrorCode,
   featuresOnline: OnlineErrorCode,
@@ -97,6 +98,13 @@ const EXPECTED: Readonly<Record<string, readonly [ErrorCategory, number]>> = {
   FLOW_LEASE_LOST: ['conflict', 409],
   FLOW_RUN_STATE: ['conflict', 409],
   FLOW_CONTROL_CHANNEL: ['unavailable', 503],
+  FEATURE_DEFINITION: ['invalid', 400],
+  FEATURE_LOAD: ['invalid', 400],
+  FEATURE_INCOMPATIBLE_CHANGE: ['conflict', 409],
+  FEATURE_NOT_FOUND: ['not_found', 404],
+  FEATURE_ENTITY_ROWS: ['invalid', 400],
+  FEATURE_SOURCE_VERSION_GONE: ['not_found', 404],
+  FEATURE_TRAINING_SET: ['invalid', 400],
   FLOW_RUN_FAILED: ['internal', 500],
   FLOW_PROBLEMS: ['invalid', 400],
   FLOW_CHECK_FAILED: ['invalid', 400],

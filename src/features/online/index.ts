@@ -1,7 +1,7 @@
 /**
  * The online half of the feature store: the OnlineStore extension point, its two
  * built-ins (embedded lmdb, Redis) and the read path that attaches per-value statuses.
- * The lead re-exports this from src/features/index.ts.
+ * Re-exported by src/features/index.ts, the module's public entry.
  */
 export type {
   FeatureValue,

@@ -156,7 +156,12 @@ export function registerFlowModuleHooks(): Promise<void> {
     tsx.register();
     // Registered after tsx, so it runs first and hands other specifiers on to tsx.
     register(`data:text/javascript,${encodeURIComponent(RESOLVE_HOOK)}`, {
-      data: { entry: strataEntryUrl(), flowsEntry: strataEntryUrl('../define'), param: VERSION_PARAM },
+      data: {
+        entry: strataEntryUrl(),
+        flowsEntry: strataEntryUrl('../define'),
+        featuresEntry: strataEntryUrl('../../features/define'),
+        param: VERSION_PARAM,
+      },
     });
   })();
   return global[HOOKS];
@@ -164,12 +169,13 @@ export function registerFlowModuleHooks(): Promise<void> {
 
 /** Runs in Node's loader thread: plain JavaScript, as a data: URL, so no file has to ship beside dist/. */
 const RESOLVE_HOOK = `
-let entry, flowsEntry, param;
-export function initialize(data) { entry = data.entry; flowsEntry = data.flowsEntry; param = data.param; }
+let entry, flowsEntry, featuresEntry, param;
+export function initialize(data) { entry = data.entry; flowsEntry = data.flowsEntry; featuresEntry = data.featuresEntry; param = data.param; }
 export async function resolve(specifier, context, next) {
   // Handed on resolved, so tsx still sees (and compiles) a .ts entry.
   if (specifier === 'strata') return next(entry, context);
   if (specifier === 'strata/flows') return next(flowsEntry, context);
+  if (specifier === 'strata/features') return next(featuresEntry, context);
   const parent = context.parentURL;
   const relative = specifier.startsWith('./') || specifier.startsWith('../');
   const inherited = relative && parent && parent.startsWith('file:') ? new URL(parent).searchParams.get(param) : null;
@@ -194,6 +200,16 @@ async function nativeImport(url: string): Promise<unknown> {
     (module: { default: (url: string) => Promise<unknown> }) => module.default,
   );
   return (await importer)(url);
+}
+
+/**
+ * Imports a user module (a flow file, a features/ file) as flow files are imported: tsx-compiled,
+ * 'strata' and its light entries resolved to this copy, re-imported when its content changed.
+ */
+export async function importUserModule(path: string, source: Buffer): Promise<Record<string, unknown>> {
+  await registerFlowModuleHooks();
+  const version = createHash('sha256').update(source).digest('hex').slice(0, 16);
+  return (await nativeImport(`${pathToFileURL(path).href}?${VERSION_PARAM}=${version}`)) as Record<string, unknown>;
 }
 
 /** By brand and code rather than class: a flow's 'strata' may be another instance of this module (under a test runner). */

@@ -4,6 +4,7 @@
  */
 import { AUTH_MIGRATIONS, SQL_MIGRATIONS, type AuthTables, type SqlHistoryTables } from '../../../src/api/index.js';
 import { CATALOG_MIGRATIONS, type CatalogTables } from '../../../src/catalog/index.js';
+import { FEATURE_MIGRATIONS, type FeatureTables } from '../../../src/features/index.js';
 import { FLOW_MIGRATIONS, type FlowTables } from '../../../src/flows/index.js';
 import {
   openMetaDatabase,
@@ -13,9 +14,15 @@ import {
   type MetaTables,
 } from '../../../src/meta/index.js';
 
-export type AllTables = MetaTables & CatalogTables & FlowTables & AuthTables & SqlHistoryTables;
+export type AllTables = MetaTables & CatalogTables & FlowTables & AuthTables & SqlHistoryTables & FeatureTables;
 
-export const ALL_MIGRATIONS = [CATALOG_MIGRATIONS, FLOW_MIGRATIONS, AUTH_MIGRATIONS, SQL_MIGRATIONS] as const;
+export const ALL_MIGRATIONS = [
+  CATALOG_MIGRATIONS,
+  FLOW_MIGRATIONS,
+  AUTH_MIGRATIONS,
+  SQL_MIGRATIONS,
+  FEATURE_MIGRATIONS,
+] as const;
 
 /** Every migration id, in the order a new database applies them. */
 export const ALL_MIGRATION_IDS: readonly string[] = orderSources(ALL_MIGRATIONS).flatMap((s) =>
@@ -24,6 +31,6 @@ export const ALL_MIGRATION_IDS: readonly string[] = orderSources(ALL_MIGRATIONS)
 
 export async function openAll(options: MetaDatabaseOptions): Promise<MetaDatabase<AllTables>> {
   return (await openMetaDatabase({ ...options, migrations: ALL_MIGRATIONS })).withTables<
-    CatalogTables & FlowTables & AuthTables & SqlHistoryTables
+    CatalogTables & FlowTables & AuthTables & SqlHistoryTables & FeatureTables
   >();
 }

@@ -8,12 +8,17 @@ import type { AuthTables } from '../api/index.js';
 import type { CatalogTables } from '../catalog/index.js';
 import type { FlowTables } from '../flows/index.js';
 import type { MetaTables, MigrationSource } from '../meta/index.js';
+import type { ModelTables } from '../models/index.js';
 
 /** Every table in the metadata database, for code that sees all of it (tests, tools). */
-export type StrataTables = MetaTables & CatalogTables & FlowTables & AuthTables;
+export type StrataTables = MetaTables & CatalogTables & FlowTables & AuthTables & ModelTables;
 
 /** The migration sources of the modules above the catalog. Loaded on demand: the API module is heavy. */
 export async function moduleMigrations(): Promise<readonly MigrationSource[]> {
-  const [flows, api] = await Promise.all([import('../flows/index.js'), import('../api/index.js')]);
-  return [flows.FLOW_MIGRATIONS, api.AUTH_MIGRATIONS];
+  const [flows, api, models] = await Promise.all([
+    import('../flows/index.js'),
+    import('../api/index.js'),
+    import('../models/index.js'),
+  ]);
+  return [flows.FLOW_MIGRATIONS, api.AUTH_MIGRATIONS, models.MODEL_MIGRATIONS];
 }

@@ -9,7 +9,6 @@ export const ModelErrorCode = {
   MODEL_INVALID_PARAMETER: 'invalid',
   MODEL_NOT_FOUND: 'not_found',
   MODEL_ALREADY_EXISTS: 'conflict',
-  MODEL_INVALID_STATE: 'conflict',
 } as const satisfies ErrorCodeSet;
 export type ModelErrorCode = keyof typeof ModelErrorCode;
 
@@ -18,7 +17,6 @@ export const MLFLOW_ERROR_CODE: Readonly<Record<ModelErrorCode, string>> = {
   MODEL_INVALID_PARAMETER: 'INVALID_PARAMETER_VALUE',
   MODEL_NOT_FOUND: 'RESOURCE_DOES_NOT_EXIST',
   MODEL_ALREADY_EXISTS: 'RESOURCE_ALREADY_EXISTS',
-  MODEL_INVALID_STATE: 'INVALID_STATE',
 };
 
 export abstract class ModelError extends moduleErrorBase(ModelErrorCode) {
@@ -46,12 +44,5 @@ export class ModelNotFoundError extends ModelError {
 export class ModelAlreadyExistsError extends ModelError {
   constructor(message: string, details: ErrorDetails = {}) {
     super('MODEL_ALREADY_EXISTS', message, details);
-  }
-}
-
-/** Writing to a deleted run or experiment, or restoring one that is active. */
-export class ModelInvalidStateError extends ModelError {
-  constructor(message: string, details: ErrorDetails = {}) {
-    super('MODEL_INVALID_STATE', message, details);
   }
 }

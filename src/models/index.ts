@@ -48,5 +48,4 @@ export {
   ModelInvalidParameterError,
   ModelNotFoundError,
   ModelAlreadyExistsError,
-  ModelInvalidStateError,
 } from './errors.js';

@@ -16,7 +16,7 @@ import type { Page, SearchOptions } from '../tracking/tracking-types.js';
 import type { Clock } from '../tracking/view-type.js';
 import { parseModelUri } from './model-uri.js';
 import { readModels, readVersions } from './registry-reader.js';
-import type { CreateModelVersion, ModelVersion, RegisteredModel } from './registry-types.js';
+import { STAGES, type CreateModelVersion, type ModelVersion, type RegisteredModel } from './registry-types.js';
 
 const MODEL_DIALECT: FilterDialect = { entities: ['attribute', 'tag'], attributes: { name: 'string', last_updated_timestamp: 'number', timestamp: 'number' }, listEntities: [] };
 const MODEL_TARGET: SearchTarget = {
@@ -149,14 +149,13 @@ export class RegistryStore {
     return (await readVersions(this.meta.db, [row]))[0]!;
   }
 
-  async updateVersion(name: string, version: number | string, change: { description?: string; stage?: string }): Promise<ModelVersion> {
+  async updateVersion(name: string, version: number | string, change: { description?: string }): Promise<ModelVersion> {
     const current = await this.getVersion(name, version);
     await this.meta.db
       .updateTable('ml_model_versions')
       .set({
         last_updated_timestamp: this.now(),
         ...(change.description === undefined ? {} : { description: change.description }),
-        ...(change.stage === undefined ? {} : { current_stage: change.stage }),
       })
       .where('name', '=', name)
       .where('version', '=', current.version)
@@ -187,6 +186,40 @@ export class RegistryStore {
   async deleteVersionTag(name: string, version: number | string, key: string): Promise<void> {
     const current = await this.getVersion(name, version);
     await this.meta.db.deleteFrom('ml_model_version_tags').where('name', '=', name).where('version', '=', current.version).where('key', '=', key).execute();
+  }
+
+  /**
+   * MLflow's deprecated stage transition, still answered as MLflow 2.9+ answers it (the
+   * clients warn; aliases replace stages): the version moves to `stage`, and with
+   * `archiveExisting` the other versions in Staging or Production move to Archived.
+   */
+  async transitionStage(name: string, version: number | string, stage: string, archiveExisting: boolean): Promise<ModelVersion> {
+    const canonical = STAGES.find((s) => s.toLowerCase() === String(stage).toLowerCase());
+    if (canonical === undefined) {
+      throw new ModelInvalidParameterError(`Invalid Model Version stage: ${stage}. Value must be one of ${STAGES.join(', ')}.`, { stage });
+    }
+    const current = await this.getVersion(name, version);
+    await this.meta.transaction(async (trx) => {
+      const time = this.now();
+      if (archiveExisting && (canonical === 'Staging' || canonical === 'Production')) {
+        await trx
+          .updateTable('ml_model_versions')
+          .set({ current_stage: 'Archived', last_updated_timestamp: time })
+          .where('name', '=', name)
+          .where('current_stage', '=', canonical)
+          .where('version', '<>', current.version)
+          .execute();
+      }
+      await trx.updateTable('ml_model_versions').set({ current_stage: canonical, last_updated_timestamp: time }).where('name', '=', name).where('version', '=', current.version).execute();
+    });
+    return this.getVersion(name, current.version);
+  }
+
+  /** The newest version in each of `stages` (all stages when empty). */
+  async latestVersions(name: string, stages: readonly string[]): Promise<readonly ModelVersion[]> {
+    const model = await this.getModel(name);
+    const wanted = stages.map((s) => s.toLowerCase());
+    return model.latestVersions.filter((v) => wanted.length === 0 || wanted.includes(v.currentStage.toLowerCase()));
   }
 
   /** Points `alias` at `version` (moving it if it pointed elsewhere). */

@@ -53,8 +53,9 @@ export class RunLogStore {
     }
     await this.runs.info(runId, true);
     await this.meta.transaction(async (trx) => {
-      if (params.length > 0) await writeParams(trx, runId, params);
       if (metrics.length > 0) await writeMetrics(trx, runId, metrics);
+      // Params last: a changed value fails the batch after rows were written, and the transaction undoes them.
+      if (params.length > 0) await writeParams(trx, runId, params);
       for (const tag of tags) await upsertTag(trx, runId, tag);
     });
   }

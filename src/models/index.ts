@@ -14,7 +14,13 @@ export { RunStore, SEARCH_MAX_RESULTS, type CreateRun } from './tracking/run-sto
 export { RunLogStore, HISTORY_MAX_RESULTS, type Batch } from './tracking/run-log-store.js';
 export { ArtifactStore, artifactPathOf, ARTIFACTS_SCHEME, type ArtifactEntry } from './tracking/artifact-store.js';
 export { LIMITS as TRACKING_LIMITS } from './tracking/tracking-limits.js';
-export { parseFilter, parseOrderBy, type FilterClause, type FilterDialect, type OrderTerm } from './tracking/search-filter.js';
+export {
+  parseFilter,
+  parseOrderBy,
+  type FilterClause,
+  type FilterDialect,
+  type OrderTerm,
+} from './tracking/search-filter.js';
 export {
   RunStatus,
   type Experiment,

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ApiErrorCode, NotFoundError, UnauthorizedError, statusOf, toHttpError } from '../../src/api/index.js';
 // The CLI is the top layer and has no library entry; its errors file is its public set of codes.
 import { CliErrorCode } from '../../src/cli/errors.js';
+import { ModelErrorCode } from '../../src/models/index.js';
 import {
   CatalogErrorCode,
   CoreErrorCode,
@@ -26,6 +27,7 @@ const SETS: Readonly<Record<string, ErrorCodeSet>> = {
   catalog: CatalogErrorCode,
   flows: FlowErrorCode,
   api: ApiErrorCode,
+  models: ModelErrorCode,
   cli: CliErrorCode,
 };
 
@@ -114,6 +116,9 @@ const EXPECTED: Readonly<Record<string, readonly [ErrorCategory, number]>> = {
   API_STREAM_LAGGED: ['unavailable', 503],
   API_STREAM_CLOSED: ['unavailable', 503],
   GRAPHQL_BAD_INPUT: ['invalid', 400],
+  MODEL_INVALID_PARAMETER: ['invalid', 400],
+  MODEL_NOT_FOUND: ['not_found', 404],
+  MODEL_ALREADY_EXISTS: ['conflict', 409],
 };
 
 const allCodes = (): Array<readonly [string, ErrorCategory, string]> =>

@@ -39,7 +39,13 @@ describeBackends('MLflow Python client requests', (backend) => {
       { key: 'model', value: 'gbt' },
     ]);
     expect(run.data.tags.map((t) => t.key)).toContain('mlflow.source.name');
-    const history = await call(api, 'GET', `metrics/get-history?run_id=${runId}&metric_key=rmse`, undefined, api.tokens.reader);
+    const history = await call(
+      api,
+      'GET',
+      `metrics/get-history?run_id=${runId}&metric_key=rmse`,
+      undefined,
+      api.tokens.reader,
+    );
     expect(history.json).toEqual({
       metrics: [
         { key: 'rmse', value: 0.8, timestamp: 1700000001000, step: 0 },
@@ -48,15 +54,27 @@ describeBackends('MLflow Python client requests', (backend) => {
     });
     const listed = await call(api, 'GET', `artifacts/list?run_id=${runId}&path=model`, undefined, api.tokens.reader);
     expect(listed.json).toMatchObject({ files: [{ path: 'model/model.txt', is_dir: false, file_size: 20 }] });
-    const root = await api.fetch(`/api/2.0/mlflow-artifacts/artifacts?path=${vars.get('experiment_id')}/${runId}/artifacts`, {
-      token: api.tokens.reader,
-    });
+    const root = await api.fetch(
+      `/api/2.0/mlflow-artifacts/artifacts?path=${vars.get('experiment_id')}/${runId}/artifacts`,
+      {
+        token: api.tokens.reader,
+      },
+    );
     expect(await root.json()).toEqual({ files: [{ path: 'model', is_dir: true }] });
-    const bytes = await api.fetch(`/api/2.0/mlflow-artifacts/artifacts/${vars.get('experiment_id')}/${runId}/artifacts/model/model.txt`, {
-      token: api.tokens.reader,
-    });
+    const bytes = await api.fetch(
+      `/api/2.0/mlflow-artifacts/artifacts/${vars.get('experiment_id')}/${runId}/artifacts/model/model.txt`,
+      {
+        token: api.tokens.reader,
+      },
+    );
     expect(await bytes.text()).toBe('trees: 100\ndepth: 6\n');
-    const byUri = await api.server.app.inject({ method: 'GET', url: '/api/2.0/mlflow/model-versions/get-download-uri?name=churn&version=1', headers: { authorization: `Bearer ${api.tokens.reader}` } });
-    expect(byUri.json()).toEqual({ artifact_uri: `mlflow-artifacts:/${vars.get('experiment_id')}/${runId}/artifacts/model` });
+    const byUri = await api.server.app.inject({
+      method: 'GET',
+      url: '/api/2.0/mlflow/model-versions/get-download-uri?name=churn&version=1',
+      headers: { authorization: `Bearer ${api.tokens.reader}` },
+    });
+    expect(byUri.json()).toEqual({
+      artifact_uri: `mlflow-artifacts:/${vars.get('experiment_id')}/${runId}/artifacts/model`,
+    });
   });
 });

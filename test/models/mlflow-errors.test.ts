@@ -26,13 +26,23 @@ describe('MLflow routes: errors, limits and roles', () => {
     expect((await call(api, 'GET', 'experiments/get?experiment_id=999')).status).toBe(404);
     expect((await call(api, 'GET', 'registered-models/get?name=none')).json.error_code).toBe('RESOURCE_DOES_NOT_EXIST');
     expect((await call(api, 'GET', 'model-versions/get?name=none&version=1')).status).toBe(404);
-    expect((await call(api, 'POST', 'runs/log-metric', { run_id: 'nope', key: 'a', value: 1, timestamp: 1, step: 0 })).status).toBe(404);
-    expect(await call(api, 'GET', 'runs/nothing')).toMatchObject({ status: 404, json: { error_code: 'ENDPOINT_NOT_FOUND' } });
+    expect(
+      (await call(api, 'POST', 'runs/log-metric', { run_id: 'nope', key: 'a', value: 1, timestamp: 1, step: 0 }))
+        .status,
+    ).toBe(404);
+    expect(await call(api, 'GET', 'runs/nothing')).toMatchObject({
+      status: 404,
+      json: { error_code: 'ENDPOINT_NOT_FOUND' },
+    });
   });
 
   it('keeps params write-once', async () => {
-    expect((await call(api, 'POST', 'runs/log-parameter', { run_id: runId, key: 'lr', value: '0.1' })).status).toBe(200);
-    expect((await call(api, 'POST', 'runs/log-parameter', { run_id: runId, key: 'lr', value: '0.1' })).status).toBe(200);
+    expect((await call(api, 'POST', 'runs/log-parameter', { run_id: runId, key: 'lr', value: '0.1' })).status).toBe(
+      200,
+    );
+    expect((await call(api, 'POST', 'runs/log-parameter', { run_id: runId, key: 'lr', value: '0.1' })).status).toBe(
+      200,
+    );
     const changed = await call(api, 'POST', 'runs/log-parameter', { run_id: runId, key: 'lr', value: '0.2' });
     expect(changed.status).toBe(400);
     expect(changed.json.error_code).toBe('INVALID_PARAMETER_VALUE');
@@ -46,12 +56,22 @@ describe('MLflow routes: errors, limits and roles', () => {
     expect(tooMany).toMatchObject({ status: 400, json: { error_code: 'INVALID_PARAMETER_VALUE' } });
     expect(tooMany.json.message).toContain('at most 1000 metrics');
     const params = Array.from({ length: 101 }, (_, i) => ({ key: `p${i}`, value: 'x' }));
-    expect((await call(api, 'POST', 'runs/log-batch', { run_id: runId, params })).json.message).toContain('at most 100 params');
+    expect((await call(api, 'POST', 'runs/log-batch', { run_id: runId, params })).json.message).toContain(
+      'at most 100 params',
+    );
     const tags = Array.from({ length: 101 }, (_, i) => ({ key: `t${i}`, value: 'x' }));
-    expect((await call(api, 'POST', 'runs/log-batch', { run_id: runId, tags })).json.message).toContain('at most 100 tags');
-    const long = await call(api, 'POST', 'runs/log-batch', { run_id: runId, params: [{ key: 'big', value: 'x'.repeat(6001) }] });
+    expect((await call(api, 'POST', 'runs/log-batch', { run_id: runId, tags })).json.message).toContain(
+      'at most 100 tags',
+    );
+    const long = await call(api, 'POST', 'runs/log-batch', {
+      run_id: runId,
+      params: [{ key: 'big', value: 'x'.repeat(6001) }],
+    });
     expect(long.json.message).toContain('exceeds the maximum length of 6000');
-    const badKey = await call(api, 'POST', 'runs/log-batch', { run_id: runId, metrics: [{ key: '../x', value: 1, timestamp: 1, step: 0 }] });
+    const badKey = await call(api, 'POST', 'runs/log-batch', {
+      run_id: runId,
+      metrics: [{ key: '../x', value: 1, timestamp: 1, step: 0 }],
+    });
     expect(badKey.json.message).toContain("Invalid metric name: '../x'");
     // A batch refused in the middle (a changed param after good metrics) leaves nothing behind.
     const mixed = await call(api, 'POST', 'runs/log-batch', {
@@ -60,7 +80,9 @@ describe('MLflow routes: errors, limits and roles', () => {
       params: [{ key: 'lr', value: '0.3' }],
     });
     expect(mixed.status).toBe(400);
-    const run = (await call(api, 'GET', `runs/get?run_id=${runId}`)).json.run as { data: { metrics: { key: string }[] } };
+    const run = (await call(api, 'GET', `runs/get?run_id=${runId}`)).json.run as {
+      data: { metrics: { key: string }[] };
+    };
     expect(run.data.metrics.map((m) => m.key)).not.toContain('partial');
   });
 
@@ -68,7 +90,9 @@ describe('MLflow routes: errors, limits and roles', () => {
     const bad = await call(api, 'POST', 'runs/search', { experiment_ids: ['0'], filter: "metrics.rmse < 'low'" });
     expect(bad).toMatchObject({ status: 400, json: { error_code: 'INVALID_PARAMETER_VALUE' } });
     expect(bad.json.message).toContain('Expected numeric value type for metric');
-    expect((await call(api, 'POST', 'runs/search', { experiment_ids: ['0'], order_by: ['metrics.rmse upward'] })).status).toBe(400);
+    expect(
+      (await call(api, 'POST', 'runs/search', { experiment_ids: ['0'], order_by: ['metrics.rmse upward'] })).status,
+    ).toBe(400);
     expect((await call(api, 'POST', 'runs/search', { experiment_ids: ['0'], page_token: 'garbage' })).status).toBe(400);
     expect((await call(api, 'POST', 'runs/search', { experiment_ids: ['0'], max_results: 50001 })).status).toBe(400);
   });
@@ -80,7 +104,9 @@ describe('MLflow routes: errors, limits and roles', () => {
       json: { error_code: 'RESOURCE_ALREADY_EXISTS', message: 'Experiment(name=dup) already exists.' },
     });
     expect((await call(api, 'POST', 'registered-models/create', { name: 'dup-model' })).status).toBe(200);
-    expect((await call(api, 'POST', 'registered-models/create', { name: 'dup-model' })).json.error_code).toBe('RESOURCE_ALREADY_EXISTS');
+    expect((await call(api, 'POST', 'registered-models/create', { name: 'dup-model' })).json.error_code).toBe(
+      'RESOURCE_ALREADY_EXISTS',
+    );
   });
 
   it('applies tokens and roles: reader reads and searches, writer logs', async () => {
@@ -92,13 +118,21 @@ describe('MLflow routes: errors, limits and roles', () => {
     expect((await call(api, 'POST', 'runs/search', { experiment_ids: ['0'] }, api.tokens.reader)).status).toBe(200);
     const write = await call(api, 'POST', 'runs/set-tag', { run_id: runId, key: 'k', value: 'v' }, api.tokens.reader);
     expect(write).toMatchObject({ status: 403, json: { error_code: 'PERMISSION_DENIED' } });
-    const upload = await api.fetch('/api/2.0/mlflow-artifacts/artifacts/0/x.txt', { method: 'PUT', body: 'x', token: api.tokens.reader });
+    const upload = await api.fetch('/api/2.0/mlflow-artifacts/artifacts/0/x.txt', {
+      method: 'PUT',
+      body: 'x',
+      token: api.tokens.reader,
+    });
     expect(upload.status).toBe(403);
-    expect((await call(api, 'POST', 'runs/set-tag', { run_id: runId, key: 'k', value: 'v' }, api.tokens.writer)).status).toBe(200);
+    expect(
+      (await call(api, 'POST', 'runs/set-tag', { run_id: runId, key: 'k', value: 'v' }, api.tokens.writer)).status,
+    ).toBe(200);
   });
 
   it('refuses artifact paths that climb out of the artifact root', async () => {
-    const climb = await api.fetch('/api/2.0/mlflow-artifacts/artifacts/0/..%2F..%2Fstrata.json', { token: api.tokens.reader });
+    const climb = await api.fetch('/api/2.0/mlflow-artifacts/artifacts/0/..%2F..%2Fstrata.json', {
+      token: api.tokens.reader,
+    });
     expect(climb.status).toBe(400);
     expect(((await climb.json()) as { error_code: string }).error_code).toBe('INVALID_PARAMETER_VALUE');
     const missing = await api.fetch('/api/2.0/mlflow-artifacts/artifacts/0/none.txt', { token: api.tokens.reader });
@@ -112,20 +146,50 @@ describe('MLflow routes: errors, limits and roles', () => {
 
   it('answers deprecated stage transitions and keeps aliases through rename and delete', async () => {
     await call(api, 'POST', 'registered-models/create', { name: 'stages', tags: [{ key: 'team', value: 'ml' }] });
-    for (let i = 0; i < 3; i++) await call(api, 'POST', 'model-versions/create', { name: 'stages', source: `mlflow-artifacts:/0/v${i}`, run_id: runId });
-    await call(api, 'POST', 'model-versions/transition-stage', { name: 'stages', version: '1', stage: 'production', archive_existing_versions: false });
-    const moved = await call(api, 'POST', 'model-versions/transition-stage', { name: 'stages', version: '2', stage: 'Production', archive_existing_versions: true });
+    for (let i = 0; i < 3; i++)
+      await call(api, 'POST', 'model-versions/create', {
+        name: 'stages',
+        source: `mlflow-artifacts:/0/v${i}`,
+        run_id: runId,
+      });
+    await call(api, 'POST', 'model-versions/transition-stage', {
+      name: 'stages',
+      version: '1',
+      stage: 'production',
+      archive_existing_versions: false,
+    });
+    const moved = await call(api, 'POST', 'model-versions/transition-stage', {
+      name: 'stages',
+      version: '2',
+      stage: 'Production',
+      archive_existing_versions: true,
+    });
     expect(moved.json).toMatchObject({ model_version: { version: '2', current_stage: 'Production' } });
-    expect((await call(api, 'GET', 'model-versions/get?name=stages&version=1')).json).toMatchObject({ model_version: { current_stage: 'Archived' } });
-    expect((await call(api, 'POST', 'model-versions/transition-stage', { name: 'stages', version: '2', stage: 'Live' })).status).toBe(400);
-    const latest = await call(api, 'POST', 'registered-models/get-latest-versions', { name: 'stages', stages: ['Production'] });
+    expect((await call(api, 'GET', 'model-versions/get?name=stages&version=1')).json).toMatchObject({
+      model_version: { current_stage: 'Archived' },
+    });
+    expect(
+      (await call(api, 'POST', 'model-versions/transition-stage', { name: 'stages', version: '2', stage: 'Live' }))
+        .status,
+    ).toBe(400);
+    const latest = await call(api, 'POST', 'registered-models/get-latest-versions', {
+      name: 'stages',
+      stages: ['Production'],
+    });
     expect((latest.json.model_versions as { version: string }[]).map((v) => v.version)).toEqual(['2']);
 
     await call(api, 'POST', 'registered-models/alias', { name: 'stages', alias: 'champion', version: '3' });
     await call(api, 'POST', 'registered-models/alias', { name: 'stages', alias: 'challenger', version: '2' });
-    expect((await call(api, 'POST', 'registered-models/alias', { name: 'stages', alias: 'champion', version: '9' })).status).toBe(404);
-    expect((await call(api, 'POST', 'registered-models/rename', { name: 'stages', new_name: 'renamed' })).status).toBe(200);
-    const renamed = (await call(api, 'GET', 'registered-models/get?name=renamed')).json.registered_model as Record<string, unknown>;
+    expect(
+      (await call(api, 'POST', 'registered-models/alias', { name: 'stages', alias: 'champion', version: '9' })).status,
+    ).toBe(404);
+    expect((await call(api, 'POST', 'registered-models/rename', { name: 'stages', new_name: 'renamed' })).status).toBe(
+      200,
+    );
+    const renamed = (await call(api, 'GET', 'registered-models/get?name=renamed')).json.registered_model as Record<
+      string,
+      unknown
+    >;
     expect(renamed).toMatchObject({
       tags: [{ key: 'team', value: 'ml' }],
       aliases: [

@@ -30,7 +30,12 @@ function random(seed: number): () => number {
   };
 }
 
-const CASES: readonly { filter: string; orderBy: string[]; keep: (r: Spec) => boolean; sort: (a: Spec, b: Spec) => number }[] = [
+const CASES: readonly {
+  filter: string;
+  orderBy: string[];
+  keep: (r: Spec) => boolean;
+  sort: (a: Spec, b: Spec) => number;
+}[] = [
   {
     filter: "metrics.rmse < 0.5 and params.model = 'gbt'",
     orderBy: ['metrics.rmse ASC'],
@@ -82,15 +87,29 @@ describeBackends('runs/search against a JavaScript reference', (backend) => {
         team: next() < 0.5 ? 'a' : 'b',
         status: ['FINISHED', 'FAILED', 'RUNNING'][Math.floor(next() * 3)]!,
       };
-      const created = await call(api, 'POST', 'runs/create', { experiment_id: experimentId, start_time: spec.start, tags: [{ key: 'team', value: spec.team }] });
+      const created = await call(api, 'POST', 'runs/create', {
+        experiment_id: experimentId,
+        start_time: spec.start,
+        tags: [{ key: 'team', value: spec.team }],
+      });
       spec.id = (created.json.run as { info: { run_id: string } }).info.run_id;
       const metrics = [
         { key: 'auc', value: spec.auc, timestamp: 1, step: 0 },
         // An older, larger rmse first: search must see the latest value only.
-        ...(spec.rmse === undefined ? [] : [{ key: 'rmse', value: 99, timestamp: 1, step: 0 }, { key: 'rmse', value: spec.rmse, timestamp: 2, step: 1 }]),
+        ...(spec.rmse === undefined
+          ? []
+          : [
+              { key: 'rmse', value: 99, timestamp: 1, step: 0 },
+              { key: 'rmse', value: spec.rmse, timestamp: 2, step: 1 },
+            ]),
       ];
-      await call(api, 'POST', 'runs/log-batch', { run_id: spec.id, metrics, params: [{ key: 'model', value: spec.model }] });
-      if (spec.status !== 'RUNNING') await call(api, 'POST', 'runs/update', { run_id: spec.id, status: spec.status, end_time: spec.start + 1 });
+      await call(api, 'POST', 'runs/log-batch', {
+        run_id: spec.id,
+        metrics,
+        params: [{ key: 'model', value: spec.model }],
+      });
+      if (spec.status !== 'RUNNING')
+        await call(api, 'POST', 'runs/update', { run_id: spec.id, status: spec.status, end_time: spec.start + 1 });
       specs.push(spec);
     }
   });

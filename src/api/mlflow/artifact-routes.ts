@@ -20,7 +20,11 @@ export function registerArtifactRoutes(scope: FastifyInstance, stores: ModelStor
     const path = (request.query as { path?: string }).path ?? '';
     const entries = await stores.artifacts.list(path.replace(/^\/+|\/+$/g, ''));
     return {
-      files: entries.map((e) => ({ path: e.path, is_dir: e.isDir, ...(e.fileSize === undefined ? {} : { file_size: e.fileSize }) })),
+      files: entries.map((e) => ({
+        path: e.path,
+        is_dir: e.isDir,
+        ...(e.fileSize === undefined ? {} : { file_size: e.fileSize }),
+      })),
     };
   });
   scope.get('/artifacts/*', { schema: { hide: true } }, async (request, reply) => {

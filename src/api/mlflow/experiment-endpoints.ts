@@ -10,34 +10,44 @@ export const EXPERIMENT_ENDPOINTS: readonly MlflowEndpoint[] = [
     path: '/experiments/create',
     role: 'writer',
     handle: async (f, s) => ({
-      experiment_id: await s.experiments.create(requireString(f, 'name'), optionalString(f, 'artifact_location'), keyValues(f, 'tags')),
+      experiment_id: await s.experiments.create(
+        requireString(f, 'name'),
+        optionalString(f, 'artifact_location'),
+        keyValues(f, 'tags'),
+      ),
     }),
   },
   {
     method: 'GET',
     path: '/experiments/get',
     role: 'reader',
-    handle: async (f, s) => ({ experiment: experimentJson(await s.experiments.get(requireString(f, 'experiment_id'))) }),
+    handle: async (f, s) => ({
+      experiment: experimentJson(await s.experiments.get(requireString(f, 'experiment_id'))),
+    }),
   },
   {
     method: 'GET',
     path: '/experiments/get-by-name',
     role: 'reader',
-    handle: async (f, s) => ({ experiment: experimentJson(await s.experiments.getByName(requireString(f, 'experiment_name'))) }),
-  },
-  ...(['GET', 'POST'] as const).map(
-    (method): MlflowEndpoint => ({
-      method,
-      path: '/experiments/search',
-      role: 'reader',
-      handle: async (f, s) => pageJson('experiments', await s.experiments.search(searchOptions(f, 'view_type')), experimentJson),
+    handle: async (f, s) => ({
+      experiment: experimentJson(await s.experiments.getByName(requireString(f, 'experiment_name'))),
     }),
-  ),
+  },
+  ...(['GET', 'POST'] as const).map((method): MlflowEndpoint => ({
+    method,
+    path: '/experiments/search',
+    role: 'reader',
+    handle: async (f, s) =>
+      pageJson('experiments', await s.experiments.search(searchOptions(f, 'view_type')), experimentJson),
+  })),
   {
     method: 'POST',
     path: '/experiments/update',
     role: 'writer',
-    handle: async (f, s) => (await s.experiments.rename(requireString(f, 'experiment_id'), requireString(f, 'new_name')), {}),
+    handle: async (f, s) => (
+      await s.experiments.rename(requireString(f, 'experiment_id'), requireString(f, 'new_name')),
+      {}
+    ),
   },
   {
     method: 'POST',
@@ -56,7 +66,12 @@ export const EXPERIMENT_ENDPOINTS: readonly MlflowEndpoint[] = [
     path: '/experiments/set-experiment-tag',
     role: 'writer',
     handle: async (f, s) => (
-      await s.experiments.setTag(requireString(f, 'experiment_id'), requireString(f, 'key'), optionalString(f, 'value') ?? ''), {}
+      await s.experiments.setTag(
+        requireString(f, 'experiment_id'),
+        requireString(f, 'key'),
+        optionalString(f, 'value') ?? '',
+      ),
+      {}
     ),
   },
 ];

@@ -39,14 +39,22 @@ const BY_CATEGORY: Readonly<Record<ErrorCategory, string>> = {
 export function toMlflowError(error: unknown): { status: number; body: MlflowErrorBody } {
   if (isStrataError(error)) {
     const strata = error as StrataError;
-    const code = (MLFLOW_ERROR_CODE as Readonly<Record<string, string>>)[strata.code as ModelErrorCode] ?? BY_CATEGORY[strata.category];
-    return { status: STATUS[code] ?? 500, body: { error_code: code, message: strata.message.replace(/^\[[A-Z_]+\] /, '') } };
+    const code =
+      (MLFLOW_ERROR_CODE as Readonly<Record<string, string>>)[strata.code as ModelErrorCode] ??
+      BY_CATEGORY[strata.category];
+    return {
+      status: STATUS[code] ?? 500,
+      body: { error_code: code, message: strata.message.replace(/^\[[A-Z_]+\] /, '') },
+    };
   }
   const fastify = error as Partial<FastifyError>;
   if (typeof fastify.statusCode === 'number' && fastify.statusCode >= 400 && fastify.statusCode < 500) {
     return { status: 400, body: { error_code: 'BAD_REQUEST', message: fastify.message ?? 'Bad request' } };
   }
-  return { status: 500, body: { error_code: 'INTERNAL_ERROR', message: 'Internal error; the server log has the details.' } };
+  return {
+    status: 500,
+    body: { error_code: 'INTERNAL_ERROR', message: 'Internal error; the server log has the details.' },
+  };
 }
 
 /** Installs the MLflow error shape on an encapsulated scope (only the MLflow routes). */

@@ -86,6 +86,13 @@ export function modelJson(m: RegisteredModel) {
 }
 
 /** `{ <name>: items, next_page_token? }` */
-export function pageJson<T, J>(name: string, page: { items: readonly T[]; nextPageToken?: string }, toJson: (item: T) => J) {
-  return { [name]: page.items.map(toJson), ...(page.nextPageToken === undefined ? {} : { next_page_token: page.nextPageToken }) };
+export function pageJson<T, J>(
+  name: string,
+  page: { items: readonly T[]; nextPageToken?: string },
+  toJson: (item: T) => J,
+) {
+  return {
+    [name]: page.items.map(toJson),
+    ...(page.nextPageToken === undefined ? {} : { next_page_token: page.nextPageToken }),
+  };
 }

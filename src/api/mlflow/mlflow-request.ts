@@ -14,20 +14,25 @@ export type Fields = Readonly<Record<string, unknown>>;
 export function fieldsOf(request: FastifyRequest): Fields {
   const source = request.method === 'GET' ? request.query : request.body;
   if (source === undefined || source === null || source === '') return {};
-  if (typeof source !== 'object' || Array.isArray(source)) throw new ModelInvalidParameterError('The request body must be a JSON object.');
+  if (typeof source !== 'object' || Array.isArray(source))
+    throw new ModelInvalidParameterError('The request body must be a JSON object.');
   return source as Fields;
 }
 
 export function requireString(fields: Fields, name: string): string {
   const value = fields[name];
-  if (typeof value !== 'string' || value === '') throw new ModelInvalidParameterError(`Missing value for required parameter '${name}'.`);
+  if (typeof value !== 'string' || value === '')
+    throw new ModelInvalidParameterError(`Missing value for required parameter '${name}'.`);
   return value;
 }
 
 export function optionalString(fields: Fields, name: string): string | undefined {
   const value = fields[name];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw new ModelInvalidParameterError(`Invalid value ${JSON.stringify(value)} for parameter '${name}': expected a string.`);
+  if (typeof value !== 'string')
+    throw new ModelInvalidParameterError(
+      `Invalid value ${JSON.stringify(value)} for parameter '${name}': expected a string.`,
+    );
   return value;
 }
 
@@ -36,7 +41,9 @@ export function optionalInt(fields: Fields, name: string): number | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   const number = typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
   if (typeof number !== 'number' || !Number.isInteger(number)) {
-    throw new ModelInvalidParameterError(`Invalid value ${JSON.stringify(value)} for parameter '${name}' supplied: expected an integer.`);
+    throw new ModelInvalidParameterError(
+      `Invalid value ${JSON.stringify(value)} for parameter '${name}' supplied: expected an integer.`,
+    );
   }
   return number;
 }
@@ -63,7 +70,8 @@ export function stringList(fields: Fields, name: string): string[] {
 export function keyValues(fields: Fields, name: string): { key: string; value: string }[] {
   const value = fields[name];
   if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) throw new ModelInvalidParameterError(`Invalid value for parameter '${name}': expected a list of {key, value}.`);
+  if (!Array.isArray(value))
+    throw new ModelInvalidParameterError(`Invalid value for parameter '${name}': expected a list of {key, value}.`);
   return value.map((item: unknown) => {
     const entry = (item ?? {}) as Fields;
     return { key: entry.key as string, value: entry.value === undefined ? '' : (entry.value as string) };

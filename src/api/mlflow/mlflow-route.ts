@@ -12,7 +12,11 @@ export interface MlflowEndpoint {
   readonly handle: (fields: Fields, stores: ModelStores, request: FastifyRequest) => Promise<object>;
 }
 
-export function registerEndpoints(scope: FastifyInstance, stores: ModelStores, endpoints: readonly MlflowEndpoint[]): void {
+export function registerEndpoints(
+  scope: FastifyInstance,
+  stores: ModelStores,
+  endpoints: readonly MlflowEndpoint[],
+): void {
   for (const endpoint of endpoints) {
     scope.route({
       method: endpoint.method,

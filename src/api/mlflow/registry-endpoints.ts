@@ -13,7 +13,9 @@ export const REGISTRY_ENDPOINTS: readonly MlflowEndpoint[] = [
     path: '/registered-models/create',
     role: 'writer',
     handle: async (f, s) => ({
-      registered_model: modelJson(await s.registry.createModel(name(f), optionalString(f, 'description'), keyValues(f, 'tags'))),
+      registered_model: modelJson(
+        await s.registry.createModel(name(f), optionalString(f, 'description'), keyValues(f, 'tags')),
+      ),
     }),
   },
   {
@@ -26,36 +28,47 @@ export const REGISTRY_ENDPOINTS: readonly MlflowEndpoint[] = [
     method: 'POST',
     path: '/registered-models/rename',
     role: 'writer',
-    handle: async (f, s) => ({ registered_model: modelJson(await s.registry.renameModel(name(f), requireString(f, 'new_name'))) }),
+    handle: async (f, s) => ({
+      registered_model: modelJson(await s.registry.renameModel(name(f), requireString(f, 'new_name'))),
+    }),
   },
   {
     method: 'PATCH',
     path: '/registered-models/update',
     role: 'writer',
-    handle: async (f, s) => ({ registered_model: modelJson(await s.registry.updateModel(name(f), optionalString(f, 'description'))) }),
+    handle: async (f, s) => ({
+      registered_model: modelJson(await s.registry.updateModel(name(f), optionalString(f, 'description'))),
+    }),
   },
-  { method: 'DELETE', path: '/registered-models/delete', role: 'writer', handle: async (f, s) => (await s.registry.deleteModel(name(f)), {}) },
-  ...(['GET', 'POST'] as const).map(
-    (method): MlflowEndpoint => ({
-      method,
-      path: '/registered-models/search',
-      role: 'reader',
-      handle: async (f, s) => pageJson('registered_models', await s.registry.searchModels(searchOptions(f, 'view_type')), modelJson),
+  {
+    method: 'DELETE',
+    path: '/registered-models/delete',
+    role: 'writer',
+    handle: async (f, s) => (await s.registry.deleteModel(name(f)), {}),
+  },
+  ...(['GET', 'POST'] as const).map((method): MlflowEndpoint => ({
+    method,
+    path: '/registered-models/search',
+    role: 'reader',
+    handle: async (f, s) =>
+      pageJson('registered_models', await s.registry.searchModels(searchOptions(f, 'view_type')), modelJson),
+  })),
+  ...(['GET', 'POST'] as const).map((method): MlflowEndpoint => ({
+    method,
+    path: '/registered-models/get-latest-versions',
+    role: 'reader',
+    handle: async (f, s) => ({
+      model_versions: (await s.registry.latestVersions(name(f), stringList(f, 'stages'))).map(versionJson),
     }),
-  ),
-  ...(['GET', 'POST'] as const).map(
-    (method): MlflowEndpoint => ({
-      method,
-      path: '/registered-models/get-latest-versions',
-      role: 'reader',
-      handle: async (f, s) => ({ model_versions: (await s.registry.latestVersions(name(f), stringList(f, 'stages'))).map(versionJson) }),
-    }),
-  ),
+  })),
   {
     method: 'POST',
     path: '/registered-models/set-tag',
     role: 'writer',
-    handle: async (f, s) => (await s.registry.setModelTag(name(f), requireString(f, 'key'), optionalString(f, 'value') ?? ''), {}),
+    handle: async (f, s) => (
+      await s.registry.setModelTag(name(f), requireString(f, 'key'), optionalString(f, 'value') ?? ''),
+      {}
+    ),
   },
   {
     method: 'DELETE',
@@ -79,7 +92,9 @@ export const REGISTRY_ENDPOINTS: readonly MlflowEndpoint[] = [
     method: 'GET',
     path: '/registered-models/alias',
     role: 'reader',
-    handle: async (f, s) => ({ model_version: versionJson(await s.registry.versionByAlias(name(f), requireString(f, 'alias'))) }),
+    handle: async (f, s) => ({
+      model_version: versionJson(await s.registry.versionByAlias(name(f), requireString(f, 'alias'))),
+    }),
   },
   {
     method: 'POST',
@@ -119,24 +134,35 @@ export const REGISTRY_ENDPOINTS: readonly MlflowEndpoint[] = [
     role: 'writer',
     handle: async (f, s) => {
       const description = optionalString(f, 'description');
-      const updated = await s.registry.updateVersion(name(f), version(f), description === undefined ? {} : { description });
+      const updated = await s.registry.updateVersion(
+        name(f),
+        version(f),
+        description === undefined ? {} : { description },
+      );
       return { model_version: versionJson(updated) };
     },
   },
-  { method: 'DELETE', path: '/model-versions/delete', role: 'writer', handle: async (f, s) => (await s.registry.deleteVersion(name(f), version(f)), {}) },
-  ...(['GET', 'POST'] as const).map(
-    (method): MlflowEndpoint => ({
-      method,
-      path: '/model-versions/search',
-      role: 'reader',
-      handle: async (f, s) => pageJson('model_versions', await s.registry.searchVersions(searchOptions(f, 'view_type')), versionJson),
-    }),
-  ),
+  {
+    method: 'DELETE',
+    path: '/model-versions/delete',
+    role: 'writer',
+    handle: async (f, s) => (await s.registry.deleteVersion(name(f), version(f)), {}),
+  },
+  ...(['GET', 'POST'] as const).map((method): MlflowEndpoint => ({
+    method,
+    path: '/model-versions/search',
+    role: 'reader',
+    handle: async (f, s) =>
+      pageJson('model_versions', await s.registry.searchVersions(searchOptions(f, 'view_type')), versionJson),
+  })),
   {
     method: 'POST',
     path: '/model-versions/set-tag',
     role: 'writer',
-    handle: async (f, s) => (await s.registry.setVersionTag(name(f), version(f), requireString(f, 'key'), optionalString(f, 'value') ?? ''), {}),
+    handle: async (f, s) => (
+      await s.registry.setVersionTag(name(f), version(f), requireString(f, 'key'), optionalString(f, 'value') ?? ''),
+      {}
+    ),
   },
   {
     method: 'DELETE',
@@ -150,7 +176,12 @@ export const REGISTRY_ENDPOINTS: readonly MlflowEndpoint[] = [
     role: 'writer',
     handle: async (f, s) => ({
       model_version: versionJson(
-        await s.registry.transitionStage(name(f), version(f), requireString(f, 'stage'), f.archive_existing_versions === true || f.archive_existing_versions === 'true'),
+        await s.registry.transitionStage(
+          name(f),
+          version(f),
+          requireString(f, 'stage'),
+          f.archive_existing_versions === true || f.archive_existing_versions === 'true',
+        ),
       ),
     }),
   },

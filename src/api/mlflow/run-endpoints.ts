@@ -1,8 +1,22 @@
 /** MLflow's run, metric and run-artifact listing endpoints (`/runs/...`, `/metrics/...`, `/artifacts/list`). */
-import { artifactPathOf, HISTORY_MAX_RESULTS, ModelInvalidParameterError, type DatasetInput, type Metric } from '../../models/index.js';
+import {
+  artifactPathOf,
+  HISTORY_MAX_RESULTS,
+  ModelInvalidParameterError,
+  type DatasetInput,
+  type Metric,
+} from '../../models/index.js';
 import { searchOptions } from './experiment-endpoints.js';
 import { metricJson, pageJson, runInfoJson, runJson } from './mlflow-json.js';
-import { keyValues, optionalInt, optionalString, requireDouble, requireString, stringList, type Fields } from './mlflow-request.js';
+import {
+  keyValues,
+  optionalInt,
+  optionalString,
+  requireDouble,
+  requireString,
+  stringList,
+  type Fields,
+} from './mlflow-request.js';
 import type { MlflowEndpoint } from './mlflow-route.js';
 
 const runId = (f: Fields): string => optionalString(f, 'run_id') ?? requireString(f, 'run_uuid');
@@ -35,7 +49,12 @@ export const RUN_ENDPOINTS: readonly MlflowEndpoint[] = [
       return { run: runJson(run) };
     },
   },
-  { method: 'GET', path: '/runs/get', role: 'reader', handle: async (f, s) => ({ run: runJson(await s.runs.get(runId(f))) }) },
+  {
+    method: 'GET',
+    path: '/runs/get',
+    role: 'reader',
+    handle: async (f, s) => ({ run: runJson(await s.runs.get(runId(f))) }),
+  },
   {
     method: 'POST',
     path: '/runs/update',
@@ -52,14 +71,28 @@ export const RUN_ENDPOINTS: readonly MlflowEndpoint[] = [
       return { run_info: runInfoJson(info) };
     },
   },
-  { method: 'POST', path: '/runs/delete', role: 'writer', handle: async (f, s) => (await s.runs.setStage(runId(f), 'deleted'), {}) },
-  { method: 'POST', path: '/runs/restore', role: 'writer', handle: async (f, s) => (await s.runs.setStage(runId(f), 'active'), {}) },
+  {
+    method: 'POST',
+    path: '/runs/delete',
+    role: 'writer',
+    handle: async (f, s) => (await s.runs.setStage(runId(f), 'deleted'), {}),
+  },
+  {
+    method: 'POST',
+    path: '/runs/restore',
+    role: 'writer',
+    handle: async (f, s) => (await s.runs.setStage(runId(f), 'active'), {}),
+  },
   {
     method: 'POST',
     path: '/runs/search',
     role: 'reader',
     handle: async (f, s) =>
-      pageJson('runs', await s.runs.search(stringList(f, 'experiment_ids'), searchOptions(f, 'run_view_type')), runJson),
+      pageJson(
+        'runs',
+        await s.runs.search(stringList(f, 'experiment_ids'), searchOptions(f, 'run_view_type')),
+        runJson,
+      ),
   },
   {
     method: 'POST',
@@ -72,7 +105,8 @@ export const RUN_ENDPOINTS: readonly MlflowEndpoint[] = [
     path: '/runs/log-parameter',
     role: 'writer',
     handle: async (f, s) => (
-      await s.logs.logBatch(runId(f), { params: [{ key: requireString(f, 'key'), value: String(f.value ?? '') }] }), {}
+      await s.logs.logBatch(runId(f), { params: [{ key: requireString(f, 'key'), value: String(f.value ?? '') }] }),
+      {}
     ),
   },
   {
@@ -80,7 +114,8 @@ export const RUN_ENDPOINTS: readonly MlflowEndpoint[] = [
     path: '/runs/log-batch',
     role: 'writer',
     handle: async (f, s) => {
-      const metrics = f.metrics === undefined ? [] : Array.isArray(f.metrics) ? (f.metrics as Fields[]) : badList('metrics');
+      const metrics =
+        f.metrics === undefined ? [] : Array.isArray(f.metrics) ? (f.metrics as Fields[]) : badList('metrics');
       await s.logs.logBatch(requireString(f, 'run_id'), {
         metrics: metrics.map(metricOf),
         params: keyValues(f, 'params'),
@@ -94,7 +129,10 @@ export const RUN_ENDPOINTS: readonly MlflowEndpoint[] = [
     path: '/runs/set-tag',
     role: 'writer',
     handle: async (f, s) => (
-      await s.logs.logBatch(runId(f), { tags: [{ key: requireString(f, 'key'), value: optionalString(f, 'value') ?? '' }] }), {}
+      await s.logs.logBatch(runId(f), {
+        tags: [{ key: requireString(f, 'key'), value: optionalString(f, 'value') ?? '' }],
+      }),
+      {}
     ),
   },
   {
@@ -108,7 +146,8 @@ export const RUN_ENDPOINTS: readonly MlflowEndpoint[] = [
     path: '/runs/log-inputs',
     role: 'writer',
     handle: async (f, s) => {
-      const datasets = f.datasets === undefined ? [] : Array.isArray(f.datasets) ? (f.datasets as Fields[]) : badList('datasets');
+      const datasets =
+        f.datasets === undefined ? [] : Array.isArray(f.datasets) ? (f.datasets as Fields[]) : badList('datasets');
       await s.logs.logInputs(requireString(f, 'run_id'), datasets.map(datasetInputOf));
       return {};
     },

@@ -72,7 +72,11 @@ export const trackingMigration: ModuleMigration = {
       .addColumn('step', 'bigint', (c) => c.notNull())
       .addPrimaryKeyConstraint('ml_latest_metrics_pk', ['run_uuid', 'key'])
       .execute();
-    await db.schema.createIndex('ml_latest_metrics_key_value').on('ml_latest_metrics').columns(['key', 'value']).execute();
+    await db.schema
+      .createIndex('ml_latest_metrics_key_value')
+      .on('ml_latest_metrics')
+      .columns(['key', 'value'])
+      .execute();
     await db.schema
       .createTable('ml_inputs')
       .addColumn('run_uuid', 'text', (c) => c.notNull().references('ml_runs.run_uuid').onDelete('cascade'))

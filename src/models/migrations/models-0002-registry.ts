@@ -19,7 +19,8 @@ export const registryMigration: ModuleMigration = {
     await db.schema
       .createTable('ml_registered_model_tags')
       .addColumn('name', 'text', (c) =>
-        c.notNull().references('ml_registered_models.name').onDelete('cascade').onUpdate('cascade'))
+        c.notNull().references('ml_registered_models.name').onDelete('cascade').onUpdate('cascade'),
+      )
       .addColumn('key', 'text', (c) => c.notNull())
       .addColumn('value', 'text', (c) => c.notNull())
       .addPrimaryKeyConstraint('ml_registered_model_tags_pk', ['name', 'key'])
@@ -27,7 +28,8 @@ export const registryMigration: ModuleMigration = {
     await db.schema
       .createTable('ml_model_versions')
       .addColumn('name', 'text', (c) =>
-        c.notNull().references('ml_registered_models.name').onDelete('cascade').onUpdate('cascade'))
+        c.notNull().references('ml_registered_models.name').onDelete('cascade').onUpdate('cascade'),
+      )
       .addColumn('version', 'integer', (c) => c.notNull())
       .addColumn('creation_timestamp', 'bigint', (c) => c.notNull())
       .addColumn('last_updated_timestamp', 'bigint', (c) => c.notNull())
@@ -51,8 +53,12 @@ export const registryMigration: ModuleMigration = {
         .addColumn(tags ? 'key' : 'alias', 'text', (c) => c.notNull())
         .$call((t) => (tags ? t.addColumn('value', 'text', (c) => c.notNull()) : t))
         .addPrimaryKeyConstraint(`${table}_pk`, tags ? ['name', 'version', 'key'] : ['name', 'alias'])
-        .addForeignKeyConstraint(`${table}_version_fk`, ['name', 'version'], 'ml_model_versions', ['name', 'version'], (f) =>
-          f.onDelete('cascade').onUpdate('cascade'),
+        .addForeignKeyConstraint(
+          `${table}_version_fk`,
+          ['name', 'version'],
+          'ml_model_versions',
+          ['name', 'version'],
+          (f) => f.onDelete('cascade').onUpdate('cascade'),
         )
         .execute();
     }

@@ -13,7 +13,8 @@ export async function readVersions(db: Kysely<ModelTables>, rows: readonly Versi
     db.selectFrom('ml_model_version_tags').selectAll().where('name', 'in', names).orderBy('key').execute(),
     db.selectFrom('ml_model_aliases').selectAll().where('name', 'in', names).orderBy('alias').execute(),
   ]);
-  const same = (r: VersionRow) => (x: { name: string; version: number }) => x.name === r.name && x.version === r.version;
+  const same = (r: VersionRow) => (x: { name: string; version: number }) =>
+    x.name === r.name && x.version === r.version;
   return rows.map((r) => ({
     name: r.name,
     version: r.version,

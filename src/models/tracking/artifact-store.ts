@@ -29,7 +29,8 @@ export class ArtifactStore {
     try {
       return await this.store.get(checkPath(path, false));
     } catch (error) {
-      if (isStrataError(error, 'STORAGE_NOT_FOUND')) throw new ModelNotFoundError(`Artifact '${path}' does not exist.`, { path });
+      if (isStrataError(error, 'STORAGE_NOT_FOUND'))
+        throw new ModelNotFoundError(`Artifact '${path}' does not exist.`, { path });
       throw error;
     }
   }
@@ -59,8 +60,15 @@ export function artifactPathOf(uri: string): string | undefined {
 function checkPath(path: string, directory: boolean): string {
   const trimmed = path.replace(/\/+$/, '');
   const parts = trimmed.split('/');
-  if ((!directory && trimmed === '') || path.startsWith('/') || parts.some((p) => p === '..' || p === '.' || (p === '' && trimmed !== ''))) {
-    throw new ModelInvalidParameterError(`Invalid artifact path: '${path}'. Paths are relative and may not contain '..' or empty parts.`, { path });
+  if (
+    (!directory && trimmed === '') ||
+    path.startsWith('/') ||
+    parts.some((p) => p === '..' || p === '.' || (p === '' && trimmed !== ''))
+  ) {
+    throw new ModelInvalidParameterError(
+      `Invalid artifact path: '${path}'. Paths are relative and may not contain '..' or empty parts.`,
+      { path },
+    );
   }
   return trimmed;
 }

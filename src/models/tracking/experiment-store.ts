@@ -23,7 +23,12 @@ const TARGET: SearchTarget = {
   alias: 'e',
   idColumns: ['experiment_id'],
   tables: { tag: 'ml_experiment_tags' },
-  columns: { name: 'name', creation_time: 'creation_time', last_update_time: 'last_update_time', experiment_id: 'experiment_id' },
+  columns: {
+    name: 'name',
+    creation_time: 'creation_time',
+    last_update_time: 'last_update_time',
+    experiment_id: 'experiment_id',
+  },
 };
 
 type Row = Record<string, unknown>;
@@ -36,11 +41,17 @@ export class ExperimentStore {
 
   async create(name: string, artifactLocation: string | undefined, tags: readonly KeyValue[] = []): Promise<string> {
     if (typeof name !== 'string' || name.trim() === '') {
-      throw new ModelInvalidParameterError(`Invalid experiment name: '${String(name)}'. The name must be a non-empty string.`);
+      throw new ModelInvalidParameterError(
+        `Invalid experiment name: '${String(name)}'. The name must be a non-empty string.`,
+      );
     }
     for (const tag of tags) checkValue('tag', checkKey('tag', tag.key), tag.value);
     return this.meta.transaction(async (trx) => {
-      const taken = await trx.selectFrom('ml_experiments').select('lifecycle_stage').where('name', '=', name).executeTakeFirst();
+      const taken = await trx
+        .selectFrom('ml_experiments')
+        .select('lifecycle_stage')
+        .where('name', '=', name)
+        .executeTakeFirst();
       if (taken !== undefined) {
         throw new ModelAlreadyExistsError(
           `Experiment(name=${name}) already exists.${taken.lifecycle_stage === 'deleted' ? ' It is deleted: restore it or rename it first.' : ''}`,
@@ -50,23 +61,42 @@ export class ExperimentStore {
       const time = this.now();
       const { experiment_id } = await trx
         .insertInto('ml_experiments')
-        .values({ name, artifact_location: artifactLocation ?? '', lifecycle_stage: 'active', creation_time: time, last_update_time: time })
+        .values({
+          name,
+          artifact_location: artifactLocation ?? '',
+          lifecycle_stage: 'active',
+          creation_time: time,
+          last_update_time: time,
+        })
         .returning('experiment_id')
         .executeTakeFirstOrThrow();
       const id = String(experiment_id);
       if (artifactLocation === undefined || artifactLocation === '') {
-        await trx.updateTable('ml_experiments').set({ artifact_location: `mlflow-artifacts:/${id}` }).where('experiment_id', '=', id).execute();
+        await trx
+          .updateTable('ml_experiments')
+          .set({ artifact_location: `mlflow-artifacts:/${id}` })
+          .where('experiment_id', '=', id)
+          .execute();
       }
-      if (tags.length > 0) await trx.insertInto('ml_experiment_tags').values(tags.map((t) => ({ experiment_id: id, ...t }))).execute();
+      if (tags.length > 0)
+        await trx
+          .insertInto('ml_experiment_tags')
+          .values(tags.map((t) => ({ experiment_id: id, ...t })))
+          .execute();
       return id;
     });
   }
 
   async get(experimentId: string): Promise<Experiment> {
     const row = /^\d+$/.test(experimentId)
-      ? await this.meta.db.selectFrom('ml_experiments').selectAll().where('experiment_id', '=', experimentId).executeTakeFirst()
+      ? await this.meta.db
+          .selectFrom('ml_experiments')
+          .selectAll()
+          .where('experiment_id', '=', experimentId)
+          .executeTakeFirst()
       : undefined;
-    if (row === undefined) throw new ModelNotFoundError(`No Experiment with id=${experimentId} exists`, { experimentId });
+    if (row === undefined)
+      throw new ModelNotFoundError(`No Experiment with id=${experimentId} exists`, { experimentId });
     return (await this.withTags([row]))[0]!;
   }
 
@@ -90,7 +120,11 @@ export class ExperimentStore {
 
   async rename(experimentId: string, newName: string): Promise<void> {
     await this.get(experimentId);
-    const taken = await this.meta.db.selectFrom('ml_experiments').select('experiment_id').where('name', '=', newName).executeTakeFirst();
+    const taken = await this.meta.db
+      .selectFrom('ml_experiments')
+      .select('experiment_id')
+      .where('name', '=', newName)
+      .executeTakeFirst();
     if (taken !== undefined && String(taken.experiment_id) !== experimentId) {
       throw new ModelAlreadyExistsError(`Experiment(name=${newName}) already exists.`, { name: newName });
     }
@@ -101,11 +135,21 @@ export class ExperimentStore {
   async setStage(experimentId: string, stage: 'active' | 'deleted'): Promise<void> {
     await this.get(experimentId);
     if (experimentId === '0' && stage === 'deleted') {
-      throw new ModelInvalidParameterError('Cannot delete the default experiment \'0\'. This is an internally reserved experiment.');
+      throw new ModelInvalidParameterError(
+        "Cannot delete the default experiment '0'. This is an internally reserved experiment.",
+      );
     }
     await this.meta.transaction(async (trx) => {
-      await trx.updateTable('ml_experiments').set({ lifecycle_stage: stage, last_update_time: this.now() }).where('experiment_id', '=', experimentId).execute();
-      await trx.updateTable('ml_runs').set({ lifecycle_stage: stage }).where('experiment_id', '=', experimentId).execute();
+      await trx
+        .updateTable('ml_experiments')
+        .set({ lifecycle_stage: stage, last_update_time: this.now() })
+        .where('experiment_id', '=', experimentId)
+        .execute();
+      await trx
+        .updateTable('ml_runs')
+        .set({ lifecycle_stage: stage })
+        .where('experiment_id', '=', experimentId)
+        .execute();
     });
   }
 
@@ -120,13 +164,19 @@ export class ExperimentStore {
   }
 
   private async touch(experimentId: string, set: { name: string }): Promise<void> {
-    await this.meta.db.updateTable('ml_experiments').set({ ...set, last_update_time: this.now() }).where('experiment_id', '=', experimentId).execute();
+    await this.meta.db
+      .updateTable('ml_experiments')
+      .set({ ...set, last_update_time: this.now() })
+      .where('experiment_id', '=', experimentId)
+      .execute();
   }
 
   private async withTags(rows: readonly Row[]): Promise<Experiment[]> {
     const ids = rows.map((r) => String(r.experiment_id));
     const tags =
-      ids.length === 0 ? [] : await this.meta.db.selectFrom('ml_experiment_tags').selectAll().where('experiment_id', 'in', ids).execute();
+      ids.length === 0
+        ? []
+        : await this.meta.db.selectFrom('ml_experiment_tags').selectAll().where('experiment_id', 'in', ids).execute();
     return rows.map((r) => ({
       experimentId: String(r.experiment_id),
       name: String(r.name),
@@ -134,7 +184,9 @@ export class ExperimentStore {
       lifecycleStage: r.lifecycle_stage as 'active' | 'deleted',
       creationTime: Number(r.creation_time),
       lastUpdateTime: Number(r.last_update_time),
-      tags: tags.filter((t) => String(t.experiment_id) === String(r.experiment_id)).map(({ key, value }) => ({ key, value })),
+      tags: tags
+        .filter((t) => String(t.experiment_id) === String(r.experiment_id))
+        .map(({ key, value }) => ({ key, value })),
     }));
   }
 }

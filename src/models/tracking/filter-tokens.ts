@@ -20,9 +20,12 @@ export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   let rest = text;
   const fail = (): never => {
-    throw new ModelInvalidParameterError(`Invalid filter string '${text}': could not parse from '${rest.slice(0, 20)}'.`, {
-      filter: text,
-    });
+    throw new ModelInvalidParameterError(
+      `Invalid filter string '${text}': could not parse from '${rest.slice(0, 20)}'.`,
+      {
+        filter: text,
+      },
+    );
   };
   while ((rest = rest.trimStart()) !== '') {
     const previous = tokens.at(-1);
@@ -47,11 +50,11 @@ export function tokenize(text: string): Token[] {
     } else if (!expectsValue && previous !== undefined && previous.kind !== 'and' && (match = COMPARATOR.exec(rest))) {
       tokens.push({ kind: 'comparator', text: match[0].toUpperCase().replace(/\s+/, ' ') });
       rest = rest.slice(match[0].length);
-    } else if ((match = /^and\b/i.exec(rest)) && previous !== undefined && previous.kind !== 'and') {
+    } else if (/^and\b/i.test(rest) && previous !== undefined && previous.kind !== 'and') {
       tokens.push({ kind: 'and', text: 'AND' });
       rest = rest.slice(3);
     } else if ((match = IDENTIFIER.exec(rest))) {
-      tokens.push({ kind: previous?.kind === 'identifier' ? 'identifier' : 'identifier', text: match[0] });
+      tokens.push({ kind: 'identifier', text: match[0] });
       rest = rest.slice(match[0].length);
     } else fail();
   }

@@ -47,7 +47,9 @@ export class RunLogStore {
     const seen = new Map<string, string>();
     for (const p of params) {
       if (seen.has(p.key) && seen.get(p.key) !== p.value) {
-        throw new ModelInvalidParameterError(`Duplicate parameter keys have been submitted: ['${p.key}']. Please ensure the request contains only one param value per param key.`);
+        throw new ModelInvalidParameterError(
+          `Duplicate parameter keys have been submitted: ['${p.key}']. Please ensure the request contains only one param value per param key.`,
+        );
       }
       seen.set(p.key, p.value);
     }
@@ -67,7 +69,8 @@ export class RunLogStore {
       .where('run_uuid', '=', runId)
       .where('key', '=', key)
       .executeTakeFirst();
-    if (numDeletedRows === 0n) throw new ModelNotFoundError(`No tag with name: ${key} in run with id ${runId}`, { runId, key });
+    if (numDeletedRows === 0n)
+      throw new ModelNotFoundError(`No tag with name: ${key} in run with id ${runId}`, { runId, key });
   }
 
   async logInputs(runId: string, inputs: readonly DatasetInput[]): Promise<void> {
@@ -89,7 +92,12 @@ export class RunLogStore {
   }
 
   /** One page of a metric's history, in (step, timestamp) order; the token is the last row's position. */
-  async history(runId: string, key: string, maxResults = HISTORY_MAX_RESULTS, pageToken?: string): Promise<Page<Metric>> {
+  async history(
+    runId: string,
+    key: string,
+    maxResults = HISTORY_MAX_RESULTS,
+    pageToken?: string,
+  ): Promise<Page<Metric>> {
     await this.runs.info(runId);
     const limit = Math.min(Math.max(1, Math.trunc(maxResults)), HISTORY_MAX_RESULTS);
     const after = pageToken ? decodeAfter(pageToken) : undefined;
@@ -98,19 +106,38 @@ export class RunLogStore {
       .select(['id', 'key', 'value', 'timestamp', 'step'])
       .where('run_uuid', '=', runId)
       .where('key', '=', key);
-    if (after !== undefined) query = query.where(sql<boolean>`(step, timestamp, id) > (${after[0]}, ${after[1]}, ${after[2]})`);
-    const rows = await query.orderBy('step').orderBy('timestamp').orderBy('id').limit(limit + 1).execute();
-    const items = rows.slice(0, limit).map((r) => ({ key: r.key, value: r.value, timestamp: Number(r.timestamp), step: Number(r.step) }));
+    if (after !== undefined)
+      query = query.where(sql<boolean>`(step, timestamp, id) > (${after[0]}, ${after[1]}, ${after[2]})`);
+    const rows = await query
+      .orderBy('step')
+      .orderBy('timestamp')
+      .orderBy('id')
+      .limit(limit + 1)
+      .execute();
+    const items = rows
+      .slice(0, limit)
+      .map((r) => ({ key: r.key, value: r.value, timestamp: Number(r.timestamp), step: Number(r.step) }));
     const last = rows[limit - 1];
     return rows.length > limit && last !== undefined
-      ? { items, nextPageToken: Buffer.from(JSON.stringify([Number(last.step), Number(last.timestamp), Number(last.id)])).toString('base64') }
+      ? {
+          items,
+          nextPageToken: Buffer.from(
+            JSON.stringify([Number(last.step), Number(last.timestamp), Number(last.id)]),
+          ).toString('base64'),
+        }
       : { items };
   }
 }
 
 async function writeParams(trx: Transaction<ModelTables>, runId: string, params: readonly KeyValue[]): Promise<void> {
   const keys = params.map((p) => p.key);
-  const existing = await trx.selectFrom('ml_params').selectAll().where('run_uuid', '=', runId).where('key', 'in', keys).forUpdate().execute();
+  const existing = await trx
+    .selectFrom('ml_params')
+    .selectAll()
+    .where('run_uuid', '=', runId)
+    .where('key', 'in', keys)
+    .forUpdate()
+    .execute();
   const changed = existing
     .map((e) => ({ key: e.key, old_value: e.value, new_value: params.find((p) => p.key === e.key)!.value }))
     .filter((c) => c.old_value !== c.new_value);
@@ -131,7 +158,10 @@ async function writeParams(trx: Transaction<ModelTables>, runId: string, params:
 }
 
 async function writeMetrics(trx: Transaction<ModelTables>, runId: string, metrics: readonly Metric[]): Promise<void> {
-  await trx.insertInto('ml_metrics').values(metrics.map((m) => ({ run_uuid: runId, ...m }))).execute();
+  await trx
+    .insertInto('ml_metrics')
+    .values(metrics.map((m) => ({ run_uuid: runId, ...m })))
+    .execute();
   // The latest value of a key is the one with the highest (step, timestamp, value), as in MLflow.
   const latest = new Map<string, Metric>();
   for (const m of metrics) {
@@ -145,7 +175,9 @@ async function writeMetrics(trx: Transaction<ModelTables>, runId: string, metric
       c
         .columns(['run_uuid', 'key'])
         .doUpdateSet({ value: sql`excluded.value`, timestamp: sql`excluded.timestamp`, step: sql`excluded.step` })
-        .where(sql<boolean>`(excluded.step, excluded.timestamp, excluded.value) > (ml_latest_metrics.step, ml_latest_metrics.timestamp, ml_latest_metrics.value)`),
+        .where(
+          sql<boolean>`(excluded.step, excluded.timestamp, excluded.value) > (ml_latest_metrics.step, ml_latest_metrics.timestamp, ml_latest_metrics.value)`,
+        ),
     )
     .execute();
 }
@@ -156,7 +188,8 @@ async function upsertTag(trx: Transaction<ModelTables>, runId: string, tag: KeyV
     .values({ run_uuid: runId, ...tag })
     .onConflict((c) => c.columns(['run_uuid', 'key']).doUpdateSet({ value: tag.value }))
     .execute();
-  if (tag.key === 'mlflow.runName') await trx.updateTable('ml_runs').set({ run_name: tag.value }).where('run_uuid', '=', runId).execute();
+  if (tag.key === 'mlflow.runName')
+    await trx.updateTable('ml_runs').set({ run_name: tag.value }).where('run_uuid', '=', runId).execute();
 }
 
 function compare(a: Metric, b: Metric): number {
@@ -166,7 +199,8 @@ function compare(a: Metric, b: Metric): number {
 function decodeAfter(token: string): [number, number, number] {
   try {
     const value = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as unknown;
-    if (Array.isArray(value) && value.length === 3 && value.every((v) => Number.isInteger(v))) return value as [number, number, number];
+    if (Array.isArray(value) && value.length === 3 && value.every((v) => Number.isInteger(v)))
+      return value as [number, number, number];
   } catch {
     // falls through
   }

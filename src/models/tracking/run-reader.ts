@@ -31,17 +31,20 @@ export async function readRuns(db: Kysely<ModelTables>, rows: readonly RunRow[])
       lifecycleStage: r.lifecycle_stage as 'active' | 'deleted',
     },
     data: {
-      metrics: of(metrics, r.run_uuid).map((m) => ({ key: m.key, value: m.value, timestamp: Number(m.timestamp), step: Number(m.step) })),
+      metrics: of(metrics, r.run_uuid).map((m) => ({
+        key: m.key,
+        value: m.value,
+        timestamp: Number(m.timestamp),
+        step: Number(m.step),
+      })),
       params: of(params, r.run_uuid).map(({ key, value }) => ({ key, value })),
       tags: of(tags, r.run_uuid).map(({ key, value }) => ({ key, value })),
     },
     inputs: {
-      datasetInputs: of(inputs, r.run_uuid).map(
-        (i): DatasetInput => ({
-          dataset: (typeof i.dataset === 'string' ? JSON.parse(i.dataset) : i.dataset) as DatasetInput['dataset'],
-          tags: (typeof i.tags === 'string' ? JSON.parse(i.tags) : i.tags) as DatasetInput['tags'],
-        }),
-      ),
+      datasetInputs: of(inputs, r.run_uuid).map((i): DatasetInput => ({
+        dataset: (typeof i.dataset === 'string' ? JSON.parse(i.dataset) : i.dataset) as DatasetInput['dataset'],
+        tags: (typeof i.tags === 'string' ? JSON.parse(i.tags) : i.tags) as DatasetInput['tags'],
+      })),
     },
   }));
 }

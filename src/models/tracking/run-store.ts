@@ -73,7 +73,8 @@ export class RunStore {
     const tags = options.tags ?? [];
     for (const tag of tags) checkValue('tag', checkKey('tag', tag.key), tag.value);
     const runId = randomUUID().replaceAll('-', '');
-    const runName = options.runName || tags.find((t) => t.key === 'mlflow.runName')?.value || `run-${runId.slice(0, 8)}`;
+    const runName =
+      options.runName || tags.find((t) => t.key === 'mlflow.runName')?.value || `run-${runId.slice(0, 8)}`;
     const allTags = [...tags.filter((t) => t.key !== 'mlflow.runName'), { key: 'mlflow.runName', value: runName }];
     await this.meta.transaction(async (trx) => {
       await trx
@@ -90,7 +91,10 @@ export class RunStore {
           artifact_uri: `${experiment.artifactLocation}/${runId}/artifacts`,
         })
         .execute();
-      await trx.insertInto('ml_run_tags').values(allTags.map((t) => ({ run_uuid: runId, ...t }))).execute();
+      await trx
+        .insertInto('ml_run_tags')
+        .values(allTags.map((t) => ({ run_uuid: runId, ...t })))
+        .execute();
     });
     return this.get(runId);
   }

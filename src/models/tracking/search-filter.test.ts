@@ -20,7 +20,7 @@ function failure(filter: string): string {
 
 describe('MLflow search filter', () => {
   it('parses metrics, params, tags and attributes joined by AND', () => {
-    expect(parseFilter("metrics.rmse < 1 and params.model = 'gbt' AND tags.x = \"y\"", RUNS)).toEqual([
+    expect(parseFilter('metrics.rmse < 1 and params.model = \'gbt\' AND tags.x = "y"', RUNS)).toEqual([
       { kind: 'number', entity: 'metric', key: 'rmse', comparator: '<', value: 1 },
       { kind: 'string', entity: 'param', key: 'model', comparator: '=', value: 'gbt' },
       { kind: 'string', entity: 'tag', key: 'x', comparator: '=', value: 'y' },
@@ -32,7 +32,7 @@ describe('MLflow search filter', () => {
   });
 
   it('takes quoted keys, LIKE/ILIKE, IN lists and bare attributes', () => {
-    expect(parseFilter("metrics.`val loss` <= -0.5 and tags.\"my tag\" ilike '%Gb%'", RUNS)).toEqual([
+    expect(parseFilter('metrics.`val loss` <= -0.5 and tags."my tag" ilike \'%Gb%\'', RUNS)).toEqual([
       { kind: 'number', entity: 'metric', key: 'val loss', comparator: '<=', value: -0.5 },
       { kind: 'string', entity: 'tag', key: 'my tag', comparator: 'ILIKE', value: '%Gb%' },
     ]);
@@ -49,12 +49,12 @@ describe('MLflow search filter', () => {
     expect(failure("params.model IN ('a')")).toContain("Invalid comparator 'IN'");
     expect(failure("attributes.colour = 'red'")).toContain("Invalid attribute key 'colour' specified. Valid keys are");
     expect(failure("datasets.name = 'x'")).toContain("Invalid attribute key 'datasets.name'");
-    expect(failure("metrics.a < 1 or metrics.b < 2")).toContain('Invalid clause(s) in filter string');
+    expect(failure('metrics.a < 1 or metrics.b < 2')).toContain('Invalid clause(s) in filter string');
     expect(failure('metrics.a <')).toContain('Expected numeric value type');
     expect(failure("params.a = 'unterminated")).toContain('Invalid filter string');
     expect(failure('params.a = b')).toContain('must be a quoted string');
     expect(failure("tags.t in ('a', b)")).toContain('Invalid filter string');
-    expect(failure("metrics.a < 1 and")).toContain('Expected an identifier');
+    expect(failure('metrics.a < 1 and')).toContain('Expected an identifier');
     expect(failure("= 'x'")).toContain('Invalid');
   });
 

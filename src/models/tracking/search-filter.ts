@@ -14,9 +14,27 @@ export type FilterEntity = 'metric' | 'param' | 'tag' | 'attribute';
 export type Comparator = '=' | '!=' | '<' | '<=' | '>' | '>=' | 'LIKE' | 'ILIKE' | 'IN' | 'NOT IN';
 
 export type FilterClause =
-  | { readonly kind: 'number'; readonly entity: FilterEntity; readonly key: string; readonly comparator: Comparator; readonly value: number }
-  | { readonly kind: 'string'; readonly entity: FilterEntity; readonly key: string; readonly comparator: Comparator; readonly value: string }
-  | { readonly kind: 'list'; readonly entity: FilterEntity; readonly key: string; readonly comparator: 'IN' | 'NOT IN'; readonly value: readonly string[] };
+  | {
+      readonly kind: 'number';
+      readonly entity: FilterEntity;
+      readonly key: string;
+      readonly comparator: Comparator;
+      readonly value: number;
+    }
+  | {
+      readonly kind: 'string';
+      readonly entity: FilterEntity;
+      readonly key: string;
+      readonly comparator: Comparator;
+      readonly value: string;
+    }
+  | {
+      readonly kind: 'list';
+      readonly entity: FilterEntity;
+      readonly key: string;
+      readonly comparator: 'IN' | 'NOT IN';
+      readonly value: readonly string[];
+    };
 
 export interface OrderTerm {
   readonly entity: FilterEntity;
@@ -61,10 +79,12 @@ export function parseFilter(text: string | undefined, dialect: FilterDialect): r
   };
   for (;;) {
     const identifier = tokens[at++];
-    if (identifier?.kind !== 'identifier') invalid(`Expected an identifier such as metrics.rmse, found ${describe(identifier)}.`);
+    if (identifier?.kind !== 'identifier')
+      invalid(`Expected an identifier such as metrics.rmse, found ${describe(identifier)}.`);
     const { entity, key } = resolveIdentifier((identifier as Token).text, dialect);
     const comparatorToken = tokens[at++];
-    if (comparatorToken?.kind !== 'comparator') invalid(`Expected a comparator after '${identifier!.text}', found ${describe(comparatorToken)}.`);
+    if (comparatorToken?.kind !== 'comparator')
+      invalid(`Expected a comparator after '${identifier!.text}', found ${describe(comparatorToken)}.`);
     const comparator = comparatorToken!.text as Comparator;
     const type = entity === 'metric' ? 'number' : entity === 'attribute' ? dialect.attributes[key]! : 'string';
     const allowed =
@@ -107,7 +127,11 @@ export function parseOrderBy(terms: readonly string[] | undefined, dialect: Filt
   return (terms ?? []).map((term) => {
     const tokens = tokenize(term);
     const direction = tokens[1]?.text.toUpperCase();
-    if (tokens[0]?.kind !== 'identifier' || tokens.length > 2 || (tokens.length === 2 && direction !== 'ASC' && direction !== 'DESC')) {
+    if (
+      tokens[0]?.kind !== 'identifier' ||
+      tokens.length > 2 ||
+      (tokens.length === 2 && direction !== 'ASC' && direction !== 'DESC')
+    ) {
       throw new ModelInvalidParameterError(
         `Invalid order_by clause '${term}'. Could not be parsed: expected <entity>.<key> [ASC|DESC].`,
         { orderBy: term },
@@ -136,7 +160,8 @@ function resolveIdentifier(text: string, dialect: FilterDialect): { entity: Filt
       { identifier: text },
     );
   }
-  if (unquoted === '') throw new ModelInvalidParameterError(`Invalid identifier '${text}': the key is empty.`, { identifier: text });
+  if (unquoted === '')
+    throw new ModelInvalidParameterError(`Invalid identifier '${text}': the key is empty.`, { identifier: text });
   return { entity, key: unquoted };
 }
 

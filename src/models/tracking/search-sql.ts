@@ -42,9 +42,9 @@ export function whereSql(clauses: readonly FilterClause[], target: SearchTarget)
 
 function clauseSql(clause: FilterClause, target: SearchTarget): RawBuilder<unknown> {
   const op = sql.raw(OPERATORS[clause.comparator]);
-  const value =
-    clause.kind === 'list' ? sql`(${sql.join(clause.value.map((v) => sql`${v}`))})` : sql`${clause.value}`;
-  if (clause.entity === 'attribute') return sql`${sql.ref(`${target.alias}.${target.columns[clause.key]!}`)} ${op} ${value}`;
+  const value = clause.kind === 'list' ? sql`(${sql.join(clause.value.map((v) => sql`${v}`))})` : sql`${clause.value}`;
+  if (clause.entity === 'attribute')
+    return sql`${sql.ref(`${target.alias}.${target.columns[clause.key]!}`)} ${op} ${value}`;
   const table = target.tables[clause.entity]!;
   return sql`exists (select 1 from ${sql.table(table)} kv where ${joinOn('kv', target)} and kv.key = ${clause.key} and kv.value ${op} ${value})`;
 }

@@ -39,7 +39,10 @@ export function checkKey(kind: 'metric' | 'param' | 'tag', key: unknown): string
 
 export function checkValue(kind: 'param' | 'tag', key: string, value: unknown): string {
   if (typeof value !== 'string') {
-    throw new ModelInvalidParameterError(`Missing value for required parameter 'value' of ${kind} '${key}'.`, { kind, key });
+    throw new ModelInvalidParameterError(`Missing value for required parameter 'value' of ${kind} '${key}'.`, {
+      kind,
+      key,
+    });
   }
   const limit = kind === 'param' ? LIMITS.paramValueLength : LIMITS.tagValueLength;
   if (value.length > limit) {
@@ -61,5 +64,6 @@ export function checkBatch(metrics: number, params: number, tags: number): void 
   if (metrics > LIMITS.batchMetrics) over('metrics', metrics, LIMITS.batchMetrics);
   if (params > LIMITS.batchParams) over('params', params, LIMITS.batchParams);
   if (tags > LIMITS.batchTags) over('tags', tags, LIMITS.batchTags);
-  if (metrics + params + tags > LIMITS.batchTotal) over('metrics, params, and tags', metrics + params + tags, LIMITS.batchTotal);
+  if (metrics + params + tags > LIMITS.batchTotal)
+    over('metrics, params, and tags', metrics + params + tags, LIMITS.batchTotal);
 }

@@ -54,7 +54,11 @@ export interface DatasetInput {
 
 export interface Run {
   readonly info: RunInfo;
-  readonly data: { readonly metrics: readonly Metric[]; readonly params: readonly KeyValue[]; readonly tags: readonly KeyValue[] };
+  readonly data: {
+    readonly metrics: readonly Metric[];
+    readonly params: readonly KeyValue[];
+    readonly tags: readonly KeyValue[];
+  };
   readonly inputs: { readonly datasetInputs: readonly DatasetInput[] };
 }
 

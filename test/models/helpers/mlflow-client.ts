@@ -32,7 +32,12 @@ export function substitute<T>(value: T, vars: ReadonlyMap<string, string>): T {
   ) as T;
 }
 
-export async function replay(api: TestApi, sequence: FixtureSequence, vars: Map<string, string>, token?: string): Promise<void> {
+export async function replay(
+  api: TestApi,
+  sequence: FixtureSequence,
+  vars: Map<string, string>,
+  token?: string,
+): Promise<void> {
   for (const raw of sequence.steps) {
     const step = substitute(raw, vars);
     const headers: Record<string, string> = {};
@@ -44,13 +49,22 @@ export async function replay(api: TestApi, sequence: FixtureSequence, vars: Map<
       headers['content-type'] = 'application/json';
       body = JSON.stringify(step.body);
     }
-    const response = await api.fetch(step.path, { method: step.method, headers, ...(body === undefined ? {} : { body }), ...(token === undefined ? {} : { token }) });
+    const response = await api.fetch(step.path, {
+      method: step.method,
+      headers,
+      ...(body === undefined ? {} : { body }),
+      ...(token === undefined ? {} : { token }),
+    });
     const json = (await response.json()) as Record<string, unknown>;
-    expect({ call: sequence.call, path: step.path, status: response.status, json }).toMatchObject({ status: step.status ?? 200 });
-    if (step.expect !== undefined) expect(json, `${sequence.call}: ${step.method} ${step.path}`).toMatchObject(step.expect as object);
+    expect({ call: sequence.call, path: step.path, status: response.status, json }).toMatchObject({
+      status: step.status ?? 200,
+    });
+    if (step.expect !== undefined)
+      expect(json, `${sequence.call}: ${step.method} ${step.path}`).toMatchObject(step.expect as object);
     for (const [name, path] of Object.entries(step.capture ?? {})) {
       const value = path.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown>)?.[k], json);
-      if (typeof value !== 'string') throw new Error(`${sequence.call}: no string at ${path} in ${JSON.stringify(json)}`);
+      if (typeof value !== 'string')
+        throw new Error(`${sequence.call}: no string at ${path} in ${JSON.stringify(json)}`);
       vars.set(name, value);
     }
   }

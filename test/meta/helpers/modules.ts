@@ -12,10 +12,11 @@ import {
   type MetaDatabaseOptions,
   type MetaTables,
 } from '../../../src/meta/index.js';
+import { MODEL_MIGRATIONS, type ModelTables } from '../../../src/models/index.js';
 
-export type AllTables = MetaTables & CatalogTables & FlowTables & AuthTables;
+export type AllTables = MetaTables & CatalogTables & FlowTables & AuthTables & ModelTables;
 
-export const ALL_MIGRATIONS = [CATALOG_MIGRATIONS, FLOW_MIGRATIONS, AUTH_MIGRATIONS] as const;
+export const ALL_MIGRATIONS = [CATALOG_MIGRATIONS, FLOW_MIGRATIONS, AUTH_MIGRATIONS, MODEL_MIGRATIONS] as const;
 
 /** Every migration id, in the order a new database applies them. */
 export const ALL_MIGRATION_IDS: readonly string[] = orderSources(ALL_MIGRATIONS).flatMap((s) =>
@@ -24,6 +25,6 @@ export const ALL_MIGRATION_IDS: readonly string[] = orderSources(ALL_MIGRATIONS)
 
 export async function openAll(options: MetaDatabaseOptions): Promise<MetaDatabase<AllTables>> {
   return (await openMetaDatabase({ ...options, migrations: ALL_MIGRATIONS })).withTables<
-    CatalogTables & FlowTables & AuthTables
+    CatalogTables & FlowTables & AuthTables & ModelTables
   >();
 }

@@ -1,17 +1,28 @@
 /**
  * Runs: create, read, update (status, end time, name), delete and restore (soft), and
- * search. A search is one SQL query over the runs and the latest metrics, params and
- * tags (search-sql.ts), paged by offset tokens; nothing is filtered in JavaScript.
+ * search. A page of a search is one SQL query over the runs and the latest metrics,
+ * params and tags (search-sql.ts), paged by offset tokens; nothing is filtered in
+ * JavaScript. Ordered by a metric, param or tag, a page that reaches the runs without
+ * that key takes a second query for them.
  */
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { MetaDatabase } from '../../meta/index.js';
 import { ModelInvalidParameterError, ModelNotFoundError } from '../errors.js';
 import type { ModelTables } from '../model-tables.js';
 import type { ExperimentStore } from './experiment-store.js';
 import { readRuns } from './run-reader.js';
 import { parseFilter, parseOrderBy, type FilterDialect } from './search-filter.js';
-import { decodePageToken, encodePageToken, orderSql, whereSql, type SearchTarget } from './search-sql.js';
+import {
+  decodePageToken,
+  decodePhasedToken,
+  encodePageToken,
+  missingKeySql,
+  orderSql,
+  whereSql,
+  type OrderSql,
+  type SearchTarget,
+} from './search-sql.js';
 import { checkKey, checkValue } from './tracking-limits.js';
 import { RunStatus, type KeyValue, type Page, type Run, type RunInfo, type SearchOptions } from './tracking-types.js';
 import { stagesOf, type Clock } from './view-type.js';
@@ -45,6 +56,8 @@ const RUN_TARGET: SearchTarget = {
     created: 'start_time',
   },
 };
+type RunRow = ModelTables['ml_runs'];
+const TIEBREAK = 'r.start_time desc, r.run_uuid asc';
 /** MLflow's most runs one search may return. */
 export const SEARCH_MAX_RESULTS = 50_000;
 
@@ -156,16 +169,45 @@ export class RunStore {
       );
     }
     const clauses = parseFilter(options.filter, RUN_DIALECT);
-    const order = orderSql(parseOrderBy(options.orderBy, RUN_DIALECT), RUN_TARGET, 'r.start_time desc, r.run_uuid asc');
-    const offset = decodePageToken(options.pageToken, (m) => new ModelInvalidParameterError(m));
+    const terms = parseOrderBy(options.orderBy, RUN_DIALECT);
     const ids = experimentIds.filter((id) => /^\d+$/.test(id));
     if (ids.length === 0) return { items: [] };
-    const { rows } = await sql<ModelTables['ml_runs']>`select r.* from ml_runs r${order.joins}
-      where r.experiment_id in (${sql.join(ids)}) and r.lifecycle_stage in (${sql.join(stagesOf(options.viewType))})
-      and ${whereSql(clauses, RUN_TARGET)}
-      order by ${order.orderBy} limit ${limit + 1} offset ${offset}`.execute(this.meta.db);
-    const items = await readRuns(this.meta.db, rows.slice(0, limit));
-    return rows.length > limit ? { items, nextPageToken: encodePageToken(offset + limit) } : { items };
+    const invalid = (m: string) => new ModelInvalidParameterError(m);
+    const where = sql`r.experiment_id in (${sql.join(ids)}) and r.lifecycle_stage in (${sql.join(stagesOf(options.viewType))})
+      and ${whereSql(clauses, RUN_TARGET)}`;
+    const first = terms[0];
+    if (first === undefined || first.entity === 'attribute') {
+      const offset = decodePageToken(options.pageToken, invalid);
+      const rows = await this.page(orderSql(terms, RUN_TARGET, TIEBREAK), where, limit + 1, offset);
+      return this.result(rows.slice(0, limit), rows.length > limit ? encodePageToken(offset + limit) : undefined);
+    }
+    // Ordered by a metric, param or tag: first the runs that have it (an inner join, which
+    // an index on (key, value) walks in order and stops after a page), then, only when
+    // the page is not full, the runs without it, which sort last as in MLflow.
+    const { offset, phase } = decodePhasedToken(options.pageToken, invalid);
+    const rows: RunRow[] = [];
+    if (phase === 1) {
+      const withKey = await this.page(orderSql(terms, RUN_TARGET, TIEBREAK, true), where, limit + 1, offset);
+      if (withKey.length > limit) return this.result(withKey.slice(0, limit), encodePageToken(offset + limit));
+      rows.push(...withKey);
+    }
+    const need = limit - rows.length;
+    const start = phase === 1 ? 0 : offset;
+    const missing = sql`${where} and ${missingKeySql(first, RUN_TARGET)}`;
+    const without = await this.page(orderSql(terms.slice(1), RUN_TARGET, TIEBREAK), missing, need + 1, start);
+    rows.push(...without.slice(0, need));
+    return this.result(rows, without.length > need ? encodePageToken(start + need, 2) : undefined);
+  }
+
+  private async page(order: OrderSql, where: RawBuilder<unknown>, limit: number, offset: number): Promise<RunRow[]> {
+    const { rows } = await sql<RunRow>`select r.* from ml_runs r${order.joins} where ${where}
+      order by ${order.orderBy} limit ${limit} offset ${offset}`.execute(this.meta.db);
+    return rows;
+  }
+
+  private async result(rows: readonly RunRow[], nextPageToken: string | undefined): Promise<Page<Run>> {
+    const items = await readRuns(this.meta.db, rows);
+    return nextPageToken === undefined ? { items } : { items, nextPageToken };
   }
 
   private rows(runIds: readonly string[]): Promise<ModelTables['ml_runs'][]> {

@@ -54,8 +54,18 @@ export interface OrderSql {
   readonly orderBy: RawBuilder<unknown>;
 }
 
-/** Order terms, then `tiebreak` (the default order and a unique key, so pages never overlap). */
-export function orderSql(terms: readonly OrderTerm[], target: SearchTarget, tiebreak: string): OrderSql {
+/**
+ * Order terms, then `tiebreak` (the default order and a unique key, so pages never overlap).
+ * `innerFirst`: the first term's key/value table is inner-joined, so only entities that
+ * have the key are returned, in an order an index on (key, value) can produce (see
+ * missingKeySql for the others).
+ */
+export function orderSql(
+  terms: readonly OrderTerm[],
+  target: SearchTarget,
+  tiebreak: string,
+  innerFirst = false,
+): OrderSql {
   const joins: RawBuilder<unknown>[] = [];
   const keys: RawBuilder<unknown>[] = [];
   terms.forEach((term, index) => {
@@ -65,14 +75,20 @@ export function orderSql(terms: readonly OrderTerm[], target: SearchTarget, tieb
       return;
     }
     const alias = `o${index}`;
+    const join = sql.raw(innerFirst && index === 0 ? 'join' : 'left join');
     joins.push(
-      sql` left join ${sql.table(target.tables[term.entity]!)} ${sql.raw(alias)} on ${joinOn(alias, target)} and ${sql.raw(alias)}.key = ${term.key}`,
+      sql` ${join} ${sql.table(target.tables[term.entity]!)} ${sql.raw(alias)} on ${joinOn(alias, target)} and ${sql.raw(alias)}.key = ${term.key}`,
     );
     // Runs without the key sort last either way, as MLflow sorts them.
     keys.push(sql`${sql.raw(alias)}.value ${direction} nulls last`);
   });
   keys.push(sql.raw(tiebreak));
   return { joins: sql.join(joins, sql``), orderBy: sql.join(keys) };
+}
+
+/** Entities without the order term's key (they sort after all those with it). */
+export function missingKeySql(term: OrderTerm, target: SearchTarget): RawBuilder<unknown> {
+  return sql`not exists (select 1 from ${sql.table(target.tables[term.entity as Exclude<FilterEntity, 'attribute'>]!)} kv where ${joinOn('kv', target)} and kv.key = ${term.key})`;
 }
 
 function joinOn(alias: string, target: SearchTarget): RawBuilder<unknown> {
@@ -82,16 +98,31 @@ function joinOn(alias: string, target: SearchTarget): RawBuilder<unknown> {
   );
 }
 
-/** MLflow's page tokens are opaque strings; ours carry the offset of the next page. */
-export function encodePageToken(offset: number): string {
-  return Buffer.from(JSON.stringify({ offset })).toString('base64');
+/**
+ * MLflow's page tokens are opaque strings; ours carry the offset of the next page and, for
+ * searches in two phases (entities with the first order key, then those without), the phase.
+ */
+export function encodePageToken(offset: number, phase: 1 | 2 = 1): string {
+  return Buffer.from(JSON.stringify(phase === 1 ? { offset } : { offset, phase })).toString('base64');
 }
 
 export function decodePageToken(token: string | undefined, invalid: (message: string) => Error): number {
-  if (token === undefined || token === '') return 0;
+  return decodePhasedToken(token, invalid).offset;
+}
+
+export function decodePhasedToken(
+  token: string | undefined,
+  invalid: (message: string) => Error,
+): { offset: number; phase: 1 | 2 } {
+  if (token === undefined || token === '') return { offset: 0, phase: 1 };
   try {
-    const { offset } = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as { offset?: unknown };
-    if (typeof offset === 'number' && Number.isInteger(offset) && offset >= 0) return offset;
+    const { offset, phase } = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as {
+      offset?: unknown;
+      phase?: unknown;
+    };
+    if (typeof offset === 'number' && Number.isInteger(offset) && offset >= 0 && (phase === undefined || phase === 2)) {
+      return { offset, phase: phase === 2 ? 2 : 1 };
+    }
   } catch {
     // falls through to the error below
   }

@@ -79,8 +79,13 @@ export function orderSql(
     joins.push(
       sql` ${join} ${sql.table(target.tables[term.entity]!)} ${sql.raw(alias)} on ${joinOn(alias, target)} and ${sql.raw(alias)}.key = ${term.key}`,
     );
-    // Runs without the key sort last either way, as MLflow sorts them.
-    keys.push(sql`${sql.raw(alias)}.value ${direction} nulls last`);
+    // Runs without the key sort last either way, as MLflow sorts them. An inner-joined
+    // key has no nulls: no NULLS clause, so a backward index scan gives the DESC order.
+    keys.push(
+      innerFirst && index === 0
+        ? sql`${sql.raw(alias)}.value ${direction}`
+        : sql`${sql.raw(alias)}.value ${direction} nulls last`,
+    );
   });
   keys.push(sql.raw(tiebreak));
   return { joins: sql.join(joins, sql``), orderBy: sql.join(keys) };

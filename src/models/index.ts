@@ -37,6 +37,7 @@ export {
 export type { Clock } from './tracking/view-type.js';
 
 export { RegistryStore } from './registry/registry-store.js';
+export { AliasStore } from './registry/alias-store.js';
 export { parseModelUri } from './registry/model-uri.js';
 export {
   STAGES,

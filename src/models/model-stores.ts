@@ -6,6 +6,7 @@
 import type { MetaDatabase } from '../meta/index.js';
 import { MODEL_MIGRATIONS } from './migrations/model-migrations.js';
 import type { ModelTables } from './model-tables.js';
+import { AliasStore } from './registry/alias-store.js';
 import { RegistryStore } from './registry/registry-store.js';
 import { ArtifactStore } from './tracking/artifact-store.js';
 import { ExperimentStore } from './tracking/experiment-store.js';
@@ -25,6 +26,8 @@ export class ModelStores {
   readonly runs: RunStore;
   readonly logs: RunLogStore;
   readonly registry: RegistryStore;
+  /** Aliases, stages and `models:/` URIs. */
+  readonly aliases: AliasStore;
   readonly artifacts: ArtifactStore;
 
   private constructor(meta: MetaDatabase<ModelTables>, options: ModelStoresOptions) {
@@ -33,6 +36,7 @@ export class ModelStores {
     this.runs = new RunStore(meta, this.experiments, now);
     this.logs = new RunLogStore(meta, this.runs);
     this.registry = new RegistryStore(meta, now);
+    this.aliases = new AliasStore(meta, this.registry, now);
     this.artifacts = new ArtifactStore(options.artifacts);
   }
 

@@ -5,6 +5,8 @@
  * that climb, deprecated stage transitions and alias bookkeeping across rename and delete.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ModelStores } from '../../src/models/index.js';
+import { MemoryStore } from '../../src/storage/index.js';
 import { startTestApi, type TestApi } from '../api/helpers/api-harness.js';
 import { call } from './helpers/mlflow-client.js';
 
@@ -203,6 +205,14 @@ describe('MLflow routes: errors, limits and roles', () => {
     expect((search.json.model_versions as { version: string }[]).map((v) => v.version)).toEqual(['2', '1']);
     const models = await call(api, 'GET', `registered-models/search?filter=${encodeURIComponent("name LIKE 'ren%'")}`);
     expect((models.json.registered_models as { name: string }[]).map((m) => m.name)).toEqual(['renamed']);
+    // One function resolves every models:/ URI.
+    const stores = await ModelStores.open(api.catalog.meta, { artifacts: new MemoryStore('memory://resolve') });
+    expect((await stores.aliases.resolve('models:/renamed@challenger')).version).toBe(2);
+    expect((await stores.aliases.resolve('models:/renamed/1')).currentStage).toBe('Archived');
+    expect((await stores.aliases.resolve('models:/renamed/Production')).version).toBe(2);
+    expect((await stores.aliases.resolve('models:/renamed/latest')).version).toBe(2);
+    await expect(stores.aliases.resolve('models:/renamed@champion')).rejects.toThrow(/alias champion not found/);
+    await expect(stores.aliases.resolve('models:/renamed/Staging')).rejects.toThrow(/in stage Staging/);
     expect((await call(api, 'DELETE', 'registered-models/delete', { name: 'renamed' })).status).toBe(200);
     expect((await call(api, 'GET', 'model-versions/get?name=renamed&version=1')).status).toBe(404);
   });

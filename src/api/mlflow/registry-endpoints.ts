@@ -58,7 +58,7 @@ export const REGISTRY_ENDPOINTS: readonly MlflowEndpoint[] = [
     path: '/registered-models/get-latest-versions',
     role: 'reader',
     handle: async (f, s) => ({
-      model_versions: (await s.registry.latestVersions(name(f), stringList(f, 'stages'))).map(versionJson),
+      model_versions: (await s.aliases.latestVersions(name(f), stringList(f, 'stages'))).map(versionJson),
     }),
   })),
   {
@@ -80,20 +80,20 @@ export const REGISTRY_ENDPOINTS: readonly MlflowEndpoint[] = [
     method: 'POST',
     path: '/registered-models/alias',
     role: 'writer',
-    handle: async (f, s) => (await s.registry.setAlias(name(f), requireString(f, 'alias'), version(f)), {}),
+    handle: async (f, s) => (await s.aliases.setAlias(name(f), requireString(f, 'alias'), version(f)), {}),
   },
   {
     method: 'DELETE',
     path: '/registered-models/alias',
     role: 'writer',
-    handle: async (f, s) => (await s.registry.deleteAlias(name(f), requireString(f, 'alias')), {}),
+    handle: async (f, s) => (await s.aliases.deleteAlias(name(f), requireString(f, 'alias')), {}),
   },
   {
     method: 'GET',
     path: '/registered-models/alias',
     role: 'reader',
     handle: async (f, s) => ({
-      model_version: versionJson(await s.registry.versionByAlias(name(f), requireString(f, 'alias'))),
+      model_version: versionJson(await s.aliases.versionByAlias(name(f), requireString(f, 'alias'))),
     }),
   },
   {
@@ -176,7 +176,7 @@ export const REGISTRY_ENDPOINTS: readonly MlflowEndpoint[] = [
     role: 'writer',
     handle: async (f, s) => ({
       model_version: versionJson(
-        await s.registry.transitionStage(
+        await s.aliases.transitionStage(
           name(f),
           version(f),
           requireString(f, 'stage'),

@@ -25,6 +25,7 @@ import { ResponseCache } from './cache/response-cache.js';
 import { NotFoundError } from './errors.js';
 import { toHttpError } from './error-mapping.js';
 import { registerGraphql, type GraphqlHandle } from './graphql/graphql-routes.js';
+import { registerMlflowRoutes } from './mlflow/mlflow-routes.js';
 import { ApiMetrics } from './observability/metrics.js';
 import { registerRequestLog } from './observability/request-log.js';
 import { registerSystemRoutes } from './observability/system-routes.js';
@@ -148,6 +149,7 @@ export class ApiServer {
       registerSessionRoutes(app, authenticator);
       registerStreamRoutes(app, context);
       registerLogFollowRoute(app, context);
+      registerMlflowRoutes(app, context);
       graphql = await registerGraphql(app, context, options.graphql ?? {}, (authorization) =>
         authenticator.authenticate(authorization),
       );

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ApiErrorCode, NotFoundError, UnauthorizedError, statusOf, toHttpError } from '../../src/api/index.js';
 // The CLI is the top layer and has no library entry; its errors file is its public set of codes.
 import { CliErrorCode } from '../../src/cli/errors.js';
+import { ModelErrorCode } from '../../src/models/index.js';
 import {
   CatalogErrorCode,
   CoreErrorCode,
@@ -29,6 +30,7 @@ const SETS: Readonly<Record<string, ErrorCodeSet>> = {
   flows: FlowErrorCode,
   features: FeatureErrorCode,
   api: ApiErrorCode,
+  models: ModelErrorCode,
   cli: CliErrorCode,
   featuresOnline: OnlineErrorCode,
 };
@@ -131,6 +133,9 @@ const EXPECTED: Readonly<Record<string, readonly [ErrorCategory, number]>> = {
   FEATURES_ONLINE_INVALID: ['invalid', 400],
   FEATURES_ONLINE_WATERMARK_CONFLICT: ['conflict', 409],
   FEATURES_ONLINE_CLOSED: ['unavailable', 503],
+  MODEL_INVALID_PARAMETER: ['invalid', 400],
+  MODEL_NOT_FOUND: ['not_found', 404],
+  MODEL_ALREADY_EXISTS: ['conflict', 409],
 };
 
 const allCodes = (): Array<readonly [string, ErrorCategory, string]> =>

@@ -81,6 +81,9 @@ describeBackends('a warehouse written by release 0.1', (backend) => {
       { name: 'api-sql-0001-history', module: 'api-sql' },
       { name: 'catalog-0002-grants', module: 'catalog' },
       { name: 'flows-0003-run-control', module: 'flows' },
+      // The API server brings the model module's tables (its MLflow routes).
+      { name: 'models-0001-tracking', module: 'models' },
+      { name: 'models-0002-registry', module: 'models' },
     ]);
 
     // Catalog: schemas and tables (which open and read). (The fixture holds no lineage rows.)

@@ -13,8 +13,15 @@ import {
   type MetaDatabaseOptions,
   type MetaTables,
 } from '../../../src/meta/index.js';
+import { MODEL_MIGRATIONS, type ModelTables } from '../../../src/models/index.js';
 
-export type AllTables = MetaTables & CatalogTables & FlowTables & AuthTables & SqlHistoryTables & FeatureTables;
+export type AllTables = MetaTables &
+  CatalogTables &
+  FlowTables &
+  AuthTables &
+  SqlHistoryTables &
+  FeatureTables &
+  ModelTables;
 
 export const ALL_MIGRATIONS = [
   CATALOG_MIGRATIONS,
@@ -22,6 +29,7 @@ export const ALL_MIGRATIONS = [
   AUTH_MIGRATIONS,
   SQL_MIGRATIONS,
   FEATURE_MIGRATIONS,
+  MODEL_MIGRATIONS,
 ] as const;
 
 /** Every migration id, in the order a new database applies them. */
@@ -31,6 +39,6 @@ export const ALL_MIGRATION_IDS: readonly string[] = orderSources(ALL_MIGRATIONS)
 
 export async function openAll(options: MetaDatabaseOptions): Promise<MetaDatabase<AllTables>> {
   return (await openMetaDatabase({ ...options, migrations: ALL_MIGRATIONS })).withTables<
-    CatalogTables & FlowTables & AuthTables & SqlHistoryTables & FeatureTables
+    CatalogTables & FlowTables & AuthTables & SqlHistoryTables & FeatureTables & ModelTables
   >();
 }

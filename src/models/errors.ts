@@ -1,0 +1,48 @@
+/**
+ * The model module's errors (tracking and registry). Each code also names the MLflow
+ * error code it answers as, so the MLflow-compatible routes (api/mlflow) send what
+ * MLflow clients expect while Strata's own surfaces keep Strata codes and categories.
+ */
+import { moduleErrorBase, type ErrorCodeSet, type ErrorDetails } from '../core/index.js';
+
+export const ModelErrorCode = {
+  MODEL_INVALID_PARAMETER: 'invalid',
+  MODEL_NOT_FOUND: 'not_found',
+  MODEL_ALREADY_EXISTS: 'conflict',
+} as const satisfies ErrorCodeSet;
+export type ModelErrorCode = keyof typeof ModelErrorCode;
+
+/** MLflow's error codes (databricks_pb2.ErrorCode names) for each of ours. */
+export const MLFLOW_ERROR_CODE: Readonly<Record<ModelErrorCode, string>> = {
+  MODEL_INVALID_PARAMETER: 'INVALID_PARAMETER_VALUE',
+  MODEL_NOT_FOUND: 'RESOURCE_DOES_NOT_EXIST',
+  MODEL_ALREADY_EXISTS: 'RESOURCE_ALREADY_EXISTS',
+};
+
+export abstract class ModelError extends moduleErrorBase(ModelErrorCode) {
+  /** The message without the `[CODE] ` prefix, as MLflow's `message` field carries it. */
+  get plainMessage(): string {
+    return this.message.replace(/^\[[A-Z_]+\] /, '');
+  }
+}
+
+/** A bad argument: a malformed filter, a param written twice with another value, a limit exceeded. */
+export class ModelInvalidParameterError extends ModelError {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super('MODEL_INVALID_PARAMETER', message, details);
+  }
+}
+
+/** An experiment, run, registered model, version or alias that does not exist. */
+export class ModelNotFoundError extends ModelError {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super('MODEL_NOT_FOUND', message, details);
+  }
+}
+
+/** An experiment or registered model name already taken. */
+export class ModelAlreadyExistsError extends ModelError {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super('MODEL_ALREADY_EXISTS', message, details);
+  }
+}

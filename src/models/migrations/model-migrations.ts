@@ -1,0 +1,9 @@
+/** The model module's migration source: tracking, then the registry. Ids once released are never renamed or edited. */
+import type { MigrationSource } from '../../meta/index.js';
+import { trackingMigration } from './models-0001-tracking.js';
+import { registryMigration } from './models-0002-registry.js';
+
+export const MODEL_MIGRATIONS: MigrationSource = {
+  module: 'models',
+  migrations: [trackingMigration, registryMigration],
+};

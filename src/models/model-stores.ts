@@ -1,0 +1,47 @@
+/**
+ * The tracking and registry stores of one warehouse over its metadata database, and its
+ * artifact store. `open` migrates the module's tables first (idempotent), as every
+ * module handed an open database does.
+ */
+import type { MetaDatabase } from '../meta/index.js';
+import { MODEL_MIGRATIONS } from './migrations/model-migrations.js';
+import type { ModelTables } from './model-tables.js';
+import { AliasStore } from './registry/alias-store.js';
+import { RegistryStore } from './registry/registry-store.js';
+import { ArtifactStore } from './tracking/artifact-store.js';
+import { ExperimentStore } from './tracking/experiment-store.js';
+import { RunLogStore } from './tracking/run-log-store.js';
+import { RunStore } from './tracking/run-store.js';
+import type { Clock } from './tracking/view-type.js';
+import type { ObjectStore } from '../storage/index.js';
+
+export interface ModelStoresOptions {
+  /** The object store artifacts go to (e.g. `openStore('<warehouse>/artifacts')`). */
+  readonly artifacts: ObjectStore;
+  readonly clock?: Clock;
+}
+
+export class ModelStores {
+  readonly experiments: ExperimentStore;
+  readonly runs: RunStore;
+  readonly logs: RunLogStore;
+  readonly registry: RegistryStore;
+  /** Aliases, stages and `models:/` URIs. */
+  readonly aliases: AliasStore;
+  readonly artifacts: ArtifactStore;
+
+  private constructor(meta: MetaDatabase<ModelTables>, options: ModelStoresOptions) {
+    const now = options.clock ?? Date.now;
+    this.experiments = new ExperimentStore(meta, now);
+    this.runs = new RunStore(meta, this.experiments, now);
+    this.logs = new RunLogStore(meta, this.runs);
+    this.registry = new RegistryStore(meta, now);
+    this.aliases = new AliasStore(meta, this.registry, now);
+    this.artifacts = new ArtifactStore(options.artifacts);
+  }
+
+  static async open(meta: MetaDatabase, options: ModelStoresOptions): Promise<ModelStores> {
+    await meta.migrate([MODEL_MIGRATIONS]);
+    return new ModelStores(meta.withTables<ModelTables>(), options);
+  }
+}

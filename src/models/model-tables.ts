@@ -1,0 +1,56 @@
+/** The model module's metadata tables as Kysely sees them (created by migrations/). */
+import type { Generated } from 'kysely';
+
+/** Postgres bigint arrives as a string from `pg` and PGlite alike: convert with Number(). */
+type BigInt = string | number;
+
+export interface ModelTables {
+  ml_experiments: {
+    experiment_id: Generated<BigInt>;
+    name: string;
+    artifact_location: string;
+    lifecycle_stage: string;
+    creation_time: BigInt;
+    last_update_time: BigInt;
+  };
+  ml_experiment_tags: { experiment_id: BigInt; key: string; value: string };
+  ml_runs: {
+    run_uuid: string;
+    experiment_id: BigInt;
+    run_name: string;
+    user_id: string;
+    status: string;
+    start_time: BigInt;
+    end_time: BigInt | null;
+    lifecycle_stage: string;
+    artifact_uri: string;
+  };
+  ml_params: { run_uuid: string; key: string; value: string };
+  ml_run_tags: { run_uuid: string; key: string; value: string };
+  ml_metrics: { id: Generated<BigInt>; run_uuid: string; key: string; value: number; timestamp: BigInt; step: BigInt };
+  ml_latest_metrics: { run_uuid: string; key: string; value: number; timestamp: BigInt; step: BigInt };
+  ml_inputs: { run_uuid: string; name: string; digest: string; dataset: string; tags: string };
+  ml_registered_models: {
+    name: string;
+    creation_timestamp: BigInt;
+    last_updated_timestamp: BigInt;
+    description: string | null;
+  };
+  ml_registered_model_tags: { name: string; key: string; value: string };
+  ml_model_versions: {
+    name: string;
+    version: number;
+    creation_timestamp: BigInt;
+    last_updated_timestamp: BigInt;
+    user_id: string | null;
+    current_stage: string;
+    description: string | null;
+    source: string;
+    run_id: string | null;
+    run_link: string | null;
+    status: string;
+    status_message: string | null;
+  };
+  ml_model_version_tags: { name: string; version: number; key: string; value: string };
+  ml_model_aliases: { name: string; version: number; alias: string };
+}

@@ -14,7 +14,7 @@ import { GbtObjective, baseMarginOf, checkLabels, computeGradients, evaluationLo
 import { resolveGbtOptions, type GbtOptions, type ResolvedGbtOptions } from './gbt-options.js';
 import type { GbtModel, GbtTree } from './gbt-model.js';
 import { binnedLeafValue, growTree, type BinnedMatrix, type BinnedTree } from './gbt-tree-builder.js';
-import { binColumns, quantileCuts } from './quantile-bins.js';
+import { binColumn, interleaveBins, quantileCuts } from './quantile-bins.js';
 import { seededRandom } from './seeded-random.js';
 
 /** Feature columns (one array per feature, NaN for missing) and labels. */
@@ -57,10 +57,9 @@ function rawLeafValue(tree: GbtTree, columns: readonly Float32Array[], r: number
 }
 
 function drawRows(rows: number, options: ResolvedGbtOptions, random: () => number): Uint32Array {
-  if (options.subsample >= 1) return Uint32Array.from({ length: rows }, (_, i) => i);
   const picked = new Uint32Array(rows);
   let n = 0;
-  for (let i = 0; i < rows; i++) if (random() < options.subsample) picked[n++] = i;
+  for (let i = 0; i < rows; i++) if (options.subsample >= 1 || random() < options.subsample) picked[n++] = i;
   return picked.slice(0, Math.max(n, 1));
 }
 
@@ -90,8 +89,10 @@ export function trainGbt(input: GbtTrainingInput, options: GbtOptions = {}): Gbt
     throw new ModelTrainingInvalidError('earlyStoppingRounds needs a validation set');
   }
   const cuts = train.columns.map((column) => quantileCuts(column, Math.min(opts.maxBins - 1, 255)));
+  const columnBins = cuts.map((c, f) => binColumn(train.columns[f]!, c));
   const matrix: BinnedMatrix = {
-    bins: binColumns(train.columns, cuts),
+    bins: interleaveBins(columnBins),
+    columnBins,
     features,
     valueBins: cuts.map((c) => c.length + 1),
   };
@@ -99,17 +100,21 @@ export function trainGbt(input: GbtTrainingInput, options: GbtOptions = {}): Gbt
   const baseMargin = baseMarginOf(opts.objective, train.labels);
   const margins = new Float64Array(rows).fill(baseMargin);
   const validMargins = validation && new Float64Array(validation.labels.length).fill(baseMargin);
-  const grad = new Float64Array(rows);
-  const hess = new Float64Array(rows);
+  const gradHess = new Float64Array(rows * 2);
   const random = seededRandom(opts.seed);
   const trees: GbtTree[] = [];
   const validationLoss: number[] = [];
   let best = { loss: Infinity, round: 0 };
   for (let round = 0; round < opts.rounds; round++) {
-    computeGradients(opts.objective, train.labels, margins, grad, hess);
+    computeGradients(opts.objective, train.labels, margins, gradHess);
     const picked = drawRows(rows, opts, random);
-    const binned = growTree(matrix, picked, grad, hess, drawFeatures(features, opts, random), opts);
-    for (let r = 0; r < rows; r++) margins[r]! += binnedLeafValue(binned, matrix.bins, features, r);
+    const binned = growTree(matrix, picked, gradHess, drawFeatures(features, opts, random), opts);
+    if (picked.length === rows) {
+      // Every row is in exactly one leaf's range of `picked`: add leaf values by range, no walks.
+      for (const leaf of binned.leaves) for (let i = leaf.start; i < leaf.end; i++) margins[picked[i]!]! += leaf.value;
+    } else {
+      for (let r = 0; r < rows; r++) margins[r]! += binnedLeafValue(binned, matrix.bins, features, r);
+    }
     const tree = withThresholds(binned, cuts);
     trees.push(tree);
     if (validation && validMargins) {

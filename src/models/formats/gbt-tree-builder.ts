@@ -9,7 +9,10 @@ import { MISSING_BIN } from './quantile-bins.js';
 import { findBestSplit, type SplitParams } from './split-finder.js';
 
 export interface BinnedMatrix {
+  /** Row-major bins (`bins[row * features + f]`), for histograms. */
   readonly bins: Uint8Array;
+  /** The same bins per feature, for partitioning a node by one feature (1 byte per row read). */
+  readonly columnBins: readonly Uint8Array[];
   readonly features: number;
   /** Value bins per feature (missing bin not counted). */
   readonly valueBins: readonly number[];
@@ -28,6 +31,8 @@ export interface BinnedTree {
   readonly right: number[];
   readonly defaultLeft: number[];
   readonly value: number[];
+  /** Each leaf's range of the (partitioned) `rows` array: the rows it holds. */
+  readonly leaves: { readonly start: number; readonly end: number; readonly value: number }[];
 }
 
 interface OpenNode {
@@ -42,13 +47,13 @@ interface OpenNode {
 export function growTree(
   matrix: BinnedMatrix,
   rows: Uint32Array,
-  grad: Float64Array,
-  hess: Float64Array,
+  gradHess: Float64Array,
   featureUsed: Uint8Array,
   params: TreeParams,
 ): BinnedTree {
   const { bins, features, valueBins } = matrix;
-  const tree: BinnedTree = { feature: [], bin: [], left: [], right: [], defaultLeft: [], value: [] };
+  const scratch = new Uint32Array(rows.length);
+  const tree: BinnedTree = { feature: [], bin: [], left: [], right: [], defaultLeft: [], value: [], leaves: [] };
   const addNode = () => {
     tree.feature.push(-1);
     tree.bin.push(0);
@@ -61,31 +66,23 @@ export function growTree(
   let g = 0;
   let h = 0;
   for (let i = 0; i < rows.length; i++) {
-    g += grad[rows[i]!]!;
-    h += hess[rows[i]!]!;
+    g += gradHess[2 * rows[i]!]!;
+    h += gradHess[2 * rows[i]! + 1]!;
   }
-  const rootHist = params.maxDepth > 0 ? buildHistogram(bins, features, rows, 0, rows.length, grad, hess) : undefined;
+  const rootHist = params.maxDepth > 0 ? buildHistogram(bins, features, rows, 0, rows.length, gradHess) : undefined;
   let level: OpenNode[] = [{ node: addNode(), start: 0, end: rows.length, grad: g, hess: h, hist: rootHist }];
   for (let depth = 0; level.length > 0; depth++) {
     const next: OpenNode[] = [];
     for (const open of level) {
       const split = open.hist && findBestSplit(open.hist, valueBins, featureUsed, open.grad, open.hess, params);
       if (!split) {
-        tree.value[open.node] = (-open.grad / (open.hess + params.lambda)) * params.learningRate;
+        const value = (-open.grad / (open.hess + params.lambda)) * params.learningRate;
+        tree.value[open.node] = value;
+        tree.leaves.push({ start: open.start, end: open.end, value });
         continue;
       }
       const { feature, bin, defaultLeft } = split;
-      let i = open.start;
-      let j = open.end - 1;
-      while (i <= j) {
-        const r = rows[i]!;
-        const b = bins[r * features + feature]!;
-        if (b === MISSING_BIN ? defaultLeft : b <= bin) i++;
-        else {
-          rows[i] = rows[j]!;
-          rows[j--] = r;
-        }
-      }
+      const i = partition(matrix.columnBins[feature]!, rows, scratch, open.start, open.end, bin, defaultLeft);
       const left = addNode();
       const right = addNode();
       tree.feature[open.node] = feature;
@@ -98,8 +95,8 @@ export function growTree(
       if (depth + 1 < params.maxDepth) {
         const leftSmaller = i - open.start <= open.end - i;
         const small = leftSmaller
-          ? buildHistogram(bins, features, rows, open.start, i, grad, hess)
-          : buildHistogram(bins, features, rows, i, open.end, grad, hess);
+          ? buildHistogram(bins, features, rows, open.start, i, gradHess)
+          : buildHistogram(bins, features, rows, i, open.end, gradHess);
         const large = subtractHistogram(open.hist!, small);
         [leftHist, rightHist] = leftSmaller ? [small, large] : [large, small];
       }
@@ -118,6 +115,32 @@ export function growTree(
     level = next;
   }
   return tree;
+}
+
+/**
+ * Moves the rows going left to the front of `rows[start..end)`, keeping both sides in row
+ * order (a stable partition through `scratch`): children then read bins and gradients in
+ * ascending row order, which the memory system prefetches. Returns where the right side starts.
+ */
+function partition(
+  featureBins: Uint8Array,
+  rows: Uint32Array,
+  scratch: Uint32Array,
+  start: number,
+  end: number,
+  bin: number,
+  defaultLeft: boolean,
+): number {
+  let l = start;
+  let r = 0;
+  for (let i = start; i < end; i++) {
+    const row = rows[i]!;
+    const b = featureBins[row]!;
+    if (b === MISSING_BIN ? defaultLeft : b <= bin) rows[l++] = row;
+    else scratch[r++] = row;
+  }
+  rows.set(scratch.subarray(0, r), l);
+  return l;
 }
 
 /** The leaf value binned row `r` reaches. */

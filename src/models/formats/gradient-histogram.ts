@@ -10,26 +10,27 @@ export function newHistogram(features: number): Float64Array {
   return new Float64Array(features * BIN_STRIDE * 2);
 }
 
-/** Sums the gradients of `rows[start..end)` into a fresh histogram. */
+/** Sums the gradients of `rows[start..end)` into a fresh histogram (`gradHess`: gradient, hessian per row, interleaved). */
 export function buildHistogram(
   bins: Uint8Array,
   features: number,
   rows: Uint32Array,
   start: number,
   end: number,
-  grad: Float64Array,
-  hess: Float64Array,
+  gradHess: Float64Array,
 ): Float64Array {
   const hist = newHistogram(features);
+  const span = features * BIN_STRIDE * 2;
   for (let i = start; i < end; i++) {
     const r = rows[i]!;
-    const g = grad[r]!;
-    const h = hess[r]!;
-    const base = r * features;
-    for (let f = 0; f < features; f++) {
-      const at = (f * BIN_STRIDE + bins[base + f]!) * 2;
-      hist[at]! += g;
-      hist[at + 1]! += h;
+    const g = gradHess[2 * r]!;
+    const h = gradHess[2 * r + 1]!;
+    let at = r * features;
+    // One feature's bins after another: `offset` walks the features' histogram blocks.
+    for (let offset = 0; offset < span; offset += BIN_STRIDE * 2) {
+      const slot = offset + (bins[at++]! << 1);
+      hist[slot]! += g;
+      hist[slot + 1]! += h;
     }
   }
   return hist;

@@ -44,15 +44,20 @@ export function binOf(cuts: Float32Array, v: number): number {
   return lo;
 }
 
-/** Bins of every value, row-major (`bins[row * features + f]`): a node's rows are read one cache line each. */
-export function binColumns(columns: readonly Float32Array[], cuts: readonly Float32Array[]): Uint8Array {
-  const features = columns.length;
-  const rows = columns[0]?.length ?? 0;
+/** Bins of one column. */
+export function binColumn(column: Float32Array, cuts: Float32Array): Uint8Array {
+  const bins = new Uint8Array(column.length);
+  for (let r = 0; r < column.length; r++) bins[r] = binOf(cuts, column[r]!);
+  return bins;
+}
+
+/** Column bins interleaved row-major (`bins[row * features + f]`): a node's rows are read one cache line each. */
+export function interleaveBins(columnBins: readonly Uint8Array[]): Uint8Array {
+  const features = columnBins.length;
+  const rows = columnBins[0]?.length ?? 0;
   const bins = new Uint8Array(rows * features);
-  for (let f = 0; f < features; f++) {
-    const column = columns[f]!;
-    const featureCuts = cuts[f]!;
-    for (let r = 0; r < rows; r++) bins[r * features + f] = binOf(featureCuts, column[r]!);
-  }
+  columnBins.forEach((column, f) => {
+    for (let r = 0; r < rows; r++) bins[r * features + f] = column[r]!;
+  });
   return bins;
 }

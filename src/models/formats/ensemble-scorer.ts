@@ -3,6 +3,8 @@
  * (one array per feature, the layout DuckDB and Arrow hand out). Values are rounded to
  * float32 before comparing with thresholds, as XGBoost does, and NaN is missing.
  *
+ * Margins are summed in float32, tree after tree from the base margin, as XGBoost's
+ * predictor does: near-zero predictions then agree with XGBoost's to float32 precision.
  * Batches walk tree by tree (the outer loop), so one tree's nodes stay in cache while
  * every row goes through it.
  */
@@ -47,10 +49,10 @@ export function scoreRowMargins(model: TreeEnsemble, row: ArrayLike<number>): Fl
     });
   }
   const x = Float32Array.from(row);
-  const margins = new Float64Array(model.groups).fill(model.baseMargin);
+  const margins = new Float32Array(model.groups).fill(model.baseMargin);
   const { treeRoot, treeGroup, value } = model;
   for (let t = 0; t < treeRoot.length; t++) margins[treeGroup[t]!]! += value[leafOf(model, treeRoot[t]!, x, 1, 0)]!;
-  return margins;
+  return Float64Array.from(margins);
 }
 
 /** Predictions of one row: one number, or one probability per class for a softmax model. */
@@ -79,13 +81,13 @@ export function scoreBatchMargins(model: TreeEnsemble, columns: readonly ArrayLi
     x.set(column, f * rows);
   });
   const { groups, treeRoot, treeGroup, value } = model;
-  const margins = new Float64Array(rows * groups).fill(model.baseMargin);
+  const margins = new Float32Array(rows * groups).fill(model.baseMargin);
   for (let t = 0; t < treeRoot.length; t++) {
     const root = treeRoot[t]!;
     const group = treeGroup[t]!;
     for (let r = 0; r < rows; r++) margins[r * groups + group]! += value[leafOf(model, root, x, rows, r)]!;
   }
-  return margins;
+  return Float64Array.from(margins);
 }
 
 /** Predictions of a batch given as columns: `rows × groups` numbers, row-major. */

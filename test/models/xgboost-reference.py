@@ -7,9 +7,11 @@
       missing; float32 values, plus rows whose values sit exactly on split thresholds) and
       XGBoost's predictions for them.
 
-  xgboost-reference.py train IN_FILE OUT_FILE
-      Reads {"params", "rounds", "train": {"columns", "labels"}, "test": {"columns"}}
-      (null for missing), trains XGBoost (hist) and writes {"predictions", "train_seconds"}.
+  xgboost-reference.py train SPEC_FILE
+      Reads {"params", "rounds", "threads", "features", "train": {"x", "y"}, "test": {"x"},
+      "out"}: x files are row-major float32 (NaN for missing), y float32 labels. Trains
+      XGBoost (hist), writes the test predictions as float32 to "out" and prints
+      {"train_seconds"} (training only, not loading).
 
 Only numpy and xgboost; nothing here is shared with the TypeScript under test.
 """
@@ -70,27 +72,27 @@ def score(out_dir, seed):
             json.dump({"rows": to_json_rows(rows), "predictions": predictions.tolist()}, f)
 
 
-def matrix(columns):
-    return np.array([[np.nan if v is None else v for v in column] for column in columns], dtype=np.float32).T
-
-
-def train(in_file, out_file):
-    with open(in_file) as f:
+def train(spec_file):
+    with open(spec_file) as f:
         spec = json.load(f)
-    dtrain = xgb.DMatrix(matrix(spec["train"]["columns"]), label=np.array(spec["train"]["labels"]), missing=np.nan)
-    dtest = xgb.DMatrix(matrix(spec["test"]["columns"]), missing=np.nan)
-    params = {"tree_method": "hist", "nthread": int(spec.get("threads", 2)), **spec["params"]}
+    features = spec["features"]
+    x_train = np.fromfile(spec["train"]["x"], dtype=np.float32).reshape(-1, features)
+    y_train = np.fromfile(spec["train"]["y"], dtype=np.float32)
+    x_test = np.fromfile(spec["test"]["x"], dtype=np.float32).reshape(-1, features)
+    dtrain = xgb.DMatrix(x_train, label=y_train, missing=np.nan, nthread=spec["threads"])
+    dtest = xgb.DMatrix(x_test, missing=np.nan, nthread=spec["threads"])
+    params = {"tree_method": "hist", "nthread": spec["threads"], **spec["params"]}
     started = time.perf_counter()
     booster = xgb.train(params, dtrain, num_boost_round=spec["rounds"])
     seconds = time.perf_counter() - started
-    with open(out_file, "w") as f:
-        json.dump({"predictions": booster.predict(dtest).tolist(), "train_seconds": seconds}, f)
+    booster.predict(dtest).astype(np.float32).tofile(spec["out"])
+    print(json.dumps({"train_seconds": seconds}))
 
 
 if __name__ == "__main__":
     if sys.argv[1] == "score":
         score(sys.argv[2], int(sys.argv[3]))
     elif sys.argv[1] == "train":
-        train(sys.argv[2], sys.argv[3])
+        train(sys.argv[2])
     else:
         sys.exit(f"unknown mode {sys.argv[1]}")

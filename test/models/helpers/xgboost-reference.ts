@@ -35,6 +35,11 @@ export function describeWithXgboost(title: string, body: () => void): void {
   });
 }
 
-export function runReference(...args: string[]): void {
-  execFileSync(PYTHON, [SCRIPT, ...args], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 600_000 });
+/** Runs the reference script; returns what it printed on stdout. */
+export function runReference(...args: string[]): string {
+  return execFileSync(PYTHON, [SCRIPT, ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    timeout: 1_200_000,
+  });
 }

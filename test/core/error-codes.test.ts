@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { ApiErrorCode, NotFoundError, UnauthorizedError, statusOf, toHttpError } from '../../src/api/index.js';
 // The CLI is the top layer and has no library entry; its errors file is its public set of codes.
 import { CliErrorCode } from '../../src/cli/errors.js';
+// The model formats' set until the lead joins it into src/models/index.ts (issue 14).
+import { ModelFormatErrorCode } from '../../src/models/formats/index.js';
 import {
   CatalogErrorCode,
   CoreErrorCode,
@@ -27,6 +29,7 @@ const SETS: Readonly<Record<string, ErrorCodeSet>> = {
   flows: FlowErrorCode,
   api: ApiErrorCode,
   cli: CliErrorCode,
+  modelFormats: ModelFormatErrorCode,
 };
 
 /**
@@ -114,6 +117,10 @@ const EXPECTED: Readonly<Record<string, readonly [ErrorCategory, number]>> = {
   API_STREAM_LAGGED: ['unavailable', 503],
   API_STREAM_CLOSED: ['unavailable', 503],
   GRAPHQL_BAD_INPUT: ['invalid', 400],
+  MODEL_FORMAT_INVALID: ['invalid', 400],
+  MODEL_FORMAT_UNSUPPORTED: ['invalid', 400],
+  MODEL_INPUT_INVALID: ['invalid', 400],
+  MODEL_TRAINING_INVALID: ['invalid', 400],
 };
 
 const allCodes = (): Array<readonly [string, ErrorCategory, string]> =>

@@ -131,13 +131,20 @@ function partition(
   bin: number,
   defaultLeft: boolean,
 ): number {
+  // Branch-free: a lookup of each bin's side, and every row written to both outputs with
+  // only the chosen side's cursor moving (sides are coin flips to a branch predictor).
+  const goesLeft = new Uint8Array(MISSING_BIN + 1);
+  goesLeft.fill(1, 0, bin + 1);
+  goesLeft[MISSING_BIN] = defaultLeft ? 1 : 0;
   let l = start;
   let r = 0;
   for (let i = start; i < end; i++) {
     const row = rows[i]!;
-    const b = featureBins[row]!;
-    if (b === MISSING_BIN ? defaultLeft : b <= bin) rows[l++] = row;
-    else scratch[r++] = row;
+    const left = goesLeft[featureBins[row]!]!;
+    rows[l] = row;
+    scratch[r] = row;
+    l += left;
+    r += 1 - left;
   }
   rows.set(scratch.subarray(0, r), l);
   return l;

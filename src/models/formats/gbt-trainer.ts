@@ -10,7 +10,7 @@
  * the best round.
  */
 import { ModelTrainingInvalidError } from './format-errors.js';
-import { GbtObjective, baseMarginOf, checkLabels, computeGradients, evaluationLoss } from './gbt-objective.js';
+import { baseMarginOf, checkLabels, computeGradients, evaluationLoss } from './gbt-objective.js';
 import { resolveGbtOptions, type GbtOptions, type ResolvedGbtOptions } from './gbt-options.js';
 import type { GbtModel, GbtTree } from './gbt-model.js';
 import { binnedLeafValue, growTree, type BinnedMatrix, type BinnedTree } from './gbt-tree-builder.js';
@@ -80,6 +80,9 @@ export function trainGbt(input: GbtTrainingInput, options: GbtOptions = {}): Gbt
   const train = toFloat32(input, 'training');
   const features = train.columns.length;
   if (features === 0) throw new ModelTrainingInvalidError('no feature columns');
+  if (input.featureNames && input.featureNames.length !== features) {
+    throw new ModelTrainingInvalidError(`${input.featureNames.length} feature names for ${features} columns`);
+  }
   checkLabels(opts.objective, train.labels);
   const validation = input.validation && toFloat32(input.validation, 'validation');
   if (validation && validation.columns.length !== features) {
@@ -151,5 +154,3 @@ function withThresholds(tree: BinnedTree, cuts: readonly Float32Array[]): GbtTre
     value: tree.value,
   };
 }
-
-export { GbtObjective };

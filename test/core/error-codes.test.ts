@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ApiErrorCode, NotFoundError, UnauthorizedError, statusOf, toHttpError } from '../../src/api/index.js';
 // The CLI is the top layer and has no library entry; its errors file is its public set of codes.
 import { CliErrorCode } from '../../src/cli/errors.js';
-import { ModelErrorCode } from '../../src/models/index.js';
+import { ModelErrorCode, ModelFormatErrorCode } from '../../src/models/index.js';
 import {
   CatalogErrorCode,
   CoreErrorCode,
@@ -33,6 +33,7 @@ const SETS: Readonly<Record<string, ErrorCodeSet>> = {
   models: ModelErrorCode,
   cli: CliErrorCode,
   featuresOnline: OnlineErrorCode,
+  modelFormats: ModelFormatErrorCode,
 };
 
 /**
@@ -136,6 +137,10 @@ const EXPECTED: Readonly<Record<string, readonly [ErrorCategory, number]>> = {
   MODEL_INVALID_PARAMETER: ['invalid', 400],
   MODEL_NOT_FOUND: ['not_found', 404],
   MODEL_ALREADY_EXISTS: ['conflict', 409],
+  MODEL_FORMAT_INVALID: ['invalid', 400],
+  MODEL_FORMAT_UNSUPPORTED: ['invalid', 400],
+  MODEL_INPUT_INVALID: ['invalid', 400],
+  MODEL_TRAINING_INVALID: ['invalid', 400],
 };
 
 const allCodes = (): Array<readonly [string, ErrorCategory, string]> =>

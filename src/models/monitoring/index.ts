@@ -45,3 +45,27 @@ export {
   type ClassificationMetrics,
   type RegressionMetrics,
 } from './realized-metrics.js';
+export {
+  CUSUM_START,
+  calibrateCusum,
+  calibrateWindowKs,
+  cusumUpdate,
+  windowKsFirstAlarm,
+  type CalibrationOptions,
+  type CusumConfig,
+  type CusumState,
+  type WindowKsConfig,
+} from './sequential-detector.js';
+export {
+  decide,
+  p99LatencyMs,
+  resumePromotion,
+  startPromotion,
+  type Arm,
+  type ArmStats,
+  type Decision,
+  type Observation,
+  type PromotionConfig,
+  type PromotionResult,
+  type PromotionState,
+} from './promotion-decision.js';

@@ -14,9 +14,10 @@ import { formatTable, passes, suiteReport, writeJson, type BenchResult, type Sui
 import { apiSuite } from './api/suite.js';
 import { flowsSuite } from './flows/suite.js';
 import { lakeSuite } from './lake/suite.js';
+import { monitoringSuite } from './monitoring/suite.js';
 import { sqlSuite } from './sql/suite.js';
 
-const SUITES: readonly Suite[] = [lakeSuite, sqlSuite, flowsSuite, apiSuite];
+const SUITES: readonly Suite[] = [lakeSuite, sqlSuite, flowsSuite, apiSuite, monitoringSuite];
 
 const USAGE = `usage: npm run bench -- [suite ...] [--json FILE] [--only scenario,...] [--keep] [--strict]
 suites: ${SUITES.map((s) => `${s.name} (${s.scenarios.map((c) => c.name).join(', ')})`).join('; ')}

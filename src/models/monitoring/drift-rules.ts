@@ -13,7 +13,8 @@
  * Wasserstein for numeric, JS for categorical), whose expected value under no drift does
  * not depend on a p-value's sample size; its threshold is either the fixed effect size
  * (`effect-size`) or learned from the reference (`learned`): the statistic of each
- * reference chunk of the current sample's size against the whole reference, mean + 3
+ * reference chunk of the current sample's size (at most half the reference) against the
+ * rest of the reference, mean + 3
  * standard deviations, as NannyML's standard-deviation threshold.
  */
 import { ksTwoSample } from './ks-test.js';
@@ -132,7 +133,8 @@ function distance(test: DriftTestName, reference: FeatureValues, current: Featur
 /**
  * The no-drift spread of the statistic at the current sample's size: contiguous chunks of
  * the reference (in its order, so seasonality in the reference widens the band as it
- * should) against the whole reference; threshold = mean + sigmas × sd of those values.
+ * should) each against the rest of the reference (a chunk inside its own reference would
+ * look closer than any independent sample); threshold = mean + sigmas × sd of those values.
  */
 export function learnedThreshold(
   test: DriftTestName,
@@ -144,18 +146,33 @@ export function learnedThreshold(
   const n = reference.values.length;
   const size = Math.min(chunkSize, Math.floor(n / 2));
   if (size < 2) throw new MonitoringInputError('reference', `has ${n} rows; learned thresholds need at least 4`);
-  const count = Math.max(2, Math.min(chunks, Math.floor(n / size)));
+  // Overlapping chunks when the reference holds fewer than `chunks` disjoint ones: a
+  // spread from two or three values would be noise.
+  const count = Math.max(2, chunks);
   const step = (n - size) / Math.max(1, count - 1);
   const values: number[] = [];
   for (let c = 0; c < count; c++) {
     const start = Math.round(c * step);
-    const chunk: FeatureValues =
-      reference.kind === 'numeric'
-        ? { kind: 'numeric', values: Array.prototype.slice.call(reference.values, start, start + size) as number[] }
-        : { kind: 'categorical', values: reference.values.slice(start, start + size) };
-    values.push(distance(test, reference, chunk));
+    const [chunk, rest] = split(reference, start, start + size);
+    values.push(distance(test, rest, chunk));
   }
   const mean = values.reduce((a, b) => a + b, 0) / values.length;
   const sd = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, values.length - 1));
   return mean + sigmas * sd;
+}
+
+/** The rows [start, end) and the rows outside them. */
+function split(values: FeatureValues, start: number, end: number): [FeatureValues, FeatureValues] {
+  const all = Array.from(values.values as ArrayLike<number | string>);
+  const inside = all.slice(start, end);
+  const outside = [...all.slice(0, start), ...all.slice(end)];
+  return values.kind === 'numeric'
+    ? [
+        { kind: 'numeric', values: inside as number[] },
+        { kind: 'numeric', values: outside as number[] },
+      ]
+    : [
+        { kind: 'categorical', values: inside as string[] },
+        { kind: 'categorical', values: outside as string[] },
+      ];
 }

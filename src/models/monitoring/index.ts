@@ -69,3 +69,16 @@ export {
   type PromotionResult,
   type PromotionState,
 } from './promotion-decision.js';
+export {
+  calibrate,
+  estimatePerformance,
+  fitIsotonic,
+  fitPlatt,
+  type Calibration,
+  type EstimatedPerformance,
+} from './performance-estimation.js';
+export {
+  domainClassifierDrift,
+  type DomainClassifierOptions,
+  type DomainClassifierResult,
+} from './domain-classifier.js';

@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { ApiErrorCode, NotFoundError, UnauthorizedError, statusOf, toHttpError } from '../../src/api/index.js';
 // The CLI is the top layer and has no library entry; its errors file is its public set of codes.
 import { CliErrorCode } from '../../src/cli/errors.js';
+// Monitoring's entry until the lead joins it into src/models (then src/index.ts exports it).
+import { MonitoringErrorCode } from '../../src/models/monitoring/index.js';
 import {
   CatalogErrorCode,
   CoreErrorCode,
@@ -27,6 +29,7 @@ const SETS: Readonly<Record<string, ErrorCodeSet>> = {
   flows: FlowErrorCode,
   api: ApiErrorCode,
   cli: CliErrorCode,
+  monitoring: MonitoringErrorCode,
 };
 
 /**
@@ -36,6 +39,8 @@ const SETS: Readonly<Record<string, ErrorCodeSet>> = {
  */
 const EXPECTED: Readonly<Record<string, readonly [ErrorCategory, number]>> = {
   INVALID_ARGUMENT: ['invalid', 400],
+  MONITOR_INVALID_INPUT: ['invalid', 400],
+  MONITOR_INVALID_STATE: ['invalid', 400],
   STORAGE_NOT_FOUND: ['not_found', 404],
   STORAGE_UNSUPPORTED: ['invalid', 400],
   STORAGE_IO: ['unavailable', 503],

@@ -41,7 +41,7 @@ export function fitIsotonic(labels: ArrayLike<number>, scores: ArrayLike<number>
   return { kind: 'isotonic', thresholds: blocks.map((b) => b.hi), values: blocks.map((b) => b.sum / b.weight) };
 }
 
-/** Platt scaling: logistic regression of labels on the score, by Newton's method. */
+/** Platt scaling: logistic regression of labels on the score, by Newton's method. Feed it a margin (logit), not a probability. */
 export function fitPlatt(labels: ArrayLike<number>, scores: ArrayLike<number>): Calibration {
   checkPairs(labels, scores);
   let a = 0;

@@ -5,7 +5,7 @@
  * sums S⁺ = max(0, S⁺ + z − k), S⁻ = max(0, S⁻ − z − k) alarm when either exceeds h.
  * k is half the smallest shift worth catching (in sds); h is not guessed but calibrated:
  * the (1 − α) quantile of max(S⁺, S⁻) over `horizon` no-drift values resampled from the
- * reference, so P(any false alarm within the horizon) = α for this feature's own shape.
+ * reference (standardized by a bootstrap re-estimate of its mean and sd), so P(any false alarm within the horizon) = α for this feature's own shape.
  *
  * The fixed-window KS detector it is compared with tests consecutive windows of w values
  * against the reference; its D threshold is calibrated the same way (the (1 − α)
@@ -84,12 +84,25 @@ export function calibrateCusum(reference: ArrayLike<number>, k: number, options:
   const sd = standardDeviation(reference) || 1;
   const maxima: number[] = [];
   const { random } = options;
+  const n = reference.length;
   for (let t = 0; t < options.trials; t++) {
+    // Production values are standardized by the reference's estimates, not the true
+    // mean and sd: each trial re-estimates them from a bootstrap resample, so h covers
+    // that error too (without it, false alarms ran well above the target).
+    let m = 0;
+    let ss = 0;
+    for (let i = 0; i < n; i++) {
+      const v = reference[random.int(n)]!;
+      m += v;
+      ss += v * v;
+    }
+    m /= n;
+    const s = Math.sqrt(Math.max(ss / n - m * m, 0)) || 1;
     let upper = 0;
     let lower = 0;
     let max = 0;
     for (let i = 0; i < options.horizon; i++) {
-      const z = (reference[random.int(reference.length)]! - mean) / sd;
+      const z = (reference[random.int(n)]! - m) / s;
       upper = Math.max(0, upper + z - k);
       lower = Math.max(0, lower - z - k);
       max = Math.max(max, upper, lower);

@@ -96,7 +96,7 @@ export const promotionSimulation: Scenario = {
         value: falsePromotions / aaRuns,
         unit: 'share',
         bound: { max: 0.05 },
-        note: `seed ${seed}; ${aaRuns} A/A runs, 200 looks of 100 per arm: mSPRT decisions of any kind ${(anyDecision / aaRuns).toFixed(3)}; naive repeated test rejects in ${(naive / aaRuns).toFixed(3)}`,
+        note: `seed ${seed}; ${falsePromotions} false promotions in ${aaRuns} A/A runs, 200 looks of 100 per arm: mSPRT decisions of any kind ${(anyDecision / aaRuns).toFixed(3)}; naive repeated test rejects in ${(naive / aaRuns).toFixed(3)}`,
       },
       {
         name: 'ab_samples_to_promote',

@@ -79,6 +79,14 @@ describe('feature drift', () => {
     expect([large.test, large.drifted]).toEqual(['jensen-shannon', true]);
   });
 
+  it('KS exact p-values of tiny samples, checked by hand (every ordering is equally likely)', () => {
+    // Separated samples of 3: 2 of the C(6,3) = 20 orderings give D = 1.
+    expect(ksTwoSample([1, 2, 3], [4, 5, 6])).toMatchObject({ statistic: 1, method: 'exact' });
+    expect(ksTwoSample([1, 2, 3], [4, 5, 6]).pValue).toBeCloseTo(0.1, 12);
+    // Interleaved: D = 1/4 is the smallest possible, so every ordering has D ≥ d.
+    expect(ksTwoSample([1, 3, 5, 7], [2, 4, 6])).toMatchObject({ statistic: 0.25, pValue: 1 });
+  });
+
   it('refuses mismatched kinds and empty samples with a typed error', () => {
     expect(() =>
       featureDrift({ kind: 'numeric', values: [1, 2] }, { kind: 'categorical', values: ['a'] }),

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   CUSUM_START,
   calibrateCusum,
+  calibrateWindowKs,
   cusumUpdate,
   decide,
   normalSample,
@@ -13,6 +14,7 @@ import {
   type PromotionConfig,
   type PromotionState,
   type SeededRandom,
+  windowKsFirstAlarm,
 } from './monitoring-test-entry.js';
 
 const SEED = Number(process.env.STRATA_TEST_SEED ?? 1515);
@@ -37,6 +39,21 @@ describe('CUSUM', () => {
     expect(alarms).toBeGreaterThanOrEqual(38);
     expect(alarms).toBeLessThanOrEqual(82);
     expect(detected).toBeGreaterThanOrEqual(590);
+  });
+
+  it('fixed-window KS calibrated to the same rate: few false alarms, a shift caught within a few windows', () => {
+    const random = seededRandom(SEED + 7);
+    const reference = normalSample(random, 1000);
+    const config = calibrateWindowKs(reference, 100, { horizon: 1000, falseAlarmRate: 0.1, trials: 200, random });
+    let alarms = 0;
+    let detected = 0;
+    for (let t = 0; t < 100; t++) {
+      if (windowKsFirstAlarm(config, normalSample(random, 1000)) !== undefined) alarms++;
+      if ((windowKsFirstAlarm(config, normalSample(random, 1000, 1)) ?? Infinity) <= 300) detected++;
+    }
+    // Binomial(100, 0.1) (one reference, so a little wider): mean 10.
+    expect(alarms).toBeLessThanOrEqual(25);
+    expect(detected).toBeGreaterThanOrEqual(95);
   });
 
   it('gives the same answer chunk by chunk as all at once (state survives between chunks)', () => {

@@ -16,10 +16,20 @@ import { featuresSuite } from './features/suite.js';
 import { flowsSuite } from './flows/suite.js';
 import { lakeSuite } from './lake/suite.js';
 import { modelsSuite } from './models/suite.js';
+import { monitoringSuite } from './monitoring/suite.js';
 import { sqlSuite } from './sql/suite.js';
 import { uiSuite } from './ui/suite.js';
 
-const SUITES: readonly Suite[] = [lakeSuite, sqlSuite, flowsSuite, apiSuite, uiSuite, featuresSuite, modelsSuite];
+const SUITES: readonly Suite[] = [
+  lakeSuite,
+  sqlSuite,
+  flowsSuite,
+  apiSuite,
+  uiSuite,
+  featuresSuite,
+  modelsSuite,
+  monitoringSuite,
+];
 
 const USAGE = `usage: npm run bench -- [suite ...] [--json FILE] [--only scenario,...] [--keep] [--strict]
 suites: ${SUITES.map((s) => `${s.name} (${s.scenarios.map((c) => c.name).join(', ')})`).join('; ')}

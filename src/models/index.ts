@@ -89,3 +89,14 @@ export {
   type GbtTrainingInput,
   type GbtTrainingResult,
 } from './formats/index.js';
+
+// Monitoring's statistical core (drift, data quality, sequential detection, performance
+// estimation, the promotion decision), grouped under one name: its functions are many and
+// some names (rocAuc) are also the formats'.
+export * as monitoring from './monitoring/index.js';
+export {
+  MonitoringErrorCode,
+  MonitoringError,
+  MonitoringInputError,
+  MonitoringStateError,
+} from './monitoring/index.js';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ApiErrorCode, NotFoundError, UnauthorizedError, statusOf, toHttpError } from '../../src/api/index.js';
 // The CLI is the top layer and has no library entry; its errors file is its public set of codes.
 import { CliErrorCode } from '../../src/cli/errors.js';
-import { ModelErrorCode, ModelFormatErrorCode } from '../../src/models/index.js';
+import { ModelErrorCode, ModelFormatErrorCode, MonitoringErrorCode } from '../../src/models/index.js';
 import {
   CatalogErrorCode,
   CoreErrorCode,
@@ -34,6 +34,7 @@ const SETS: Readonly<Record<string, ErrorCodeSet>> = {
   cli: CliErrorCode,
   featuresOnline: OnlineErrorCode,
   modelFormats: ModelFormatErrorCode,
+  monitoring: MonitoringErrorCode,
 };
 
 /**
@@ -43,6 +44,8 @@ const SETS: Readonly<Record<string, ErrorCodeSet>> = {
  */
 const EXPECTED: Readonly<Record<string, readonly [ErrorCategory, number]>> = {
   INVALID_ARGUMENT: ['invalid', 400],
+  MONITOR_INVALID_INPUT: ['invalid', 400],
+  MONITOR_INVALID_STATE: ['invalid', 400],
   STORAGE_NOT_FOUND: ['not_found', 404],
   STORAGE_UNSUPPORTED: ['invalid', 400],
   STORAGE_IO: ['unavailable', 503],

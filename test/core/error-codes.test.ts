@@ -94,6 +94,7 @@ const EXPECTED: Readonly<Record<string, readonly [ErrorCategory, number]>> = {
   FLOW_LEASE_LOST: ['conflict', 409],
   FLOW_RUN_STATE: ['conflict', 409],
   FLOW_CONTROL_CHANNEL: ['unavailable', 503],
+  FLOW_TRACE_INVALID: ['invalid', 400],
   FLOW_RUN_FAILED: ['internal', 500],
   FLOW_PROBLEMS: ['invalid', 400],
   FLOW_CHECK_FAILED: ['invalid', 400],

@@ -15,7 +15,24 @@ export interface DurationRecord {
   readonly inputBytes: number | null;
   readonly worker: string | null;
   readonly outcome: 'success' | 'failure';
+  /** What the plan and the run knew when the attempt started (traces have all of it; live runs some). */
+  readonly context?: TaskContext;
 }
+
+export interface TaskContext {
+  readonly inputCount?: number;
+  readonly parentCount?: number;
+  readonly childCount?: number;
+  /** Tasks of the same category in the run (a map's width). */
+  readonly categoryWidth?: number;
+  readonly cores?: number;
+  readonly speedMHz?: number;
+  /** Actual durations of the task's upstream tasks, which finished before it started. */
+  readonly parentDurationsMs?: readonly number[];
+}
+
+/** A task to predict: a record without its outcome. */
+export type DurationQuery = Omit<DurationRecord, 'durationMs' | 'attempt' | 'outcome'>;
 
 /**
  * A trace execution as Strata history: its family is the flow, the execution the run,
@@ -23,6 +40,9 @@ export interface DurationRecord {
  * recur across executions of a family, as a Strata task id recurs across runs.
  */
 export function replayAsRecords(execution: TraceExecution): DurationRecord[] {
+  const runtime = new Map(execution.tasks.map((t) => [t.id, t.runtimeS * 1000]));
+  const width = new Map<string, number>();
+  for (const t of execution.tasks) width.set(t.category, (width.get(t.category) ?? 0) + 1);
   return execution.tasks.map((task) =>
     Object.freeze({
       flowId: execution.family,
@@ -34,6 +54,15 @@ export function replayAsRecords(execution: TraceExecution): DurationRecord[] {
       inputBytes: task.inputBytes,
       worker: task.worker ?? null,
       outcome: 'success' as const,
+      context: {
+        inputCount: task.inputCount,
+        parentCount: task.parents.length,
+        childCount: task.children.length,
+        categoryWidth: width.get(task.category)!,
+        ...(task.cores !== undefined ? { cores: task.cores } : {}),
+        ...(task.speedMHz !== undefined ? { speedMHz: task.speedMHz } : {}),
+        parentDurationsMs: task.parents.map((p) => runtime.get(p)!),
+      },
     }),
   );
 }

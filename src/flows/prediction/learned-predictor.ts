@@ -7,7 +7,7 @@
  */
 import { gbtEnsemble, predictRow, trainGbt, type GbtOptions } from '../../models/formats/index.js';
 import { medianRulePredictor, percentileOf, type DurationPredictor } from './duration-predictor.js';
-import type { DurationRecord } from './duration-records.js';
+import type { DurationQuery, DurationRecord } from './duration-records.js';
 import { FEATURE_NAMES, featureHistory, logMs } from './duration-features.js';
 
 export interface LearnedPredictorOptions {
@@ -15,6 +15,18 @@ export interface LearnedPredictorOptions {
   readonly gbt?: GbtOptions;
   /** Records shorter than this are left out of training (they are noise at the log scale). */
   readonly minTrainMs?: number;
+  /**
+   * Use the actual durations of finished upstream tasks (default true: right for an ETA
+   * updated as attempts finish; false for a plan made before the run starts, such as
+   * the upward ranks of a run's tasks).
+   */
+  readonly upstreamActuals?: boolean;
+}
+
+function withoutUpstreamActuals<T extends DurationQuery>(query: T): T {
+  if (query.context?.parentDurationsMs === undefined) return query;
+  const { parentDurationsMs: _dropped, ...context } = query.context;
+  return { ...query, context };
 }
 
 const DEFAULT_GBT: GbtOptions = {
@@ -27,9 +39,11 @@ const DEFAULT_GBT: GbtOptions = {
 };
 
 export function trainLearnedPredictor(
-  records: readonly DurationRecord[],
+  all: readonly DurationRecord[],
   options: LearnedPredictorOptions = {},
 ): DurationPredictor {
+  const upstream = options.upstreamActuals ?? true;
+  const records = upstream ? all : all.map(withoutUpstreamActuals);
   const minSamples = options.minSamples ?? 3;
   const fallback = medianRulePredictor(records);
   const history = featureHistory(records);
@@ -44,7 +58,8 @@ export function trainLearnedPredictor(
   const p90Factor = Math.exp(Math.max(0, percentileOf(residuals, 0.9)));
   return {
     name: 'learned',
-    predict(query) {
+    predict(asked) {
+      const query = upstream ? asked : withoutUpstreamActuals(asked);
       if (history.categorySamples(query) < minSamples) return fallback.predict(query);
       const medianMs = Math.exp(predictRow(ensemble, history.row(query))[0]!);
       return { medianMs, p90Ms: medianMs * p90Factor, source: 'learned' };

@@ -24,6 +24,7 @@ export const FEATURE_NAMES = [
   'speed_mhz',
   'max_parent_log_ms',
   'mean_parent_log_ms',
+  'parent_speed',
 ] as const;
 
 /** Log of milliseconds, floored so zero-length tasks stay finite. */
@@ -102,7 +103,29 @@ export function featureHistory(records: readonly DurationRecord[]): FeatureHisto
         c.speedMHz ?? NaN,
         parents.length > 0 ? Math.max(...parents) : NaN,
         parents.length > 0 ? parents.reduce((a, b) => a + b, 0) / parents.length : NaN,
+        parentSpeed(c.parentCategories ?? [], parents, (k) => category.get(`${q.flowId}\0${k}`, q.runId)[0]),
       ];
     },
   };
+}
+
+/**
+ * How much slower (log) this run's finished upstream tasks were than their categories'
+ * history: a run on a slow machine or with big data shows it in its first tasks.
+ */
+function parentSpeed(
+  categories: readonly string[],
+  logParents: readonly number[],
+  mean: (c: string) => number,
+): number {
+  let sum = 0;
+  let n = 0;
+  categories.forEach((c, i) => {
+    const m = mean(c);
+    if (Number.isFinite(m)) {
+      sum += logParents[i]! - m;
+      n++;
+    }
+  });
+  return n > 0 ? sum / n : NaN;
 }

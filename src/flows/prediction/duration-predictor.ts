@@ -54,8 +54,8 @@ interface MedianStats {
 }
 
 /** Today's rule: median of recent successes, scaled by input size when sizes vary at least twofold. */
-function medianStats(history: readonly DurationRecord[]): MedianStats {
-  const recent = history.slice(-HISTORY);
+function medianStats(history: readonly DurationRecord[], limit = HISTORY): MedianStats {
+  const recent = history.slice(-limit);
   const durations = recent.map((r) => r.durationMs);
   const sized = recent.filter((r) => r.inputBytes !== null && r.inputBytes > 0);
   const sizes = sized.map((r) => r.inputBytes!);

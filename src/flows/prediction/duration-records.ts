@@ -29,6 +29,8 @@ export interface TaskContext {
   readonly speedMHz?: number;
   /** Actual durations of the task's upstream tasks, which finished before it started. */
   readonly parentDurationsMs?: readonly number[];
+  /** Categories of those upstream tasks, in the same order. */
+  readonly parentCategories?: readonly string[];
 }
 
 /** A task to predict: a record without its outcome. */
@@ -41,6 +43,7 @@ export type DurationQuery = Omit<DurationRecord, 'durationMs' | 'attempt' | 'out
  */
 export function replayAsRecords(execution: TraceExecution): DurationRecord[] {
   const runtime = new Map(execution.tasks.map((t) => [t.id, t.runtimeS * 1000]));
+  const categories = new Map(execution.tasks.map((t) => [t.id, t.category]));
   const width = new Map<string, number>();
   for (const t of execution.tasks) width.set(t.category, (width.get(t.category) ?? 0) + 1);
   return execution.tasks.map((task) =>
@@ -62,6 +65,7 @@ export function replayAsRecords(execution: TraceExecution): DurationRecord[] {
         ...(task.cores !== undefined ? { cores: task.cores } : {}),
         ...(task.speedMHz !== undefined ? { speedMHz: task.speedMHz } : {}),
         parentDurationsMs: task.parents.map((p) => runtime.get(p)!),
+        parentCategories: task.parents.map((p) => categories.get(p)!),
       },
     }),
   );

@@ -25,7 +25,7 @@ export interface LearnedPredictorOptions {
 
 function withoutUpstreamActuals<T extends DurationQuery>(query: T): T {
   if (query.context?.parentDurationsMs === undefined) return query;
-  const { parentDurationsMs: _dropped, ...context } = query.context;
+  const { parentDurationsMs: _dropped, parentCategories: _also, ...context } = query.context;
   return { ...query, context };
 }
 

@@ -33,7 +33,6 @@ export const durationAccuracy: Scenario = {
           name: `duration_mdape${suffix}`,
           value: all.mdape,
           unit: 'ratio',
-          ...(name === 'learned' ? { bound: { aim: 0.087 } } : {}),
         },
       );
       const families = [...new Set(held.map((h) => h.record.flowId))].filter((f) => !f.startsWith('nextflow_')).sort();

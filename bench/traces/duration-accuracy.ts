@@ -1,6 +1,6 @@
 /** duration_wmape / duration_mdape, overall and per family, learned beside the README's baseline. */
 import type { BenchResult, Scenario } from '../harness.js';
-import { accuracyOf } from '../../src/flows/prediction/prediction-accuracy.js';
+import { accuracyOf } from '../../src/flows/index.js';
 import { traceData, type PredictorName } from './trace-data.js';
 
 const SHOWN: readonly PredictorName[] = ['learned', 'category-median', 'median-rule'];

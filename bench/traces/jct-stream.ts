@@ -6,8 +6,8 @@
  * predictions and with the true runtimes. Several seeds, JCTs summed before the ratio.
  */
 import type { BenchResult, Scenario } from '../harness.js';
-import { PolicyKind } from '../../src/flows/scheduling/priority-policy.js';
-import { simulate, type SimRun } from '../../src/flows/scheduling/schedule-simulator.js';
+import { PolicyKind } from '../../src/flows/index.js';
+import { simulate, type SimRun } from '../../src/flows/index.js';
 import { traceData, type TraceData } from './trace-data.js';
 import { simRun, type Belief } from './sim-runs.js';
 

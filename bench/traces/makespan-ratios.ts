@@ -5,8 +5,8 @@
  * learned plan-time predictions (no upstream actuals: ranks are set before the run).
  */
 import type { BenchResult, Scenario } from '../harness.js';
-import { PolicyKind } from '../../src/flows/scheduling/priority-policy.js';
-import { makespanLowerBound, simulate } from '../../src/flows/scheduling/schedule-simulator.js';
+import { PolicyKind } from '../../src/flows/index.js';
+import { makespanLowerBound, simulate } from '../../src/flows/index.js';
 import { traceData } from './trace-data.js';
 import { simRun, type Belief } from './sim-runs.js';
 

@@ -1,6 +1,6 @@
 /** Executions as simulator runs, with the durations a given policy believes. */
-import type { TraceExecution } from '../../src/flows/prediction/trace-loader.js';
-import type { SimRun } from '../../src/flows/scheduling/schedule-simulator.js';
+import type { TraceExecution } from '../../src/flows/index.js';
+import type { SimRun } from '../../src/flows/index.js';
 import type { TraceData } from './trace-data.js';
 
 /** `oracle`: the true runtimes; otherwise a predictor's held-out predictions. */

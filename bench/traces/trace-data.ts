@@ -4,15 +4,11 @@
  * saw it: leave-runs-out over --train, or trained on --train and asked about --test).
  */
 import * as path from 'node:path';
-import {
-  categoryMedianPredictor,
-  medianRulePredictor,
-  type DurationPredictor,
-} from '../../src/flows/prediction/duration-predictor.js';
-import { replayAsRecords, type DurationRecord } from '../../src/flows/prediction/duration-records.js';
-import { trainLearnedPredictor } from '../../src/flows/prediction/learned-predictor.js';
-import { leaveRunsOut, type HeldOutPrediction } from '../../src/flows/prediction/leave-run-out.js';
-import { loadTraceDir, type TraceExecution } from '../../src/flows/prediction/trace-loader.js';
+import { categoryMedianPredictor, medianRulePredictor, type DurationPredictor } from '../../src/flows/index.js';
+import { replayAsRecords, type DurationRecord } from '../../src/flows/index.js';
+import { trainLearnedPredictor } from '../../src/flows/index.js';
+import { leaveRunsOut, type HeldOutPrediction } from '../../src/flows/index.js';
+import { loadTraceDir, type TraceExecution } from '../../src/flows/index.js';
 
 export const PREDICTORS = {
   'category-median': categoryMedianPredictor,

@@ -16,10 +16,10 @@ export interface DurationRecord {
   readonly worker: string | null;
   readonly outcome: 'success' | 'failure';
   /** What the plan and the run knew when the attempt started (traces have all of it; live runs some). */
-  readonly context?: TaskContext;
+  readonly context?: DurationContext;
 }
 
-export interface TaskContext {
+export interface DurationContext {
   readonly inputCount?: number;
   readonly parentCount?: number;
   readonly childCount?: number;

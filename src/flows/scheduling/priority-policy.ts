@@ -59,7 +59,7 @@ export interface ReadyTask {
 }
 
 /** What the policy sees of a run with ready tasks. */
-export interface RunView {
+export interface RunBacklog {
   readonly arrivedAtMs: number;
   readonly remainingPredictedMs: number;
 }
@@ -75,7 +75,7 @@ export function compareTasks(policy: PolicyOptions, a: ReadyTask, b: ReadyTask):
  * Key of a run's best ready task against other runs' (smaller starts first): user
  * priority first, then FIFO's ready order or the aged remaining predicted work.
  */
-export function runKey(policy: PolicyOptions, run: RunView, head: ReadyTask, nowMs: number): readonly number[] {
+export function runKey(policy: PolicyOptions, run: RunBacklog, head: ReadyTask, nowMs: number): readonly number[] {
   if (policy.kind === PolicyKind.fifo) return [-head.userPriority, head.readySeq];
   const aged = run.remainingPredictedMs - (policy.agingRate ?? 1) * (nowMs - run.arrivedAtMs);
   return [-head.userPriority, aged, head.readySeq];

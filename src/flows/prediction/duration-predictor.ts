@@ -86,11 +86,15 @@ export function medianRulePredictor(records: readonly DurationRecord[]): Duratio
     groupBy(records, (r) => `${r.flowId}\0${r.category}`),
     medianStats,
   );
+  // The fallbacks look at all history: the 30 most recent attempts of a whole flow say little.
   const byFlow = mapValues(
     groupBy(records, (r) => r.flowId),
-    medianStats,
+    (list) => medianStats(list, Infinity),
   );
-  const all = medianStats(records.filter((r) => r.outcome === 'success'));
+  const all = medianStats(
+    records.filter((r) => r.outcome === 'success'),
+    Infinity,
+  );
   return {
     name: 'median-rule',
     predict(q) {

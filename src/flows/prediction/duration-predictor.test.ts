@@ -24,6 +24,14 @@ describe('duration predictors', () => {
     expect(rule.predict(record('4', 'other', 'zzz', 0, null)).source).toBe('flow-median');
   });
 
+  it('median rule: the flow fallback is the median of all its history, not of the last 30 attempts', () => {
+    const history = Array.from({ length: 40 }, (_, i) => record(`r${i}`, `t${i}`, `c${i}`, i + 1));
+    expect(medianRulePredictor(history).predict(record('new', 'z', 'z', 0))).toMatchObject({
+      medianMs: 20.5,
+      source: 'flow-median',
+    });
+  });
+
   it('per-category median ignores task ids and sizes', () => {
     const history = [record('1', 'a', 'c', 1), record('1', 'b', 'c', 5), record('2', 'a', 'c', 9)];
     expect(categoryMedianPredictor(history).predict(record('3', 'z', 'c', 0, 1e9))).toMatchObject({

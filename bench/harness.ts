@@ -43,6 +43,8 @@ export interface ScenarioContext {
   readonly workDir: string;
   /** Progress line on stderr (the table and the JSON are the results). */
   log(message: string): void;
+  /** Suite-specific command-line options (`--train`, `--test`, `--folds` of the traces suite). */
+  readonly args?: Readonly<Record<string, string | undefined>>;
 }
 
 /** Wall-clock and process CPU time (all threads, DuckDB's included) of one run. */

@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [suite ...] [--json FILE] [--only a,b] [--keep] [--strict]`
+ * `npm run bench -- [suite ...] [--json FILE] [--only a,b] [--keep] [--strict] [--train DIR --test DIR --folds N]`
  *
  * Runs benchmark suites (all when none is named), prints a table per suite and, with
  * `--json`, writes `{"suite":...,"results":[{"name","value","unit",...}]}` (an array
@@ -18,6 +18,7 @@ import { lakeSuite } from './lake/suite.js';
 import { modelsSuite } from './models/suite.js';
 import { monitoringSuite } from './monitoring/suite.js';
 import { sqlSuite } from './sql/suite.js';
+import { tracesSuite } from './traces/suite.js';
 import { uiSuite } from './ui/suite.js';
 
 const SUITES: readonly Suite[] = [
@@ -29,6 +30,7 @@ const SUITES: readonly Suite[] = [
   featuresSuite,
   modelsSuite,
   monitoringSuite,
+  tracesSuite,
 ];
 
 const USAGE = `usage: npm run bench -- [suite ...] [--json FILE] [--only scenario,...] [--keep] [--strict]
@@ -36,7 +38,10 @@ suites: ${SUITES.map((s) => `${s.name} (${s.scenarios.map((c) => c.name).join(',
   --json FILE   write the results as JSON
   --only LIST   run only these scenarios (comma-separated)
   --keep        keep the work directory (tables and files written) and print its path
-  --strict      exit with status 1 when a result misses its bound`;
+  --strict      exit with status 1 when a result misses its bound
+  --train DIR   traces: executions to learn from (default ../shared/traces/wfcommons)
+  --test DIR    traces: executions to predict (default: leave runs out of --train)
+  --folds N     traces: leave-runs-out folds when there is no --test (default 10)`;
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -47,6 +52,9 @@ async function main(): Promise<number> {
       keep: { type: 'boolean', default: false },
       strict: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
+      train: { type: 'string' },
+      test: { type: 'string' },
+      folds: { type: 'string' },
     },
   });
   if (values.help) {
@@ -90,7 +98,13 @@ async function main(): Promise<number> {
             `[${suite.name}/${scenario.name} ${((performance.now() - started) / 1000).toFixed(1)}s] ${message}`,
           );
         log(scenario.description);
-        results.push(...(await scenario.run({ workDir, log })));
+        results.push(
+          ...(await scenario.run({
+            workDir,
+            log,
+            args: { train: values.train, test: values.test, folds: values.folds },
+          })),
+        );
         log('done');
       }
       console.log(`\n${formatTable(suite.name, results)}\n`);

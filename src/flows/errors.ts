@@ -18,6 +18,7 @@ export const FlowErrorCode = {
   FLOW_LEASE_LOST: 'conflict',
   FLOW_RUN_STATE: 'conflict',
   FLOW_CONTROL_CHANNEL: 'unavailable',
+  FLOW_TRACE_INVALID: 'invalid',
 } as const satisfies ErrorCodeSet;
 export type FlowErrorCode = keyof typeof FlowErrorCode;
 
@@ -124,5 +125,16 @@ export class RunStateError extends FlowError {
     problem: string,
   ) {
     super('FLOW_RUN_STATE', `Run ${runId} is ${state}: ${problem}`, { runId, state });
+  }
+}
+
+/** A workflow trace file (WfFormat) is unreadable or lacks what a replay needs. */
+export class TraceInvalidError extends FlowError {
+  constructor(
+    readonly source: string,
+    problem: string,
+    options?: { cause?: unknown },
+  ) {
+    super('FLOW_TRACE_INVALID', `Trace ${source}: ${problem}`, { source }, options);
   }
 }

@@ -92,6 +92,47 @@ export {
   type DurationExpectation,
 } from './scheduling/duration-expectations.js';
 export {
+  loadTrace,
+  loadTraceDir,
+  parseTrace,
+  categoryOf,
+  familyOf,
+  type TraceExecution,
+  type TraceTask,
+} from './prediction/trace-loader.js';
+export {
+  replayAsRecords,
+  type DurationRecord,
+  type DurationQuery,
+  type DurationContext,
+} from './prediction/duration-records.js';
+export {
+  medianRulePredictor,
+  categoryMedianPredictor,
+  type DurationPredictor,
+  type DurationPrediction,
+} from './prediction/duration-predictor.js';
+export { trainLearnedPredictor, type LearnedPredictorOptions } from './prediction/learned-predictor.js';
+export { leaveRunsOut, type HeldOutPrediction } from './prediction/leave-run-out.js';
+export { accuracyOf, type Accuracy, type PredictedActual } from './prediction/prediction-accuracy.js';
+export {
+  PolicyKind,
+  upwardRanks,
+  compareTasks,
+  runKey,
+  type PolicyOptions,
+  type ReadyTask,
+  type RunBacklog,
+} from './scheduling/priority-policy.js';
+export {
+  simulate,
+  makespanLowerBound,
+  type SimRun,
+  type SimTask,
+  type SimOptions,
+  type SimResult,
+} from './scheduling/schedule-simulator.js';
+export {
   FlowErrorCode,
   FlowError,
   FlowDefinitionError,
@@ -99,6 +140,7 @@ export {
   FlowNotFoundError,
   RunNotFoundError,
   TaskNotFoundError,
+  TraceInvalidError,
   FlowParamsError,
   TaskOutputError,
   LeaseLostError,

@@ -111,6 +111,7 @@ const EXPECTED: Readonly<Record<string, readonly [ErrorCategory, number]>> = {
   FEATURE_ENTITY_ROWS: ['invalid', 400],
   FEATURE_SOURCE_VERSION_GONE: ['not_found', 404],
   FEATURE_TRAINING_SET: ['invalid', 400],
+  FLOW_TRACE_INVALID: ['invalid', 400],
   FLOW_RUN_FAILED: ['internal', 500],
   FLOW_PROBLEMS: ['invalid', 400],
   FLOW_CHECK_FAILED: ['invalid', 400],

@@ -2,8 +2,8 @@
  * `strata demo`: the main job on embedded defaults, end to end in a few seconds. Loads
  * the 3-million-row flights data set shipped by `vega-datasets` into a Delta table
  * partitioned by month (first quarter, then the second as an append), checkpoints it,
- * shows its history and queries it with delta_scan, time travel included, then makes the
- * demo directory a warehouse with the table in its catalog, ready for `strata up` and the
+ * shows its history and queries it with delta_scan, time travel included, trains a delay
+ * classifier on it in TypeScript, then makes the demo directory a warehouse with the table in its catalog, ready for `strata up` and the
  * web console.
  *
  * Re-runnable: it starts from an empty demo directory each time. It only ever clears a
@@ -99,10 +99,17 @@ FROM ${scan()} GROUP BY origin, destination ORDER BY flights DESC LIMIT 5`,
     say(indent(sql, '  sql> '));
     say(indent(formatTable(result.columns, result.rows)));
   }
+  // Loaded here: the models module is needed by this chapter only.
+  const { trainDemoModel } = await import('./demo-model.js');
+  const [model, trainTime] = await timed(() => trainDemoModel(scan()));
+  say();
+  say(
+    `8. Trained a flight-delay classifier in TypeScript (Strata's gradient-boosted trees: ${model.trees} trees of depth 6, ${trainTime}) on ${countText(model.trainRows, 'flight')} of January–May (hour, weekday, distance, month → late by more than 15 minutes): AUC ${model.auc.toFixed(3)} on ${countText(model.testRows, 'June flight')} it never saw`,
+  );
   const warehouse = await makeDemoWarehouse(dir, location);
   say();
   say(
-    `8. Made ${displayPath(dir)} a warehouse (embedded metadata database) with the table in its catalog as ${warehouse.tableName}`,
+    `9. Made ${displayPath(dir)} a warehouse (embedded metadata database) with the table in its catalog as ${warehouse.tableName}`,
   );
   say();
   say(`Done in ${((Date.now() - started) / 1000).toFixed(1)}s. Next, try:`);

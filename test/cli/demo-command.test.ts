@@ -1,4 +1,7 @@
-/** `strata demo`: the 3-million-row walkthrough runs, re-runs from a clean state, and never clears a foreign directory. */
+/**
+ * `strata demo`: the 3-million-row walkthrough runs (lake, SQL, a model trained in TypeScript,
+ * a warehouse for the console), re-runs from a clean state, and never clears a foreign directory.
+ */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -15,7 +18,15 @@ describe('strata demo', { timeout: 180_000 }, () => {
       expect(stdout).toMatch(/version 0 +1477911 +2001-01-01 00:01:00 +2001-03-31 23:59:00/);
       expect(stdout).toMatch(/latest +3000000 +2001-01-01 00:01:00 +2001-07-01 00:00:00/);
       expect(stdout).toMatch(/WRITE +mode=Append/);
+      // Trained on a fixed sample, so the same AUC every run; better than chance on unseen June flights.
+      const auc = Number(/AUC (\d\.\d+) on 50,000 June flights/.exec(stdout)?.[1]);
+      expect(auc).toBeGreaterThan(0.55);
+      expect(stdout).toMatch(/with the table in its catalog as main\.flights/);
+      expect(stdout).toMatch(/strata up --warehouse .* --insecure-local/);
     }
+    // The demo directory is a warehouse whose catalog names the table.
+    const counted = await strata(['sql', '--warehouse', dir, 'SELECT count(*) AS n FROM flights']);
+    expect(counted).toMatchObject({ code: 0, stdout: expect.stringMatching(/3000000/) });
     expect(existsSync(path.join(dir, 'flights', '_delta_log', '00000000000000000002.json'))).toBe(false);
   });
 

@@ -114,6 +114,12 @@ describe('console session and files', () => {
     expect(out.headers.get('set-cookie')).toMatch(/^strata_session=;.*Max-Age=0/);
   });
 
+  it('treats a malformed session cookie as no session (401, not a server error)', async () => {
+    const response = await fetch(`${api.url}/v1/session`, { headers: { cookie: 'strata_session=%E0%A4%A' } });
+    expect(response.status).toBe(401);
+    expect(((await response.json()) as { code: string }).code).toBe('API_UNAUTHORIZED');
+  });
+
   it('serves the console: immutable compressed assets, uncached index, deep links to index.html', async () => {
     const asset = await fetch(`${api.url}/assets/app-abc123.js`, { headers: { 'accept-encoding': 'gzip' } });
     expect(asset.status).toBe(200);

@@ -15,10 +15,20 @@ export function sessionFromCookies(header: string | undefined): string | undefin
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
     if (eq < 0 || part.slice(0, eq).trim() !== SESSION_COOKIE) continue;
-    const value = decodeURIComponent(part.slice(eq + 1).trim());
+    const value = decodedOrUndefined(part.slice(eq + 1).trim());
     return value === '' ? undefined : value;
   }
   return undefined;
+}
+
+/** A cookie value as set by sessionCookie, or undefined when it is not one (a malformed escape). */
+function decodedOrUndefined(raw: string): string | undefined {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    // Not a value this server set: the request is simply without a session (401 if it needs one).
+    return undefined;
+  }
 }
 
 /** The Set-Cookie value that opens a session (`secure` over TLS). */

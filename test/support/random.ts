@@ -10,8 +10,9 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-/** The seed from `envName` when set, else a fresh one; always printed with the test's output. */
-export function seedFrom(envName: string): number {
+/** The seed from `envName` when set, else `fallback`, else a fresh one; always printed with the test's output. */
+export function seedFrom(envName: string, fallback?: number): number {
   const fromEnv = process.env[envName];
-  return fromEnv !== undefined && fromEnv !== '' ? Number(fromEnv) : Math.floor(Math.random() * 2 ** 31);
+  if (fromEnv !== undefined && fromEnv !== '') return Number(fromEnv);
+  return fallback ?? Math.floor(Math.random() * 2 ** 31);
 }

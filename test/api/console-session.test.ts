@@ -183,8 +183,12 @@ describe('console session and logs', () => {
       },
     });
     const logger = createLogger({ level: 'debug', destination });
-    const api = await startTestApi({ seed: false, server: { logger, requestLog: logger } });
+    const consoleDir = await mkdtemp(join(tmpdir(), 'strata-console-'));
+    await writeFile(join(consoleDir, 'index.html'), '<!doctype html><title>console</title>');
+    const api = await startTestApi({ seed: false, server: { logger, requestLog: logger, consoleDir } });
     try {
+      // The page itself is served once, with no complaint from Fastify about a second send.
+      expect(await (await fetch(`${api.url}/`)).text()).toContain('<title>console</title>');
       const signedIn = await fetch(`${api.url}/v1/session`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -197,8 +201,10 @@ describe('console session and logs', () => {
       expect(lines.join('\n')).toContain('/v1/session');
       const secret = api.tokens.admin.split('_').slice(2).join('_');
       expect(lines.join('\n')).not.toContain(secret);
+      expect(lines.join('\n')).not.toContain('FST_ERR_REP_ALREADY_SENT');
     } finally {
       await api.close();
+      await rm(consoleDir, { recursive: true, force: true });
     }
   });
 });

@@ -49,7 +49,9 @@ export function registerConsoleRoutes(app: FastifyInstance, directory?: string):
             '(or `npm ci`, which runs it) at the repository root, then restart the server. ' +
             'The API itself works: see /openapi.json.',
         );
-    return index(request, reply);
+    await index(request, reply);
+    // The reply itself, not index()'s boolean: Fastify would try to send that too.
+    return reply;
   });
   app.get('/assets/*', { config, schema }, async (request, reply) => {
     if (await send(request, reply, request.url.split('?')[0]!, IMMUTABLE)) return reply;

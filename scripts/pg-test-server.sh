@@ -43,19 +43,8 @@ ensure_server_user() {
   fi
 }
 
-port_in_use() {
-  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
-
-pick_port() {
-  local port tries=0
-  while [ $tries -lt 50 ]; do
-    port=$((20000 + RANDOM % 20000))
-    if ! port_in_use "$port"; then echo "$port"; return; fi
-    tries=$((tries + 1))
-  done
-  die "no free loopback port found"
-}
+# shellcheck source=scripts/free-port.sh
+. "$(dirname "${BASH_SOURCE[0]}")/free-port.sh"
 
 start() {
   local dir="${1:-}"

@@ -98,6 +98,24 @@ describeConsole('SQL page in chromium', () => {
     await page.context().close();
   });
 
+  it('cancels a running query when the user leaves the page', async () => {
+    const page = await openSql(ui.tokens.admin);
+    const marker = `/* left ${Date.now()} */ ${LONG_QUERY}`;
+    await write(page, marker);
+    await page.getByRole('button', { name: 'Run' }).click();
+    await page.getByText('Running…').waitFor();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Tables' }).click();
+    await page.getByRole('heading', { name: 'Tables' }).waitFor();
+    // The server recorded the query as cancelled, not still running (it would run for hours).
+    const outcome = async () => {
+      const response = await ui.api.fetch('/v1/sql/history?limit=20', { token: ui.tokens.admin });
+      const body = (await response.json()) as { entries: { sql: string; status: string }[] };
+      return body.entries.find((entry) => entry.sql === marker)?.status ?? 'not recorded yet';
+    };
+    await expect.poll(outcome, { timeout: 15_000 }).toBe('cancelled');
+    await page.context().close();
+  });
+
   it('explains a query with its pruning report', async () => {
     const page = await openSql(ui.tokens.admin);
     await write(page, 'SELECT * FROM sales WHERE id > 90');

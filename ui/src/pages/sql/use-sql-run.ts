@@ -2,10 +2,11 @@
  * Running one statement with a cancel: each run gets an id (sent as
  * `x-strata-query-id`), Cancel asks the server to interrupt that id, and the run then
  * fails with the server's API_QUERY_CANCELLED like any other error. The history is
- * refetched when a run settles.
+ * refetched when a run settles. Leaving the page cancels a query still running: nobody
+ * is left to read its answer, and it would hold a sandbox slot until it finished.
  */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useRef } from 'react';
+import { useEffect, useRef } from 'react';
 import { HISTORY_KEY } from './history-panel';
 import { cancelSql, runSql, type SqlResult } from './sql-api';
 
@@ -45,6 +46,13 @@ export function useSqlRun(): SqlRun {
       if (current.current !== null) await cancelSql(current.current);
     },
   });
+  useEffect(
+    () => () => {
+      // Fire and forget: the page is gone, and a query that just finished makes the cancel a no-op.
+      if (current.current !== null) void cancelSql(current.current).catch(() => undefined);
+    },
+    [],
+  );
   return {
     run: (sql) => run.mutate(sql),
     cancel: () => cancel.mutate(),

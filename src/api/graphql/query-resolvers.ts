@@ -22,7 +22,7 @@ import {
   type TableQuery,
 } from '../../engine/index.js';
 import type { ApiContext } from '../api-context.js';
-import { visibilityKey, type Principal } from '../auth/principal.js';
+import { visibilityKey, type Principal } from '../../catalog/index.js';
 import { cachedOrProduced } from '../cache/cached-response.js';
 import { ResponseCache, type CachedBody } from '../cache/response-cache.js';
 import { countArgument, orderByNodes, whereNode, type BoolExp } from './filter-sql.js';

@@ -7,11 +7,23 @@
  * name that is not a catalog table is refused here. Lookups use the server's short
  * TableLookup memo (DDL through the server invalidates it).
  */
-import { TableNotFoundError, formatTableName, type TableLookup } from '../../catalog/index.js';
-import type { RestrictedTable, TableResolver } from '../../engine/index.js';
-import type { Principal, TableGrant } from '../auth/principal.js';
+import { TableNotFoundError } from '../errors.js';
+import type { TableLookup } from '../table-lookup.js';
+import { formatTableName } from '../table-name.js';
+import type { Principal, TableGrant } from './principal.js';
 
-export class GrantResolver implements TableResolver {
+/**
+ * A granted table read through its grant: only these columns and rows. The same shape
+ * as the engine's RestrictedTable (which the engine's TableResolver returns); declared
+ * here because the catalog sits below the engine.
+ */
+export interface GrantedTable {
+  readonly location: string;
+  readonly columns: readonly string[] | null;
+  readonly rowFilter: string | null;
+}
+
+export class GrantResolver {
   /** The catalog name of every location resolved so far. */
   readonly names = new Map<string, string>();
 
@@ -20,7 +32,7 @@ export class GrantResolver implements TableResolver {
     private readonly principal: Principal,
   ) {}
 
-  async resolveTable(schema: string | undefined, table: string): Promise<string | RestrictedTable> {
+  async resolveTable(schema: string | undefined, table: string): Promise<string | GrantedTable> {
     const name = schema ? { schema, table } : table;
     const grants = this.principal.grants;
     // Without grants every table exists, and the catalog's error may suggest close names.

@@ -1,16 +1,27 @@
 /**
- * The API's QueryService over real lake tables: grants (column allow-lists, row
+ * The engine's QueryService over real lake tables: grants (column allow-lists, row
  * filters, ungranted tables as missing), plan() naming the same table states run()
  * reads, the row limit and truncation, the time limit interrupting a slow query,
  * streams released on early close, and execute()'s role rules for writes.
  */
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { DuckDBConnection } from '@duckdb/node-api';
-import { Catalog, initWarehouse } from '../../src/catalog/index.js';
-import { SqlSession, SandboxViolationError, SqlExecutionError } from '../../src/engine/index.js';
-import { ApiRole, LOCAL_ADMIN, type Principal, type TableGrant } from '../../src/api/auth/principal.js';
-import { ForbiddenError, QueryTimeoutError } from '../../src/api/errors.js';
-import { SandboxedQueryService } from '../../src/api/sql/sandboxed-query-service.js';
+import {
+  ApiRole,
+  Catalog,
+  ForbiddenError,
+  LOCAL_ADMIN,
+  initWarehouse,
+  type Principal,
+  type TableGrant,
+} from '../../src/catalog/index.js';
+import {
+  QueryTimeoutError,
+  SandboxedQueryService,
+  SandboxViolationError,
+  SqlExecutionError,
+  SqlSession,
+} from '../../src/engine/index.js';
 import { describeBackends, type BackendSetup } from '../meta/helpers/backends.js';
 
 const principal = (role: Principal['role'], grants: TableGrant[] | null): Principal => ({

@@ -6,12 +6,11 @@
  * rows), a row limit and a time limit.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { SqlColumn, SqlValue, StatementResult, TableRead } from '../../engine/index.js';
-import type { Principal } from '../auth/principal.js';
+import type { TableRead } from '../query/table-reads.js';
+import type { StatementResult } from '../session/statement-results.js';
+import type { SqlColumn, SqlValue } from '../sql/sql-results.js';
+import type { Principal } from '../../catalog/index.js';
 import type { QueryExplain } from './query-explain.js';
-
-/** One table state a query read (defined with the engine's query planning). */
-export type { TableRead } from '../../engine/index.js';
 
 export interface QueryRequest {
   readonly principal: Principal;

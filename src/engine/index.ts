@@ -88,6 +88,8 @@ export {
   column as tableColumn,
   constant as constantWhere,
   parens as parenthesized,
+  tableFrom,
+  tableOf,
   tableQuery,
   value as sqlValue,
   type AggregateFunction,
@@ -106,7 +108,13 @@ export { compileTableQuery, compileWhere, operandSql } from './table-query/table
 export { keysetAfter, type CursorValue, type KeysetTerm } from './table-query/table-query-keyset.js';
 export { applyGrant, type TableQueryGrant } from './table-query/table-query-grant.js';
 // The query service: sandboxed, grant-aware, limited reads (and writes by role) for every module that runs user SQL.
-export type { QueryRequest, QueryResult, QueryService, QueryStream } from './query-service/query-service.js';
+export type {
+  QueryRequest,
+  QueryResult,
+  QueryService,
+  QueryStream,
+  TableQueryRequest,
+} from './query-service/query-service.js';
 export type { QueryExplain, ExplainedScan } from './query-service/query-explain.js';
 export {
   SandboxedQueryService,

@@ -46,7 +46,10 @@ import { redactHistoryResult } from './history-redaction.js';
 import { LimitedStream, QueryDeadline } from './limited-stream.js';
 import { explainBound, type QueryExplain } from './query-explain.js';
 import type { TableRead } from '../query/table-reads.js';
-import type { QueryRequest, QueryResult, QueryService, QueryStream } from './query-service.js';
+import { compileTableQuery } from '../table-query/table-query-compiler.js';
+import { applyGrant } from '../table-query/table-query-grant.js';
+import { tableOf } from '../table-query/table-query-nodes.js';
+import type { QueryRequest, QueryResult, QueryService, QueryStream, TableQueryRequest } from './query-service.js';
 import { DEFAULT_QUERY_RESOURCE_LIMITS, sandboxLimits, type QueryResourceLimits } from './query-resource-limits.js';
 import { ResultBudget, ResultMeter } from './result-limits.js';
 
@@ -111,10 +114,22 @@ export class SandboxedQueryService implements QueryService {
     return this.#shown(request.principal, () => this.#run(request));
   }
 
-  #run(request: QueryRequest): Promise<QueryResult> {
+  runTableQuery(request: TableQueryRequest): Promise<QueryResult> {
+    const { principal } = request;
+    const table = tableOf(request.query);
+    // The grant is applied to the query itself, so the table's name then resolves to the plain scan (GrantResolver's `applied`).
+    const grant = principal.grants?.get(table);
+    const resolver = new GrantResolver(this.lookup, principal, new Set([table]));
+    return this.#shown(principal, async () => {
+      const query = restricted(grant) ? applyGrant(request.query, grant) : request.query;
+      return this.#run({ ...request, sql: compileTableQuery(query) }, resolver);
+    });
+  }
+
+  #run(request: QueryRequest, resolver = this.resolver(request.principal)): Promise<QueryResult> {
     return this.contention.run(async () => {
       // Every batch is kept until the result is complete: all of it stays charged to the server's budget meanwhile.
-      const stream = await this.open(request, true);
+      const stream = await this.open(request, true, resolver);
       const rows: (readonly unknown[])[] = [];
       for await (const batch of stream) rows.push(...batch);
       return {
@@ -207,8 +222,11 @@ export class SandboxedQueryService implements QueryService {
     });
   }
 
-  private async open(request: QueryRequest, retain: boolean): Promise<QueryStream & { readonly truncated: boolean }> {
-    const resolver = this.resolver(request.principal);
+  private async open(
+    request: QueryRequest,
+    retain: boolean,
+    resolver = this.resolver(request.principal),
+  ): Promise<QueryStream & { readonly truncated: boolean }> {
     let connection = await this.pool.connect();
     let deadline: QueryDeadline | undefined;
     try {

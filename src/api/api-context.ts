@@ -5,10 +5,10 @@
  */
 import type { Catalog, CatalogTable } from '../catalog/index.js';
 import type { FlowControl } from '../flows/index.js';
-import type { Principal } from './auth/principal.js';
+import type { Principal } from '../catalog/index.js';
 import type { ResponseCache } from './cache/response-cache.js';
-import type { QueryResourceLimits } from './sql/query-resource-limits.js';
-import type { QueryService } from './sql/query-service.js';
+import type { QueryResourceLimits } from '../engine/index.js';
+import type { QueryService } from '../engine/index.js';
 import type { EventHub } from './streams/event-hub.js';
 import type { ApiMetrics } from './observability/metrics.js';
 

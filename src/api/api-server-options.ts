@@ -4,7 +4,7 @@ import type { Catalog } from '../catalog/index.js';
 import type { FlowControl } from '../flows/index.js';
 import type { ApiLimits } from './api-context.js';
 import type { GraphqlOptions } from './graphql/graphql-options.js';
-import { DEFAULT_QUERY_RESOURCE_LIMITS } from './sql/query-resource-limits.js';
+import { DEFAULT_QUERY_RESOURCE_LIMITS } from '../engine/index.js';
 
 export interface TlsOptions {
   /** PEM certificate chain and private key (contents, not paths). */

@@ -40,7 +40,7 @@ import { registerSessionRoutes } from './rest/session-routes.js';
 import { registerSqlRoutes } from './rest/sql-routes.js';
 import { registerTableRoutes } from './rest/tables-routes.js';
 import { SQL_MIGRATIONS } from './sql/migrations/sql-migrations.js';
-import { SandboxedQueryService } from './sql/sandboxed-query-service.js';
+import { SandboxedQueryService } from '../engine/index.js';
 import { EventHub } from './streams/event-hub.js';
 import { registerLogFollowRoute } from './streams/log-follow-route.js';
 import { registerStreamRoutes } from './streams/stream-routes.js';

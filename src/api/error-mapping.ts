@@ -7,7 +7,7 @@
  * or an outage: 500 with a generic message (the log has the stack), never internals.
  */
 import { isStrataError, type ErrorCategory, type StrataError } from '../core/index.js';
-import type { EngineErrorCode } from '../engine/index.js';
+import type { EngineErrorCode, QueryServiceErrorCode } from '../engine/index.js';
 import type { LakeErrorCode } from '../lake/index.js';
 import type { ApiErrorCode } from './errors.js';
 
@@ -51,7 +51,7 @@ const STATUS_EXCEPTIONS: Readonly<Partial<Record<string, number>>> = {
   LAKE_APPEND_ONLY: 422,
   LAKE_MERGE_MULTIPLE_MATCH: 422,
   API_RATE_LIMITED: 429,
-} satisfies Partial<Record<ApiErrorCode | EngineErrorCode | LakeErrorCode, number>>;
+} satisfies Partial<Record<ApiErrorCode | EngineErrorCode | QueryServiceErrorCode | LakeErrorCode, number>>;
 
 /** Fastify's own client errors (bad JSON, body too large, ...) have these codes and a 4xx statusCode. */
 const FASTIFY_CODES: Readonly<Record<string, string>> = {

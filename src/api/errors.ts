@@ -7,7 +7,6 @@ import { moduleErrorBase, type ErrorCodeSet, type ErrorDetails } from '../core/i
 /** Every code the HTTP API (errors.ts, streams/stream-errors.ts, graphql/graphql-errors.ts) raises, with its category (which decides the HTTP status). */
 export const ApiErrorCode = {
   API_UNAUTHORIZED: 'unauthenticated',
-  API_FORBIDDEN: 'forbidden',
   API_CSRF: 'forbidden',
   API_BAD_REQUEST: 'invalid',
   API_NOT_FOUND: 'not_found',
@@ -15,14 +14,10 @@ export const ApiErrorCode = {
   API_NOT_ACCEPTABLE: 'invalid',
   API_UNSUPPORTED_MEDIA_TYPE: 'invalid',
   API_RATE_LIMITED: 'unavailable',
-  API_QUERY_TIMEOUT: 'unavailable',
-  API_QUERY_CANCELLED: 'conflict',
   API_NOT_READY: 'unavailable',
   API_STREAM_TOPIC: 'invalid',
   API_STREAM_LAGGED: 'unavailable',
   API_STREAM_CLOSED: 'unavailable',
-  API_RESULT_TOO_LARGE: 'invalid',
-  API_RESULT_MEMORY_LIMIT: 'unavailable',
   GRAPHQL_BAD_INPUT: 'invalid',
 } as const satisfies ErrorCodeSet;
 export type ApiErrorCode = keyof typeof ApiErrorCode;
@@ -34,13 +29,6 @@ export abstract class ApiError extends moduleErrorBase(ApiErrorCode) {}
 export class UnauthorizedError extends ApiError {
   constructor(message: string, details: ErrorDetails = {}) {
     super('API_UNAUTHORIZED', message, details);
-  }
-}
-
-/** The token is valid but its role or grants do not allow this (403). */
-export class ForbiddenError extends ApiError {
-  constructor(message: string, details: ErrorDetails = {}) {
-    super('API_FORBIDDEN', message, details);
   }
 }
 
@@ -97,40 +85,9 @@ export class RateLimitedError extends ApiError {
   }
 }
 
-/** A query ran past its time limit and was interrupted (408). */
-export class QueryTimeoutError extends ApiError {
-  constructor(message: string, details: ErrorDetails = {}) {
-    super('API_QUERY_TIMEOUT', message, details);
-  }
-}
-
-/**
- * A query was cancelled while it ran (by its owner through `DELETE /v1/sql/queries/{id}`,
- * or because its client went away): the answer to the cancelled request (409).
- */
-export class QueryCancelledError extends ApiError {
-  constructor(message: string, details: ErrorDetails = {}) {
-    super('API_QUERY_CANCELLED', message, details);
-  }
-}
-
 /** The server is starting or stopping (503). */
 export class NotReadyError extends ApiError {
   constructor(message: string, details: ErrorDetails = {}) {
     super('API_NOT_READY', message, details);
-  }
-}
-
-/** A query's result is larger than one result may be (`--max-result-mb`); 422. */
-export class ResultTooLargeError extends ApiError {
-  constructor(message: string, details: ErrorDetails = {}) {
-    super('API_RESULT_TOO_LARGE', message, details);
-  }
-}
-
-/** The results being produced for all clients together would exceed the server's budget (`--result-memory-mb`); 429, retry. */
-export class ResultMemoryLimitError extends ApiError {
-  constructor(message: string, details: ErrorDetails = {}) {
-    super('API_RESULT_MEMORY_LIMIT', message, { ...details, retryAfterSeconds: 1 });
   }
 }

@@ -7,7 +7,7 @@
 export { ApiServer } from './api-server.js';
 export { DEFAULT_PORT, DEFAULT_LIMITS, type ApiServerOptions, type TlsOptions } from './api-server-options.js';
 export type { ApiContext, ApiLimits, TableAccess, TableAccessControl } from './api-context.js';
-export { ApiRole, API_ROLES, LOCAL_ADMIN, hasRole, type Principal, type TableGrant } from './auth/principal.js';
+export { ApiRole, API_ROLES, LOCAL_ADMIN, hasRole, type Principal, type TableGrant } from '../catalog/index.js';
 export { createToken, revokeToken, listTokens, type CreatedToken, type TokenInfo } from './auth/token-store.js';
 export { AUTH_MIGRATIONS } from './auth/migrations/auth-migrations.js';
 export { SQL_MIGRATIONS } from './sql/migrations/sql-migrations.js';
@@ -21,12 +21,10 @@ export {
   ApiErrorCode,
   ApiError,
   UnauthorizedError,
-  ForbiddenError,
   BadRequestError,
   NotFoundError,
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
   RateLimitedError,
-  QueryTimeoutError,
   NotReadyError,
 } from './errors.js';

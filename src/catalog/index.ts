@@ -18,6 +18,19 @@ export {
 } from './table-name.js';
 export { pathSegment } from './managed-location.js';
 export { TableLookup, type TableLookupOptions } from './table-lookup.js';
+// Access: who is asking, what its grants let it see, and catalog names as it sees them.
+export {
+  ApiRole,
+  API_ROLES,
+  LOCAL_ADMIN,
+  hasRole,
+  requireRole,
+  visibilityKey,
+  type Principal,
+  type TableGrant,
+} from './access/principal.js';
+export { GrantResolver, restricted, type GrantedTable } from './access/grant-resolver.js';
+export { AccessErrorCode, AccessError, ForbiddenError } from './access/access-errors.js';
 export { initWarehouse, type InitResult, type InitOptions } from './init-warehouse.js';
 export {
   TableKind,

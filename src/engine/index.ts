@@ -88,6 +88,8 @@ export {
   column as tableColumn,
   constant as constantWhere,
   parens as parenthesized,
+  tableFrom,
+  tableOf,
   tableQuery,
   value as sqlValue,
   type AggregateFunction,
@@ -105,3 +107,30 @@ export {
 export { compileTableQuery, compileWhere, operandSql } from './table-query/table-query-compiler.js';
 export { keysetAfter, type CursorValue, type KeysetTerm } from './table-query/table-query-keyset.js';
 export { applyGrant, type TableQueryGrant } from './table-query/table-query-grant.js';
+// The query service: sandboxed, grant-aware, limited reads (and writes by role) for every module that runs user SQL.
+export type {
+  QueryRequest,
+  QueryResult,
+  QueryService,
+  QueryStream,
+  TableQueryRequest,
+} from './query-service/query-service.js';
+export type { QueryExplain, ExplainedScan } from './query-service/query-explain.js';
+export {
+  SandboxedQueryService,
+  type RowAndTimeLimits,
+  type SandboxedQueryServiceOptions,
+} from './query-service/sandboxed-query-service.js';
+export { DEFAULT_QUERY_RESOURCE_LIMITS, type QueryResourceLimits } from './query-service/query-resource-limits.js';
+export type { ResultLimits } from './query-service/result-limits.js';
+export { redactPaths, type NamedLocation } from './query-service/error-redaction.js';
+export { redactHistoryEntry } from './query-service/history-redaction.js';
+export { refuseRowsLeavingFilter } from './query-service/row-filter-checks.js';
+export {
+  QueryServiceErrorCode,
+  QueryServiceError,
+  QueryTimeoutError,
+  QueryCancelledError,
+  ResultTooLargeError,
+  ResultMemoryLimitError,
+} from './query-service/query-service-errors.js';

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiContext } from '../../src/api/api-context.js';
-import { LOCAL_ADMIN, type Principal } from '../../src/api/auth/principal.js';
+import { LOCAL_ADMIN, type Principal } from '../../src/catalog/index.js';
 import '../../src/api/auth/request-principal.js';
 import { CatalogTableAccess } from '../../src/api/auth/table-access.js';
 import { toHttpError } from '../../src/api/error-mapping.js';

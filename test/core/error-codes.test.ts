@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { ApiErrorCode, NotFoundError, UnauthorizedError, statusOf, toHttpError } from '../../src/api/index.js';
 // The CLI is the top layer and has no library entry; its errors file is its public set of codes.
 import { CliErrorCode } from '../../src/cli/errors.js';
+import { AccessErrorCode } from '../../src/catalog/index.js';
+import { QueryServiceErrorCode } from '../../src/engine/index.js';
 import { ModelErrorCode, ModelFormatErrorCode, MonitoringErrorCode } from '../../src/models/index.js';
 import {
   CatalogErrorCode,
@@ -27,6 +29,8 @@ const SETS: Readonly<Record<string, ErrorCodeSet>> = {
   engine: EngineErrorCode,
   meta: MetaErrorCode,
   catalog: CatalogErrorCode,
+  access: AccessErrorCode,
+  queryService: QueryServiceErrorCode,
   flows: FlowErrorCode,
   features: FeatureErrorCode,
   api: ApiErrorCode,

@@ -9,7 +9,7 @@ import { Cache } from '../../core/index.js';
 import type { MetaDatabase } from '../../meta/index.js';
 import { UnauthorizedError } from '../errors.js';
 import { grantsOf } from './grant-store.js';
-import { LOCAL_ADMIN, type Principal } from './principal.js';
+import { LOCAL_ADMIN, type Principal } from '../../catalog/index.js';
 import { findToken, touchToken } from './token-store.js';
 
 export interface AuthenticatorOptions {

@@ -9,7 +9,7 @@ import type { Catalog, CatalogMeta } from '../../catalog/index.js';
 import { SqlSession } from '../../engine/index.js';
 import { quoteIdent } from '../../lake/index.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
-import type { TableGrant } from './principal.js';
+import type { TableGrant } from '../../catalog/index.js';
 
 export type GrantableRole = 'writer' | 'reader';
 

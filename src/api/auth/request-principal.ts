@@ -1,6 +1,6 @@
 /** The Principal the auth hook attached to a request. */
 import type { FastifyRequest } from 'fastify';
-import type { Principal } from './principal.js';
+import type { Principal } from '../../catalog/index.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

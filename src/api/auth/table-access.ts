@@ -7,7 +7,7 @@
  */
 import { TableLookup, TableNotFoundError, type Catalog, type CatalogTable } from '../../catalog/index.js';
 import type { TableAccess, TableAccessControl } from '../api-context.js';
-import { requireRole, type Principal } from './principal.js';
+import { requireRole, type Principal } from '../../catalog/index.js';
 
 export class CatalogTableAccess implements TableAccessControl {
   /** `lookup`: shared with the query service, so DDL through the server invalidates both. */

@@ -9,7 +9,7 @@ import { sql } from 'kysely';
 import type { MetaDatabase } from '../../meta/index.js';
 import type { AuthTables } from './auth-tables.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
-import { API_ROLES, type ApiRole } from './principal.js';
+import { API_ROLES, type ApiRole } from '../../catalog/index.js';
 
 const TOKEN_PATTERN = /^strata_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
 

@@ -8,8 +8,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiContext } from '../api-context.js';
 import { principalOf } from '../auth/request-principal.js';
-import { visibilityKey } from '../auth/principal.js';
-import type { TableRead } from '../sql/query-service.js';
+import { visibilityKey } from '../../catalog/index.js';
+import type { TableRead } from '../../engine/index.js';
 import { chooseEncoding, encodeBody, type BodyEncoding } from './body-encodings.js';
 import { matchesEtag, ResponseCache, type CachedBody } from './response-cache.js';
 

@@ -10,7 +10,7 @@
  * beside it, so a hit sends stored bytes instead of compressing again.
  */
 import { createHash } from 'node:crypto';
-import type { TableRead } from '../sql/query-service.js';
+import type { TableRead } from '../../engine/index.js';
 import type { BodyEncoding } from './body-encodings.js';
 
 export interface CachedBody {

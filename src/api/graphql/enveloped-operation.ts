@@ -5,7 +5,7 @@
  * or the errors to answer with.
  */
 import { GraphQLError, type DocumentNode, type ExecutionArgs } from 'graphql';
-import type { Principal } from '../auth/principal.js';
+import type { Principal } from '../../catalog/index.js';
 import { toGraphQLError } from './graphql-errors.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { SchemaRegistry } from './schema-registry.js';

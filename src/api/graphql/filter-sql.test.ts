@@ -36,7 +36,7 @@ describe('GraphQL where and order_by as table query nodes', () => {
 
   it('orders with the given nulls placement, and ASC for an unknown direction', () => {
     const orderBy = orderByNodes(model, [{ id: 'desc_nulls_first', name: 'weird' }, { id: 'asc' }]);
-    expect(compileTableQuery(tableQuery({ kind: 'table', sql: 't' }, { orderBy }))).toBe(
+    expect(compileTableQuery(tableQuery({ kind: 'table', name: 'main.t', sql: 't' }, { orderBy }))).toBe(
       'SELECT * FROM t ORDER BY "id" DESC NULLS FIRST, "Na me" ASC, "id" ASC',
     );
   });

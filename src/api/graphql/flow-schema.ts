@@ -15,7 +15,7 @@ import {
   type TaskView,
 } from '../../flows/index.js';
 import { isStrataError } from '../../core/index.js';
-import { requireRole } from '../auth/principal.js';
+import { requireRole } from '../../catalog/index.js';
 import { countArgument } from './filter-sql.js';
 import type { FieldResolver, GraphqlContext } from './graphql-context.js';
 

@@ -1,6 +1,6 @@
 /** What every resolver gets, over HTTP, WebSocket and SSE alike. */
 import type { GraphQLFieldResolver, GraphQLScalarType } from 'graphql';
-import type { Principal } from '../auth/principal.js';
+import type { Principal } from '../../catalog/index.js';
 
 export interface GraphqlContext {
   readonly principal: Principal;

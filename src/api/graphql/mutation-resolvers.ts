@@ -8,9 +8,9 @@
  */
 import { DeltaTable, fromSql as sqlSource, queryRows, quoteIdent, withConnection } from '../../lake/index.js';
 import type { ApiContext, TableAccess } from '../api-context.js';
-import type { Principal } from '../auth/principal.js';
-import { ForbiddenError } from '../errors.js';
-import { refuseRowsLeavingFilter } from '../sql/row-filter-checks.js';
+import type { Principal } from '../../catalog/index.js';
+import { ForbiddenError } from '../../catalog/index.js';
+import { refuseRowsLeavingFilter } from '../../engine/index.js';
 import { sqlLiteral, whereSql, type BoolExp } from './filter-sql.js';
 import { GraphqlInputError } from './graphql-errors.js';
 import type { FieldResolver, GraphqlContext } from './graphql-context.js';

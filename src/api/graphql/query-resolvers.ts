@@ -1,7 +1,7 @@
 /**
  * Reading tables: list fields, `<table>_aggregate` and federation entity references.
- * Each becomes one SQL query over one table, run by ctx.queries (which applies the
- * principal's grants), cached by ResponseCache under an ETag of (SQL, visibility, table
+ * Each becomes one structured query over one table, run by ctx.queries (which applies
+ * the principal's grant to it and compiles it), cached by ResponseCache under an ETag of (SQL, visibility, table
  * version): a repeated query over an unchanged table skips DuckDB, and a commit changes
  * the key. The version comes from the snapshot cache (planTableRead, as REST's reads), not
  * from planning the SQL, and the query runs pinned to it, so the rows match the ETag.
@@ -15,6 +15,7 @@ import {
   planTableRead,
   sqlValue,
   tableColumn,
+  tableFrom,
   tableQuery,
   type AggregateFunction,
   type SelectItemNode,
@@ -22,7 +23,7 @@ import {
   type TableQuery,
 } from '../../engine/index.js';
 import type { ApiContext } from '../api-context.js';
-import { visibilityKey, type Principal } from '../auth/principal.js';
+import { visibilityKey, type Principal } from '../../catalog/index.js';
 import { cachedOrProduced } from '../cache/cached-response.js';
 import { ResponseCache, type CachedBody } from '../cache/response-cache.js';
 import { countArgument, orderByNodes, whereNode, type BoolExp } from './filter-sql.js';
@@ -55,11 +56,12 @@ export async function cachedRead<T>(
     { name: model.catalogName, location: model.location },
     pinned ?? null,
   );
-  const sql = (at: number | undefined) =>
-    compileTableQuery(tableQuery({ kind: 'table', sql: pinnedTableRef(model.sqlName, at) }, parts));
-  const etag = ResponseCache.etag({ graphql: sql(pinned) }, visibilityKey(principal), tables);
+  const query = (at: number | undefined) =>
+    tableQuery(tableFrom(model.catalogName, pinnedTableRef(model.sqlName, at)), parts);
+  // The key is the query as asked (the visibility key stands for the grant the service applies).
+  const etag = ResponseCache.etag({ graphql: compileTableQuery(query(pinned)) }, visibilityKey(principal), tables);
   const body = await cachedOrProduced(ctx, etag, async () => {
-    const result = await ctx.queries.run({ principal, sql: sql(version), maxRows: ctx.limits.maxRows });
+    const result = await ctx.queries.runTableQuery({ principal, query: query(version), maxRows: ctx.limits.maxRows });
     const decoded = decode(result.rows);
     const produced: CachedBody = { contentType: 'application/json', body: Buffer.from(JSON.stringify(result.rows)) };
     decodedBodies.set(produced, decoded);

@@ -4,7 +4,7 @@
  * tokens are dropped as they are met.
  */
 import { RateLimitedError } from '../errors.js';
-import type { Principal } from '../auth/principal.js';
+import type { Principal } from '../../catalog/index.js';
 
 const WINDOW_MS = 60_000;
 

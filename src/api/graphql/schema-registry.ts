@@ -7,7 +7,7 @@
 import type { GraphQLSchema } from 'graphql';
 import { Cache } from '../../core/index.js';
 import type { ApiContext } from '../api-context.js';
-import { hasRole, visibilityKey, type Principal } from '../auth/principal.js';
+import { hasRole, visibilityKey, type Principal } from '../../catalog/index.js';
 import { buildGraphqlSchema } from './schema-builder.js';
 import { loadTableModels, modelsFingerprint, type TableSchemaInfo } from './table-models.js';
 

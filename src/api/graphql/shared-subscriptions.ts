@@ -17,7 +17,7 @@
  */
 import type { ExecutionArgs, ExecutionResult, GraphQLSchema } from 'graphql';
 import type { WebSocket } from 'ws';
-import { visibilityKey, type Principal } from '../auth/principal.js';
+import { visibilityKey, type Principal } from '../../catalog/index.js';
 import type { EnvelopedArgs, OperationParams } from './enveloped-operation.js';
 import { FrameBatcher } from './frame-batcher.js';
 

@@ -13,7 +13,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ExecutionArgs } from 'graphql';
 import { createHandler, TOKEN_HEADER_KEY, TOKEN_QUERY_KEY } from 'graphql-sse';
 import { isStrataError } from '../../core/index.js';
-import type { Principal } from '../auth/principal.js';
+import type { Principal } from '../../catalog/index.js';
 import { principalOf } from '../auth/request-principal.js';
 import type { ApiMetrics } from '../observability/metrics.js';
 import { isErrors, prepareOperation, type EnvelopedArgs, type OperationDeps } from './enveloped-operation.js';

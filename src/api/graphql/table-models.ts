@@ -13,7 +13,7 @@ import type { CatalogTable } from '../../catalog/index.js';
 import { sqlTableName } from '../../engine/index.js';
 import { DeltaTable, changeDataFeedEnabled, type DataType } from '../../lake/index.js';
 import type { ApiContext } from '../api-context.js';
-import type { Principal } from '../auth/principal.js';
+import type { Principal } from '../../catalog/index.js';
 import { GRAPHQL_KEY_PROPERTY } from './graphql-options.js';
 import { RESERVED_NAMES, assignNames, sanitizeName, tableBaseName, tableDerivedNames } from './graphql-names.js';
 import { columnType, type ColumnType } from './scalar-types.js';

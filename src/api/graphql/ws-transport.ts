@@ -13,7 +13,7 @@ import { getOperationAST, type ExecutionArgs, type GraphQLSchema } from 'graphql
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ApiMetrics } from '../observability/metrics.js';
-import type { Principal } from '../auth/principal.js';
+import type { Principal } from '../../catalog/index.js';
 import { isErrors, prepareOperation, type EnvelopedArgs, type OperationDeps } from './enveloped-operation.js';
 import { toGraphQLError } from './graphql-errors.js';
 import { SharedSubscriptions, sharingKey, type Subscriber } from './shared-subscriptions.js';

@@ -11,7 +11,7 @@ import { NoSchemaIntrospectionCustomRule, getOperationAST, type GraphQLSchema } 
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiMetrics } from '../observability/metrics.js';
-import type { Principal } from '../auth/principal.js';
+import type { Principal } from '../../catalog/index.js';
 import { isGraphQLError, toGraphQLError, withCode } from './graphql-errors.js';
 import { GRAPHQL_DEFAULTS, type GraphqlOptions } from './graphql-options.js';
 

@@ -5,8 +5,8 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { ModelInvalidParameterError } from '../../models/index.js';
-import type { ApiRole } from '../auth/principal.js';
-import { requireRole } from '../auth/principal.js';
+import type { ApiRole } from '../../catalog/index.js';
+import { requireRole } from '../../catalog/index.js';
 import { principalOf } from '../auth/request-principal.js';
 
 export type Fields = Readonly<Record<string, unknown>>;

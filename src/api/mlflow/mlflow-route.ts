@@ -1,7 +1,7 @@
 /** One MLflow endpoint: method, path under the prefix, the role it needs, and a handler from fields to JSON. */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ModelStores } from '../../models/index.js';
-import type { ApiRole } from '../auth/principal.js';
+import type { ApiRole } from '../../catalog/index.js';
 import { fieldsOf, requireMlflowRole, type Fields } from './mlflow-request.js';
 
 export interface MlflowEndpoint {

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ApiContext } from '../api-context.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import { removeGrant, setGrant, listGrants, type GrantableRole } from '../auth/grant-store.js';
-import { requireRole, type ApiRole } from '../auth/principal.js';
+import { requireRole, type ApiRole } from '../../catalog/index.js';
 import { principalOf } from '../auth/request-principal.js';
 import { createToken, listTokens, revokeToken } from '../auth/token-store.js';
 import {

@@ -11,7 +11,8 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { quoteIdent, quoteLiteral, withConnection } from '../../lake/index.js';
-import { BadRequestError, ForbiddenError } from '../errors.js';
+import { ForbiddenError } from '../../catalog/index.js';
+import { BadRequestError } from '../errors.js';
 import type { RowsBody } from './body-parsers.js';
 import { resolveColumn, type TableColumn } from './row-query-conditions.js';
 

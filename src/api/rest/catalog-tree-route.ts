@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { CatalogTable } from '../../catalog/index.js';
 import type { ApiContext } from '../api-context.js';
-import { hasRole } from '../auth/principal.js';
+import { hasRole } from '../../catalog/index.js';
 import { principalOf } from '../auth/request-principal.js';
 import { CATALOG_TREE } from './table-explorer-schemas.js';
 import { TABLE_TAGS } from './tables-schemas.js';

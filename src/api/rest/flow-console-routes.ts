@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { formatTableName } from '../../catalog/index.js';
 import type { FlowControl, FlowDetail } from '../../flows/index.js';
 import type { ApiContext } from '../api-context.js';
-import { requireRole, type Principal } from '../auth/principal.js';
+import { requireRole, type Principal } from '../../catalog/index.js';
 import { principalOf } from '../auth/request-principal.js';
 import { FLOW_DETAIL, GANTT_VIEW, GRID_VIEW, POOL_VIEW } from './flow-console-schemas.js';
 import { flowControlOf, flowParams, runParams } from './flow-route-params.js';

@@ -8,7 +8,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FlowControl, JsonValue } from '../../flows/index.js';
 import type { ApiContext } from '../api-context.js';
-import { requireRole } from '../auth/principal.js';
+import { requireRole } from '../../catalog/index.js';
 import { principalOf } from '../auth/request-principal.js';
 import { BadRequestError } from '../errors.js';
 import { BACKFILL_VIEW, FLOW_ROW, LATEST_TASK, LOG_PAGE, RUN_DETAIL, RUN_VIEW, TRIGGERED_RUN } from './flow-schemas.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileWhere } from '../../engine/index.js';
+import { compileTableQuery, compileWhere, tableFrom } from '../../engine/index.js';
 import { compileRowQuery } from './row-query-compiler.js';
 import { encodeCursor } from './row-query-cursor.js';
 import { parseRowQuery } from './row-query-parser.js';
@@ -12,15 +12,18 @@ const COLUMNS = [
   { name: 'day', type: 'DATE' },
   { name: 'ok', type: 'BOOLEAN' },
 ];
-const FROM = '"main"."sales"';
+const FROM_SQL = '"main"."sales"';
+const FROM = tableFrom('main.sales', FROM_SQL);
 
-const compile = (parameters: Record<string, string>, limit = 100) =>
-  compileRowQuery(parseRowQuery(parameters), COLUMNS, FROM, limit);
+const compile = (parameters: Record<string, string>, limit = 100) => {
+  const compiled = compileRowQuery(parseRowQuery(parameters), COLUMNS, FROM, limit);
+  return { ...compiled, sql: compileTableQuery(compiled.query) };
+};
 
 describe('compileRowQuery', () => {
   it('returns the structured query, whose where is the filter text once (for data skipping)', () => {
     const compiled = compile({ id: 'gte.5', or: '(region.eq.EU,ok.is.true)' });
-    expect(compiled.query.from).toEqual({ kind: 'table', sql: FROM });
+    expect(compiled.query.from).toEqual(FROM);
     const where = compileWhere(compiled.query.where!);
     expect(where).toBe(`("id" >= CAST('5' AS BIGINT)) AND (("region" = 'EU') OR ("ok" IS TRUE))`);
     expect(compiled.sql).toContain(` WHERE ${where} LIMIT 100`);
@@ -32,7 +35,7 @@ describe('compileRowQuery', () => {
       10,
     );
     expect(compiled.sql).toBe(
-      `SELECT "id", "region" AS "r" FROM ${FROM} WHERE ("id" >= CAST('5' AS BIGINT)) AND ("region" IN ('EU', 'o''x')) ORDER BY "id" DESC NULLS FIRST LIMIT 10 OFFSET 3`,
+      `SELECT "id", "region" AS "r" FROM ${FROM_SQL} WHERE ("id" >= CAST('5' AS BIGINT)) AND ("region" IN ('EU', 'o''x')) ORDER BY "id" DESC NULLS FIRST LIMIT 10 OFFSET 3`,
     );
     expect(compiled.literals).toEqual([{ column: 'id', type: 'BIGINT', value: '5' }]);
     expect(compiled.cursorColumns).toEqual([0]);
@@ -54,7 +57,7 @@ describe('compileRowQuery', () => {
   it('groups by plain columns when aggregating', () => {
     const { sql } = compile({ select: 'region,total:amount.sum(),count()', order: 'total.desc' });
     expect(sql).toBe(
-      `SELECT * FROM (SELECT "region", sum("amount") AS "total", count(*) AS "count" FROM ${FROM} GROUP BY "region") AS q ORDER BY q."total" DESC NULLS FIRST LIMIT 100`,
+      `SELECT * FROM (SELECT "region", sum("amount") AS "total", count(*) AS "count" FROM ${FROM_SQL} GROUP BY "region") AS q ORDER BY q."total" DESC NULLS FIRST LIMIT 100`,
     );
   });
 

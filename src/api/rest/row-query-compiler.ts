@@ -1,19 +1,19 @@
 /**
- * A parsed RowQuery as the engine's structured table query over a table reference
- * (the quoted catalog name, optionally `AT (VERSION => n)`; the QueryService applies
- * grants to it), compiled by the engine's one compiler. Plain queries are
+ * A parsed RowQuery as the engine's structured table query over a catalog table (the
+ * QueryService applies the principal's grant to it and compiles it with the engine's
+ * one compiler). Plain queries are
  * `SELECT cols FROM t WHERE ... ORDER BY ... LIMIT ... OFFSET ...`; aggregate queries
  * group by their plain columns inside a subquery, so that order and keyset conditions
  * refer to output names.
  */
 import {
   andAll,
-  compileTableQuery,
   keysetAfter,
   tableColumn,
   tableQuery,
   type AggregateNode,
   type ColumnNode,
+  type FromNode,
   type KeysetTerm,
   type OrderItemNode,
   type SelectItemNode,
@@ -26,9 +26,8 @@ import type { RowQuery } from './row-query-parser.js';
 import type { SelectItem } from './row-query-select.js';
 
 export interface CompiledRowQuery {
-  /** The structured query the SQL was compiled from (its where is the filter data skipping can use). */
+  /** The structured query, for the QueryService's runTableQuery (which applies the grant and compiles it). */
   readonly query: TableQuery;
-  readonly sql: string;
   /** Values to check with TRY_CAST before running (row-query-values.ts). */
   readonly literals: readonly TypedLiteral[];
   /** Output column index of each order term, or null when the output lacks one (no next-page cursor). */
@@ -51,7 +50,7 @@ const GROUPED = 'q';
 export function compileRowQuery(
   query: RowQuery,
   columns: readonly TableColumn[],
-  from: string,
+  table: FromNode,
   limit: number,
 ): CompiledRowQuery {
   const literals: TypedLiteral[] = [];
@@ -66,7 +65,6 @@ export function compileRowQuery(
     nulls: k.nulls,
   }));
   const page = { limit, offset: query.offset };
-  const table = { kind: 'table', sql: from } as const;
   const select = outputs.map((o) => o.item);
   let structured: TableQuery;
   if (aggregate) {
@@ -78,7 +76,6 @@ export function compileRowQuery(
   }
   return {
     query: structured,
-    sql: compileTableQuery(structured),
     literals,
     cursorColumns: cursorColumns(keyset),
   };

@@ -6,7 +6,7 @@
  * between makes the update's conflict check fail rather than slip a row past).
  */
 import type { Snapshot } from '../../lake/index.js';
-import { refuseRowsLeavingFilter } from '../sql/row-filter-checks.js';
+import { refuseRowsLeavingFilter } from '../../engine/index.js';
 import type { TableAccess } from '../api-context.js';
 import { BadRequestError } from '../errors.js';
 import {

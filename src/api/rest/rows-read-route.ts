@@ -19,7 +19,7 @@ import { normalizedParameters, parseRowQuery, type QueryParameters, type RowQuer
 import { checkLiterals } from './row-query-values.js';
 import { NAME_PARAMS, READ_RESPONSES, ROWS_QUERY, TABLE_TAGS } from './tables-schemas.js';
 import { tableColumns, visibleColumns } from './tables-source.js';
-import { pinnedTableRef, planTableRead, sqlTableName, type SqlValue } from '../../engine/index.js';
+import { pinnedTableRef, planTableRead, sqlTableName, tableFrom, type SqlValue } from '../../engine/index.js';
 
 export function registerRowsReadRoute(app: FastifyInstance, ctx: ApiContext): void {
   app.get<{ Params: { name: string }; Querystring: QueryParameters }>(
@@ -47,15 +47,11 @@ export function registerRowsReadRoute(app: FastifyInstance, ctx: ApiContext): vo
         produce: async () => {
           const snapshot = (await DeltaTable.open(access.table.location, { version: planned.version })).snapshot;
           const columns = visibleColumns(tableColumns(snapshot.schema), access.columns);
-          const compiled = compileRowQuery(
-            query,
-            columns,
-            pinnedTableRef(sqlTableName(access.table), planned.version),
-            limit,
-          );
-          const result = await ctx.queries.run({
+          const from = tableFrom(access.table.name, pinnedTableRef(sqlTableName(access.table), planned.version));
+          const compiled = compileRowQuery(query, columns, from, limit);
+          const result = await ctx.queries.runTableQuery({
             principal,
-            sql: compiled.sql,
+            query: compiled.query,
             before: (connection) => checkLiterals(compiled.literals, connection),
             maxRows: limit,
             timeoutMs: ctx.limits.queryTimeoutMs,

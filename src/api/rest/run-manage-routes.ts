@@ -8,7 +8,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { FlowControl, RunAction } from '../../flows/index.js';
 import type { ApiContext } from '../api-context.js';
-import { requireRole } from '../auth/principal.js';
+import { requireRole } from '../../catalog/index.js';
 import { principalOf } from '../auth/request-principal.js';
 import { MANAGED_RUN } from './flow-schemas.js';
 import { flowControlOf } from './flow-route-params.js';

@@ -7,7 +7,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Authenticator } from '../auth/authenticator.js';
 import { checkOrigin } from '../auth/auth-hook.js';
-import type { Principal } from '../auth/principal.js';
+import type { Principal } from '../../catalog/index.js';
 import { principalOf } from '../auth/request-principal.js';
 import { clearedSessionCookie, csrfTokenOf, sessionCookie, sessionFromCookies } from '../auth/session-cookie.js';
 

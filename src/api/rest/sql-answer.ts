@@ -16,7 +16,7 @@ import type { ApiContext } from '../api-context.js';
 import { principalOf } from '../auth/request-principal.js';
 import { BadRequestError } from '../errors.js';
 import type { QueryHistory, QueryStatus } from '../sql/query-history-store.js';
-import type { QueryRequest, QueryStream } from '../sql/query-service.js';
+import type { QueryRequest, QueryStream } from '../../engine/index.js';
 import type { RunningQueries } from '../sql/running-queries.js';
 import { encodeRows } from './formats-body.js';
 import { CONTENT_TYPES, type RowFormat } from './formats-negotiation.js';

@@ -7,7 +7,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { ApiContext } from '../api-context.js';
-import { ApiRole, requireRole } from '../auth/principal.js';
+import { ApiRole, requireRole } from '../../catalog/index.js';
 import { principalOf } from '../auth/request-principal.js';
 import { answerSql, type SqlTools } from './sql-answer.js';
 import { registerSqlCatalogRoute } from './sql-catalog-route.js';

@@ -7,7 +7,7 @@
 import { pinnedTableRef, rowObjects, sqlTableName } from '../../engine/index.js';
 import { duckdbType, openSnapshot, quoteIdent, sameType, type Snapshot } from '../../lake/index.js';
 import type { ApiContext, TableAccess } from '../api-context.js';
-import type { Principal } from '../auth/principal.js';
+import type { Principal } from '../../catalog/index.js';
 import type { DiffPage, DiffRange } from './table-diff-page.js';
 
 export async function snapshotDiff(

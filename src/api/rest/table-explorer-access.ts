@@ -5,7 +5,7 @@
  */
 import type { AddFile } from '../../lake/index.js';
 import type { TableAccess } from '../api-context.js';
-import { ForbiddenError } from '../errors.js';
+import { ForbiddenError } from '../../catalog/index.js';
 
 export function isRestricted(access: TableAccess): boolean {
   return access.columns !== null || access.rowFilter !== null;

@@ -18,10 +18,10 @@ import {
   type Snapshot,
 } from '../../lake/index.js';
 import type { ApiContext, TableAccess } from '../api-context.js';
-import { hasRole } from '../auth/principal.js';
+import { hasRole } from '../../catalog/index.js';
 import { principalOf } from '../auth/request-principal.js';
 import { sendCacheable } from '../cache/cached-response.js';
-import { redactHistoryEntry } from '../sql/history-redaction.js';
+import { redactHistoryEntry } from '../../engine/index.js';
 import { registerBodyParsers } from './body-parsers.js';
 import { TABLE_LIST_RESPONSE } from './console-response-schemas.js';
 import { CONTENT_TYPES } from './formats-negotiation.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isStrataError } from '../../core/index.js';
-import type { Principal } from '../auth/principal.js';
+import type { Principal } from '../../catalog/index.js';
 import { RunningQueries } from './running-queries.js';
 
 const alice: Principal = { tokenId: 'a1', name: 'alice', role: 'reader', grants: null };

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { BadRequestError, NotFoundError } from '../errors.js';
-import type { Principal } from '../auth/principal.js';
+import type { Principal } from '../../catalog/index.js';
 
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 

@@ -8,7 +8,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Http2ServerResponse } from 'node:http2';
 import { isStrataError } from '../../core/index.js';
-import { redactPaths } from '../sql/error-redaction.js';
+import { redactPaths } from '../../engine/index.js';
 import { sseNotice } from './sse-wire.js';
 import type { StreamEvent } from './stream-events.js';
 import type { StreamListener } from './stream-listener.js';

@@ -4,7 +4,7 @@
  * replay first (retained events, or a table's older versions re-read from its log)
  * with the events published meanwhile held back until the replay is through.
  */
-import { redactHistoryEntry } from '../sql/history-redaction.js';
+import { redactHistoryEntry } from '../../engine/index.js';
 import { EventRing, wireEvent, type WireEvent } from './event-ring.js';
 import type { StreamListener } from './stream-listener.js';
 import type { TopicRef } from './stream-topics.js';

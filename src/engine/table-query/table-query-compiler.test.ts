@@ -4,7 +4,7 @@ import { compileTableQuery, compileWhere } from './table-query-compiler.js';
 import { keysetAfter } from './table-query-keyset.js';
 import { andAll, column, constant, parens, tableQuery, value, type WhereNode } from './table-query-nodes.js';
 
-const from = { kind: 'table', sql: '"t"' } as const;
+const from = { kind: 'table', name: 'main.t', sql: '"t"' } as const;
 
 describe('compileTableQuery', () => {
   it('writes every clause in order, quoting names and values', () => {

@@ -4,7 +4,7 @@ import { compileTableQuery } from './table-query-compiler.js';
 import { applyGrant } from './table-query-grant.js';
 import { column, tableQuery, value, type TableQuery } from './table-query-nodes.js';
 
-const from = { kind: 'table', sql: '"t"' } as const;
+const from = { kind: 'table', name: 'main.t', sql: '"t"' } as const;
 const orQuery = tableQuery(from, {
   select: [{ expression: column('a'), alias: null }],
   where: {

@@ -70,9 +70,12 @@ export interface OrderItemNode {
   readonly nulls: 'first' | 'last' | null;
 }
 
-/** The table read: a table reference text (a quoted name, maybe `AT (VERSION => n)`) or a subquery. */
+/**
+ * The table read: a catalog table (`name` as the catalog formats it, which its grant is
+ * keyed by; `sql` its reference text, a quoted name maybe `AT (VERSION => n)`) or a subquery.
+ */
 export type FromNode =
-  | { readonly kind: 'table'; readonly sql: string }
+  | { readonly kind: 'table'; readonly name: string; readonly sql: string }
   | { readonly kind: 'subquery'; readonly query: TableQuery; readonly alias: string };
 
 export interface TableQuery {
@@ -94,6 +97,7 @@ export const value = (v: ValueNode['value'], type: string | null = null): ValueN
   value: v,
   type,
 });
+export const tableFrom = (name: string, sql: string): FromNode => ({ kind: 'table', name, sql });
 export const parens = (operand: WhereNode): WhereNode => ({ kind: 'parens', operand });
 export const constant = (v: boolean): WhereNode => ({ kind: 'constant', value: v });
 
@@ -115,4 +119,9 @@ export function tableQuery(from: FromNode, parts: Partial<Omit<TableQuery, 'kind
     limit: parts.limit ?? null,
     offset: parts.offset ?? null,
   };
+}
+
+/** The catalog name of the one table a query reads (through any subqueries). */
+export function tableOf(query: TableQuery): string {
+  return query.from.kind === 'table' ? query.from.name : tableOf(query.from.query);
 }

@@ -17,44 +17,52 @@
  * then costs one check of each table's newest commit, with no DuckDB work. DDL run
  * here invalidates both at once.
  */
-import { TableLookup, type Catalog } from '../../catalog/index.js';
-import { isStrataError } from '../../core/index.js';
 import {
-  MemoryContention,
-  PlanMemo,
-  SandboxPool,
-  SqlSession,
-  boundReads,
-  currentReads,
-  planReads,
-  readShape,
-  UnsupportedStatementError,
-  bindSandboxedSql,
-  checkSandboxedSql,
-  limitFailure,
-  refuseQualifiedGuardedCalls,
-  localDirectory,
-  parseStatement,
-  splitStatements,
-  type StatementResult,
-  type Statement,
-} from '../../engine/index.js';
-import type { ApiLimits } from '../api-context.js';
-import { ApiRole, hasRole, requireRole, visibilityKey, type Principal } from '../auth/principal.js';
-import { ForbiddenError } from '../errors.js';
+  ApiRole,
+  ForbiddenError,
+  GrantResolver,
+  TableLookup,
+  hasRole,
+  requireRole,
+  restricted,
+  visibilityKey,
+  type Catalog,
+  type Principal,
+} from '../../catalog/index.js';
+import { isStrataError } from '../../core/index.js';
+import { UnsupportedStatementError } from '../errors.js';
+import { MemoryContention } from '../query/memory-contention.js';
+import { PlanMemo } from '../query/plan-memo.js';
+import { SandboxPool } from '../query/sandbox-pool.js';
+import { boundReads, currentReads, planReads, readShape } from '../query/table-reads.js';
+import { limitFailure, refuseQualifiedGuardedCalls } from '../sandbox/query-limits.js';
+import { localDirectory } from '../sandbox/sandbox-paths.js';
+import { checkSandboxedSql } from '../sandbox/sandbox-policy.js';
+import { bindSandboxedSql } from '../sandbox/sandboxed-sql.js';
+import { SqlSession, type StatementResult } from '../session/sql-session.js';
+import { parseStatement, splitStatements, type Statement } from '../sql/statement-parser.js';
 import { redactSqlError } from './error-redaction.js';
-import { GrantResolver, restricted } from './grant-resolver.js';
 import { redactHistoryResult } from './history-redaction.js';
 import { LimitedStream, QueryDeadline } from './limited-stream.js';
 import { explainBound, type QueryExplain } from './query-explain.js';
-import type { QueryRequest, QueryResult, QueryService, QueryStream, TableRead } from './query-service.js';
+import type { TableRead } from '../query/table-reads.js';
+import { compileTableQuery } from '../table-query/table-query-compiler.js';
+import { applyGrant } from '../table-query/table-query-grant.js';
+import { tableOf } from '../table-query/table-query-nodes.js';
+import type { QueryRequest, QueryResult, QueryService, QueryStream, TableQueryRequest } from './query-service.js';
 import { DEFAULT_QUERY_RESOURCE_LIMITS, sandboxLimits, type QueryResourceLimits } from './query-resource-limits.js';
 import { ResultBudget, ResultMeter } from './result-limits.js';
+
+/** Rows per result and milliseconds per query, at most (a request may ask for less). */
+export interface RowAndTimeLimits {
+  readonly maxRows: number;
+  readonly queryTimeoutMs: number;
+}
 
 export interface SandboxedQueryServiceOptions {
   readonly catalog: Catalog;
   /** Rows and time per query; the resource limits default to safe ones (DEFAULT_QUERY_RESOURCE_LIMITS). */
-  readonly limits: Pick<ApiLimits, 'maxRows' | 'queryTimeoutMs'> & Partial<QueryResourceLimits>;
+  readonly limits: RowAndTimeLimits & Partial<QueryResourceLimits>;
   /** The server's table memo, shared with its TableAccessControl; default: one of its own. */
   readonly lookup?: TableLookup;
 }
@@ -72,7 +80,7 @@ function isWrite(statement: Statement): statement is WriteStatement {
 
 export class SandboxedQueryService implements QueryService {
   private readonly catalog: Catalog;
-  private readonly limits: Pick<ApiLimits, 'maxRows' | 'queryTimeoutMs'> & QueryResourceLimits;
+  private readonly limits: RowAndTimeLimits & QueryResourceLimits;
   private readonly pool: SandboxPool;
   /** The results this server holds at once, over all queries (result-limits.ts). */
   readonly results: ResultBudget;
@@ -106,10 +114,22 @@ export class SandboxedQueryService implements QueryService {
     return this.#shown(request.principal, () => this.#run(request));
   }
 
-  #run(request: QueryRequest): Promise<QueryResult> {
+  runTableQuery(request: TableQueryRequest): Promise<QueryResult> {
+    const { principal } = request;
+    const table = tableOf(request.query);
+    // The grant is applied to the query itself, so the table's name then resolves to the plain scan (GrantResolver's `applied`).
+    const grant = principal.grants?.get(table);
+    const resolver = new GrantResolver(this.lookup, principal, new Set([table]));
+    return this.#shown(principal, async () => {
+      const query = restricted(grant) ? applyGrant(request.query, grant) : request.query;
+      return this.#run({ ...request, sql: compileTableQuery(query) }, resolver);
+    });
+  }
+
+  #run(request: QueryRequest, resolver = this.resolver(request.principal)): Promise<QueryResult> {
     return this.contention.run(async () => {
       // Every batch is kept until the result is complete: all of it stays charged to the server's budget meanwhile.
-      const stream = await this.open(request, true);
+      const stream = await this.open(request, true, resolver);
       const rows: (readonly unknown[])[] = [];
       for await (const batch of stream) rows.push(...batch);
       return {
@@ -202,8 +222,11 @@ export class SandboxedQueryService implements QueryService {
     });
   }
 
-  private async open(request: QueryRequest, retain: boolean): Promise<QueryStream & { readonly truncated: boolean }> {
-    const resolver = this.resolver(request.principal);
+  private async open(
+    request: QueryRequest,
+    retain: boolean,
+    resolver = this.resolver(request.principal),
+  ): Promise<QueryStream & { readonly truncated: boolean }> {
     let connection = await this.pool.connect();
     let deadline: QueryDeadline | undefined;
     try {

@@ -3,7 +3,7 @@
  * route gets the request's Principal from the auth hook (auth-hook.ts); in
  * `--insecure-local` mode every request is the local admin.
  */
-import { ForbiddenError } from '../errors.js';
+import { ForbiddenError } from './access-errors.js';
 
 export const ApiRole = { admin: 'admin', writer: 'writer', reader: 'reader' } as const;
 export type ApiRole = (typeof ApiRole)[keyof typeof ApiRole];

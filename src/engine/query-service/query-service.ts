@@ -1,17 +1,17 @@
 /**
- * Running the SQL of API requests. Every query a request causes (REST rows and
- * aggregates, GraphQL fields, `/v1/sql`) goes through one QueryService, which runs it
+ * Running user SQL and structured table queries. Every query a request causes (REST
+ * rows and aggregates, GraphQL fields, `/v1/sql`) goes through one QueryService, which runs it
  * in the SQL sandbox (the lake only: no other files, no ATTACH/INSTALL/SET ...) with
  * the principal's grants applied (a granted table reads as its allowed columns and
  * rows), a row limit and a time limit.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { SqlColumn, SqlValue, StatementResult, TableRead } from '../../engine/index.js';
-import type { Principal } from '../auth/principal.js';
+import type { TableRead } from '../query/table-reads.js';
+import type { StatementResult } from '../session/statement-results.js';
+import type { SqlColumn, SqlValue } from '../sql/sql-results.js';
+import type { TableQuery } from '../table-query/table-query-nodes.js';
+import type { Principal } from '../../catalog/index.js';
 import type { QueryExplain } from './query-explain.js';
-
-/** One table state a query read (defined with the engine's query planning). */
-export type { TableRead } from '../../engine/index.js';
 
 export interface QueryRequest {
   readonly principal: Principal;
@@ -27,6 +27,16 @@ export interface QueryRequest {
    * user value casts to its column's type), so they need no connection of their own.
    */
   readonly before?: (connection: DuckDBConnection) => Promise<void>;
+}
+
+/**
+ * A structured read of one catalog table (REST rows, GraphQL fields, later feature and
+ * model serving). The service applies the principal's grant to it as one transformer
+ * (applyGrant: row filter ANDed, columns checked and projected) and compiles it with the
+ * one compiler; callers never write its SQL or apply the grant themselves.
+ */
+export interface TableQueryRequest extends Omit<QueryRequest, 'sql'> {
+  readonly query: TableQuery;
 }
 
 export interface QueryResult {
@@ -52,6 +62,8 @@ export interface QueryService {
    */
   plan(principal: Principal, sql: string): Promise<TableRead[]>;
   run(request: QueryRequest): Promise<QueryResult>;
+  /** A structured table query under the principal's grant (TableNotFoundError when it may not see the table). */
+  runTableQuery(request: TableQueryRequest): Promise<QueryResult>;
   stream(request: QueryRequest): Promise<QueryStream>;
   /**
    * DuckDB's plan of the query and the files each table scan keeps and skips. Refused

@@ -7,8 +7,8 @@
  * estimates of the converted values (string length, 8 bytes a number), which is what
  * the server then holds and serializes.
  */
-import { ValueTooLargeError } from '../../engine/index.js';
-import { ResultMemoryLimitError, ResultTooLargeError } from '../errors.js';
+import { ValueTooLargeError } from '../errors.js';
+import { ResultMemoryLimitError, ResultTooLargeError } from './query-service-errors.js';
 
 export interface ResultLimits {
   /** One value (string, list, struct) at most. */

@@ -4,7 +4,7 @@
  * on the snapshot it will run on, by projecting the rows it would write.
  */
 import { bindScan, quoteIdent, withConnection, type Snapshot } from '../../lake/index.js';
-import { ForbiddenError } from '../errors.js';
+import { ForbiddenError } from '../../catalog/index.js';
 
 /**
  * Refuses an UPDATE (`set`: column → SQL expression, over the rows matching `predicate`,

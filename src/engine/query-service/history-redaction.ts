@@ -6,7 +6,8 @@
  * Such a principal sees when the table changed and how (version, timestamp,
  * operation), and nothing else, in every interface that shows history.
  */
-import type { SqlValue, StatementResult } from '../../engine/index.js';
+import type { StatementResult } from '../session/statement-results.js';
+import type { SqlValue } from '../sql/sql-results.js';
 
 /** The history fields every principal that can read the table may see. */
 export const OPEN_HISTORY_FIELDS: ReadonlySet<string> = new Set(['version', 'timestamp', 'operation']);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SqlExecutionError } from '../../engine/index.js';
+import { SqlExecutionError } from '../errors.js';
 import { redactPaths, redactSqlError } from './error-redaction.js';
 
 const tables = [

@@ -1,5 +1,5 @@
 /**
- * The SQL sandbox end to end through the API's QueryService: user SQL reads the lake
+ * The SQL sandbox end to end through the engine's QueryService: user SQL reads the lake
  * and nothing else. Each refusal is proven with the typed error (ENGINE_SANDBOX, 403),
  * and the DuckDB-level lock is proven on its own (a sandbox connection refuses files,
  * settings and extensions even without the statement check), while lake queries —
@@ -8,10 +8,8 @@
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { Catalog, initWarehouse } from '../../src/catalog/index.js';
-import { SandboxDuckdb, SandboxViolationError, SqlSession } from '../../src/engine/index.js';
-import { LOCAL_ADMIN, type Principal } from '../../src/api/auth/principal.js';
-import { SandboxedQueryService } from '../../src/api/sql/sandboxed-query-service.js';
+import { Catalog, LOCAL_ADMIN, initWarehouse, type Principal } from '../../src/catalog/index.js';
+import { SandboxDuckdb, SandboxedQueryService, SandboxViolationError, SqlSession } from '../../src/engine/index.js';
 import { describeBackends, tempDir, type BackendSetup } from '../meta/helpers/backends.js';
 
 describeBackends(

@@ -3,7 +3,7 @@
  * DuckDB's side (memory, spill, threads, one value: engine query-limits.ts) and the
  * server's side (one value, one result, all results at once: result-limits.ts).
  */
-import { DEFAULT_SANDBOX_LIMITS, type SandboxLimits } from '../../engine/index.js';
+import { DEFAULT_SANDBOX_LIMITS, type SandboxLimits } from '../sandbox/query-limits.js';
 import type { ResultLimits } from './result-limits.js';
 
 export interface QueryResourceLimits extends ResultLimits {

@@ -1,16 +1,35 @@
 /**
- * The API's QueryService over real lake tables: grants (column allow-lists, row
+ * The engine's QueryService over real lake tables: grants (column allow-lists, row
  * filters, ungranted tables as missing), plan() naming the same table states run()
  * reads, the row limit and truncation, the time limit interrupting a slow query,
- * streams released on early close, and execute()'s role rules for writes.
+ * streams released on early close, execute()'s role rules for writes, and structured
+ * table queries under a grant (runTableQuery).
  */
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { DuckDBConnection } from '@duckdb/node-api';
-import { Catalog, initWarehouse } from '../../src/catalog/index.js';
-import { SqlSession, SandboxViolationError, SqlExecutionError } from '../../src/engine/index.js';
-import { ApiRole, LOCAL_ADMIN, type Principal, type TableGrant } from '../../src/api/auth/principal.js';
-import { ForbiddenError, QueryTimeoutError } from '../../src/api/errors.js';
-import { SandboxedQueryService } from '../../src/api/sql/sandboxed-query-service.js';
+import {
+  ApiRole,
+  Catalog,
+  ForbiddenError,
+  LOCAL_ADMIN,
+  initWarehouse,
+  type Principal,
+  type TableGrant,
+} from '../../src/catalog/index.js';
+import {
+  QueryTimeoutError,
+  SandboxedQueryService,
+  SandboxViolationError,
+  SqlExecutionError,
+  SqlSession,
+  UnknownColumnError,
+  sqlValue,
+  tableColumn,
+  tableFrom,
+  tableQuery,
+  type TableQuery,
+  type WhereNode,
+} from '../../src/engine/index.js';
 import { describeBackends, type BackendSetup } from '../meta/helpers/backends.js';
 
 const principal = (role: Principal['role'], grants: TableGrant[] | null): Principal => ({
@@ -75,6 +94,58 @@ describeBackends(
       // The AT clause still reaches the scan inside the restriction.
       expect(await objects(euReader, 'SELECT count(*) AS n FROM sales s AT (VERSION => 0)')).toEqual([{ n: 6 }]);
       expect(await objects(principal(ApiRole.reader, null), 'SELECT count(*) AS n FROM sales')).toEqual([{ n: 10 }]);
+    });
+
+    // A structured table query: the service applies the grant to the query (applyGrant), once, and compiles it.
+    const salesQuery = (parts: Parameters<typeof tableQuery>[1], at?: number) =>
+      tableQuery(tableFrom('main.sales', `"main"."sales"${at === undefined ? '' : ` AT (VERSION => ${at})`}`), parts);
+    const tableObjects = async (who: Principal, query: TableQuery) => {
+      const result = await service.runTableQuery({ principal: who, query });
+      return result.rows.map((row) => Object.fromEntries(result.columns.map((c, i) => [c.name, row[i]])));
+    };
+
+    it('applies a grant to a structured table query: the row filter ANDed (an OR cannot capture it), columns checked', async () => {
+      const select = ['id', 'region'].map((name) => ({ expression: tableColumn(name), alias: null }));
+      const anyRow: WhereNode = {
+        kind: 'or',
+        items: [
+          { kind: 'comparison', left: tableColumn('id'), op: '>=', right: sqlValue(4) },
+          { kind: 'constant', value: true },
+        ],
+      };
+      const orderBy = [{ expression: tableColumn('id'), direction: 'desc' as const, nulls: null }];
+      expect(await tableObjects(euReader, salesQuery({ select, where: anyRow, orderBy, limit: 2 }))).toEqual([
+        { id: 5, region: 'eu' },
+        { id: 4, region: 'eu' },
+      ]);
+      // Grouped inside a subquery, pinned to a version: the filter reaches the scan before grouping.
+      const grouped = tableQuery(
+        {
+          kind: 'subquery',
+          alias: 'q',
+          query: salesQuery(
+            {
+              select: [
+                { expression: tableColumn('region'), alias: null },
+                { expression: { kind: 'aggregate', fn: 'count', operand: null }, alias: 'n' },
+              ],
+              groupBy: [tableColumn('region')],
+            },
+            0,
+          ),
+        },
+        {},
+      );
+      expect(await tableObjects(euReader, grouped)).toEqual([{ region: 'eu', n: 6 }]);
+      expect(await tableObjects(principal(ApiRole.reader, null), grouped)).toHaveLength(2);
+      await expect(
+        service.runTableQuery({
+          principal: euReader,
+          query: salesQuery({ select: [{ expression: tableColumn('note'), alias: null }] }),
+        }),
+      ).rejects.toBeInstanceOf(UnknownColumnError);
+      const hidden = { principal: principal(ApiRole.reader, []), query: salesQuery({}) };
+      await expect(service.runTableQuery(hidden)).rejects.toMatchObject({ code: 'CATALOG_TABLE_NOT_FOUND' });
     });
 
     it('fails a column outside the allow-list as an unknown column, with a typed error', async () => {

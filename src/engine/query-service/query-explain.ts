@@ -6,7 +6,8 @@
  * concern, and only admins see locations anywhere in the API.
  */
 import { quoteIdent } from '../../lake/index.js';
-import { localDirectory, type BoundSql, type ScanReport } from '../../engine/index.js';
+import { localDirectory } from '../sandbox/sandbox-paths.js';
+import type { BoundSql, ScanReport } from '../sql/delta-scan-sql.js';
 
 export interface ExplainedScan {
   /** `schema.table`. */

@@ -11,10 +11,13 @@ import {
   type DuckDBDataChunk,
   type DuckDBResult,
 } from '@duckdb/node-api';
-import { limitFailure, sqlError, type BoundSql, type SqlColumn, type SqlValue } from '../../engine/index.js';
+import { limitFailure } from '../sandbox/query-limits.js';
+import { sqlError, type BoundSql } from '../sql/delta-scan-sql.js';
+import type { SqlColumn, SqlValue } from '../sql/sql-results.js';
 import { WIDE_INTEGERS, narrowWideIntegers } from '../../lake/index.js';
-import { QueryCancelledError, QueryTimeoutError } from '../errors.js';
-import type { QueryStream, TableRead } from './query-service.js';
+import { QueryCancelledError, QueryTimeoutError } from './query-service-errors.js';
+import type { TableRead } from '../query/table-reads.js';
+import type { QueryStream } from './query-service.js';
 import { valueTooLarge, type ResultMeter } from './result-limits.js';
 
 type Rows = readonly (readonly SqlValue[])[];

@@ -94,6 +94,11 @@ export {
   type GbtData,
   type GbtTrainingInput,
   type GbtTrainingResult,
+  ModelFormat,
+  loadScorer,
+  type ModelScorer,
+  type LoadScorerOptions,
+  type OnnxScorerOptions,
 } from './formats/index.js';
 
 // Monitoring's statistical core (drift, data quality, sequential detection, performance

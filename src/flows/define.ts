@@ -15,6 +15,14 @@ export {
   type JsonValue,
   type FlowParams,
 } from './definition/flow-definition.js';
+export type {
+  CommandOptions,
+  CommandResult,
+  CommandTracking,
+  CommandRunInfo,
+  TrackedRun,
+  TrackedRunStatus,
+} from './definition/command-options.js';
 export { cron, every, onTableUpdate, manual, type Schedule, type IntervalSpec } from './definition/schedules.js';
 export type { TaskContext, TaskCheckpoint } from './execution/task-context.js';
 export type { TableOutput, TableRows } from './execution/task-tables.js';

@@ -19,6 +19,7 @@ export const FlowErrorCode = {
   FLOW_RUN_STATE: 'conflict',
   FLOW_CONTROL_CHANNEL: 'unavailable',
   FLOW_TRACE_INVALID: 'invalid',
+  FLOW_COMMAND_FAILED: 'internal',
 } as const satisfies ErrorCodeSet;
 export type FlowErrorCode = keyof typeof FlowErrorCode;
 
@@ -136,5 +137,23 @@ export class TraceInvalidError extends FlowError {
     options?: { cause?: unknown },
   ) {
     super('FLOW_TRACE_INVALID', `Trace ${source}: ${problem}`, { source }, options);
+  }
+}
+
+/** A command task's program did not start or exited with a non-zero code (its output is in the task's log). */
+export class CommandFailedError extends FlowError {
+  constructor(
+    readonly taskId: string,
+    readonly program: string,
+    problem: string,
+    details: ErrorDetails = {},
+    options?: { cause?: unknown },
+  ) {
+    super(
+      'FLOW_COMMAND_FAILED',
+      `Command task "${taskId}" (${program}): ${problem}`,
+      { taskId, program, ...details },
+      options,
+    );
   }
 }

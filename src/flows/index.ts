@@ -26,6 +26,14 @@ export {
 export { cron, every, onTableUpdate, manual, type Schedule, type IntervalSpec } from './definition/schedules.js';
 export { nextTick, ticksBetween, latestTickAtOrBefore } from './scheduling/schedule-ticks.js';
 export type { TaskContext, TaskCheckpoint } from './execution/task-context.js';
+export type {
+  CommandOptions,
+  CommandResult,
+  CommandTracking,
+  CommandRunInfo,
+  TrackedRun,
+  TrackedRunStatus,
+} from './definition/command-options.js';
 export { isTableOutput, type TableOutput, type TableRows } from './execution/task-tables.js';
 export {
   TaskState,
@@ -134,6 +142,7 @@ export {
 } from './scheduling/schedule-simulator.js';
 export {
   FlowErrorCode,
+  CommandFailedError,
   FlowError,
   FlowDefinitionError,
   FlowLoadError,

@@ -9,6 +9,7 @@ export const ModelErrorCode = {
   MODEL_INVALID_PARAMETER: 'invalid',
   MODEL_NOT_FOUND: 'not_found',
   MODEL_ALREADY_EXISTS: 'conflict',
+  MODEL_TRACKING_UNAVAILABLE: 'unavailable',
 } as const satisfies ErrorCodeSet;
 export type ModelErrorCode = keyof typeof ModelErrorCode;
 
@@ -17,6 +18,7 @@ export const MLFLOW_ERROR_CODE: Readonly<Record<ModelErrorCode, string>> = {
   MODEL_INVALID_PARAMETER: 'INVALID_PARAMETER_VALUE',
   MODEL_NOT_FOUND: 'RESOURCE_DOES_NOT_EXIST',
   MODEL_ALREADY_EXISTS: 'RESOURCE_ALREADY_EXISTS',
+  MODEL_TRACKING_UNAVAILABLE: 'TEMPORARILY_UNAVAILABLE',
 };
 
 export abstract class ModelError extends moduleErrorBase(ModelErrorCode) {
@@ -44,5 +46,12 @@ export class ModelNotFoundError extends ModelError {
 export class ModelAlreadyExistsError extends ModelError {
   constructor(message: string, details: ErrorDetails = {}) {
     super('MODEL_ALREADY_EXISTS', message, details);
+  }
+}
+
+/** A tracking server (MLflow REST) could not be reached or refused a call a command task needed. */
+export class ModelTrackingUnavailableError extends ModelError {
+  constructor(message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
+    super('MODEL_TRACKING_UNAVAILABLE', message, details, options);
   }
 }

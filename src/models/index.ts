@@ -35,6 +35,11 @@ export {
   type LifecycleStage,
 } from './tracking/tracking-types.js';
 export type { Clock } from './tracking/view-type.js';
+export {
+  mlflowCommandTracking,
+  type MlflowCommandTracking,
+  type MlflowCommandTrackingOptions,
+} from './tracking/mlflow-command-tracking.js';
 
 export { RegistryStore } from './registry/registry-store.js';
 export { AliasStore } from './registry/alias-store.js';
@@ -55,6 +60,7 @@ export {
   ModelInvalidParameterError,
   ModelNotFoundError,
   ModelAlreadyExistsError,
+  ModelTrackingUnavailableError,
 } from './errors.js';
 
 // Model formats: Strata's gradient-boosted trees and XGBoost JSON, scored through one flat ensemble
@@ -88,6 +94,11 @@ export {
   type GbtData,
   type GbtTrainingInput,
   type GbtTrainingResult,
+  ModelFormat,
+  loadScorer,
+  type ModelScorer,
+  type LoadScorerOptions,
+  type OnnxScorerOptions,
 } from './formats/index.js';
 
 // Monitoring's statistical core (drift, data quality, sequential detection, performance

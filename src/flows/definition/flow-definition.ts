@@ -17,8 +17,11 @@ import type { JsonValue } from '../../core/index.js';
 import type { Schedule } from './schedules.js';
 import type { TaskContext } from '../execution/task-context.js';
 import { TriggerRule } from '../queue/task-states.js';
+import { FlowDefinitionError } from '../errors.js';
 import { validateFlow } from './flow-validation.js';
 import { checkDeclaration, checkFlowDefaults } from './task-declaration-checks.js';
+import type { CommandOptions, CommandResult } from './command-options.js';
+import { runCommand } from '../execution/command-runner.js';
 
 /** Values that cross process boundaries and are stored in the metadata database (core's shared type). */
 export type { JsonValue };
@@ -164,6 +167,16 @@ export interface FlowBuilder<Params extends FlowParams> {
     over: TaskRef<readonly Item[]>,
     run: MapTaskFunction<Params, Item, Record<string, never>, Output>,
   ): TaskRef<Awaited<Output>[]>;
+  /**
+   * A task that runs a program (`['python3', 'train.py']`): params and inputs reach it as
+   * environment variables and files, its stdout/stderr become the task's log, exit code 0
+   * is success; with `tracking`, it logs into a fresh MLflow run (MLFLOW_RUN_ID).
+   */
+  command<Inputs = Record<string, never>>(
+    id: string,
+    argv: readonly string[],
+    options?: CommandOptions<Inputs>,
+  ): TaskRef<CommandResult>;
 }
 
 // Defined beside the schedules so validation (which defineFlow calls) need not import this file.
@@ -228,6 +241,18 @@ export function defineFlow<Params extends FlowParams = Record<string, never>>(
       ];
       checkDeclaration({ flowId: String(options.id), id, call: 'map', options: opts, run, over });
       declare(id, opts, async (ctx, inputs, item) => run(ctx, item ?? null, inputs), over);
+      return ref(id);
+    },
+    command(id: string, argv: readonly string[], opts: CommandOptions<Record<string, unknown>> = {}) {
+      if (!Array.isArray(argv) || argv.length === 0 || !argv.every((a) => typeof a === 'string'))
+        throw new FlowDefinitionError(
+          String(options.id),
+          `task "${id}": f.command's argv must be a non-empty list of strings, e.g. ['python3', 'train.py']`,
+        );
+      const program = [...argv];
+      const run: TaskDefinition['run'] = (ctx, inputs) => runCommand(ctx, program, opts, inputs);
+      checkDeclaration({ flowId: String(options.id), id, call: 'task', options: opts, run });
+      declare(id, opts, run);
       return ref(id);
     },
   } as FlowBuilder<Params>;

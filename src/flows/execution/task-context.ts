@@ -25,6 +25,8 @@ export interface TaskContext<Params = FlowParams> {
   readonly signal: AbortSignal;
   /** A line for this task instance's log (`strata flow logs`). console output is captured too. */
   log(...values: unknown[]): void;
+  /** A line of a program's own output, kept as that stream (command tasks relay their program's stdout/stderr through it). */
+  logOutput(line: string, stream: 'stdout' | 'stderr'): void;
   readonly checkpoint: TaskCheckpoint;
   /** Where a lake table is, by catalog name (`main.orders`): open it with DeltaTable.open, or read it with delta_scan. */
   tableLocation(name: string): Promise<string>;

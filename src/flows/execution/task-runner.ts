@@ -110,6 +110,7 @@ function taskContext(request: TaskRequest, hooks: AttemptHooks, signal: AbortSig
     warehouse: request.warehouse,
     signal,
     log: (...values: unknown[]) => hooks.log(format(...values), 'log'),
+    logOutput: (line, stream) => hooks.log(line, stream),
     checkpoint: {
       load: <T extends JsonValue = JsonValue>() => hooks.loadCheckpoint() as Promise<T | undefined>,
       save: async (value: JsonValue) => {

@@ -3,6 +3,7 @@
  * (eta 0.3, max_depth 6, lambda 1, gamma 0, min_child_weight 1, max_bin 256), so the same
  * numbers mean the same model family in both.
  */
+import { availableParallelism } from 'node:os';
 import { ModelTrainingInvalidError } from './format-errors.js';
 import { GbtObjective } from './gbt-objective.js';
 
@@ -24,6 +25,8 @@ export interface GbtOptions {
   /** Histogram bins per feature, missing values' bin included (at most 256). */
   readonly maxBins?: number;
   readonly seed?: number;
+  /** Threads summing histograms (default: the machine's cores, at most 8). The model does not depend on it. */
+  readonly threads?: number;
   /** Stop when the validation loss has not improved for this many rounds (needs a validation set). */
   readonly earlyStoppingRounds?: number;
 }
@@ -61,6 +64,7 @@ export function resolveGbtOptions(options: GbtOptions): ResolvedGbtOptions {
     colsampleByTree: fraction('colsampleByTree', options.colsampleByTree ?? 1),
     maxBins: int('maxBins', options.maxBins ?? 256, 2, 256),
     seed: int('seed', options.seed ?? 0, 0, 2 ** 32 - 1),
+    threads: int('threads', options.threads ?? Math.min(availableParallelism(), 8), 1, 64),
     earlyStoppingRounds: early === undefined ? undefined : int('earlyStoppingRounds', early, 1, 100_000),
   };
 }

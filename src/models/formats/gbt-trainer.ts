@@ -2,8 +2,10 @@
  * Strata's gradient-boosted trees trainer (XGBoost's "hist" method, in TypeScript):
  * features are binned once by quantiles, then each round computes gradients, draws its
  * rows and features from the seed, grows one depth-wise tree on gradient histograms and
- * adds it to every row's margin. Single-threaded and free of Math.random: the same data,
- * options and seed give the same model, bit for bit.
+ * adds it to every row's margin. Histograms are summed by worker threads in fixed chunks
+ * (histogram-workers.ts), the rest runs on the calling thread; nothing uses Math.random:
+ * the same data, options and seed give the same model, bit for bit, whatever the number
+ * of threads.
  *
  * With a validation set and `earlyStoppingRounds`, training stops once the validation loss
  * (RMSE, or log loss) has not improved for that many rounds, and keeps the trees up to
@@ -15,6 +17,7 @@ import { resolveGbtOptions, type GbtOptions, type ResolvedGbtOptions } from './g
 import type { GbtModel, GbtTree } from './gbt-model.js';
 import { binnedLeafValue, growTree, type BinnedMatrix, type BinnedTree } from './gbt-tree-builder.js';
 import { binColumn, interleaveBins, quantileCuts } from './quantile-bins.js';
+import { HistogramBuilder } from './histogram-workers.js';
 import { seededRandom } from './seeded-random.js';
 
 /** Feature columns (one array per feature, NaN for missing) and labels. */
@@ -101,20 +104,42 @@ export function trainGbt(input: GbtTrainingInput, options: GbtOptions = {}): Gbt
   };
   const rows = train.labels.length;
   const baseMargin = baseMarginOf(opts.objective, train.labels);
+  const histograms = new HistogramBuilder(matrix.bins, features, rows, opts.threads);
+  try {
+    return boost(input, opts, train, matrix, cuts, histograms, baseMargin, validation);
+  } finally {
+    histograms.close();
+  }
+}
+
+function boost(
+  input: GbtTrainingInput,
+  opts: ResolvedGbtOptions,
+  data: { columns: Float32Array[]; labels: Float32Array },
+  matrix: BinnedMatrix,
+  cuts: readonly Float32Array[],
+  histograms: HistogramBuilder,
+  baseMargin: number,
+  validation: { columns: Float32Array[]; labels: Float32Array } | undefined,
+): GbtTrainingResult {
+  const rows = data.labels.length;
+  const features = matrix.features;
   const margins = new Float64Array(rows).fill(baseMargin);
   const validMargins = validation && new Float64Array(validation.labels.length).fill(baseMargin);
-  const gradHess = new Float64Array(rows * 2);
+  const gradHess = histograms.gradHess;
   const random = seededRandom(opts.seed);
   const trees: GbtTree[] = [];
   const validationLoss: number[] = [];
   let best = { loss: Infinity, round: 0 };
   for (let round = 0; round < opts.rounds; round++) {
-    computeGradients(opts.objective, train.labels, margins, gradHess);
+    computeGradients(opts.objective, data.labels, margins, gradHess);
     const picked = drawRows(rows, opts, random);
-    const binned = growTree(matrix, picked, gradHess, drawFeatures(features, opts, random), opts);
+    histograms.rows.set(picked);
+    const binned = growTree(matrix, histograms, picked.length, drawFeatures(features, opts, random), opts);
     if (picked.length === rows) {
-      // Every row is in exactly one leaf's range of `picked`: add leaf values by range, no walks.
-      for (const leaf of binned.leaves) for (let i = leaf.start; i < leaf.end; i++) margins[picked[i]!]! += leaf.value;
+      // Every row is in exactly one leaf's range of the (partitioned) rows: add leaf values by range, no walks.
+      const order = histograms.rows;
+      for (const leaf of binned.leaves) for (let i = leaf.start; i < leaf.end; i++) margins[order[i]!]! += leaf.value;
     } else {
       for (let r = 0; r < rows; r++) margins[r]! += binnedLeafValue(binned, matrix.bins, features, r);
     }

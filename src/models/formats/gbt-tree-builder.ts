@@ -4,7 +4,8 @@
  * Per level, only the smaller child's histogram is summed from rows, the larger child's is
  * parent minus smaller, and the last level, whose nodes can only be leaves, sums none.
  */
-import { buildHistogram, subtractHistogram } from './gradient-histogram.js';
+import { subtractHistogram } from './gradient-histogram.js';
+import type { HistogramBuilder } from './histogram-workers.js';
 import { MISSING_BIN } from './quantile-bins.js';
 import { findBestSplit, type SplitParams } from './split-finder.js';
 
@@ -44,14 +45,20 @@ interface OpenNode {
   readonly hist: Float64Array | undefined;
 }
 
+/**
+ * `rows` is `histograms.rows` (or a prefix of it) and `gradHess` is `histograms.gradHess`:
+ * the histograms are summed from those shared arrays.
+ */
 export function growTree(
   matrix: BinnedMatrix,
-  rows: Uint32Array,
-  gradHess: Float64Array,
+  histograms: HistogramBuilder,
+  rowCount: number,
   featureUsed: Uint8Array,
   params: TreeParams,
 ): BinnedTree {
-  const { bins, features, valueBins } = matrix;
+  const { valueBins } = matrix;
+  const rows = histograms.rows.subarray(0, rowCount);
+  const gradHess = histograms.gradHess;
   const scratch = new Uint32Array(rows.length);
   const tree: BinnedTree = { feature: [], bin: [], left: [], right: [], defaultLeft: [], value: [], leaves: [] };
   const addNode = () => {
@@ -69,7 +76,7 @@ export function growTree(
     g += gradHess[2 * rows[i]!]!;
     h += gradHess[2 * rows[i]! + 1]!;
   }
-  const rootHist = params.maxDepth > 0 ? buildHistogram(bins, features, rows, 0, rows.length, gradHess) : undefined;
+  const rootHist = params.maxDepth > 0 ? histograms.build(0, rows.length) : undefined;
   let level: OpenNode[] = [{ node: addNode(), start: 0, end: rows.length, grad: g, hess: h, hist: rootHist }];
   for (let depth = 0; level.length > 0; depth++) {
     const next: OpenNode[] = [];
@@ -94,9 +101,7 @@ export function growTree(
       let rightHist: Float64Array | undefined;
       if (depth + 1 < params.maxDepth) {
         const leftSmaller = i - open.start <= open.end - i;
-        const small = leftSmaller
-          ? buildHistogram(bins, features, rows, open.start, i, gradHess)
-          : buildHistogram(bins, features, rows, i, open.end, gradHess);
+        const small = leftSmaller ? histograms.build(open.start, i) : histograms.build(i, open.end);
         const large = subtractHistogram(open.hist!, small);
         [leftHist, rightHist] = leftSmaller ? [small, large] : [large, small];
       }

@@ -18,3 +18,5 @@ export type { GbtOptions } from './gbt-options.js';
 export { gbtEnsemble, parseGbtModel, serializeGbtModel, type GbtModel, type GbtTree } from './gbt-model.js';
 export { trainGbt, type GbtData, type GbtTrainingInput, type GbtTrainingResult } from './gbt-trainer.js';
 export { logLoss, rmse, rocAuc } from './gbt-metrics.js';
+export { ModelFormat, loadScorer, type ModelScorer, type LoadScorerOptions } from './model-scorer.js';
+export type { OnnxScorerOptions } from './onnx-scorer.js';

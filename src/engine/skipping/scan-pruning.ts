@@ -11,7 +11,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { AddFile, Snapshot } from '../../lake/index.js';
 import type { DeltaScanCall } from '../sql/delta-scan-calls.js';
-import { prune } from './file-pruner.js';
+import { prune, prunedFiles } from './file-pruner.js';
 import { DEFAULT_MAX_BUILD_ROWS, DEFAULT_MAX_KEYS, buildSideKeys, type JoinPruningOptions } from './join-pruning.js';
 import { compileExpression, finishPredicate, type DraftPredicate } from './predicate-parser.js';
 import { evaluateConstants, type ConstantRequest } from '../sql/constant-values.js';
@@ -88,7 +88,7 @@ export async function pruneAndBind(
     const files = snapshotOf(i).files;
     const predicate = predicates.get(i);
     const result = predicate
-      ? prune(files, predicate, evaluation)
+      ? prunedFiles(files, predicate, evaluation)
       : { kept: files, skipped: [], skippedByPartition: 0, skippedByStats: 0 };
     return {
       files: result.kept,

@@ -21,7 +21,7 @@ import { parseStatements } from '../sql/parsed-sql.js';
 import type { AstNode } from '../sql/sql-ast.js';
 import { fileRecords } from './file-bounds.js';
 import type { Predicate } from './stats-evaluator.js';
-import { significant, tokenize } from '../sql/sql-tokenizer.js';
+import { significantTokens } from '../sql/sql-tokenizer.js';
 
 export interface SkippingOptions {
   /** Prune files by the query's conditions and joins; default true. */
@@ -155,7 +155,7 @@ export async function pruneAndBind(
 
 /** Only WHERE, ON and USING give conditions: without those words there is nothing to analyse. */
 function mayHaveConditions(sql: string): boolean {
-  return significant(tokenize(sql)).some((t) => t.kind === 'word' && /^(where|on|using)$/i.test(t.text));
+  return significantTokens(sql).some((t) => t.kind === 'word' && /^(where|on|using)$/i.test(t.text));
 }
 
 async function scanSites(

@@ -30,7 +30,7 @@ import {
 import { findDeltaScanCalls, type DeltaScanCall } from './delta-scan-calls.js';
 import { SqlExecutionError, UnsupportedStatementError } from '../errors.js';
 import { pruneAndBind, type PruningReport, type SkippingOptions } from '../skipping/scan-pruning.js';
-import { significant, tokenize } from './sql-tokenizer.js';
+import { significantTokens } from './sql-tokenizer.js';
 
 export interface DeltaSqlOptions extends SkippingOptions {
   /** Time zone of tz-less timestamp partition values (see ScanOptions); default UTC. */
@@ -84,7 +84,7 @@ export async function bindDeltaSql(
   options: DeltaSqlOptions = {},
 ): Promise<BoundSql> {
   // DuckDB answers an empty text with an opaque native error.
-  if (significant(tokenize(sql)).length === 0)
+  if (significantTokens(sql).length === 0)
     throw new UnsupportedStatementError('There is no SQL to run: the text is empty or only comments.');
   const calls = findDeltaScanCalls(sql);
   const distinct = new Map<string, DeltaScanCall>();

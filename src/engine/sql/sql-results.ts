@@ -8,7 +8,7 @@
  */
 import { JsonDuckDBValueConverter, type DuckDBDataChunk, type DuckDBResult, type Json } from '@duckdb/node-api';
 import { bindDeltaSql, sqlError, withDeltaSql, type DeltaSqlOptions } from './delta-scan-sql.js';
-import { significant, tokenize } from './sql-tokenizer.js';
+import { significantTokens } from './sql-tokenizer.js';
 import { WIDE_INTEGERS, narrowWideIntegers, sharedDuckdb } from '../../lake/index.js';
 
 export type SqlValue = Json;
@@ -60,7 +60,7 @@ export async function runSql(sql: string, options: RunSqlOptions = {}): Promise<
  * running it again for a clearer error message changes nothing.
  */
 function isOneQuery(sql: string): boolean {
-  const tokens = significant(tokenize(sql));
+  const tokens = significantTokens(sql);
   if (tokens.some((t) => t.text === ';' && t !== tokens[tokens.length - 1])) return false;
   return /^(select|with|from|values)$/i.test(tokens[0]?.text ?? '');
 }

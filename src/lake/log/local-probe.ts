@@ -7,6 +7,7 @@
  * here, take the ordinary asynchronous path, which reports errors as it always has.
  */
 import { readFileSync, statSync } from 'node:fs';
+import { Cache } from '../../core/index.js';
 import type { ObjectMeta, ObjectStore } from '../../storage/index.js';
 import { LAST_CHECKPOINT } from './log-files.js';
 import { parseLastCheckpointHint } from './log-segment.js';
@@ -38,12 +39,24 @@ export function probeLocally(store: ObjectStore, keys: readonly string[], withHi
   }
 }
 
+/** Hints read, by file: `_last_checkpoint` is replaced by rename, so a new one is another inode. */
+const hints = new Cache<string, { ino: number; size: number; mtimeMs: number; hint: number | undefined }>({
+  maxEntries: 256,
+});
+
 function readHint(store: ObjectStore): number | undefined {
   const file = store.localPath(LAST_CHECKPOINT);
   if (file === undefined) return undefined;
+  const stat = statSync(file, { throwIfNoEntry: false });
+  if (!stat) return undefined;
+  const known = hints.get(file);
+  if (known && known.ino === stat.ino && known.size === stat.size && known.mtimeMs === stat.mtimeMs) return known.hint;
+  let hint: number | undefined;
   try {
-    return parseLastCheckpointHint(readFileSync(file));
+    hint = parseLastCheckpointHint(readFileSync(file));
   } catch {
-    return undefined; // missing or corrupt, as readLastCheckpointHint reads it
+    hint = undefined; // unreadable, as readLastCheckpointHint reads it
   }
+  hints.set(file, { ino: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs, hint });
+  return hint;
 }

@@ -120,7 +120,9 @@ export async function bindScan(
           `hive_types = {${partitionFields.map((f) => `${quoteLiteral(hive.get(f.name)!)}: ${quoteLiteral(hiveType(f.type))}`).join(', ')}}`,
         ]
       : ['hive_partitioning = false']),
-    'filename = true',
+    // The file name joins partition values and deleted rows, or is asked for; otherwise it
+    // is a column DuckDB would still plan for every file, which a small scan notices.
+    ...((partitionFields.length > 0 && !hive) || withDv || options.fileColumn ? ['filename = true'] : []),
     ...(rowNumbers ? ['file_row_number = true'] : []),
   ];
   const source = `read_parquet([${paths.map(sqlPath).join(', ')}], ${readOptions.join(', ')})`;

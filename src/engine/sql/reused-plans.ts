@@ -68,22 +68,24 @@ export function planKeepable(parsed: ParsedSql): boolean {
 }
 
 /**
- * `consume` of the result of `sql` (a bound text whose plan may be kept): from a kept
- * plan when there is one, else from a new plan kept after when the text was seen before;
- * undefined the first time a text is seen (the caller runs it as usual).
+ * `consume` of the result of `sql` (a bound text): from its kept plan when there is one,
+ * else, when the text was seen before and `keepable` says so, from a new plan kept after;
+ * undefined otherwise (the caller runs it as usual). A kept plan was keepable when made.
  */
 export async function runWithPlan<T>(
   sql: string,
+  keepable: () => Promise<boolean>,
   consume: (result: DuckDBResult) => Promise<T>,
 ): Promise<{ value: T } | undefined> {
   if (sql.length > LONGEST_KEPT) return undefined;
   let plan = idle.get(sql);
   if (plan) idle.delete(sql);
-  else if (seen.get(sql)) plan = await newPlan(sql);
-  else {
+  else if (!seen.get(sql)) {
+    // A text seen once costs nothing more than before: not even the check.
     seen.set(sql, true);
     return undefined;
-  }
+  } else if (await keepable()) plan = await newPlan(sql);
+  else return undefined;
   let value: T;
   try {
     value = await consume(await plan.prepared.stream());

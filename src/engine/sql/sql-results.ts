@@ -55,8 +55,9 @@ export async function runSql(sql: string, options: RunSqlOptions = {}): Promise<
   };
   return withDeltaSql(sql, { ...options, inlineScans }, async (bound) => {
     // A plan of its own is kept only for a query on a connection of its own (a caller's connection has its own state).
-    if (!options.connection && isStandalone(bound) && planKeepable(await parseSql(bound.connection, sql))) {
-      const kept = await runWithPlan(bound.sql, consume);
+    if (!options.connection && isStandalone(bound)) {
+      const keepable = async () => planKeepable(await parseSql(bound.connection, sql));
+      const kept = await runWithPlan(bound.sql, keepable, consume);
       if (kept) return kept.value;
     }
     return consume(await bound.connection.stream(bound.sql));

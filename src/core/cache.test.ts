@@ -14,6 +14,26 @@ describe('Cache', () => {
     expect([cache.get('a'), cache.get('c'), cache.get('d')]).toEqual([10, undefined, 4]);
   });
 
+  it('hands each entry it drops by itself to onEvict, not those deleted or replaced', () => {
+    const clock = new ManualClock(0);
+    const dropped: string[] = [];
+    const cache = new Cache<string, number>({
+      maxEntries: 2,
+      ttlMs: 10,
+      clock,
+      onEvict: (key, value) => dropped.push(`${key}=${value}`),
+    });
+    cache.set('a', 1).set('b', 2).set('a', 3);
+    cache.set('c', 4); // b is the least recently used
+    expect(cache.delete('a')).toBe(true);
+    clock.advance(10);
+    expect(cache.get('c')).toBeUndefined();
+    cache.set('d', 5).set('e', 6);
+    cache.deleteWhere((key) => key === 'd');
+    cache.clear();
+    expect(dropped).toEqual(['b=2', 'c=4', 'd=5', 'e=6']);
+  });
+
   it('expires entries after their time to live, per cache or per entry', () => {
     const clock = new ManualClock(1_000);
     const cache = new Cache<string, string>({ maxEntries: 10, ttlMs: 100, clock });

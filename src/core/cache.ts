@@ -5,12 +5,18 @@
  */
 import { systemClock, type Clock } from './clock.js';
 
-export interface CacheOptions {
+export interface CacheOptions<K = unknown, V = unknown> {
   /** Entries kept at most; the least recently used go first. */
   readonly maxEntries: number;
   /** How long an entry stays fresh (default: until evicted or deleted). */
   readonly ttlMs?: number;
   readonly clock?: Clock;
+  /**
+   * Called with each entry the cache drops by itself (past `maxEntries`, expired, or by
+   * `clear` and `deleteWhere`), for values that hold resources; not for `delete`, whose
+   * caller takes the value back, nor for a value replaced by `set` under the same key.
+   */
+  readonly onEvict?: (key: K, value: V) => void;
 }
 
 interface Entry<V> {
@@ -24,12 +30,14 @@ export class Cache<K, V> {
   readonly #maxEntries: number;
   readonly #ttlMs: number;
   readonly #clock: Clock;
+  readonly #onEvict: ((key: K, value: V) => void) | undefined;
 
-  constructor(options: CacheOptions) {
+  constructor(options: CacheOptions<K, V>) {
     if (!(options.maxEntries >= 1)) throw new RangeError(`maxEntries must be at least 1, got ${options.maxEntries}`);
     this.#maxEntries = options.maxEntries;
     this.#ttlMs = options.ttlMs ?? Number.POSITIVE_INFINITY;
     this.#clock = options.clock ?? systemClock;
+    this.#onEvict = options.onEvict;
   }
 
   get size(): number {
@@ -42,6 +50,7 @@ export class Cache<K, V> {
     if (entry === undefined) return undefined;
     if (entry.expires <= this.#clock.now()) {
       this.#entries.delete(key);
+      this.#onEvict?.(key, entry.value);
       return undefined;
     }
     this.#entries.delete(key);
@@ -57,7 +66,11 @@ export class Cache<K, V> {
   set(key: K, value: V, ttlMs = this.#ttlMs): this {
     this.#entries.delete(key);
     this.#entries.set(key, { value, expires: this.#clock.now() + ttlMs });
-    while (this.#entries.size > this.#maxEntries) this.#entries.delete(this.#entries.keys().next().value as K);
+    while (this.#entries.size > this.#maxEntries) {
+      const [oldest, dropped] = this.#entries.entries().next().value as [K, Entry<V>];
+      this.#entries.delete(oldest);
+      this.#onEvict?.(oldest, dropped.value);
+    }
     return this;
   }
 
@@ -83,10 +96,16 @@ export class Cache<K, V> {
 
   /** Removes every entry whose key matches (e.g. all entries of one table). */
   deleteWhere(matches: (key: K, value: V) => boolean): void {
-    for (const [key, entry] of this.#entries) if (matches(key, entry.value)) this.#entries.delete(key);
+    for (const [key, entry] of this.#entries) {
+      if (!matches(key, entry.value)) continue;
+      this.#entries.delete(key);
+      this.#onEvict?.(key, entry.value);
+    }
   }
 
   clear(): void {
+    const entries = [...this.#entries];
     this.#entries.clear();
+    for (const [key, entry] of entries) this.#onEvict?.(key, entry.value);
   }
 }

@@ -8,7 +8,7 @@
  * predicate to the rows read, so pruning never changes a result.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { InvalidArgumentError, asError } from '../../core/index.js';
+import { Cache, InvalidArgumentError, asError } from '../../core/index.js';
 import {
   findField,
   isStruct,
@@ -80,6 +80,43 @@ export function prune(files: readonly AddFile[], predicate: Predicate, options: 
     if (partitionsOnly && !evaluate(predicate, file, partitionsOnly).t) byPartition++;
   }
   return { kept, skipped, skippedByPartition: byPartition, skippedByStats: skipped.length - byPartition };
+}
+
+/** Results remembered per file list (a snapshot's list is one frozen array) and predicate. */
+const remembered = new WeakMap<readonly AddFile[], Cache<string, PruneResult>>();
+const PREDICATES_PER_LIST = 32;
+
+/**
+ * `prune`, remembered: a snapshot's files never change, so the same predicate over the
+ * same list (a repeated query, or a dashboard's few filters) gives the same split. The
+ * list's identity is the key: a snapshot hands out one list, and a newer snapshot another.
+ */
+export function prunedFiles(
+  files: readonly AddFile[],
+  predicate: Predicate,
+  options: EvaluationOptions = {},
+): PruneResult {
+  if (predicate.kind === 'unknown') return prune(files, predicate, options);
+  let results = remembered.get(files);
+  if (!results) {
+    results = new Cache({ maxEntries: PREDICATES_PER_LIST });
+    remembered.set(files, results);
+  }
+  const key = `${options.partitionsOnly === true}|${options.partitionTimeZone ?? 'UTC'}|${predicateKey(predicate)}`;
+  return results.getOrSet(key, () => prune(files, predicate, options));
+}
+
+/**
+ * The predicate as text that tells every two predicates apart: JSON, with what JSON
+ * would blur spelled out (bigints, -0, NaN and the infinities all become strings or null).
+ */
+export function predicateKey(predicate: Predicate): string {
+  return JSON.stringify(predicate, (_key, value: unknown) => {
+    if (typeof value === 'bigint') return { bigint: value.toString() };
+    if (typeof value === 'number' && (!Number.isFinite(value) || Object.is(value, -0)))
+      return { number: Object.is(value, -0) ? '-0' : String(value) };
+    return value;
+  });
 }
 
 function readsPartitions(predicate: Predicate): boolean {

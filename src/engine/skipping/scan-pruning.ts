@@ -11,7 +11,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { AddFile, Snapshot } from '../../lake/index.js';
 import type { DeltaScanCall } from '../sql/delta-scan-calls.js';
-import { prune } from './file-pruner.js';
+import { prune, prunedFiles } from './file-pruner.js';
 import { DEFAULT_MAX_BUILD_ROWS, DEFAULT_MAX_KEYS, buildSideKeys, type JoinPruningOptions } from './join-pruning.js';
 import { compileExpression, finishPredicate, type DraftPredicate } from './predicate-parser.js';
 import { evaluateConstants, type ConstantRequest } from '../sql/constant-values.js';
@@ -21,7 +21,7 @@ import { parseStatements } from '../sql/parsed-sql.js';
 import type { AstNode } from '../sql/sql-ast.js';
 import { fileRecords } from './file-bounds.js';
 import type { Predicate } from './stats-evaluator.js';
-import { significant, tokenize } from '../sql/sql-tokenizer.js';
+import { significantTokens } from '../sql/sql-tokenizer.js';
 
 export interface SkippingOptions {
   /** Prune files by the query's conditions and joins; default true. */
@@ -88,7 +88,7 @@ export async function pruneAndBind(
     const files = snapshotOf(i).files;
     const predicate = predicates.get(i);
     const result = predicate
-      ? prune(files, predicate, evaluation)
+      ? prunedFiles(files, predicate, evaluation)
       : { kept: files, skipped: [], skippedByPartition: 0, skippedByStats: 0 };
     return {
       files: result.kept,
@@ -155,7 +155,7 @@ export async function pruneAndBind(
 
 /** Only WHERE, ON and USING give conditions: without those words there is nothing to analyse. */
 function mayHaveConditions(sql: string): boolean {
-  return significant(tokenize(sql)).some((t) => t.kind === 'word' && /^(where|on|using)$/i.test(t.text));
+  return significantTokens(sql).some((t) => t.kind === 'word' && /^(where|on|using)$/i.test(t.text));
 }
 
 async function scanSites(

@@ -11,7 +11,7 @@
  * anything inside literals and comments.
  */
 import { DeltaScanArgumentError } from '../errors.js';
-import { significant, stringValue, tokenize, type Token } from './sql-tokenizer.js';
+import { significantTokens, stringValue, type Token } from './sql-tokenizer.js';
 
 export interface DeltaScanCall {
   /** The table's path or URI, as written. */
@@ -29,7 +29,7 @@ export interface DeltaScanCall {
 export const DELTA_SCAN_OPTIONS = ['version', 'timestamp'] as const;
 
 export function findDeltaScanCalls(sql: string): DeltaScanCall[] {
-  const tokens = significant(tokenize(sql));
+  const tokens = significantTokens(sql);
   const calls: DeltaScanCall[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;

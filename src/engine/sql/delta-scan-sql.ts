@@ -30,7 +30,8 @@ import {
 import { findDeltaScanCalls, type DeltaScanCall } from './delta-scan-calls.js';
 import { SqlExecutionError, UnsupportedStatementError } from '../errors.js';
 import { pruneAndBind, type PruningReport, type SkippingOptions } from '../skipping/scan-pruning.js';
-import { significant, tokenize } from './sql-tokenizer.js';
+import { significantTokens } from './sql-tokenizer.js';
+import { forgetPlans, isOneQuery } from './reused-plans.js';
 
 export interface DeltaSqlOptions extends SkippingOptions {
   /** Time zone of tz-less timestamp partition values (see ScanOptions); default UTC. */
@@ -84,8 +85,10 @@ export async function bindDeltaSql(
   options: DeltaSqlOptions = {},
 ): Promise<BoundSql> {
   // DuckDB answers an empty text with an opaque native error.
-  if (significant(tokenize(sql)).length === 0)
+  if (significantTokens(sql).length === 0)
     throw new UnsupportedStatementError('There is no SQL to run: the text is empty or only comments.');
+  // A statement other than a query may change settings that kept plans were made with.
+  if (!isOneQuery(sql)) forgetPlans();
   const calls = findDeltaScanCalls(sql);
   const distinct = new Map<string, DeltaScanCall>();
   for (const call of calls) if (!distinct.has(stateKey(call))) distinct.set(stateKey(call), call);
@@ -168,7 +171,16 @@ export async function bindDeltaSql(
     release,
   };
   if (tables.every((snapshot) => snapshot.store.localPath('') !== undefined)) connectionLocal.add(result);
+  if (inline && bindings.every((binding) => binding.standalone)) standalone.add(result);
   return result;
+}
+
+/** Bound SQL whose text stands alone: inlined scans of files in place, nothing on its connection. */
+const standalone = new WeakSet<BoundSql>();
+
+/** Does the bound text mean the same on any connection of the lake's instance (see ScanBinding.standalone)? */
+export function isStandalone(bound: BoundSql): boolean {
+  return standalone.has(bound);
 }
 
 /** Bound SQL whose views and temp tables all live only in its connection (no staged copies of remote files). */

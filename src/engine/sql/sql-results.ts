@@ -7,8 +7,9 @@
  * decimals and temporal values are strings, lists and structs are arrays and objects.
  */
 import { JsonDuckDBValueConverter, type DuckDBDataChunk, type DuckDBResult, type Json } from '@duckdb/node-api';
-import { bindDeltaSql, sqlError, withDeltaSql, type DeltaSqlOptions } from './delta-scan-sql.js';
-import { significant, tokenize } from './sql-tokenizer.js';
+import { bindDeltaSql, isStandalone, sqlError, withDeltaSql, type DeltaSqlOptions } from './delta-scan-sql.js';
+import { parseSql } from './parsed-sql.js';
+import { isOneQuery, planKeepable, runWithPlan } from './reused-plans.js';
 import { WIDE_INTEGERS, narrowWideIntegers, sharedDuckdb } from '../../lake/index.js';
 
 export type SqlValue = Json;
@@ -41,8 +42,7 @@ export interface RunSqlOptions extends DeltaSqlOptions {
 export async function runSql(sql: string, options: RunSqlOptions = {}): Promise<SqlResult> {
   const limit = options.maxRows ?? Infinity;
   const inlineScans = options.inlineScans ?? isOneQuery(sql);
-  return withDeltaSql(sql, { ...options, inlineScans }, async (bound) => {
-    const result = await bound.connection.stream(bound.sql);
+  const consume = async (result: DuckDBResult): Promise<SqlResult> => {
     const columns = columnsOf(result);
     const rows: SqlValue[][] = [];
     let rowCount = 0;
@@ -52,17 +52,16 @@ export async function runSql(sql: string, options: RunSqlOptions = {}): Promise<
       rowCount += chunk.rowCount;
     }
     return { columns, rows, rowCount };
+  };
+  return withDeltaSql(sql, { ...options, inlineScans }, async (bound) => {
+    // A plan of its own is kept only for a query on a connection of its own (a caller's connection has its own state).
+    if (!options.connection && isStandalone(bound)) {
+      const keepable = async () => planKeepable(await parseSql(bound.connection, sql));
+      const kept = await runWithPlan(bound.sql, keepable, consume);
+      if (kept) return kept.value;
+    }
+    return consume(await bound.connection.stream(bound.sql));
   });
-}
-
-/**
- * One read-only query (SELECT, WITH, FROM, VALUES): its scans can be inlined, since
- * running it again for a clearer error message changes nothing.
- */
-function isOneQuery(sql: string): boolean {
-  const tokens = significant(tokenize(sql));
-  if (tokens.some((t) => t.text === ';' && t !== tokens[tokens.length - 1])) return false;
-  return /^(select|with|from|values)$/i.test(tokens[0]?.text ?? '');
 }
 
 /** Row objects keyed by column name (a repeated name gets DuckDB's `name:1` suffix). */

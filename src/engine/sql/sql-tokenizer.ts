@@ -7,6 +7,7 @@
  * Every character of the input belongs to exactly one token, so tokens can be spliced
  * back together (or replaced by offset) without changing anything else.
  */
+import { Cache } from '../../core/index.js';
 
 export type TokenKind =
   | 'word' // unquoted identifier or keyword
@@ -64,6 +65,20 @@ export function tokenize(sql: string): Token[] {
     else push('symbol', i + 1);
   }
   return tokens;
+}
+
+/** Significant tokens of recent texts: one query's steps each ask for them. */
+const recentSignificant = new Cache<string, readonly Token[]>({ maxEntries: 64 });
+const LONGEST_REMEMBERED = 16 * 1024;
+
+/**
+ * `significant(tokenize(sql))`, shared: a query's steps (is it one query, where are its
+ * delta_scan calls, has it conditions) each read the same text, so it is lexed once.
+ * The list is frozen and shared: callers read it only.
+ */
+export function significantTokens(sql: string): readonly Token[] {
+  if (sql.length > LONGEST_REMEMBERED) return significant(tokenize(sql));
+  return recentSignificant.getOrSet(sql, () => Object.freeze(significant(tokenize(sql))));
 }
 
 /** Tokens that carry meaning (no whitespace or comments). */

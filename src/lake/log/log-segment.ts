@@ -112,12 +112,21 @@ export function segmentAt(listing: LogListing, location: string, version: number
 /** The version `_last_checkpoint` names, or undefined when it is absent or unreadable. */
 export async function readLastCheckpointHint(store: ObjectStore): Promise<number | undefined> {
   try {
-    const parsed = JSON.parse(new TextDecoder().decode(await store.get(LAST_CHECKPOINT))) as { version?: unknown };
+    return parseLastCheckpointHint(await store.get(LAST_CHECKPOINT));
+  } catch {
+    return undefined; // missing or corrupt: listing the whole log is always correct, only slower
+  }
+}
+
+/** The version in `_last_checkpoint`'s bytes, or undefined when they do not name one. */
+export function parseLastCheckpointHint(bytes: Uint8Array): number | undefined {
+  try {
+    const parsed = JSON.parse(new TextDecoder().decode(bytes)) as { version?: unknown };
     return typeof parsed.version === 'number' && Number.isInteger(parsed.version) && parsed.version >= 0
       ? parsed.version
       : undefined;
   } catch {
-    return undefined; // missing or corrupt: listing the whole log is always correct, only slower
+    return undefined;
   }
 }
 

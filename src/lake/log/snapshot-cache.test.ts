@@ -136,6 +136,22 @@ describe('openSnapshot', () => {
     await expectSameAsFullLoad(location, 3);
   });
 
+  it('sees a newer checkpoint when the commits right after the cached version were cleaned up', async () => {
+    const location = tempTable();
+    const table = await DeltaTable.create(location, {
+      data: fromSql('SELECT 0 AS id'),
+      properties: { 'delta.checkpointInterval': '5' },
+    });
+    expect((await openSnapshot(location)).version).toBe(0);
+    for (let i = 1; i <= 5; i++) await table.append(fromSql(`SELECT ${i} AS id`));
+    // What log cleanup leaves: the checkpoint at 5, commits before it gone (the next one included).
+    for (let v = 1; v < 5; v++) rmSync(path.join(location, '_delta_log', `${String(v).padStart(20, '0')}.json`));
+    const latest = await openSnapshot(location);
+    expect(latest.version).toBe(5);
+    expect(latest.files).toHaveLength(6);
+    expect(await latestVersion(location)).toBe(5);
+  });
+
   it('time travel by version and timestamp uses the cache only up to the version asked for', async () => {
     const location = tempTable();
     const table = await DeltaTable.create(location, { data: fromSql('SELECT 1 AS id') });

@@ -11,6 +11,8 @@
  *
  * Guarantee: the result is the table as a full load at the same moment would read it
  * (read-your-writes included: every open lists the log, none waits on another's listing).
+ * On a local disk the check that a remembered snapshot is still the latest is a few
+ * synchronous metadata reads (local-probe.ts), a fraction of a query's cost.
  */
 import { Cache } from '../../core/index.js';
 import { openStore, type ObjectMeta, type ObjectStore } from '../../storage/index.js';
@@ -20,6 +22,7 @@ import { readLastCheckpointHint, segmentAt } from './log-segment.js';
 import { commitKey } from './log-files.js';
 import { readCommitActions, readLogTail, type LogCommit, type LogTail } from './log-tail.js';
 import { loadSnapshot, replaySegment, type Snapshot } from './snapshot.js';
+import { probeLocally } from './local-probe.js';
 import { advanceSnapshot } from './snapshot-update.js';
 
 export interface SnapshotAt {
@@ -57,7 +60,10 @@ export async function latestVersion(location: string | ObjectStore): Promise<num
   const last = known.get(store.root);
   if (last) {
     // Nothing new (the common case for a scheduler's tick): no next commit, no listing.
-    const [same, next] = await Promise.all([sameFile(store, last.file), store.head(commitKey(last.version + 1))]);
+    const local = probeLocally(store, [last.file.key, commitKey(last.version + 1)], false);
+    const [same, next] = local
+      ? [isSame(last.file, local.heads[0]), local.heads[1]]
+      : await Promise.all([sameFile(store, last.file), store.head(commitKey(last.version + 1))]);
     if (same && next === undefined) return last.version;
     const tail = same
       ? await readLogTail(store, last.version + 1, { listOnly: true }).catch(() => undefined)
@@ -111,12 +117,17 @@ async function resolve(store: ObjectStore, version: number | undefined): Promise
  * or a newer checkpoint, send the caller to the listing.
  */
 async function probeNext(store: ObjectStore, base: Snapshot): Promise<LogCommit[] | 'stale' | 'list'> {
-  const [same, hint, next, afterNext] = await Promise.all([
-    sameFile(store, fingerprint(base)),
-    readLastCheckpointHint(store),
-    store.head(commitKey(base.version + 1)),
-    store.head(commitKey(base.version + 2)),
-  ]);
+  const file = fingerprint(base);
+  if (!file) return 'stale';
+  const local = probeLocally(store, [file.key, commitKey(base.version + 1), commitKey(base.version + 2)], true);
+  const [same, hint, next, afterNext] = local
+    ? [isSame(file, local.heads[0]), local.hint, local.heads[1], local.heads[2]]
+    : await Promise.all([
+        sameFile(store, file),
+        readLastCheckpointHint(store),
+        store.head(commitKey(base.version + 1)),
+        store.head(commitKey(base.version + 2)),
+      ]);
   if (!same) return 'stale';
   if (afterNext || (hint !== undefined && hint > base.version)) return 'list';
   if (!next) return [];
@@ -148,7 +159,10 @@ function fingerprint(snapshot: Snapshot): ObjectMeta | undefined {
 
 async function sameFile(store: ObjectStore, file: ObjectMeta | undefined): Promise<boolean> {
   if (!file) return false;
-  const now = await store.head(file.key);
+  return isSame(file, await store.head(file.key));
+}
+
+function isSame(file: ObjectMeta, now: ObjectMeta | undefined): boolean {
   return now !== undefined && now.size === file.size && now.lastModified === file.lastModified;
 }
 

@@ -15,6 +15,9 @@ import { columnMappingMode, parseSchema, type ColumnMappingMode, type StructType
 
 export class Snapshot {
   private cachedSchema: StructType | undefined;
+  // The state never changes, so one frozen list serves every reader (a query asks for it
+  // several times, and its identity lets pruning remember results per snapshot).
+  private cachedFiles: readonly AddFile[] | undefined;
 
   constructor(
     readonly store: ObjectStore,
@@ -64,7 +67,8 @@ export class Snapshot {
 
   /** Live data files (adds not removed by a later action). */
   get files(): readonly AddFile[] {
-    return [...this.state.files.values()];
+    this.cachedFiles ??= Object.freeze([...this.state.files.values()]);
+    return this.cachedFiles;
   }
 
   /** Removed files still remembered by the log (for VACUUM and conflict checks). */

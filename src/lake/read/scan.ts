@@ -38,6 +38,12 @@ export interface ScanBinding {
   /** The files scanned, and the local path DuckDB reads each from (same order). */
   readonly files: readonly AddFile[];
   readonly localPaths: readonly string[];
+  /**
+   * True when `select` stands alone: it reads only the files in place (no temp tables of
+   * partition values or deleted rows, no staged copies), so it means the same on any
+   * connection of the instance for as long as those files exist.
+   */
+  readonly standalone: boolean;
   /** Drops the view and its temp tables, and any staged copies of remote files. */
   release(): Promise<void>;
 }
@@ -99,7 +105,7 @@ export async function bindScan(
     if (options.rowIndexColumn) columns.push(`CAST(NULL AS BIGINT) AS ${quoteIdent(options.rowIndexColumn)}`);
     const select = `SELECT ${columns.join(', ') || '1 AS __empty'} WHERE false`;
     if (!options.inline) await connection.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(view)} AS ${select}`);
-    return { view, select, files, localPaths: [], release };
+    return { view, select, files, localPaths: [], standalone: true, release };
   }
 
   const paths = await resolveLocalPaths(snapshot, files, cleanups);
@@ -120,7 +126,9 @@ export async function bindScan(
           `hive_types = {${partitionFields.map((f) => `${quoteLiteral(hive.get(f.name)!)}: ${quoteLiteral(hiveType(f.type))}`).join(', ')}}`,
         ]
       : ['hive_partitioning = false']),
-    'filename = true',
+    // The file name joins partition values and deleted rows, or is asked for; otherwise it
+    // is a column DuckDB would still plan for every file, which a small scan notices.
+    ...((partitionFields.length > 0 && !hive) || withDv || options.fileColumn ? ['filename = true'] : []),
     ...(rowNumbers ? ['file_row_number = true'] : []),
   ];
   const source = `read_parquet([${paths.map(sqlPath).join(', ')}], ${readOptions.join(', ')})`;
@@ -167,7 +175,7 @@ export async function bindScan(
   if (columns.length === 0) columns.push('NULL AS __empty');
   const select = `SELECT ${columns.join(', ')} FROM ${from}`;
   if (!options.inline) await connection.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(view)} AS ${select}`);
-  return { view, select, files, localPaths: paths, release };
+  return { view, select, files, localPaths: paths, standalone: temps.length === 0 && cleanups.length === 0, release };
 }
 
 async function resolveLocalPaths(

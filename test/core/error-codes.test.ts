@@ -12,6 +12,7 @@ import {
   ErrorCategory,
   FeatureErrorCode,
   FlowErrorCode,
+  MaterializeErrorCode,
   OnlineErrorCode,
   LakeErrorCode,
   MetaErrorCode,
@@ -33,6 +34,7 @@ const SETS: Readonly<Record<string, ErrorCodeSet>> = {
   models: ModelErrorCode,
   cli: CliErrorCode,
   featuresOnline: OnlineErrorCode,
+  featuresMaterialize: MaterializeErrorCode,
   modelFormats: ModelFormatErrorCode,
   monitoring: MonitoringErrorCode,
 };
@@ -138,6 +140,7 @@ const EXPECTED: Readonly<Record<string, readonly [ErrorCategory, number]>> = {
   FEATURES_ONLINE_INVALID: ['invalid', 400],
   FEATURES_ONLINE_WATERMARK_CONFLICT: ['conflict', 409],
   FEATURES_ONLINE_CLOSED: ['unavailable', 503],
+  FEATURE_MATERIALIZE_CONFLICT: ['conflict', 409],
   MODEL_INVALID_PARAMETER: ['invalid', 400],
   MODEL_NOT_FOUND: ['not_found', 404],
   MODEL_ALREADY_EXISTS: ['conflict', 409],

@@ -52,6 +52,7 @@ export type { PinnedRead } from './training/source-sql.js';
 // Materialization into the online store, incremental by Delta commit
 export { materialize, type MaterializeOptions, type MaterializeResult } from './materialization/materialize-view.js';
 export { ReadKind } from './materialization/source-changes.js';
+export { materializeFlow, type MaterializeFlowOptions } from './materialization/materialize-flow.js';
 export { materializationHistory, type MaterializationRecord } from './materialization/materialization-log.js';
 export {
   MaterializeErrorCode,

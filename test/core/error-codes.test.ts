@@ -141,6 +141,7 @@ const EXPECTED: Readonly<Record<string, readonly [ErrorCategory, number]>> = {
   FEATURES_ONLINE_WATERMARK_CONFLICT: ['conflict', 409],
   FEATURES_ONLINE_CLOSED: ['unavailable', 503],
   FEATURE_MATERIALIZE_CONFLICT: ['conflict', 409],
+  FEATURE_MATERIALIZE_NO_WAREHOUSE: ['invalid', 400],
   MODEL_INVALID_PARAMETER: ['invalid', 400],
   MODEL_NOT_FOUND: ['not_found', 404],
   MODEL_ALREADY_EXISTS: ['conflict', 409],

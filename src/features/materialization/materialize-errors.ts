@@ -6,6 +6,7 @@ import { moduleErrorBase, type ErrorCodeSet } from '../../core/index.js';
 
 export const MaterializeErrorCode = {
   FEATURE_MATERIALIZE_CONFLICT: 'conflict',
+  FEATURE_MATERIALIZE_NO_WAREHOUSE: 'invalid',
 } as const satisfies ErrorCodeSet;
 export type MaterializeErrorCode = keyof typeof MaterializeErrorCode;
 
@@ -25,6 +26,17 @@ export class MaterializeConflictError extends MaterializeError {
       'FEATURE_MATERIALIZE_CONFLICT',
       `Feature view ${view}: other materializers moved its watermark during each of ${attempts} attempts; nothing was lost, run the materialization again.`,
       { view, attempts },
+    );
+  }
+}
+
+/** A materialization task ran outside a warehouse (its flow was not started by a warehouse's scheduler). */
+export class MaterializeTaskError extends MaterializeError {
+  constructor(readonly view: string) {
+    super(
+      'FEATURE_MATERIALIZE_NO_WAREHOUSE',
+      `Materializing feature view ${view} needs a warehouse, and the task runs without one; run the flow from a warehouse (strata scheduler / strata flow run).`,
+      { view },
     );
   }
 }

@@ -19,6 +19,7 @@ import {
   isStrataError,
   materializationHistory,
   materialize,
+  sqlSource,
   tableSource,
   type MaterializeResult,
   type OnlineStore,
@@ -208,6 +209,29 @@ describeBackends('materialization', (backend) => {
         [ReadKind.full, null, 0],
       ]);
       expect(history[0]!.store).toBe(store.name);
+    });
+
+    it('reads a SQL source whole on every run, keeping no watermark', async () => {
+      const sqlView = defineFeatureView({
+        name: 'stats_sql',
+        entities: [driver],
+        source: sqlSource('SELECT * FROM driver_stats WHERE trips IS NOT NULL'),
+        eventTime: 'event_ts',
+        createdTime: 'created_ts',
+        features: { trips: 'int64', rating: 'float64' },
+      });
+      await registry.apply(
+        definitionSet([driver, view('stats', 'driver_stats'), view('stats_cdc', 'driver_stats_cdc'), sqlView]),
+      );
+      const [first] = await run(['stats_sql']);
+      expect(first).toMatchObject({ kind: ReadKind.full, fromVersion: null, toVersion: null });
+      expect(await store.watermark('stats_sql')).toBeNull();
+      await expectStoreMatches(
+        'stats_sql',
+        committed.filter((r) => r.trips !== null),
+      );
+      const [second] = await run(['stats_sql']);
+      expect(second).toMatchObject({ kind: ReadKind.full, rows: first!.rows, written: 0 });
     });
 
     it('refuses an unknown view, naming it', async () => {

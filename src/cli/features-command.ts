@@ -1,9 +1,11 @@
 /**
- * `strata features plan|apply|training-set|rebuild`: the feature registry of the
- * warehouse (definitions in `features/*.ts`) and point-in-time training sets.
+ * `strata features plan|apply|training-set|rebuild|materialize`: the feature registry of
+ * the warehouse (definitions in `features/*.ts`), point-in-time training sets and
+ * materialization into the online store (features-materialize-command.ts).
  */
 import { InvalidArgumentError as UsageError, type Command } from 'commander';
 import type { EntityRows, FeaturePlan, FeatureRegistry, TrainingSetResult } from '../features/index.js';
+import { registerMaterializeCommand } from './features-materialize-command.js';
 import { columnNames, existingFile } from './option-parsers.js';
 import { formatTable } from './text-table.js';
 
@@ -36,7 +38,9 @@ const common = (command: Command) =>
     .option('--json', 'print JSON');
 
 export function registerFeaturesCommand(program: Command): void {
-  const group = program.command('features').description('feature store: definitions, plan/apply, training sets');
+  const group = program
+    .command('features')
+    .description('feature store: definitions, plan/apply, training sets, materialization');
 
   common(
     group
@@ -109,6 +113,8 @@ export function registerFeaturesCommand(program: Command): void {
       printTrainingSet(await (await features()).rebuildTrainingSet(registry, from, output), options.json === true),
     ),
   );
+
+  registerMaterializeCommand(group);
 }
 
 interface TrainingOptions {

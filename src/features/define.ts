@@ -20,3 +20,4 @@ export {
 } from './definition/feature-definition.js';
 export { FeatureType } from './definition/feature-types.js';
 export type { Duration } from './definition/durations.js';
+export { materializeFlow, type MaterializeFlowOptions } from './materialization/materialize-flow.js';

@@ -49,6 +49,16 @@ export {
   type EntityRowsRecord,
 } from './training/training-manifest.js';
 export type { PinnedRead } from './training/source-sql.js';
+// Materialization into the online store, incremental by Delta commit
+export { materialize, type MaterializeOptions, type MaterializeResult } from './materialization/materialize-view.js';
+export { ReadKind } from './materialization/source-changes.js';
+export { materializeFlow, type MaterializeFlowOptions } from './materialization/materialize-flow.js';
+export { materializationHistory, type MaterializationRecord } from './materialization/materialization-log.js';
+export {
+  MaterializeErrorCode,
+  MaterializeError,
+  MaterializeConflictError,
+} from './materialization/materialize-errors.js';
 // The online store (the OnlineStore extension point, embedded lmdb and Redis, reads with statuses)
 export type {
   FeatureValue,

@@ -5,8 +5,9 @@
  */
 import type { MigrationSource } from '../../meta/index.js';
 import { registryMigration } from './features-0001-registry.js';
+import { materializationsMigration } from './features-0002-materializations.js';
 
 export const FEATURE_MIGRATIONS: MigrationSource = {
   module: 'features',
-  migrations: [registryMigration],
+  migrations: [registryMigration, materializationsMigration],
 };

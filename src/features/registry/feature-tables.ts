@@ -1,6 +1,7 @@
-/** The feature store's tables (migration features-0001-registry) as Kysely sees them. */
+/** The feature store's tables (migrations features-0001-registry, features-0002-materializations) as Kysely sees them. */
 import type { ColumnType } from 'kysely';
 import type { MetaDatabase } from '../../meta/index.js';
+import type { MaterializationTables } from '../materialization/materialization-log.js';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json = ColumnType<unknown, string, string>;
@@ -32,7 +33,8 @@ export interface FeatureTrainingSetsTable {
   created_at: Timestamp;
 }
 
-export interface FeatureTables {
+/** The module's tables: the registry's (features-0001) and the materialization history (features-0002). */
+export interface FeatureTables extends MaterializationTables {
   feature_objects: FeatureObjectsTable;
   feature_object_versions: FeatureObjectVersionsTable;
   feature_training_sets: FeatureTrainingSetsTable;

@@ -33,6 +33,7 @@ import { acceptHttp1 } from './protocol-sniffing.js';
 import { registerConsoleRoutes, type ConsoleHandle } from './console/console-routes.js';
 import { registerAdminRoutes } from './rest/admin-routes.js';
 import { registerCommitsRoutes } from './rest/commits-routes.js';
+import { registerFeatureRoutes } from './rest/feature-routes.js';
 import { registerFlowConsoleRoutes } from './rest/flow-console-routes.js';
 import { registerFlowRoutes } from './rest/flow-routes.js';
 import { registerRunManageRoutes } from './rest/run-manage-routes.js';
@@ -150,6 +151,7 @@ export class ApiServer {
       registerStreamRoutes(app, context);
       registerLogFollowRoute(app, context);
       registerMlflowRoutes(app, context);
+      registerFeatureRoutes(app, context, options.features);
       graphql = await registerGraphql(app, context, options.graphql ?? {}, (authorization) =>
         authenticator.authenticate(authorization),
       );

@@ -46,6 +46,15 @@ export function viewInputsOf(set: DefinitionSet, steps: readonly OnDemandStep[])
   return steps.flatMap((s) => s.inputs.filter((i) => set.views.has(i.owner)));
 }
 
+/**
+ * An input as functions see it, whichever side read it: 64-bit integers as numbers when
+ * they fit (DuckDB gives bigints, JSON requests numbers), missing as null.
+ */
+function plain(value: unknown): unknown {
+  if (value === undefined) return null;
+  return typeof value === 'bigint' && Number.isSafeInteger(Number(value)) ? Number(value) : value;
+}
+
 /** Coerces a function's output to its declared type; null when it does not fit. */
 export function outputValue(type: FeatureType, value: unknown): FeatureValue {
   if (value === null || value === undefined) return null;
@@ -91,7 +100,7 @@ export function computeOnDemand(
     const columns = features.map(() => new Array<FeatureValue>(rows));
     for (let r = 0; r < rows; r++) {
       const input: Record<string, unknown> = {};
-      for (const [key, values] of sources) input[key] = values?.[r] ?? null;
+      for (const [key, values] of sources) input[key] = plain(values?.[r]);
       let result: unknown;
       try {
         result = definition.compute(input);

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FeatureServer, openOnlineStore } from '../../src/index.js';
 import { startTestApi, type TestApi } from '../api/helpers/api-harness.js';
+import { codes, gql } from '../api/helpers/graphql-client.js';
 import { DEFINITIONS, DOCUMENTED, writeServingRows } from './helpers/serving-fixture.js';
 
 const FIXTURE = JSON.parse(
@@ -245,6 +246,32 @@ describe('online serving over HTTP', () => {
     );
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { message: string }).message).toMatch(/Row 0 has no event_ts/);
+  });
+
+  it('serves the same through GraphQL, under the same grants', async () => {
+    const query = `query ($entities: [JSON!]!) {
+      online_features(service: "driver_activity", entities: $entities) {
+        rows join_keys { name values } features { name ref type values statuses event_timestamps }
+      }
+    }`;
+    const answer = await gql(api, query, {
+      variables: { entities: [{ driver_id: 1003, val_to_add: 1 }, { driver_id: 7 }] },
+    });
+    expect(answer.errors).toBeUndefined();
+    const result = answer.data!.online_features as { rows: number; features: Record<string, unknown>[] };
+    expect(result.rows).toBe(2);
+    expect(result.features.map((f) => [f.name, f.values, f.statuses])).toEqual([
+      ['conv_rate', [0.9665873050689697, null], ['PRESENT', 'NOT_FOUND']],
+      ['avg_daily_trips', [779, null], ['PRESENT', 'NOT_FOUND']],
+      ['conv_plus', [1.9665873050689697, null], ['PRESENT', 'NULL_VALUE']],
+      ['trips_bucket', ['high', null], ['PRESENT', 'NULL_VALUE']],
+    ]);
+    expect(result.features[0]!.event_timestamps).toEqual(['2021-12-31T23:00:00Z', null]);
+    const bad = await gql(api, query, { variables: { entities: [{ driver_id: 'x' }] } });
+    expect(codes(bad)).toEqual(['FEATURE_SERVING_REQUEST']);
+    const reader = await api.token('reader', [{ table: 'rider_stats' }]);
+    const hidden = await gql(api, query, { token: reader, variables: { entities: [{ driver_id: 1003 }] } });
+    expect(codes(hidden)).toEqual(['FEATURE_NOT_FOUND']);
   });
 
   it('applies grants by source table: invisible without one, columns hidden, row filters refused', async () => {

@@ -14,7 +14,7 @@
  */
 import type { EntityRow, OnlineFeatures, ServingPlan } from '../../features/index.js';
 import { ServingRequestError } from '../../features/index.js';
-import { jsonValues, rfc3339 } from './feature-json.js';
+import { eventTimestamps, jsonValues } from './feature-json.js';
 
 export interface FeastRequest {
   readonly features?: readonly string[];
@@ -48,6 +48,7 @@ export function feastResponse(entities: FeastRequest['entities'], plan: ServingP
   const keys = plan.joinKeys.map(([name]) => name).filter((name) => Object.hasOwn(entities, name));
   const epochs = new Array<string>(result.rows).fill(EPOCH);
   const present = new Array<string>(result.rows).fill('PRESENT');
+  const times = new Map<number, string>();
   return {
     metadata: { feature_names: [...keys, ...result.columns.map((c) => c.feature.name)] },
     results: [
@@ -55,7 +56,7 @@ export function feastResponse(entities: FeastRequest['entities'], plan: ServingP
       ...result.columns.map((c) => ({
         values: jsonValues(c.values),
         statuses: c.statuses,
-        event_timestamps: c.eventTimes.map((t) => (t === null ? EPOCH : rfc3339(t))),
+        event_timestamps: eventTimestamps(c.eventTimes, times, EPOCH),
       })),
     ],
   };

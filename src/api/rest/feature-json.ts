@@ -30,3 +30,25 @@ export function rfc3339(micros: number): string {
   if (sub !== 0) return `${iso.slice(0, -1)}${String(Math.round(sub)).padStart(3, '0')}Z`;
   return ms % 1000 === 0 ? `${iso.slice(0, -5)}Z` : iso;
 }
+
+/**
+ * Event times of a response as text, each distinct time formatted once: the features of
+ * one view share their rows' times, so 100 rows × 50 features format 100 times, not 5,000.
+ */
+export function eventTimestamps(
+  times: ReadonlyArray<number | null>,
+  cache: Map<number, string>,
+  missing: string | null,
+): (string | null)[] {
+  const out = new Array<string | null>(times.length);
+  for (let i = 0; i < times.length; i++) {
+    const t = times[i];
+    if (t === null || t === undefined) out[i] = missing;
+    else {
+      let text = cache.get(t);
+      if (text === undefined) cache.set(t, (text = rfc3339(t)));
+      out[i] = text;
+    }
+  }
+  return out;
+}

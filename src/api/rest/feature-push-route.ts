@@ -13,7 +13,7 @@ import { requireRole } from '../auth/principal.js';
 import { principalOf } from '../auth/request-principal.js';
 import { stageRows } from './body-staging.js';
 import { checkViewAccess } from './feature-access.js';
-import type { FeatureServerHandle } from './feature-routes.js';
+import type { FeatureServer } from '../../features/index.js';
 import { FEATURE_TAGS, PUSH_BODY, PUSH_RESULT } from './feature-schemas.js';
 import { tableColumns } from './tables-source.js';
 
@@ -23,7 +23,11 @@ interface PushRequest {
   readonly to?: 'online' | 'offline' | 'both';
 }
 
-export function registerFeaturePushRoute(app: FastifyInstance, ctx: ApiContext, server: FeatureServerHandle): void {
+export function registerFeaturePushRoute(
+  app: FastifyInstance,
+  ctx: ApiContext,
+  server: () => FeatureServer | Promise<FeatureServer>,
+): void {
   app.post<{ Body: PushRequest }>(
     '/v1/features/push',
     {

@@ -44,8 +44,8 @@ const TYPES: FeatureType[] = ['string', 'int64', 'float64', 'float64', 'float64'
 const PREFIX = 'bench-serving:';
 const ROUNDS = 4;
 /** The offered load of the latency figures (requests/s, scheduled: open loop). */
-const RATE = 1000;
-const RATE_100 = 50;
+const RATE = 500;
+const RATE_100 = 20;
 
 function definitions() {
   const driver = defineEntity({ name: 'driver', joinKeys: { driver_id: 'int64' } });
@@ -177,7 +177,7 @@ export const onlineServing: Scenario = {
         `1×50 at 64 connections, ${RATE} req/s`,
         log,
       );
-      const hundred = await rounds([http('lmdb', lmdbUrl, 100, 4, 300, RATE_100)], '100×50 at 4 connections', log);
+      const hundred = await rounds([http('lmdb', lmdbUrl, 100, 4, 200, RATE_100)], '100×50 at 4 connections', log);
       const many = await rounds(
         [http('lmdb', lmdbUrl, 1, 1000, 3000, RATE), http('max', lmdbUrl, 1, 1000, 4000)],
         '1×50 at 1,000 connections',

@@ -96,6 +96,25 @@ describe('online serving over HTTP', () => {
     });
   });
 
+  it("takes Feast's request as curl -d and requests' data= send it: a form content type, or none", async () => {
+    const body = JSON.stringify(FIXTURE.request);
+    const form = await api.fetch('/get-online-features', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body,
+    });
+    expect(form.status, await form.clone().text()).toBe(200);
+    const plain = await api.fetch('/get-online-features', { method: 'POST', body: new Blob([body]) });
+    expect(plain.status, await plain.clone().text()).toBe(200);
+    expect(await plain.json()).toEqual(await form.json());
+    const broken = await api.fetch('/get-online-features', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'features=a',
+    });
+    expect(broken.status).toBe(400);
+  });
+
   it('serves a feature service by name, with full feature names, in Feast JSON', async () => {
     const response = await post('/get-online-features', {
       feature_service: 'driver_activity',

@@ -9,6 +9,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { EntityRow, OnlineFeatures } from '../../features/index.js';
 import type { ApiContext } from '../api-context.js';
+import { BadRequestError } from '../errors.js';
 import { principalOf } from '../auth/request-principal.js';
 import { checkViewAccess } from './feature-access.js';
 import { feastResponse, feastRows, type FeastRequest } from './feature-feast-json.js';
@@ -48,29 +49,44 @@ export function registerFeatureRoutes(app: FastifyInstance, ctx: ApiContext): vo
     },
   );
 
-  app.post<{ Body: FeastRequest }>(
-    '/get-online-features',
-    {
-      schema: {
-        tags: FEATURE_TAGS,
-        summary: "Feast-compatible online features (Feast's feature-server request and response JSON)",
-        body: FEAST_BODY,
-        response: { 200: FEAST_RESULT },
+  // Feast's own examples post JSON with curl -d or requests' data=, which send a form
+  // content type or none: this route reads any body as JSON, as Feast's server does.
+  void app.register(async (scope) => {
+    scope.addContentTypeParser(
+      ['application/x-www-form-urlencoded', '*'],
+      { parseAs: 'string' },
+      (_req, text, done) => {
+        try {
+          done(null, JSON.parse(text as string));
+        } catch {
+          done(new BadRequestError('The body is not JSON: send the Feast request as JSON.'), undefined);
+        }
       },
-    },
-    async (request, reply) => {
-      const body = request.body;
-      const features = await server();
-      const plan = features.plan({
-        ...(body.feature_service === undefined ? {} : { service: body.feature_service }),
-        ...(body.features === undefined ? {} : { features: body.features }),
-        fullFeatureNames: body.full_feature_names ?? false,
-      });
-      await checkViewAccess(ctx, principalOf(request), plan.views, 'read');
-      const rows = feastRows(body.entities);
-      return sendJson(reply, feastResponse(body.entities, plan, await features.get(plan, rows)));
-    },
-  );
+    );
+    scope.post<{ Body: FeastRequest }>(
+      '/get-online-features',
+      {
+        schema: {
+          tags: FEATURE_TAGS,
+          summary: "Feast-compatible online features (Feast's feature-server request and response JSON)",
+          body: FEAST_BODY,
+          response: { 200: FEAST_RESULT },
+        },
+      },
+      async (request, reply) => {
+        const body = request.body;
+        const features = await server();
+        const plan = features.plan({
+          ...(body.feature_service === undefined ? {} : { service: body.feature_service }),
+          ...(body.features === undefined ? {} : { features: body.features }),
+          fullFeatureNames: body.full_feature_names ?? false,
+        });
+        await checkViewAccess(ctx, principalOf(request), plan.views, 'read');
+        const rows = feastRows(body.entities);
+        return sendJson(reply, feastResponse(body.entities, plan, await features.get(plan, rows)));
+      },
+    );
+  });
 
   registerFeaturePushRoute(app, ctx, server);
 }

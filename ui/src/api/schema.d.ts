@@ -2126,64 +2126,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/get-online-features": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Feast-compatible online features (Feast's feature-server request and response JSON) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        features?: string[];
-                        feature_service?: string;
-                        /** @description Join keys as columns */
-                        entities: {
-                            [key: string]: unknown[];
-                        };
-                        full_feature_names?: boolean;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            metadata: {
-                                feature_names: string[];
-                            };
-                            /** @description One per name in metadata.feature_names (entity columns first), each across the entity rows */
-                            results: {
-                                values: unknown[];
-                                statuses: ("PRESENT" | "NOT_FOUND" | "NULL_VALUE" | "OUTSIDE_MAX_AGE")[];
-                                event_timestamps: string[];
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/v1/features/push": {
         parameters: {
             query?: never;
@@ -3623,6 +3565,64 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/get-online-features": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Feast-compatible online features (Feast's feature-server request and response JSON) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        features?: string[];
+                        feature_service?: string;
+                        /** @description Join keys as columns */
+                        entities: {
+                            [key: string]: unknown[];
+                        };
+                        full_feature_names?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            metadata: {
+                                feature_names: string[];
+                            };
+                            /** @description One per name in metadata.feature_names (entity columns first), each across the entity rows */
+                            results: {
+                                values: unknown[];
+                                statuses: ("PRESENT" | "NOT_FOUND" | "NULL_VALUE" | "OUTSIDE_MAX_AGE")[];
+                                event_timestamps: string[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;

@@ -6,6 +6,7 @@
 import type { Catalog, CatalogTable } from '../catalog/index.js';
 import type { FlowControl } from '../flows/index.js';
 import type { Principal } from '../catalog/index.js';
+import type { FeatureServerHandle } from './rest/feature-server-handle.js';
 import type { ResponseCache } from './cache/response-cache.js';
 import type { QueryResourceLimits } from '../engine/index.js';
 import type { QueryService } from '../engine/index.js';
@@ -54,6 +55,8 @@ export interface ApiContext {
   /** The orchestrator's operations; undefined when the server runs without flows. */
   readonly flows: FlowControl | undefined;
   readonly metrics: ApiMetrics;
+  /** Online feature serving (REST and GraphQL); absent: the routes open one over the warehouse on first use. */
+  readonly features?: FeatureServerHandle;
   /** `Cache-Control` sent with cacheable GET responses. */
   readonly cacheControl: string;
 }

@@ -1,6 +1,7 @@
 /** What `strata serve` / `strata up` / ApiServer.start can be told. */
 import type { Logger, LogLevel } from '../core/index.js';
 import type { Catalog } from '../catalog/index.js';
+import type { FeatureServer } from '../features/index.js';
 import type { FlowControl } from '../flows/index.js';
 import type { ApiLimits } from './api-context.js';
 import type { GraphqlOptions } from './graphql/graphql-options.js';
@@ -17,6 +18,12 @@ export interface ApiServerOptions {
   readonly catalog: Catalog;
   /** The orchestrator's operations for `/v1/flows` and run events; without it those routes answer 404. */
   readonly flows?: FlowControl;
+  /**
+   * Serves `/v1/features/online`, `/get-online-features` and `/v1/features/push`; default: one
+   * opened over the warehouse (applied definitions, its configured online store) on first use.
+   * A given server stays open when the API server closes.
+   */
+  readonly features?: FeatureServer;
   /** Default 127.0.0.1. */
   readonly host?: string;
   /** Default 8484; 0 picks a free port. */

@@ -33,6 +33,8 @@ import { acceptHttp1 } from './protocol-sniffing.js';
 import { registerConsoleRoutes, type ConsoleHandle } from './console/console-routes.js';
 import { registerAdminRoutes } from './rest/admin-routes.js';
 import { registerCommitsRoutes } from './rest/commits-routes.js';
+import { registerFeatureRoutes } from './rest/feature-routes.js';
+import { featureServerHandle } from './rest/feature-server-handle.js';
 import { registerFlowConsoleRoutes } from './rest/flow-console-routes.js';
 import { registerFlowRoutes } from './rest/flow-routes.js';
 import { registerRunManageRoutes } from './rest/run-manage-routes.js';
@@ -97,6 +99,7 @@ export class ApiServer {
       flows: options.flows,
       metrics,
       cacheControl: options.cacheControl ?? 'private, no-cache',
+      features: featureServerHandle(options.catalog, options.features),
     };
     const app = createFastify(options, limits.bodyBytes);
     let graphql: GraphqlHandle | undefined;
@@ -150,6 +153,7 @@ export class ApiServer {
       registerStreamRoutes(app, context);
       registerLogFollowRoute(app, context);
       registerMlflowRoutes(app, context);
+      registerFeatureRoutes(app, context);
       graphql = await registerGraphql(app, context, options.graphql ?? {}, (authorization) =>
         authenticator.authenticate(authorization),
       );
@@ -162,6 +166,7 @@ export class ApiServer {
       await app.close().catch(() => undefined);
       context.events.close();
       await context.queries.close();
+      await context.features?.close();
       throw error;
     }
     const address = app.server.address() as AddressInfo;
@@ -186,6 +191,7 @@ export class ApiServer {
       this.http1?.closeAllConnections();
       await this.app.close();
       await this.context.queries.close();
+      await this.context.features?.close();
     })();
     return this.#closing;
   }

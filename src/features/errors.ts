@@ -13,6 +13,9 @@ export const FeatureErrorCode = {
   FEATURE_ENTITY_ROWS: 'invalid',
   FEATURE_SOURCE_VERSION_GONE: 'not_found',
   FEATURE_TRAINING_SET: 'invalid',
+  FEATURE_SERVING_REQUEST: 'invalid',
+  FEATURE_ON_DEMAND_FAILED: 'invalid',
+  FEATURE_PUSH: 'invalid',
 } as const satisfies ErrorCodeSet;
 export type FeatureErrorCode = keyof typeof FeatureErrorCode;
 
@@ -93,5 +96,37 @@ export class SourceVersionGoneError extends FeatureError {
 export class TrainingSetError extends FeatureError {
   constructor(problem: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
     super('FEATURE_TRAINING_SET', problem, details, options);
+  }
+}
+
+/** An online request is unusable: an entity row with a missing key or one of the wrong type, bad request data. */
+export class ServingRequestError extends FeatureError {
+  constructor(problem: string, details: ErrorDetails = {}) {
+    super('FEATURE_SERVING_REQUEST', problem, details);
+  }
+}
+
+/** An on-demand feature's function threw (or returned no object) for one row's inputs. */
+export class OnDemandFailedError extends FeatureError {
+  constructor(
+    readonly feature: string,
+    readonly row: number,
+    options?: { cause?: unknown },
+  ) {
+    const reason =
+      options?.cause instanceof Error ? options.cause.message : String(options?.cause ?? 'no object returned');
+    super(
+      'FEATURE_ON_DEMAND_FAILED',
+      `On-demand feature ${feature} failed on row ${row}: ${reason}. Fix its compute function or the row's inputs.`,
+      { feature, row },
+      options,
+    );
+  }
+}
+
+/** A push is unusable: an unknown view, a row without its event time, a destination the view cannot take. */
+export class PushError extends FeatureError {
+  constructor(problem: string, details: ErrorDetails = {}) {
+    super('FEATURE_PUSH', problem, details);
   }
 }

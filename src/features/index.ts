@@ -100,6 +100,8 @@ export {
   OnlineWatermarkConflictError,
   OnlineStoreClosedError,
 } from './online/index.js';
+// Online serving (plans, on-demand features, pushes)
+export * from './serving/index.js';
 // Errors
 export {
   FeatureErrorCode,
@@ -111,4 +113,7 @@ export {
   EntityRowsError,
   SourceVersionGoneError,
   TrainingSetError,
+  ServingRequestError,
+  OnDemandFailedError,
+  PushError,
 } from './errors.js';

@@ -13,6 +13,7 @@ import {
   flowMutationResolvers,
   flowQueryResolvers,
 } from './flow-schema.js';
+import { FEATURE_QUERY_FIELDS, FEATURE_SDL, featureQueryResolvers } from './feature-schema.js';
 import type { FieldResolver, GraphqlContext, ResolverMap, SubscriptionResolver } from './graphql-context.js';
 import { mutationResolvers } from './mutation-resolvers.js';
 import { queryResolvers, resolveReference } from './query-resolvers.js';
@@ -37,10 +38,12 @@ export function buildGraphqlSchema(ctx: ApiContext, models: readonly TableModel[
     comparisonSdl(),
     ...tables.map((t) => t.types),
     flows ? FLOW_SDL : '',
+    ctx.features ? FEATURE_SDL : '',
     rootType('Query', [
       '"""The catalog names of the tables this token sees."""\n  strata_tables: [String!]!',
       ...tables.flatMap((t) => t.query),
       ...(flows ? FLOW_QUERY_FIELDS : []),
+      ...(ctx.features ? FEATURE_QUERY_FIELDS : []),
     ]),
     rootType('Mutation', [...tables.flatMap((t) => t.mutation), ...(flows && canWrite ? FLOW_MUTATION_FIELDS : [])]),
     rootType('Subscription', [
@@ -52,6 +55,7 @@ export function buildGraphqlSchema(ctx: ApiContext, models: readonly TableModel[
   const query: Record<string, FieldResolver> = {
     strata_tables: () => models.map((m) => m.catalogName),
     ...(flows ? flowQueryResolvers(flows) : {}),
+    ...(ctx.features ? featureQueryResolvers(ctx) : {}),
   };
   const mutation: Record<string, FieldResolver> = flows && canWrite ? flowMutationResolvers(flows) : {};
   const subscription: Record<string, SubscriptionResolver> = flows ? runSubscriptionResolvers(flows, ctx.events) : {};

@@ -1,13 +1,14 @@
 /**
  * A training-set request as the library takes it, and its resolution against the
  * applied definitions into what a build needs: which views, which of their features
- * under which output names, with which TTL.
+ * under which output names, with which TTL, and which on-demand features over them.
  */
 import type { Duration } from '../definition/durations.js';
 import { durationMs } from '../definition/durations.js';
-import { resolveRefs, type DefinitionSet } from '../definition/definition-set.js';
+import type { DefinitionSet } from '../definition/definition-set.js';
 import { FeatureNotFoundError, TrainingSetError } from '../errors.js';
 import type { EntityRows } from './entity-rows.js';
+import { trainingColumns, type OnDemandColumns, type ViewColumns } from './on-demand-columns.js';
 
 export interface TrainingSetRequest {
   /** Feature references (`view:feature`, or `view` for all its features); or `service`. */
@@ -30,8 +31,9 @@ export interface TrainingSetRequest {
 export interface ResolvedFeatures {
   readonly refs: readonly string[];
   /** Views in first-mention order, each with its requested features and output names. */
-  readonly views: readonly { readonly view: string; readonly features: readonly { name: string; output: string }[] }[];
+  readonly views: readonly ViewColumns[];
   readonly ttlMs: Readonly<Record<string, number>>;
+  readonly onDemand: OnDemandColumns;
 }
 
 export function resolveRequest(set: DefinitionSet, request: TrainingSetRequest): ResolvedFeatures {
@@ -43,29 +45,8 @@ export function resolveRequest(set: DefinitionSet, request: TrainingSetRequest):
     refs = [...service.features, ...refs];
   }
   if (refs.length === 0) throw new TrainingSetError('The request names no features: pass features or a service.');
-  const resolved = resolveRefs(set, refs, 'the training-set request', 'features');
-  const views = new Map<string, { name: string; output: string }[]>();
-  for (const ref of resolved) {
-    if (!set.views.has(ref.owner))
-      throw new TrainingSetError(
-        `${ref.owner}:${ref.feature} is an on-demand feature; training sets read feature views only for now.`,
-        { ref: `${ref.owner}:${ref.feature}` },
-      );
-    const list = views.get(ref.owner) ?? [];
-    list.push({ name: ref.feature, output: request.fullFeatureNames ? `${ref.owner}__${ref.feature}` : ref.feature });
-    views.set(ref.owner, list);
-  }
-  const outputs = new Map<string, string>();
-  for (const [view, features] of views)
-    for (const f of features) {
-      const other = outputs.get(f.output);
-      if (other !== undefined)
-        throw new TrainingSetError(
-          `Both ${other} and ${view} have a feature ${f.output}; pass fullFeatureNames (--full-feature-names) to name columns view__feature.`,
-          { column: f.output },
-        );
-      outputs.set(f.output, view);
-    }
+  const columns = trainingColumns(set, refs, request.fullFeatureNames ?? false);
+  const views = new Map(columns.views.map((v) => [v.view, v.features]));
   const ttlMs: Record<string, number> = {};
   for (const view of views.keys()) {
     const override = typeof request.ttl === 'object' ? request.ttl[view] : request.ttl;
@@ -76,9 +57,5 @@ export function resolveRequest(set: DefinitionSet, request: TrainingSetRequest):
       });
     ttlMs[view] = ms;
   }
-  return {
-    refs: resolved.map((r) => `${r.owner}:${r.feature}`),
-    views: [...views].map(([view, features]) => ({ view, features })),
-    ttlMs,
-  };
+  return { refs: columns.refs, views: columns.views, ttlMs, onDemand: columns.onDemand };
 }

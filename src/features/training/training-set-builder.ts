@@ -3,13 +3,19 @@
  * pins every source (at `pins`, or at its latest version), runs the point-in-time join
  * as one DuckDB query and writes its result as a new catalog table whose properties hold
  * the complete manifest. The same code builds and rebuilds, so a rebuild over the same
- * pins and definitions gives the same rows.
+ * pins and definitions gives the same rows. On-demand features run over the result in
+ * TypeScript (on-demand-stage.ts), with `functions` (the feature files) in the versions
+ * the manifest names.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Catalog, CatalogTable } from '../../catalog/index.js';
 import { bindDeltaSql } from '../../engine/index.js';
 import { fromSql, withConnection } from '../../lake/index.js';
-import { joinKeysOf, definitionSet } from '../definition/definition-set.js';
+import { joinKeysOf, definitionSet, type DefinitionSet } from '../definition/definition-set.js';
+import { canonicalJson, definitionHash } from '../definition/stored-definition.js';
+import { withFunctions } from '../serving/serving-definitions.js';
+import { trainingColumns } from './on-demand-columns.js';
+import { stageOnDemand, type OnDemandStaged } from './on-demand-stage.js';
 import type { FeatureType } from '../definition/feature-types.js';
 import { revived } from '../registry/applied-definitions.js';
 import { TrainingSetError } from '../errors.js';
@@ -38,20 +44,26 @@ export async function buildTrainingSet(
   entitySql: EntitySql,
   output: string,
   pins: Pins = new Map(),
+  functions?: DefinitionSet,
 ): Promise<BuiltTrainingSet> {
-  const set = definitionSet(spec.definitions.map((d) => revived(d.definition)));
-  const requested = new Map<string, string[]>();
-  for (const ref of spec.request.features) {
-    const [view = '', feature = ''] = ref.split(':');
-    requested.set(view, [...(requested.get(view) ?? []), feature]);
-  }
+  const pinnedSet = definitionSet(spec.definitions.map((d) => revived(d.definition)));
+  // On-demand functions come from the feature files, and only in the version the manifest names.
+  const hashes = new Map(
+    spec.definitions.map((d) => [`${d.kind}:${d.name}`, definitionHash(canonicalJson(d.definition))]),
+  );
+  const set =
+    functions === undefined
+      ? pinnedSet
+      : withFunctions(pinnedSet, functions, (name) => hashes.get(`onDemandFeature:${name}`));
+  const plan = trainingColumns(set, spec.request.features, spec.request.fullFeatureNames);
   return withConnection(async (connection) => {
     await connection.run(`SET SESSION TimeZone = 'UTC'`);
     const sources: (PinnedRead & { view?: string })[] = [];
     const joins: ViewJoin[] = [];
     const allKeys = new Map<string, FeatureType>();
     const featureColumns: string[] = [];
-    for (const [name, features] of requested) {
+    const hidden: string[] = [];
+    for (const { view: name, features } of plan.views) {
       const view = set.views.get(name)!;
       const pinned = await pinnedSourceSql(catalog, connection, view.source, `feature view ${name}`, pins);
       sources.push(...pinned.reads.map((r) => ({ ...r, view: name })));
@@ -64,12 +76,9 @@ export async function buildTrainingSet(
           );
         allKeys.set(k, t);
       }
-      const outputs = features.map((f) => ({
-        name: f,
-        type: view.features[f]!,
-        output: spec.request.fullFeatureNames ? `${name}__${f}` : f,
-      }));
-      featureColumns.push(...outputs.map((o) => o.output));
+      const outputs = features.map((f) => ({ name: f.name, type: view.features[f.name]!, output: f.output }));
+      featureColumns.push(...features.filter((f) => !f.hidden).map((f) => f.output));
+      hidden.push(...features.filter((f) => f.hidden).map((f) => f.output));
       joins.push({
         sourceSql: pinned.sql,
         keys,
@@ -89,6 +98,7 @@ export async function buildTrainingSet(
       await boundInput.release();
       await entities.release?.();
     }
+    featureColumns.push(...plan.onDemand.outputs.map((o) => o.output));
     try {
       for (const column of featureColumns)
         if (staged.inputColumns.includes(column))
@@ -104,9 +114,12 @@ export async function buildTrainingSet(
         bitemporal: spec.request.pointInTime === 'bitemporal',
       });
       const bound = await bindDeltaSql(connection, sql);
+      let onDemand: OnDemandStaged | undefined;
       try {
+        if (plan.onDemand.steps.length > 0)
+          onDemand = await stageOnDemand(connection, bound.sql, plan.onDemand, staged.inputColumns, hidden);
         const table = await catalog.createTable(output, {
-          data: fromSql(bound.sql),
+          data: fromSql(onDemand?.sql ?? bound.sql),
           connection,
           properties: { [MANIFEST_PROPERTY]: JSON.stringify(manifest) },
           description: `Training set of ${spec.request.features.length} features`,
@@ -116,6 +129,7 @@ export async function buildTrainingSet(
         ).getRowObjectsJson();
         return { table, rows: Number(counted[0]?.n ?? 0), manifest };
       } finally {
+        await onDemand?.release();
         await bound.release();
       }
     } finally {

@@ -5,7 +5,8 @@
  * so the rows are the same after the sources moved on. A pinned version that VACUUM or
  * log cleanup took away fails with FEATURE_SOURCE_VERSION_GONE naming it.
  */
-import { definitionSet } from '../definition/definition-set.js';
+import { existsSync } from 'node:fs';
+import { definitionSet, type DefinitionSet } from '../definition/definition-set.js';
 import { revived } from '../registry/applied-definitions.js';
 import type { FeatureRegistry } from '../registry/feature-registry.js';
 import type { EntityRows } from './entity-rows.js';
@@ -28,6 +29,7 @@ export async function getTrainingSet(
     used.add(`featureView:${view}`);
     for (const entity of set.views.get(view)!.entities) used.add(`entity:${entity}`);
   }
+  for (const step of resolved.onDemand.steps) used.add(`onDemandFeature:${step.definition.name}`);
   const timestampColumn = request.timestampColumn ?? 'event_timestamp';
   const spec: BuildSpec = {
     format: 1,
@@ -47,7 +49,14 @@ export async function getTrainingSet(
   };
   const views = resolved.views.map((v) => v.view);
   const entities = entitySql(registry.catalog, request.entities, set, views, timestampColumn);
-  const built = await buildTrainingSet(registry.catalog, spec, entities, request.output);
+  const built = await buildTrainingSet(
+    registry.catalog,
+    spec,
+    entities,
+    request.output,
+    new Map(),
+    await featureFunctions(registry, resolved.onDemand.steps.length > 0),
+  );
   await record(registry, built);
   return built;
 }
@@ -79,9 +88,22 @@ export async function rebuildTrainingSet(
         );
   const name = (await registry.catalog.getTable(from)).name;
   const rebuilt = { ...spec, rebuiltFrom: { table: name, version: original.version } };
-  const built = await buildTrainingSet(registry.catalog, rebuilt, entities, output, pins);
+  const onDemand = manifest.definitions.some((d) => d.kind === 'onDemandFeature');
+  const built = await buildTrainingSet(
+    registry.catalog,
+    rebuilt,
+    entities,
+    output,
+    pins,
+    await featureFunctions(registry, onDemand),
+  );
   await record(registry, built);
   return built;
+}
+
+/** The feature files' definitions, for on-demand functions (the registry keeps them only as text). */
+async function featureFunctions(registry: FeatureRegistry, needed: boolean): Promise<DefinitionSet | undefined> {
+  return needed && existsSync(registry.featuresDirectory) ? await registry.load() : undefined;
 }
 
 async function record(registry: FeatureRegistry, built: BuiltTrainingSet): Promise<void> {

@@ -2059,6 +2059,139 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/features/online": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Online feature values for entity rows (a feature service or feature references) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description A feature service */
+                        service?: string;
+                        /** @description Feature references `view:feature` or `view` (added after the service) */
+                        features?: string[];
+                        /** @description Entity rows: each view's join keys, and request data of on-demand features */
+                        entities: {
+                            [key: string]: unknown;
+                        }[];
+                        /** @description Name features `view__feature` */
+                        fullFeatureNames?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            rows: number;
+                            joinKeys: {
+                                name: string;
+                                values: unknown[];
+                            }[];
+                            features: {
+                                name: string;
+                                /** @description `view:feature` (or `onDemand:feature`) */
+                                ref: string;
+                                type: string;
+                                values: unknown[];
+                                statuses: ("PRESENT" | "NOT_FOUND" | "NULL_VALUE" | "OUTSIDE_MAX_AGE")[];
+                                /** @description RFC 3339; null where there is no row or the feature is on-demand */
+                                eventTimestamps: (string | null)[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/features/push": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Push rows of a feature view to the online store, its source table, or both */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The feature view the rows belong to */
+                        view: string;
+                        rows: {
+                            [key: string]: unknown;
+                        }[];
+                        /**
+                         * @description The online store, the view's source table, or both (default online)
+                         * @enum {string}
+                         */
+                        to?: "online" | "offline" | "both";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            view: string;
+                            /** @enum {string} */
+                            to: "online" | "offline" | "both";
+                            rows: number;
+                            online?: {
+                                /** @description Rows newer than the stored ones */
+                                written: number;
+                                /** @description Rows not newer than the stored ones (left as they were) */
+                                skipped: number;
+                            };
+                            offline?: {
+                                table: string;
+                                version: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/graphql": {
         parameters: {
             query?: never;
@@ -3432,6 +3565,64 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/get-online-features": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Feast-compatible online features (Feast's feature-server request and response JSON) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        features?: string[];
+                        feature_service?: string;
+                        /** @description Join keys as columns */
+                        entities: {
+                            [key: string]: unknown[];
+                        };
+                        full_feature_names?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            metadata: {
+                                feature_names: string[];
+                            };
+                            /** @description One per name in metadata.feature_names (entity columns first), each across the entity rows */
+                            results: {
+                                values: unknown[];
+                                statuses: ("PRESENT" | "NOT_FOUND" | "NULL_VALUE" | "OUTSIDE_MAX_AGE")[];
+                                event_timestamps: string[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;

@@ -32,7 +32,8 @@ export async function evaluateVersion(runner: GateRunner, name: string, version:
     if (isStrataError(error, 'MODEL_NOT_FOUND')) return undefined;
     throw error;
   });
-  const table = await runner.catalog.openTable(spec.table, spec.version === undefined ? {} : { version: spec.version });
+  const named = await runner.catalog.getTable(spec.table);
+  const table = await runner.catalog.openTable(named.name, spec.version === undefined ? {} : { version: spec.version });
   const rows = (await table.rows()).map(numbersOf);
   if (rows.length === 0)
     throw new ModelInvalidParameterError(`Evaluation table ${spec.table} has no rows.`, { table: spec.table });
@@ -67,7 +68,7 @@ export async function evaluateVersion(runner: GateRunner, name: string, version:
     version,
     passed: results.every((r) => r.passed),
     championVersion: champion?.version ?? null,
-    table: spec.table,
+    table: named.name,
     tableVersion: table.snapshot.version,
     rows: rows.length,
     confidence: spec.confidence ?? 0.95,

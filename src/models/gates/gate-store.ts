@@ -42,22 +42,24 @@ export class GateStore {
     await this.meta.db.deleteFrom('ml_gates').where('name', '=', name).execute();
   }
 
+  /** Records a decision; undefined numbers (NaN: an improvement with no champion) are kept as null. */
   async record(decision: Omit<GateDecision, 'id' | 'decidedTime'>): Promise<GateDecision> {
     const decidedTime = this.now();
+    const text = JSON.stringify(decision, (_k, v: unknown) =>
+      typeof v === 'number' && !Number.isFinite(v) ? null : v,
+    );
     const row = await this.meta.db
       .insertInto('ml_gate_decisions')
       .values({
         name: decision.name,
         version: decision.version,
         passed: decision.passed,
-        decision: JSON.stringify(decision, (_k, v: unknown) =>
-          typeof v === 'number' && !Number.isFinite(v) ? null : v,
-        ),
+        decision: text,
         decided_time: decidedTime,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    return { ...decision, id: Number(row.id), decidedTime };
+    return { ...parse<GateDecision>(text), id: Number(row.id), decidedTime };
   }
 
   /** A model's decisions (one version's with `version`), newest first. */

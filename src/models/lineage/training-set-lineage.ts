@@ -56,7 +56,8 @@ export async function trainingSetLineage(
   options: LineageContext & { readonly version?: number } = {},
 ): Promise<RunLineage> {
   const { version, ...context } = options;
-  const delta = await catalog.openTable(table, version === undefined ? {} : { version });
+  const named = await catalog.getTable(table);
+  const delta = await catalog.openTable(named.name, version === undefined ? {} : { version });
   const snapshot = delta.snapshot;
   const text = snapshot.metadata.configuration[TRAINING_SET_PROPERTY];
   if (text === undefined)
@@ -72,5 +73,5 @@ export async function trainingSetLineage(
   } catch {
     throw new ModelInvalidParameterError(`${table}'s ${TRAINING_SET_PROPERTY} property is not JSON.`, { table });
   }
-  return lineageFromManifest(manifest, { table, version: snapshot.version }, context);
+  return lineageFromManifest(manifest, { table: named.name, version: snapshot.version }, context);
 }

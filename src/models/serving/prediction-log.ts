@@ -17,7 +17,6 @@ import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { DeltaTable, fromSql } from '../../lake/index.js';
 import type { JsonValue } from '../../core/index.js';
 
 export interface PredictionRecord {
@@ -113,6 +112,8 @@ export class PredictionLog {
         `SELECT request_id, model, version, row_index, inputs, output, prediction, latency_ms, ` +
         `to_timestamp(time_ms / 1000.0) AS predicted_at ` +
         `FROM read_json('${file.replaceAll("'", "''")}', format = 'newline_delimited', columns = ${COLUMNS})`;
+      // Loaded on first commit: strata/models stays a light entry (no DuckDB until a log commits).
+      const { DeltaTable, fromSql } = await import('../../lake/index.js');
       await DeltaTable.appendOrCreate(this.location, fromSql(sql));
       this.#committed += batch.length;
     } catch (error) {

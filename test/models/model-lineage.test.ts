@@ -122,6 +122,44 @@ describeBackends('Model lineage', (backend) => {
     expect((await get<VersionLineage>('/v1/models/other/versions/1/lineage')).body.lineage).toBeNull();
   });
 
+  it('records lineage over REST, from a training set or from explicit sources', async () => {
+    const v3 = await registerVersion(stores, 'delays', model);
+    const put = (body: unknown, token?: string) =>
+      api.fetch(`/v1/lineage/runs/${v3.runId}`, {
+        method: 'PUT',
+        body: JSON.stringify(body),
+        headers: { 'content-type': 'application/json' },
+        ...(token === undefined ? {} : { token }),
+      });
+    const fromSet = await put({ trainingSet: 'delay_training', flowRun: { runId: '7', taskId: 'fit' } });
+    expect(fromSet.status).toBe(200);
+    expect(await fromSet.json()).toMatchObject({
+      runId: v3.runId,
+      trainingSet: { table: 'main.delay_training', version: 0 },
+      flowRun: { runId: '7', taskId: 'fit' },
+    });
+    const explicit = await put({ sources: [{ table: 'driver_stats', version: 0 }], codeVersion: 'def456' });
+    expect(explicit.status).toBe(200);
+    const recorded = (await explicit.json()) as {
+      sources: { table: string; version: number }[];
+      trainingSet?: unknown;
+    };
+    expect(recorded.sources).toMatchObject([{ table: 'main.driver_stats', version: 0 }]);
+    expect(recorded.trainingSet).toBeUndefined();
+    expect((await put({ trainingSet: 'driver_stats' })).status).toBe(400); // not a training set
+    expect((await put({ sources: [{ table: 'nope', version: 0 }] })).status).toBe(404);
+    expect((await put({ sources: [] }, api.tokens.reader)).status).toBe(403);
+    expect(
+      (
+        await api.fetch('/v1/lineage/runs/nope', {
+          method: 'PUT',
+          body: '{}',
+          headers: { 'content-type': 'application/json' },
+        })
+      ).status,
+    ).toBe(404);
+  });
+
   it('hides tables the caller cannot read', async () => {
     const reader = await api.token('reader', [{ table: 'main.delay_training' }]);
     const lineage = await get<VersionLineage>('/v1/models/delays/versions/1/lineage', reader);

@@ -5,11 +5,21 @@
  * about a table it cannot read is a 404, as for any table it cannot see.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { RecordedLineage } from '../../models/index.js';
+import { trainingSetLineage, type RecordedLineage, type RunLineage } from '../../models/index.js';
 import type { ApiContext } from '../api-context.js';
 import { principalOf } from '../auth/request-principal.js';
-import { modelTags, versionParams, type ModelRoutesHandle } from './model-route-params.js';
-import { TRAINED_ON, VERSION_LINEAGE } from './model-schemas.js';
+import { modelTags, versionParams, writer, type ModelRoutesHandle } from './model-route-params.js';
+import { RECORD_LINEAGE_BODY, RECORDED_LINEAGE, TRAINED_ON, VERSION_LINEAGE } from './model-schemas.js';
+
+interface RecordBody {
+  readonly trainingSet?: string;
+  readonly trainingSetVersion?: number;
+  readonly sources?: readonly { readonly table: string; readonly version: number; readonly view?: string }[];
+  readonly definitions?: RunLineage['definitions'];
+  readonly featureService?: string;
+  readonly flowRun?: { readonly runId: string; readonly taskId: string };
+  readonly codeVersion?: string;
+}
 
 export function registerModelLineageRoutes(app: FastifyInstance, ctx: ApiContext, { stores }: ModelRoutesHandle): void {
   app.get<{ Params: { name: string; version: number } }>(
@@ -25,6 +35,49 @@ export function registerModelLineageRoutes(app: FastifyInstance, ctx: ApiContext
     async (request) => {
       const found = await stores.lineage.forVersion(request.params.name, request.params.version);
       return { ...found, lineage: found.lineage && (await visibleLineage(ctx, request, found.lineage)) };
+    },
+  );
+
+  app.put<{ Params: { runId: string }; Body: RecordBody }>(
+    '/v1/lineage/runs/:runId',
+    {
+      schema: {
+        tags: modelTags,
+        summary: 'Record what a run trained on: a training set table (its manifest gives the rest) or explicit sources',
+        params: { type: 'object', required: ['runId'], properties: { runId: { type: 'string', minLength: 1 } } },
+        body: RECORD_LINEAGE_BODY,
+        response: { 200: { ...RECORDED_LINEAGE, type: 'object' } },
+      },
+    },
+    async (request) => {
+      writer(request, `Recording the lineage of run ${request.params.runId}`);
+      const body = request.body;
+      const principal = principalOf(request);
+      const context = {
+        ...(body.flowRun === undefined ? {} : { flowRun: body.flowRun }),
+        ...(body.codeVersion === undefined ? {} : { codeVersion: body.codeVersion }),
+      };
+      let lineage: RunLineage;
+      if (body.trainingSet !== undefined) {
+        await ctx.tables.access(principal, body.trainingSet, 'read');
+        lineage = await trainingSetLineage(ctx.catalog, body.trainingSet, {
+          ...context,
+          ...(body.trainingSetVersion === undefined ? {} : { version: body.trainingSetVersion }),
+        });
+      } else {
+        const sources = [];
+        for (const source of body.sources ?? []) {
+          const { table } = await ctx.tables.access(principal, source.table, 'read');
+          sources.push({ ...source, table: table.name, location: table.location });
+        }
+        lineage = {
+          definitions: body.definitions ?? [],
+          sources,
+          ...(body.featureService === undefined ? {} : { featureService: body.featureService }),
+          ...context,
+        };
+      }
+      return stores.lineage.record(request.params.runId, lineage);
     },
   );
 

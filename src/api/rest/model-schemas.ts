@@ -46,7 +46,7 @@ const SOURCE = {
   },
 } as const;
 
-const RECORDED_LINEAGE = {
+export const RECORDED_LINEAGE = {
   type: ['object', 'null'],
   required: ['runId', 'recordedTime', 'definitions', 'sources'],
   additionalProperties: false,
@@ -211,4 +211,47 @@ export const ALIAS_RESULT = {
   required: ['name', 'alias', 'version'],
   additionalProperties: false,
   properties: { name: { type: 'string' }, alias: { type: 'string' }, version: { type: 'integer' } },
+} as const;
+
+export const RECORD_LINEAGE_BODY = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    trainingSet: {
+      type: 'string',
+      minLength: 1,
+      description: 'a training set table: its manifest gives sources and definitions',
+    },
+    trainingSetVersion: { type: 'integer', minimum: 0 },
+    sources: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['table', 'version'],
+        additionalProperties: false,
+        properties: {
+          table: { type: 'string', minLength: 1 },
+          version: { type: 'integer', minimum: 0 },
+          view: { type: 'string' },
+        },
+      },
+    },
+    definitions: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['kind', 'name', 'version'],
+        additionalProperties: false,
+        properties: { kind: { type: 'string' }, name: { type: 'string' }, version: { type: 'integer' } },
+      },
+    },
+    featureService: { type: 'string' },
+    flowRun: {
+      type: 'object',
+      required: ['runId', 'taskId'],
+      additionalProperties: false,
+      properties: { runId: { type: 'string' }, taskId: { type: 'string' } },
+    },
+    codeVersion: { type: 'string' },
+  },
 } as const;

@@ -3612,6 +3612,92 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/lineage/runs/{runId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Record what a run trained on: a training set table (its manifest gives the rest) or explicit sources */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    runId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description a training set table: its manifest gives sources and definitions */
+                        trainingSet?: string;
+                        trainingSetVersion?: number;
+                        sources?: {
+                            table: string;
+                            version: number;
+                            view?: string;
+                        }[];
+                        definitions?: {
+                            kind: string;
+                            name: string;
+                            version: number;
+                        }[];
+                        featureService?: string;
+                        flowRun?: {
+                            runId: string;
+                            taskId: string;
+                        };
+                        codeVersion?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            runId: string;
+                            recordedTime: number;
+                            trainingSet?: {
+                                table: string;
+                                version: number;
+                            };
+                            featureService?: string;
+                            definitions: {
+                                kind: string;
+                                name: string;
+                                version: number;
+                            }[];
+                            sources: {
+                                table: string;
+                                location: string;
+                                version: number;
+                                view?: string;
+                            }[];
+                            flowRun?: {
+                                runId: string;
+                                taskId: string;
+                            };
+                            codeVersion?: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/lineage/models": {
         parameters: {
             query?: never;

@@ -113,6 +113,12 @@ export {
 } from './serving/serving-version.js';
 export { loadModelVersion, predictColumns, type LoadedModel, type ModelFiles } from './serving/loaded-model.js';
 export { featureColumns, type FeatureRow } from './serving/feature-rows.js';
+export {
+  scoreTable,
+  batchScoringTask,
+  type BatchScoringOptions,
+  type BatchScoringResult,
+} from './serving/batch-scoring.js';
 export { PredictionLog, type PredictionLogOptions, type PredictionRecord } from './serving/prediction-log.js';
 
 // Model formats: Strata's gradient-boosted trees and XGBoost JSON, scored through one flat ensemble

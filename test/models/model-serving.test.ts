@@ -8,7 +8,7 @@
 import * as path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DeltaTable } from '../../src/lake/index.js';
-import { gbtEnsemble, parseGbtModel, predictBatch, type ModelStores } from '../../src/models/index.js';
+import { gbtEnsemble, ModelServer, parseGbtModel, predictBatch, type ModelStores } from '../../src/models/index.js';
 import { startTestApi, type TestApi } from '../api/helpers/api-harness.js';
 import { describeBackends, type BackendSetup } from '../meta/helpers/backends.js';
 import { dataset, FEATURES, openModelStores, registerVersion, trainModel } from './helpers/model-fixtures.js';
@@ -109,6 +109,24 @@ describeBackends('Model serving over REST', (backend) => {
     const notJson = await registerVersion(stores, 'delays', 'not json');
     expect((await putAlias('challenger', notJson.version)).status).toBe(503);
     await expect(stores.aliases.versionByAlias('delays', 'challenger')).rejects.toThrow(/not found/);
+  });
+
+  it("never serves a deleted model's scorer for a re-created model that reuses its version numbers", async () => {
+    const server = new ModelServer({ ...stores, aliasTtlMs: 0 });
+    const row = { x1: 0.7, x2: 0.2, x3: 0.9 };
+    const other = trainModel(dataset(400, 8), { rounds: 5 });
+    await registerVersion(stores, 'recreated', file);
+    const before = await server.predict('recreated', { version: 1, rows: [row] });
+    await stores.registry.deleteModel('recreated');
+    await expect(server.predict('recreated', { version: 1, rows: [row] })).rejects.toThrow(/not found/i);
+    await registerVersion(stores, 'recreated', other);
+    const after = await server.predict('recreated', { version: 1, rows: [row] });
+    const expected = predictBatch(
+      gbtEnsemble(parseGbtModel(other)),
+      FEATURES.map((f) => [row[f]]),
+    );
+    expect(after.predictions).toEqual(Array.from(expected));
+    expect(after.predictions).not.toEqual(before.predictions);
   });
 
   it('logs every prediction to a Delta table in batches', async () => {

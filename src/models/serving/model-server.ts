@@ -1,17 +1,19 @@
 /**
  * Serving predictions: a request names a model and (through chooseServingVersion) a
- * version; the version's scorer comes from a cache keyed by name and version (a version's
- * file never changes, so entries stay until evicted; a file that fails to load is not
- * remembered); rows are checked against the model's features and scored in one batch.
- * Alias lookups are cached for `aliasTtlMs` (default 1 s): an alias moved by another
- * server is followed within that time, one moved through this server (`forgetAlias`) at
- * once. Every prediction goes to the prediction log, if one is given, off the request path.
+ * version; the version's scorer comes from a cache keyed by name, version, creation time
+ * and source (a version's file never changes, but a model deleted and re-created reuses
+ * version numbers: the key tells them apart); a file that fails to load is not
+ * remembered. Rows are checked against the model's features and scored in one batch.
+ * Registry lookups (alias → version, version → its record) are cached for `aliasTtlMs`
+ * (default 1 s): an alias moved or a version deleted elsewhere is followed within that
+ * time, an alias moved through this server (`forgetAlias`) at once. Every prediction goes to the prediction log, if one is given, off the request path.
  */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Cache } from '../../core/index.js';
 import type { AliasStore } from '../registry/alias-store.js';
 import type { RegistryStore } from '../registry/registry-store.js';
+import type { ModelVersion } from '../registry/registry-types.js';
 import type { ArtifactStore } from '../tracking/artifact-store.js';
 import type { RunStore } from '../tracking/run-store.js';
 import { featureColumns, type FeatureRow } from './feature-rows.js';
@@ -50,11 +52,13 @@ export class ModelServer implements ServingLookup {
   readonly #options: ModelServerOptions;
   readonly #scorers: Cache<string, Promise<LoadedModel>>;
   readonly #aliases: Cache<string, Promise<number>>;
+  readonly #versions: Cache<string, Promise<ModelVersion>>;
 
   constructor(options: ModelServerOptions) {
     this.#options = options;
     this.#scorers = new Cache({ maxEntries: options.maxLoaded ?? 32 });
     this.#aliases = new Cache({ maxEntries: 1024, ttlMs: options.aliasTtlMs ?? 1000 });
+    this.#versions = new Cache({ maxEntries: 1024, ttlMs: options.aliasTtlMs ?? 1000 });
   }
 
   aliasVersion(model: string, alias: string): Promise<number> {
@@ -75,11 +79,12 @@ export class ModelServer implements ServingLookup {
   }
 
   /** The loaded scorer of a version (ModelNotFoundError, ModelLoadError). */
-  scorer(model: string, version: number): Promise<LoadedModel> {
-    return this.#scorers.getOrSet(`${model}\u0000${version}`, async () => {
-      const found = await this.#options.registry.getVersion(model, version);
-      return loadModelVersion(this.#options, found);
-    });
+  async scorer(model: string, version: number): Promise<LoadedModel> {
+    const found = await this.#versions.getOrSet(`${model}\u0000${version}`, () =>
+      this.#options.registry.getVersion(model, version),
+    );
+    const key = [model, found.version, found.creationTimestamp, found.source].join('\u0000');
+    return this.#scorers.getOrSet(key, () => loadModelVersion(this.#options, found));
   }
 
   async predict(model: string, request: PredictRequest): Promise<PredictResult> {

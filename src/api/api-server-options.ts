@@ -5,6 +5,7 @@ import type { FeatureServer } from '../features/index.js';
 import type { FlowControl } from '../flows/index.js';
 import type { ApiLimits } from './api-context.js';
 import type { GraphqlOptions } from './graphql/graphql-options.js';
+import type { PredictionLogOptions } from '../models/index.js';
 import { DEFAULT_QUERY_RESOURCE_LIMITS } from '../engine/index.js';
 
 export interface TlsOptions {
@@ -63,6 +64,16 @@ export interface ApiServerOptions {
   readonly consoleDir?: string;
   /** How often stream sources poll for new commits and run states; default 250 ms. */
   readonly pollMs?: number;
+  /** Model serving (`/v1/models`): the prediction log. */
+  readonly models?: ModelRouteOptions;
+}
+
+export interface ModelRouteOptions {
+  /**
+   * The prediction log's Delta table (default `<warehouse>/models/prediction_log`) and
+   * batching (default 1,000 rows or 1 s); `false`: no log.
+   */
+  readonly predictionLog?: (Omit<PredictionLogOptions, 'onError'> & { readonly location?: string }) | false;
 }
 
 export const DEFAULT_PORT = 8484;

@@ -26,6 +26,7 @@ import { NotFoundError } from './errors.js';
 import { toHttpError } from './error-mapping.js';
 import { registerGraphql, type GraphqlHandle } from './graphql/graphql-routes.js';
 import { registerMlflowRoutes } from './mlflow/mlflow-routes.js';
+import { registerModelRoutes } from './rest/model-routes.js';
 import { ApiMetrics } from './observability/metrics.js';
 import { registerRequestLog } from './observability/request-log.js';
 import { registerSystemRoutes } from './observability/system-routes.js';
@@ -154,6 +155,7 @@ export class ApiServer {
       registerLogFollowRoute(app, context);
       registerMlflowRoutes(app, context);
       registerFeatureRoutes(app, context);
+      registerModelRoutes(app, context, options.models ?? {});
       graphql = await registerGraphql(app, context, options.graphql ?? {}, (authorization) =>
         authenticator.authenticate(authorization),
       );

@@ -10,6 +10,9 @@ export const ModelErrorCode = {
   MODEL_NOT_FOUND: 'not_found',
   MODEL_ALREADY_EXISTS: 'conflict',
   MODEL_TRACKING_UNAVAILABLE: 'unavailable',
+  MODEL_GATE_REFUSED: 'conflict',
+  MODEL_FEATURE_INVALID: 'invalid',
+  MODEL_LOAD_FAILED: 'unavailable',
 } as const satisfies ErrorCodeSet;
 export type ModelErrorCode = keyof typeof ModelErrorCode;
 
@@ -19,6 +22,10 @@ export const MLFLOW_ERROR_CODE: Readonly<Record<ModelErrorCode, string>> = {
   MODEL_NOT_FOUND: 'RESOURCE_DOES_NOT_EXIST',
   MODEL_ALREADY_EXISTS: 'RESOURCE_ALREADY_EXISTS',
   MODEL_TRACKING_UNAVAILABLE: 'TEMPORARILY_UNAVAILABLE',
+  // MLflow has no code for a refused promotion: its clients show the message of an invalid request.
+  MODEL_GATE_REFUSED: 'INVALID_PARAMETER_VALUE',
+  MODEL_FEATURE_INVALID: 'INVALID_PARAMETER_VALUE',
+  MODEL_LOAD_FAILED: 'TEMPORARILY_UNAVAILABLE',
 };
 
 export abstract class ModelError extends moduleErrorBase(ModelErrorCode) {
@@ -53,5 +60,26 @@ export class ModelAlreadyExistsError extends ModelError {
 export class ModelTrackingUnavailableError extends ModelError {
   constructor(message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
     super('MODEL_TRACKING_UNAVAILABLE', message, details, options);
+  }
+}
+
+/** The champion alias refused to a version without a passing gate decision (the alias stays where it was). */
+export class ModelGateRefusedError extends ModelError {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super('MODEL_GATE_REFUSED', message, details);
+  }
+}
+
+/** A predict request's feature missing or of the wrong type (named in `details.feature`). */
+export class ModelFeatureInvalidError extends ModelError {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super('MODEL_FEATURE_INVALID', message, details);
+  }
+}
+
+/** A model version whose file does not load (named with the reason; nothing was moved or served). */
+export class ModelLoadError extends ModelError {
+  constructor(message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
+    super('MODEL_LOAD_FAILED', message, details, options);
   }
 }

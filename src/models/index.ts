@@ -3,7 +3,10 @@
  * their data and rules), on the warehouse's metadata database and object store.
  * Guarantees: a run's params are write-once; a log batch is all-or-nothing; searches
  * are one SQL query each and metric histories are read in pages; version numbers of a
- * registered model are unique and increasing; an alias names exactly one version.
+ * registered model are unique and increasing; an alias names exactly one version; a
+ * gated model's `champion` alias only moves to a version whose latest gate decision
+ * passed; a served prediction reaches the prediction log unless the process dies within
+ * the log's stated loss window.
  */
 export { ModelStores, type ModelStoresOptions } from './model-stores.js';
 export { MODEL_MIGRATIONS } from './migrations/model-migrations.js';
@@ -61,7 +64,68 @@ export {
   ModelNotFoundError,
   ModelAlreadyExistsError,
   ModelTrackingUnavailableError,
+  ModelGateRefusedError,
+  ModelFeatureInvalidError,
+  ModelLoadError,
 } from './errors.js';
+
+// Lineage: what a run trained on (training set, Delta versions, definitions, flow run), inherited by versions
+export { LineageStore } from './lineage/lineage-store.js';
+export {
+  lineageFromManifest,
+  trainingSetLineage,
+  TRAINING_SET_PROPERTY,
+  type ManifestLike,
+  type LineageContext,
+} from './lineage/training-set-lineage.js';
+export type {
+  RunLineage,
+  RecordedLineage,
+  VersionLineage,
+  TrainedOn,
+  LineageSource,
+  LineageDefinition,
+} from './lineage/lineage-types.js';
+
+// Validation gates: bootstrap intervals on metrics from an evaluation table; the champion alias honours them
+export { GateStore, GUARDED_ALIAS } from './gates/gate-store.js';
+export { evaluateVersion, type GateRunner } from './gates/gate-runner.js';
+export { evaluateRules, type EvaluationInput } from './gates/gate-evaluation.js';
+export { bootstrapIndices, percentileInterval, quantile } from './gates/bootstrap.js';
+export { METRICS as GATE_METRIC_FUNCTIONS } from './gates/eval-metrics.js';
+export {
+  GATE_METRICS,
+  HIGHER_IS_BETTER,
+  type GateMetric,
+  type GateRule,
+  type GateSpec,
+  type RuleResult,
+  type GateDecision,
+} from './gates/gate-types.js';
+
+// Serving: scorers cached by version, the one serving-version choice, the prediction log
+export {
+  ModelServer,
+  type ModelServerOptions,
+  type PredictRequest,
+  type PredictResult,
+} from './serving/model-server.js';
+export {
+  chooseServingVersion,
+  DEFAULT_SERVING_ALIAS,
+  type ServingRequest,
+  type ServingChoice,
+  type ServingLookup,
+} from './serving/serving-version.js';
+export { loadModelVersion, predictColumns, type LoadedModel, type ModelFiles } from './serving/loaded-model.js';
+export { featureColumns, type FeatureRow } from './serving/feature-rows.js';
+export {
+  scoreTable,
+  batchScoringTask,
+  type BatchScoringOptions,
+  type BatchScoringResult,
+} from './serving/batch-scoring.js';
+export { PredictionLog, type PredictionLogOptions, type PredictionRecord } from './serving/prediction-log.js';
 
 // Model formats: Strata's gradient-boosted trees and XGBoost JSON, scored through one flat ensemble
 export {

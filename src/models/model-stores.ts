@@ -4,6 +4,8 @@
  * module handed an open database does.
  */
 import type { MetaDatabase } from '../meta/index.js';
+import { GateStore } from './gates/gate-store.js';
+import { LineageStore } from './lineage/lineage-store.js';
 import { MODEL_MIGRATIONS } from './migrations/model-migrations.js';
 import type { ModelTables } from './model-tables.js';
 import { AliasStore } from './registry/alias-store.js';
@@ -29,6 +31,10 @@ export class ModelStores {
   /** Aliases, stages and `models:/` URIs. */
   readonly aliases: AliasStore;
   readonly artifacts: ArtifactStore;
+  /** What each run trained on; versions inherit their run's. */
+  readonly lineage: LineageStore;
+  /** Validation gates and their decisions; `gates.setAlias` is the alias change that honours them. */
+  readonly gates: GateStore;
 
   private constructor(meta: MetaDatabase<ModelTables>, options: ModelStoresOptions) {
     const now = options.clock ?? Date.now;
@@ -38,6 +44,8 @@ export class ModelStores {
     this.registry = new RegistryStore(meta, now);
     this.aliases = new AliasStore(meta, this.registry, now);
     this.artifacts = new ArtifactStore(options.artifacts);
+    this.lineage = new LineageStore(meta, this.runs, this.registry, now);
+    this.gates = new GateStore(meta, this.registry, this.aliases, now);
   }
 
   static async open(meta: MetaDatabase, options: ModelStoresOptions): Promise<ModelStores> {

@@ -53,4 +53,31 @@ export interface ModelTables {
   };
   ml_model_version_tags: { name: string; version: number; key: string; value: string };
   ml_model_aliases: { name: string; version: number; alias: string };
+  ml_run_lineage: {
+    run_uuid: string;
+    training_set: string | null;
+    training_set_version: number | null;
+    feature_service: string | null;
+    definitions: string;
+    flow_run_id: string | null;
+    task_id: string | null;
+    code_version: string | null;
+    recorded_time: BigInt;
+  };
+  ml_run_lineage_sources: {
+    run_uuid: string;
+    table_name: string;
+    location: string;
+    delta_version: number;
+    view: string | null;
+  };
+  ml_gates: { name: string; spec: string; updated_time: BigInt };
+  ml_gate_decisions: {
+    id: Generated<BigInt>;
+    name: string;
+    version: number;
+    passed: boolean;
+    decision: string;
+    decided_time: BigInt;
+  };
 }

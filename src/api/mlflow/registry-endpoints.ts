@@ -80,7 +80,8 @@ export const REGISTRY_ENDPOINTS: readonly MlflowEndpoint[] = [
     method: 'POST',
     path: '/registered-models/alias',
     role: 'writer',
-    handle: async (f, s) => (await s.aliases.setAlias(name(f), requireString(f, 'alias'), version(f)), {}),
+    // Through the gate: a gated model's champion only moves to a version whose latest decision passed.
+    handle: async (f, s) => (await s.gates.setAlias(name(f), requireString(f, 'alias'), version(f)), {}),
   },
   {
     method: 'DELETE',

@@ -3628,6 +3628,574 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/models/{name}/predict": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Predict with a model version (the alias's, default champion; or ?version=) */
+        post: {
+            parameters: {
+                query?: {
+                    alias?: string;
+                    version?: number;
+                };
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description rows of named feature values (numbers; null for a missing value) */
+                        rows: {
+                            [key: string]: unknown;
+                        }[];
+                        /** @description kept in the prediction log (default: a new UUID) */
+                        requestId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            requestId: string;
+                            model: string;
+                            version: number;
+                            alias?: string;
+                            predictions: (number | number[])[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/models/{name}/aliases/{alias}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Point an alias at a version (champion only to a version that passed the model's gate) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                    alias: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        version: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            name: string;
+                            alias: string;
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/models/{name}/versions/{version}/lineage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A model version's training data: training set, Delta versions of its sources, definitions, flow run */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                    version: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            name: string;
+                            version: number;
+                            runId: string | null;
+                            lineage: {
+                                runId: string;
+                                recordedTime: number;
+                                trainingSet?: {
+                                    table: string;
+                                    version: number;
+                                };
+                                featureService?: string;
+                                definitions: {
+                                    kind: string;
+                                    name: string;
+                                    version: number;
+                                }[];
+                                sources: {
+                                    table: string;
+                                    location: string;
+                                    version: number;
+                                    view?: string;
+                                }[];
+                                flowRun?: {
+                                    runId: string;
+                                    taskId: string;
+                                };
+                                codeVersion?: string;
+                            } | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/lineage/runs/{runId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Record what a run trained on: a training set table (its manifest gives the rest) or explicit sources */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    runId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description a training set table: its manifest gives sources and definitions */
+                        trainingSet?: string;
+                        trainingSetVersion?: number;
+                        sources?: {
+                            table: string;
+                            version: number;
+                            view?: string;
+                        }[];
+                        definitions?: {
+                            kind: string;
+                            name: string;
+                            version: number;
+                        }[];
+                        featureService?: string;
+                        flowRun?: {
+                            runId: string;
+                            taskId: string;
+                        };
+                        codeVersion?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            runId: string;
+                            recordedTime: number;
+                            trainingSet?: {
+                                table: string;
+                                version: number;
+                            };
+                            featureService?: string;
+                            definitions: {
+                                kind: string;
+                                name: string;
+                                version: number;
+                            }[];
+                            sources: {
+                                table: string;
+                                location: string;
+                                version: number;
+                                view?: string;
+                            }[];
+                            flowRun?: {
+                                runId: string;
+                                taskId: string;
+                            };
+                            codeVersion?: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/lineage/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The model versions trained on a table (as a source of their training set, or as the set itself) */
+        get: {
+            parameters: {
+                query: {
+                    table: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            table: string;
+                            versions: {
+                                name: string;
+                                version: number;
+                                runId: string;
+                                table: string;
+                                deltaVersion: number;
+                                /** @enum {string} */
+                                via: "source" | "trainingSet";
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/models/{name}/gate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A model's validation gate (null: none) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            name: string;
+                            gate: {
+                                /** @description the evaluation table */
+                                table: string;
+                                /** @description the table's Delta version (default: latest at each evaluation) */
+                                version?: number;
+                                label: string;
+                                rules: {
+                                    /** @enum {string} */
+                                    kind: "absolute" | "absoluteImprovement" | "relativeImprovement";
+                                    /** @enum {string} */
+                                    metric: "auc" | "accuracy" | "rmse" | "mae" | "logloss";
+                                    threshold: number;
+                                }[];
+                                confidence?: number;
+                                resamples?: number;
+                                seed?: number;
+                            } | null;
+                        };
+                    };
+                };
+            };
+        };
+        /** Set a model's validation gate (champion then needs a passing decision) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description the evaluation table */
+                        table: string;
+                        /** @description the table's Delta version (default: latest at each evaluation) */
+                        version?: number;
+                        label: string;
+                        rules: {
+                            /** @enum {string} */
+                            kind: "absolute" | "absoluteImprovement" | "relativeImprovement";
+                            /** @enum {string} */
+                            metric: "auc" | "accuracy" | "rmse" | "mae" | "logloss";
+                            threshold: number;
+                        }[];
+                        confidence?: number;
+                        resamples?: number;
+                        seed?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            name: string;
+                            gate: {
+                                /** @description the evaluation table */
+                                table: string;
+                                /** @description the table's Delta version (default: latest at each evaluation) */
+                                version?: number;
+                                label: string;
+                                rules: {
+                                    /** @enum {string} */
+                                    kind: "absolute" | "absoluteImprovement" | "relativeImprovement";
+                                    /** @enum {string} */
+                                    metric: "auc" | "accuracy" | "rmse" | "mae" | "logloss";
+                                    threshold: number;
+                                }[];
+                                confidence?: number;
+                                resamples?: number;
+                                seed?: number;
+                            } | null;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/models/{name}/versions/{version}/evaluate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Evaluate a version against the model's gate and record the decision */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                    version: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            name: string;
+                            version: number;
+                            passed: boolean;
+                            championVersion: number | null;
+                            table: string;
+                            tableVersion: number;
+                            rows: number;
+                            confidence: number;
+                            resamples: number;
+                            seed: number;
+                            decidedTime: number;
+                            results: {
+                                rule: {
+                                    /** @enum {string} */
+                                    kind: "absolute" | "absoluteImprovement" | "relativeImprovement";
+                                    /** @enum {string} */
+                                    metric: "auc" | "accuracy" | "rmse" | "mae" | "logloss";
+                                    threshold: number;
+                                };
+                                passed: boolean;
+                                candidate: number | null;
+                                champion?: number | null;
+                                estimate: number | null;
+                                lower: number | null;
+                                upper: number | null;
+                                note?: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/models/{name}/gate/decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A model's gate decisions with their numbers, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    version?: number;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            decisions: {
+                                id: number;
+                                name: string;
+                                version: number;
+                                passed: boolean;
+                                championVersion: number | null;
+                                table: string;
+                                tableVersion: number;
+                                rows: number;
+                                confidence: number;
+                                resamples: number;
+                                seed: number;
+                                decidedTime: number;
+                                results: {
+                                    rule: {
+                                        /** @enum {string} */
+                                        kind: "absolute" | "absoluteImprovement" | "relativeImprovement";
+                                        /** @enum {string} */
+                                        metric: "auc" | "accuracy" | "rmse" | "mae" | "logloss";
+                                        threshold: number;
+                                    };
+                                    passed: boolean;
+                                    candidate: number | null;
+                                    champion?: number | null;
+                                    estimate: number | null;
+                                    lower: number | null;
+                                    upper: number | null;
+                                    note?: string;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {

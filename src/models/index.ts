@@ -90,6 +90,28 @@ export {
   type GbtTrainingResult,
 } from './formats/index.js';
 
+// Champion/challenger rollout: traffic policies, the per-request router, the promotion controller
+export {
+  parseTrafficPolicy,
+  policyVersions,
+  routeRequest,
+  keyBucket,
+  ROUTE_BUCKETS,
+  TrafficPolicyStore,
+  PromotionController,
+  ExperimentStatus,
+  type TrafficPolicy,
+  type TrafficPolicyKind,
+  type WeightedVersion,
+  type Route,
+  type PolicyChange,
+  type CurrentPolicy,
+  type Experiment as PromotionExperiment,
+  type Look as PromotionLook,
+  type PromotionGate,
+  type StartExperiment,
+} from './rollout/index.js';
+
 // Monitoring's statistical core (drift, data quality, sequential detection, performance
 // estimation, the promotion decision), grouped under one name: its functions are many and
 // some names (rocAuc) are also the formats'.

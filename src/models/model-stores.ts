@@ -8,6 +8,8 @@ import { MODEL_MIGRATIONS } from './migrations/model-migrations.js';
 import type { ModelTables } from './model-tables.js';
 import { AliasStore } from './registry/alias-store.js';
 import { RegistryStore } from './registry/registry-store.js';
+import { TrafficPolicyStore } from './rollout/policy-store.js';
+import { PromotionController, type PromotionGate } from './rollout/promotion-controller.js';
 import { ArtifactStore } from './tracking/artifact-store.js';
 import { ExperimentStore } from './tracking/experiment-store.js';
 import { RunLogStore } from './tracking/run-log-store.js';
@@ -19,6 +21,10 @@ export interface ModelStoresOptions {
   /** The object store artifacts go to (e.g. `openStore('<warehouse>/artifacts')`). */
   readonly artifacts: ObjectStore;
   readonly clock?: Clock;
+  /** The validation gate a challenger passes before it becomes champion (default: none). */
+  readonly promotionGate?: PromotionGate;
+  /** How long a traffic policy is cached before another process's change is seen (default 1 s). */
+  readonly policyCacheMs?: number;
 }
 
 export class ModelStores {
@@ -29,6 +35,10 @@ export class ModelStores {
   /** Aliases, stages and `models:/` URIs. */
   readonly aliases: AliasStore;
   readonly artifacts: ArtifactStore;
+  /** Traffic policies per model (shadow, split, full) and their changes. */
+  readonly policies: TrafficPolicyStore;
+  /** Champion/challenger experiments: looks, decisions, alias moves and rollbacks. */
+  readonly promotions: PromotionController;
 
   private constructor(meta: MetaDatabase<ModelTables>, options: ModelStoresOptions) {
     const now = options.clock ?? Date.now;
@@ -38,6 +48,8 @@ export class ModelStores {
     this.registry = new RegistryStore(meta, now);
     this.aliases = new AliasStore(meta, this.registry, now);
     this.artifacts = new ArtifactStore(options.artifacts);
+    this.policies = new TrafficPolicyStore(meta, this.registry, now, options.policyCacheMs);
+    this.promotions = new PromotionController(meta, this.aliases, this.policies, now, options.promotionGate);
   }
 
   static async open(meta: MetaDatabase, options: ModelStoresOptions): Promise<ModelStores> {

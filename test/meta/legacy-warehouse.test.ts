@@ -84,6 +84,7 @@ describeBackends('a warehouse written by release 0.1', (backend) => {
       // The API server brings the model module's tables (its MLflow routes).
       { name: 'models-0001-tracking', module: 'models' },
       { name: 'models-0002-registry', module: 'models' },
+      { name: 'models-0005-rollout', module: 'models' },
     ]);
 
     // Catalog: schemas and tables (which open and read). (The fixture holds no lineage rows.)

@@ -1,9 +1,10 @@
-/** The model module's migration source: tracking, then the registry. Ids once released are never renamed or edited. */
+/** The model module's migration source: tracking, the registry, rollout (traffic policies, promotion experiments). Ids once released are never renamed or edited. */
 import type { MigrationSource } from '../../meta/index.js';
 import { trackingMigration } from './models-0001-tracking.js';
 import { registryMigration } from './models-0002-registry.js';
+import { rolloutMigration } from './models-0005-rollout.js';
 
 export const MODEL_MIGRATIONS: MigrationSource = {
   module: 'models',
-  migrations: [trackingMigration, registryMigration],
+  migrations: [trackingMigration, registryMigration, rolloutMigration],
 };

@@ -112,6 +112,37 @@ export {
   type StartExperiment,
 } from './rollout/index.js';
 
+// Monitors: definitions, runs as flows, results and alerts in Delta tables, webhooks
+export {
+  defineMonitor,
+  monitoredModel,
+  evaluateMonitor,
+  buildAlert,
+  deliverWebhook,
+  redactWebhook,
+  runMonitor,
+  lakeMonitorIo,
+  readMonitorTable,
+  monitorTableLocation,
+  monitorFlow,
+  MONITOR_FLOW_PREFIX,
+  type MonitorDefinition,
+  type MonitorOptions,
+  type MonitorReference,
+  type MonitorCurrent,
+  type MonitorFeature,
+  type MonitorRules,
+  type MonitorAlerts,
+  type MonitorResult,
+  type MonitorInputs,
+  type MonitorEvaluation,
+  type MonitorAlert,
+  type MonitorIo,
+  type AlertRecord,
+  type MonitorRunOutcome,
+  type DeliveryResult,
+} from './monitors/index.js';
+
 // Monitoring's statistical core (drift, data quality, sequential detection, performance
 // estimation, the promotion decision), grouped under one name: its functions are many and
 // some names (rocAuc) are also the formats'.

@@ -26,6 +26,7 @@ import { NotFoundError } from './errors.js';
 import { toHttpError } from './error-mapping.js';
 import { registerGraphql, type GraphqlHandle } from './graphql/graphql-routes.js';
 import { registerMlflowRoutes } from './mlflow/mlflow-routes.js';
+import { registerMonitorRoutes } from './rest/monitor-routes.js';
 import { ApiMetrics } from './observability/metrics.js';
 import { registerRequestLog } from './observability/request-log.js';
 import { registerSystemRoutes } from './observability/system-routes.js';
@@ -150,6 +151,7 @@ export class ApiServer {
       registerStreamRoutes(app, context);
       registerLogFollowRoute(app, context);
       registerMlflowRoutes(app, context);
+      registerMonitorRoutes(app, context);
       graphql = await registerGraphql(app, context, options.graphql ?? {}, (authorization) =>
         authenticator.authenticate(authorization),
       );

@@ -124,6 +124,8 @@ export {
   lakeMonitorIo,
   readMonitorTable,
   monitorTableLocation,
+  monitorManifest,
+  listMonitorManifests,
   monitorFlow,
   MONITOR_FLOW_PREFIX,
   type MonitorDefinition,
@@ -141,6 +143,7 @@ export {
   type AlertRecord,
   type MonitorRunOutcome,
   type DeliveryResult,
+  type MonitorManifest,
 } from './monitors/index.js';
 
 // Monitoring's statistical core (drift, data quality, sequential detection, performance

@@ -37,5 +37,14 @@ export {
   type MonitorRunOutcome,
   type RunMonitorOptions,
 } from './monitor-run.js';
-export { lakeMonitorIo, readMonitorTable, monitorTableLocation, MONITORS_DIRECTORY } from './monitor-lake-io.js';
+export {
+  lakeMonitorIo,
+  readMonitorTable,
+  monitorTableLocation,
+  monitorManifest,
+  writeMonitorManifest,
+  listMonitorManifests,
+  MONITORS_DIRECTORY,
+  type MonitorManifest,
+} from './monitor-lake-io.js';
 export { monitorFlow, MONITOR_FLOW_PREFIX, type MonitorFlowOptions } from './monitor-flow.js';

@@ -6,8 +6,10 @@
  * times are UTC, as timestamp_ntz).
  * The lake (and DuckDB) is imported when a monitor first runs, keeping `strata/models` light.
  */
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { StructField } from '../../lake/index.js';
+import type { MonitorDefinition } from './monitor-definition.js';
 import type { MonitorIo } from './monitor-run.js';
 
 export const MONITORS_DIRECTORY = '_monitors';
@@ -81,7 +83,51 @@ export function lakeMonitorIo(warehouse: string, locate: (table: string) => Prom
       const location = await locate(table);
       return (await DeltaTable.open(location, version === undefined ? {} : { version })).rows();
     },
+    recordMonitor: (definition) => writeMonitorManifest(warehouse, definition),
     appendResults: (monitor, rows) => append(monitorTableLocation(warehouse, monitor, 'results'), RESULT_FIELDS, rows),
     appendAlert: (monitor, alert) => append(monitorTableLocation(warehouse, monitor, 'alerts'), ALERT_FIELDS, [alert]),
   };
+}
+
+/**
+ * What the API needs to know of a monitor without loading its definition file: its model
+ * and the tables its results describe (a principal who cannot read all of them whole
+ * does not see the monitor). Written by every run, beside the results.
+ */
+export interface MonitorManifest {
+  readonly name: string;
+  readonly model: string;
+  readonly tables: readonly string[];
+  readonly features: readonly string[];
+}
+
+export function monitorManifest(definition: MonitorDefinition): MonitorManifest {
+  const { reference, current } = definition;
+  const tables = [reference.table, current.table, ...(current.labels ? [current.labels.table] : [])];
+  return {
+    name: definition.name,
+    model: definition.model,
+    tables: [...new Set(tables)],
+    features: definition.features.map((f) => f.name),
+  };
+}
+
+const MANIFEST = 'monitor.json';
+
+export async function writeMonitorManifest(warehouse: string, definition: MonitorDefinition): Promise<void> {
+  const directory = path.join(warehouse, 'lake', MONITORS_DIRECTORY, definition.name);
+  await mkdir(directory, { recursive: true });
+  await writeFile(path.join(directory, MANIFEST), `${JSON.stringify(monitorManifest(definition), null, 2)}\n`);
+}
+
+/** The monitors that have run in this warehouse, by name. */
+export async function listMonitorManifests(warehouse: string): Promise<MonitorManifest[]> {
+  const root = path.join(warehouse, 'lake', MONITORS_DIRECTORY);
+  const names = await readdir(root).catch(() => [] as string[]);
+  const manifests: MonitorManifest[] = [];
+  for (const name of names.sort()) {
+    const text = await readFile(path.join(root, name, MANIFEST), 'utf8').catch(() => undefined);
+    if (text !== undefined) manifests.push(JSON.parse(text) as MonitorManifest);
+  }
+  return manifests;
 }

@@ -24,6 +24,8 @@ export interface AlertRecord {
 export interface MonitorIo {
   /** A table's rows by catalog name (at `version` when given). */
   readRows(table: string, version?: number): Promise<readonly Row[]>;
+  /** Records what the monitor watches (its manifest), before its results. */
+  recordMonitor?(definition: MonitorDefinition): Promise<void>;
   appendResults(monitor: string, rows: readonly MonitorResult[]): Promise<void>;
   appendAlert(monitor: string, alert: AlertRecord): Promise<void>;
 }
@@ -69,6 +71,7 @@ export async function runMonitor(
   const labels = cur.labels === undefined ? undefined : await io.readRows(cur.labels.table);
   const run = { id: options.runId, at };
   const evaluation = evaluateMonitor(definition, { reference, current, ...(labels ? { labels } : {}) }, run);
+  await io.recordMonitor?.(definition);
   await io.appendResults(definition.name, evaluation.results);
   options.log?.(`monitor ${definition.name}: ${evaluation.summary}`);
   if (!evaluation.breached) return { runId: run.id, evaluation };

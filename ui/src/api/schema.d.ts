@@ -2059,6 +2059,118 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/monitors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The monitors that have run, with their last run, that this token can see */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            monitors: {
+                                name: string;
+                                model: string;
+                                tables: string[];
+                                features: string[];
+                                lastRunAt: string | null;
+                                lastBreach: boolean | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/monitors/{name}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A monitor's results (one row per run, feature and statistic; newest last) and alerts */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            monitor: string;
+                            model: string;
+                            results: {
+                                runId: string;
+                                runAt: string;
+                                /** @enum {string} */
+                                kind: "drift" | "quality" | "multivariate" | "performance";
+                                feature: string;
+                                statistic: string;
+                                value: number;
+                                threshold: number;
+                                /** @enum {string} */
+                                direction: "below" | "at-or-above";
+                                referenceSize: number;
+                                currentSize: number;
+                                breach: boolean;
+                            }[];
+                            alerts: {
+                                runId: string;
+                                alertedAt: string;
+                                summary: string;
+                                evidence: unknown;
+                                delivered: boolean;
+                                attempts: number;
+                                retrainFlow: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/graphql": {
         parameters: {
             query?: never;

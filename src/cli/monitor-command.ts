@@ -16,6 +16,7 @@ interface Options {
   readonly dir?: string;
   readonly json?: boolean;
   readonly limit?: string;
+  readonly retrain?: boolean;
 }
 
 async function withCatalog<T>(options: Options, work: (catalog: Catalog) => Promise<T>): Promise<T> {
@@ -92,23 +93,23 @@ export function registerMonitorCommand(program: Command): void {
     }),
   );
 
-  common(group.command('run').description('run a monitor now').argument('<name>', 'the monitor')).action(
-    (name: string, options: Options) =>
-      withCatalog(options, async (catalog) => {
+  common(group.command('run').description('run a monitor now').argument('<name>', 'the monitor'))
+    .option('--retrain', "on a breach, queue a run of the monitor's retraining flow (alerts.retrainFlow)")
+    .action(async (name: string, options: Options) => {
+      const outcome = await withCatalog(options, async (catalog) => {
         const { lakeMonitorIo, runMonitor } = await models();
         const monitor = await find(await loadMonitors(catalog, options.dir), name);
         const io = lakeMonitorIo(
           catalog.warehouse.directory,
           async (table) => (await catalog.openTable(table)).location,
         );
-        const outcome = await runMonitor(monitor, io, {
+        return runMonitor(monitor, io, {
           runId: `cli-${new Date().toISOString()}`,
           log: (line) => process.stderr.write(`${line}\n`),
         });
-        if (options.json === true) {
-          process.stdout.write(`${JSON.stringify(outcome, null, 2)}\n`);
-          return;
-        }
+      });
+      if (options.json === true) process.stdout.write(`${JSON.stringify(outcome, null, 2)}\n`);
+      else {
         print(undefined, outcome.evaluation.results as unknown as Record<string, unknown>[], [
           'kind',
           'feature',
@@ -120,10 +121,24 @@ export function registerMonitorCommand(program: Command): void {
           'breach',
         ]);
         process.stdout.write(`${outcome.evaluation.breached ? 'BREACH' : 'ok'}: ${outcome.evaluation.summary}\n`);
-        if (outcome.alert?.retrainFlow !== undefined)
-          process.stdout.write(`retrain: strata flow run ${outcome.alert.retrainFlow}\n`);
-      }),
-  );
+      }
+      const flow = outcome.alert?.retrainFlow;
+      if (flow === undefined) return;
+      if (options.retrain !== true) {
+        process.stderr.write(`retrain: strata flow run ${flow} (or pass --retrain)\n`);
+        return;
+      }
+      // After the catalog is closed: the flow control opens the warehouse's database itself.
+      const { openFlowControl } = await import('../flows/index.js');
+      const control = await openFlowControl(options.warehouse === undefined ? {} : { warehouse: options.warehouse });
+      try {
+        await control.loadFlows(undefined);
+        const run = await control.trigger(flow);
+        process.stderr.write(`retrain: run ${run.runId} of ${flow} ${run.created ? 'queued' : 'exists'}\n`);
+      } finally {
+        await control.close();
+      }
+    });
 
   for (const table of ['results', 'alerts'] as const) {
     common(

@@ -1,7 +1,8 @@
 /**
  * `strata monitor` as real processes in a new warehouse: a definition in monitors/*.ts
  * importing `strata/models`, listed, run against lake tables (a shifted feature breaches,
- * an unshifted one does not), and its results and alerts read back.
+ * an unshifted one does not; the breach queues the retraining flow), and its results and
+ * alerts read back.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -17,6 +18,12 @@ export const churn = defineMonitor({
   features: [{ name: 'a', kind: 'numeric' }, { name: 'b', kind: 'numeric' }],
   rules: { multivariate: false },
   alerts: { retrainFlow: 'retrain_churn' },
+});
+`;
+
+const RETRAIN = `import { defineFlow } from 'strata/flows';
+export default defineFlow({ id: 'retrain_churn' }, (f) => {
+  f.task('train', async () => 'a new version, then the challenger alias');
 });
 `;
 
@@ -43,9 +50,12 @@ describe('strata monitor', { timeout: 180_000 }, () => {
     writeFileSync(path.join(warehouse, 'monitors', 'churn.ts'), DEFINITION);
 
     expect(await run(['monitor', 'list'])).toMatch(/churn_drift\s+churn@champion\s+train\s+prod\s+a,b\s+manual/);
-    const text = await run(['monitor', 'run', 'churn_drift']);
-    expect(text).toMatch(/BREACH: 1 of 2 drifted \(a\)/);
-    expect(text).toContain('retrain: strata flow run retrain_churn');
+    mkdirSync(path.join(warehouse, 'flows'));
+    writeFileSync(path.join(warehouse, 'flows', 'retrain.ts'), RETRAIN);
+    const ran = await strata(['monitor', 'run', 'churn_drift', '--retrain'], { cwd: warehouse });
+    expect(ran.code, ran.stderr).toBe(0);
+    expect(ran.stdout).toMatch(/BREACH: 1 of 2 drifted \(a\)/);
+    expect(ran.stderr).toMatch(/retrain: run \d+ of retrain_churn queued/);
     const results = JSON.parse(await run(['monitor', 'results', 'churn_drift', '--json'])) as {
       kind: string;
       feature: string;

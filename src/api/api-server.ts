@@ -27,6 +27,7 @@ import { toHttpError } from './error-mapping.js';
 import { registerGraphql, type GraphqlHandle } from './graphql/graphql-routes.js';
 import { registerMlflowRoutes } from './mlflow/mlflow-routes.js';
 import { registerMonitorRoutes } from './rest/monitor-routes.js';
+import { registerModelTrafficRoutes } from './rest/model-traffic-routes.js';
 import { ApiMetrics } from './observability/metrics.js';
 import { registerRequestLog } from './observability/request-log.js';
 import { registerSystemRoutes } from './observability/system-routes.js';
@@ -152,6 +153,7 @@ export class ApiServer {
       registerLogFollowRoute(app, context);
       registerMlflowRoutes(app, context);
       registerMonitorRoutes(app, context);
+      registerModelTrafficRoutes(app, context);
       graphql = await registerGraphql(app, context, options.graphql ?? {}, (authorization) =>
         authenticator.authenticate(authorization),
       );

@@ -27,6 +27,8 @@ import { toHttpError } from './error-mapping.js';
 import { registerGraphql, type GraphqlHandle } from './graphql/graphql-routes.js';
 import { registerMlflowRoutes } from './mlflow/mlflow-routes.js';
 import { registerModelRoutes } from './rest/model-routes.js';
+import { registerMonitorRoutes } from './rest/monitor-routes.js';
+import { registerModelTrafficRoutes } from './rest/model-traffic-routes.js';
 import { ApiMetrics } from './observability/metrics.js';
 import { registerRequestLog } from './observability/request-log.js';
 import { registerSystemRoutes } from './observability/system-routes.js';
@@ -156,6 +158,8 @@ export class ApiServer {
       registerMlflowRoutes(app, context);
       registerFeatureRoutes(app, context);
       registerModelRoutes(app, context, options.models ?? {});
+      registerMonitorRoutes(app, context);
+      registerModelTrafficRoutes(app, context);
       graphql = await registerGraphql(app, context, options.graphql ?? {}, (authorization) =>
         authenticator.authenticate(authorization),
       );

@@ -11,6 +11,7 @@ import { registerDemoCommand } from './demo-command.js';
 import { registerFeaturesCommand } from './features-command.js';
 import { registerFlowCommand } from './flow-command.js';
 import { registerInitCommand } from './init-command.js';
+import { registerMonitorCommand } from './monitor-command.js';
 import { registerRoleCommands } from './role-commands.js';
 import { registerSampleCommand } from './sample-command.js';
 import { registerSqlCommand } from './sql-command.js';
@@ -35,6 +36,7 @@ export function createProgram(): Command {
   registerTableCommand(program);
   registerFlowCommand(program);
   registerFeaturesCommand(program);
+  registerMonitorCommand(program);
   registerRoleCommands(program);
   registerTokenCommands(program);
   registerDemoCommand(program);

@@ -165,6 +165,62 @@ export {
   type OnnxScorerOptions,
 } from './formats/index.js';
 
+// Champion/challenger rollout: traffic policies, the per-request router, the promotion controller
+export {
+  parseTrafficPolicy,
+  policyVersions,
+  routeRequest,
+  keyBucket,
+  ROUTE_BUCKETS,
+  TrafficPolicyStore,
+  PromotionController,
+  ExperimentStatus,
+  type TrafficPolicy,
+  type TrafficPolicyKind,
+  type WeightedVersion,
+  type Route,
+  type PolicyChange,
+  type CurrentPolicy,
+  type Experiment as PromotionExperiment,
+  type Look as PromotionLook,
+  type PromotionGate,
+  type StartExperiment,
+} from './rollout/index.js';
+
+// Monitors: definitions, runs as flows, results and alerts in Delta tables, webhooks
+export {
+  defineMonitor,
+  monitoredModel,
+  evaluateMonitor,
+  buildAlert,
+  deliverWebhook,
+  redactWebhook,
+  runMonitor,
+  lakeMonitorIo,
+  readMonitorTable,
+  monitorTableLocation,
+  monitorManifest,
+  listMonitorManifests,
+  monitorFlow,
+  MONITOR_FLOW_PREFIX,
+  type MonitorDefinition,
+  type MonitorOptions,
+  type MonitorReference,
+  type MonitorCurrent,
+  type MonitorFeature,
+  type MonitorRules,
+  type MonitorAlerts,
+  type MonitorResult,
+  type MonitorInputs,
+  type MonitorEvaluation,
+  type MonitorAlert,
+  type MonitorIo,
+  type AlertRecord,
+  type MonitorRunOutcome,
+  type DeliveryResult,
+  type MonitorManifest,
+} from './monitors/index.js';
+
 // Monitoring's statistical core (drift, data quality, sequential detection, performance
 // estimation, the promotion decision), grouped under one name: its functions are many and
 // some names (rocAuc) are also the formats'.

@@ -4,12 +4,15 @@
  * module handed an open database does.
  */
 import type { MetaDatabase } from '../meta/index.js';
-import { GateStore } from './gates/gate-store.js';
+import { ModelGateRefusedError } from './errors.js';
+import { GateStore, GUARDED_ALIAS } from './gates/gate-store.js';
 import { LineageStore } from './lineage/lineage-store.js';
 import { MODEL_MIGRATIONS } from './migrations/model-migrations.js';
 import type { ModelTables } from './model-tables.js';
 import { AliasStore } from './registry/alias-store.js';
 import { RegistryStore } from './registry/registry-store.js';
+import { TrafficPolicyStore } from './rollout/policy-store.js';
+import { PromotionController, type PromotionGate } from './rollout/promotion-controller.js';
 import { ArtifactStore } from './tracking/artifact-store.js';
 import { ExperimentStore } from './tracking/experiment-store.js';
 import { RunLogStore } from './tracking/run-log-store.js';
@@ -21,6 +24,10 @@ export interface ModelStoresOptions {
   /** The object store artifacts go to (e.g. `openStore('<warehouse>/artifacts')`). */
   readonly artifacts: ObjectStore;
   readonly clock?: Clock;
+  /** The check a challenger passes before it becomes champion (default: the model's validation gate, when it has one). */
+  readonly promotionGate?: PromotionGate;
+  /** How long a traffic policy is cached before another process's change is seen (default 1 s). */
+  readonly policyCacheMs?: number;
 }
 
 export class ModelStores {
@@ -35,6 +42,10 @@ export class ModelStores {
   readonly lineage: LineageStore;
   /** Validation gates and their decisions; `gates.setAlias` is the alias change that honours them. */
   readonly gates: GateStore;
+  /** Traffic policies per model (shadow, split, full) and their changes. */
+  readonly policies: TrafficPolicyStore;
+  /** Champion/challenger experiments: looks, decisions, alias moves and rollbacks. */
+  readonly promotions: PromotionController;
 
   private constructor(meta: MetaDatabase<ModelTables>, options: ModelStoresOptions) {
     const now = options.clock ?? Date.now;
@@ -46,10 +57,33 @@ export class ModelStores {
     this.artifacts = new ArtifactStore(options.artifacts);
     this.lineage = new LineageStore(meta, this.runs, this.registry, now);
     this.gates = new GateStore(meta, this.registry, this.aliases, now);
+    this.policies = new TrafficPolicyStore(meta, this.registry, now, options.policyCacheMs);
+    this.promotions = new PromotionController(
+      meta,
+      this.aliases,
+      this.policies,
+      now,
+      options.promotionGate ?? ((request) => gateVerdict(this.gates, request.model, request.version)),
+    );
   }
 
   static async open(meta: MetaDatabase, options: ModelStoresOptions): Promise<ModelStores> {
     await meta.migrate([MODEL_MIGRATIONS]);
     return new ModelStores(meta.withTables<ModelTables>(), options);
+  }
+}
+
+/** A promotion passes exactly when the alias route would let the version take `champion`. */
+async function gateVerdict(
+  gates: GateStore,
+  model: string,
+  version: number,
+): Promise<{ readonly passed: boolean; readonly reason: string }> {
+  try {
+    await gates.checkAlias(model, GUARDED_ALIAS, version);
+    return { passed: true, reason: 'validation gate passed (or none set)' };
+  } catch (error) {
+    if (error instanceof ModelGateRefusedError) return { passed: false, reason: error.message };
+    throw error;
   }
 }

@@ -80,4 +80,39 @@ export interface ModelTables {
     decision: string;
     decided_time: BigInt;
   };
+  ml_traffic_policies: { name: string; revision: number; policy: string; updated_at: BigInt };
+  ml_traffic_policy_changes: {
+    name: string;
+    revision: number;
+    policy: string;
+    changed_at: BigInt;
+    changed_by: string;
+    reason: string;
+  };
+  ml_promotion_experiments: {
+    id: string;
+    name: string;
+    champion_version: number;
+    challenger_version: number;
+    status: string;
+    state: string;
+    started_at: BigInt;
+    ended_at: BigInt | null;
+    reason: string | null;
+  };
+  ml_promotion_looks: {
+    experiment_id: string;
+    look: number;
+    at: BigInt;
+    decision: string;
+    statistic: number;
+    boundary: number;
+    p_value: number;
+    estimate: number;
+    lower: number | null;
+    upper: number | null;
+    champion_n: number;
+    challenger_n: number;
+    reason: string;
+  };
 }

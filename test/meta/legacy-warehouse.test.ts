@@ -86,6 +86,7 @@ describeBackends('a warehouse written by release 0.1', (backend) => {
       { name: 'models-0002-registry', module: 'models' },
       { name: 'models-0003-search-indexes', module: 'models' },
       { name: 'models-0004-lineage-gates', module: 'models' },
+      { name: 'models-0005-rollout', module: 'models' },
     ]);
 
     // Catalog: schemas and tables (which open and read). (The fixture holds no lineage rows.)

@@ -160,6 +160,7 @@ export function registerFlowModuleHooks(): Promise<void> {
         entry: strataEntryUrl(),
         flowsEntry: strataEntryUrl('../define'),
         featuresEntry: strataEntryUrl('../../features/define'),
+        modelsEntry: strataEntryUrl('../../models/index'),
         param: VERSION_PARAM,
       },
     });
@@ -169,13 +170,14 @@ export function registerFlowModuleHooks(): Promise<void> {
 
 /** Runs in Node's loader thread: plain JavaScript, as a data: URL, so no file has to ship beside dist/. */
 const RESOLVE_HOOK = `
-let entry, flowsEntry, featuresEntry, param;
-export function initialize(data) { entry = data.entry; flowsEntry = data.flowsEntry; featuresEntry = data.featuresEntry; param = data.param; }
+let entry, flowsEntry, featuresEntry, modelsEntry, param;
+export function initialize(data) { entry = data.entry; flowsEntry = data.flowsEntry; featuresEntry = data.featuresEntry; modelsEntry = data.modelsEntry; param = data.param; }
 export async function resolve(specifier, context, next) {
   // Handed on resolved, so tsx still sees (and compiles) a .ts entry.
   if (specifier === 'strata') return next(entry, context);
   if (specifier === 'strata/flows') return next(flowsEntry, context);
   if (specifier === 'strata/features') return next(featuresEntry, context);
+  if (specifier === 'strata/models') return next(modelsEntry, context);
   const parent = context.parentURL;
   const relative = specifier.startsWith('./') || specifier.startsWith('../');
   const inherited = relative && parent && parent.startsWith('file:') ? new URL(parent).searchParams.get(param) : null;

@@ -2192,6 +2192,118 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/monitors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The monitors that have run, with their last run, that this token can see */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            monitors: {
+                                name: string;
+                                model: string;
+                                tables: string[];
+                                features: string[];
+                                lastRunAt: string | null;
+                                lastBreach: boolean | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/monitors/{name}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A monitor's results (one row per run, feature and statistic; newest last) and alerts */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            monitor: string;
+                            model: string;
+                            results: {
+                                runId: string;
+                                runAt: string;
+                                /** @enum {string} */
+                                kind: "drift" | "quality" | "multivariate" | "performance";
+                                feature: string;
+                                statistic: string;
+                                value: number;
+                                threshold: number;
+                                /** @enum {string} */
+                                direction: "below" | "at-or-above";
+                                referenceSize: number;
+                                currentSize: number;
+                                breach: boolean;
+                            }[];
+                            alerts: {
+                                runId: string;
+                                alertedAt: string;
+                                summary: string;
+                                evidence: unknown;
+                                delivered: boolean;
+                                attempts: number;
+                                retrainFlow: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/graphql": {
         parameters: {
             query?: never;
@@ -4189,6 +4301,166 @@ export interface paths {
             };
         };
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/models/{name}/traffic": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A model's traffic policy, its changes, and its promotion experiments with every look */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            model: string;
+                            current: {
+                                revision: number;
+                                policy: {
+                                    /** @enum {unknown} */
+                                    kind: "full";
+                                    version: number;
+                                } | {
+                                    /** @enum {unknown} */
+                                    kind: "shadow";
+                                    serve: number;
+                                    shadow: number;
+                                    percent: number;
+                                } | {
+                                    /** @enum {unknown} */
+                                    kind: "split";
+                                    versions: {
+                                        version: number;
+                                        weight: number;
+                                    }[];
+                                };
+                            } | null;
+                            history: {
+                                revision: number;
+                                policy: {
+                                    /** @enum {unknown} */
+                                    kind: "full";
+                                    version: number;
+                                } | {
+                                    /** @enum {unknown} */
+                                    kind: "shadow";
+                                    serve: number;
+                                    shadow: number;
+                                    percent: number;
+                                } | {
+                                    /** @enum {unknown} */
+                                    kind: "split";
+                                    versions: {
+                                        version: number;
+                                        weight: number;
+                                    }[];
+                                };
+                                changedAt: string;
+                                changedBy: string;
+                                reason: string;
+                            }[];
+                            experiments: {
+                                id: string;
+                                championVersion: number;
+                                challengerVersion: number;
+                                status: string;
+                                startedAt: string;
+                                endedAt: string | null;
+                                reason: string | null;
+                                looks: {
+                                    look: number;
+                                    at: string;
+                                    decision: string;
+                                    statistic: number;
+                                    boundary: number;
+                                    pValue: number;
+                                    estimate: number;
+                                    lower: number | null;
+                                    upper: number | null;
+                                    championN: number;
+                                    challengerN: number;
+                                    reason: string;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        /** Sets a model's traffic policy (full, shadow or split); recorded, in effect at once */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        policy: Record<string, never>;
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            revision: number;
+                            policy: {
+                                /** @enum {unknown} */
+                                kind: "full";
+                                version: number;
+                            } | {
+                                /** @enum {unknown} */
+                                kind: "shadow";
+                                serve: number;
+                                shadow: number;
+                                percent: number;
+                            } | {
+                                /** @enum {unknown} */
+                                kind: "split";
+                                versions: {
+                                    version: number;
+                                    weight: number;
+                                }[];
+                            };
+                            changedAt: string;
+                            changedBy: string;
+                            reason: string;
+                        };
+                    };
+                };
+            };
+        };
         post?: never;
         delete?: never;
         options?: never;

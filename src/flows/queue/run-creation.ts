@@ -15,6 +15,7 @@ import { RunState, TriggerRule } from './task-states.js';
 import type { QueueContext } from './queue-context.js';
 import { newEffects, startTasks, type PropagationEffects, type Trx } from './task-propagation.js';
 import { promotePools } from './pool-promotion.js';
+import { assignClaimKeys } from './claim-order.js';
 
 export type RunKind = 'manual' | 'scheduled' | 'backfill' | 'table';
 
@@ -140,6 +141,7 @@ export async function startQueuedRuns(
       .filter((t) => t.upstream.length === 0 || t.triggerRule === TriggerRule.always)
       .map((t) => t.id);
     // Roots never map (a map needs an upstream), so nothing finishes on the spot here.
+    await assignClaimKeys(trx, ctx, plan, candidate.id);
     await startTasks(trx, plan, candidate.id, roots, effects);
     started.push(candidate.id);
   }

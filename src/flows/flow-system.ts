@@ -20,6 +20,7 @@ import { Scheduler, type SchedulerOptions } from './scheduling/scheduler.js';
 import { Worker, type WorkerOptions } from './execution/worker.js';
 import { randomUUID } from 'node:crypto';
 import type { PolicyOptions } from './scheduling/priority-policy.js';
+import { DurationModels } from './prediction/duration-models.js';
 
 export interface FlowSystemOptions extends CatalogOptions {
   /** The flows/ folder; default `<warehouse>/flows`. */
@@ -30,6 +31,8 @@ export interface FlowSystemOptions extends CatalogOptions {
 
 export class FlowSystem implements AsyncDisposable {
   readonly #roles: { close(): Promise<void> }[] = [];
+  /** Learned duration models per flow, for ETAs and OVERDUE flags (retrained as attempts accumulate). */
+  readonly durations = new DurationModels();
 
   private constructor(
     readonly catalog: Catalog,

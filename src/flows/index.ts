@@ -113,6 +113,8 @@ export {
   type DurationPrediction,
 } from './prediction/duration-predictor.js';
 export { trainLearnedPredictor, type LearnedPredictorOptions } from './prediction/learned-predictor.js';
+export { DurationModels, type DurationModelsOptions, type TrainedModel } from './prediction/duration-models.js';
+export { predictedExpectations } from './scheduling/predicted-expectations.js';
 export { leaveRunsOut, type HeldOutPrediction } from './prediction/leave-run-out.js';
 export { accuracyOf, type Accuracy, type PredictedActual } from './prediction/prediction-accuracy.js';
 export {

@@ -115,6 +115,7 @@ export {
 export { trainLearnedPredictor, type LearnedPredictorOptions } from './prediction/learned-predictor.js';
 export { DurationModels, type DurationModelsOptions, type TrainedModel } from './prediction/duration-models.js';
 export { predictedExpectations } from './scheduling/predicted-expectations.js';
+export { resourcePredictions, MEMORY_HEADROOM, type ResourcePrediction } from './prediction/resource-predictions.js';
 export { leaveRunsOut, type HeldOutPrediction } from './prediction/leave-run-out.js';
 export { accuracyOf, type Accuracy, type PredictedActual } from './prediction/prediction-accuracy.js';
 export {

@@ -131,6 +131,13 @@ export {
   type RunBacklog,
 } from './scheduling/priority-policy.js';
 export {
+  spotTaskPlan,
+  withSpotCapacity,
+  type SpotModel,
+  type SpotTaskPlan,
+  type SpotOutcome,
+} from './scheduling/spot-cost-model.js';
+export {
   simulate,
   makespanLowerBound,
   type SimRun,

@@ -1,5 +1,6 @@
 /** The flows suite: the orchestrator's throughput, dependency latency, a peer (graphile-worker) and history queries, on PostgreSQL and PGlite. */
 import type { Suite } from '../harness.js';
+import { claimOverhead } from './claim-overhead.js';
 import { dependencyHop } from './dependency-hop.js';
 import { historyQueries } from './history-queries.js';
 import { tasksPerSecond } from './tasks-per-second.js';
@@ -7,5 +8,5 @@ import { vsGraphileWorker } from './vs-graphile-worker.js';
 
 export const flowsSuite: Suite = {
   name: 'flows',
-  scenarios: [tasksPerSecond, dependencyHop, vsGraphileWorker, historyQueries],
+  scenarios: [tasksPerSecond, claimOverhead, dependencyHop, vsGraphileWorker, historyQueries],
 };

@@ -22,15 +22,15 @@ import {
   type BackendName,
 } from './backends.js';
 
-const WIDTH = 10_000;
-const PREFETCH = 256;
+export const WIDTH = 10_000;
+export const PREFETCH = 256;
 const ROUNDS = 2;
 const RUN_TIMEOUT_MS = 600_000;
 const BOUND_PG = 1000;
 
 type ExecutorKind = 'child' | 'inprocess';
 
-const FLOW_FILE = `
+export const FLOW_FILE = `
 export const wide = defineFlow({ id: 'wide' }, (f) => {
   const root = f.task('root', () => null);
   const middle = [];

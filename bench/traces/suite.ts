@@ -3,8 +3,9 @@ import type { Suite } from '../harness.js';
 import { durationAccuracy } from './duration-accuracy.js';
 import { jctStream } from './jct-stream.js';
 import { makespanRatios } from './makespan-ratios.js';
+import { spotCost } from './spot-cost.js';
 
 export const tracesSuite: Suite = {
   name: 'traces',
-  scenarios: [durationAccuracy, makespanRatios, jctStream],
+  scenarios: [durationAccuracy, makespanRatios, jctStream, spotCost],
 };

@@ -19,14 +19,20 @@ import { flowNotFound, setPaused, setPool } from './queue/flow-registration.js';
 import { Scheduler, type SchedulerOptions } from './scheduling/scheduler.js';
 import { Worker, type WorkerOptions } from './execution/worker.js';
 import { randomUUID } from 'node:crypto';
+import type { PolicyOptions } from './scheduling/priority-policy.js';
+import { DurationModels } from './prediction/duration-models.js';
 
 export interface FlowSystemOptions extends CatalogOptions {
   /** The flows/ folder; default `<warehouse>/flows`. */
   readonly flowsDirectory?: string;
+  /** The claim order: the prediction-driven policy (default) or FIFO (by user priority, then id). */
+  readonly policy?: PolicyOptions;
 }
 
 export class FlowSystem implements AsyncDisposable {
   readonly #roles: { close(): Promise<void> }[] = [];
+  /** Learned duration models per flow, for ETAs and OVERDUE flags (retrained as attempts accumulate). */
+  readonly durations = new DurationModels();
 
   private constructor(
     readonly catalog: Catalog,
@@ -38,7 +44,12 @@ export class FlowSystem implements AsyncDisposable {
     const catalog = await Catalog.open({ ...options, migrations: [FLOW_MIGRATIONS, ...(options.migrations ?? [])] });
     const url = catalog.meta.kind === 'server' ? serverUrl(options) : undefined;
     const notifier = url === undefined ? new LocalNotifier() : new PostgresNotifier(url);
-    const queue: QueueContext = { meta: catalog.meta.withTables<FlowTables>(), plans: new PlanCache(), notifier };
+    const queue: QueueContext = {
+      meta: catalog.meta.withTables<FlowTables>(),
+      plans: new PlanCache(),
+      notifier,
+      ...(options.policy === undefined ? {} : { policy: options.policy }),
+    };
     return new FlowSystem(
       catalog,
       queue,

@@ -96,6 +96,9 @@ export interface TaskInstancesTable {
   output_bytes: number | null;
   input_bytes: number | null;
   error: NullableJson;
+  /** Claim order of the predicted policy (migration flows-0004-predicted-scheduling). */
+  sched_run_key: Generated<number>;
+  sched_rank: Generated<number>;
 }
 
 export interface TaskAttemptsTable {
@@ -115,6 +118,9 @@ export interface TaskAttemptsTable {
   input_bytes: number | null;
   output_bytes: number | null;
   error: NullableJson;
+  /** What the attempt used (migration flows-0004-predicted-scheduling); null when not measured. */
+  peak_rss_bytes: number | null;
+  cpu_ms: number | null;
 }
 
 export interface TaskLogsTable {

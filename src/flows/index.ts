@@ -121,6 +121,9 @@ export {
   type DurationPrediction,
 } from './prediction/duration-predictor.js';
 export { trainLearnedPredictor, type LearnedPredictorOptions } from './prediction/learned-predictor.js';
+export { DurationModels, type DurationModelsOptions, type TrainedModel } from './prediction/duration-models.js';
+export { predictedExpectations } from './scheduling/predicted-expectations.js';
+export { resourcePredictions, MEMORY_HEADROOM, type ResourcePrediction } from './prediction/resource-predictions.js';
 export { leaveRunsOut, type HeldOutPrediction } from './prediction/leave-run-out.js';
 export { accuracyOf, type Accuracy, type PredictedActual } from './prediction/prediction-accuracy.js';
 export {
@@ -128,10 +131,20 @@ export {
   upwardRanks,
   compareTasks,
   runKey,
+  agedWorkBase,
+  claimOrderKeys,
+  type ClaimOrderKeys,
   type PolicyOptions,
   type ReadyTask,
   type RunBacklog,
 } from './scheduling/priority-policy.js';
+export {
+  spotTaskPlan,
+  withSpotCapacity,
+  type SpotModel,
+  type SpotTaskPlan,
+  type SpotOutcome,
+} from './scheduling/spot-cost-model.js';
 export {
   simulate,
   makespanLowerBound,

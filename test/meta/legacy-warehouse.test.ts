@@ -67,7 +67,11 @@ describeBackends('a warehouse written by release 0.1', (backend) => {
 
     // Only the migrations since release 0.1 ran (grants: a no-op here, the table exists;
     // run control), and the old records now name their modules.
-    expect(catalog.meta.migrations.applied).toEqual(['catalog-0002-grants', 'flows-0003-run-control']);
+    expect(catalog.meta.migrations.applied).toEqual([
+      'catalog-0002-grants',
+      'flows-0003-run-control',
+      'flows-0004-predicted-scheduling',
+    ]);
     server = await ApiServer.start({ catalog, port: 0, logLevel: 'silent', tokenCacheMs: 0 });
     const records = await catalog.meta.db
       .selectFrom('strata_migrations')
@@ -81,6 +85,7 @@ describeBackends('a warehouse written by release 0.1', (backend) => {
       { name: 'api-sql-0001-history', module: 'api-sql' },
       { name: 'catalog-0002-grants', module: 'catalog' },
       { name: 'flows-0003-run-control', module: 'flows' },
+      { name: 'flows-0004-predicted-scheduling', module: 'flows' },
       // The API server brings the model module's tables (its MLflow routes).
       { name: 'models-0001-tracking', module: 'models' },
       { name: 'models-0002-registry', module: 'models' },

@@ -4,7 +4,8 @@
  * clients. Each operation is a few indexed queries (see status-queries.ts).
  */
 import { sql } from 'kysely';
-import { durationExpectations, remainingMs } from '../scheduling/duration-expectations.js';
+import { remainingMs } from '../scheduling/duration-expectations.js';
+import { predictedExpectations } from '../scheduling/predicted-expectations.js';
 import { RunNotFoundError, TaskNotFoundError } from '../errors.js';
 import type { JsonValue } from '../definition/flow-definition.js';
 import type {
@@ -133,8 +134,7 @@ export class LocalFlowControl implements FlowControl {
     const run = await getRun(this.db, runId);
     if (run === undefined) throw new RunNotFoundError(String(runId));
     const instances = await taskInstancesOfRun(this.db, runId, { includeMapInstances: true });
-    const taskIds = [...new Set(instances.map((i) => i.taskId))];
-    const expectations = await durationExpectations(this.db, run.flowId, taskIds, runId);
+    const expectations = await predictedExpectations(this.db, this.system.durations, run.flowId, runId, instances);
     const now = new Date();
     let etaMs: number | null = null;
     if (run.state === 'running' || run.state === 'queued') {

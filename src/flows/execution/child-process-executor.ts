@@ -9,7 +9,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { Executor, LogStream, TaskFailure, TaskHost, TaskOutcome, TaskRequest } from './executor.js';
+import type { AttemptUsage, Executor, LogStream, TaskFailure, TaskHost, TaskOutcome, TaskRequest } from './executor.js';
 import type { JsonValue } from '../definition/flow-definition.js';
 import { closedOutcome } from './in-process-executor.js';
 import { failed } from './task-runner.js';
@@ -27,7 +27,8 @@ export type ChildMessage =
   | { readonly type: 'load'; readonly id: number; readonly callId: number }
   | { readonly type: 'save'; readonly id: number; readonly callId: number; readonly value: JsonValue }
   | { readonly type: 'table'; readonly id: number; readonly callId: number; readonly name: string }
-  | { readonly type: 'outcome'; readonly outcome: TaskOutcome; readonly recycle: boolean };
+  | { readonly type: 'outcome'; readonly outcome: TaskOutcome; readonly recycle: boolean }
+  | { readonly type: 'usage'; readonly id: number; readonly usage: AttemptUsage };
 
 export interface ChildProcessExecutorOptions {
   /** Child processes (= attempts at once); default: os.availableParallelism(). */
@@ -191,6 +192,8 @@ export class ChildProcessExecutor implements Executor {
       if (message.recycle) this.#kill(child);
     } else if (message.type === 'log') {
       host.log(request, message.line, message.stream);
+    } else if (message.type === 'usage') {
+      host.usage?.(request, message.usage);
     } else if (message.type === 'loading' || message.type === 'loaded') {
       attempt.arm(message.type === 'loading' ? KILL_GRACE_MS + LOAD_ALLOWANCE_MS : KILL_GRACE_MS);
     } else {

@@ -40,9 +40,19 @@ export interface TaskHost {
   saveCheckpoint(attempt: AttemptRef, value: JsonValue): Promise<void>;
   /** The location of a lake table by catalog name (the worker holds the catalog; tasks in child processes do not). */
   tableLocation(attempt: AttemptRef, name: string): Promise<string>;
+  /** Resource usage of the attempt, reported before its outcome (resource prediction learns from it). */
+  usage?(attempt: AttemptRef, usage: AttemptUsage): void;
 }
 
 export type LogStream = 'log' | 'stdout' | 'stderr';
+
+/** What an attempt's process used, where the executor can tell (one attempt per process at a time). */
+export interface AttemptUsage {
+  /** Peak resident memory of the process during the attempt. */
+  readonly peakRssBytes: number;
+  /** CPU time (user + system) the attempt took. */
+  readonly cpuMs: number;
+}
 
 /** How the user's code failed; `stack` is the user's stack, framework frames removed. */
 export interface TaskFailure {

@@ -12,6 +12,7 @@ import type { ChildMessage, ParentMessage } from './child-process-executor.js';
 import type { FlowDefinition, JsonValue } from '../definition/flow-definition.js';
 import { loadFlowFile } from '../definition/flow-loader.js';
 import { failed, failureFromThrown, runTaskAttempt } from './task-runner.js';
+import { startUsageMeter } from './attempt-usage-meter.js';
 
 interface Running {
   readonly id: number;
@@ -75,6 +76,7 @@ async function runAttempt(request: TaskRequest): Promise<void> {
     };
   });
   current = running;
+  const meter = startUsageMeter();
   const work = (async () => {
     const flow = await flowFor(id, request.flowId, request.sourceFile ?? '');
     return runTaskAttempt(flow, request, {
@@ -85,6 +87,7 @@ async function runAttempt(request: TaskRequest): Promise<void> {
     });
   })().catch((error: unknown) => failed(failureFromThrown(error)));
   const outcome = await Promise.race([work, crashed]);
+  send({ type: 'usage', id, usage: meter() });
   for (const stream of ['stdout', 'stderr'] as const)
     if (running.partial[stream] !== '') send({ type: 'log', id, line: running.partial[stream], stream });
   current = undefined;

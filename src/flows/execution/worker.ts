@@ -15,7 +15,7 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { createLogger, type Logger } from '../../core/index.js';
-import type { Executor, TaskHost, TaskOutcome } from './executor.js';
+import type { AttemptUsage, Executor, TaskHost, TaskOutcome } from './executor.js';
 import { claimTasks, type ClaimedTask } from '../queue/claims.js';
 import { completeAttempts, type AttemptResult } from '../queue/completions.js';
 import { heartbeat } from '../queue/maintenance.js';
@@ -53,6 +53,8 @@ export class Worker {
   /** By attempt (instance id and lease token): a lost attempt and its retry may both run here. */
   readonly #running = new Map<string, ClaimedTask>();
   readonly #host: TaskHost;
+  /** Usage reported by running attempts, until their results are gathered. */
+  readonly #usage = new Map<string, AttemptUsage>();
   /** Attempts stopped because the queue no longer has them running here (cancelled, marked): no result to report. */
   readonly #cancelled = new Set<string>();
   #checking = false;
@@ -74,7 +76,10 @@ export class Worker {
     this.id = options.id ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.#leaseMs = options.leaseMs ?? 30_000;
     this.#prefetch = options.prefetch ?? options.executor.slots * 4;
-    this.#host = workerHost(ctx, (line) => this.#logs.push(line), options.tableLocation);
+    this.#host = {
+      ...workerHost(ctx, (line) => this.#logs.push(line), options.tableLocation),
+      usage: (attempt, usage) => this.#usage.set(`${attempt.taskInstanceId}:${attempt.leaseToken}`, usage),
+    };
     this.#log = (options.logger ?? createLogger()).child({ role: 'worker', worker: this.id });
   }
 
@@ -157,6 +162,8 @@ export class Worker {
       };
     }
     const endedAt = new Date();
+    const usage = this.#usage.get(attemptKey(claimed));
+    this.#usage.delete(attemptKey(claimed));
     if (this.#cancelled.delete(attemptKey(claimed))) {
       this.#running.delete(attemptKey(claimed));
       this.#dispatch();
@@ -164,7 +171,7 @@ export class Worker {
     }
     if (outcome.kind === 'success') await this.#recordAssets(claimed);
     this.#running.delete(attemptKey(claimed));
-    this.#results.push({ claimed, outcome, startedAt, endedAt, workerId: this.id });
+    this.#results.push({ claimed, outcome, startedAt, endedAt, workerId: this.id, ...(usage ? { usage } : {}) });
     this.#dispatch();
     void this.#flush();
   }

@@ -1,6 +1,6 @@
 /**
  * Claiming: a worker takes up to `limit` queued task instances in one statement
- * (highest priority first, `FOR UPDATE SKIP LOCKED` so concurrent claimers never
+ * (in the scheduling policy's order, claim-order.ts; `FOR UPDATE SKIP LOCKED` so concurrent claimers never
  * wait on or take each other's rows), each with a fresh lease and a fencing token
  * (`lease_token` + 1). Only the holder of the current token can complete the
  * attempt: a worker that lost its lease (and whose task was retried elsewhere) is
@@ -11,6 +11,7 @@ import type { JsonValue } from '../definition/flow-definition.js';
 import type { TaskRequest } from '../execution/executor.js';
 import { planTask, type IndexedPlan } from '../definition/flow-plan.js';
 import type { Db, QueueContext } from './queue-context.js';
+import { claimOrderBy } from './claim-order.js';
 
 export interface ClaimedTask {
   readonly request: TaskRequest;
@@ -56,7 +57,7 @@ export async function claimTasks(
     with claimed as (
       update task_instances t set state = 'running', attempt = t.attempt + 1, lease_owner = ${workerId}, lease_token = t.lease_token + 1,
         lease_expires_at = now() + ${leaseMs} * interval '1 millisecond', started_at = now(), next_attempt_at = null
-      from (select id from task_instances where state = 'queued' order by priority desc, id limit ${limit} for update skip locked) picked
+      from (select id from task_instances where state = 'queued' order by ${claimOrderBy(ctx)} limit ${limit} for update skip locked) picked
       where t.id = picked.id
       returning t.id, t.run_id, t.flow_id, t.task_id, t.map_index, t.map_item, t.parent_id, t.attempt, t.max_attempts, t.lease_token, t.queued_at
     )

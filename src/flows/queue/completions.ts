@@ -6,7 +6,7 @@
  */
 import { sql } from 'kysely';
 import { retryDelayMs } from '../definition/flow-definition.js';
-import type { TaskFailure, TaskOutcome } from '../execution/executor.js';
+import type { AttemptUsage, TaskFailure, TaskOutcome } from '../execution/executor.js';
 import { planTask } from '../definition/flow-plan.js';
 import { isFinished, TaskState } from './task-states.js';
 import type { ClaimedTask } from './claims.js';
@@ -20,6 +20,8 @@ export interface AttemptResult {
   readonly startedAt: Date;
   readonly endedAt: Date;
   readonly workerId: string;
+  /** What the attempt used, when its executor measured it. */
+  readonly usage?: AttemptUsage;
 }
 
 export interface CompletionReport {
@@ -154,9 +156,10 @@ async function recordAttempts(trx: Trx, decided: readonly Decided[]): Promise<De
         ${r.map((x) => x.claimed.request.runId)}::bigint[], ${r.map((x) => x.claimed.request.flowId)}::text[], ${r.map((x) => x.claimed.request.taskId)}::text[],
         ${r.map((x) => x.claimed.request.attempt)}::int[], ${r.map((x) => x.workerId)}::text[], ${r.map((x) => x.claimed.queuedAt)}::timestamptz[],
         ${r.map((x) => x.endedAt.getTime() - x.startedAt.getTime())}::float8[],
-        ${r.map((x) => (x.claimed.queuedAt === null ? null : Math.max(0, x.startedAt.getTime() - x.claimed.queuedAt.getTime())))}::float8[]
+        ${r.map((x) => (x.claimed.queuedAt === null ? null : Math.max(0, x.startedAt.getTime() - x.claimed.queuedAt.getTime())))}::float8[],
+        ${r.map((x) => x.usage?.peakRssBytes ?? null)}::bigint[], ${r.map((x) => x.usage?.cpuMs ?? null)}::float8[]
       ) as v(id, token, state, output, error, started_at, ended_at, finished, next_at, refund, input_bytes,
-             run_id, flow_id, task_id, attempt, worker_id, queued_at, duration_ms, queue_wait_ms)
+             run_id, flow_id, task_id, attempt, worker_id, queued_at, duration_ms, queue_wait_ms, peak_rss_bytes, cpu_ms)
     ), done as (
       update task_instances t set state = v.state, output = v.output, output_bytes = length(v.output::text), error = v.error,
         started_at = v.started_at, ended_at = case when v.finished then v.ended_at else null end, next_attempt_at = v.next_at,
@@ -165,9 +168,9 @@ async function recordAttempts(trx: Trx, decided: readonly Decided[]): Promise<De
       returning t.id
     ), attempts as (
       insert into task_attempts (task_instance_id, run_id, flow_id, task_id, attempt, worker_id, outcome, queued_at, started_at, ended_at,
-                                 duration_ms, queue_wait_ms, input_bytes, output_bytes, error)
+                                 duration_ms, queue_wait_ms, input_bytes, output_bytes, error, peak_rss_bytes, cpu_ms)
       select v.id, v.run_id, v.flow_id, v.task_id, v.attempt, v.worker_id, v.state, v.queued_at, v.started_at, v.ended_at,
-             v.duration_ms, v.queue_wait_ms, v.input_bytes, length(v.output::text), v.error
+             v.duration_ms, v.queue_wait_ms, v.input_bytes, length(v.output::text), v.error, v.peak_rss_bytes, v.cpu_ms
       from v join done on done.id = v.id
     )
     select id from done`.execute(trx);

@@ -20,8 +20,15 @@ export async function expandMappedTasks(
   const finished: FinishedTask[] = [];
   for (const taskId of taskIds) {
     const task = planTask(plan, taskId);
-    const { rows } = await sql<{ id: number; max_attempts: number; priority: number; output: unknown }>`
-      select p.id, p.max_attempts, p.priority, s.output from task_instances p
+    const { rows } = await sql<{
+      id: number;
+      max_attempts: number;
+      priority: number;
+      sched_run_key: number;
+      sched_rank: number;
+      output: unknown;
+    }>`
+      select p.id, p.max_attempts, p.priority, p.sched_run_key, p.sched_rank, s.output from task_instances p
       left join task_instances s on s.run_id = p.run_id and s.task_id = ${task.mapOver!} and s.map_index = -1
       where p.run_id = ${runId} and p.task_id = ${taskId} and p.map_index = -1`.execute(trx);
     const parent = rows[0];
@@ -51,9 +58,10 @@ export async function expandMappedTasks(
       update task_instances set state = 'running', started_at = now(), children_total = ${items.length}, children_unfinished = ${items.length}
       where id = ${parent.id}`.execute(trx);
     await sql`
-      insert into task_instances (run_id, flow_id, task_id, map_index, parent_id, map_item, state, priority, pool, max_attempts, upstream_total, queued_at)
+      insert into task_instances (run_id, flow_id, task_id, map_index, parent_id, map_item, state, priority, pool, max_attempts, upstream_total, queued_at,
+        sched_run_key, sched_rank)
       select ${runId}, ${plan.plan.flowId}, ${taskId}, i - 1, ${parent.id}, item, ${state}, ${parent.priority}, ${task.pool ?? null}, ${parent.max_attempts}, 0,
-             case when ${state} = 'queued' then now() else null end
+             case when ${state} = 'queued' then now() else null end, ${parent.sched_run_key}, ${parent.sched_rank}
       from jsonb_array_elements(${JSON.stringify(items)}::jsonb) with ordinality as e(item, i)`.execute(trx);
     if (state === TaskState.queued) effects.queued += items.length;
     else effects.pools.add(task.pool!);

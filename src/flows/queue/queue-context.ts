@@ -8,6 +8,7 @@ import { hasPgErrorCode, PgErrorCode, type MetaTables } from '../../meta/index.j
 import type { FlowMeta, FlowTables } from '../flow-tables.js';
 import { indexPlan, type FlowPlan, type IndexedPlan } from '../definition/flow-plan.js';
 import type { Notifier } from './notifier.js';
+import type { PolicyOptions } from '../scheduling/priority-policy.js';
 
 export type Db = Kysely<FlowTables> | Transaction<FlowTables>;
 
@@ -15,6 +16,8 @@ export interface QueueContext {
   readonly meta: FlowMeta;
   readonly plans: PlanCache;
   readonly notifier: Notifier;
+  /** The claim order (queue/claim-order.ts); default the prediction-driven policy. */
+  readonly policy?: PolicyOptions;
 }
 
 /** Plans by (flow, version hash): immutable once stored, so cached forever. */

@@ -15,6 +15,8 @@ import { RunState, TriggerRule } from './task-states.js';
 import type { QueueContext } from './queue-context.js';
 import { newEffects, startTasks, type PropagationEffects, type Trx } from './task-propagation.js';
 import { promotePools } from './pool-promotion.js';
+import { assignClaimKeys, claimKeysOf } from './claim-order.js';
+import type { ClaimOrderKeys } from '../scheduling/priority-policy.js';
 
 export type RunKind = 'manual' | 'scheduled' | 'backfill' | 'table';
 
@@ -54,7 +56,7 @@ export async function createRun(ctx: QueueContext, run: NewRun): Promise<Created
       on conflict (flow_id, run_key) do nothing returning id`.execute(trx);
     if (rows[0] === undefined) return (await existingRun(trx, run))!;
     const runId = rows[0].id;
-    await insertTaskInstances(trx, plan, runId);
+    await insertTaskInstances(trx, plan, runId, undefined, await claimKeysOf(trx, ctx, plan, Date.now()));
     const started = await startQueuedRuns(trx, ctx, run.flowId, flow.max_active_runs, effects);
     return { runId, created: true, state: started.includes(runId) ? RunState.running : RunState.queued };
   });
@@ -84,16 +86,18 @@ export async function insertTaskInstances(
   plan: IndexedPlan,
   runId: number,
   only?: readonly string[],
+  keys?: ReadonlyMap<string, ClaimOrderKeys>,
 ): Promise<void> {
   const wanted = only === undefined ? undefined : new Set(only);
   const tasks = wanted === undefined ? plan.plan.tasks : plan.plan.tasks.filter((t) => wanted.has(t.id));
   if (tasks.length === 0) return;
   await sql`
-    insert into task_instances (run_id, flow_id, task_id, state, priority, pool, max_attempts, upstream_total)
-    select ${runId}, ${plan.plan.flowId}, v.task_id, 'none', v.priority, v.pool, v.max_attempts, v.upstream_total
+    insert into task_instances (run_id, flow_id, task_id, state, priority, pool, max_attempts, upstream_total, sched_run_key, sched_rank)
+    select ${runId}, ${plan.plan.flowId}, v.task_id, 'none', v.priority, v.pool, v.max_attempts, v.upstream_total, v.run_key, v.rank
     from unnest(${tasks.map((t) => t.id)}::text[], ${tasks.map((t) => t.priority)}::int[], ${tasks.map((t) => t.pool ?? null)}::text[],
-                ${tasks.map((t) => t.retry.retries + 1)}::int[], ${tasks.map((t) => t.upstream.length)}::int[])
-         as v(task_id, priority, pool, max_attempts, upstream_total)`.execute(trx);
+                ${tasks.map((t) => t.retry.retries + 1)}::int[], ${tasks.map((t) => t.upstream.length)}::int[],
+                ${tasks.map((t) => keys?.get(t.id)?.runKey ?? 0)}::float8[], ${tasks.map((t) => keys?.get(t.id)?.rank ?? 0)}::float8[])
+         as v(task_id, priority, pool, max_attempts, upstream_total, run_key, rank)`.execute(trx);
 }
 
 /**
@@ -118,8 +122,9 @@ export async function startQueuedRuns(
     backfill_id: number | null;
     backfill_limit: number | null;
     backfill_running: number;
+    clear_count: number;
   }>`
-    select r.id, r.version_hash, b.id as backfill_id, b.max_active_runs as backfill_limit, coalesce(br.n, 0) as backfill_running
+    select r.id, r.version_hash, r.clear_count, b.id as backfill_id, b.max_active_runs as backfill_limit, coalesce(br.n, 0) as backfill_running
     from flow_runs r
     left join flow_backfills b on b.id = r.backfill_id
     left join lateral (select count(*)::int as n from flow_runs x where x.backfill_id = b.id and x.state = 'running') br on b.id is not null
@@ -140,6 +145,8 @@ export async function startQueuedRuns(
       .filter((t) => t.upstream.length === 0 || t.triggerRule === TriggerRule.always)
       .map((t) => t.id);
     // Roots never map (a map needs an upstream), so nothing finishes on the spot here.
+    // A new run's keys came with its instances; a cleared one's are recomputed now.
+    if (candidate.clear_count > 0) await assignClaimKeys(trx, ctx, plan, candidate.id);
     await startTasks(trx, plan, candidate.id, roots, effects);
     started.push(candidate.id);
   }

@@ -8,8 +8,8 @@
  * 4 × spread (a robust ~3σ), twice the 90th percentile of its history (the slow runs it
  * has already had), and the expectation plus 30 s (a short task that takes a few seconds
  * longer than usual is jitter: a busy machine, a cold start, not something to act on).
- * Learned prediction is a later issue: task_attempts keeps what it will need (duration,
- * input bytes, queue wait, worker, outcome).
+ * The learned predictor replaces these where it has history (predicted-expectations.ts);
+ * this rule stays its fallback and the policy's source of predicted durations.
  */
 import { sql } from 'kysely';
 import type { FlowPlan } from '../definition/flow-plan.js';
@@ -31,6 +31,8 @@ export interface DurationExpectation {
   readonly p90Ms: number;
   /** Median milliseconds per input byte, when input sizes vary enough to tell. */
   readonly msPerByte?: number;
+  /** Who answered: this median rule (the default) or the learned predictor (predicted-expectations.ts). */
+  readonly source?: 'median-rule' | 'learned';
 }
 
 /** The expected duration of an attempt with `inputBytes` of input (the median when its size says nothing). */

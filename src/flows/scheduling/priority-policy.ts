@@ -1,6 +1,6 @@
 /**
  * The prediction-driven scheduling policy, pure (no clock, no database), so the
- * discrete-event simulator and, later, the worker's claim query order work the same way.
+ * discrete-event simulator and the worker's claim query (queue/claim-order.ts) order work the same way.
  *
  * - Within a run: highest upward rank first (the task's predicted duration plus the
  *   longest predicted chain below it): the critical path starts first.
@@ -77,8 +77,33 @@ export function compareTasks(policy: PolicyOptions, a: ReadyTask, b: ReadyTask):
  */
 export function runKey(policy: PolicyOptions, run: RunBacklog, head: ReadyTask, nowMs: number): readonly number[] {
   if (policy.kind === PolicyKind.fifo) return [-head.userPriority, head.readySeq];
-  const aged = run.remainingPredictedMs - (policy.agingRate ?? 1) * (nowMs - run.arrivedAtMs);
-  return [-head.userPriority, aged, head.readySeq];
+  return [-head.userPriority, agedWorkBase(policy, run) - (policy.agingRate ?? 1) * nowMs, head.readySeq];
+}
+
+/**
+ * The run's aged remaining work without the clock: `remaining − rate × (now − arrived)`
+ * is this minus `rate × now`, a term every run shares at one instant, so runs compare
+ * the same by this constant, which the real queue stores on task rows and indexes
+ * (the claim query has no clock term to sort by).
+ */
+export function agedWorkBase(policy: PolicyOptions, run: RunBacklog): number {
+  return run.remainingPredictedMs + (policy.agingRate ?? 1) * run.arrivedAtMs;
+}
+
+/**
+ * The real queue's claim order as stored columns (see claims.ts), ascending:
+ * user priority, the run's aged work base, the task's upward rank (negated: longest
+ * chain first), then the row id (FIFO's ready order). FIFO orders by priority and id only.
+ */
+export interface ClaimOrderKeys {
+  readonly runKey: number;
+  readonly rank: number;
+}
+
+export function claimOrderKeys(policy: PolicyOptions, run: RunBacklog, upwardRank: number): ClaimOrderKeys {
+  return policy.kind === PolicyKind.fifo
+    ? { runKey: 0, rank: 0 }
+    : { runKey: agedWorkBase(policy, run), rank: upwardRank };
 }
 
 export function compareKeys(a: readonly number[], b: readonly number[]): number {

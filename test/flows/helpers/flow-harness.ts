@@ -14,6 +14,7 @@ import {
   type TaskInstanceSummary,
   type Worker,
   type Executor,
+  type PolicyOptions,
 } from '../../../src/flows/index.js';
 import type { BackendSetup, TestBackend } from '../../meta/helpers/backends.js';
 
@@ -33,6 +34,8 @@ export interface HarnessOptions {
   readonly worker?: boolean;
   readonly tickMs?: number;
   readonly leaseMs?: number;
+  readonly policy?: PolicyOptions;
+  readonly prefetch?: number;
 }
 
 export function inProcessExecutor(flows: readonly FlowDefinition[], slots = 4): InProcessExecutor {
@@ -46,7 +49,11 @@ export function inProcessExecutor(flows: readonly FlowDefinition[], slots = 4): 
 export async function openHarness(backend: TestBackend, options: HarnessOptions): Promise<Harness> {
   const setup = await backend.create();
   await initWarehouse(setup.warehouse, { env: setup.env });
-  const system = await FlowSystem.open({ warehouse: setup.warehouse, env: setup.env });
+  const system = await FlowSystem.open({
+    warehouse: setup.warehouse,
+    env: setup.env,
+    ...(options.policy === undefined ? {} : { policy: options.policy }),
+  });
   const scheduler = await system.startScheduler({
     flows: options.flows,
     tickMs: options.tickMs ?? 50,
@@ -59,6 +66,7 @@ export async function openHarness(backend: TestBackend, options: HarnessOptions)
           executor: options.executor ?? inProcessExecutor(options.flows),
           pollMs: 100,
           leaseMs: options.leaseMs ?? 30_000,
+          ...(options.prefetch === undefined ? {} : { prefetch: options.prefetch }),
         });
   return {
     setup,

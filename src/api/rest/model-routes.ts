@@ -1,7 +1,8 @@
 /**
  * Models over REST (Strata's own surface; the MLflow-compatible one is api/mlflow):
- * - `POST /v1/models/{name}/predict` (`?alias=` default champion, or `?version=`): rows of
- *   named features in, predictions out; every prediction goes to the prediction log.
+ * - `POST /v1/models/{name}/predict` (`?alias=`, `?version=`, else the model's traffic
+ *   policy, else champion): rows of named features in, predictions out; every prediction
+ *   (a shadow version's too, marked `served = false`) goes to the prediction log.
  * - `PUT /v1/models/{name}/aliases/{alias}`: moves an alias through the model's gate.
  * - lineage and gates: model-lineage-routes.ts, model-gate-routes.ts.
  * Reading and predicting need any role; changing gates, evaluating and aliases the
@@ -35,7 +36,12 @@ export function registerModelRoutes(app: FastifyInstance, ctx: ApiContext, optio
             logOptions?.location ?? path.join(ctx.catalog.warehouse.directory, PREDICTION_LOG_DIRECTORY),
             { ...logOptions, onError: (error) => scope.log.error({ err: error }, 'prediction log commit failed') },
           );
-    const server = new ModelServer({ ...stores, ...(log ? { log } : {}) });
+    // Requests naming no version or alias follow the model's traffic policy (stores.policies).
+    const server = new ModelServer({
+      ...stores,
+      ...(log ? { log } : {}),
+      onShadowError: (error) => scope.log.warn({ err: error }, 'shadow prediction failed'),
+    });
     // Graceful shutdown commits what the log holds (a crash loses at most its stated window).
     scope.addHook('onClose', async () => log?.close());
     const handle: ModelRoutesHandle = { stores, server, log };
@@ -49,7 +55,7 @@ function registerServingRoutes(app: FastifyInstance, { stores, server }: ModelRo
   app.post<{
     Params: { name: string };
     Querystring: { alias?: string; version?: number };
-    Body: { rows: FeatureRow[]; requestId?: string };
+    Body: { rows: FeatureRow[]; requestId?: string; key?: string };
   }>(
     '/v1/models/:name/predict',
     {
@@ -72,6 +78,7 @@ function registerServingRoutes(app: FastifyInstance, { stores, server }: ModelRo
         ...(request.query.version === undefined ? {} : { version: request.query.version }),
         rows: request.body.rows,
         ...(request.body.requestId === undefined ? {} : { requestId: request.body.requestId }),
+        ...(request.body.key === undefined ? {} : { key: request.body.key }),
       }),
   );
 

@@ -15,6 +15,12 @@ export const PREDICT_BODY = {
       description: 'rows of named feature values (numbers; null for a missing value)',
     },
     requestId: { type: 'string', maxLength: 200, description: 'kept in the prediction log (default: a new UUID)' },
+    key: {
+      type: 'string',
+      maxLength: 500,
+      description:
+        "an entity key: under the model's traffic split the same key always gets the same version (default: the request id)",
+    },
   },
 } as const;
 
@@ -27,6 +33,7 @@ export const PREDICT_RESULT = {
     model: { type: 'string' },
     version: { type: 'integer' },
     alias: { type: 'string' },
+    routed: { type: 'boolean', description: "true when the model's traffic policy chose the version" },
     predictions: {
       type: 'array',
       items: { anyOf: [{ type: 'number' }, { type: 'array', items: { type: 'number' } }] },

@@ -19,6 +19,7 @@ import type { RunStore } from '../tracking/run-store.js';
 import { featureColumns, type FeatureRow } from './feature-rows.js';
 import { loadModelVersion, predictColumns, type LoadedModel } from './loaded-model.js';
 import type { PredictionLog } from './prediction-log.js';
+import type { Route } from '../rollout/route-request.js';
 import { chooseServingVersion, type ServingLookup } from './serving-version.js';
 
 export interface ModelServerOptions {
@@ -27,6 +28,10 @@ export interface ModelServerOptions {
   readonly runs: RunStore;
   readonly artifacts: ArtifactStore;
   readonly log?: PredictionLog;
+  /** Traffic policies (ModelStores' `policies`): requests that name no version or alias follow them. */
+  readonly policies?: { route(model: string, key: string): Promise<Route | undefined> };
+  /** Called with a shadow version's error (the served answer is unaffected). */
+  readonly onShadowError?: (error: unknown) => void;
   /** Scorers kept loaded (default 32). */
   readonly maxLoaded?: number;
   readonly aliasTtlMs?: number;
@@ -37,6 +42,8 @@ export interface PredictRequest {
   readonly version?: number;
   readonly rows: readonly FeatureRow[];
   readonly requestId?: string;
+  /** An entity key: under a split policy the same key always gets the same version. */
+  readonly key?: string;
 }
 
 export interface PredictResult {
@@ -44,6 +51,8 @@ export interface PredictResult {
   readonly model: string;
   readonly version: number;
   readonly alias?: string;
+  /** True when the model's traffic policy chose the version. */
+  readonly routed?: boolean;
   /** One number per row, or one array of class probabilities per row for a multi-class model. */
   readonly predictions: readonly (number | readonly number[])[];
 }
@@ -66,6 +75,10 @@ export class ModelServer implements ServingLookup {
       `${model}\u0000${alias}`,
       async () => (await this.#options.aliases.versionByAlias(model, alias)).version,
     );
+  }
+
+  route(model: string, key: string): Promise<Route | undefined> {
+    return this.#options.policies?.route(model, key) ?? Promise.resolve(undefined);
   }
 
   async existingVersion(model: string, version: number): Promise<number> {
@@ -93,22 +106,60 @@ export class ModelServer implements ServingLookup {
     const choice = await chooseServingVersion(this, model, { ...request, requestId });
     const scorer = await this.scorer(model, choice.version);
     const columns = featureColumns(scorer.featureNames, request.rows, model);
-    const flat = predictColumns(scorer, columns);
-    const k = scorer.outputs;
-    const predictions = request.rows.map((_, r) => (k === 1 ? flat[r]! : Array.from(flat.subarray(r * k, r * k + k))));
-    const latencyMs = performance.now() - started;
+    const predictions = scoreRows(scorer, columns, request.rows.length);
+    this.#log(model, choice.version, requestId, request.rows, predictions, performance.now() - started, true);
+    // The shadow scores after the answer is on its way: it never delays or changes it.
+    if (choice.shadow !== undefined)
+      setImmediate(() => void this.#shadow(model, choice.shadow!, requestId, request.rows));
+    return {
+      requestId,
+      model,
+      version: choice.version,
+      ...(choice.alias ? { alias: choice.alias } : {}),
+      ...(choice.routed ? { routed: true } : {}),
+      predictions,
+    };
+  }
+
+  async #shadow(model: string, version: number, requestId: string, rows: readonly FeatureRow[]): Promise<void> {
+    const started = performance.now();
+    try {
+      const scorer = await this.scorer(model, version);
+      const predictions = scoreRows(scorer, featureColumns(scorer.featureNames, rows, model), rows.length);
+      this.#log(model, version, requestId, rows, predictions, performance.now() - started, false);
+    } catch (error) {
+      this.#options.onShadowError?.(error);
+    }
+  }
+
+  #log(
+    model: string,
+    version: number,
+    requestId: string,
+    rows: readonly FeatureRow[],
+    predictions: readonly (number | readonly number[])[],
+    latencyMs: number,
+    served: boolean,
+  ): void {
+    const time = Date.now();
     this.#options.log?.append(
-      request.rows.map((inputs, r) => ({
+      rows.map((inputs, r) => ({
         requestId,
         model,
-        version: choice.version,
+        version,
         row: r,
         inputs,
         output: predictions[r]!,
         latencyMs,
-        time: Date.now(),
+        time,
+        served,
       })),
     );
-    return { requestId, model, version: choice.version, ...(choice.alias ? { alias: choice.alias } : {}), predictions };
   }
+}
+
+function scoreRows(scorer: LoadedModel, columns: readonly Float64Array[], rows: number): (number | number[])[] {
+  const flat = predictColumns(scorer, columns);
+  const k = scorer.outputs;
+  return Array.from({ length: rows }, (_, r) => (k === 1 ? flat[r]! : Array.from(flat.subarray(r * k, r * k + k))));
 }

@@ -1,6 +1,7 @@
 /**
  * The prediction log: every served prediction (request id, model, version, row, inputs,
- * output, latency, time) appended to a Delta table in batches, off the request path.
+ * output, latency, time; `served` false for a shadow version's answer) appended to a Delta
+ * table in batches, off the request path.
  * `append` only pushes onto an in-memory buffer; a batch is committed when the buffer
  * reaches `flushRows` or `flushIntervalMs` after its first row, whichever comes first,
  * one commit at a time (a Delta append is atomic: a batch is in the table whole or not
@@ -30,6 +31,8 @@ export interface PredictionRecord {
   readonly latencyMs: number;
   /** Epoch milliseconds. */
   readonly time: number;
+  /** False for a shadow version's answer (scored and logged, never returned); default true. */
+  readonly served?: boolean;
 }
 
 export interface PredictionLogOptions {
@@ -43,7 +46,7 @@ export interface PredictionLogOptions {
 // read_json with declared columns: the table's types never depend on what a batch happens to hold.
 const COLUMNS =
   "{request_id: 'VARCHAR', model: 'VARCHAR', version: 'INTEGER', row_index: 'INTEGER', inputs: 'VARCHAR', " +
-  "output: 'VARCHAR', prediction: 'DOUBLE', latency_ms: 'DOUBLE', time_ms: 'BIGINT'}";
+  "output: 'VARCHAR', prediction: 'DOUBLE', latency_ms: 'DOUBLE', time_ms: 'BIGINT', served: 'BOOLEAN'}";
 
 export class PredictionLog {
   readonly location: string;
@@ -110,7 +113,7 @@ export class PredictionLog {
       await fs.writeFile(file, batch.map((r) => JSON.stringify(rowOf(r))).join('\n'));
       const sql =
         `SELECT request_id, model, version, row_index, inputs, output, prediction, latency_ms, ` +
-        `to_timestamp(time_ms / 1000.0) AS predicted_at ` +
+        `to_timestamp(time_ms / 1000.0) AS predicted_at, served ` +
         `FROM read_json('${file.replaceAll("'", "''")}', format = 'newline_delimited', columns = ${COLUMNS})`;
       // Loaded on first commit: strata/models stays a light entry (no DuckDB until a log commits).
       const { DeltaTable, fromSql } = await import('../../lake/index.js');
@@ -137,5 +140,6 @@ function rowOf(r: PredictionRecord): Record<string, JsonValue> {
     prediction: typeof r.output === 'number' ? r.output : null,
     latency_ms: r.latencyMs,
     time_ms: r.time,
+    served: r.served ?? true,
   };
 }

@@ -3771,6 +3771,8 @@ export interface paths {
                         }[];
                         /** @description kept in the prediction log (default: a new UUID) */
                         requestId?: string;
+                        /** @description an entity key: under the model's traffic split the same key always gets the same version (default: the request id) */
+                        key?: string;
                     };
                 };
             };
@@ -3786,6 +3788,8 @@ export interface paths {
                             model: string;
                             version: number;
                             alias?: string;
+                            /** @description true when the model's traffic policy chose the version */
+                            routed?: boolean;
                             predictions: (number | number[])[];
                         };
                     };

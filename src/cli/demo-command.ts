@@ -111,6 +111,19 @@ FROM ${scan()} GROUP BY origin, destination ORDER BY flights DESC LIMIT 5`,
   say(
     `9. Made ${displayPath(dir)} a warehouse (embedded metadata database) with the table in its catalog as ${warehouse.tableName}`,
   );
+  // Loaded here: the feature store is needed by this chapter only.
+  const { runFeatureChapter } = await import('./demo-features.js');
+  const [featureLines, featureTime] = await timed(() => runFeatureChapter(warehouse.directory, warehouse.tableName));
+  say();
+  say(`10. The feature store (${featureTime}):`);
+  for (const line of featureLines) say(`  - ${line}`);
+  const { runRegistryChapter } = await import('./demo-registry.js');
+  const [registryLines, registryTime] = await timed(() =>
+    runRegistryChapter(warehouse.directory, warehouse.tableName, model),
+  );
+  say();
+  say(`11. The model lifecycle (${registryTime}):`);
+  for (const line of registryLines) say(`  - ${line}`);
   say();
   say(`Done in ${((Date.now() - started) / 1000).toFixed(1)}s. Next, try:`);
   say(`  npx strata table info ${shown}`);

@@ -80,7 +80,7 @@ export async function runFeatureChapter(warehouse: string, flightsTable: string)
     });
     const pinned = training.manifest.sources.map((s) => `${s.table}@${s.version}`).join(', ');
     lines.push(
-      `Built a point-in-time training set ${training.table.name}: ${training.rows} June flights, each with the route's and the airport's delays of the days before it (pinned ${pinned}; strata features rebuild reproduces it)`,
+      `Built a point-in-time training set ${training.table.name}: ${training.rows.toLocaleString('en-US')} June flights, each with the route's and the airport's delays of the days before it (pinned ${pinned}; strata features rebuild reproduces it)`,
     );
 
     const store = features.openOnlineStore(features.resolveOnlineStoreUrl({ warehouse, env: {} }));

@@ -5,15 +5,18 @@
  * same model and prints the same AUC.
  */
 import { runSql } from '../engine/index.js';
-import { gbtEnsemble, GbtObjective, predictBatch, rocAuc, trainGbt } from '../models/index.js';
+import { gbtEnsemble, GbtObjective, predictBatch, rocAuc, serializeGbtModel, trainGbt } from '../models/index.js';
 
-const FEATURES = ['hour', 'weekday', 'distance', 'month'] as const;
+export const DEMO_MODEL_FEATURES = ['hour', 'weekday', 'distance', 'month'] as const;
+const FEATURES = DEMO_MODEL_FEATURES;
 
 export interface DemoModel {
   readonly trainRows: number;
   readonly testRows: number;
   readonly trees: number;
   readonly auc: number;
+  /** The model file (Strata's GBT JSON), for the registry. */
+  readonly file: string;
 }
 
 export async function trainDemoModel(scan: string): Promise<DemoModel> {
@@ -41,5 +44,6 @@ export async function trainDemoModel(scan: string): Promise<DemoModel> {
     testRows: test.labels.length,
     trees: model.trees.length,
     auc: rocAuc(test.labels, scores),
+    file: serializeGbtModel(model),
   };
 }

@@ -22,6 +22,13 @@ describe('strata demo', { timeout: 180_000 }, () => {
       const auc = Number(/AUC (\d\.\d+) on 50,000 June flights/.exec(stdout)?.[1]);
       expect(auc).toBeGreaterThan(0.55);
       expect(stdout).toMatch(/with the table in its catalog as main\.flights/);
+      // The feature chapter: a training set of the sampled June flights, both views materialized.
+      expect(stdout).toMatch(/training set main\.flight_training: 20,000 June flights/);
+      expect(stdout).toMatch(/airport_delays \d+ keys at version 0, route_delays \d+ keys at version 0/);
+      // The model chapter: the gate's interval clears its threshold, so the version became champion.
+      const gate = /AUC (\d\.\d+) \[(\d\.\d+), (\d\.\d+)\] → passed/.exec(stdout);
+      expect(Number(gate?.[2])).toBeGreaterThan(0.6);
+      expect(stdout).toMatch(/flight_delays@champion is version 1; .* P\(late\) = 0\.\d+/);
       expect(stdout).toMatch(/strata up --warehouse .* --insecure-local/);
     }
     // The demo directory is a warehouse whose catalog names the table.

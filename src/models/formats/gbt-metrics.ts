@@ -8,23 +8,40 @@ export function rmse(labels: ArrayLike<number>, predictions: ArrayLike<number>):
   return Math.sqrt(sum / labels.length);
 }
 
+/** ROC AUC of all rows: see rocAucOfRows. */
 export function rocAuc(labels: ArrayLike<number>, scores: ArrayLike<number>): number {
-  const order = Array.from({ length: labels.length }, (_, i) => i).sort((a, b) => scores[a]! - scores[b]!);
+  return rocAucOfRows(
+    labels,
+    scores,
+    Int32Array.from({ length: labels.length }, (_, i) => i),
+  );
+}
+
+/**
+ * ROC AUC of the rows listed in `rows` (a bootstrap resample may repeat rows, and nothing
+ * is copied): the Mann–Whitney statistic, tied scores sharing their average rank (what
+ * sklearn's roc_auc_score computes), a label above 0.5 counting as positive; NaN when
+ * the rows hold one class only. The one AUC of the models module: trainers, monitoring
+ * and gates all use it.
+ */
+export function rocAucOfRows(labels: ArrayLike<number>, scores: ArrayLike<number>, rows: Int32Array): number {
+  const order = Int32Array.from(rows).sort((a, b) => scores[a]! - scores[b]!);
   let positives = 0;
   let rankSum = 0;
   for (let i = 0; i < order.length;) {
     let j = i;
-    while (j < order.length && scores[order[j]!] === scores[order[i]!]) j++;
-    const rank = (i + 1 + j) / 2; // average 1-based rank of the tie group
-    for (let k = i; k < j; k++) {
-      if (labels[order[k]!]) {
+    while (j + 1 < order.length && scores[order[j + 1]!] === scores[order[i]!]) j++;
+    const rank = (i + j) / 2 + 1; // the tie group's average 1-based rank
+    for (let k = i; k <= j; k++) {
+      if (labels[order[k]!]! > 0.5) {
         positives++;
         rankSum += rank;
       }
     }
-    i = j;
+    i = j + 1;
   }
-  const negatives = labels.length - positives;
+  const negatives = order.length - positives;
+  if (positives === 0 || negatives === 0) return Number.NaN;
   return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
 }
 

@@ -1,35 +1,16 @@
 /**
  * Evaluation metrics over a subset of rows given by index (a bootstrap resample repeats
- * rows), so resampling never copies predictions. AUC is the Mann–Whitney statistic with
- * tied scores sharing their average rank (what sklearn's roc_auc_score computes); it is
- * NaN when the rows hold one class only. Accuracy thresholds probabilities at 0.5.
+ * rows), so resampling never copies predictions. AUC is the formats module's
+ * (sklearn's roc_auc_score; NaN when the rows hold one class only). Accuracy thresholds probabilities at 0.5.
  */
+import { rocAucOfRows } from '../formats/gbt-metrics.js';
 import type { GateMetric } from './gate-types.js';
 
 export type MetricFn = (labels: Float64Array, predictions: Float64Array, rows: Int32Array) => number;
 
 const EPS = 1e-15;
 
-function auc(labels: Float64Array, predictions: Float64Array, rows: Int32Array): number {
-  const order = Int32Array.from(rows).sort((a, b) => predictions[a]! - predictions[b]!);
-  let positives = 0;
-  let rankSum = 0;
-  for (let i = 0; i < order.length;) {
-    let j = i;
-    while (j + 1 < order.length && predictions[order[j + 1]!] === predictions[order[i]!]) j++;
-    const rank = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) {
-      if (labels[order[k]!]! > 0.5) {
-        positives++;
-        rankSum += rank;
-      }
-    }
-    i = j + 1;
-  }
-  const negatives = order.length - positives;
-  if (positives === 0 || negatives === 0) return Number.NaN;
-  return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
-}
+const auc: MetricFn = rocAucOfRows;
 
 function mean(rows: Int32Array, term: (i: number) => number): number {
   let sum = 0;

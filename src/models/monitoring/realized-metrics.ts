@@ -3,6 +3,7 @@
  * threshold, ROC AUC by ranks with ties averaged, log loss with probabilities clipped
  * as scikit-learn does) and regression (RMSE, MAE).
  */
+import { rocAuc as formatsRocAuc } from '../formats/gbt-metrics.js';
 import { MonitoringInputError, requireNonEmpty } from './monitoring-errors.js';
 
 export interface ClassificationMetrics {
@@ -29,20 +30,7 @@ function sameLength(a: ArrayLike<number>, b: ArrayLike<number>): void {
 /** Probability of a positive ranked above a negative (ties count half): the Mann–Whitney U / (n₁n₀). */
 export function rocAuc(labels: ArrayLike<number>, scores: ArrayLike<number>): number {
   sameLength(labels, scores);
-  const order = Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => scores[a]! - scores[b]!);
-  let rankSumPositive = 0;
-  let positives = 0;
-  for (let i = 0; i < order.length;) {
-    let j = i;
-    while (j + 1 < order.length && scores[order[j + 1]!] === scores[order[i]!]) j++;
-    const rank = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++)
-      if (labels[order[k]!] === 1) [rankSumPositive, positives] = [rankSumPositive + rank, positives + 1];
-    i = j + 1;
-  }
-  const negatives = order.length - positives;
-  if (positives === 0 || negatives === 0) return NaN;
-  return (rankSumPositive - (positives * (positives + 1)) / 2) / (positives * negatives);
+  return formatsRocAuc(labels, scores);
 }
 
 export function classificationMetrics(

@@ -4,21 +4,11 @@
  * a paired comparison scores both models on the same resampled rows. Intervals are
  * percentile intervals, interpolated linearly between order statistics (numpy's default).
  */
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../formats/seeded-random.js';
 
 /** `resamples` index arrays of `n` rows drawn with replacement. */
 export function* bootstrapIndices(n: number, resamples: number, seed: number): Generator<Int32Array> {
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   for (let b = 0; b < resamples; b++) {
     const rows = new Int32Array(n);
     for (let i = 0; i < n; i++) rows[i] = Math.floor(random() * n);

@@ -3,7 +3,9 @@
  * and the same seed replays the same numbers (Math.random cannot be seeded).
  */
 
-/** Random numbers from one seed (mulberry32: fast, 32-bit state, fine for simulation). */
+import { seededRandom as uniform } from '../formats/seeded-random.js';
+
+/** Random numbers from one seed (the formats module's mulberry32: fast, 32-bit state, fine for simulation). */
 export interface SeededRandom {
   readonly seed: number;
   /** Uniform in [0, 1). */
@@ -15,15 +17,8 @@ export interface SeededRandom {
 }
 
 export function seededRandom(seed: number): SeededRandom {
-  let state = seed >>> 0;
   let spare: number | undefined;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = uniform(seed);
   return {
     seed,
     next,

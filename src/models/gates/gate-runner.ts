@@ -57,8 +57,8 @@ export async function evaluateVersion(runner: GateRunner, name: string, version:
   const results = evaluateRules({
     rules: spec.rules,
     labels,
-    candidate: predict(candidate),
-    ...(championModel === undefined ? {} : { champion: predict(championModel) }),
+    candidate: await predict(candidate),
+    ...(championModel === undefined ? {} : { champion: await predict(championModel) }),
     confidence: spec.confidence ?? 0.95,
     resamples: spec.resamples ?? 1000,
     seed: spec.seed ?? 1,

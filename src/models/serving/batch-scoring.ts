@@ -58,7 +58,7 @@ export async function scoreTable(
   );
   if (rows.length === 0)
     throw new ModelInvalidParameterError(`${options.input} has no rows to score.`, { table: options.input });
-  const predictions = predictColumns(scorer, featureColumns(scorer.featureNames, rows, options.model));
+  const predictions = await predictColumns(scorer, featureColumns(scorer.featureNames, rows, options.model));
   const keep = options.keep ?? Object.keys(rows[0]!);
   const scored = rows.map((row, r) => ({
     ...Object.fromEntries(keep.map((k) => [k, row[k] ?? null])),

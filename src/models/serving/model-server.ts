@@ -57,6 +57,9 @@ export interface PredictResult {
   readonly predictions: readonly (number | readonly number[])[];
 }
 
+/** How long an evicted scorer stays usable for requests already holding it. */
+const EVICTED_CLOSE_MS = 30_000;
+
 export class ModelServer implements ServingLookup {
   readonly #options: ModelServerOptions;
   readonly #scorers: Cache<string, Promise<LoadedModel>>;
@@ -65,7 +68,16 @@ export class ModelServer implements ServingLookup {
 
   constructor(options: ModelServerOptions) {
     this.#options = options;
-    this.#scorers = new Cache({ maxEntries: options.maxLoaded ?? 32 });
+    this.#scorers = new Cache({
+      maxEntries: options.maxLoaded ?? 32,
+      // ONNX sessions hold native memory: an evicted scorer is closed once requests that
+      // already took it have had time to finish.
+      onEvict: (_key, loading) =>
+        void loading.then(
+          (model) => setTimeout(() => void model.scorer.close().catch(() => undefined), EVICTED_CLOSE_MS).unref(),
+          () => undefined,
+        ),
+    });
     this.#aliases = new Cache({ maxEntries: 1024, ttlMs: options.aliasTtlMs ?? 1000 });
     this.#versions = new Cache({ maxEntries: 1024, ttlMs: options.aliasTtlMs ?? 1000 });
   }
@@ -106,7 +118,7 @@ export class ModelServer implements ServingLookup {
     const choice = await chooseServingVersion(this, model, { ...request, requestId });
     const scorer = await this.scorer(model, choice.version);
     const columns = featureColumns(scorer.featureNames, request.rows, model);
-    const predictions = scoreRows(scorer, columns, request.rows.length);
+    const predictions = await scoreRows(scorer, columns, request.rows.length);
     this.#log(model, choice.version, requestId, request.rows, predictions, performance.now() - started, true);
     // The shadow scores after the answer is on its way: it never delays or changes it.
     if (choice.shadow !== undefined)
@@ -125,7 +137,7 @@ export class ModelServer implements ServingLookup {
     const started = performance.now();
     try {
       const scorer = await this.scorer(model, version);
-      const predictions = scoreRows(scorer, featureColumns(scorer.featureNames, rows, model), rows.length);
+      const predictions = await scoreRows(scorer, featureColumns(scorer.featureNames, rows, model), rows.length);
       this.#log(model, version, requestId, rows, predictions, performance.now() - started, false);
     } catch (error) {
       this.#options.onShadowError?.(error);
@@ -158,8 +170,12 @@ export class ModelServer implements ServingLookup {
   }
 }
 
-function scoreRows(scorer: LoadedModel, columns: readonly Float64Array[], rows: number): (number | number[])[] {
-  const flat = predictColumns(scorer, columns);
+async function scoreRows(
+  scorer: LoadedModel,
+  columns: readonly Float64Array[],
+  rows: number,
+): Promise<(number | number[])[]> {
+  const flat = await predictColumns(scorer, columns);
   const k = scorer.outputs;
   return Array.from({ length: rows }, (_, r) => (k === 1 ? flat[r]! : Array.from(flat.subarray(r * k, r * k + k))));
 }

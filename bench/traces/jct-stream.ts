@@ -10,6 +10,7 @@ import { PolicyKind } from '../../src/flows/index.js';
 import { simulate, type SimRun } from '../../src/flows/index.js';
 import { traceData, type TraceData } from './trace-data.js';
 import { simRun, type Belief } from './sim-runs.js';
+import { seededRandom } from '../../src/core/index.js';
 
 const WORKERS = 16;
 const LOAD = 0.8;
@@ -18,19 +19,8 @@ const SEEDS = [1, 2, 3];
 /** Work-ms a run's key drops per ms waited: slow enough to keep SRPT, fast enough that no run waits forever. */
 const AGING = 0.05;
 
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function stream(data: TraceData, seed: number, belief: Belief): SimRun[] {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const works = data.executions.map((e) => e.tasks.reduce((s, t) => s + t.runtimeS * 1000, 0));
   const meanWork = works.reduce((a, b) => a + b, 0) / works.length;
   const rate = (LOAD * WORKERS) / meanWork;

@@ -10,20 +10,10 @@ import type { BenchResult, Scenario } from '../harness.js';
 import { PolicyKind, simulate, withSpotCapacity, type SpotModel } from '../../src/flows/index.js';
 import { traceData } from './trace-data.js';
 import { simRun } from './sim-runs.js';
+import { seededRandom } from '../../src/core/index.js';
 
 const WORKERS = 16;
 const SEED = 16;
-
-/** mulberry32: a fixed seed, so the figure is the same run to run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const MODELS: readonly { suffix: string; model: SpotModel }[] = [
   { suffix: '', model: { spotPriceRatio: 0.3, interruptionsPerHour: 0.5, restartMs: 60_000, preemptionBudget: 3 } },
@@ -40,7 +30,7 @@ export const spotCost: Scenario = {
     const data = await traceData(args, log);
     const results: BenchResult[] = [];
     for (const { suffix, model } of MODELS) {
-      const random = seeded(SEED);
+      const random = seededRandom(SEED);
       let cost = 0;
       let makespan = 0;
       let preemptions = 0;

@@ -4,6 +4,7 @@
  * and machine (a seeded generator, no clock, no Math.random), so the README can show
  * exact results.
  */
+import { seededRandom } from '../core/index.js';
 
 export interface SampleFile {
   readonly name: string;
@@ -14,18 +15,6 @@ export interface SampleFile {
 const REGIONS = ['eu', 'us', 'apac'] as const;
 const NAMES = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Frances', 'Ken', 'Margaret', 'Tim'] as const;
 const CUSTOMERS = 30;
-
-/** mulberry32: a tiny seeded generator; the numbers only need to look varied and repeat exactly. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Order {
   readonly id: number;
@@ -38,7 +27,7 @@ interface Order {
 const regionOf = (customer: number) => REGIONS[customer % REGIONS.length]!;
 
 function orders(firstId: number, count: number, month: string, days: number, seed: number): Order[] {
-  const next = seeded(seed);
+  const next = seededRandom(seed);
   return Array.from({ length: count }, (_, i) => {
     const customer = 1 + Math.floor(next() * CUSTOMERS);
     const day = 1 + Math.floor(next() * days);

@@ -16,6 +16,7 @@ export { silentProgress, type ProgressReporter } from './progress.js';
 export { formatBytes, jsonTypePhrase, describeJsonValue, escapeRegExp } from './format.js';
 export { systemClock, ManualClock, type Clock } from './clock.js';
 export { Cache, type CacheOptions } from './cache.js';
+export { seededRandom } from './seeded-random.js';
 export { connectSocket } from './socket-connect.js';
 export type { JsonValue, JsonObject, DeepReadonly } from './types.js';
 export {

@@ -10,24 +10,15 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { bootstrapIndices, evaluateRules, GATE_METRICS, type GateRule } from '../../src/models/index.js';
+import { seededRandom } from '../../src/core/index.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const PYTHON = process.env.STRATA_PYTHON ?? '/usr/bin/python3';
 const SEED = Number(process.env.STRATA_TEST_SEED ?? 20261203);
 
-function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('gate statistics against scikit-learn and numpy', () => {
   console.log(`gate-bootstrap seed ${SEED} (STRATA_TEST_SEED overrides)`);
-  const random = mulberry(SEED);
+  const random = seededRandom(SEED);
   const n = 250;
   const labels = Float64Array.from({ length: n }, () => (random() < 0.4 ? 1 : 0));
   // Scores rounded to 2 decimals so ties occur (AUC's average ranks are exercised).

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeBackends } from '../meta/helpers/backends.js';
 import { startTestApi, type TestApi } from '../api/helpers/api-harness.js';
 import { call } from './helpers/mlflow-client.js';
+import { seededRandom } from '../../src/core/index.js';
 
 interface Spec {
   id: string;
@@ -18,16 +19,6 @@ interface Spec {
   model: string;
   team: string;
   status: string;
-}
-
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const CASES: readonly {
@@ -75,7 +66,7 @@ describeBackends('runs/search against a JavaScript reference', (backend) => {
     api = await startTestApi({ backend: setup, seed: false });
     const seed = Number(process.env.STRATA_TEST_SEED ?? Date.now() % 1_000_000);
     console.log(`run-search seed: ${seed} (STRATA_TEST_SEED=${seed} to replay)`);
-    const next = random(seed);
+    const next = seededRandom(seed);
     experimentId = (await call(api, 'POST', 'experiments/create', { name: 'search' })).json.experiment_id as string;
     for (let i = 0; i < 40; i++) {
       const spec: Spec = {

@@ -4,7 +4,7 @@ import { isStrataError } from '../../core/index.js';
 import { gbtEnsemble, parseGbtModel, serializeGbtModel } from './gbt-model.js';
 import { rmse, rocAuc } from './gbt-metrics.js';
 import { trainGbt } from './gbt-trainer.js';
-import { seededRandom } from './seeded-random.js';
+import { seededRandom } from '../../core/index.js';
 
 function data(rows: number, seed: number, missing = 0) {
   const random = seededRandom(seed);

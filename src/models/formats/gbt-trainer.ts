@@ -18,7 +18,7 @@ import type { GbtModel, GbtTree } from './gbt-model.js';
 import { binnedLeafValue, growTree, type BinnedMatrix, type BinnedTree } from './gbt-tree-builder.js';
 import { binColumn, interleaveBins, quantileCuts } from './quantile-bins.js';
 import { HistogramBuilder } from './histogram-workers.js';
-import { seededRandom } from './seeded-random.js';
+import { seededRandom } from '../../core/index.js';
 
 /** Feature columns (one array per feature, NaN for missing) and labels. */
 export interface GbtData {

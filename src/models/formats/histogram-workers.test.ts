@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CHUNK_ROWS, HistogramBuilder } from './histogram-workers.js';
 import { BIN_STRIDE } from './quantile-bins.js';
-import { seededRandom } from './seeded-random.js';
+import { seededRandom } from '../../core/index.js';
 
 /** The plain per-row sum, in float64 and row order: what the chunked sums must approximate. */
 function naive(

@@ -4,7 +4,7 @@
  * a paired comparison scores both models on the same resampled rows. Intervals are
  * percentile intervals, interpolated linearly between order statistics (numpy's default).
  */
-import { seededRandom } from '../formats/seeded-random.js';
+import { seededRandom } from '../../core/index.js';
 
 /** `resamples` index arrays of `n` rows drawn with replacement. */
 export function* bootstrapIndices(n: number, resamples: number, seed: number): Generator<Int32Array> {

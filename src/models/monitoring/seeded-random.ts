@@ -3,7 +3,7 @@
  * and the same seed replays the same numbers (Math.random cannot be seeded).
  */
 
-import { seededRandom as uniform } from '../formats/seeded-random.js';
+import { seededRandom as uniform } from '../../core/index.js';
 
 /** Random numbers from one seed (the formats module's mulberry32: fast, 32-bit state, fine for simulation). */
 export interface SeededRandom {

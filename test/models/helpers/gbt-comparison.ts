@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gbtEnsemble, predictBatch, rmse, rocAuc, trainGbt } from '../../../src/models/index.js';
 import { runReference } from './xgboost-reference.js';
+import { seededRandom } from '../../../src/core/index.js';
 
 export type TaskKind = 'regression' | 'classification';
 
@@ -35,20 +36,9 @@ export interface CompareOptions {
   readonly threads?: number;
 }
 
-/** mulberry32, as the trainer's. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Seeded rows: interactions, a step, a sine, noise features, 5% missing values in two features. */
 export function syntheticSet(kind: TaskKind, rows: number, features: number, seed: number): TabularSet {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const gauss = () => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
   const columns = Array.from({ length: features }, () => new Float32Array(rows));
   const labels = new Float32Array(rows);

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { ModelStores, trainGbt, GbtObjective, type GbtOptions, type ModelVersion } from '../../../src/models/index.js';
 import { openStore } from '../../../src/storage/index.js';
 import type { TestApi } from '../../api/helpers/api-harness.js';
+import { seededRandom } from '../../../src/core/index.js';
 
 export const FEATURES = ['x1', 'x2', 'x3'] as const;
 
@@ -16,19 +17,9 @@ export interface Dataset {
   readonly labels: Float64Array;
 }
 
-function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** `n` rows; `noise` is the share of labels flipped at random. */
 export function dataset(n: number, seed: number, noise = 0.1): Dataset {
-  const random = mulberry(seed);
+  const random = seededRandom(seed);
   const columns = FEATURES.map(() => new Float64Array(n));
   const labels = new Float64Array(n);
   for (let r = 0; r < n; r++) {

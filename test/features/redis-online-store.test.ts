@@ -4,47 +4,33 @@
  * by the API's mapping of categories) and the same store object works again once the server is back,
  * its write script reloaded into the restarted server.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/core/index.js';
 import { OnlineStoreUnavailableError, openOnlineStore, type OnlineStore } from '../../src/features/online/index.js';
+import { haveRedisServer, redisRequired, redisServer } from './helpers/redis-server.js';
 
-const SCRIPT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../scripts/redis-test-server.sh');
-const server = (command: 'start' | 'pause' | 'stop', dir: string) =>
-  execFileSync(SCRIPT, [command, dir], { encoding: 'utf8' }).trim();
-const haveRedis = (() => {
-  try {
-    execFileSync('redis-server', ['--version']);
-    return true;
-  } catch {
-    return false;
-  }
-})();
-const required = process.env.CI === 'true' || process.env.CI === '1';
-
-describe.skipIf(!haveRedis && !required)('Redis online store: server down and back', () => {
+describe.skipIf(!haveRedisServer && !redisRequired)('Redis online store: server down and back', () => {
   let dir: string;
   let store: OnlineStore;
   const row = (x: number) => ({ key: { id: 1 }, eventTime: 1_000 + x, values: { x } });
 
   beforeAll(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'strata-redis-down-'));
-    store = openOnlineStore(server('start', dir), { connectWaitMs: 300, commandTimeoutMs: 2000 });
+    store = openOnlineStore(redisServer('start', dir), { connectWaitMs: 300, commandTimeoutMs: 2000 });
   });
   afterAll(async () => {
     await store?.close();
-    if (dir) server('stop', dir);
+    if (dir) redisServer('stop', dir);
   });
 
   it('fails as unavailable (503) while the server is down and recovers when it returns', async () => {
     await store.write('v', [row(1)]);
     expect((await store.read([{ view: 'v', keys: [{ id: 1 }] }]))[0]![0]?.values.x).toBe(1);
 
-    server('pause', dir);
+    redisServer('pause', dir);
     for (const call of [
       () => store.read([{ view: 'v', keys: [{ id: 1 }] }]),
       () => store.write('v', [row(2)]),
@@ -57,7 +43,7 @@ describe.skipIf(!haveRedis && !required)('Redis online store: server down and ba
       expect(error.message).toMatch(/redis:\/\/127\.0\.0\.1:\d+/);
     }
 
-    server('start', dir); // same port, empty (no persistence) and without our script loaded
+    redisServer('start', dir); // same port, empty (no persistence) and without our script loaded
     let written: Awaited<ReturnType<OnlineStore['write']>> | undefined;
     for (let attempt = 0; attempt < 50 && !written; attempt++) {
       written = await store.write('v', [row(3)], { watermark: { next: 1 } }).catch(async (error: unknown) => {

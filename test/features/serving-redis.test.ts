@@ -4,31 +4,17 @@
  * typed 503 (FEATURES_ONLINE_UNAVAILABLE) and the server keeps answering; once it is
  * back the same FeatureServer serves again without a restart.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/core/index.js';
 import { FeatureServer, openOnlineStore } from '../../src/index.js';
 import { startTestApi, type TestApi } from '../api/helpers/api-harness.js';
 import { DEFINITIONS, writeServingRows } from './helpers/serving-fixture.js';
+import { haveRedisServer, redisRequired, redisServer } from './helpers/redis-server.js';
 
-const SCRIPT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../scripts/redis-test-server.sh');
-const redis = (command: 'start' | 'pause' | 'stop', dir: string) =>
-  execFileSync(SCRIPT, [command, dir], { encoding: 'utf8' }).trim();
-const haveRedis = (() => {
-  try {
-    execFileSync('redis-server', ['--version']);
-    return true;
-  } catch {
-    return false;
-  }
-})();
-const required = process.env.CI === 'true' || process.env.CI === '1';
-
-describe.skipIf(!haveRedis && !required)('online serving through Redis: down and back', () => {
+describe.skipIf(!haveRedisServer && !redisRequired)('online serving through Redis: down and back', () => {
   let dir: string;
   let api: TestApi;
   let features: FeatureServer;
@@ -41,7 +27,7 @@ describe.skipIf(!haveRedis && !required)('online serving through Redis: down and
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'strata-serving-redis-'));
-    const store = openOnlineStore(redis('start', dir), { connectWaitMs: 300, commandTimeoutMs: 2000 });
+    const store = openOnlineStore(redisServer('start', dir), { connectWaitMs: 300, commandTimeoutMs: 2000 });
     features = new FeatureServer(DEFINITIONS, store);
     await writeServingRows(store, Date.now());
     api = await startTestApi({ server: { features }, seed: false });
@@ -49,7 +35,7 @@ describe.skipIf(!haveRedis && !required)('online serving through Redis: down and
   afterAll(async () => {
     await api?.close();
     await features?.close();
-    if (dir) redis('stop', dir);
+    if (dir) redisServer('stop', dir);
   });
 
   it('answers 503 while Redis is down and serves again when it is back', async () => {
@@ -57,7 +43,7 @@ describe.skipIf(!haveRedis && !required)('online serving through Redis: down and
     expect(before.status).toBe(200);
     expect(((await before.json()) as { results: { values: unknown[] }[] }).results[1]!.values).toEqual([779]);
 
-    redis('pause', dir);
+    redisServer('pause', dir);
     const down = await request();
     expect(down.status).toBe(503);
     const error = (await down.json()) as { code: string; message: string };
@@ -65,7 +51,7 @@ describe.skipIf(!haveRedis && !required)('online serving through Redis: down and
     expect(error.message).toMatch(/redis:\/\/127\.0\.0\.1:\d+ is unavailable/);
     expect((await api.fetch('/health')).status).toBeLessThan(500);
 
-    redis('start', dir); // same port, empty: no persistence
+    redisServer('start', dir); // same port, empty: no persistence
     let status = 503;
     for (let attempt = 0; attempt < 50 && status === 503; attempt++) {
       status = (await request()).status;

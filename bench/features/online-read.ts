@@ -6,9 +6,7 @@
  * Then 1 × 50 with 64 requests in flight (one process, one connection per store). Redis is
  * a private server started with scripts/redis-test-server.sh in the work dir.
  */
-import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import {
   encodeEntityKey,
@@ -20,8 +18,8 @@ import {
 import { seededRandom } from '../../test/support/random.js';
 import type { BenchResult, Scenario } from '../harness.js';
 import { latencyText, percentiles, type Percentiles } from '../api/stats.js';
+import { redisServer } from '../../test/features/helpers/redis-server.js';
 
-const SCRIPT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../scripts/redis-test-server.sh');
 const ENTITIES = 10_000;
 const FEATURES = Array.from({ length: 50 }, (_, i) => `f${i}`);
 const PREFIX = 'bench:';
@@ -100,7 +98,7 @@ export const onlineRead: Scenario = {
   description: 'online store reads, 1×50 and 100×50 features: lmdb, Redis, and a plain Redis MGET floor',
   async run({ workDir, log }) {
     const serverDir = path.join(workDir, 'redis');
-    const url = execFileSync(SCRIPT, ['start', serverDir], { encoding: 'utf8' }).trim();
+    const url = redisServer('start', serverDir);
     const lmdb = openOnlineStore(path.join(workDir, 'online'));
     const redis = openOnlineStore(url, { keyPrefix: PREFIX });
     const plain = new Redis(url, { enableOfflineQueue: true });
@@ -147,7 +145,7 @@ export const onlineRead: Scenario = {
     } finally {
       plain.disconnect();
       await Promise.all([lmdb.close(), redis.close()]);
-      execFileSync(SCRIPT, ['stop', serverDir]);
+      redisServer('stop', serverDir);
     }
   },
 };

@@ -14,9 +14,7 @@
  *   online_p99_ms_1000_conns   1 × 50 at 1,000 connections, lmdb, with requests/s
  * Sides alternate in ABBA rounds; round 0 warms up and is left out.
  */
-import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ApiServer } from '../../src/api/index.js';
 import { Catalog, initWarehouse } from '../../src/catalog/index.js';
 import {
@@ -36,8 +34,8 @@ import { WorkerProcess } from '../api/worker-process.js';
 import { latencyText, percentiles, type Percentiles } from '../api/stats.js';
 import type { BenchResult, Scenario } from '../harness.js';
 import type { ClientResult } from './serving-client.js';
+import { redisServer } from '../../test/features/helpers/redis-server.js';
 
-const SCRIPT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../scripts/redis-test-server.sh');
 const ENTITIES = 10_000;
 const FEATURES = Array.from({ length: 50 }, (_, i) => `f${i}`);
 const TYPES: FeatureType[] = ['string', 'int64', 'float64', 'float64', 'float64'];
@@ -118,7 +116,7 @@ export const onlineServing: Scenario = {
     await initWarehouse(warehouse);
     const catalog = await Catalog.open({ warehouse });
     const redisDir = path.join(workDir, 'redis');
-    const redisUrl = execFileSync(SCRIPT, ['start', redisDir], { encoding: 'utf8' }).trim();
+    const redisUrl = redisServer('start', redisDir);
     const set = definitions();
     const lmdb = new FeatureServer(set, openOnlineStore(path.join(workDir, 'online')));
     const redis = new FeatureServer(set, openOnlineStore(redisUrl, { keyPrefix: PREFIX }));
@@ -236,7 +234,7 @@ export const onlineServing: Scenario = {
       await lmdb.close();
       await redis.close();
       await catalog.close();
-      execFileSync(SCRIPT, ['stop', redisDir]);
+      redisServer('stop', redisDir);
     }
   },
 };
